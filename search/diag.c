@@ -1,0 +1,65 @@
+/* diag.c - collecting FILE:LINE:COL messages. */
+#include "search/diag.h"
+#include "sweep/util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void diag_init(struct diag *d, const char *file)
+{
+    d->file = xstrdup(file);
+    d->msgs = NULL;
+    d->is_error = NULL;
+    d->n = d->nerrors = 0;
+}
+
+void diag_release(struct diag *d)
+{
+    for (size_t i = 0; i < d->n; i++) free(d->msgs[i]);
+    free(d->msgs);
+    free(d->is_error);
+    free(d->file);
+    d->file = NULL;
+    d->msgs = NULL;
+    d->is_error = NULL;
+    d->n = d->nerrors = 0;
+}
+
+static void add(struct diag *d, int err, int line, int col, const char *fmt, va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    struct sb b;
+    sb_init(&b);
+    sb_add(&b, d->file);
+    if (line > 0) sb_addf(&b, ":%d:%d", line, col > 0 ? col : 1);
+    sb_addf(&b, ": %s%s", err ? "" : "warning: ", msg);
+    d->msgs = xrealloc(d->msgs, (d->n + 1) * sizeof *d->msgs);
+    d->is_error = xrealloc(d->is_error, (d->n + 1) * sizeof *d->is_error);
+    d->msgs[d->n] = sb_detach(&b);
+    d->is_error[d->n] = err;
+    d->n++;
+    if (err) d->nerrors++;
+}
+
+void diag_error(struct diag *d, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(d, 1, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void diag_warn(struct diag *d, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(d, 0, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void diag_print(const struct diag *d)
+{
+    for (size_t i = 0; i < d->n; i++) fprintf(stderr, "%s\n", d->msgs[i]);
+}

@@ -1,0 +1,142 @@
+/* space.h - a search-space file, read and checked.
+ *
+ * A W&B sweep file works as it is; sweep's own keys (seed, trials, metrics,
+ * templates, resources, retries, timeout...) are documented in
+ * docs/config.md. space_load reads and checks the whole file and reports
+ * every problem as FILE:LINE:COL through struct diag; nothing else happens
+ * before a file has loaded without errors. */
+#ifndef SWEEP_SPACE_H
+#define SWEEP_SPACE_H
+
+#include <stddef.h>
+
+struct value;
+struct diag;
+
+enum method { METHOD_GRID, METHOD_RANDOM };
+enum goal { GOAL_MINIMIZE, GOAL_MAXIMIZE };
+
+enum dist {
+    DIST_CONSTANT,
+    DIST_CATEGORICAL,          /* values, optionally with probabilities */
+    DIST_INT_UNIFORM,
+    DIST_UNIFORM,
+    DIST_Q_UNIFORM,
+    DIST_LOG_UNIFORM,          /* min/max are natural-log exponents */
+    DIST_LOG_UNIFORM_VALUES,
+    DIST_Q_LOG_UNIFORM,
+    DIST_Q_LOG_UNIFORM_VALUES,
+    DIST_INV_LOG_UNIFORM,
+    DIST_INV_LOG_UNIFORM_VALUES,
+    DIST_NORMAL,
+    DIST_Q_NORMAL,
+    DIST_LOG_NORMAL,
+    DIST_Q_LOG_NORMAL,
+    DIST_BETA,
+    DIST_Q_BETA,
+};
+
+const char *space_dist_name(enum dist d);
+
+/* One leaf of the parameter tree. */
+struct param {
+    char *path;                 /* "optimizer.lr": segments joined with '.' */
+    char **segs;                /* nesting path; a declared dotted name is one segment */
+    int nsegs;
+    char *sortkey;              /* W&B's flattened name: orders grid and random draws */
+    enum dist dist;
+    struct value *value;        /* constant */
+    struct value **values;      /* categorical, as written */
+    size_t nvalues;
+    double *probs;              /* categorical: NULL, or one weight per value */
+    struct value **distinct;    /* categorical: distinct values, first-seen order (grid) */
+    size_t ndistinct;
+    double min, max, mu, sigma, q, a, b;
+    int ints;                   /* outputs are integers (int_uniform, or an integer q) */
+    long num;                   /* grid points for a continuous range; 0 if not given */
+    int line, col;              /* of the parameter's name */
+};
+
+struct pattern {
+    char *name;                 /* metric name, or NULL when the regex has (?<name>...) */
+    char *regex;
+    int line, col;
+};
+
+struct template_file {
+    char *from;                 /* resolved path of the template */
+    char *text;                 /* its contents */
+    char *to;                   /* destination, a placeholder string */
+};
+
+struct envvar {
+    char *name;
+    char *value;                /* a placeholder string */
+};
+
+struct space {
+    char *path;                 /* the file as given */
+    char *dir;                  /* its directory, for relative template paths */
+    char *text;                 /* the whole file, as read */
+    size_t textlen;
+    char hash[65];              /* SHA-256 of text */
+    char *name;                 /* name:, or NULL */
+
+    enum method method;
+    unsigned long long seed;
+    long long run_cap;          /* run_cap / trials; 0 = no cap */
+
+    char *metric_name;          /* NULL: no objective */
+    enum goal goal;
+    int has_target;
+    double target;
+
+    int et_enabled;             /* early_terminate given (checked, not yet acted on) */
+    int et_min_iter, et_max_iter, et_s, et_strict;
+    double et_eta;
+
+    char **command;             /* argv templates, one element each */
+    size_t ncommand;
+    int shell;                  /* shell: true - command joined and run by /bin/sh -c */
+    char *program;
+    char *interpreter;
+
+    char *parser;               /* keyvalue | jsonl | regex */
+    struct pattern *patterns;
+    size_t npatterns;
+    int summary_last;           /* summary: last (default best) */
+    char *metrics_file;         /* placeholder string; NULL = the trial's stdout.log */
+
+    struct template_file *templates;
+    size_t ntemplates;
+    struct envvar *env;
+    size_t nenv;
+
+    int gpus_none;              /* resources.gpus: none was written: hide GPUs from trials */
+    int max_parallel;
+    double stagger;             /* seconds between two launches */
+    int retries;
+    double timeout;             /* seconds, 0 = none */
+    double stall_timeout;       /* seconds, 0 = none */
+    double stop_grace;          /* seconds between SIGTERM and SIGKILL */
+
+    struct param *params;       /* leaves in declaration order (depth first) */
+    size_t nparams;
+    size_t *order;              /* indices into params, sorted by sortkey */
+};
+
+/* Reads and checks a file. NULL when it has errors (all of them in d);
+ * warnings may be in d either way. */
+struct space *space_load(const char *path, struct diag *d);
+/* The same from text (path is used for messages and relative paths). */
+struct space *space_load_text(const char *path, const char *text, size_t len, struct diag *d);
+void space_free(struct space *sp);
+
+/* The parameter whose path is name, or NULL. */
+const struct param *space_find(const struct space *sp, const char *name);
+/* 1 if name is a parameter path or a group of parameters. */
+int space_has_name(const struct space *sp, const char *name);
+/* The metric ranking goes by is "better" when a beats b. */
+int space_better(const struct space *sp, double a, double b);
+
+#endif

@@ -1,0 +1,42 @@
+/* tpl.c - placeholder scanning. */
+#include "search/tpl.h"
+
+#include <string.h>
+
+int tpl_next(const char *s, size_t *pos, struct tpl_piece *p)
+{
+    size_t i = *pos;
+    if (!s[i]) return 0;
+    if (s[i] == '$' && s[i + 1] == '$' && s[i + 2] == '{') {
+        *p = (struct tpl_piece){0, s + i + 1, 2, i};
+        *pos = i + 3;
+        return 1;
+    }
+    if (s[i] == '$' && s[i + 1] == '{') {
+        const char *close = strchr(s + i + 2, '}');
+        if (!close) {
+            p->offset = i;
+            return -1;
+        }
+        *p = (struct tpl_piece){1, s + i + 2, (size_t)(close - (s + i + 2)), i};
+        *pos = (size_t)(close - s) + 1;
+        return 1;
+    }
+    size_t j = i;
+    while (s[j] && !(s[j] == '$' && (s[j + 1] == '{' || (s[j + 1] == '$' && s[j + 2] == '{'))))
+        j++;
+    if (j == i) j++; /* a lone '$' */
+    *p = (struct tpl_piece){0, s + i, j - i, i};
+    *pos = j;
+    return 1;
+}
+
+int tpl_whole(const char *s, const char **name, size_t *len)
+{
+    size_t n = strlen(s);
+    if (n < 3 || s[0] != '$' || s[1] != '{' || s[n - 1] != '}') return 0;
+    if (memchr(s + 2, '}', n - 3)) return 0;
+    *name = s + 2;
+    *len = n - 3;
+    return 1;
+}

@@ -1,0 +1,326 @@
+/* value.c - YAML/JSON values, and rendering them as Python and W&B do. */
+#include "search/value.h"
+#include "sweep/json.h"
+#include "sweep/util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct value *mk(enum vkind k)
+{
+    struct value *v = xcalloc(1, sizeof *v);
+    v->kind = k;
+    return v;
+}
+
+struct value *value_null(void) { return mk(V_NULL); }
+struct value *value_list(void) { return mk(V_LIST); }
+struct value *value_map(void) { return mk(V_MAP); }
+
+struct value *value_bool(int b)
+{
+    struct value *v = mk(V_BOOL);
+    v->u.b = !!b;
+    return v;
+}
+
+struct value *value_int(long long i)
+{
+    struct value *v = mk(V_INT);
+    v->u.i = i;
+    return v;
+}
+
+struct value *value_float(double f)
+{
+    struct value *v = mk(V_FLOAT);
+    v->u.f = f;
+    return v;
+}
+
+struct value *value_str(const char *s)
+{
+    struct value *v = mk(V_STR);
+    v->u.s = xstrdup(s);
+    return v;
+}
+
+void value_free(struct value *v)
+{
+    if (!v) return;
+    switch (v->kind) {
+    case V_STR: free(v->u.s); break;
+    case V_LIST:
+        for (size_t i = 0; i < v->u.list.n; i++) value_free(v->u.list.v[i]);
+        free(v->u.list.v);
+        break;
+    case V_MAP:
+        for (size_t i = 0; i < v->u.map.n; i++) {
+            free(v->u.map.e[i].key);
+            value_free(v->u.map.e[i].val);
+        }
+        free(v->u.map.e);
+        break;
+    default: break;
+    }
+    free(v);
+}
+
+struct value *value_clone(const struct value *v)
+{
+    struct value *c = mk(v->kind);
+    c->line = v->line;
+    c->col = v->col;
+    switch (v->kind) {
+    case V_STR: c->u.s = xstrdup(v->u.s); break;
+    case V_LIST:
+        for (size_t i = 0; i < v->u.list.n; i++) value_list_push(c, value_clone(v->u.list.v[i]));
+        break;
+    case V_MAP:
+        for (size_t i = 0; i < v->u.map.n; i++) {
+            const struct mapent *e = &v->u.map.e[i];
+            value_map_put(c, e->key, value_clone(e->val));
+            c->u.map.e[c->u.map.n - 1].line = e->line;
+            c->u.map.e[c->u.map.n - 1].col = e->col;
+        }
+        break;
+    default: c->u = v->u; break;
+    }
+    return c;
+}
+
+void value_list_push(struct value *list, struct value *item)
+{
+    size_t n = list->u.list.n;
+    if ((n & (n - 1)) == 0) /* grow at powers of two */
+        list->u.list.v = xrealloc(list->u.list.v, (n ? 2 * n : 1) * sizeof *list->u.list.v);
+    list->u.list.v[n] = item;
+    list->u.list.n = n + 1;
+}
+
+const struct mapent *value_map_entry(const struct value *map, const char *key)
+{
+    if (!map || map->kind != V_MAP) return NULL;
+    for (size_t i = 0; i < map->u.map.n; i++)
+        if (!strcmp(map->u.map.e[i].key, key)) return &map->u.map.e[i];
+    return NULL;
+}
+
+struct value *value_map_get(const struct value *map, const char *key)
+{
+    const struct mapent *e = value_map_entry(map, key);
+    return e ? e->val : NULL;
+}
+
+void value_map_put(struct value *map, const char *key, struct value *val)
+{
+    for (size_t i = 0; i < map->u.map.n; i++)
+        if (!strcmp(map->u.map.e[i].key, key)) {
+            value_free(map->u.map.e[i].val);
+            map->u.map.e[i].val = val;
+            return;
+        }
+    size_t n = map->u.map.n;
+    if ((n & (n - 1)) == 0)
+        map->u.map.e = xrealloc(map->u.map.e, (n ? 2 * n : 1) * sizeof *map->u.map.e);
+    map->u.map.e[n] = (struct mapent){xstrdup(key), 0, 0, val};
+    map->u.map.n = n + 1;
+}
+
+int value_is_num(const struct value *v)
+{
+    return v && (v->kind == V_INT || v->kind == V_FLOAT);
+}
+
+double value_num(const struct value *v)
+{
+    return v->kind == V_INT ? (double)v->u.i : v->u.f;
+}
+
+const char *value_kind_name(enum vkind k)
+{
+    static const char *names[] = {"null", "boolean", "integer", "number", "string", "list", "map"};
+    return names[k];
+}
+
+/* An integral float compares as the int it equals (W&B dumps 1.0 as 1). */
+static int as_int(const struct value *v, long long *out)
+{
+    if (v->kind == V_INT) {
+        *out = v->u.i;
+        return 1;
+    }
+    if (v->kind == V_FLOAT && isfinite(v->u.f) && v->u.f == floor(v->u.f) &&
+        fabs(v->u.f) < 9.2e18) {
+        *out = (long long)v->u.f;
+        return 1;
+    }
+    return 0;
+}
+
+int value_equal(const struct value *a, const struct value *b)
+{
+    long long ia = 0, ib = 0;
+    int na = as_int(a, &ia), nb = as_int(b, &ib);
+    if (na || nb) return na && nb && ia == ib;
+    if (a->kind != b->kind) return 0;
+    switch (a->kind) {
+    case V_NULL: return 1;
+    case V_BOOL: return a->u.b == b->u.b;
+    case V_FLOAT: return a->u.f == b->u.f || (isnan(a->u.f) && isnan(b->u.f));
+    case V_STR: return !strcmp(a->u.s, b->u.s);
+    case V_LIST:
+        if (a->u.list.n != b->u.list.n) return 0;
+        for (size_t i = 0; i < a->u.list.n; i++)
+            if (!value_equal(a->u.list.v[i], b->u.list.v[i])) return 0;
+        return 1;
+    case V_MAP:
+        if (a->u.map.n != b->u.map.n) return 0;
+        for (size_t i = 0; i < a->u.map.n; i++) {
+            const struct value *o = value_map_get(b, a->u.map.e[i].key);
+            if (!o || !value_equal(a->u.map.e[i].val, o)) return 0;
+        }
+        return 1;
+    default: return 0;
+    }
+}
+
+void value_fmt_float(struct sb *b, double x)
+{
+    if (isnan(x)) {
+        sb_add(b, "nan");
+        return;
+    }
+    if (isinf(x)) {
+        sb_add(b, x < 0 ? "-inf" : "inf");
+        return;
+    }
+    /* Shortest %e precision that reads back exactly: Python's repr digits. */
+    char buf[40];
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, sizeof buf, "%.*e", p - 1, x);
+        if (strtod(buf, NULL) == x) break;
+    }
+    const char *s = buf;
+    int neg = 0;
+    if (*s == '-') {
+        neg = 1;
+        s++;
+    }
+    char digits[24];
+    int nd = 0;
+    for (; *s && *s != 'e'; s++)
+        if (*s != '.') digits[nd++] = *s;
+    digits[nd] = '\0';
+    int exp10 = atoi(s + 1);
+    while (nd > 1 && digits[nd - 1] == '0') digits[--nd] = '\0';
+    int decpt = exp10 + 1; /* value = 0.DIGITS * 10^decpt */
+    if (neg) sb_addc(b, '-');
+    if (decpt <= -4 || decpt > 16) {
+        sb_addc(b, digits[0]);
+        if (nd > 1) {
+            sb_addc(b, '.');
+            sb_add(b, digits + 1);
+        }
+        sb_addf(b, "e%c%02d", exp10 < 0 ? '-' : '+', abs(exp10));
+    } else if (decpt <= 0) {
+        sb_add(b, "0.");
+        for (int i = 0; i < -decpt; i++) sb_addc(b, '0');
+        sb_add(b, digits);
+    } else if (decpt >= nd) {
+        sb_add(b, digits);
+        for (int i = nd; i < decpt; i++) sb_addc(b, '0');
+        sb_add(b, ".0");
+    } else {
+        sb_addn(b, digits, (size_t)decpt);
+        sb_addc(b, '.');
+        sb_add(b, digits + decpt);
+    }
+}
+
+static void py_str_repr(struct sb *b, const char *s)
+{
+    char q = (strchr(s, '\'') && !strchr(s, '"')) ? '"' : '\'';
+    sb_addc(b, q);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\\') sb_add(b, "\\\\");
+        else if (*p == (unsigned char)q) {
+            sb_addc(b, '\\');
+            sb_addc(b, (char)q);
+        } else if (*p == '\n') sb_add(b, "\\n");
+        else if (*p == '\r') sb_add(b, "\\r");
+        else if (*p == '\t') sb_add(b, "\\t");
+        else if (*p < 0x20 || *p == 0x7f) sb_addf(b, "\\x%02x", *p);
+        else sb_addc(b, (char)*p);
+    }
+    sb_addc(b, q);
+}
+
+void value_py_repr(struct sb *b, const struct value *v)
+{
+    switch (v->kind) {
+    case V_NULL: sb_add(b, "None"); break;
+    case V_BOOL: sb_add(b, v->u.b ? "True" : "False"); break;
+    case V_INT: sb_addf(b, "%lld", v->u.i); break;
+    case V_FLOAT: value_fmt_float(b, v->u.f); break;
+    case V_STR: py_str_repr(b, v->u.s); break;
+    case V_LIST:
+        sb_addc(b, '[');
+        for (size_t i = 0; i < v->u.list.n; i++) {
+            if (i) sb_add(b, ", ");
+            value_py_repr(b, v->u.list.v[i]);
+        }
+        sb_addc(b, ']');
+        break;
+    case V_MAP:
+        sb_addc(b, '{');
+        for (size_t i = 0; i < v->u.map.n; i++) {
+            if (i) sb_add(b, ", ");
+            py_str_repr(b, v->u.map.e[i].key);
+            sb_add(b, ": ");
+            value_py_repr(b, v->u.map.e[i].val);
+        }
+        sb_addc(b, '}');
+        break;
+    }
+}
+
+void value_py_str(struct sb *b, const struct value *v)
+{
+    if (v->kind == V_STR) sb_add(b, v->u.s);
+    else value_py_repr(b, v);
+}
+
+void value_json(struct sb *b, const struct value *v)
+{
+    switch (v->kind) {
+    case V_NULL: sb_add(b, "null"); break;
+    case V_BOOL: sb_add(b, v->u.b ? "true" : "false"); break;
+    case V_INT: sb_addf(b, "%lld", v->u.i); break;
+    case V_FLOAT:
+        if (isfinite(v->u.f)) value_fmt_float(b, v->u.f);
+        else sb_add(b, "null"); /* JSON has no NaN or infinity */
+        break;
+    case V_STR: json_quote(b, v->u.s); break;
+    case V_LIST:
+        sb_addc(b, '[');
+        for (size_t i = 0; i < v->u.list.n; i++) {
+            if (i) sb_add(b, ", ");
+            value_json(b, v->u.list.v[i]);
+        }
+        sb_addc(b, ']');
+        break;
+    case V_MAP:
+        sb_addc(b, '{');
+        for (size_t i = 0; i < v->u.map.n; i++) {
+            if (i) sb_add(b, ", ");
+            json_quote(b, v->u.map.e[i].key);
+            sb_add(b, ": ");
+            value_json(b, v->u.map.e[i].val);
+        }
+        sb_addc(b, '}');
+        break;
+    }
+}

@@ -1,0 +1,120 @@
+/* store.h - the sweep's durable record: DIR/sweep.db, the single source of
+ * truth (docs/schema.md). Only store.c knows SQL; every value is bound.
+ *
+ * One writer (the running `sweep run`) and any number of readers. The
+ * writer uses WAL, so readers never block it. Every state change is one
+ * transaction, and a batch of metric rows commits together with the log
+ * offset it was read up to: each row is ingested exactly once. */
+#ifndef SWEEP_STORE_H
+#define SWEEP_STORE_H
+
+#include <stddef.h>
+
+struct err;
+struct metric;
+
+#define STORE_SCHEMA_VERSION 1
+
+enum trial_state {
+    TRIAL_PENDING,
+    TRIAL_RUNNING,
+    TRIAL_COMPLETED,
+    TRIAL_FAILED,
+    TRIAL_PRUNED,
+    TRIAL_STOPPED,
+    TRIAL_NSTATES
+};
+
+const char *store_state_name(enum trial_state s);
+int store_state_parse(const char *name); /* -1 if unknown */
+
+struct store_sweep {
+    char *spec_path;       /* the file as given to sweep run */
+    char *spec_text;
+    char *spec_hash;
+    char *cwd;             /* where trials run */
+    char *method;
+    char *objective;       /* metric.name or NULL */
+    int maximize;
+    int summary_last;
+    long long total;       /* -1: unbounded */
+    long long seed;
+    double created;
+    char *version;
+};
+
+void store_sweep_release(struct store_sweep *s);
+
+struct trial_row {
+    long long id;
+    char *params;          /* JSON */
+    char *argv;            /* JSON, or NULL */
+    enum trial_state state;
+    char *reason;
+    int attempts;
+    long long pid;         /* supervisor = process group; 0 if none */
+    long long pid_start;   /* its start time (proc_start_time), 0 if none */
+    double queued, started, ended;   /* 0 if not yet */
+    int has_exit_code, exit_code, exit_signal;
+    long long log_offset;
+    int has_objective;
+    double objective;
+    long long objective_step;
+    long long last_step;   /* -1 if no metric yet */
+    double last_output;    /* time of the last metric row, 0 if none */
+};
+
+void trial_row_release(struct trial_row *t);
+
+struct store;
+
+/* Opens (and creates when create is set) DIR/sweep.db for writing. */
+struct store *store_open(const char *path, int create, struct err *e);
+/* Opens for reading only; never blocks the writer. */
+struct store *store_open_ro(const char *path, struct err *e);
+void store_close(struct store *st);
+
+int store_init_sweep(struct store *st, const struct store_sweep *s, struct err *e);
+/* 0 and *s filled, 1 if the store has no sweep row yet, -1 on error. */
+int store_get_sweep(struct store *st, struct store_sweep *s, struct err *e);
+/* The objective that store_ingest keeps up to date in trials.objective. */
+void store_set_objective(struct store *st, const char *name, int maximize, int summary_last);
+
+int store_begin(struct store *st, struct err *e);
+int store_commit(struct store *st, struct err *e);
+void store_rollback(struct store *st);
+
+/* Each of these is one transaction unless called between begin and commit. */
+int store_trial_add(struct store *st, long long id, const char *params_json, struct err *e);
+int store_trial_start(struct store *st, long long id, const char *argv_json, long long pid,
+                      long long pid_start, double started, struct err *e);
+int store_trial_end(struct store *st, long long id, enum trial_state state, const char *reason,
+                    int has_code, int code, int sig, double ended, struct err *e);
+/* Back to pending for another attempt: metrics of the failed attempt are
+ * dropped, the log offset restarts at 0 (the caller rotated the log). */
+int store_trial_requeue(struct store *st, long long id, const char *reason, struct err *e);
+/* Metric rows and the new log offset, in one transaction. A row whose
+ * (trial, name, step) exists replaces it: the last value wins. */
+int store_ingest(struct store *st, long long trial, const struct metric *rows, size_t n,
+                 long long new_offset, double now, struct err *e);
+int store_event(struct store *st, long long trial, const char *kind, const char *detail,
+                struct err *e);
+
+/* Reading. */
+int store_counts(struct store *st, long long counts[TRIAL_NSTATES], struct err *e);
+long long store_max_trial(struct store *st, struct err *e); /* -1 if none */
+int store_get_trial(struct store *st, long long id, struct trial_row *t, struct err *e);
+/* 1 found, 0 not */
+
+enum store_order { ORDER_ID, ORDER_RANK };
+typedef int (*store_trial_cb)(const struct trial_row *t, void *ctx);
+/* Calls cb for trials (all, or only those in state when state >= 0), in
+ * id or rank order, at most limit (0 = all). cb returning non-zero stops. */
+int store_each_trial(struct store *st, enum store_order order, int state, long long limit,
+                     store_trial_cb cb, void *ctx, struct err *e);
+/* The last step number of each metric of a trial (to continue counting). */
+typedef void (*store_step_cb)(const char *name, long long step, void *ctx);
+int store_last_steps(struct store *st, long long trial, store_step_cb cb, void *ctx,
+                     struct err *e);
+
+#endif

@@ -1,0 +1,236 @@
+/* cli.c - dispatch, shared helpers and the leaderboard table. */
+#include "sweep/cli.h"
+#include "search/value.h"
+#include "store/store.h"
+#include "sweep/err.h"
+#include "sweep/json.h"
+#include "sweep/table.h"
+#include "sweep/util.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const struct command COMMANDS[] = {
+    {"run", cmd_run, "start a sweep, or resume it if DIR holds the same sweep"},
+    {"resume", cmd_resume, "resume the sweep stored in DIR"},
+    {"plan", cmd_plan, "check a sweep file and print its trials; launches nothing"},
+    {"status", cmd_status, "trial states, running trials, best so far, ETA"},
+    {"top", cmd_top, "leaderboard by the objective"},
+    {"metrics", cmd_metrics, "show what a parser extracts from a log"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: sweep COMMAND [ARGS]\n\n"
+               "Runs hyperparameter sweeps of training commands from one YAML file\n"
+               "(a superset of the W&B sweep format).\n\ncommands:\n");
+    for (const struct command *c = COMMANDS; c->name; c++)
+        fprintf(f, "  %-9s %s\n", c->name, c->summary);
+    fprintf(f, "\n`sweep COMMAND --help` describes each. Exit status: 0 success, 1 runtime\n"
+               "error, 2 usage or config error, 130 interrupted (docs/cli.md).\n");
+}
+
+int cli_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("sweep %s\n", SWEEP_VERSION);
+        return 0;
+    }
+    for (const struct command *c = COMMANDS; c->name; c++)
+        if (!strcmp(argv[1], c->name)) return c->fn(argc - 1, argv + 1);
+    const char *names[16];
+    size_t n = 0;
+    for (const struct command *c = COMMANDS; c->name; c++) names[n++] = c->name;
+    names[n] = NULL;
+    const char *s = util_suggest(argv[1], names);
+    fprintf(stderr, "sweep: unknown command '%s'%s%s%s; see sweep --help\n", argv[1],
+            s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+    return 2;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "sweep %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'sweep %s --help'.\n", cmd);
+    return 2;
+}
+
+int cli_fail(const struct err *e)
+{
+    fprintf(stderr, "sweep: %s\n", e->msg);
+    return e->status ? e->status : 1;
+}
+
+int cli_color(FILE *f)
+{
+    const char *nc = getenv("NO_COLOR");
+    return isatty(fileno(f)) && !(nc && *nc);
+}
+
+char *cli_find_dir(const char *dir, struct err *e)
+{
+    struct stat st;
+    if (dir) {
+        char *db = xasprintf("%s/sweep.db", dir);
+        int ok = stat(db, &st) == 0;
+        free(db);
+        if (!ok) {
+            err_usage(e, "%s is not a sweep directory (no sweep.db)", dir);
+            return NULL;
+        }
+        return xstrdup(dir);
+    }
+    if (stat("sweep.db", &st) == 0) return xstrdup(".");
+    DIR *d = opendir("runs");
+    char *best = NULL;
+    double newest = -1;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        char *db = xasprintf("runs/%s/sweep.db", de->d_name);
+        if (stat(db, &st) == 0) {
+            double t = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+            if (t > newest) {
+                newest = t;
+                free(best);
+                best = xasprintf("runs/%s", de->d_name);
+            }
+        }
+        free(db);
+    }
+    if (d) closedir(d);
+    if (!best) err_usage(e, "no sweep directory given, and none here or under runs/");
+    return best;
+}
+
+/* Flattens a params map into dotted names, for table columns. */
+static void flatten(const struct value *v, const char *prefix, char ***names, char ***vals,
+                    size_t *n)
+{
+    for (size_t i = 0; i < v->u.map.n; i++) {
+        const struct mapent *e = &v->u.map.e[i];
+        char *name = *prefix ? xasprintf("%s.%s", prefix, e->key) : xstrdup(e->key);
+        if (e->val->kind == V_MAP && e->val->u.map.n) {
+            flatten(e->val, name, names, vals, n);
+            free(name);
+            continue;
+        }
+        struct sb b;
+        sb_init(&b);
+        value_py_str(&b, e->val);
+        *names = xrealloc(*names, (*n + 1) * sizeof **names);
+        *vals = xrealloc(*vals, (*n + 1) * sizeof **vals);
+        (*names)[*n] = name;
+        (*vals)[*n] = sb_detach(&b);
+        (*n)++;
+    }
+}
+
+struct top_ctx {
+    struct table t;
+    int have_cols;
+    char **cols;
+    size_t ncols;
+    long long rank;
+    const char *objective;
+};
+
+static int top_row(const struct trial_row *tr, void *ctx)
+{
+    struct top_ctx *c = ctx;
+    struct value *p = json_parse(tr->params, strlen(tr->params), NULL);
+    char **names = NULL, **vals = NULL;
+    size_t n = 0;
+    if (p && p->kind == V_MAP) flatten(p, "", &names, &vals, &n);
+    if (!c->have_cols) {
+        c->have_cols = 1;
+        c->cols = names;
+        c->ncols = n;
+        table_init(&c->t, 5 + n);
+        const char **hdr = xcalloc(5 + n, sizeof *hdr);
+        hdr[0] = "rank";
+        hdr[1] = "trial";
+        hdr[2] = "state";
+        hdr[3] = c->objective ? c->objective : "objective";
+        hdr[4] = "step";
+        for (size_t i = 0; i < n; i++) hdr[5 + i] = names[i];
+        table_add(&c->t, hdr);
+        free(hdr);
+        table_right(&c->t, 0);
+        table_right(&c->t, 1);
+        table_right(&c->t, 3);
+        table_right(&c->t, 4);
+        names = NULL;
+    }
+    const char **row = xcalloc(5 + c->ncols, sizeof *row);
+    char rank[24], id[24], step[24];
+    struct sb obj;
+    sb_init(&obj);
+    snprintf(rank, sizeof rank, "%lld", ++c->rank);
+    snprintf(id, sizeof id, "%lld", tr->id);
+    step[0] = '\0';
+    if (tr->has_objective) {
+        json_num(&obj, tr->objective);
+        snprintf(step, sizeof step, "%lld", tr->objective_step);
+    }
+    row[0] = rank;
+    row[1] = id;
+    row[2] = store_state_name(tr->state);
+    row[3] = sb_str(&obj);
+    row[4] = step;
+    /* columns by name: every trial of a sweep has the same parameters */
+    for (size_t i = 0; i < c->ncols; i++) {
+        row[5 + i] = "";
+        for (size_t k = 0; k < n; k++)
+            if (!strcmp(c->cols[i], (names ? names : c->cols)[k])) row[5 + i] = vals[k];
+    }
+    table_add(&c->t, row);
+    free(row);
+    sb_release(&obj);
+    for (size_t k = 0; k < n; k++) {
+        if (names) free(names[k]);
+        free(vals[k]);
+    }
+    free(names);
+    free(vals);
+    value_free(p);
+    return 0;
+}
+
+int cli_print_top(struct store *st, FILE *f, long long n, int csv, struct err *e)
+{
+    struct top_ctx c;
+    memset(&c, 0, sizeof c);
+    struct store_sweep w;
+    if (store_get_sweep(st, &w, e) < 0) return -1;
+    c.objective = w.objective;
+    int rc = store_each_trial(st, ORDER_RANK, -1, n, top_row, &c, e);
+    if (!rc && c.have_cols) {
+        if (csv) table_print_csv(&c.t, f);
+        else table_print(&c.t, f);
+    } else if (!rc && !csv) {
+        fprintf(f, "no trials yet\n");
+    }
+    if (c.have_cols) table_release(&c.t);
+    for (size_t i = 0; i < c.ncols; i++) free(c.cols[i]);
+    free(c.cols);
+    store_sweep_release(&w);
+    return rc;
+}

@@ -1,0 +1,44 @@
+/* cli.h - the command table and what the commands share.
+ *
+ * Each command is one cmd_*.c file exporting `int cmd_NAME(int argc, char
+ * **argv)`, which parses its own options, prints its own errors and returns
+ * the exit status: 0 success, 1 runtime error, 2 usage or config error
+ * (docs/cli.md lists the rest). */
+#ifndef SWEEP_CLI_H
+#define SWEEP_CLI_H
+
+#include <stdio.h>
+
+struct err;
+struct store;
+struct space;
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+};
+
+int cli_main(int argc, char **argv);
+
+int cmd_run(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+
+/* "sweep CMD: message" and a pointer to --help; returns 2. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "sweep: message"; returns e->status (1 when unset). */
+int cli_fail(const struct err *e);
+/* Colour on stdout: a terminal, and NO_COLOR unset. */
+int cli_color(FILE *f);
+/* The sweep directory a reading command works on: dir if given; else the
+ * current directory if it holds sweep.db; else the newest runs/NAME/ (by the age of its sweep.db).
+ * A new string, or NULL (and an exit-2 error). */
+char *cli_find_dir(const char *dir, struct err *e);
+/* Prints the leaderboard (at most n rows, 0 = all) as a text table. */
+int cli_print_top(struct store *st, FILE *f, long long n, int csv, struct err *e);
+
+#endif

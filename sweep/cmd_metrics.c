@@ -1,0 +1,199 @@
+/* cmd_metrics.c - `sweep metrics --parser P FILE...`: what a parser reads. */
+#include "search/diag.h"
+#include "search/space.h"
+#include "sweep/cli.h"
+#include "sweep/err.h"
+#include "sweep/json.h"
+#include "sweep/metrics.h"
+#include "sweep/tail.h"
+#include "sweep/table.h"
+#include "sweep/util.h"
+#include "search/value.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char USAGE[] =
+    "usage: sweep metrics --parser P [--pattern NAME=REGEX]... [--json] FILE...\n"
+    "       sweep metrics --config SWEEP.yaml [--json] FILE...\n"
+    "\n"
+    "Prints what a parser extracts from log files, one step,name,value line per\n"
+    "metric value in file order, as `sweep run` would store it: for checking a\n"
+    "format, or writing a regex. Parsers: keyvalue, jsonl, regex (docs/parsers.md).\n"
+    "\n"
+    "  -p, --parser P          the parser\n"
+    "  -e, --pattern N=REGEX   for --parser regex: a PCRE2 regex with a (?<value>...)\n"
+    "                          group (and optionally (?<step>...)), stored as N; an\n"
+    "                          empty N takes the name from a (?<name>...) group\n"
+    "  -c, --config FILE       take the parser and patterns from a sweep file\n"
+    "  --json                  [{\"step\": s, \"name\": n, \"value\": v}, ...] (NaN as null);\n"
+    "                          with several files each row also has \"file\"\n"
+    "  -h, --help              this text\n";
+
+struct out_ctx {
+    struct mparser *mp;
+    struct metric_batch batch;
+    int json, first, multi;
+    const char *file;
+    struct sb *out;
+};
+
+static void flush_rows(struct out_ctx *c)
+{
+    for (size_t i = 0; i < c->batch.n; i++) {
+        const struct metric *m = &c->batch.rows[i];
+        struct sb *b = c->out;
+        if (c->json) {
+            sb_add(b, c->first ? "\n  " : ",\n  ");
+            c->first = 0;
+            sb_add(b, "{");
+            if (c->multi) {
+                sb_add(b, "\"file\": ");
+                json_quote(b, c->file);
+                sb_add(b, ", ");
+            }
+            sb_addf(b, "\"step\": %lld, \"name\": ", m->step);
+            json_quote(b, m->name);
+            sb_add(b, ", \"value\": ");
+            json_num(b, m->value);
+            sb_add(b, "}");
+        } else {
+            if (c->multi) sb_addf(b, "%s,", c->file);
+            sb_addf(b, "%lld,", m->step);
+            if (strpbrk(m->name, ",\"")) {
+                sb_addc(b, '"');
+                for (const char *s = m->name; *s; s++) {
+                    if (*s == '"') sb_addc(b, '"');
+                    sb_addc(b, *s);
+                }
+                sb_addc(b, '"');
+            } else sb_add(b, m->name);
+            sb_addc(b, ',');
+            if (isnan(m->value)) sb_add(b, "nan");
+            else json_num(b, m->value);
+            sb_addc(b, '\n');
+        }
+    }
+    metric_batch_reset(&c->batch);
+    if (c->out->len > 1 << 16) {
+        fwrite(c->out->buf, 1, c->out->len, stdout);
+        sb_reset(c->out);
+    }
+}
+
+static void on_line(const char *line, size_t len, void *ctx)
+{
+    struct out_ctx *c = ctx;
+    metrics_line(c->mp, line, len, &c->batch);
+    flush_rows(c);
+}
+
+int cmd_metrics(int argc, char **argv)
+{
+    static const struct option opts[] = {{"parser", required_argument, NULL, 'p'},
+                                         {"pattern", required_argument, NULL, 'e'},
+                                         {"config", required_argument, NULL, 'c'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *parser = NULL, *config = NULL;
+    struct pattern *pats = NULL;
+    size_t npats = 0;
+    int json = 0, c, rc = 0;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "p:e:c:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': parser = optarg; break;
+        case 'c': config = optarg; break;
+        case 'j': json = 1; break;
+        case 'e': {
+            char *eq = strchr(optarg, '=');
+            if (!eq) {
+                rc = cli_usage("metrics", "--pattern takes NAME=REGEX");
+                goto out;
+            }
+            pats = xrealloc(pats, (npats + 1) * sizeof *pats);
+            pats[npats++] = (struct pattern){eq == optarg ? NULL : xstrndup(optarg, (size_t)(eq - optarg)),
+                                             xstrdup(eq + 1), 0, 0};
+            break;
+        }
+        case 'h': fputs(USAGE, stdout); goto out;
+        default:
+            rc = cli_usage("metrics", "unknown option or missing argument: %s", argv[optind - 1]);
+            goto out;
+        }
+    }
+    struct space *sp = NULL;
+    if (config) {
+        struct diag d;
+        diag_init(&d, config);
+        sp = space_load(config, &d);
+        diag_print(&d);
+        diag_release(&d);
+        if (!sp) {
+            rc = 2;
+            goto out;
+        }
+        if (!parser) parser = sp->parser;
+        if (!npats) {
+            for (size_t i = 0; i < sp->npatterns; i++) {
+                pats = xrealloc(pats, (npats + 1) * sizeof *pats);
+                pats[npats++] = (struct pattern){
+                    sp->patterns[i].name ? xstrdup(sp->patterns[i].name) : NULL,
+                    xstrdup(sp->patterns[i].regex), 0, 0};
+            }
+        }
+    }
+    if (!parser) {
+        space_free(sp);
+        rc = cli_usage("metrics", "--parser (or --config) is required");
+        goto out;
+    }
+    if (optind >= argc) {
+        space_free(sp);
+        rc = cli_usage("metrics", "expected at least one log file");
+        goto out;
+    }
+    struct err e = {0};
+    struct sb out;
+    sb_init(&out);
+    if (json) sb_addc(&out, '[');
+    int first = 1;
+    for (int i = optind; i < argc && !rc; i++) {
+        struct mparser *mp = metrics_new(parser, pats, npats, &e);
+        if (!mp) {
+            e.status = 2;
+            rc = cli_fail(&e);
+            break;
+        }
+        struct out_ctx oc = {mp, {0}, json, first, argc - optind > 1, argv[i], &out};
+        metric_batch_init(&oc.batch);
+        FILE *probe = fopen(argv[i], "r");
+        if (!probe) {
+            err_errno(&e, "%s", argv[i]);
+            rc = cli_fail(&e);
+        } else {
+            fclose(probe);
+            if (tail_read(argv[i], 0, 1, on_line, &oc, NULL, &e) < 0) rc = cli_fail(&e);
+        }
+        first = oc.first;
+        metric_batch_release(&oc.batch);
+        metrics_free(mp);
+    }
+    if (!rc) {
+        if (json) sb_add(&out, first ? "]\n" : "\n]\n");
+        if (out.len) fwrite(out.buf, 1, out.len, stdout);
+    }
+    sb_release(&out);
+    space_free(sp);
+out:
+    for (size_t i = 0; i < npats; i++) {
+        free(pats[i].name);
+        free(pats[i].regex);
+    }
+    free(pats);
+    return rc;
+}

@@ -1,0 +1,212 @@
+/* cmd_plan.c - `sweep plan FILE`: check a file, print its trials. */
+#include "search/diag.h"
+#include "search/grid.h"
+#include "search/space.h"
+#include "search/trials.h"
+#include "search/value.h"
+#include "sweep/cli.h"
+#include "sweep/json.h"
+#include "sweep/render.h"
+#include "sweep/table.h"
+#include "sweep/util.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char USAGE[] =
+    "usage: sweep plan FILE.yaml [--json] [--limit N]\n"
+    "\n"
+    "Checks FILE.yaml and prints the trials it describes, in order, with the\n"
+    "command of the first one. Nothing is launched or written. Errors are\n"
+    "FILE:LINE:COL: message, exit status 2.\n"
+    "\n"
+    "  --json        {\"count\": N, \"trials\": [{\"index\": i, \"params\": {...}}, ...]};\n"
+    "                count is null for a random search without run_cap (it runs\n"
+    "                until stopped)\n"
+    "  --limit N     print only the first N trials (default: 20 as text; every\n"
+    "                trial as JSON, or 10 when there is no count)\n"
+    "  -h, --help    this text\n";
+
+static void describe_param(struct sb *b, const struct param *p)
+{
+    switch (p->dist) {
+    case DIST_CONSTANT: value_py_repr(b, p->value); break;
+    case DIST_CATEGORICAL:
+        sb_addc(b, '[');
+        for (size_t i = 0; i < p->nvalues; i++) {
+            if (i) sb_add(b, ", ");
+            value_py_repr(b, p->values[i]);
+            if (p->probs) sb_addf(b, " (p=%g)", p->probs[i]);
+        }
+        sb_addc(b, ']');
+        break;
+    case DIST_NORMAL:
+    case DIST_Q_NORMAL:
+    case DIST_LOG_NORMAL:
+    case DIST_Q_LOG_NORMAL: sb_addf(b, "mu=%g sigma=%g", p->mu, p->sigma); break;
+    case DIST_BETA:
+    case DIST_Q_BETA: sb_addf(b, "a=%g b=%g", p->a, p->b); break;
+    default: sb_addf(b, "[%g, %g]", p->min, p->max); break;
+    }
+    if (p->dist == DIST_Q_UNIFORM || p->dist == DIST_Q_LOG_UNIFORM ||
+        p->dist == DIST_Q_LOG_UNIFORM_VALUES || p->dist == DIST_Q_NORMAL ||
+        p->dist == DIST_Q_LOG_NORMAL || p->dist == DIST_Q_BETA)
+        sb_addf(b, " q=%g", p->q);
+    if (p->num) sb_addf(b, " num=%ld", p->num);
+}
+
+int cmd_plan(int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"limit", required_argument, NULL, 'n'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int json = 0, c;
+    long long limit = -1;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "jn:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = 1; break;
+        case 'n': {
+            char *end;
+            limit = strtoll(optarg, &end, 10);
+            if (*end || limit < 0) return cli_usage("plan", "--limit needs a number >= 0");
+            break;
+        }
+        case 'h': fputs(USAGE, stdout); return 0;
+        default: return cli_usage("plan", "unknown option or missing argument: %s", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1) return cli_usage("plan", "expected one sweep file");
+    const char *file = argv[optind];
+    struct diag d;
+    diag_init(&d, file);
+    struct space *sp = space_load(file, &d);
+    diag_print(&d);
+    diag_release(&d);
+    if (!sp) return 2;
+
+    long long total = trials_total(sp);
+    if (total == -2) {
+        fprintf(stderr, "sweep: %s: the grid has more than 2^63 points; set run_cap\n", file);
+        space_free(sp);
+        return 2;
+    }
+    if (limit < 0) limit = json ? (total >= 0 ? total : 10) : 20;
+    long long shown = total >= 0 && total < limit ? total : limit;
+
+    if (json) {
+        struct sb b;
+        sb_init(&b);
+        if (total >= 0) sb_addf(&b, "{\"count\": %lld, ", total);
+        else sb_add(&b, "{\"count\": null, ");
+        sb_addf(&b, "\"method\": \"%s\", \"trials\": [",
+                sp->method == METHOD_GRID ? "grid" : "random");
+        for (long long i = 0; i < shown; i++) {
+            struct value *p = trials_params(sp, (unsigned long long)i);
+            sb_addf(&b, "%s{\"index\": %lld, \"params\": ", i ? ", " : "", i);
+            value_json(&b, p);
+            sb_addc(&b, '}');
+            value_free(p);
+            if (b.len > 1 << 16) { /* stream big plans */
+                fwrite(b.buf, 1, b.len, stdout);
+                sb_reset(&b);
+            }
+        }
+        sb_add(&b, "]}\n");
+        fwrite(b.buf, 1, b.len, stdout);
+        sb_release(&b);
+        space_free(sp);
+        return 0;
+    }
+
+    printf("%s: %s search, ", file, sp->method == METHOD_GRID ? "grid" : "random");
+    if (total >= 0) printf("%lld trials", total);
+    else printf("no trial limit (runs until stopped)");
+    if (sp->method == METHOD_RANDOM) printf(", seed %llu", sp->seed);
+    printf(", %d at a time\n", sp->max_parallel);
+    if (sp->metric_name)
+        printf("objective: %s %s (%s value of each trial)\n",
+               sp->goal == GOAL_MAXIMIZE ? "maximize" : "minimize", sp->metric_name,
+               sp->summary_last ? "last" : "best");
+    else printf("objective: none (no metric: trials are ranked by number)\n");
+    printf("metrics: parser %s, from %s\n", sp->parser,
+           sp->metrics_file ? sp->metrics_file : "each trial's stdout.log");
+    struct table t;
+    table_init(&t, 4);
+    const char *hdr[] = {"parameter", "distribution", "values", "grid size"};
+    table_add(&t, hdr);
+    for (size_t k = 0; k < sp->nparams; k++) {
+        const struct param *p = &sp->params[sp->order[k]];
+        struct sb v;
+        sb_init(&v);
+        describe_param(&v, p);
+        char gs[32] = "";
+        if (sp->method == METHOD_GRID) snprintf(gs, sizeof gs, "%llu", grid_size(p));
+        const char *row[] = {p->path, space_dist_name(p->dist), sb_str(&v), gs};
+        table_add(&t, row);
+        sb_release(&v);
+    }
+    putchar('\n');
+    table_print(&t, stdout);
+    table_release(&t);
+
+    if (shown > 0) {
+        struct value *p0 = trials_params(sp, 0);
+        struct render_ctx r = {sp, p0, 0, "DIR/trials/0000", "DIR"};
+        size_t argc0;
+        char **av = render_argv(&r, &argc0);
+        printf("\ncommand of trial 0:");
+        for (size_t i = 0; i < argc0; i++) {
+            struct sb q;
+            sb_init(&q);
+            int plain = av[i][0] != '\0';
+            for (const char *s = av[i]; *s; s++)
+                if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                            "_-+=/.,:@%",
+                            *s))
+                    plain = 0;
+            if (plain) sb_add(&q, av[i]);
+            else render_shell_quote(&q, av[i]);
+            printf(" %s", sb_str(&q));
+            sb_release(&q);
+        }
+        printf("\n\n");
+        render_free_strv(av);
+        value_free(p0);
+
+        size_t nc = sp->nparams + 1;
+        table_init(&t, nc);
+        const char **row = xcalloc(nc, sizeof *row);
+        row[0] = "trial";
+        for (size_t k = 0; k < sp->nparams; k++) row[k + 1] = sp->params[k].path;
+        table_add(&t, row);
+        table_right(&t, 0);
+        for (long long i = 0; i < shown; i++) {
+            struct value *p = trials_params(sp, (unsigned long long)i);
+            char idx[24];
+            snprintf(idx, sizeof idx, "%lld", i);
+            struct sb *cells = xcalloc(sp->nparams ? sp->nparams : 1, sizeof *cells);
+            row[0] = idx;
+            for (size_t k = 0; k < sp->nparams; k++) {
+                sb_init(&cells[k]);
+                const struct value *v = render_lookup(p, sp->params[k].path);
+                if (v) value_py_str(&cells[k], v);
+                row[k + 1] = sb_str(&cells[k]);
+            }
+            table_add(&t, row);
+            for (size_t k = 0; k < sp->nparams; k++) sb_release(&cells[k]);
+            free(cells);
+            value_free(p);
+        }
+        table_print(&t, stdout);
+        table_release(&t);
+        free(row);
+        if (total < 0) printf("... (more until stopped; --limit N shows N)\n");
+        else if (shown < total) printf("... %lld more (--limit N shows N)\n", total - shown);
+    }
+    space_free(sp);
+    return 0;
+}

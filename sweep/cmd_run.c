@@ -1,0 +1,315 @@
+/* cmd_run.c - `sweep run FILE [-d DIR]` and `sweep resume DIR`. */
+#include "search/diag.h"
+#include "search/space.h"
+#include "search/trials.h"
+#include "store/store.h"
+#include "sweep/cli.h"
+#include "sweep/dirlock.h"
+#include "sweep/err.h"
+#include "sweep/sched.h"
+#include "sweep/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char RUN_USAGE[] =
+    "usage: sweep run FILE.yaml [-d DIR] [-q]\n"
+    "\n"
+    "Runs the sweep described by FILE.yaml: its trials, max_parallel at a time,\n"
+    "each in DIR/trials/NNNN/, results in DIR/sweep.db. If DIR already holds\n"
+    "this sweep, it is resumed: finished trials are not run again. A DIR that\n"
+    "holds a different sweep is refused.\n"
+    "\n"
+    "  -d, --dir DIR   the sweep directory (default: runs/NAME, NAME being the\n"
+    "                  file's name without .yaml, or its folder's name for a\n"
+    "                  file called sweep.yaml)\n"
+    "  -q, --quiet     no line per trial, no progress\n"
+    "  -h, --help      this text\n"
+    "\n"
+    "Ctrl-C stops launching and stops the running trials (recorded as stopped);\n"
+    "a second Ctrl-C exits at once and leaves them running. Exit status: 0 the\n"
+    "sweep ran to its end (look at `sweep top` for how trials did), 1 runtime\n"
+    "error, 2 bad file or usage or DIR in use, 130 stopped by a signal.\n";
+
+static const char RESUME_USAGE[] =
+    "usage: sweep resume DIR [-q]\n"
+    "\n"
+    "Continues the sweep stored in DIR/sweep.db, with the file stored there:\n"
+    "finished trials are not run again, trials that died with an earlier sweep\n"
+    "process are queued again, trials still running are followed again.\n"
+    "\n"
+    "  -q, --quiet     no line per trial, no progress\n"
+    "  -h, --help      this text\n";
+
+/* runs/NAME for a file: its stem, or its folder's name for sweep.yaml. */
+static char *default_dir(const char *file)
+{
+    char *copy = xstrdup(file);
+    char *base = xstrdup(basename(copy));
+    char *dot = strrchr(base, '.');
+    if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml"))) *dot = '\0';
+    free(copy);
+    if (!strcmp(base, "sweep") || !*base) {
+        copy = xstrdup(file);
+        char *parent = dirname(copy);
+        char *pbase = basename(parent);
+        char cwd[4096];
+        if (!strcmp(pbase, ".") && getcwd(cwd, sizeof cwd)) pbase = basename(cwd);
+        if (strcmp(pbase, "/") && strcmp(pbase, ".")) {
+            free(base);
+            base = xstrdup(pbase);
+        }
+        free(copy);
+    }
+    char *dir = xasprintf("runs/%s", base);
+    free(base);
+    return dir;
+}
+
+static char *absolute(const char *path)
+{
+    if (path[0] == '/') return xstrdup(path);
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) return xstrdup(path);
+    if (!strcmp(path, ".")) return xstrdup(cwd);
+    return xasprintf("%s/%s", cwd, path);
+}
+
+/* A short line diff of two spec texts (LCS; small files only). */
+static void print_diff(const char *a, const char *b)
+{
+    char **la = NULL, **lb = NULL;
+    size_t na = 0, nb = 0;
+    char *ca = xstrdup(a), *cb = xstrdup(b), *save;
+    for (char *l = strtok_r(ca, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        la = xrealloc(la, (na + 1) * sizeof *la);
+        la[na++] = l;
+    }
+    for (char *l = strtok_r(cb, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        lb = xrealloc(lb, (nb + 1) * sizeof *lb);
+        lb[nb++] = l;
+    }
+    if (na > 3000 || nb > 3000) {
+        fprintf(stderr, "  (the files are too long to compare line by line)\n");
+    } else {
+        unsigned short *L = xcalloc((na + 1) * (nb + 1), sizeof *L);
+#define AT(i, j) L[(i) * (nb + 1) + (j)]
+        for (size_t i = na; i-- > 0;)
+            for (size_t j = nb; j-- > 0;)
+                AT(i, j) = !strcmp(la[i], lb[j]) ? AT(i + 1, j + 1) + 1
+                           : AT(i + 1, j) > AT(i, j + 1) ? AT(i + 1, j)
+                                                         : AT(i, j + 1);
+        size_t i = 0, j = 0;
+        int shown = 0;
+        while ((i < na || j < nb) && shown < 20) {
+            if (i < na && j < nb && !strcmp(la[i], lb[j])) i++, j++;
+            else if (j < nb && (i == na || AT(i, j + 1) >= AT(i + 1, j)))
+                fprintf(stderr, "  + %d: %s\n", (int)j + 1, lb[j]), j++, shown++;
+            else fprintf(stderr, "  - %d: %s\n", (int)i + 1, la[i]), i++, shown++;
+        }
+        if (shown == 20) fprintf(stderr, "  ...\n");
+#undef AT
+        free(L);
+    }
+    free(la);
+    free(lb);
+    free(ca);
+    free(cb);
+}
+
+/* Runs sp in dir; is_new: create the store. */
+static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_exist)
+{
+    struct err e = {0};
+    char *dir = absolute(dir_arg);
+    char *db = xasprintf("%s/sweep.db", dir);
+    struct stat stb;
+    int exists = stat(db, &stb) == 0;
+    int rc = 1, lockfd = -1;
+    struct store *st = NULL;
+    struct store_sweep w = {0};
+    char *cwd = NULL;
+    if (!exists && must_exist) {
+        err_usage(&e, "%s is not a sweep directory (no sweep.db)", dir_arg);
+        goto fail;
+    }
+    if (!exists) {
+        /* never mix a sweep into a folder of other things */
+        DIR *d = opendir(dir);
+        if (d) {
+            struct dirent *de;
+            int other = 0;
+            while ((de = readdir(d)))
+                if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+                    strcmp(de->d_name, "lock"))
+                    other = 1;
+            closedir(d);
+            if (other) {
+                err_usage(&e, "%s exists and is not a sweep directory; choose another with -d",
+                          dir_arg);
+                goto fail;
+            }
+        }
+        if (util_mkdirs(dir, &e)) goto fail;
+    }
+    lockfd = dirlock_acquire(dir, &e);
+    if (lockfd < 0) goto fail;
+    st = store_open(db, 1, &e);
+    if (!st) goto fail;
+    int got = store_get_sweep(st, &w, &e);
+    if (got < 0) goto fail;
+    if (got == 1) { /* a new sweep */
+        char here[4096];
+        if (!getcwd(here, sizeof here)) {
+            err_errno(&e, "getcwd");
+            goto fail;
+        }
+        w.spec_path = xstrdup(sp->path);
+        w.spec_text = xstrdup(sp->text);
+        w.spec_hash = xstrdup(sp->hash);
+        w.cwd = xstrdup(here);
+        w.method = xstrdup(sp->method == METHOD_GRID ? "grid" : "random");
+        w.objective = sp->metric_name ? xstrdup(sp->metric_name) : NULL;
+        w.maximize = sp->goal == GOAL_MAXIMIZE;
+        w.summary_last = sp->summary_last;
+        w.total = trials_total(sp);
+        w.seed = (long long)sp->seed;
+        w.created = util_now();
+        w.version = xstrdup(SWEEP_VERSION);
+        if (store_init_sweep(st, &w, &e)) goto fail;
+    } else if (strcmp(w.spec_hash, sp->hash)) {
+        fprintf(stderr,
+                "sweep: %s holds a different sweep (from %s); refusing to mix them.\n"
+                "Changes from the stored file to %s:\n",
+                dir_arg, w.spec_path, sp->path);
+        print_diff(w.spec_text, sp->text);
+        fprintf(stderr, "Run the new file in another directory (-d DIR), or resume the stored "
+                        "one with `sweep resume %s`.\n",
+                dir_arg);
+        rc = 2;
+        goto out;
+    }
+    cwd = xstrdup(w.cwd);
+    store_set_objective(st, sp->metric_name, sp->goal == GOAL_MAXIMIZE, sp->summary_last);
+    if (sp->et_enabled)
+        fprintf(stderr, "sweep: warning: early_terminate is checked but not applied in this "
+                        "version: every trial runs to its end\n");
+    if (!quiet) {
+        long long total = trials_total(sp);
+        fprintf(stderr, "sweep: %s -> %s: %s search, ", sp->path, dir_arg,
+                sp->method == METHOD_GRID ? "grid" : "random");
+        if (total >= 0) fprintf(stderr, "%lld trials", total);
+        else fprintf(stderr, "no trial limit (until Ctrl-C or the target)");
+        fprintf(stderr, ", %d at a time\n", sp->max_parallel);
+    }
+    struct sched_opts o = {sp, st, dir, cwd, quiet};
+    struct sched_result res;
+    if (sched_run(&o, &res, &e)) goto fail;
+    if (!quiet && res.interrupted != 2) {
+        long long counts[TRIAL_NSTATES];
+        if (store_counts(st, counts, &e) == 0)
+            fprintf(stderr, "sweep: %s: %lld completed, %lld failed, %lld stopped, %lld pending\n",
+                    res.interrupted ? "stopped" : "finished", counts[TRIAL_COMPLETED],
+                    counts[TRIAL_FAILED], counts[TRIAL_STOPPED], counts[TRIAL_PENDING]);
+        printf("top trials (sweep top %s):\n", dir_arg);
+        cli_print_top(st, stdout, 5, 0, NULL);
+    }
+    rc = res.interrupted ? 130 : 0;
+    goto out;
+fail:
+    rc = cli_fail(&e);
+out:
+    store_sweep_release(&w);
+    store_close(st);
+    if (lockfd >= 0) close(lockfd);
+    free(cwd);
+    free(db);
+    free(dir);
+    return rc;
+}
+
+static int parse_common(int argc, char **argv, const char *cmd, const char *help, char **dir,
+                        int *quiet, int want_dir)
+{
+    static const struct option opts[] = {{"dir", required_argument, NULL, 'd'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, want_dir ? "d:qh" : "qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': *dir = optarg; break;
+        case 'q': *quiet = 1; break;
+        case 'h': fputs(help, stdout); return 0;
+        default:
+            return cli_usage(cmd, "unknown option or missing argument: %s", argv[optind - 1]);
+        }
+    }
+    return -1;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    char *dir = NULL;
+    int quiet = 0;
+    int r = parse_common(argc, argv, "run", RUN_USAGE, &dir, &quiet, 1);
+    if (r >= 0) return r;
+    if (optind != argc - 1) return cli_usage("run", "expected one sweep file");
+    const char *file = argv[optind];
+    struct diag d;
+    diag_init(&d, file);
+    struct space *sp = space_load(file, &d);
+    diag_print(&d);
+    diag_release(&d);
+    if (!sp) return 2;
+    char *dflt = dir ? NULL : default_dir(file);
+    int rc = run_sweep(sp, dir ? dir : dflt, quiet, 0);
+    free(dflt);
+    space_free(sp);
+    return rc;
+}
+
+int cmd_resume(int argc, char **argv)
+{
+    char *unused = NULL;
+    int quiet = 0;
+    int r = parse_common(argc, argv, "resume", RESUME_USAGE, &unused, &quiet, 0);
+    if (r >= 0) return r;
+    if (optind != argc - 1) return cli_usage("resume", "expected one sweep directory");
+    const char *dir = argv[optind];
+    struct err e = {0};
+    char *db = xasprintf("%s/sweep.db", dir);
+    struct stat stb;
+    if (stat(db, &stb) != 0) {
+        free(db);
+        return cli_usage("resume", "%s is not a sweep directory (no sweep.db)", dir);
+    }
+    struct store *st = store_open_ro(db, &e);
+    free(db);
+    if (!st) return cli_fail(&e);
+    struct store_sweep w;
+    int got = store_get_sweep(st, &w, &e);
+    store_close(st);
+    if (got != 0) {
+        if (got == 1) err_usage(&e, "%s holds no sweep yet", dir);
+        return cli_fail(&e);
+    }
+    struct diag d;
+    diag_init(&d, w.spec_path);
+    struct space *sp = space_load_text(w.spec_path, w.spec_text, strlen(w.spec_text), &d);
+    diag_print(&d);
+    diag_release(&d);
+    store_sweep_release(&w);
+    if (!sp) return 2;
+    int rc = run_sweep(sp, dir, quiet, 1);
+    space_free(sp);
+    return rc;
+}

@@ -1,0 +1,241 @@
+/* cmd_status.c - `sweep status [DIR]`: where a sweep stands. */
+#include "search/diag.h"
+#include "search/space.h"
+#include "store/store.h"
+#include "sweep/cli.h"
+#include "sweep/dirlock.h"
+#include "sweep/err.h"
+#include "sweep/json.h"
+#include "sweep/table.h"
+#include "sweep/util.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char USAGE[] =
+    "usage: sweep status [DIR] [--json]\n"
+    "\n"
+    "Trial counts by state, the running trials (pid, running time, step,\n"
+    "objective, when their last metric came), the best trial so far and an\n"
+    "estimate of the time left. Reads DIR/sweep.db without blocking the\n"
+    "running sweep. DIR defaults as for `sweep top`.\n"
+    "\n"
+    "  --json      one JSON object (docs/cli.md)\n"
+    "  -h, --help  this text\n";
+
+struct running_ctx {
+    struct table t;
+    struct sb json;
+    int n;
+    double now;
+};
+
+static int running_row(const struct trial_row *tr, void *ctx)
+{
+    struct running_ctx *c = ctx;
+    char id[24], pid[24], step[24], att[16];
+    struct sb dur, obj, ago;
+    sb_init(&dur);
+    sb_init(&obj);
+    sb_init(&ago);
+    snprintf(id, sizeof id, "%lld", tr->id);
+    snprintf(pid, sizeof pid, "%lld", tr->pid);
+    snprintf(att, sizeof att, "%d", tr->attempts);
+    step[0] = '\0';
+    if (tr->last_step >= 0) snprintf(step, sizeof step, "%lld", tr->last_step);
+    util_fmt_duration(&dur, c->now - tr->started);
+    if (tr->has_objective) json_num(&obj, tr->objective);
+    if (tr->last_output > 0) {
+        util_fmt_duration(&ago, c->now - tr->last_output);
+        sb_add(&ago, " ago");
+    }
+    const char *row[] = {id, pid, att, sb_str(&dur), step, sb_str(&obj), sb_str(&ago)};
+    table_add(&c->t, row);
+    struct sb *j = &c->json;
+    sb_addf(j, "%s{\"trial\": %lld, \"pid\": %lld, \"attempt\": %d, \"seconds\": ", c->n ? ", " : "",
+            tr->id, tr->pid, tr->attempts);
+    json_num(j, c->now - tr->started);
+    sb_add(j, ", \"step\": ");
+    if (tr->last_step >= 0) sb_addf(j, "%lld", tr->last_step);
+    else sb_add(j, "null");
+    sb_add(j, ", \"objective\": ");
+    if (tr->has_objective) json_num(j, tr->objective);
+    else sb_add(j, "null");
+    sb_add(j, ", \"last_output_seconds_ago\": ");
+    if (tr->last_output > 0) json_num(j, c->now - tr->last_output);
+    else sb_add(j, "null");
+    sb_addc(j, '}');
+    c->n++;
+    sb_release(&dur);
+    sb_release(&obj);
+    sb_release(&ago);
+    return 0;
+}
+
+struct duration_ctx {
+    double sum;
+    long long n;
+};
+
+static int duration_row(const struct trial_row *t, void *ctx)
+{
+    struct duration_ctx *c = ctx;
+    if (t->started > 0 && t->ended > t->started) {
+        c->sum += t->ended - t->started;
+        c->n++;
+    }
+    return 0;
+}
+
+static int best_row(const struct trial_row *t, void *ctx)
+{
+    struct trial_row *best = ctx;
+    if (t->has_objective) {
+        *best = *t;
+        best->params = xstrdup(t->params);
+        best->argv = NULL;
+        best->reason = NULL;
+    }
+    return 1;
+}
+
+int cmd_status(int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int json = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = 1; break;
+        case 'h': fputs(USAGE, stdout); return 0;
+        default: return cli_usage("status", "unknown option: %s", argv[optind - 1]);
+        }
+    }
+    if (argc - optind > 1) return cli_usage("status", "expected at most one sweep directory");
+    struct err e = {0};
+    char *dir = cli_find_dir(optind < argc ? argv[optind] : NULL, &e);
+    if (!dir) return cli_fail(&e);
+    char *db = xasprintf("%s/sweep.db", dir);
+    struct store *st = store_open_ro(db, &e);
+    free(db);
+    if (!st) {
+        free(dir);
+        return cli_fail(&e);
+    }
+    int rc = 0;
+    struct store_sweep w = {0};
+    struct running_ctx rc_ = {0};
+    struct trial_row best;
+    memset(&best, 0, sizeof best);
+    long long counts[TRIAL_NSTATES];
+    if (store_get_sweep(st, &w, &e) != 0 || store_counts(st, counts, &e)) {
+        if (!e.msg[0]) err_usage(&e, "%s holds no sweep yet", dir);
+        rc = cli_fail(&e);
+        goto out;
+    }
+    char who[300] = "";
+    int live = dirlock_held(dir, who, sizeof who);
+    /* max_parallel comes from the stored file */
+    int slots = 1;
+    struct diag d;
+    diag_init(&d, w.spec_path);
+    struct space *sp = space_load_text(w.spec_path, w.spec_text, strlen(w.spec_text), &d);
+    diag_release(&d);
+    if (sp) slots = sp->max_parallel;
+    space_free(sp);
+
+    rc_.now = util_now();
+    table_init(&rc_.t, 7);
+    sb_init(&rc_.json);
+    const char *hdr[] = {"trial", "pid", "attempt", "running", "step",
+                         w.objective ? w.objective : "objective", "last metric"};
+    table_add(&rc_.t, hdr);
+    for (int i = 0; i < 6; i++) table_right(&rc_.t, (size_t)i);
+    if (store_each_trial(st, ORDER_ID, TRIAL_RUNNING, 0, running_row, &rc_, &e) ||
+        store_each_trial(st, ORDER_RANK, TRIAL_COMPLETED, 1, best_row, &best, &e)) {
+        rc = cli_fail(&e);
+        goto out;
+    }
+    struct duration_ctx dc = {0, 0};
+    store_each_trial(st, ORDER_ID, TRIAL_COMPLETED, 0, duration_row, &dc, NULL);
+    long long done = counts[TRIAL_COMPLETED] + counts[TRIAL_FAILED] + counts[TRIAL_STOPPED] +
+                     counts[TRIAL_PRUNED];
+    long long started = done + counts[TRIAL_RUNNING] + counts[TRIAL_PENDING];
+    long long left = w.total >= 0 ? w.total - done : -1; /* pending rows + never created */
+    double eta = -1;
+    if (live && left >= 0 && dc.n > 0) {
+        double mean = dc.sum / (double)dc.n;
+        eta = ceil((double)left / slots) * mean;
+    }
+    (void)started;
+    if (json) {
+        struct sb j;
+        sb_init(&j);
+        sb_add(&j, "{\"dir\": ");
+        json_quote(&j, dir);
+        sb_addf(&j, ", \"running\": %s, \"total\": ", live ? "true" : "false");
+        if (w.total >= 0) sb_addf(&j, "%lld", w.total);
+        else sb_add(&j, "null");
+        sb_add(&j, ", \"counts\": {");
+        for (int i = 0; i < TRIAL_NSTATES; i++)
+            sb_addf(&j, "%s\"%s\": %lld", i ? ", " : "", store_state_name(i), counts[i]);
+        sb_add(&j, "}, \"objective\": ");
+        if (w.objective) json_quote(&j, w.objective);
+        else sb_add(&j, "null");
+        sb_add(&j, ", \"best\": ");
+        if (best.params) {
+            sb_addf(&j, "{\"trial\": %lld, \"objective\": ", best.id);
+            json_num(&j, best.objective);
+            sb_addf(&j, ", \"params\": %s}", best.params);
+        } else sb_add(&j, "null");
+        sb_addf(&j, ", \"trials_running\": [%s], \"eta_seconds\": ", sb_str(&rc_.json));
+        if (eta >= 0) json_num(&j, eta);
+        else sb_add(&j, "null");
+        sb_add(&j, "}\n");
+        fputs(j.buf, stdout);
+        sb_release(&j);
+        goto out;
+    }
+    printf("%s: %s search", dir, w.method);
+    if (w.objective) printf(", %s %s", w.maximize ? "maximize" : "minimize", w.objective);
+    printf("\n%s\n", live ? "sweep is running" : "sweep is not running");
+    if (live) printf("  (%s)\n", who);
+    printf("trials: ");
+    if (w.total >= 0) printf("%lld in all; ", w.total);
+    printf("%lld completed, %lld failed, %lld stopped, %lld running, %lld pending", 
+           counts[TRIAL_COMPLETED], counts[TRIAL_FAILED], counts[TRIAL_STOPPED],
+           counts[TRIAL_RUNNING], w.total >= 0 ? left - counts[TRIAL_RUNNING] : counts[TRIAL_PENDING]);
+    printf("\n");
+    if (best.params) {
+        struct sb b;
+        sb_init(&b);
+        json_num(&b, best.objective);
+        printf("best: trial %lld, %s %s, params %s\n", best.id, w.objective, sb_str(&b), best.params);
+        sb_release(&b);
+    }
+    if (rc_.n) {
+        printf("\n");
+        table_print(&rc_.t, stdout);
+    }
+    if (eta >= 0) {
+        struct sb b;
+        sb_init(&b);
+        util_fmt_duration(&b, eta);
+        printf("\nestimated time left: %s (%lld trials left, %d at a time, %.1fs per trial so far)\n",
+               sb_str(&b), left, slots, dc.sum / (double)dc.n);
+        sb_release(&b);
+    }
+out:
+    free(best.params);
+    if (rc_.t.ncols) table_release(&rc_.t);
+    sb_release(&rc_.json);
+    store_sweep_release(&w);
+    store_close(st);
+    free(dir);
+    return rc;
+}

@@ -1,0 +1,101 @@
+/* cmd_top.c - `sweep top [DIR]`: the leaderboard. */
+#include "search/value.h"
+#include "store/store.h"
+#include "sweep/cli.h"
+#include "sweep/err.h"
+#include "sweep/json.h"
+#include "sweep/util.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char USAGE[] =
+    "usage: sweep top [DIR] [-n N] [--json | --csv]\n"
+    "\n"
+    "The trials of a sweep, best first: completed trials by the objective\n"
+    "(metric.name, goal, metrics.summary), then running, stopped, failed and\n"
+    "pending ones. DIR defaults to the current directory when it holds\n"
+    "sweep.db, else the newest sweep under runs/.\n"
+    "\n"
+    "  -n N        at most N trials (default: all)\n"
+    "  --json      [{\"trial\": i, \"state\": s, \"objective\": v, \"params\": {...}}, ...]\n"
+    "              (objective null when the trial has none; also \"step\", \"reason\")\n"
+    "  --csv       rank,trial,state,OBJECTIVE,step,PARAM... with a header row\n"
+    "  -h, --help  this text\n";
+
+struct json_ctx {
+    struct sb b;
+    int first;
+};
+
+static int json_row(const struct trial_row *t, void *ctx)
+{
+    struct json_ctx *c = ctx;
+    struct sb *b = &c->b;
+    sb_add(b, c->first ? "\n  " : ",\n  ");
+    c->first = 0;
+    sb_addf(b, "{\"trial\": %lld, \"state\": \"%s\", \"objective\": ", t->id,
+            store_state_name(t->state));
+    if (t->has_objective) json_num(b, t->objective);
+    else sb_add(b, "null");
+    if (t->has_objective) sb_addf(b, ", \"step\": %lld", t->objective_step);
+    else sb_add(b, ", \"step\": null");
+    sb_add(b, ", \"reason\": ");
+    if (t->reason) json_quote(b, t->reason);
+    else sb_add(b, "null");
+    sb_addf(b, ", \"params\": %s}", t->params);
+    return 0;
+}
+
+int cmd_top(int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"csv", no_argument, NULL, 'c'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int json = 0, csv = 0, c;
+    long long n = 0;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = 1; break;
+        case 'c': csv = 1; break;
+        case 'n': {
+            char *end;
+            n = strtoll(optarg, &end, 10);
+            if (*end || n < 1) return cli_usage("top", "-n needs a number >= 1");
+            break;
+        }
+        case 'h': fputs(USAGE, stdout); return 0;
+        default: return cli_usage("top", "unknown option or missing argument: %s", argv[optind - 1]);
+        }
+    }
+    if (json && csv) return cli_usage("top", "--json and --csv exclude each other");
+    if (argc - optind > 1) return cli_usage("top", "expected at most one sweep directory");
+    struct err e = {0};
+    char *dir = cli_find_dir(optind < argc ? argv[optind] : NULL, &e);
+    if (!dir) return cli_fail(&e);
+    char *db = xasprintf("%s/sweep.db", dir);
+    struct store *st = store_open_ro(db, &e);
+    free(db);
+    free(dir);
+    if (!st) return cli_fail(&e);
+    int rc = 0;
+    if (json) {
+        struct json_ctx jc = {{0}, 1};
+        sb_init(&jc.b);
+        sb_addc(&jc.b, '[');
+        if (store_each_trial(st, ORDER_RANK, -1, n, json_row, &jc, &e)) rc = cli_fail(&e);
+        else {
+            sb_add(&jc.b, jc.first ? "]\n" : "\n]\n");
+            fputs(jc.b.buf, stdout);
+        }
+        sb_release(&jc.b);
+    } else if (cli_print_top(st, stdout, n, csv, &e)) {
+        rc = cli_fail(&e);
+    }
+    store_close(st);
+    return rc;
+}

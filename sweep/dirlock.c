@@ -1,0 +1,87 @@
+/* dirlock.c - flock-based lock on DIR/lock. */
+#include "sweep/dirlock.h"
+#include "sweep/err.h"
+#include "sweep/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+static void describe(int fd, char *who, size_t size)
+{
+    char buf[256] = {0};
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    long pid = 0;
+    char host[128] = "?";
+    long long since = 0;
+    if (n > 0 && sscanf(buf, "%ld %127s %lld", &pid, host, &since) >= 2) {
+        char when[64] = "?";
+        time_t t = (time_t)since;
+        struct tm tm;
+        if (since && localtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        snprintf(who, size, "pid %ld on %s since %s", pid, host, when);
+    } else {
+        snprintf(who, size, "another process");
+    }
+}
+
+int dirlock_acquire(const char *dir, struct err *e)
+{
+    char *path = xasprintf("%s/lock", dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        err_errno(e, "open %s", path);
+        free(path);
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int saved = errno;
+        if (saved == EWOULDBLOCK) {
+            char who[300];
+            describe(fd, who, sizeof who);
+            err_usage(e, "%s is in use by another sweep (%s); wait for it, or `sweep stop %s`",
+                      dir, who, dir);
+        } else {
+            errno = saved;
+            err_errno(e, "lock %s", path);
+        }
+        close(fd);
+        free(path);
+        return -1;
+    }
+    char host[128] = "unknown";
+    gethostname(host, sizeof host - 1);
+    char line[256];
+    int n = snprintf(line, sizeof line, "%ld %s %lld\n", (long)getpid(), host,
+                     (long long)time(NULL));
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, line, (size_t)n, 0) != n) {
+        err_errno(e, "write %s", path);
+        close(fd);
+        free(path);
+        return -1;
+    }
+    free(path);
+    return fd;
+}
+
+int dirlock_held(const char *dir, char *who, unsigned long whosize)
+{
+    char *path = xasprintf("%s/lock", dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
+    if (fd < 0) return 0;
+    int held = 0;
+    if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+        held = errno == EWOULDBLOCK;
+        if (held && who) describe(fd, who, whosize);
+    } else {
+        flock(fd, LOCK_UN);
+    }
+    close(fd);
+    return held;
+}

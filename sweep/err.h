@@ -1,0 +1,22 @@
+/* err.h - how errors travel up the call stack.
+ *
+ * A function that can fail takes `struct err *e` as its last argument and
+ * returns -1 (or NULL). err_set/err_errno fill e and return -1 so that call
+ * sites read `return err_errno(e, "open %s", path);`. Only cmd_*.c print. */
+#ifndef SWEEP_ERR_H
+#define SWEEP_ERR_H
+
+struct err {
+    int code;       /* errno of the failure, or 0 */
+    int status;     /* exit status the CLI should use: 1 runtime, 2 usage/config */
+    char msg[1024]; /* human-readable, no trailing newline */
+};
+
+int err_set(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends ": strerror(errno)". */
+int err_errno(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Like err_set, but marks the error as the user's (exit status 2). */
+int err_usage(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void err_clear(struct err *e);
+
+#endif

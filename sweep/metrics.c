@@ -1,0 +1,335 @@
+/* metrics.c - the keyvalue, jsonl and regex parsers. */
+#include "sweep/metrics.h"
+#include "search/space.h"
+#include "search/value.h"
+#include "sweep/err.h"
+#include "sweep/json.h"
+#include "sweep/util.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+enum kind { P_KEYVALUE, P_JSONL, P_REGEX };
+
+struct compiled {
+    char *name;             /* NULL: taken from the (?<name>) group */
+    pcre2_code *re;
+    pcre2_match_data *md;
+    int g_value, g_step, g_name;
+};
+
+struct laststep {
+    char *name;
+    long long step;
+};
+
+struct mparser {
+    enum kind kind;
+    struct compiled *pats;
+    size_t npats;
+    struct laststep *steps; /* a handful of names per trial: a linear list is enough */
+    size_t nsteps;
+};
+
+void metric_batch_init(struct metric_batch *b)
+{
+    memset(b, 0, sizeof *b);
+}
+
+void metric_batch_reset(struct metric_batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) free(b->rows[i].name);
+    b->n = 0;
+}
+
+void metric_batch_release(struct metric_batch *b)
+{
+    metric_batch_reset(b);
+    free(b->rows);
+    metric_batch_init(b);
+}
+
+static long long *last_step(struct mparser *p, const char *name, size_t len)
+{
+    for (size_t i = 0; i < p->nsteps; i++)
+        if (strlen(p->steps[i].name) == len && !memcmp(p->steps[i].name, name, len))
+            return &p->steps[i].step;
+    p->steps = xrealloc(p->steps, (p->nsteps + 1) * sizeof *p->steps);
+    p->steps[p->nsteps] = (struct laststep){xstrndup(name, len), 0};
+    return &p->steps[p->nsteps++].step;
+}
+
+void metrics_set_last_step(struct mparser *p, const char *name, long long step)
+{
+    *last_step(p, name, strlen(name)) = step;
+}
+
+/* has_step: the line gave a step; else the name's next one. */
+static void emit(struct mparser *p, struct metric_batch *b, const char *name, size_t len,
+                 int has_step, long long step, double value)
+{
+    long long *last = last_step(p, name, len);
+    if (!has_step) step = *last + 1;
+    *last = step;
+    if (b->n == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 16;
+        b->rows = xrealloc(b->rows, b->cap * sizeof *b->rows);
+    }
+    b->rows[b->n++] = (struct metric){xstrndup(name, len), step, value};
+}
+
+int metrics_is_step_key(const char *name, size_t len)
+{
+    static const char *const keys[] = {"step", "_step", "global_step", "iteration", "iter",
+                                       "epoch", NULL};
+    for (const char *const *k = keys; *k; k++)
+        if (strlen(*k) == len && !strncasecmp(*k, name, len)) return 1;
+    return 0;
+}
+
+/* A number at s (at most n bytes): [+-] digits [. digits] [e [+-] digits],
+ * or nan / -nan / inf. Returns its length, 0 if none. */
+static size_t scan_number(const char *s, size_t n, double *out)
+{
+    size_t i = 0;
+    if (i < n && (s[i] == '-' || s[i] == '+')) i++;
+    if (n - i >= 3 && (!strncasecmp(s + i, "nan", 3) || !strncasecmp(s + i, "inf", 3))) {
+        size_t l = i + 3;
+        if (!strncasecmp(s + i, "inf", 3) && n - i >= 8 && !strncasecmp(s + i, "infinity", 8))
+            l = i + 8;
+        *out = tolower((unsigned char)s[i]) == 'n' ? NAN : (s[0] == '-' ? -INFINITY : INFINITY);
+        return l;
+    }
+    size_t digits = 0;
+    while (i < n && isdigit((unsigned char)s[i])) i++, digits++;
+    if (i < n && s[i] == '.') {
+        i++;
+        while (i < n && isdigit((unsigned char)s[i])) i++, digits++;
+    }
+    if (!digits) return 0;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        size_t j = i + 1;
+        if (j < n && (s[j] == '-' || s[j] == '+')) j++;
+        if (j < n && isdigit((unsigned char)s[j])) {
+            while (j < n && isdigit((unsigned char)s[j])) j++;
+            i = j;
+        }
+    }
+    char buf[64];
+    if (i >= sizeof buf) return 0;
+    memcpy(buf, s, i);
+    buf[i] = '\0';
+    *out = strtod(buf, NULL);
+    return i;
+}
+
+static int name_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-' || c == '/';
+}
+
+static int value_end(char c)
+{
+    return c == '\0' || isspace((unsigned char)c) || strchr(",;)]}|%", c);
+}
+
+struct kv {
+    const char *name;
+    size_t len;
+    double value;
+};
+
+/* keyvalue: name=value and name: value pairs anywhere in the line. */
+static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
+{
+    struct kv pairs[64];
+    size_t np = 0, i = 0;
+    int has_step = 0;
+    long long step = 0;
+    while (i < n && np < ARRAY_LEN(pairs)) {
+        if (!(isalpha((unsigned char)s[i]) || s[i] == '_') || (i > 0 && name_char(s[i - 1]))) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < n && name_char(s[i])) i++;
+        size_t nlen = i;
+        while (nlen > start && (s[nlen - 1] == '.' || s[nlen - 1] == '-')) nlen--; /* "x.:" */
+        size_t j = i;
+        while (j < n && s[j] == ' ') j++;
+        if (j >= n || (s[j] != '=' && s[j] != ':')) continue;
+        j++;
+        while (j < n && s[j] == ' ') j++;
+        double v;
+        size_t l = scan_number(s + j, n - j, &v);
+        if (!l || !value_end(j + l < n ? s[j + l] : '\0')) continue;
+        if (metrics_is_step_key(s + start, nlen - start) && isfinite(v) && v == floor(v)) {
+            has_step = 1;
+            step = (long long)v;
+        } else {
+            pairs[np++] = (struct kv){s + start, nlen - start, v};
+        }
+        i = j + l;
+    }
+    for (size_t k = 0; k < np; k++)
+        emit(p, b, pairs[k].name, pairs[k].len, has_step, step, pairs[k].value);
+}
+
+static void flatten_json(struct mparser *p, struct metric_batch *b, const struct value *obj,
+                         const char *prefix, int has_step, long long step)
+{
+    for (size_t i = 0; i < obj->u.map.n; i++) {
+        const struct mapent *e = &obj->u.map.e[i];
+        if (!*prefix && metrics_is_step_key(e->key, strlen(e->key))) continue;
+        char *name = *prefix ? xasprintf("%s/%s", prefix, e->key) : xstrdup(e->key);
+        if (value_is_num(e->val)) emit(p, b, name, strlen(name), has_step, step, value_num(e->val));
+        else if (e->val->kind == V_MAP) flatten_json(p, b, e->val, name, has_step, step);
+        free(name);
+    }
+}
+
+/* jsonl: one JSON object per line; numbers are metrics, nested objects are
+ * flattened with '/'; other lines are skipped. */
+static void parse_jsonl(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
+{
+    while (n && isspace((unsigned char)*s)) s++, n--;
+    if (!n || *s != '{') return;
+    struct value *v = json_parse(s, n, NULL);
+    if (!v) return;
+    if (v->kind == V_MAP) {
+        static const char *const keys[] = {"step", "_step", "global_step", "iteration", "iter",
+                                           "epoch", NULL};
+        int has_step = 0;
+        long long step = 0;
+        for (const char *const *k = keys; *k && !has_step; k++) {
+            const struct value *sv = value_map_get(v, *k);
+            if (sv && value_is_num(sv) && value_num(sv) == floor(value_num(sv))) {
+                has_step = 1;
+                step = (long long)value_num(sv);
+            }
+        }
+        flatten_json(p, b, v, "", has_step, step);
+    }
+    value_free(v);
+}
+
+static void parse_regex(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
+{
+    for (size_t k = 0; k < p->npats; k++) {
+        struct compiled *c = &p->pats[k];
+        size_t off = 0;
+        while (off <= n) {
+            int rc = pcre2_match(c->re, (PCRE2_SPTR)s, n, off, 0, c->md, NULL);
+            if (rc < 0) break;
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+            double v;
+            size_t vs = ov[2 * c->g_value], ve = ov[2 * c->g_value + 1];
+            if (vs != PCRE2_UNSET && ve > vs) {
+                size_t l = scan_number(s + vs, ve - vs, &v);
+                int has_step = 0;
+                long long step = 0;
+                if (c->g_step >= 0 && ov[2 * c->g_step] != PCRE2_UNSET) {
+                    double sv;
+                    size_t ss = ov[2 * c->g_step], se = ov[2 * c->g_step + 1];
+                    if (se > ss && scan_number(s + ss, se - ss, &sv) == se - ss && isfinite(sv)) {
+                        has_step = 1;
+                        step = (long long)llround(sv);
+                    }
+                }
+                const char *name = c->name;
+                size_t nlen = name ? strlen(name) : 0;
+                if (!name && c->g_name >= 0 && ov[2 * c->g_name] != PCRE2_UNSET) {
+                    name = s + ov[2 * c->g_name];
+                    nlen = ov[2 * c->g_name + 1] - ov[2 * c->g_name];
+                }
+                if (l == ve - vs && name && nlen) emit(p, b, name, nlen, has_step, step, v);
+            }
+            if (ov[1] == ov[0]) { /* an empty match: move on by one */
+                if (ov[1] >= n) break;
+                off = ov[1] + 1;
+            } else {
+                off = ov[1];
+            }
+        }
+    }
+}
+
+void metrics_line(struct mparser *p, const char *line, size_t len, struct metric_batch *b)
+{
+    switch (p->kind) {
+    case P_KEYVALUE: parse_keyvalue(p, line, len, b); break;
+    case P_JSONL: parse_jsonl(p, line, len, b); break;
+    case P_REGEX: parse_regex(p, line, len, b); break;
+    }
+}
+
+struct mparser *metrics_new(const char *parser, const struct pattern *pats, size_t npats,
+                            struct err *e)
+{
+    struct mparser *p = xcalloc(1, sizeof *p);
+    if (!strcmp(parser, "keyvalue")) p->kind = P_KEYVALUE;
+    else if (!strcmp(parser, "jsonl")) p->kind = P_JSONL;
+    else if (!strcmp(parser, "regex")) p->kind = P_REGEX;
+    else {
+        free(p);
+        err_usage(e, "unknown parser '%s' (keyvalue, jsonl, regex)", parser);
+        return NULL;
+    }
+    if (p->kind == P_REGEX) {
+        if (npats == 0) {
+            free(p);
+            err_usage(e, "parser regex needs at least one pattern");
+            return NULL;
+        }
+        p->pats = xcalloc(npats, sizeof *p->pats);
+        for (size_t i = 0; i < npats; i++) {
+            int ecode;
+            PCRE2_SIZE eoff;
+            struct compiled *c = &p->pats[p->npats];
+            c->re = pcre2_compile((PCRE2_SPTR)pats[i].regex, PCRE2_ZERO_TERMINATED, 0, &ecode,
+                                  &eoff, NULL);
+            if (!c->re) {
+                PCRE2_UCHAR buf[256];
+                pcre2_get_error_message(ecode, buf, sizeof buf);
+                err_usage(e, "invalid regex '%s': %s (at offset %zu)", pats[i].regex,
+                          (char *)buf, (size_t)eoff);
+                metrics_free(p);
+                return NULL;
+            }
+            p->npats++;
+            pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE); /* optional speed-up */
+            c->md = pcre2_match_data_create_from_pattern(c->re, NULL);
+            c->g_value = pcre2_substring_number_from_name(c->re, (PCRE2_SPTR) "value");
+            c->g_step = pcre2_substring_number_from_name(c->re, (PCRE2_SPTR) "step");
+            c->g_name = pcre2_substring_number_from_name(c->re, (PCRE2_SPTR) "name");
+            c->name = pats[i].name ? xstrdup(pats[i].name) : NULL;
+            if (c->g_value < 0 || (!c->name && c->g_name < 0)) {
+                err_usage(e, "regex '%s' needs a (?<value>...) group%s", pats[i].regex,
+                          c->name ? "" : " and a name (or a (?<name>...) group)");
+                metrics_free(p);
+                return NULL;
+            }
+        }
+    }
+    return p;
+}
+
+void metrics_free(struct mparser *p)
+{
+    if (!p) return;
+    for (size_t i = 0; i < p->npats; i++) {
+        pcre2_code_free(p->pats[i].re);
+        pcre2_match_data_free(p->pats[i].md);
+        free(p->pats[i].name);
+    }
+    free(p->pats);
+    for (size_t i = 0; i < p->nsteps; i++) free(p->steps[i].name);
+    free(p->steps);
+    free(p);
+}

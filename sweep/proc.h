@@ -1,0 +1,51 @@
+/* proc.h - starting, watching and stopping trial processes.
+ *
+ * A trial is a tiny supervisor (this same binary, re-executed with the
+ * internal verb __supervise) in its own session and process group, and the
+ * trainer it starts in that group. Both write to the trial's log file
+ * directly, never through a pipe to sweep, so both survive the death of
+ * sweep. The supervisor waits for the trainer and writes exit.json into
+ * the trial directory (a temp file, then rename), so a sweep that did not
+ * start a trial can still learn how it ended. Stopping a trial is SIGTERM
+ * to its group, then SIGKILL after a grace period. */
+#ifndef SWEEP_PROC_H
+#define SWEEP_PROC_H
+
+#include <sys/types.h>
+
+struct err;
+
+#define PROC_SUPERVISE_VERB "__supervise"
+
+struct proc_exit {
+    int has_code;       /* exited normally with code */
+    int code;
+    int signal;         /* killed by this signal (0 if none) */
+    int core;           /* dumped core */
+    char error[512];    /* the trainer could not be started ("" if it was) */
+    double started, ended;
+};
+
+/* Starts the supervisor of a trial. argv/envp: the trainer's. The log is
+ * opened O_APPEND (created if needed) as the trial's stdout and stderr;
+ * stdin is /dev/null. *pid: the supervisor, which is also the process group. */
+int proc_start(const char *trial_dir, const char *cwd, const char *log_path,
+               char *const argv[], char *const envp[], pid_t *pid, struct err *e);
+
+/* main() of the __supervise verb: argv = {_, "__supervise", DIR, CWD, "--", trainer...}. */
+int proc_supervise_main(int argc, char **argv);
+
+/* Reads DIR/exit.json: 1 if it exists (x filled), 0 if not, -1 on error. */
+int proc_read_exit(const char *trial_dir, struct proc_exit *x, struct err *e);
+
+/* kill(-pgid, sig); 0, or -1 with errno (ESRCH: the group is gone). */
+int proc_signal_group(pid_t pgid, int sig);
+
+/* The start time of a process (clock ticks after boot, /proc/PID/stat
+ * field 22), to tell a pid from a reused one; -1 if there is no such pid. */
+long long proc_start_time(pid_t pid);
+
+/* "SIGKILL" for 9. */
+const char *proc_signal_name(int sig);
+
+#endif

@@ -1,0 +1,232 @@
+/* render.c - placeholders to argv, env and file contents. */
+#include "sweep/render.h"
+#include "search/space.h"
+#include "search/tpl.h"
+#include "search/value.h"
+#include "sweep/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct strv {
+    char **v;
+    size_t n, cap;
+};
+
+static void strv_push(struct strv *s, char *item) /* takes item */
+{
+    if (s->n + 2 > s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 16;
+        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = item;
+    s->v[s->n] = NULL;
+}
+
+void render_free_strv(char **v)
+{
+    if (!v) return;
+    for (char **p = v; *p; p++) free(*p);
+    free(v);
+}
+
+const struct value *render_lookup(const struct value *params, const char *name)
+{
+    if (!params || params->kind != V_MAP) return NULL;
+    const struct value *v = value_map_get(params, name);
+    if (v) return v;
+    /* "a.b.c": a declared dotted name, or a path through nested groups */
+    for (const char *dot = strchr(name, '.'); dot; dot = strchr(dot + 1, '.')) {
+        char *head = xstrndup(name, (size_t)(dot - name));
+        const struct value *sub = value_map_get(params, head);
+        free(head);
+        if (sub && sub->kind == V_MAP) {
+            const struct value *r = render_lookup(sub, dot + 1);
+            if (r) return r;
+        }
+    }
+    return NULL;
+}
+
+void render_shell_quote(struct sb *b, const char *s)
+{
+    sb_addc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'') sb_add(b, "'\\''");
+        else sb_addc(b, *s);
+    }
+    sb_addc(b, '\'');
+}
+
+/* The text of an inline placeholder; NULL if it has none (a list macro). */
+static char *inline_value(const struct render_ctx *r, const char *name)
+{
+    const struct space *sp = r->sp;
+    struct sb b;
+    sb_init(&b);
+    if (!strcmp(name, "env")) sb_add(&b, "/usr/bin/env");
+    else if (!strcmp(name, "interpreter")) sb_add(&b, sp->interpreter);
+    else if (!strcmp(name, "program")) sb_add(&b, sp->program ? sp->program : "");
+    else if (!strcmp(name, "args_json")) value_json(&b, r->params);
+    else if (!strcmp(name, "args_json_file")) sb_addf(&b, "%s/params.json", r->trial_dir);
+    else if (!strcmp(name, "trial_id")) sb_addf(&b, "%lld", r->id);
+    else if (!strcmp(name, "trial_dir")) sb_add(&b, r->trial_dir);
+    else if (!strcmp(name, "sweep_dir")) sb_add(&b, r->sweep_dir);
+    else if (!strncmp(name, "envvar:", 7)) {
+        /* W&B: an unset variable leaves its name */
+        const char *v = getenv(name + 7);
+        sb_add(&b, v ? v : name + 7);
+    } else {
+        const struct value *v = render_lookup(r->params, name);
+        if (!v) {
+            sb_release(&b);
+            return NULL;
+        }
+        value_py_str(&b, v);
+    }
+    return sb_detach(&b);
+}
+
+/* The argv elements of a list macro, appended to out. 1 if name is one. */
+static int list_macro(const struct render_ctx *r, const char *name, struct strv *out)
+{
+    enum { ARGS, NO_HYPHENS, NO_BOOL, NO_EQUALS } kind;
+    if (!strcmp(name, "args")) kind = ARGS;
+    else if (!strcmp(name, "args_no_hyphens")) kind = NO_HYPHENS;
+    else if (!strcmp(name, "args_no_boolean_flags")) kind = NO_BOOL;
+    else if (!strcmp(name, "args_no_equals")) kind = NO_EQUALS;
+    else return 0;
+    const struct value *m = r->params;
+    for (size_t i = 0; i < m->u.map.n; i++) {
+        const char *k = m->u.map.e[i].key;
+        const struct value *v = m->u.map.e[i].val;
+        struct sb b;
+        sb_init(&b);
+        switch (kind) {
+        case ARGS: sb_addf(&b, "--%s=", k); value_py_str(&b, v); break;
+        case NO_HYPHENS: sb_addf(&b, "%s=", k); value_py_str(&b, v); break;
+        case NO_BOOL:
+            if (v->kind == V_BOOL) {
+                if (v->u.b) sb_addf(&b, "--%s", k);
+                else {
+                    sb_release(&b);
+                    continue;
+                }
+            } else {
+                sb_addf(&b, "--%s=", k);
+                value_py_str(&b, v);
+            }
+            break;
+        case NO_EQUALS:
+            strv_push(out, xasprintf("--%s", k));
+            value_py_str(&b, v);
+            break;
+        }
+        strv_push(out, sb_detach(&b));
+    }
+    return 1;
+}
+
+/* Renders s; quote: shell-quote substituted values (shell: true). */
+static char *render(const struct render_ctx *r, const char *s, int quote)
+{
+    struct sb b;
+    sb_init(&b);
+    size_t pos = 0;
+    struct tpl_piece p;
+    while (tpl_next(s, &pos, &p) > 0) {
+        if (!p.is_placeholder) {
+            sb_addn(&b, p.s, p.len);
+            continue;
+        }
+        char *name = xstrndup(p.s, p.len);
+        char *val = inline_value(r, name);
+        if (val) {
+            if (quote) render_shell_quote(&b, val);
+            else sb_add(&b, val);
+        } else if (quote) { /* shell: a list macro becomes quoted words */
+            struct strv words = {0};
+            if (list_macro(r, name, &words))
+                for (size_t i = 0; i < words.n; i++) {
+                    if (i) sb_addc(&b, ' ');
+                    render_shell_quote(&b, words.v[i]);
+                }
+            render_free_strv(words.v);
+        }
+        free(val);
+        free(name);
+    }
+    return sb_detach(&b);
+}
+
+char *render_text(const struct render_ctx *r, const char *s)
+{
+    return render(r, s, 0);
+}
+
+char **render_argv(const struct render_ctx *r, size_t *argc)
+{
+    const struct space *sp = r->sp;
+    struct strv out = {0};
+    if (sp->shell) {
+        struct sb script;
+        sb_init(&script);
+        for (size_t i = 0; i < sp->ncommand; i++) {
+            char *part = render(r, sp->command[i], 1);
+            if (i) sb_addc(&script, ' ');
+            sb_add(&script, part);
+            free(part);
+        }
+        strv_push(&out, xstrdup("/bin/sh"));
+        strv_push(&out, xstrdup("-c"));
+        strv_push(&out, sb_detach(&script));
+    } else {
+        for (size_t i = 0; i < sp->ncommand; i++) {
+            const char *name;
+            size_t len;
+            if (tpl_whole(sp->command[i], &name, &len)) {
+                char *n = xstrndup(name, len);
+                int was_list = list_macro(r, n, &out);
+                free(n);
+                if (was_list) continue;
+            }
+            strv_push(&out, render(r, sp->command[i], 0));
+        }
+    }
+    if (argc) *argc = out.n;
+    if (!out.v) strv_push(&out, NULL), out.n = 0;
+    return out.v;
+}
+
+static void env_set(struct strv *env, const char *name, const char *value)
+{
+    size_t nl = strlen(name);
+    for (size_t i = 0; i < env->n; i++)
+        if (!strncmp(env->v[i], name, nl) && env->v[i][nl] == '=') {
+            free(env->v[i]);
+            env->v[i] = xasprintf("%s=%s", name, value);
+            return;
+        }
+    strv_push(env, xasprintf("%s=%s", name, value));
+}
+
+char **render_env(const struct render_ctx *r, char *const *base)
+{
+    struct strv env = {0};
+    for (char *const *p = base; p && *p; p++) strv_push(&env, xstrdup(*p));
+    char id[32];
+    snprintf(id, sizeof id, "%lld", r->id);
+    env_set(&env, "PYTHONUNBUFFERED", "1"); /* so that the log is written as it happens */
+    env_set(&env, "SWEEP_TRIAL_ID", id);
+    env_set(&env, "SWEEP_TRIAL_DIR", r->trial_dir);
+    env_set(&env, "SWEEP_SWEEP_DIR", r->sweep_dir);
+    if (r->sp->gpus_none) env_set(&env, "CUDA_VISIBLE_DEVICES", "");
+    for (size_t i = 0; i < r->sp->nenv; i++) {
+        char *v = render(r, r->sp->env[i].value, 0);
+        env_set(&env, r->sp->env[i].name, v);
+        free(v);
+    }
+    if (!env.v) strv_push(&env, NULL), env.n = 0;
+    return env.v;
+}

@@ -1,0 +1,40 @@
+/* render.h - a trial's argv, environment and files from the file's
+ * placeholders.
+ *
+ * Values reach the trainer as argv elements, never through a shell: with
+ * the default shell: false, the argv is exec'd as it is. With shell: true
+ * the command runs under /bin/sh -c and every substituted value is quoted
+ * for the shell. Values are rendered as W&B renders them (Python str():
+ * True, 1e-05, [1, 2], {'lr': 0.1}); ${args_json} is JSON. */
+#ifndef SWEEP_RENDER_H
+#define SWEEP_RENDER_H
+
+#include <stddef.h>
+
+struct space;
+struct value;
+struct err;
+struct sb;
+
+struct render_ctx {
+    const struct space *sp;
+    const struct value *params;  /* the trial's parameter map */
+    long long id;
+    const char *trial_dir;       /* absolute */
+    const char *sweep_dir;       /* absolute */
+};
+
+/* A placeholder string with every ${...} replaced (not shell-quoted). */
+char *render_text(const struct render_ctx *r, const char *s);
+/* The argv to exec, NULL-terminated; *argc gets its length. */
+char **render_argv(const struct render_ctx *r, size_t *argc);
+/* The trial's environment: base (NULL-terminated, e.g. environ) with
+ * PYTHONUNBUFFERED, SWEEP_* and the file's env: set. */
+char **render_env(const struct render_ctx *r, char *const *base);
+void render_free_strv(char **v);
+/* The value a ${name} placeholder refers to (a leaf or a group), or NULL. */
+const struct value *render_lookup(const struct value *params, const char *name);
+/* Writes v to b quoted for /bin/sh ('...' with '\'' for quotes). */
+void render_shell_quote(struct sb *b, const char *s);
+
+#endif

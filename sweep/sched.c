@@ -1,0 +1,785 @@
+/* sched.c - launching trials into free slots, following their logs,
+ * recording how they end, retrying failures, stopping on request.
+ *
+ * Order of work in one turn of the loop: launch what fits, wait (poll) for
+ * a signal or the next deadline, reap, read logs, finish trials whose
+ * supervisor has ended (reading the rest of their log first), enforce
+ * deadlines (timeout, stall, SIGKILL after the grace period). */
+#include "sweep/sched.h"
+#include "search/space.h"
+#include "search/trials.h"
+#include "search/value.h"
+#include "store/store.h"
+#include "sweep/err.h"
+#include "sweep/json.h"
+#include "sweep/log.h"
+#include "sweep/metrics.h"
+#include "sweep/proc.h"
+#include "sweep/render.h"
+#include "sweep/tail.h"
+#include "sweep/util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define TICK_S 0.2 /* how often running trials' logs are read */
+
+struct slot {
+    int used;
+    long long id;
+    int attempt;
+    pid_t pid;               /* supervisor = process group */
+    int adopted;             /* started by an earlier sweep: not our child */
+    int pidfd;               /* adopted: readable when the supervisor ends; -1 if none */
+    char *dir;               /* trial directory */
+    char *mfile;             /* the file the parser reads */
+    char *log;               /* stdout.log */
+    long long offset;        /* of mfile, committed with the rows */
+    long long log_size;      /* of stdout.log when last seen (stall detection) */
+    struct mparser *mp;
+    double start_mono, last_out_mono;
+    int ended;               /* the supervisor has ended */
+    int wstatus;             /* its wait status (not for adopted trials) */
+    enum trial_state stop_state; /* when stopping: the state to record */
+    char *stop_reason;       /* NULL unless we asked it to stop */
+    double kill_at;          /* SIGKILL then (monotonic), 0 if not due */
+};
+
+struct sched {
+    const struct sched_opts *o;
+    const struct space *sp;
+    struct store *st;
+    struct slot *slots;
+    size_t nslots;
+    size_t running;
+    long long total;         /* -1: unbounded */
+    long long next_index;    /* the next new trial */
+    long long *queue;        /* trials to (re)start before new ones */
+    size_t nqueue;
+    long long counts[TRIAL_NSTATES];
+    int stopping;            /* a first SIGINT/SIGTERM came: launch nothing more */
+    int stop_signal;
+    int target_reached;
+    double last_launch;
+    int sigfd;
+    int tty;
+    double last_progress;
+    double t0;
+    int have_best;
+    double best;
+    long long best_trial;
+    struct metric_batch batch;
+    struct sched_result *res;
+};
+
+/* ---- output ---- */
+
+static void progress_clear(struct sched *s)
+{
+    if (s->tty) fputs("\r\033[K", stderr);
+}
+
+static void progress_draw(struct sched *s)
+{
+    if (!s->tty) return;
+    struct sb b;
+    sb_init(&b);
+    sb_addf(&b, "running %zu | completed %lld | failed %lld", s->running,
+            s->counts[TRIAL_COMPLETED], s->counts[TRIAL_FAILED]);
+    if (s->counts[TRIAL_STOPPED]) sb_addf(&b, " | stopped %lld", s->counts[TRIAL_STOPPED]);
+    if (s->total >= 0) {
+        long long done = s->counts[TRIAL_COMPLETED] + s->counts[TRIAL_FAILED] +
+                         s->counts[TRIAL_STOPPED] + s->counts[TRIAL_PRUNED];
+        sb_addf(&b, " | %lld/%lld", done, s->total);
+    }
+    if (s->have_best) {
+        sb_addf(&b, " | best %s ", s->sp->metric_name);
+        json_num(&b, s->best);
+        sb_addf(&b, " (trial %lld)", s->best_trial);
+    }
+    sb_add(&b, " | ");
+    util_fmt_duration(&b, util_mono() - s->t0);
+    if (s->stopping) sb_add(&b, " | stopping");
+    fprintf(stderr, "\r\033[K%s", sb_str(&b));
+    fflush(stderr);
+    sb_release(&b);
+    s->last_progress = util_mono();
+}
+
+static void say(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct sched *s, const char *fmt, ...)
+{
+    if (s->o->quiet) return;
+    char buf[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    progress_clear(s);
+    fprintf(stderr, "%s\n", buf);
+    progress_draw(s);
+}
+
+/* ---- queue ---- */
+
+static void queue_push(struct sched *s, long long id)
+{
+    s->queue = xrealloc(s->queue, (s->nqueue + 1) * sizeof *s->queue);
+    s->queue[s->nqueue++] = id;
+}
+
+static int more_to_launch(const struct sched *s)
+{
+    if (s->stopping || s->target_reached) return 0;
+    return s->nqueue > 0 || s->total < 0 || s->next_index < s->total;
+}
+
+/* ---- metrics ---- */
+
+struct line_ctx {
+    struct mparser *mp;
+    struct metric_batch *batch;
+};
+
+static void on_line(const char *line, size_t len, void *ctx)
+{
+    struct line_ctx *c = ctx;
+    metrics_line(c->mp, line, len, c->batch);
+}
+
+static void check_target(struct sched *s, const struct slot *sl)
+{
+    const struct space *sp = s->sp;
+    if (!sp->has_target || !sp->metric_name || s->target_reached) return;
+    for (size_t i = 0; i < s->batch.n; i++) {
+        const struct metric *m = &s->batch.rows[i];
+        if (strcmp(m->name, sp->metric_name) || isnan(m->value)) continue;
+        if (sp->goal == GOAL_MAXIMIZE ? m->value >= sp->target : m->value <= sp->target) {
+            s->target_reached = 1;
+            say(s, "trial %lld reached the target %s %g: no new trials will start", sl->id,
+                sp->metric_name, sp->target);
+            char detail[128];
+            snprintf(detail, sizeof detail, "%s=%g", sp->metric_name, m->value);
+            store_event(s->st, sl->id, "target_reached", detail, NULL);
+            return;
+        }
+    }
+}
+
+/* Reads the trial's log from its offset; rows and offset commit together. */
+static int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
+{
+    int restarted = 0;
+    struct line_ctx lc = {sl->mp, &s->batch};
+    metric_batch_reset(&s->batch);
+    long long off = tail_read(sl->mfile, sl->offset, final, on_line, &lc, &restarted, e);
+    if (off < 0) return -1;
+    if (restarted) {
+        say(s, "trial %lld: %s became shorter than what was read; reading it again from the start",
+            sl->id, sl->mfile);
+        store_event(s->st, sl->id, "log_restarted", sl->mfile, NULL);
+    }
+    if (off == sl->offset && s->batch.n == 0) return 0;
+    if (store_ingest(s->st, sl->id, s->batch.rows, s->batch.n, off, util_now(), e)) return -1;
+    sl->offset = off;
+    check_target(s, sl);
+    return 0;
+}
+
+static void init_steps_cb(const char *name, long long step, void *ctx)
+{
+    metrics_set_last_step(ctx, name, step);
+}
+
+/* ---- starting ---- */
+
+static void slot_release(struct slot *sl)
+{
+    free(sl->dir);
+    free(sl->mfile);
+    free(sl->log);
+    free(sl->stop_reason);
+    metrics_free(sl->mp);
+    if (sl->pidfd >= 0) close(sl->pidfd);
+    memset(sl, 0, sizeof *sl);
+    sl->pidfd = -1;
+}
+
+static struct slot *free_slot(struct sched *s)
+{
+    for (size_t i = 0; i < s->nslots; i++)
+        if (!s->slots[i].used) return &s->slots[i];
+    return NULL;
+}
+
+static char *trial_dir(const struct sched *s, long long id)
+{
+    return xasprintf("%s/trials/%04lld", s->o->dir, id);
+}
+
+/* Prepares a slot's paths and parser. */
+static int slot_setup(struct sched *s, struct slot *sl, long long id, const struct value *params,
+                      struct err *e)
+{
+    sl->used = 1;
+    sl->id = id;
+    sl->pidfd = -1;
+    sl->dir = trial_dir(s, id);
+    sl->log = xasprintf("%s/stdout.log", sl->dir);
+    if (s->sp->metrics_file) {
+        struct render_ctx r = {s->sp, params, id, sl->dir, s->o->dir};
+        char *f = render_text(&r, s->sp->metrics_file);
+        sl->mfile = f[0] == '/' ? f : xasprintf("%s/%s", sl->dir, f);
+        if (sl->mfile != f) free(f);
+    } else {
+        sl->mfile = xstrdup(sl->log);
+    }
+    sl->mp = metrics_new(s->sp->parser, s->sp->patterns, s->sp->npatterns, e);
+    if (!sl->mp) return -1;
+    sl->start_mono = sl->last_out_mono = util_mono();
+    return 0;
+}
+
+static int write_text(const char *path, const char *text, struct err *e)
+{
+    return util_write_atomic(path, text, strlen(text), e);
+}
+
+/* Writes the trial's files and starts it. On a failure that concerns only
+ * this trial, records it as failed and returns 0; -1 is for store errors. */
+static int launch(struct sched *s, long long id, int is_new, struct err *e)
+{
+    const struct space *sp = s->sp;
+    struct slot *sl = free_slot(s);
+    struct value *params = trials_params(sp, (unsigned long long)id);
+    struct sb pj;
+    sb_init(&pj);
+    value_json(&pj, params);
+    sb_addc(&pj, '\n');
+    int rc = 0;
+    char **argv = NULL, **envp = NULL;
+    struct err te = {0};
+    if (slot_setup(s, sl, id, params, e)) {
+        rc = -1;
+        goto out;
+    }
+    struct render_ctx r = {sp, params, id, sl->dir, s->o->dir};
+    /* trial-local problems (a full disk, an unwritable template) fail this trial */
+    int ok = util_mkdirs(sl->dir, &te) == 0;
+    char *path = xasprintf("%s/params.json", sl->dir);
+    if (ok) ok = write_text(path, pj.buf, &te) == 0;
+    free(path);
+    for (size_t i = 0; ok && i < sp->ntemplates; i++) {
+        char *to = render_text(&r, sp->templates[i].to);
+        char *dest = to[0] == '/' ? to : xasprintf("%s/%s", sl->dir, to);
+        char *text = render_text(&r, sp->templates[i].text);
+        char *slash = strrchr(dest, '/');
+        if (slash && slash != dest) {
+            *slash = '\0';
+            ok = util_mkdirs(dest, &te) == 0;
+            *slash = '/';
+        }
+        if (ok) ok = write_text(dest, text, &te) == 0;
+        free(text);
+        if (dest != to) free(dest);
+        free(to);
+    }
+    size_t argc;
+    argv = render_argv(&r, &argc);
+    envp = render_env(&r, environ);
+    struct sb aj;
+    sb_init(&aj);
+    sb_addc(&aj, '[');
+    for (size_t i = 0; i < argc; i++) {
+        if (i) sb_add(&aj, ", ");
+        json_quote(&aj, argv[i]);
+    }
+    sb_add(&aj, "]\n");
+    path = xasprintf("%s/argv.json", sl->dir);
+    if (ok) ok = write_text(path, aj.buf, &te) == 0;
+    free(path);
+    path = xasprintf("%s/exit.json", sl->dir);
+    unlink(path); /* from an earlier attempt */
+    free(path);
+    if (ok && argc == 0) {
+        err_set(&te, "the command renders to no arguments");
+        ok = 0;
+    }
+    if (ok) ok = proc_start(sl->dir, s->o->cwd, sl->log, argv, envp, &sl->pid, &te) == 0;
+
+    if (store_begin(s->st, e)) {
+        rc = -1;
+        sb_release(&aj);
+        goto out;
+    }
+    if (is_new && store_trial_add(s->st, id, pj.buf, e)) rc = -1;
+    if (!rc && store_trial_start(s->st, id, aj.buf, ok ? sl->pid : 0,
+                                 ok ? proc_start_time(sl->pid) : 0, util_now(), e))
+        rc = -1;
+    if (!rc && !ok && store_trial_end(s->st, id, TRIAL_FAILED, te.msg, 0, 0, 0, util_now(), e))
+        rc = -1;
+    if (rc) store_rollback(s->st);
+    else if (store_commit(s->st, e)) rc = -1;
+    sb_release(&aj);
+    if (rc) goto out;
+    s->res->launched++;
+    s->last_launch = util_mono();
+    if (!ok) {
+        s->counts[TRIAL_FAILED]++;
+        say(s, "trial %lld failed to start: %s", id, te.msg);
+        slot_release(sl);
+        goto out;
+    }
+    struct trial_row t;
+    sl->attempt = 1;
+    if (store_get_trial(s->st, id, &t, NULL) == 1) {
+        sl->attempt = t.attempts;
+        trial_row_release(&t);
+    }
+    s->running++;
+    s->counts[TRIAL_RUNNING]++;
+    say(s, "trial %lld started%s (pid %ld)", id, sl->attempt > 1 ? " again" : "", (long)sl->pid);
+out:
+    if (rc && sl && sl->used) slot_release(sl);
+    render_free_strv(argv);
+    render_free_strv(envp);
+    sb_release(&pj);
+    value_free(params);
+    return rc;
+}
+
+static int launch_ready(struct sched *s, struct err *e)
+{
+    while (more_to_launch(s) && free_slot(s)) {
+        if (s->sp->stagger > 0 && s->res->launched > 0 &&
+            util_mono() < s->last_launch + s->sp->stagger)
+            return 0;
+        long long id;
+        int is_new = 0;
+        if (s->nqueue) {
+            id = s->queue[0];
+            memmove(s->queue, s->queue + 1, (--s->nqueue) * sizeof *s->queue);
+        } else {
+            id = s->next_index++;
+            is_new = 1;
+        }
+        if (launch(s, id, is_new, e)) return -1;
+    }
+    return 0;
+}
+
+/* ---- stopping and finishing ---- */
+
+static void request_stop(struct sched *s, struct slot *sl, enum trial_state state,
+                         const char *reason)
+{
+    if (sl->stop_reason || sl->ended) return;
+    sl->stop_state = state;
+    sl->stop_reason = xstrdup(reason);
+    sl->kill_at = util_mono() + s->sp->stop_grace;
+    if (proc_signal_group(sl->pid, SIGTERM) != 0 && errno != ESRCH)
+        log_warn("sched", "SIGTERM to trial %lld: %s", sl->id, strerror(errno));
+}
+
+static void describe_exit(struct sb *b, const struct proc_exit *x)
+{
+    if (x->error[0]) sb_add(b, x->error);
+    else if (x->has_code) sb_addf(b, "exit code %d", x->code);
+    else if (x->signal)
+        sb_addf(b, "killed by signal %d (%s)%s", x->signal, proc_signal_name(x->signal),
+                x->core ? ", core dumped" : "");
+}
+
+static int finish(struct sched *s, struct slot *sl, struct err *e)
+{
+    const struct space *sp = s->sp;
+    if (ingest(s, sl, 1, e)) return -1;
+    struct proc_exit x;
+    struct err xe = {0};
+    int have = proc_read_exit(sl->dir, &x, &xe);
+    enum trial_state state;
+    struct sb reason;
+    sb_init(&reason);
+    int has_code = 0, code = 0, sig = 0;
+    if (have == 1) {
+        has_code = x.has_code && !x.error[0];
+        code = x.code;
+        sig = x.signal;
+    }
+    if (have == 1 && !x.error[0] && x.has_code && x.code == 0) {
+        state = TRIAL_COMPLETED;
+    } else if (sl->stop_reason) {
+        state = sl->stop_state;
+        sb_add(&reason, sl->stop_reason);
+        if (have == 1) {
+            sb_add(&reason, " (");
+            describe_exit(&reason, &x);
+            sb_add(&reason, ")");
+        }
+    } else if (have == 1) {
+        state = TRIAL_FAILED;
+        describe_exit(&reason, &x);
+    } else {
+        state = TRIAL_FAILED;
+        if (have < 0) sb_addf(&reason, "%s", xe.msg);
+        else if (!sl->adopted && WIFSIGNALED(sl->wstatus))
+            sb_addf(&reason, "its supervisor was killed by signal %d (%s)",
+                    WTERMSIG(sl->wstatus), proc_signal_name(WTERMSIG(sl->wstatus)));
+        else sb_add(&reason, "its supervisor ended without recording an exit status");
+    }
+    double secs = util_mono() - sl->start_mono;
+    if (state == TRIAL_FAILED && sl->attempt <= sp->retries && !s->stopping) {
+        /* keep the failed attempt's log beside the new one */
+        char *old = xasprintf("%s.attempt%d", sl->log, sl->attempt);
+        rename(sl->log, old);
+        free(old);
+        char *why = xasprintf("retry after: %s", sb_str(&reason));
+        if (store_trial_requeue(s->st, sl->id, why, e)) {
+            free(why);
+            sb_release(&reason);
+            return -1;
+        }
+        store_event(s->st, sl->id, "retry", why, NULL);
+        free(why);
+        queue_push(s, sl->id);
+        say(s, "trial %lld failed (%s) after %.1fs; retrying (attempt %d of %d)", sl->id,
+            sb_str(&reason), secs, sl->attempt + 1, sp->retries + 1);
+    } else {
+        if (store_trial_end(s->st, sl->id, state, reason.len ? reason.buf : NULL, has_code, code,
+                            sig, util_now(), e)) {
+            sb_release(&reason);
+            return -1;
+        }
+        s->counts[state]++;
+        struct trial_row t;
+        struct sb line;
+        sb_init(&line);
+        sb_addf(&line, "trial %lld %s in %.1fs", sl->id, store_state_name(state), secs);
+        if (reason.len) sb_addf(&line, " (%s)", reason.buf);
+        if (store_get_trial(s->st, sl->id, &t, NULL) == 1) {
+            if (t.has_objective && sp->metric_name) {
+                sb_addf(&line, ": %s ", sp->metric_name);
+                json_num(&line, t.objective);
+                if (state == TRIAL_COMPLETED &&
+                    (!s->have_best || space_better(sp, t.objective, s->best))) {
+                    s->have_best = 1;
+                    s->best = t.objective;
+                    s->best_trial = t.id;
+                    sb_add(&line, " (best so far)");
+                }
+            }
+            trial_row_release(&t);
+        }
+        say(s, "%s", sb_str(&line));
+        sb_release(&line);
+    }
+    sb_release(&reason);
+    s->counts[TRIAL_RUNNING]--;
+    s->running--;
+    s->res->finished++;
+    slot_release(sl);
+    return 0;
+}
+
+static void reap(struct sched *s)
+{
+    for (size_t i = 0; i < s->nslots; i++) {
+        struct slot *sl = &s->slots[i];
+        if (!sl->used || sl->ended) continue;
+        if (sl->adopted) {
+            /* not our child: the pidfd (or the pid's absence) tells */
+            if (sl->pidfd < 0 && proc_start_time(sl->pid) < 0) sl->ended = 1;
+            continue;
+        }
+        int st;
+        pid_t w = waitpid(sl->pid, &st, WNOHANG);
+        if (w == sl->pid) {
+            sl->ended = 1;
+            sl->wstatus = st;
+        }
+    }
+}
+
+static void enforce_deadlines(struct sched *s)
+{
+    double now = util_mono();
+    const struct space *sp = s->sp;
+    for (size_t i = 0; i < s->nslots; i++) {
+        struct slot *sl = &s->slots[i];
+        if (!sl->used || sl->ended) continue;
+        if (sl->kill_at && now >= sl->kill_at) {
+            proc_signal_group(sl->pid, SIGKILL);
+            sl->kill_at = 0;
+            continue;
+        }
+        if (sl->stop_reason) continue;
+        struct stat stb;
+        if (stat(sl->log, &stb) == 0 && stb.st_size != sl->log_size) {
+            sl->log_size = stb.st_size;
+            sl->last_out_mono = now;
+        }
+        char why[128];
+        if (sp->timeout > 0 && now - sl->start_mono >= sp->timeout) {
+            struct sb d;
+            sb_init(&d);
+            util_fmt_duration(&d, sp->timeout);
+            snprintf(why, sizeof why, "timeout after %s", sb_str(&d));
+            sb_release(&d);
+            request_stop(s, sl, TRIAL_FAILED, why);
+        } else if (sp->stall_timeout > 0 && now - sl->last_out_mono >= sp->stall_timeout) {
+            struct sb d;
+            sb_init(&d);
+            util_fmt_duration(&d, sp->stall_timeout);
+            snprintf(why, sizeof why, "stalled: no output for %s", sb_str(&d));
+            sb_release(&d);
+            request_stop(s, sl, TRIAL_FAILED, why);
+        }
+    }
+}
+
+static int next_timeout_ms(struct sched *s)
+{
+    double now = util_mono(), wait = 3600;
+    if (s->running) wait = TICK_S;
+    if (s->sp->stagger > 0 && more_to_launch(s) && free_slot(s)) {
+        double d = s->last_launch + s->sp->stagger - now;
+        if (d < wait) wait = d;
+    }
+    for (size_t i = 0; i < s->nslots; i++)
+        if (s->slots[i].used && s->slots[i].kill_at && s->slots[i].kill_at - now < wait)
+            wait = s->slots[i].kill_at - now;
+    if (s->tty && wait > 0.5) wait = 0.5;
+    if (wait < 0) wait = 0;
+    return (int)ceil(wait * 1000);
+}
+
+/* ---- resuming ---- */
+
+struct resume_ctx {
+    struct sched *s;
+    struct err *e;
+    int rc;
+};
+
+static int resume_pending(const struct trial_row *t, void *ctx)
+{
+    struct resume_ctx *rc = ctx;
+    queue_push(rc->s, t->id);
+    return 0;
+}
+
+static int resume_running(const struct trial_row *t, void *ctx)
+{
+    struct resume_ctx *rc = ctx;
+    struct sched *s = rc->s;
+    struct slot *sl = free_slot(s);
+    if (!sl) { /* more were running than there are slots now: grow */
+        s->slots = xrealloc(s->slots, (s->nslots + 1) * sizeof *s->slots);
+        memset(&s->slots[s->nslots], 0, sizeof *s->slots);
+        s->slots[s->nslots].pidfd = -1;
+        sl = &s->slots[s->nslots++];
+    }
+    struct value *params = trials_params(s->sp, (unsigned long long)t->id);
+    int r = slot_setup(s, sl, t->id, params, rc->e);
+    value_free(params);
+    if (r) {
+        rc->rc = -1;
+        return 1;
+    }
+    sl->pid = (pid_t)t->pid;
+    sl->attempt = t->attempts;
+    sl->offset = t->log_offset;
+    sl->adopted = 1;
+    store_last_steps(s->st, t->id, init_steps_cb, sl->mp, NULL);
+    struct proc_exit x;
+    struct err xe = {0};
+    int have = proc_read_exit(sl->dir, &x, &xe);
+    /* the stored start time tells our supervisor from a process that got its pid later */
+    int alive = have != 1 && sl->pid > 1 && t->pid_start > 0 &&
+                proc_start_time(sl->pid) == t->pid_start;
+    s->running++;
+    s->counts[TRIAL_RUNNING]++;
+    if (have == 1 || alive) {
+        if (alive) {
+            sl->pidfd = (int)syscall(SYS_pidfd_open, sl->pid, 0);
+            say(s, "trial %lld is still running (pid %ld): following it again", t->id,
+                (long)sl->pid);
+            store_event(s->st, t->id, "adopted", NULL, NULL);
+        } else {
+            sl->ended = 1;
+        }
+        return 0;
+    }
+    /* died with the previous sweep (or the machine): run it again */
+    s->running--;
+    s->counts[TRIAL_RUNNING]--;
+    if (store_trial_requeue(s->st, t->id, "requeued: it died with an earlier sweep process",
+                            rc->e)) {
+        rc->rc = -1;
+        slot_release(sl);
+        return 1;
+    }
+    char *old = xasprintf("%s.attempt%d", sl->log, t->attempts);
+    rename(sl->log, old);
+    free(old);
+    slot_release(sl);
+    queue_push(s, t->id);
+    say(s, "trial %lld died with an earlier sweep process: queued again", t->id);
+    return 0;
+}
+
+static int resume(struct sched *s, struct err *e)
+{
+    long long counts[TRIAL_NSTATES];
+    if (store_counts(s->st, counts, e)) return -1;
+    for (int i = 0; i < TRIAL_NSTATES; i++)
+        if (i != TRIAL_RUNNING && i != TRIAL_PENDING) s->counts[i] = counts[i];
+    long long max = store_max_trial(s->st, e);
+    if (max < -1) return -1;
+    s->next_index = max + 1;
+    struct resume_ctx rc = {s, e, 0};
+    if (store_each_trial(s->st, ORDER_ID, TRIAL_PENDING, 0, resume_pending, &rc, e)) return -1;
+    if (store_each_trial(s->st, ORDER_ID, TRIAL_RUNNING, 0, resume_running, &rc, e) || rc.rc)
+        return -1;
+    if (max >= 0)
+        say(s, "resuming: %lld trials done, %zu running, %zu queued, next new trial %lld",
+            counts[TRIAL_COMPLETED] + counts[TRIAL_FAILED] + counts[TRIAL_STOPPED] +
+                counts[TRIAL_PRUNED],
+            s->running, s->nqueue, s->next_index);
+    return 0;
+}
+
+static int best_cb(const struct trial_row *t, void *ctx)
+{
+    struct sched *s = ctx;
+    if (t->state == TRIAL_COMPLETED && t->has_objective) {
+        s->have_best = 1;
+        s->best = t->objective;
+        s->best_trial = t->id;
+    }
+    return 1;
+}
+
+/* ---- the loop ---- */
+
+int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *e)
+{
+    struct sched s;
+    memset(&s, 0, sizeof s);
+    memset(res, 0, sizeof *res);
+    s.o = o;
+    s.sp = o->sp;
+    s.st = o->st;
+    s.res = res;
+    s.total = trials_total(o->sp);
+    if (s.total == -2) return err_usage(e, "the grid has more than 2^63 points; set run_cap");
+    s.nslots = (size_t)o->sp->max_parallel;
+    s.slots = xcalloc(s.nslots, sizeof *s.slots);
+    for (size_t i = 0; i < s.nslots; i++) s.slots[i].pidfd = -1;
+    s.tty = isatty(STDERR_FILENO) && !o->quiet;
+    s.t0 = util_mono();
+    metric_batch_init(&s.batch);
+
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, &old);
+    /* a closed terminal must not stop the sweep or its trials */
+    struct sigaction ign, old_hup, old_pipe;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGHUP, &ign, &old_hup);
+    sigaction(SIGPIPE, &ign, &old_pipe);
+    s.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    int rc = -1;
+    if (s.sigfd < 0) {
+        err_errno(e, "signalfd");
+        goto out;
+    }
+    if (resume(&s, e)) goto out;
+    store_each_trial(s.st, ORDER_RANK, TRIAL_COMPLETED, 1, best_cb, &s, NULL);
+    store_event(s.st, -1, "sweep_started", NULL, NULL);
+
+    for (;;) {
+        if (launch_ready(&s, e)) goto out;
+        if (s.running == 0 && !more_to_launch(&s)) break;
+        struct pollfd pfd[1 + 4096];
+        size_t np = 0;
+        pfd[np++] = (struct pollfd){s.sigfd, POLLIN, 0};
+        for (size_t i = 0; i < s.nslots && np < ARRAY_LEN(pfd); i++)
+            if (s.slots[i].used && s.slots[i].pidfd >= 0 && !s.slots[i].ended)
+                pfd[np++] = (struct pollfd){s.slots[i].pidfd, POLLIN, 0};
+        if (poll(pfd, np, next_timeout_ms(&s)) < 0 && errno != EINTR) {
+            err_errno(e, "poll");
+            goto out;
+        }
+        struct signalfd_siginfo si;
+        while (read(s.sigfd, &si, sizeof si) == sizeof si) {
+            if (si.ssi_signo == SIGCHLD) continue;
+            if (s.stopping) { /* second Ctrl-C: leave at once, trials keep running */
+                progress_clear(&s);
+                fprintf(stderr, "sweep: second %s: exiting now; %zu trials keep running and "
+                                "`sweep run` on this directory follows them again\n",
+                        proc_signal_name((int)si.ssi_signo), s.running);
+                res->interrupted = 2;
+                rc = 0;
+                goto out;
+            }
+            s.stopping = 1;
+            s.stop_signal = (int)si.ssi_signo;
+            say(&s, "%s: stopping %zu running trials (again to exit at once)",
+                proc_signal_name(s.stop_signal), s.running);
+            char why[64];
+            snprintf(why, sizeof why, "stopped by the user (%s)", proc_signal_name(s.stop_signal));
+            for (size_t i = 0; i < s.nslots; i++)
+                if (s.slots[i].used) request_stop(&s, &s.slots[i], TRIAL_STOPPED, why);
+            store_event(s.st, -1, "stop_requested", proc_signal_name(s.stop_signal), NULL);
+        }
+        reap(&s);
+        for (size_t i = 1; i < np; i++)
+            if (pfd[i].revents)
+                for (size_t k = 0; k < s.nslots; k++)
+                    if (s.slots[k].used && s.slots[k].pidfd == pfd[i].fd) s.slots[k].ended = 1;
+        for (size_t i = 0; i < s.nslots; i++) {
+            struct slot *sl = &s.slots[i];
+            if (!sl->used) continue;
+            if (sl->ended) {
+                if (finish(&s, sl, e)) goto out;
+            } else if (ingest(&s, sl, 0, e)) {
+                goto out;
+            }
+        }
+        enforce_deadlines(&s);
+        if (s.tty && util_mono() - s.last_progress >= 0.5) progress_draw(&s);
+    }
+    res->interrupted = s.stopping ? 1 : 0;
+    store_event(s.st, -1, s.stopping ? "sweep_stopped" : "sweep_finished", NULL, NULL);
+    rc = 0;
+out:
+    progress_clear(&s);
+    if (s.sigfd >= 0) close(s.sigfd);
+    for (size_t i = 0; i < s.nslots; i++)
+        if (s.slots[i].used) slot_release(&s.slots[i]);
+    free(s.slots);
+    free(s.queue);
+    metric_batch_release(&s.batch);
+    sigaction(SIGHUP, &old_hup, NULL);
+    sigaction(SIGPIPE, &old_pipe, NULL);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}

@@ -1,0 +1,111 @@
+/* table.c - aligned columns and CSV. */
+#include "sweep/table.h"
+#include "sweep/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CELL 40
+
+void table_init(struct table *t, size_t ncols)
+{
+    memset(t, 0, sizeof *t);
+    t->ncols = ncols;
+    t->right = xcalloc(ncols ? ncols : 1, sizeof *t->right);
+}
+
+void table_release(struct table *t)
+{
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) free(t->rows[r][c]);
+        free(t->rows[r]);
+    }
+    free(t->rows);
+    free(t->right);
+    memset(t, 0, sizeof *t);
+}
+
+void table_right(struct table *t, size_t col)
+{
+    if (col < t->ncols) t->right[col] = 1;
+}
+
+void table_add(struct table *t, const char *const *cells)
+{
+    t->rows = xrealloc(t->rows, (t->nrows + 1) * sizeof *t->rows);
+    char **row = xcalloc(t->ncols ? t->ncols : 1, sizeof *row);
+    for (size_t c = 0; c < t->ncols; c++) row[c] = xstrdup(cells[c] ? cells[c] : "");
+    t->rows[t->nrows++] = row;
+}
+
+/* Display width of UTF-8 text (code points; good enough for logs). */
+static size_t width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xc0) != 0x80) w++;
+    return w;
+}
+
+static void print_cell(FILE *f, const char *s, size_t w, int right, int last)
+{
+    char cut[MAX_CELL * 4 + 8];
+    if (width(s) > MAX_CELL) {
+        size_t n = 0, chars = 0;
+        while (s[n] && chars < MAX_CELL - 1) {
+            n++;
+            while (((unsigned char)s[n] & 0xc0) == 0x80) n++;
+            chars++;
+        }
+        snprintf(cut, sizeof cut, "%.*s~", (int)n, s);
+        s = cut;
+    }
+    size_t pad = w > width(s) ? w - width(s) : 0;
+    if (right) fprintf(f, "%*s%s", (int)pad, "", s);
+    else if (last) fputs(s, f);
+    else fprintf(f, "%s%*s", s, (int)pad, "");
+}
+
+void table_print(const struct table *t, FILE *f)
+{
+    size_t *w = xcalloc(t->ncols ? t->ncols : 1, sizeof *w);
+    for (size_t r = 0; r < t->nrows; r++)
+        for (size_t c = 0; c < t->ncols; c++) {
+            size_t cw = width(t->rows[r][c]);
+            if (cw > MAX_CELL) cw = MAX_CELL;
+            if (cw > w[c]) w[c] = cw;
+        }
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (c) fputs("  ", f);
+            print_cell(f, t->rows[r][c], w[c], t->right[c], c + 1 == t->ncols);
+        }
+        fputc('\n', f);
+    }
+    free(w);
+}
+
+void table_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+void table_print_csv(const struct table *t, FILE *f)
+{
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (c) fputc(',', f);
+            table_csv_field(f, t->rows[r][c]);
+        }
+        fputs("\r\n", f);
+    }
+}

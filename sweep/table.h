@@ -1,0 +1,25 @@
+/* table.h - aligned text tables and CSV for command output. */
+#ifndef SWEEP_TABLE_H
+#define SWEEP_TABLE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct table {
+    char ***rows;    /* rows[r][c], owned */
+    size_t nrows, ncols;
+    int *right;      /* per column: right-align (numbers) */
+};
+
+void table_init(struct table *t, size_t ncols);
+void table_release(struct table *t);
+void table_right(struct table *t, size_t col);
+/* Adds a row of ncols cells (copied; NULL prints as empty). */
+void table_add(struct table *t, const char *const *cells);
+/* Two spaces between columns; cells are cut to 40 characters. */
+void table_print(const struct table *t, FILE *f);
+void table_print_csv(const struct table *t, FILE *f);
+/* One RFC 4180 field. */
+void table_csv_field(FILE *f, const char *s);
+
+#endif

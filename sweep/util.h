@@ -1,0 +1,61 @@
+/* util.h - memory, growable strings and small file helpers used everywhere.
+ *
+ * Out of memory aborts (x*alloc). struct sb is a growable NUL-terminated
+ * byte string the caller embeds: sb_init, then sb_add*, then sb_release. */
+#ifndef SWEEP_UTIL_H
+#define SWEEP_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct err;
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct sb {
+    char *buf;  /* always NUL-terminated once anything was added */
+    size_t len; /* bytes, without the NUL */
+    size_t cap;
+};
+
+void sb_init(struct sb *b);
+void sb_release(struct sb *b);
+void sb_reset(struct sb *b);            /* length 0, keeps the memory */
+char *sb_detach(struct sb *b);          /* caller frees; b is re-initialised */
+const char *sb_str(struct sb *b);       /* "" when empty */
+void sb_addn(struct sb *b, const char *s, size_t n);
+void sb_add(struct sb *b, const char *s);
+void sb_addc(struct sb *b, char c);
+void sb_addf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reads a whole file; *len gets its size. NULL on error. */
+char *util_read_file(const char *path, size_t *len, struct err *e);
+/* Writes a temp file in the same directory, fsyncs nothing, renames over path. */
+int util_write_atomic(const char *path, const char *data, size_t len, struct err *e);
+/* mkdir -p. */
+int util_mkdirs(const char *path, struct err *e);
+/* Seconds since the epoch, with sub-second precision. */
+double util_now(void);
+/* A monotonic clock, in seconds. */
+double util_mono(void);
+/* Parses "90", "15s", "2m", "1.5h", "1d" into seconds; -1 when invalid. */
+double util_parse_duration(const char *s);
+/* Formats seconds as "1h02m", "3m05s", "12.3s". */
+void util_fmt_duration(struct sb *b, double s);
+/* Levenshtein distance, for "did you mean". */
+int util_edit_distance(const char *a, const char *b);
+/* The closest of the NULL-terminated words to s, or NULL if none is close. */
+const char *util_suggest(const char *s, const char *const *words);
+/* A hex SHA-256 of data (64 characters + NUL into out). */
+void util_sha256_hex(const void *data, size_t len, char out[65]);
+/* Makes sure fds 0, 1 and 2 are open (on /dev/null if they were closed). */
+void util_ensure_stdio(void);
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
