@@ -12,6 +12,7 @@ struct diag {
     char *file;      /* owned: the name used in messages */
     char **msgs;     /* owned: formatted messages in the order found */
     int *is_error;
+    int *line, *col;  /* for sorting; 0 when the message has no position */
     size_t n;
     size_t nerrors;
 };
@@ -22,7 +23,9 @@ void diag_error(struct diag *d, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void diag_warn(struct diag *d, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Writes every message, one per line, to stderr. */
+/* Moves the messages of another file (a template) into d, after d's own. */
+void diag_append(struct diag *d, const struct diag *other);
+/* Writes every message, one per line, to stderr, in file order. */
 void diag_print(const struct diag *d);
 
 #endif

@@ -316,15 +316,7 @@ static void check_template_text(struct ctx *c, const char *file, const char *tex
         if (!nl) break;
         line = nl + 1;
     }
-    for (size_t i = 0; i < sub.n; i++) {
-        /* re-file the template's messages (already prefixed by its name) */
-        saved->msgs = xrealloc(saved->msgs, (saved->n + 1) * sizeof *saved->msgs);
-        saved->is_error = xrealloc(saved->is_error, (saved->n + 1) * sizeof *saved->is_error);
-        saved->msgs[saved->n] = xstrdup(sub.msgs[i]);
-        saved->is_error[saved->n] = sub.is_error[i];
-        saved->n++;
-        saved->nerrors += sub.is_error[i] != 0;
-    }
+    diag_append(saved, &sub);
     diag_release(&sub);
 }
 
@@ -637,6 +629,7 @@ static void parse_params(struct ctx *c, const struct value *m, char **prefix, in
         segs = NULL;
         p.line = e->line;
         p.col = e->col;
+        add_name(c, p.path); /* even if it has errors: no second error for ${it} */
         if (parse_leaf(c, &p, v, e->line, e->col) != 0) {
             param_release(&p);
             continue;
@@ -647,7 +640,6 @@ static void parse_params(struct ctx *c, const struct value *m, char **prefix, in
                            "parameter '%s' is declared twice (as a dotted name and as a nested "
                            "group); ${%s} would be ambiguous",
                            p.path, p.path);
-        add_name(c, p.path);
         sp->params = xrealloc(sp->params, (sp->nparams + 1) * sizeof *sp->params);
         sp->params[sp->nparams++] = p;
         continue;

@@ -435,6 +435,22 @@ static void on_event(struct loader *L, yaml_event_t *ev, int *ndocs)
     }
 }
 
+/* 1 if line number ln (0-based) of text contains needle. */
+static int line_has(const char *text, size_t len, size_t ln, const char *needle)
+{
+    const char *p = text, *end = text + len;
+    for (size_t i = 0; i < ln && p < end; i++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) return 0;
+        p = nl + 1;
+    }
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    char *line = xstrndup(p, nl ? (size_t)(nl - p) : (size_t)(end - p));
+    int found = strstr(line, needle) != NULL;
+    free(line);
+    return found;
+}
+
 struct value *ydoc_load(const char *text, size_t len, struct diag *d)
 {
     yaml_parser_t parser;
@@ -452,12 +468,18 @@ struct value *ydoc_load(const char *text, size_t len, struct diag *d)
             const yaml_mark_t *m =
                 parser.problem_mark.line || parser.problem_mark.column ? &parser.problem_mark
                                                                        : &parser.context_mark;
+            /* the classic trap: [train, ${args}] - in a [...] list, { } and , end a value */
+            const char *hint = "";
+            if (parser.context && strstr(parser.context, "flow") &&
+                line_has(text, len, m->line, "${"))
+                hint = " (inside [...] or {...}, quote values that contain ${...}, braces or "
+                       "commas: \"${args}\")";
             if (parser.context)
-                diag_error(d, (int)m->line + 1, (int)m->column + 1, "YAML syntax error: %s %s",
-                           parser.problem ? parser.problem : "error", parser.context);
+                diag_error(d, (int)m->line + 1, (int)m->column + 1, "YAML syntax error: %s %s%s",
+                           parser.problem ? parser.problem : "error", parser.context, hint);
             else
-                diag_error(d, (int)m->line + 1, (int)m->column + 1, "YAML syntax error: %s",
-                           parser.problem ? parser.problem : "error");
+                diag_error(d, (int)m->line + 1, (int)m->column + 1, "YAML syntax error: %s%s",
+                           parser.problem ? parser.problem : "error", hint);
             L.fatal = 1;
             break;
         }

@@ -268,7 +268,6 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
     struct sb pj;
     sb_init(&pj);
     value_json(&pj, params);
-    sb_addc(&pj, '\n');
     int rc = 0;
     char **argv = NULL, **envp = NULL;
     struct err te = {0};
@@ -280,7 +279,9 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
     /* trial-local problems (a full disk, an unwritable template) fail this trial */
     int ok = util_mkdirs(sl->dir, &te) == 0;
     char *path = xasprintf("%s/params.json", sl->dir);
+    sb_addc(&pj, '\n');
     if (ok) ok = write_text(path, pj.buf, &te) == 0;
+    pj.buf[--pj.len] = '\0'; /* the store keeps it without the newline */
     free(path);
     for (size_t i = 0; ok && i < sp->ntemplates; i++) {
         char *to = render_text(&r, sp->templates[i].to);
@@ -331,6 +332,11 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
         rc = -1;
     if (!rc && !ok && store_trial_end(s->st, id, TRIAL_FAILED, te.msg, 0, 0, 0, util_now(), e))
         rc = -1;
+    if (!rc) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "pid %ld", ok ? (long)sl->pid : 0L);
+        if (store_event(s->st, id, ok ? "started" : "failed", ok ? detail : te.msg, e)) rc = -1;
+    }
     if (rc) store_rollback(s->st);
     else if (store_commit(s->st, e)) rc = -1;
     sb_release(&aj);
@@ -458,8 +464,13 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
         say(s, "trial %lld failed (%s) after %.1fs; retrying (attempt %d of %d)", sl->id,
             sb_str(&reason), secs, sl->attempt + 1, sp->retries + 1);
     } else {
-        if (store_trial_end(s->st, sl->id, state, reason.len ? reason.buf : NULL, has_code, code,
-                            sig, util_now(), e)) {
+        int bad = store_begin(s->st, e) ||
+                  store_trial_end(s->st, sl->id, state, reason.len ? reason.buf : NULL, has_code,
+                                  code, sig, util_now(), e) ||
+                  store_event(s->st, sl->id, store_state_name(state),
+                              reason.len ? reason.buf : NULL, e);
+        if (bad || store_commit(s->st, e)) {
+            if (bad) store_rollback(s->st);
             sb_release(&reason);
             return -1;
         }

@@ -53,7 +53,7 @@ static inline int check_str_(const char *a, const char *b, const char *ea, const
 static inline int check_near_(double a, double b, double tol, const char *ea, const char *file,
                               int line)
 {
-    if (fabs(a - b) <= tol || (isnan(a) && isnan(b))) {
+    if (a == b || fabs(a - b) <= tol || (isnan(a) && isnan(b))) {
         check_passed++;
         return 1;
     }

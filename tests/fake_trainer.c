@@ -1,0 +1,90 @@
+/* fake_trainer - a trainer for process tests.
+ *
+ * Every argument is recorded byte for byte: argument i goes to
+ * $SWEEP_TRIAL_DIR/arg.i, and a line is appended to
+ * $SWEEP_TRIAL_DIR/launches each time it starts (to count launches).
+ * Arguments of the form --fake-NAME=VALUE steer it:
+ *   --fake-epochs=N       print N lines "epoch=E loss=L" (default 3)
+ *   --fake-sleep=S        sleep S seconds before each line
+ *   --fake-exit=N         exit with N at the end
+ *   --fake-signal=N       kill itself with signal N at the end
+ *   --fake-fail-first=N   exit with N on the first launch only
+ *   --fake-ignore-term    ignore SIGTERM
+ *   --fake-loss=X         the loss of epoch 1 (then divided by the epoch)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void write_file(const char *dir, const char *name, const char *data, size_t n, int append)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0644);
+    if (fd < 0) {
+        perror(path);
+        exit(97);
+    }
+    if (write(fd, data, n) != (ssize_t)n) exit(98);
+    close(fd);
+}
+
+static int count_lines(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    int n = 0, c;
+    while ((c = fgetc(f)) != EOF) n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = getenv("SWEEP_TRIAL_DIR");
+    if (!dir) dir = ".";
+    int epochs = 3, code = 0, sig = 0, fail_first = -1, ignore_term = 0;
+    double sleep_s = 0, loss = 1.0;
+    for (int i = 0; i < argc; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "arg.%d", i);
+        write_file(dir, name, argv[i], strlen(argv[i]), 0);
+        const char *a = argv[i];
+        if (!strncmp(a, "--fake-epochs=", 14)) epochs = atoi(a + 14);
+        else if (!strncmp(a, "--fake-sleep=", 13)) sleep_s = atof(a + 13);
+        else if (!strncmp(a, "--fake-exit=", 12)) code = atoi(a + 12);
+        else if (!strncmp(a, "--fake-signal=", 14)) sig = atoi(a + 14);
+        else if (!strncmp(a, "--fake-fail-first=", 18)) fail_first = atoi(a + 18);
+        else if (!strcmp(a, "--fake-ignore-term")) ignore_term = 1;
+        else if (!strncmp(a, "--fake-loss=", 12)) loss = atof(a + 12);
+    }
+    char line[64];
+    int n = snprintf(line, sizeof line, "%ld\n", (long)getpid());
+    write_file(dir, "launches", line, (size_t)n, 1);
+    if (ignore_term) signal(SIGTERM, SIG_IGN);
+    if (fail_first >= 0 && count_lines(dir, "launches") == 1) {
+        fprintf(stderr, "fake_trainer: failing the first launch\n");
+        return fail_first;
+    }
+    for (int e = 1; e <= epochs; e++) {
+        if (sleep_s > 0) {
+            struct timespec ts = {(time_t)sleep_s, (long)((sleep_s - (long)sleep_s) * 1e9)};
+            while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+            }
+        }
+        printf("epoch=%d loss=%.6f\n", e, loss / e);
+        fflush(stdout);
+    }
+    if (sig) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+    return code;
+}

@@ -1,0 +1,114 @@
+/* The keyvalue, jsonl and regex parsers on lines as trainers print them. */
+#include "search/space.h"
+#include "sweep/err.h"
+#include "sweep/metrics.h"
+#include "sweep/util.h"
+#include "tests/check.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static struct metric_batch b;
+
+static void feed(struct mparser *p, const char *line)
+{
+    metric_batch_reset(&b);
+    metrics_line(p, line, strlen(line), &b);
+}
+
+static void row(size_t i, long long step, const char *name, double value)
+{
+    if (!CHECK(i < b.n)) return;
+    CHECK_INT_EQ(b.rows[i].step, step);
+    CHECK_STR_EQ(b.rows[i].name, name);
+    CHECK_NEAR(b.rows[i].value, value, 0);
+}
+
+int main(void)
+{
+    metric_batch_init(&b);
+    struct err e = {0};
+    struct mparser *p = metrics_new("keyvalue", NULL, 0, &e);
+
+    /* the simulated trainer's epoch line: no step key, so values count 1, 2, ... */
+    feed(p, "epoch 1/3 box_loss=1.9354 cls_loss=2.8560 mAP50=0.0479 mAP50-95=0.0322");
+    CHECK_INT_EQ(b.n, 4);
+    row(0, 1, "box_loss", 1.9354);
+    row(3, 1, "mAP50-95", 0.0322);
+    feed(p, "epoch 2/3 box_loss=1.8667 cls_loss=2.7157 mAP50=0.0855 mAP50-95=0.0577");
+    row(3, 2, "mAP50-95", 0.0577);
+    /* Katib/Guild forms: name=value, name: value, a step key gives the step */
+    feed(p, "step: 100, loss: 0.5, lr: 7.5e-05, acc=-0.5 count=888");
+    CHECK_INT_EQ(b.n, 4);
+    row(0, 100, "loss", 0.5);
+    row(1, 100, "lr", 7.5e-05);
+    row(2, 100, "acc", -0.5);
+    row(3, 100, "count", 888);
+    feed(p, "Epoch=3 val/acc=0.91 top-1: 0.5%");
+    CHECK_INT_EQ(b.n, 2);
+    row(0, 3, "val/acc", 0.91);
+    row(1, 3, "top-1", 0.5);
+    feed(p, "loss=nan grad=-nan x=inf");
+    CHECK_INT_EQ(b.n, 3);
+    CHECK(isnan(b.rows[0].value));
+    CHECK(isnan(b.rows[1].value));
+    CHECK(isinf(b.rows[2].value));
+    CHECK_INT_EQ(b.rows[0].step, 101); /* loss was last at step 100 */
+    CHECK_INT_EQ(b.rows[1].step, 1);   /* a new name starts at 1 */
+    /* things that are not metrics */
+    feed(p, "12:30:45 INFO http://host:8080/x ratio=3/4 name=adam a=1b v=1.2.3 =5");
+    CHECK_INT_EQ(b.n, 0);
+    feed(p, "Done. time: 12:30 loss : 0.25");
+    CHECK_INT_EQ(b.n, 1);
+    row(0, 102, "loss", 0.25);
+    metrics_free(p);
+
+    /* resumed counting */
+    p = metrics_new("keyvalue", NULL, 0, &e);
+    metrics_set_last_step(p, "mAP", 7);
+    feed(p, "mAP=0.5");
+    row(0, 8, "mAP", 0.5);
+    metrics_free(p);
+
+    /* jsonl */
+    p = metrics_new("jsonl", NULL, 0, &e);
+    feed(p, "{\"iteration\": 19, \"loss\": 1.5, \"lr\": 0.0002, \"data_time\": NaN, "
+            "\"bbox\": {\"AP\": 40.1}, \"name\": \"x\", \"ok\": true}");
+    CHECK_INT_EQ(b.n, 4);
+    row(0, 19, "loss", 1.5);
+    row(1, 19, "lr", 0.0002);
+    CHECK(isnan(b.rows[2].value));
+    row(3, 19, "bbox/AP", 40.1);
+    feed(p, "{\"loss\": 1.25}");
+    row(0, 20, "loss", 1.25);
+    feed(p, "not json {\"loss\": 1}");
+    CHECK_INT_EQ(b.n, 0);
+    feed(p, "{\"loss\": 1,");
+    CHECK_INT_EQ(b.n, 0);
+    metrics_free(p);
+
+    /* regex with value, step and name groups; every match in a line */
+    struct pattern pats[] = {
+        {"loss", "loss=(?<value>[-+0-9.eE]+)", 0, 0},
+        {NULL, "Epoch (?<step>\\d+): (?<name>\\w+) (?<value>\\S+)", 0, 0},
+    };
+    p = metrics_new("regex", pats, 2, &e);
+    CHECK(p != NULL);
+    feed(p, "loss=0.5 loss=0.25");
+    CHECK_INT_EQ(b.n, 2);
+    row(0, 1, "loss", 0.5);
+    row(1, 2, "loss", 0.25);
+    feed(p, "Epoch 7: acc 0.75");
+    CHECK_INT_EQ(b.n, 1);
+    row(0, 7, "acc", 0.75);
+    feed(p, "Epoch 8: acc n/a");
+    CHECK_INT_EQ(b.n, 0);
+    metrics_free(p);
+    struct pattern bad[] = {{"x", "(unclosed", 0, 0}};
+    CHECK(metrics_new("regex", bad, 1, &e) == NULL);
+    struct pattern novalue[] = {{"x", "x=(\\d+)", 0, 0}};
+    CHECK(metrics_new("regex", novalue, 1, &e) == NULL);
+    CHECK(metrics_new("nosuch", NULL, 0, &e) == NULL);
+    metric_batch_release(&b);
+    return check_done();
+}

@@ -1,0 +1,146 @@
+/* The SQLite store: schema, trial states, exactly-once ingest, readers. */
+#include "store/store.h"
+#include "sweep/err.h"
+#include "sweep/metrics.h"
+#include "sweep/util.h"
+#include "tests/check.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static long long scalar(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_stmt *s;
+    long long v = -1;
+    sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL);
+    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(h);
+    return v;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/sweep-store-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char *db = xasprintf("%s/sweep.db", dir);
+    struct err e = {0};
+    struct store *st = store_open(db, 1, &e);
+    CHECK(st != NULL);
+    if (!st) return check_done();
+    CHECK_INT_EQ(scalar(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    struct store_sweep w = {0}, r;
+    CHECK_INT_EQ(store_get_sweep(st, &r, &e), 1);
+    w.spec_path = "s.yaml";
+    w.spec_text = "method: grid\n";
+    w.spec_hash = "abc";
+    w.cwd = "/tmp";
+    w.method = "grid";
+    w.objective = "mAP";
+    w.maximize = 1;
+    w.total = 10;
+    w.created = 1.5;
+    w.version = "0";
+    CHECK_INT_EQ(store_init_sweep(st, &w, &e), 0);
+    CHECK_INT_EQ(store_get_sweep(st, &r, &e), 0);
+    CHECK_STR_EQ(r.spec_hash, "abc");
+    CHECK_INT_EQ(r.total, 10);
+    CHECK_INT_EQ(r.maximize, 1);
+    store_sweep_release(&r);
+    store_set_objective(st, "mAP", 1, 0);
+
+    CHECK_INT_EQ(store_trial_add(st, 0, "{\"a\": 1}", &e), 0);
+    CHECK_INT_EQ(store_trial_add(st, 1, "{\"a\": 2}", &e), 0);
+    CHECK_INT_EQ(store_trial_add(st, 1, "{\"a\": 2}", &e), -1); /* one row per trial */
+    CHECK_INT_EQ(store_trial_start(st, 0, "[\"x\"]", 123, 456, 2.0, &e), 0);
+
+    /* rows and offset in one transaction; a repeated step replaces the value */
+    struct metric rows[] = {{"mAP", 1, 0.1}, {"mAP", 2, 0.3}, {"loss", 1, NAN}, {"mAP", 3, 0.2}};
+    CHECK_INT_EQ(store_ingest(st, 0, rows, 4, 100, 3.0, &e), 0);
+    struct trial_row t;
+    CHECK_INT_EQ(store_get_trial(st, 0, &t, &e), 1);
+    CHECK_INT_EQ(t.state, TRIAL_RUNNING);
+    CHECK_INT_EQ(t.attempts, 1);
+    CHECK_INT_EQ(t.log_offset, 100);
+    CHECK_INT_EQ(t.pid_start, 456);
+    CHECK_NEAR(t.objective, 0.3, 0); /* best, maximizing */
+    CHECK_INT_EQ(t.objective_step, 2);
+    CHECK_INT_EQ(t.last_step, 3);
+    trial_row_release(&t);
+    struct metric again[] = {{"mAP", 2, 0.05}};
+    CHECK_INT_EQ(store_ingest(st, 0, again, 1, 120, 4.0, &e), 0);
+    CHECK_INT_EQ(scalar(db, "SELECT count(*) FROM metrics WHERE trial = 0"), 4);
+    CHECK_INT_EQ(scalar(db, "SELECT count(*) FROM metrics WHERE value IS NULL"), 1);
+    CHECK_INT_EQ(store_get_trial(st, 0, &t, &e), 1);
+    CHECK_NEAR(t.objective, 0.2, 0); /* 0.3 was replaced by 0.05 */
+    trial_row_release(&t);
+
+    /* a failed ingest changes nothing: no rows, no offset */
+    store_begin(st, &e);
+    struct metric more[] = {{"mAP", 4, 0.9}};
+    CHECK_INT_EQ(store_ingest(st, 0, more, 1, 999, 5.0, &e), 0);
+    store_rollback(st);
+    CHECK_INT_EQ(scalar(db, "SELECT log_offset FROM trials WHERE id = 0"), 120);
+    CHECK_INT_EQ(scalar(db, "SELECT count(*) FROM metrics WHERE step = 4"), 0);
+
+    /* a reader while the writer is open */
+    struct store *ro = store_open_ro(db, &e);
+    CHECK(ro != NULL);
+    long long counts[TRIAL_NSTATES];
+    CHECK_INT_EQ(store_counts(ro, counts, &e), 0);
+    CHECK_INT_EQ(counts[TRIAL_RUNNING], 1);
+    CHECK_INT_EQ(counts[TRIAL_PENDING], 1);
+    CHECK_INT_EQ(store_max_trial(ro, &e), 1);
+
+    /* end, requeue */
+    CHECK_INT_EQ(store_trial_end(st, 0, TRIAL_FAILED, "exit code 3", 1, 3, 0, 6.0, &e), 0);
+    CHECK_INT_EQ(store_trial_requeue(st, 0, "retry", &e), 0);
+    CHECK_INT_EQ(scalar(db, "SELECT count(*) FROM metrics WHERE trial = 0"), 0);
+    CHECK_INT_EQ(store_get_trial(ro, 0, &t, &e), 1);
+    CHECK_INT_EQ(t.state, TRIAL_PENDING);
+    CHECK_INT_EQ(t.log_offset, 0);
+    CHECK_INT_EQ(t.has_objective, 0);
+    trial_row_release(&t);
+    CHECK_INT_EQ(store_trial_start(st, 0, NULL, 124, 457, 7.0, &e), 0);
+    CHECK_INT_EQ(store_trial_end(st, 0, TRIAL_COMPLETED, NULL, 1, 0, 0, 8.0, &e), 0);
+    CHECK_INT_EQ(store_get_trial(ro, 0, &t, &e), 1);
+    CHECK_INT_EQ(t.attempts, 2);
+    CHECK_INT_EQ(t.state, TRIAL_COMPLETED);
+    trial_row_release(&t);
+    CHECK_INT_EQ(store_event(st, 0, "note", "x", &e), 0);
+    CHECK_INT_EQ(scalar(db, "SELECT count(*) FROM events"), 1);
+    char *wal = xasprintf("%s-wal", db);
+    CHECK(access(wal, F_OK) == 0); /* WAL mode */
+    free(wal);
+    store_close(ro);
+    store_close(st);
+
+    /* a newer schema is refused; a file that is not a store too */
+    sqlite3 *h;
+    sqlite3_open(db, &h);
+    sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL);
+    sqlite3_close(h);
+    CHECK(store_open(db, 0, &e) == NULL);
+    CHECK_INT_EQ(e.status, 2);
+    CHECK(store_open_ro(db, &e) == NULL);
+    char *other = xasprintf("%s/other.db", dir);
+    sqlite3_open(other, &h);
+    sqlite3_close(h);
+    CHECK(store_open_ro(other, &e) == NULL);
+
+    const char *const files[] = {"sweep.db", "sweep.db-wal", "sweep.db-shm", "other.db"};
+    for (size_t i = 0; i < 4; i++) {
+        char *f = xasprintf("%s/%s", dir, files[i]);
+        unlink(f);
+        free(f);
+    }
+    rmdir(dir);
+    free(other);
+    free(db);
+    return check_done();
+}
