@@ -99,3 +99,10 @@ void diag_append(struct diag *d, const struct diag *o)
         d->n++;
     }
 }
+
+int diag_error_at(const struct diag *d, int line, int col)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->is_error[i] && d->line[i] == line && d->col[i] == col) return 1;
+    return 0;
+}

@@ -23,6 +23,8 @@ void diag_error(struct diag *d, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void diag_warn(struct diag *d, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* 1 if an error was already reported at line:col. */
+int diag_error_at(const struct diag *d, int line, int col);
 /* Moves the messages of another file (a template) into d, after d's own. */
 void diag_append(struct diag *d, const struct diag *other);
 /* Writes every message, one per line, to stderr, in file order. */

@@ -595,6 +595,7 @@ static void parse_params(struct ctx *c, const struct value *m, char **prefix, in
             sb_add(&key, segs[k]);
         }
         const struct value *v = e->val;
+        if (v->kind != V_MAP && diag_error_at(c->d, v->line, v->col)) goto next;
         if (v->kind != V_MAP) {
             diag_error(c->d, v->line ? v->line : e->line, v->line ? v->col : e->col,
                        "parameter '%s' must be a map such as {value: X}, {values: [...]} or "
@@ -679,10 +680,14 @@ static void parse_metric(struct ctx *c, const struct value *m)
             const char *s = g->kind == V_STR ? util_suggest(g->u.s, goals) : NULL;
             if (!s && g->kind == V_STR && !strncmp(g->u.s, "max", 3)) s = "maximize";
             if (!s && g->kind == V_STR && !strncmp(g->u.s, "min", 3)) s = "minimize";
+            struct sb was;
+            sb_init(&was);
+            value_py_str(&was, g);
             diag_error(c->d, g->line, g->col,
-                       "metric goal must be 'minimize' or 'maximize'%s%s%s (W&B would silently "
-                       "minimize)",
-                       s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+                       "metric goal must be 'minimize' or 'maximize', not '%s'%s%s%s; W&B would "
+                       "silently minimize",
+                       sb_str(&was), s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+            sb_release(&was);
         }
     }
     double t;
@@ -809,8 +814,10 @@ static void parse_metrics(struct ctx *c, const struct value *m)
                            "regex are)",
                            p->u.s);
             else
-                diag_error(c->d, p->line, p->col, "unknown parser%s%s%s (keyvalue, jsonl, regex)",
-                           s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+                diag_error(c->d, p->line, p->col,
+                           "unknown parser '%s'%s%s%s: keyvalue, jsonl or regex",
+                           p->kind == V_STR ? p->u.s : "?", s ? " (did you mean '" : "",
+                           s ? s : "", s ? "'?)" : "");
         }
     }
     const struct value *pats = value_map_get(m, "patterns");
@@ -839,12 +846,14 @@ static void parse_metrics(struct ctx *c, const struct value *m)
                 PCRE2_SIZE eoff;
                 pcre2_code *re = pcre2_compile((PCRE2_SPTR)rv->u.s, PCRE2_ZERO_TERMINATED, 0,
                                                &ecode, &eoff, NULL);
+                sp->patterns = xrealloc(sp->patterns, (sp->npatterns + 1) * sizeof *sp->patterns);
+                sp->patterns[sp->npatterns++] =
+                    (struct pattern){name, xstrdup(rv->u.s), rv->line, rv->col};
                 if (!re) {
                     PCRE2_UCHAR buf[256];
                     pcre2_get_error_message(ecode, buf, sizeof buf);
                     diag_error(c->d, rv->line, rv->col, "invalid regex: %s (at offset %zu)",
                                (char *)buf, (size_t)eoff);
-                    free(name);
                     continue;
                 }
                 int vgroup = pcre2_substring_number_from_name(re, (PCRE2_SPTR) "value");
@@ -857,9 +866,6 @@ static void parse_metrics(struct ctx *c, const struct value *m)
                     diag_error(c->d, pv->line, pv->col,
                                "a pattern needs a 'name', or a named group (?<name>...) in its "
                                "regex");
-                sp->patterns = xrealloc(sp->patterns, (sp->npatterns + 1) * sizeof *sp->patterns);
-                sp->patterns[sp->npatterns++] =
-                    (struct pattern){name, xstrdup(rv->u.s), rv->line, rv->col};
             }
         }
     }
@@ -982,6 +988,20 @@ static int program_on_path(const char *name)
     return found;
 }
 
+/* 1 if an unknown key of m is a misspelling of key (already reported). */
+static int misspelt(const struct value *m, const char *key)
+{
+    for (size_t i = 0; i < m->u.map.n; i++) {
+        const char *k = m->u.map.e[i].key;
+        int known = 0;
+        for (const char *const *t = TOP_KEYS; *t; t++)
+            if (!strcmp(*t, k)) known = 1;
+        const char *one[] = {key, NULL};
+        if (!known && util_suggest(k, one)) return 1;
+    }
+    return 0;
+}
+
 static void build(struct ctx *c, const struct value *root)
 {
     struct space *sp = c->sp;
@@ -1008,7 +1028,9 @@ static void build(struct ctx *c, const struct value *root)
 
     /* parameters first: placeholders elsewhere are checked against them */
     const struct mapent *pe = value_map_entry(root, "parameters");
-    if (!pe) diag_error(d, 1, 1, "the sweep file needs 'parameters'");
+    if (!pe) {
+        if (!misspelt(root, "parameters")) diag_error(d, 1, 1, "the sweep file needs 'parameters'");
+    }
     else if (pe->val->kind != V_MAP || pe->val->u.map.n == 0)
         diag_error(d, pe->line, pe->col,
                    "'parameters' must be a non-empty map of parameter names to their specs");
@@ -1018,14 +1040,21 @@ static void build(struct ctx *c, const struct value *root)
     qsort_r(sp->order, sp->nparams, sizeof *sp->order, cmp_sortkey, sp->params);
 
     const struct mapent *me = value_map_entry(root, "method");
-    if (!me) diag_error(d, 1, 1, "the sweep file needs 'method' (grid or random)");
-    else {
+    int method_ok = 0;
+    if (!me) {
+        if (!misspelt(root, "method"))
+            diag_error(d, 1, 1, "the sweep file needs 'method' (grid or random)");
+    } else {
         static const char *const methods[] = {"grid", "random", "bayes", "halving",
                                               "hyperband", NULL};
         const struct value *mv = me->val;
+        method_ok = 1;
         if (mv->kind == V_STR && !strcmp(mv->u.s, "grid")) sp->method = METHOD_GRID;
         else if (mv->kind == V_STR && !strcmp(mv->u.s, "random")) sp->method = METHOD_RANDOM;
-        else if (mv->kind == V_STR &&
+        else method_ok = 0;
+        if (method_ok) {
+            /* known */
+        } else if (mv->kind == V_STR &&
                  (!strcmp(mv->u.s, "bayes") || !strcmp(mv->u.s, "halving") ||
                   !strcmp(mv->u.s, "hyperband")))
             diag_error(d, mv->line, mv->col,
@@ -1034,8 +1063,9 @@ static void build(struct ctx *c, const struct value *root)
                        mv->u.s);
         else {
             const char *s = mv->kind == V_STR ? util_suggest(mv->u.s, methods) : NULL;
-            diag_error(d, mv->line, mv->col, "unknown method%s%s%s (grid or random)",
-                       s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+            diag_error(d, mv->line, mv->col, "unknown method '%s'%s%s%s: grid or random",
+                       mv->kind == V_STR ? mv->u.s : "?", s ? " (did you mean '" : "", s ? s : "",
+                       s ? "'?)" : "");
         }
     }
 
@@ -1123,7 +1153,7 @@ static void build(struct ctx *c, const struct value *root)
         diag_warn(d, v->line, v->col, "'controller' is ignored: sweep is its own controller");
 
     /* grid needs finite values everywhere */
-    if (sp->method == METHOD_GRID) {
+    if (method_ok && sp->method == METHOD_GRID) {
         for (size_t i = 0; i < sp->nparams; i++) {
             const struct param *p = &sp->params[i];
             int ok = p->dist == DIST_CONSTANT || p->dist == DIST_INT_UNIFORM ||
@@ -1143,7 +1173,7 @@ static void build(struct ctx *c, const struct value *root)
                            p->path);
         }
     }
-    if (sp->method == METHOD_RANDOM)
+    if (method_ok && sp->method == METHOD_RANDOM)
         for (size_t i = 0; i < sp->nparams; i++)
             if (sp->params[i].num)
                 diag_warn(d, sp->params[i].line, sp->params[i].col,

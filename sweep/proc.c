@@ -66,13 +66,6 @@ int proc_start(const char *trial_dir, const char *cwd, const char *log_path,
     return 0;
 }
 
-static volatile sig_atomic_t got_signal;
-
-static void note_signal(int sig)
-{
-    got_signal = sig;
-}
-
 static void write_exit(const char *dir, pid_t child, int status, const char *error,
                        double started)
 {
@@ -112,17 +105,15 @@ int proc_supervise_main(int argc, char **argv)
     char **targv = argv + 5;
     double started = util_now();
 
-    /* Signals sent to the group are for the trainer; the supervisor stays
-     * to record how it ended. A caught signal is reset by exec, so the
-     * trainer starts with default handlers. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = note_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGQUIT, &sa, NULL);
+    /* The supervisor takes its signals synchronously (sigwaitinfo), so none
+     * can slip in between two checks. The trainer starts with an empty mask
+     * and default handlers, in a process group of its own: a signal for the
+     * trial goes to that group, and the supervisor stays to record the end. */
+    sigset_t wait_set, none, dfl;
+    sigemptyset(&wait_set);
+    int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1};
+    for (size_t i = 0; i < ARRAY_LEN(sigs); i++) sigaddset(&wait_set, sigs[i]);
+    sigprocmask(SIG_BLOCK, &wait_set, NULL);
 
     if (chdir(cwd) != 0) {
         char msg[600];
@@ -132,13 +123,14 @@ int proc_supervise_main(int argc, char **argv)
         return 0;
     }
     posix_spawnattr_t at;
-    sigset_t none, dfl;
     posix_spawnattr_init(&at);
     sigemptyset(&none);
     default_signals(&dfl);
     posix_spawnattr_setsigmask(&at, &none);
     posix_spawnattr_setsigdefault(&at, &dfl);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setpgroup(&at, 0);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                      POSIX_SPAWN_SETPGROUP);
     pid_t child;
     int rc = posix_spawnp(&child, targv[0], NULL, &at, targv, environ);
     posix_spawnattr_destroy(&at);
@@ -149,9 +141,15 @@ int proc_supervise_main(int argc, char **argv)
         write_exit(dir, 0, 0, msg, started);
         return 0;
     }
-    int status;
+    /* so that sweep can signal the trainer's group directly */
+    char *pidfile = xasprintf("%s/trainer.pid", dir), line[32];
+    int n = snprintf(line, sizeof line, "%ld\n", (long)child);
+    util_write_atomic(pidfile, line, (size_t)n, NULL);
+    free(pidfile);
+
+    int status = 0;
     for (;;) {
-        pid_t w = waitpid(child, &status, 0);
+        pid_t w = waitpid(child, &status, WNOHANG);
         if (w == child) break;
         if (w < 0 && errno != EINTR) {
             char msg[300];
@@ -159,9 +157,29 @@ int proc_supervise_main(int argc, char **argv)
             write_exit(dir, child, 0, msg, started);
             return 1;
         }
+        siginfo_t si;
+        int sig = sigwaitinfo(&wait_set, &si);
+        if (sig < 0 || sig == SIGCHLD) continue;
+        /* SIGUSR1 asks for SIGKILL of the trainer's group */
+        kill(-child, sig == SIGUSR1 ? SIGKILL : sig);
     }
     write_exit(dir, child, status, NULL, started);
     return 0;
+}
+
+int proc_stop(const char *trial_dir, pid_t supervisor, int sig)
+{
+    char *path = xasprintf("%s/trainer.pid", trial_dir);
+    char *text = util_read_file(path, NULL, NULL);
+    free(path);
+    long tpid = text ? strtol(text, NULL, 10) : 0;
+    free(text);
+    int rc = -1;
+    if (tpid > 1) rc = kill((pid_t)-tpid, sig);
+    /* before the trainer has started, or if its group is gone: the
+     * supervisor forwards (SIGUSR1 standing for SIGKILL) */
+    if (rc != 0 && supervisor > 1) rc = kill(supervisor, sig == SIGKILL ? SIGUSR1 : sig);
+    return rc;
 }
 
 int proc_read_exit(const char *trial_dir, struct proc_exit *x, struct err *e)
@@ -198,14 +216,6 @@ int proc_read_exit(const char *trial_dir, struct proc_exit *x, struct err *e)
     return 1;
 }
 
-int proc_signal_group(pid_t pgid, int sig)
-{
-    if (pgid <= 1) {
-        errno = EINVAL;
-        return -1;
-    }
-    return kill(-pgid, sig);
-}
 
 long long proc_start_time(pid_t pid)
 {

@@ -38,8 +38,9 @@ int proc_supervise_main(int argc, char **argv);
 /* Reads DIR/exit.json: 1 if it exists (x filled), 0 if not, -1 on error. */
 int proc_read_exit(const char *trial_dir, struct proc_exit *x, struct err *e);
 
-/* kill(-pgid, sig); 0, or -1 with errno (ESRCH: the group is gone). */
-int proc_signal_group(pid_t pgid, int sig);
+/* Sends sig to the trial's trainer group (its pid is in DIR/trainer.pid),
+ * or asks the supervisor to. 0, or -1 with errno (ESRCH: all gone). */
+int proc_stop(const char *trial_dir, pid_t supervisor, int sig);
 
 /* The start time of a process (clock ticks after boot, /proc/PID/stat
  * field 22), to tell a pid from a reused one; -1 if there is no such pid. */

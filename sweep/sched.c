@@ -315,6 +315,9 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
     path = xasprintf("%s/exit.json", sl->dir);
     unlink(path); /* from an earlier attempt */
     free(path);
+    path = xasprintf("%s/trainer.pid", sl->dir);
+    unlink(path);
+    free(path);
     if (ok && argc == 0) {
         err_set(&te, "the command renders to no arguments");
         ok = 0;
@@ -396,7 +399,7 @@ static void request_stop(struct sched *s, struct slot *sl, enum trial_state stat
     sl->stop_state = state;
     sl->stop_reason = xstrdup(reason);
     sl->kill_at = util_mono() + s->sp->stop_grace;
-    if (proc_signal_group(sl->pid, SIGTERM) != 0 && errno != ESRCH)
+    if (proc_stop(sl->dir, sl->pid, SIGTERM) != 0 && errno != ESRCH)
         log_warn("sched", "SIGTERM to trial %lld: %s", sl->id, strerror(errno));
 }
 
@@ -532,7 +535,7 @@ static void enforce_deadlines(struct sched *s)
         struct slot *sl = &s->slots[i];
         if (!sl->used || sl->ended) continue;
         if (sl->kill_at && now >= sl->kill_at) {
-            proc_signal_group(sl->pid, SIGKILL);
+            proc_stop(sl->dir, sl->pid, SIGKILL);
             sl->kill_at = 0;
             continue;
         }

@@ -1,0 +1,55 @@
+#!/bin/bash
+# sweep plan: the trials in order, as JSON, without launching anything.
+. "$(dirname "$0")/lib.sh"
+
+cat > grid.yaml <<'Y'
+method: grid
+program: train.py
+parameters:
+  opt:
+    values: [sgd, adam]
+  lr:
+    values: [0.1, 0.01, 0.1]
+  wd:
+    value: 1e-5
+  sched:
+    parameters:
+      warm: {values: [true, false]}
+Y
+sweep plan grid.yaml --json > out.json
+check_eq "plan --json exit" "$?" 0
+# sorted names: lr, opt, sched.warm (wd is a constant); the last varies fastest
+expect='{"count": 8, "method": "grid", "trials": [{"index": 0, "params": {"opt": "sgd", "lr": 0.1, "wd": 1e-05, "sched": {"warm": true}}}, {"index": 1, "params": {"opt": "sgd", "lr": 0.1, "wd": 1e-05, "sched": {"warm": false}}}, {"index": 2, "params": {"opt": "adam", "lr": 0.1, "wd": 1e-05, "sched": {"warm": true}}}, {"index": 3, "params": {"opt": "adam", "lr": 0.1, "wd": 1e-05, "sched": {"warm": false}}}, {"index": 4, "params": {"opt": "sgd", "lr": 0.01, "wd": 1e-05, "sched": {"warm": true}}}, {"index": 5, "params": {"opt": "sgd", "lr": 0.01, "wd": 1e-05, "sched": {"warm": false}}}, {"index": 6, "params": {"opt": "adam", "lr": 0.01, "wd": 1e-05, "sched": {"warm": true}}}, {"index": 7, "params": {"opt": "adam", "lr": 0.01, "wd": 1e-05, "sched": {"warm": false}}}]}'
+check_eq "grid plan in W&B order" "$(cat out.json)" "$expect"
+check_eq "--limit" "$(sweep plan grid.yaml --json --limit 1)" '{"count": 8, "method": "grid", "trials": [{"index": 0, "params": {"opt": "sgd", "lr": 0.1, "wd": 1e-05, "sched": {"warm": true}}}]}'
+sweep plan grid.yaml > out.txt
+check "text plan shows the command" grep -qF "train.py --opt=sgd --lr=0.1 --wd=1e-05 '--sched={'\\''warm'\\'': True}'" out.txt
+check "plan creates nothing" test ! -e runs
+
+cat > rnd.yaml <<'Y'
+method: random
+command: [x, "${args}"]
+parameters:
+  a: {min: 0.0, max: 1.0}
+Y
+check_eq "random without run_cap: count null" "$(sweep plan rnd.yaml --json --limit 0)" '{"count": null, "method": "random", "trials": []}'
+n=$(sweep plan rnd.yaml --json | grep -o '"index"' | wc -l)
+check_eq "random without run_cap prints 10 by default" "$n" 10
+# the same seed plans the same trials
+check_eq "plans are reproducible" "$(sweep plan rnd.yaml --json)" "$(sweep plan rnd.yaml --json)"
+
+# a 10^6-point grid is planned from the index
+cat > big.yaml <<'Y'
+method: grid
+command: [x, "${args}"]
+parameters:
+  a: {min: 1, max: 100}
+  b: {min: 1, max: 100}
+  c: {min: 1, max: 100}
+Y
+check_eq "10^6 grid" "$(sweep plan big.yaml --json --limit 1)" '{"count": 1000000, "method": "grid", "trials": [{"index": 0, "params": {"a": 1, "b": 1, "c": 1}}]}'
+check "help" sh -c 'sweep plan --help | grep -q "usage: sweep plan"'
+sweep plan; check_eq "no file: exit 2" "$?" 2
+sweep plan nosuch.yaml 2> err.txt; check_eq "missing file: exit 2" "$?" 2
+check_eq "missing file message" "$(cat err.txt)" "nosuch.yaml: cannot read: No such file or directory"
+finish
