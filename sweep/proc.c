@@ -229,7 +229,8 @@ long long proc_start_time(pid_t pid)
     buf[n] = '\0';
     /* the command name may contain spaces and parentheses: skip to the last ')' */
     char *p = strrchr(buf, ')');
-    if (!p) return -1;
+    if (!p || !p[1] || !p[2]) return -1;
+    if (p[2] == 'Z' || p[2] == 'X') return -1; /* dead, waiting to be reaped */
     p++;
     for (int field = 3; field < 22 && p; field++) p = strchr(p + 1, ' ');
     return p ? strtoll(p + 1, NULL, 10) : -1;

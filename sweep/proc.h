@@ -43,7 +43,8 @@ int proc_read_exit(const char *trial_dir, struct proc_exit *x, struct err *e);
 int proc_stop(const char *trial_dir, pid_t supervisor, int sig);
 
 /* The start time of a process (clock ticks after boot, /proc/PID/stat
- * field 22), to tell a pid from a reused one; -1 if there is no such pid. */
+ * field 22), to tell a pid from a reused one; -1 if there is no such
+ * process, or it has ended (a zombie). */
 long long proc_start_time(pid_t pid);
 
 /* "SIGKILL" for 9. */

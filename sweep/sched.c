@@ -434,9 +434,8 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
         state = sl->stop_state;
         sb_add(&reason, sl->stop_reason);
         if (have == 1) {
-            sb_add(&reason, " (");
+            sb_add(&reason, "; ");
             describe_exit(&reason, &x);
-            sb_add(&reason, ")");
         }
     } else if (have == 1) {
         state = TRIAL_FAILED;

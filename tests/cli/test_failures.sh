@@ -65,8 +65,8 @@ start=$(date +%s%N)
 sweep run -q d.yaml -d d > /dev/null
 took=$(( ($(date +%s%N) - start) / 1000000 ))
 check_eq "d: timeout, then SIGKILL for a trainer that ignores SIGTERM" "$(sql d/sweep.db "$st")" \
-    "failed | timeout after 1.0s (killed by signal 15 (SIGTERM))
-failed | timeout after 1.0s (killed by signal 9 (SIGKILL))"
+    "failed | timeout after 1.0s; killed by signal 15 (SIGTERM)
+failed | timeout after 1.0s; killed by signal 9 (SIGKILL)"
 check "d: stopped within timeout + grace (${took} ms)" test "$took" -lt 4000
 for p in $(cat d/trials/*/launches); do
     # gone, or a zombie waiting for a parent that does not reap (in containers)
@@ -81,6 +81,6 @@ parameters:
 command: [fake_trainer, --fake-epochs=2, --fake-sleep=30]
 Y
 sweep run -q e.yaml -d e > /dev/null
-check_eq "e: stalled" "$(sql e/sweep.db "$st")" "failed | stalled: no output for 1.0s (killed by signal 15 (SIGTERM))"
+check_eq "e: stalled" "$(sql e/sweep.db "$st")" "failed | stalled: no output for 1.0s; killed by signal 15 (SIGTERM)"
 check "integrity" test "$(sql d/sweep.db 'pragma integrity_check')" = ok
 finish

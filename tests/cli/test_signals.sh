@@ -1,0 +1,90 @@
+#!/bin/bash
+# Real signals to the real binary: Ctrl-C, a second Ctrl-C, kill -9 and
+# resume, the one-writer lock.
+. "$(dirname "$0")/lib.sh"
+
+cat > s.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  i: {min: 1, max: 6}
+command: [fake_trainer, "--fake-loss=${i}", --fake-epochs=6, --fake-sleep=0.25]
+resources: {gpus: none, max_parallel: 2}
+Y
+running() { [ "$(sql "$1/sweep.db" "select count(*) from trials where state = 'running'" 2>/dev/null)" = "$2" ]; }
+
+# 1. Ctrl-C: running trials are stopped and recorded, exit 130
+sweep run s.yaml -d int > int.log 2>&1 &
+pid=$!
+check "two trials start" wait_for 'running int 2' 10
+kill -INT $pid
+wait $pid
+check_eq "exit status after Ctrl-C" "$?" 130
+check_eq "running trials recorded as stopped" \
+    "$(sql int/sweep.db "select count(*) from trials where state = 'stopped' and reason like 'stopped by the user (SIGINT)%'")" 2
+check_eq "nothing else launched" "$(sql int/sweep.db 'select count(*) from trials')" 2
+for p in $(cat int/trials/*/launches); do
+    check "trainer $p was stopped" sh -c "! grep -q '^State:.*[RSD]' /proc/$p/status 2>/dev/null"
+done
+
+# 2. one writer: a second run on the same directory is refused, exit 2
+sweep run s.yaml -d lock > lock.log 2>&1 &
+pid=$!
+check "first run starts" wait_for 'running lock 2' 10
+sweep run s.yaml -d lock > second.out 2> second.err
+check_eq "second run refused" "$?" 2
+check "it says who holds the lock" grep -q "lock is in use by another sweep (pid $pid on " second.err
+kill -9 $pid; wait $pid 2>/dev/null
+
+# 3. kill -9 of sweep: the trials live on, resume re-adopts them, nothing
+#    runs twice, no metric row is duplicated
+sweep run s.yaml -d lock > resume.log 2>&1
+check_eq "resume after kill -9 exits 0" "$?" 0
+check "it followed the surviving trials again" grep -q "is still running (pid" resume.log
+check_eq "all 6 completed" "$(sql lock/sweep.db "select count(*) from trials where state = 'completed'")" 6
+for d in lock/trials/*; do
+    check_eq "$d launched once" "$(wc -l < $d/launches)" 1
+done
+check_eq "6 loss rows per trial, each once" \
+    "$(sql lock/sweep.db 'select group_concat(n) from (select count(*) as n from metrics group by trial)')" "6,6,6,6,6,6"
+check_eq "stored values match the logs" "$(sql lock/sweep.db "select printf('%.6f', value) from metrics where trial = 0 and step = 6")" \
+    "$(grep 'epoch=6 ' lock/trials/0000/stdout.log | sed 's/.*loss=//')"
+
+# 4. kill -9 while no trial survives: a trial that died with sweep runs again
+sweep run s.yaml -d dead > dead.log 2>&1 &
+pid=$!
+check "trials start" wait_for 'running dead 2' 10
+kill -9 $pid; wait $pid 2>/dev/null
+# a reboot: supervisors and trainers die too, before anything is recorded
+for sup in $(sql dead/sweep.db "select pid from trials where state = 'running'"); do kill -9 $sup; done
+for d in dead/trials/*; do kill -9 -"$(cat $d/trainer.pid)" 2>/dev/null; done
+check "no exit was recorded" sh -c '! ls dead/trials/*/exit.json 2>/dev/null'
+sweep run s.yaml -d dead > dead2.log 2>&1
+check_eq "resume exit" "$?" 0
+check "it requeued them" grep -q "died with an earlier sweep process: queued again" dead2.log
+check_eq "all completed" "$(sql dead/sweep.db "select count(*) from trials where state = 'completed'")" 6
+check_eq "requeued trials ran twice, with the same trial number" \
+    "$(sql dead/sweep.db 'select count(*) from trials where attempts = 2')" 2
+check_eq "each metric row once" \
+    "$(sql dead/sweep.db 'select count(*) from (select 1 from metrics group by trial, name, step having count(*) > 1)')" 0
+
+# 5. a second Ctrl-C leaves at once; the trials keep running and resume follows them
+sed -e 's/--fake-sleep=0.25]/--fake-sleep=0.25, --fake-ignore-term]/' s.yaml > slow.yaml
+echo 'stop_grace: 60s' >> slow.yaml
+sweep run slow.yaml -d twice > twice.log 2>&1 &
+pid=$!
+check "trials start" wait_for 'running twice 2' 10
+kill -INT $pid
+check "first Ctrl-C seen" wait_for 'grep -q "again to exit at once" twice.log' 5
+kill -INT $pid
+wait $pid
+check_eq "second Ctrl-C exit" "$?" 130
+check "it says the trials keep running" grep -q "2 trials keep running" twice.log
+check_eq "they are still running" "$(sql twice/sweep.db "select count(*) from trials where state = 'running'")" 2
+sweep resume twice > twice2.log 2>&1
+check_eq "resume exit" "$?" 0
+check_eq "all 6 completed" "$(sql twice/sweep.db "select count(*) from trials where state = 'completed'")" 6
+for d in twice/trials/*; do
+    check_eq "$d launched once" "$(wc -l < $d/launches)" 1
+done
+finish
