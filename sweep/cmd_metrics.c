@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char USAGE[] =
     "usage: sweep metrics --parser P [--pattern NAME=REGEX]... [--json] FILE...\n"
@@ -22,6 +23,7 @@ static const char USAGE[] =
     "Prints what a parser extracts from log files, one step,name,value line per\n"
     "metric value in file order, as `sweep run` would store it: for checking a\n"
     "format, or writing a regex. Parsers: keyvalue, jsonl, regex (docs/parsers.md).\n"
+    "FILE may be - for standard input.\n"
     "\n"
     "  -p, --parser P          the parser\n"
     "  -e, --pattern N=REGEX   for --parser regex: a PCRE2 regex with a (?<value>...)\n"
@@ -171,13 +173,11 @@ int cmd_metrics(int argc, char **argv)
         }
         struct out_ctx oc = {mp, {0}, json, first, argc - optind > 1, argv[i], &out};
         metric_batch_init(&oc.batch);
-        FILE *probe = fopen(argv[i], "r");
-        if (!probe) {
+        if (strcmp(argv[i], "-") && access(argv[i], R_OK) != 0) {
             err_errno(&e, "%s", argv[i]);
             rc = cli_fail(&e);
-        } else {
-            fclose(probe);
-            if (tail_read(argv[i], 0, 1, on_line, &oc, NULL, &e) < 0) rc = cli_fail(&e);
+        } else if (tail_read(argv[i], 0, 1, on_line, &oc, NULL, &e) < 0) {
+            rc = cli_fail(&e);
         }
         first = oc.first;
         metric_batch_release(&oc.batch);

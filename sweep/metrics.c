@@ -139,13 +139,45 @@ static int value_end(char c)
     return c == '\0' || isspace((unsigned char)c) || strchr(",;)]}|%", c);
 }
 
+/* A step number written after a step key without '=' or ':': "Epoch[5]"
+ * (MXNet), "epoch 3" or "epoch 3/50". Returns its length (0 if none). */
+static size_t step_marker(const char *s, size_t n, long long *step)
+{
+    size_t j = 0;
+    int bracket = 0;
+    if (j < n && s[j] == '[') bracket = 1, j++;
+    else {
+        while (j < n && s[j] == ' ') j++;
+        if (j == 0) return 0;
+    }
+    size_t d = j;
+    while (j < n && isdigit((unsigned char)s[j])) j++;
+    if (j == d || j - d > 15) return 0;
+    char buf[16];
+    memcpy(buf, s + d, j - d);
+    buf[j - d] = '\0';
+    if (bracket) {
+        if (j >= n || s[j] != ']') return 0;
+        j++;
+    } else if (j < n && s[j] == '/') { /* "3/50" */
+        size_t k = j + 1;
+        while (k < n && isdigit((unsigned char)s[k])) k++;
+        if (k == j + 1) return 0;
+        j = k;
+    }
+    if (j < n && !isspace((unsigned char)s[j]) && !strchr(",;:", s[j])) return 0;
+    *step = strtoll(buf, NULL, 10);
+    return j;
+}
+
 struct kv {
     const char *name;
     size_t len;
     double value;
 };
 
-/* keyvalue: name=value and name: value pairs anywhere in the line. */
+/* keyvalue: name=value and name: value pairs anywhere in the line; a step
+ * key (step=100, Epoch[5], epoch 3/50) numbers the others. */
 static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
 {
     struct kv pairs[64];
@@ -161,15 +193,25 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
         while (i < n && name_char(s[i])) i++;
         size_t nlen = i;
         while (nlen > start && (s[nlen - 1] == '.' || s[nlen - 1] == '-')) nlen--; /* "x.:" */
+        int is_step = metrics_is_step_key(s + start, nlen - start);
         size_t j = i;
         while (j < n && s[j] == ' ') j++;
-        if (j >= n || (s[j] != '=' && s[j] != ':')) continue;
+        if (j >= n || (s[j] != '=' && s[j] != ':')) {
+            long long st;
+            size_t l = is_step && nlen == i ? step_marker(s + i, n - i, &st) : 0;
+            if (l && !has_step) {
+                has_step = 1;
+                step = st;
+                i += l;
+            }
+            continue;
+        }
         j++;
         while (j < n && s[j] == ' ') j++;
         double v;
         size_t l = scan_number(s + j, n - j, &v);
         if (!l || !value_end(j + l < n ? s[j + l] : '\0')) continue;
-        if (metrics_is_step_key(s + start, nlen - start) && isfinite(v) && v == floor(v)) {
+        if (is_step && isfinite(v) && v == floor(v)) {
             has_step = 1;
             step = (long long)v;
         } else {
@@ -181,6 +223,18 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
         emit(p, b, pairs[k].name, pairs[k].len, has_step, step, pairs[k].value);
 }
 
+/* A JSON number, or a string that is one ("0.22": Katib's JSON lines). */
+static int json_number(const struct value *v, double *out)
+{
+    if (value_is_num(v)) {
+        *out = value_num(v);
+        return 1;
+    }
+    if (v->kind != V_STR) return 0;
+    size_t n = strlen(v->u.s);
+    return n && scan_number(v->u.s, n, out) == n;
+}
+
 static void flatten_json(struct mparser *p, struct metric_batch *b, const struct value *obj,
                          const char *prefix, int has_step, long long step)
 {
@@ -188,7 +242,8 @@ static void flatten_json(struct mparser *p, struct metric_batch *b, const struct
         const struct mapent *e = &obj->u.map.e[i];
         if (!*prefix && metrics_is_step_key(e->key, strlen(e->key))) continue;
         char *name = *prefix ? xasprintf("%s/%s", prefix, e->key) : xstrdup(e->key);
-        if (value_is_num(e->val)) emit(p, b, name, strlen(name), has_step, step, value_num(e->val));
+        double x;
+        if (json_number(e->val, &x)) emit(p, b, name, strlen(name), has_step, step, x);
         else if (e->val->kind == V_MAP) flatten_json(p, b, e->val, name, has_step, step);
         free(name);
     }
@@ -209,9 +264,10 @@ static void parse_jsonl(struct mparser *p, const char *s, size_t n, struct metri
         long long step = 0;
         for (const char *const *k = keys; *k && !has_step; k++) {
             const struct value *sv = value_map_get(v, *k);
-            if (sv && value_is_num(sv) && value_num(sv) == floor(value_num(sv))) {
+            double x;
+            if (sv && json_number(sv, &x) && isfinite(x) && x == floor(x)) {
                 has_step = 1;
-                step = (long long)value_num(sv);
+                step = (long long)x;
             }
         }
         flatten_json(p, b, v, "", has_step, step);

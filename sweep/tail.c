@@ -51,7 +51,7 @@ long long tail_read(const char *path, long long offset, int final, tail_line_cb 
                     int *restarted, struct err *e)
 {
     if (restarted) *restarted = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = !strcmp(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT) return offset;
         return err_errno(e, "open %s", path);
@@ -61,11 +61,12 @@ long long tail_read(const char *path, long long offset, int final, tail_line_cb 
         close(fd);
         return err_errno(e, "stat %s", path);
     }
-    if (sbuf.st_size < offset) {
+    int regular = S_ISREG(sbuf.st_mode); /* else a pipe or terminal: read to its end */
+    if (regular && sbuf.st_size < offset) {
         offset = 0;
         if (restarted) *restarted = 1;
     }
-    if (sbuf.st_size == offset) {
+    if (regular && sbuf.st_size == offset) {
         close(fd);
         return offset;
     }
@@ -75,7 +76,7 @@ long long tail_read(const char *path, long long offset, int final, tail_line_cb 
     int overlong = 0;
     char buf[65536];
     for (;;) {
-        ssize_t n = pread(fd, buf, sizeof buf, pos);
+        ssize_t n = regular ? pread(fd, buf, sizeof buf, pos) : read(fd, buf, sizeof buf);
         if (n < 0) {
             if (errno == EINTR) continue;
             err_errno(e, "read %s", path);

@@ -18,7 +18,8 @@ typedef void (*tail_line_cb)(const char *line, size_t len, void *ctx);
 
 /* Reads path from offset to its end and calls cb for every complete line.
  * Returns the offset after the last complete line (or the end of the file
- * when final), -1 on error. A missing file reads as empty. If the file is
+ * when final), -1 on error. A missing file reads as empty; "-" (standard
+ * input) and pipes are read to their end. If the file is
  * now shorter than offset it was truncated or replaced: reading restarts at
  * 0 and *restarted is set. */
 long long tail_read(const char *path, long long offset, int final, tail_line_cb cb, void *ctx,

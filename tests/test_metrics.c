@@ -63,6 +63,20 @@ int main(void)
     row(0, 102, "loss", 0.25);
     metrics_free(p);
 
+    /* step markers without '=': MXNet's Epoch[N], "epoch 3/50", "Epoch 7 of 9" */
+    struct mparser *q = metrics_new("keyvalue", NULL, 0, &e);
+    feed(q, "INFO:root:Epoch[5] Batch [400]\tSpeed: 13427.04 samples/sec\taccuracy=0.999500");
+    CHECK_INT_EQ(b.n, 2);
+    row(0, 5, "Speed", 13427.04);
+    row(1, 5, "accuracy", 0.9995);
+    feed(q, "epoch 3/50 loss=0.5");
+    row(0, 3, "loss", 0.5);
+    feed(q, "Epoch 7 of 9 loss: 0.25");
+    row(0, 7, "loss", 0.25);
+    feed(q, "epochs 12 loss=0.125 Epoch[x] epoch 2x");
+    row(0, 8, "loss", 0.125); /* none of these is a step marker */
+    metrics_free(q);
+
     /* resumed counting */
     p = metrics_new("keyvalue", NULL, 0, &e);
     metrics_set_last_step(p, "mAP", 7);
@@ -81,6 +95,10 @@ int main(void)
     row(3, 19, "bbox/AP", 40.1);
     feed(p, "{\"loss\": 1.25}");
     row(0, 20, "loss", 1.25);
+    /* Katib writes numbers as strings, the step too */
+    feed(p, "{\"global_step\": \"7\", \"acc\": \"0.93\", \"path\": \"\", \"when\": \"2021-12-02T14:27:50Z\"}");
+    CHECK_INT_EQ(b.n, 1);
+    row(0, 7, "acc", 0.93);
     feed(p, "not json {\"loss\": 1}");
     CHECK_INT_EQ(b.n, 0);
     feed(p, "{\"loss\": 1,");

@@ -1,0 +1,49 @@
+#!/bin/bash
+# sweep metrics on verbatim logs (tests/fixtures/SOURCES.md): exactly the
+# rows written by hand in NAME.expected.
+. "$(dirname "$0")/lib.sh"
+F="$SRC/tests/fixtures"
+
+check_eq "yolo-sim (keyvalue)" "$(sweep metrics --parser keyvalue "$F/yolo-sim.log")" "$(cat "$F/yolo-sim.expected")"
+check_eq "MXNet train_mnist (keyvalue)" "$(sweep metrics --parser keyvalue "$F/mxnet-train-mnist.log")" "$(cat "$F/mxnet-train-mnist.expected")"
+check_eq "Katib JSON (jsonl)" "$(sweep metrics --parser jsonl "$F/katib-good.json")" "$(cat "$F/katib-good.expected")"
+katib='=\{metricName: (?<name>[\w|-]+), metricValue: (?<value>-?\d+(\.\d+)?)\}'
+check_eq "Katib TEXT (regex)" "$(sweep metrics --parser regex --pattern "$katib" "$F/katib-text.log")" "$(cat "$F/katib-text.expected")"
+
+# the same through a sweep file's metrics section
+cat > k.yaml <<Y
+method: grid
+parameters: {a: {values: [1]}}
+command: [x]
+metrics:
+  parser: regex
+  patterns:
+    - regex: '\{metricName: (?<name>[\w|-]+), metricValue: (?<value>-?\d+(\.\d+)?)\}'
+Y
+check_eq "--config" "$(sweep metrics --config k.yaml "$F/katib-text.log")" "$(cat "$F/katib-text.expected")"
+
+# --json, in file order; NaN is null
+printf 'loss=nan acc=0.5\n' > nan.log
+check_eq "--json" "$(sweep metrics --parser keyvalue --json nan.log)" '[
+  {"step": 1, "name": "loss", "value": null},
+  {"step": 1, "name": "acc", "value": 0.5}
+]'
+check_eq "several files name theirs" "$(sweep metrics -p keyvalue nan.log nan.log | head -1)" "nan.log,1,loss,nan"
+check_eq "standard input" "$(printf 'x=2\n' | sweep metrics -p keyvalue -)" "1,x,2.0"
+# what the run stores is what metrics prints
+mkdir -p r && cp "$F/yolo-sim.log" r/
+cat > cat.yaml <<'Y'
+method: grid
+parameters: {f: {values: [yolo-sim.log]}}
+command: [cat, "${f}"]
+Y
+(cd r && sweep run -q ../cat.yaml -d ../run > /dev/null)
+check_eq "stored rows = printed rows" \
+    "$(sql run/sweep.db "select step || ',' || name || ',' || value from metrics" | sort)" \
+    "$(sweep metrics -p keyvalue "$F/yolo-sim.log" | sort)"
+
+sweep metrics --parser nosuch nan.log 2> err.txt; check_eq "unknown parser: exit 2" "$?" 2
+sweep metrics --parser regex --pattern 'x=y=(' nan.log 2> err.txt; check_eq "bad regex: exit 2" "$?" 2
+check "bad regex message" grep -q "invalid regex 'y=(': missing closing parenthesis" err.txt
+sweep metrics --parser keyvalue missing.log 2> err.txt; check_eq "missing file: exit 1" "$?" 1
+finish
