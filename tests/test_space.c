@@ -111,7 +111,7 @@ int main(void)
         "s.yaml:4:7: unknown key 'valeus' in a parameter (did you mean 'values'?)",
         "s.yaml:4:3: b: a parameter needs 'value', 'values', 'min' and 'max', or a 'distribution'",
         "s.yaml:5:9: metric needs a 'name'",
-        "s.yaml:5:16: metric goal must be 'minimize' or 'maximize' (W&B would silently minimize)",
+        "s.yaml:5:16: metric goal must be 'minimize' or 'maximize', not 'up'; W&B would silently minimize",
         "s.yaml:6:14: unknown placeholder ${lrr} in command (did you mean ${lr}?)",
     };
     for (size_t i = 0; i < d.n && i < 6; i++) CHECK_STR_EQ(d.msgs[i], want[i]);
