@@ -18,11 +18,26 @@
 
 extern char **environ;
 
-static void default_signals(sigset_t *set)
+void proc_default_signals(sigset_t *set)
 {
     sigemptyset(set);
     int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2};
     for (size_t i = 0; i < ARRAY_LEN(sigs); i++) sigaddset(set, sigs[i]);
+}
+
+/* The supervisor executable: next to this binary (build tree or install). */
+static const char *supervisor_path(void)
+{
+    static char path[4096];
+    if (path[0]) return path;
+    char self[4000];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return "sweep-supervisor"; /* then PATH decides */
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    *slash = '\0';
+    snprintf(path, sizeof path, "%s/sweep-supervisor", self);
+    return path;
 }
 
 int proc_start(const char *trial_dir, const char *cwd, const char *log_path,
@@ -32,14 +47,16 @@ int proc_start(const char *trial_dir, const char *cwd, const char *log_path,
     if (logfd < 0) return err_errno(e, "open %s", log_path);
     size_t n = 0;
     while (argv[n]) n++;
-    char **sargv = xcalloc(n + 6, sizeof *sargv);
-    sargv[0] = (char *)"sweep";
-    sargv[1] = (char *)PROC_SUPERVISE_VERB;
-    sargv[2] = (char *)trial_dir;
-    sargv[3] = (char *)cwd;
-    sargv[4] = (char *)"--";
-    for (size_t i = 0; i < n; i++) sargv[5 + i] = argv[i];
+    char **sargv = xcalloc(n + 5, sizeof *sargv);
+    sargv[0] = (char *)"sweep-supervisor";
+    sargv[1] = (char *)trial_dir;
+    sargv[2] = (char *)cwd;
+    sargv[3] = (char *)"--";
+    for (size_t i = 0; i < n; i++) sargv[4 + i] = argv[i];
 
+    /* A small executable of its own rather than a fork of sweep: a fork
+     * makes every page sweep writes while the trial runs a copy-on-write
+     * fault, and an exec of sweep loads SQLite and the rest (docs/benchmarks.md). */
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
     sigset_t none, dfl;
@@ -49,121 +66,21 @@ int proc_start(const char *trial_dir, const char *cwd, const char *log_path,
     posix_spawn_file_actions_adddup2(&fa, logfd, 2);
     posix_spawnattr_init(&at);
     sigemptyset(&none); /* sweep blocks signals for its signalfd; the child must not */
-    default_signals(&dfl);
+    proc_default_signals(&dfl);
     posix_spawnattr_setsigmask(&at, &none);
     posix_spawnattr_setsigdefault(&at, &dfl);
+    /* its own session: it outlives sweep and sweep's terminal */
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
                                       POSIX_SPAWN_SETSIGDEF);
-    int rc = posix_spawn(pid, "/proc/self/exe", &fa, &at, sargv, envp);
+    int rc = posix_spawn(pid, supervisor_path(), &fa, &at, sargv, envp);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     close(logfd); /* the child holds it now; sweep reads the file by offset */
     free(sargv);
     if (rc != 0) {
         errno = rc;
-        return err_errno(e, "start the supervisor of %s", trial_dir);
+        return err_errno(e, "start %s", supervisor_path());
     }
-    return 0;
-}
-
-static void write_exit(const char *dir, pid_t child, int status, const char *error,
-                       double started)
-{
-    struct sb b;
-    sb_init(&b);
-    sb_addf(&b, "{\"pid\": %ld, ", (long)child);
-    if (error) {
-        sb_add(&b, "\"code\": 127, \"signal\": null, \"core\": false, \"error\": ");
-        json_quote(&b, error);
-    } else if (WIFEXITED(status)) {
-        sb_addf(&b, "\"code\": %d, \"signal\": null, \"core\": false, \"error\": null",
-                WEXITSTATUS(status));
-    } else {
-        sb_addf(&b, "\"code\": null, \"signal\": %d, \"core\": %s, \"error\": null",
-                WTERMSIG(status), WCOREDUMP(status) ? "true" : "false");
-    }
-    sb_add(&b, ", \"started\": ");
-    json_num(&b, started);
-    sb_add(&b, ", \"ended\": ");
-    json_num(&b, util_now());
-    sb_add(&b, "}\n");
-    char *path = xasprintf("%s/exit.json", dir);
-    struct err e = {0};
-    if (util_write_atomic(path, b.buf, b.len, &e) != 0)
-        fprintf(stderr, "sweep supervisor: %s\n", e.msg);
-    free(path);
-    sb_release(&b);
-}
-
-int proc_supervise_main(int argc, char **argv)
-{
-    if (argc < 6 || strcmp(argv[4], "--")) {
-        fprintf(stderr, "sweep: %s is internal to sweep run\n", PROC_SUPERVISE_VERB);
-        return 2;
-    }
-    const char *dir = argv[2], *cwd = argv[3];
-    char **targv = argv + 5;
-    double started = util_now();
-
-    /* The supervisor takes its signals synchronously (sigwaitinfo), so none
-     * can slip in between two checks. The trainer starts with an empty mask
-     * and default handlers, in a process group of its own: a signal for the
-     * trial goes to that group, and the supervisor stays to record the end. */
-    sigset_t wait_set, none, dfl;
-    sigemptyset(&wait_set);
-    int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1};
-    for (size_t i = 0; i < ARRAY_LEN(sigs); i++) sigaddset(&wait_set, sigs[i]);
-    sigprocmask(SIG_BLOCK, &wait_set, NULL);
-
-    if (chdir(cwd) != 0) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "cannot enter %s: %s", cwd, strerror(errno));
-        fprintf(stderr, "sweep: %s\n", msg);
-        write_exit(dir, 0, 0, msg, started);
-        return 0;
-    }
-    posix_spawnattr_t at;
-    posix_spawnattr_init(&at);
-    sigemptyset(&none);
-    default_signals(&dfl);
-    posix_spawnattr_setsigmask(&at, &none);
-    posix_spawnattr_setsigdefault(&at, &dfl);
-    posix_spawnattr_setpgroup(&at, 0);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-                                      POSIX_SPAWN_SETPGROUP);
-    pid_t child;
-    int rc = posix_spawnp(&child, targv[0], NULL, &at, targv, environ);
-    posix_spawnattr_destroy(&at);
-    if (rc != 0) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "cannot run '%s': %s", targv[0], strerror(rc));
-        fprintf(stderr, "sweep: %s\n", msg);
-        write_exit(dir, 0, 0, msg, started);
-        return 0;
-    }
-    /* so that sweep can signal the trainer's group directly */
-    char *pidfile = xasprintf("%s/trainer.pid", dir), line[32];
-    int n = snprintf(line, sizeof line, "%ld\n", (long)child);
-    util_write_atomic(pidfile, line, (size_t)n, NULL);
-    free(pidfile);
-
-    int status = 0;
-    for (;;) {
-        pid_t w = waitpid(child, &status, WNOHANG);
-        if (w == child) break;
-        if (w < 0 && errno != EINTR) {
-            char msg[300];
-            snprintf(msg, sizeof msg, "waitpid: %s", strerror(errno));
-            write_exit(dir, child, 0, msg, started);
-            return 1;
-        }
-        siginfo_t si;
-        int sig = sigwaitinfo(&wait_set, &si);
-        if (sig < 0 || sig == SIGCHLD) continue;
-        /* SIGUSR1 asks for SIGKILL of the trainer's group */
-        kill(-child, sig == SIGUSR1 ? SIGKILL : sig);
-    }
-    write_exit(dir, child, status, NULL, started);
     return 0;
 }
 

@@ -11,11 +11,10 @@
 #ifndef SWEEP_PROC_H
 #define SWEEP_PROC_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 struct err;
-
-#define PROC_SUPERVISE_VERB "__supervise"
 
 struct proc_exit {
     int has_code;       /* exited normally with code */
@@ -26,14 +25,12 @@ struct proc_exit {
     double started, ended;
 };
 
-/* Starts the supervisor of a trial. argv/envp: the trainer's. The log is
- * opened O_APPEND (created if needed) as the trial's stdout and stderr;
- * stdin is /dev/null. *pid: the supervisor, which is also the process group. */
+/* Starts the supervisor of a trial (sweep-supervisor, found next to the
+ * sweep binary), which starts the trainer in cwd with argv and envp. The
+ * log is opened O_APPEND (created if needed) as the trial's stdout and
+ * stderr; stdin is /dev/null. *pid: the supervisor. */
 int proc_start(const char *trial_dir, const char *cwd, const char *log_path,
                char *const argv[], char *const envp[], pid_t *pid, struct err *e);
-
-/* main() of the __supervise verb: argv = {_, "__supervise", DIR, CWD, "--", trainer...}. */
-int proc_supervise_main(int argc, char **argv);
 
 /* Reads DIR/exit.json: 1 if it exists (x filled), 0 if not, -1 on error. */
 int proc_read_exit(const char *trial_dir, struct proc_exit *x, struct err *e);
@@ -46,6 +43,10 @@ int proc_stop(const char *trial_dir, pid_t supervisor, int sig);
  * field 22), to tell a pid from a reused one; -1 if there is no such
  * process, or it has ended (a zombie). */
 long long proc_start_time(pid_t pid);
+
+/* The signals a trainer starts with at their defaults (SIGTERM, SIGINT,
+ * SIGHUP, SIGPIPE...), whatever sweep did with them. */
+void proc_default_signals(sigset_t *set);
 
 /* "SIGKILL" for 9. */
 const char *proc_signal_name(int sig);

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -62,9 +63,11 @@ struct sched {
     const struct sched_opts *o;
     const struct space *sp;
     struct store *st;
-    struct slot *slots;
+    struct slot *slots;      /* twice max_parallel: a trial that has ended but is
+                                not yet recorded must not hold up the next launch */
     size_t nslots;
-    size_t running;
+    size_t running;          /* slots in use, ended or not */
+    size_t active;           /* of those, not ended: what max_parallel limits */
     long long total;         /* -1: unbounded */
     long long next_index;    /* the next new trial */
     long long *queue;        /* trials to (re)start before new ones */
@@ -359,6 +362,7 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
         trial_row_release(&t);
     }
     s->running++;
+    s->active++;
     s->counts[TRIAL_RUNNING]++;
     say(s, "trial %lld started%s (pid %ld)", id, sl->attempt > 1 ? " again" : "", (long)sl->pid);
 out:
@@ -372,7 +376,7 @@ out:
 
 static int launch_ready(struct sched *s, struct err *e)
 {
-    while (more_to_launch(s) && free_slot(s)) {
+    while (more_to_launch(s) && s->active < (size_t)s->sp->max_parallel && free_slot(s)) {
         if (s->sp->stagger > 0 && s->res->launched > 0 &&
             util_mono() < s->last_launch + s->sp->stagger)
             return 0;
@@ -507,6 +511,13 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
     return 0;
 }
 
+static void slot_ended(struct sched *s, struct slot *sl)
+{
+    if (sl->ended) return;
+    sl->ended = 1;
+    s->active--;
+}
+
 static void reap(struct sched *s)
 {
     for (size_t i = 0; i < s->nslots; i++) {
@@ -514,14 +525,14 @@ static void reap(struct sched *s)
         if (!sl->used || sl->ended) continue;
         if (sl->adopted) {
             /* not our child: the pidfd (or the pid's absence) tells */
-            if (sl->pidfd < 0 && proc_start_time(sl->pid) < 0) sl->ended = 1;
+            if (sl->pidfd < 0 && proc_start_time(sl->pid) < 0) slot_ended(s, sl);
             continue;
         }
         int st;
         pid_t w = waitpid(sl->pid, &st, WNOHANG);
         if (w == sl->pid) {
-            sl->ended = 1;
             sl->wstatus = st;
+            slot_ended(s, sl);
         }
     }
 }
@@ -567,7 +578,7 @@ static int next_timeout_ms(struct sched *s)
 {
     double now = util_mono(), wait = 3600;
     if (s->running) wait = TICK_S;
-    if (s->sp->stagger > 0 && more_to_launch(s) && free_slot(s)) {
+    if (s->sp->stagger > 0 && more_to_launch(s) && s->active < (size_t)s->sp->max_parallel) {
         double d = s->last_launch + s->sp->stagger - now;
         if (d < wait) wait = d;
     }
@@ -623,22 +634,21 @@ static int resume_running(const struct trial_row *t, void *ctx)
     /* the stored start time tells our supervisor from a process that got its pid later */
     int alive = have != 1 && sl->pid > 1 && t->pid_start > 0 &&
                 proc_start_time(sl->pid) == t->pid_start;
-    s->running++;
-    s->counts[TRIAL_RUNNING]++;
     if (have == 1 || alive) {
+        s->running++;
+        s->counts[TRIAL_RUNNING]++;
         if (alive) {
+            s->active++;
             sl->pidfd = (int)syscall(SYS_pidfd_open, sl->pid, 0);
             say(s, "trial %lld is still running (pid %ld): following it again", t->id,
                 (long)sl->pid);
             store_event(s->st, t->id, "adopted", NULL, NULL);
         } else {
-            sl->ended = 1;
+            sl->ended = 1; /* it ended while no sweep was there: record it */
         }
         return 0;
     }
     /* died with the previous sweep (or the machine): run it again */
-    s->running--;
-    s->counts[TRIAL_RUNNING]--;
     if (store_trial_requeue(s->st, t->id, "requeued: it died with an earlier sweep process",
                             rc->e)) {
         rc->rc = -1;
@@ -699,7 +709,7 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
     s.res = res;
     s.total = trials_total(o->sp);
     if (s.total == -2) return err_usage(e, "the grid has more than 2^63 points; set run_cap");
-    s.nslots = (size_t)o->sp->max_parallel;
+    s.nslots = 2 * (size_t)o->sp->max_parallel;
     s.slots = xcalloc(s.nslots, sizeof *s.slots);
     for (size_t i = 0; i < s.nslots; i++) s.slots[i].pidfd = -1;
     s.tty = isatty(STDERR_FILENO) && !o->quiet;
@@ -767,7 +777,10 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
         for (size_t i = 1; i < np; i++)
             if (pfd[i].revents)
                 for (size_t k = 0; k < s.nslots; k++)
-                    if (s.slots[k].used && s.slots[k].pidfd == pfd[i].fd) s.slots[k].ended = 1;
+                    if (s.slots[k].used && s.slots[k].pidfd == pfd[i].fd)
+                        slot_ended(&s, &s.slots[k]);
+        /* refill the slots first; recording the trials that ended can wait */
+        if (launch_ready(&s, e)) goto out;
         for (size_t i = 0; i < s.nslots; i++) {
             struct slot *sl = &s.slots[i];
             if (!sl->used) continue;
@@ -781,7 +794,17 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
         if (s.tty && util_mono() - s.last_progress >= 0.5) progress_draw(&s);
     }
     res->interrupted = s.stopping ? 1 : 0;
-    store_event(s.st, -1, s.stopping ? "sweep_stopped" : "sweep_finished", NULL, NULL);
+    /* CPU seconds of sweep itself, and of the supervisors and trainers it reaped */
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    char cpu[128];
+    snprintf(cpu, sizeof cpu, "wall=%.3f cpu_self=%.3f cpu_children=%.3f", util_mono() - s.t0,
+             self.ru_utime.tv_sec + self.ru_utime.tv_usec / 1e6 + self.ru_stime.tv_sec +
+                 self.ru_stime.tv_usec / 1e6,
+             kids.ru_utime.tv_sec + kids.ru_utime.tv_usec / 1e6 + kids.ru_stime.tv_sec +
+                 kids.ru_stime.tv_usec / 1e6);
+    store_event(s.st, -1, s.stopping ? "sweep_stopped" : "sweep_finished", cpu, NULL);
     rc = 0;
 out:
     progress_clear(&s);

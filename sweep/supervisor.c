@@ -1,0 +1,134 @@
+/* supervisor.c - sweep-supervisor, the per-trial supervisor.
+ *
+ *   sweep-supervisor TRIAL_DIR CWD -- TRAINER [ARGS...]
+ *
+ * sweep starts one per trial, in a session of its own, with the trial's
+ * environment and its log file as stdout and stderr. It starts the trainer
+ * in CWD, in a process group of its own, writes the trainer's pid to
+ * TRIAL_DIR/trainer.pid, waits for it, and writes how it ended to
+ * TRIAL_DIR/exit.json (a temp file, then rename). It outlives sweep, so a
+ * sweep that did not start a trial still learns how it ended. SIGTERM,
+ * SIGINT, SIGHUP and SIGQUIT are passed on to the trainer's group; SIGUSR1
+ * becomes SIGKILL of that group. It is small and links only libc, so that
+ * starting it costs little (docs/benchmarks.md). */
+#include "sweep/err.h"
+#include "sweep/json.h"
+#include "sweep/proc.h"
+#include "sweep/util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static void write_exit(const char *dir, pid_t child, int status, const char *error,
+                       double started)
+{
+    struct sb b;
+    sb_init(&b);
+    sb_addf(&b, "{\"pid\": %ld, ", (long)child);
+    if (error) {
+        sb_add(&b, "\"code\": 127, \"signal\": null, \"core\": false, \"error\": ");
+        json_quote(&b, error);
+    } else if (WIFEXITED(status)) {
+        sb_addf(&b, "\"code\": %d, \"signal\": null, \"core\": false, \"error\": null",
+                WEXITSTATUS(status));
+    } else {
+        sb_addf(&b, "\"code\": null, \"signal\": %d, \"core\": %s, \"error\": null",
+                WTERMSIG(status), WCOREDUMP(status) ? "true" : "false");
+    }
+    sb_add(&b, ", \"started\": ");
+    json_num(&b, started);
+    sb_add(&b, ", \"ended\": ");
+    json_num(&b, util_now());
+    sb_add(&b, "}\n");
+    char *path = xasprintf("%s/exit.json", dir);
+    struct err e = {0};
+    if (util_write_atomic(path, b.buf, b.len, &e) != 0)
+        fprintf(stderr, "sweep supervisor: %s\n", e.msg);
+    free(path);
+    sb_release(&b);
+}
+
+/* Waits for the trainer and records how it ended; the exit status. */
+static int supervise(const char *dir, const char *cwd, char *const targv[])
+{
+    double started = util_now();
+    /* Signals are taken synchronously (sigwaitinfo), so none can slip in
+     * between two checks. The trainer starts with an empty mask and default
+     * handlers, in a process group of its own: a signal for the trial goes
+     * to that group, and the supervisor stays to record the end. */
+    sigset_t wait_set, none, dfl;
+    sigemptyset(&wait_set);
+    int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1};
+    for (size_t i = 0; i < ARRAY_LEN(sigs); i++) sigaddset(&wait_set, sigs[i]);
+    sigprocmask(SIG_SETMASK, &wait_set, NULL);
+
+    if (chdir(cwd) != 0) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "cannot enter %s: %s", cwd, strerror(errno));
+        fprintf(stderr, "sweep: %s\n", msg);
+        write_exit(dir, 0, 0, msg, started);
+        return 0;
+    }
+    posix_spawnattr_t at;
+    posix_spawnattr_init(&at);
+    sigemptyset(&none);
+    proc_default_signals(&dfl);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &dfl);
+    posix_spawnattr_setpgroup(&at, 0);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                      POSIX_SPAWN_SETPGROUP);
+    pid_t child;
+    int rc = posix_spawnp(&child, targv[0], NULL, &at, targv, environ);
+    posix_spawnattr_destroy(&at);
+    if (rc != 0) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "cannot run '%s': %s", targv[0], strerror(rc));
+        fprintf(stderr, "sweep: %s\n", msg);
+        write_exit(dir, 0, 0, msg, started);
+        return 0;
+    }
+    /* so that sweep can signal the trainer's group directly */
+    char *pidfile = xasprintf("%s/trainer.pid", dir), line[32];
+    int n = snprintf(line, sizeof line, "%ld\n", (long)child);
+    util_write_atomic(pidfile, line, (size_t)n, NULL);
+    free(pidfile);
+
+    int status = 0;
+    for (;;) {
+        pid_t w = waitpid(child, &status, WNOHANG);
+        if (w == child) break;
+        if (w < 0 && errno != EINTR) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "waitpid: %s", strerror(errno));
+            write_exit(dir, child, 0, msg, started);
+            return 1;
+        }
+        siginfo_t si;
+        int sig = sigwaitinfo(&wait_set, &si);
+        if (sig < 0 || sig == SIGCHLD) continue;
+        /* SIGUSR1 asks for SIGKILL of the trainer's group */
+        kill(-child, sig == SIGUSR1 ? SIGKILL : sig);
+    }
+    write_exit(dir, child, status, NULL, started);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 5 || strcmp(argv[3], "--")) {
+        fprintf(stderr, "usage: sweep-supervisor TRIAL_DIR CWD -- TRAINER [ARGS...]\n"
+                        "(started by sweep run, one per trial)\n");
+        return 2;
+    }
+    util_ensure_stdio();
+    return supervise(argv[1], argv[2], argv + 4);
+}
