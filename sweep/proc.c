@@ -18,6 +18,13 @@
 
 extern char **environ;
 
+void proc_supervisor_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1};
+    for (size_t i = 0; i < ARRAY_LEN(sigs); i++) sigaddset(set, sigs[i]);
+}
+
 void proc_default_signals(sigset_t *set)
 {
     sigemptyset(set);
@@ -59,15 +66,17 @@ int proc_start(const char *trial_dir, const char *cwd, const char *log_path,
      * fault, and an exec of sweep loads SQLite and the rest (docs/benchmarks.md). */
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
-    sigset_t none, dfl;
+    sigset_t blocked, dfl;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, logfd, 1); /* dup2 clears CLOEXEC */
     posix_spawn_file_actions_adddup2(&fa, logfd, 2);
     posix_spawnattr_init(&at);
-    sigemptyset(&none); /* sweep blocks signals for its signalfd; the child must not */
+    /* the supervisor is born with the signals it waits for blocked: one sent
+     * before it is ready stays pending instead of killing it */
+    proc_supervisor_signals(&blocked);
     proc_default_signals(&dfl);
-    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigmask(&at, &blocked);
     posix_spawnattr_setsigdefault(&at, &dfl);
     /* its own session: it outlives sweep and sweep's terminal */
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |

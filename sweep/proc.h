@@ -44,6 +44,9 @@ int proc_stop(const char *trial_dir, pid_t supervisor, int sig);
  * process, or it has ended (a zombie). */
 long long proc_start_time(pid_t pid);
 
+/* The signals the supervisor takes with sigwaitinfo (blocked from its
+ * birth): SIGCHLD, and SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1 to pass on. */
+void proc_supervisor_signals(sigset_t *set);
 /* The signals a trainer starts with at their defaults (SIGTERM, SIGINT,
  * SIGHUP, SIGPIPE...), whatever sweep did with them. */
 void proc_default_signals(sigset_t *set);

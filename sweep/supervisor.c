@@ -65,10 +65,8 @@ static int supervise(const char *dir, const char *cwd, char *const targv[])
      * handlers, in a process group of its own: a signal for the trial goes
      * to that group, and the supervisor stays to record the end. */
     sigset_t wait_set, none, dfl;
-    sigemptyset(&wait_set);
-    int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1};
-    for (size_t i = 0; i < ARRAY_LEN(sigs); i++) sigaddset(&wait_set, sigs[i]);
-    sigprocmask(SIG_SETMASK, &wait_set, NULL);
+    proc_supervisor_signals(&wait_set);
+    sigprocmask(SIG_SETMASK, &wait_set, NULL); /* sweep started us so; be sure */
 
     if (chdir(cwd) != 0) {
         char msg[600];

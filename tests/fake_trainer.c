@@ -48,9 +48,11 @@ static int count_lines(const char *dir, const char *name)
 
 int main(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++) /* before anything else: a stop may come early */
+        if (!strcmp(argv[i], "--fake-ignore-term")) signal(SIGTERM, SIG_IGN);
     const char *dir = getenv("SWEEP_TRIAL_DIR");
     if (!dir) dir = ".";
-    int epochs = 3, code = 0, sig = 0, fail_first = -1, ignore_term = 0;
+    int epochs = 3, code = 0, sig = 0, fail_first = -1;
     double sleep_s = 0, loss = 1.0;
     for (int i = 0; i < argc; i++) {
         char name[32];
@@ -62,13 +64,11 @@ int main(int argc, char **argv)
         else if (!strncmp(a, "--fake-exit=", 12)) code = atoi(a + 12);
         else if (!strncmp(a, "--fake-signal=", 14)) sig = atoi(a + 14);
         else if (!strncmp(a, "--fake-fail-first=", 18)) fail_first = atoi(a + 18);
-        else if (!strcmp(a, "--fake-ignore-term")) ignore_term = 1;
         else if (!strncmp(a, "--fake-loss=", 12)) loss = atof(a + 12);
     }
     char line[64];
     int n = snprintf(line, sizeof line, "%ld\n", (long)getpid());
     write_file(dir, "launches", line, (size_t)n, 1);
-    if (ignore_term) signal(SIGTERM, SIG_IGN);
     if (fail_first >= 0 && count_lines(dir, "launches") == 1) {
         fprintf(stderr, "fake_trainer: failing the first launch\n");
         return fail_first;

@@ -2,15 +2,16 @@
 # PATH, and small assertions. Each script ends with `finish`, which prints
 # "N passed, M failed" and exits non-zero on any failure.
 set -u
+PASSED=0
+FAILED=0
 : "${SWEEP_BIN:?run through ctest}"
 SRC=${SRC:?}
 T=$(mktemp -d /tmp/sweep-cli.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+# the temp dir stays when a check failed, for a look at what happened
+trap '[ "$FAILED" -eq 0 ] && rm -rf "$T" || echo "kept $T" >&2' EXIT
 cd "$T"
 export PATH="$(dirname "$SWEEP_BIN"):$(dirname "$YOLO_SIM"):$(dirname "$FAKE_TRAINER"):$PATH"
 export NO_COLOR=1
-PASSED=0
-FAILED=0
 
 ok() { PASSED=$((PASSED + 1)); }
 fail() { FAILED=$((FAILED + 1)); echo "FAILED: $*" >&2; }

@@ -73,7 +73,7 @@ sed -e 's/--fake-sleep=0.25]/--fake-sleep=0.25, --fake-ignore-term]/' s.yaml > s
 echo 'stop_grace: 60s' >> slow.yaml
 sweep run slow.yaml -d twice > twice.log 2>&1 &
 pid=$!
-check "trials start" wait_for 'running twice 2' 10
+check "trials start" wait_for 'running twice 2 && [ -s twice/trials/0000/launches ] && [ -s twice/trials/0001/launches ]' 10
 kill -INT $pid
 check "first Ctrl-C seen" wait_for 'grep -q "again to exit at once" twice.log' 5
 kill -INT $pid
