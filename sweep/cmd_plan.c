@@ -135,16 +135,19 @@ int cmd_plan(int argc, char **argv)
     printf("metrics: parser %s, from %s\n", sp->parser,
            sp->metrics_file ? sp->metrics_file : "each trial's stdout.log");
     struct table t;
-    table_init(&t, 4);
+    int grid = sp->method == METHOD_GRID;
+    table_init(&t, grid ? 4 : 3);
+    t.maxw = 72;
     const char *hdr[] = {"parameter", "distribution", "values", "grid size"};
     table_add(&t, hdr);
+    if (grid) table_right(&t, 3);
     for (size_t k = 0; k < sp->nparams; k++) {
         const struct param *p = &sp->params[sp->order[k]];
         struct sb v;
         sb_init(&v);
         describe_param(&v, p);
         char gs[32] = "";
-        if (sp->method == METHOD_GRID) snprintf(gs, sizeof gs, "%llu", grid_size(p));
+        if (grid) snprintf(gs, sizeof gs, "%llu", grid_size(p));
         const char *row[] = {p->path, space_dist_name(p->dist), sb_str(&v), gs};
         table_add(&t, row);
         sb_release(&v);

@@ -781,14 +781,17 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
                         slot_ended(&s, &s.slots[k]);
         /* refill the slots first; recording the trials that ended can wait */
         if (launch_ready(&s, e)) goto out;
-        for (size_t i = 0; i < s.nslots; i++) {
-            struct slot *sl = &s.slots[i];
-            if (!sl->used) continue;
-            if (sl->ended) {
-                if (finish(&s, sl, e)) goto out;
-            } else if (ingest(&s, sl, 0, e)) {
-                goto out;
-            }
+        for (size_t i = 0; i < s.nslots; i++)
+            if (s.slots[i].used && s.slots[i].ended && finish(&s, &s.slots[i], e)) goto out;
+        /* the running trials' new rows and offsets: one transaction per tick */
+        if (s.active) {
+            if (store_begin(s.st, e)) goto out;
+            for (size_t i = 0; i < s.nslots; i++)
+                if (s.slots[i].used && !s.slots[i].ended && ingest(&s, &s.slots[i], 0, e)) {
+                    store_rollback(s.st);
+                    goto out;
+                }
+            if (store_commit(s.st, e)) goto out;
         }
         enforce_deadlines(&s);
         if (s.tty && util_mono() - s.last_progress >= 0.5) progress_draw(&s);

@@ -17,6 +17,7 @@
 #include "sweep/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -94,10 +95,15 @@ static int supervise(const char *dir, const char *cwd, char *const targv[])
         write_exit(dir, 0, 0, msg, started);
         return 0;
     }
-    /* so that sweep can signal the trainer's group directly */
+    /* so that sweep can signal the trainer's group directly; no rename
+     * needed: a reader that finds it empty signals the supervisor instead */
     char *pidfile = xasprintf("%s/trainer.pid", dir), line[32];
     int n = snprintf(line, sizeof line, "%ld\n", (long)child);
-    util_write_atomic(pidfile, line, (size_t)n, NULL);
+    int fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        if (write(fd, line, (size_t)n) != n) unlink(pidfile);
+        close(fd);
+    }
     free(pidfile);
 
     int status = 0;

@@ -5,13 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CELL 40
-
 void table_init(struct table *t, size_t ncols)
 {
     memset(t, 0, sizeof *t);
     t->ncols = ncols;
     t->right = xcalloc(ncols ? ncols : 1, sizeof *t->right);
+    t->maxw = 40;
 }
 
 void table_release(struct table *t)
@@ -47,12 +46,13 @@ static size_t width(const char *s)
     return w;
 }
 
-static void print_cell(FILE *f, const char *s, size_t w, int right, int last)
+static void print_cell(FILE *f, const char *s, size_t w, size_t maxw, int right, int last)
 {
-    char cut[MAX_CELL * 4 + 8];
-    if (width(s) > MAX_CELL) {
+    char cut[4096];
+    if (maxw > 1000) maxw = 1000;
+    if (width(s) > maxw) {
         size_t n = 0, chars = 0;
-        while (s[n] && chars < MAX_CELL - 1) {
+        while (s[n] && chars < maxw - 1) {
             n++;
             while (((unsigned char)s[n] & 0xc0) == 0x80) n++;
             chars++;
@@ -72,13 +72,13 @@ void table_print(const struct table *t, FILE *f)
     for (size_t r = 0; r < t->nrows; r++)
         for (size_t c = 0; c < t->ncols; c++) {
             size_t cw = width(t->rows[r][c]);
-            if (cw > MAX_CELL) cw = MAX_CELL;
+            if (cw > t->maxw) cw = t->maxw;
             if (cw > w[c]) w[c] = cw;
         }
     for (size_t r = 0; r < t->nrows; r++) {
         for (size_t c = 0; c < t->ncols; c++) {
             if (c) fputs("  ", f);
-            print_cell(f, t->rows[r][c], w[c], t->right[c], c + 1 == t->ncols);
+            print_cell(f, t->rows[r][c], w[c], t->maxw, t->right[c], c + 1 == t->ncols);
         }
         fputc('\n', f);
     }

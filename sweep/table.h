@@ -9,6 +9,7 @@ struct table {
     char ***rows;    /* rows[r][c], owned */
     size_t nrows, ncols;
     int *right;      /* per column: right-align (numbers) */
+    size_t maxw;     /* cells are cut to this many characters (default 40) */
 };
 
 void table_init(struct table *t, size_t ncols);
@@ -16,7 +17,7 @@ void table_release(struct table *t);
 void table_right(struct table *t, size_t col);
 /* Adds a row of ncols cells (copied; NULL prints as empty). */
 void table_add(struct table *t, const char *const *cells);
-/* Two spaces between columns; cells are cut to 40 characters. */
+/* Two spaces between columns; cells longer than maxw are cut with '~'. */
 void table_print(const struct table *t, FILE *f);
 void table_print_csv(const struct table *t, FILE *f);
 /* One RFC 4180 field. */
