@@ -258,19 +258,26 @@ static void py_str_repr(struct sb *b, const char *s)
     sb_addc(b, q);
 }
 
-void value_py_repr(struct sb *b, const struct value *v)
+/* Python repr() (json = 0) or JSON (json = 1): the same walk, other spellings. */
+static void render(struct sb *b, const struct value *v, int json)
 {
     switch (v->kind) {
-    case V_NULL: sb_add(b, "None"); break;
-    case V_BOOL: sb_add(b, v->u.b ? "True" : "False"); break;
+    case V_NULL: sb_add(b, json ? "null" : "None"); break;
+    case V_BOOL: sb_add(b, v->u.b ? (json ? "true" : "True") : (json ? "false" : "False")); break;
     case V_INT: sb_addf(b, "%lld", v->u.i); break;
-    case V_FLOAT: value_fmt_float(b, v->u.f); break;
-    case V_STR: py_str_repr(b, v->u.s); break;
+    case V_FLOAT:
+        if (json && !isfinite(v->u.f)) sb_add(b, "null"); /* JSON has no NaN or infinity */
+        else value_fmt_float(b, v->u.f);
+        break;
+    case V_STR:
+        if (json) json_quote(b, v->u.s);
+        else py_str_repr(b, v->u.s);
+        break;
     case V_LIST:
         sb_addc(b, '[');
         for (size_t i = 0; i < v->u.list.n; i++) {
             if (i) sb_add(b, ", ");
-            value_py_repr(b, v->u.list.v[i]);
+            render(b, v->u.list.v[i], json);
         }
         sb_addc(b, ']');
         break;
@@ -278,13 +285,19 @@ void value_py_repr(struct sb *b, const struct value *v)
         sb_addc(b, '{');
         for (size_t i = 0; i < v->u.map.n; i++) {
             if (i) sb_add(b, ", ");
-            py_str_repr(b, v->u.map.e[i].key);
+            if (json) json_quote(b, v->u.map.e[i].key);
+            else py_str_repr(b, v->u.map.e[i].key);
             sb_add(b, ": ");
-            value_py_repr(b, v->u.map.e[i].val);
+            render(b, v->u.map.e[i].val, json);
         }
         sb_addc(b, '}');
         break;
     }
+}
+
+void value_py_repr(struct sb *b, const struct value *v)
+{
+    render(b, v, 0);
 }
 
 void value_py_str(struct sb *b, const struct value *v)
@@ -295,32 +308,5 @@ void value_py_str(struct sb *b, const struct value *v)
 
 void value_json(struct sb *b, const struct value *v)
 {
-    switch (v->kind) {
-    case V_NULL: sb_add(b, "null"); break;
-    case V_BOOL: sb_add(b, v->u.b ? "true" : "false"); break;
-    case V_INT: sb_addf(b, "%lld", v->u.i); break;
-    case V_FLOAT:
-        if (isfinite(v->u.f)) value_fmt_float(b, v->u.f);
-        else sb_add(b, "null"); /* JSON has no NaN or infinity */
-        break;
-    case V_STR: json_quote(b, v->u.s); break;
-    case V_LIST:
-        sb_addc(b, '[');
-        for (size_t i = 0; i < v->u.list.n; i++) {
-            if (i) sb_add(b, ", ");
-            value_json(b, v->u.list.v[i]);
-        }
-        sb_addc(b, ']');
-        break;
-    case V_MAP:
-        sb_addc(b, '{');
-        for (size_t i = 0; i < v->u.map.n; i++) {
-            if (i) sb_add(b, ", ");
-            json_quote(b, v->u.map.e[i].key);
-            sb_add(b, ": ");
-            value_json(b, v->u.map.e[i].val);
-        }
-        sb_addc(b, '}');
-        break;
-    }
+    render(b, v, 1);
 }

@@ -1,5 +1,7 @@
 /* cli.c - dispatch, shared helpers and the leaderboard table. */
 #include "sweep/cli.h"
+#include "search/diag.h"
+#include "search/space.h"
 #include "search/value.h"
 #include "store/store.h"
 #include "sweep/err.h"
@@ -118,6 +120,28 @@ char *cli_find_dir(const char *dir, struct err *e)
     if (d) closedir(d);
     if (!best) err_usage(e, "no sweep directory given, and none here or under runs/");
     return best;
+}
+
+struct space *cli_load_space(const char *file)
+{
+    struct diag d;
+    diag_init(&d, file);
+    struct space *sp = space_load(file, &d);
+    diag_print(&d);
+    diag_release(&d);
+    return sp;
+}
+
+struct store *cli_open_store(const char *dir, char **dir_out, struct err *e)
+{
+    char *found = cli_find_dir(dir, e);
+    if (!found) return NULL;
+    char *db = xasprintf("%s/sweep.db", found);
+    struct store *st = store_open_ro(db, e);
+    free(db);
+    if (st && dir_out) *dir_out = found;
+    else free(found);
+    return st;
 }
 
 /* Flattens a params map into dotted names, for table columns. */

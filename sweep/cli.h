@@ -38,6 +38,12 @@ int cli_color(FILE *f);
  * current directory if it holds sweep.db; else the newest runs/NAME/ (by the age of its sweep.db).
  * A new string, or NULL (and an exit-2 error). */
 char *cli_find_dir(const char *dir, struct err *e);
+/* Reads and checks a sweep file, printing its diagnostics; NULL if it has
+ * errors (the caller exits 2). */
+struct space *cli_load_space(const char *file);
+/* Opens DIR's store for reading (DIR as for cli_find_dir); *dir_out gets
+ * the directory used (caller frees). NULL and e filled on error. */
+struct store *cli_open_store(const char *dir, char **dir_out, struct err *e);
 /* Prints the leaderboard (at most n rows, 0 = all) as a text table. */
 int cli_print_top(struct store *st, FILE *f, long long n, int csv, struct err *e);
 

@@ -1,5 +1,4 @@
 /* cmd_metrics.c - `sweep metrics --parser P FILE...`: what a parser reads. */
-#include "search/diag.h"
 #include "search/space.h"
 #include "sweep/cli.h"
 #include "sweep/err.h"
@@ -130,11 +129,7 @@ int cmd_metrics(int argc, char **argv)
     }
     struct space *sp = NULL;
     if (config) {
-        struct diag d;
-        diag_init(&d, config);
-        sp = space_load(config, &d);
-        diag_print(&d);
-        diag_release(&d);
+        sp = cli_load_space(config);
         if (!sp) {
             rc = 2;
             goto out;

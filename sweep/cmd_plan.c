@@ -1,5 +1,4 @@
 /* cmd_plan.c - `sweep plan FILE`: check a file, print its trials. */
-#include "search/diag.h"
 #include "search/grid.h"
 #include "search/space.h"
 #include "search/trials.h"
@@ -81,11 +80,7 @@ int cmd_plan(int argc, char **argv)
     }
     if (optind != argc - 1) return cli_usage("plan", "expected one sweep file");
     const char *file = argv[optind];
-    struct diag d;
-    diag_init(&d, file);
-    struct space *sp = space_load(file, &d);
-    diag_print(&d);
-    diag_release(&d);
+    struct space *sp = cli_load_space(file);
     if (!sp) return 2;
 
     long long total = trials_total(sp);

@@ -264,11 +264,7 @@ int cmd_run(int argc, char **argv)
     if (r >= 0) return r;
     if (optind != argc - 1) return cli_usage("run", "expected one sweep file");
     const char *file = argv[optind];
-    struct diag d;
-    diag_init(&d, file);
-    struct space *sp = space_load(file, &d);
-    diag_print(&d);
-    diag_release(&d);
+    struct space *sp = cli_load_space(file);
     if (!sp) return 2;
     char *dflt = dir ? NULL : default_dir(file);
     int rc = run_sweep(sp, dir ? dir : dflt, quiet, 0);

@@ -118,15 +118,9 @@ int cmd_status(int argc, char **argv)
     }
     if (argc - optind > 1) return cli_usage("status", "expected at most one sweep directory");
     struct err e = {0};
-    char *dir = cli_find_dir(optind < argc ? argv[optind] : NULL, &e);
-    if (!dir) return cli_fail(&e);
-    char *db = xasprintf("%s/sweep.db", dir);
-    struct store *st = store_open_ro(db, &e);
-    free(db);
-    if (!st) {
-        free(dir);
-        return cli_fail(&e);
-    }
+    char *dir = NULL;
+    struct store *st = cli_open_store(optind < argc ? argv[optind] : NULL, &dir, &e);
+    if (!st) return cli_fail(&e);
     int rc = 0;
     struct store_sweep w = {0};
     struct running_ctx rc_ = {0};

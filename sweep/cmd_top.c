@@ -75,12 +75,7 @@ int cmd_top(int argc, char **argv)
     if (json && csv) return cli_usage("top", "--json and --csv exclude each other");
     if (argc - optind > 1) return cli_usage("top", "expected at most one sweep directory");
     struct err e = {0};
-    char *dir = cli_find_dir(optind < argc ? argv[optind] : NULL, &e);
-    if (!dir) return cli_fail(&e);
-    char *db = xasprintf("%s/sweep.db", dir);
-    struct store *st = store_open_ro(db, &e);
-    free(db);
-    free(dir);
+    struct store *st = cli_open_store(optind < argc ? argv[optind] : NULL, NULL, &e);
     if (!st) return cli_fail(&e);
     int rc = 0;
     if (json) {

@@ -537,6 +537,17 @@ static void reap(struct sched *s)
     }
 }
 
+/* Stops a trial that ran out of time: "WHAT 12h00m". */
+static void fail_after(struct sched *s, struct slot *sl, const char *what, double seconds)
+{
+    struct sb why;
+    sb_init(&why);
+    sb_addf(&why, "%s ", what);
+    util_fmt_duration(&why, seconds);
+    request_stop(s, sl, TRIAL_FAILED, sb_str(&why));
+    sb_release(&why);
+}
+
 static void enforce_deadlines(struct sched *s)
 {
     double now = util_mono();
@@ -555,22 +566,10 @@ static void enforce_deadlines(struct sched *s)
             sl->log_size = stb.st_size;
             sl->last_out_mono = now;
         }
-        char why[128];
-        if (sp->timeout > 0 && now - sl->start_mono >= sp->timeout) {
-            struct sb d;
-            sb_init(&d);
-            util_fmt_duration(&d, sp->timeout);
-            snprintf(why, sizeof why, "timeout after %s", sb_str(&d));
-            sb_release(&d);
-            request_stop(s, sl, TRIAL_FAILED, why);
-        } else if (sp->stall_timeout > 0 && now - sl->last_out_mono >= sp->stall_timeout) {
-            struct sb d;
-            sb_init(&d);
-            util_fmt_duration(&d, sp->stall_timeout);
-            snprintf(why, sizeof why, "stalled: no output for %s", sb_str(&d));
-            sb_release(&d);
-            request_stop(s, sl, TRIAL_FAILED, why);
-        }
+        if (sp->timeout > 0 && now - sl->start_mono >= sp->timeout)
+            fail_after(s, sl, "timeout after", sp->timeout);
+        else if (sp->stall_timeout > 0 && now - sl->last_out_mono >= sp->stall_timeout)
+            fail_after(s, sl, "stalled: no output for", sp->stall_timeout);
     }
 }
 
