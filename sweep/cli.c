@@ -225,7 +225,9 @@ static int top_row(const struct trial_row *tr, void *ctx)
         for (size_t k = 0; k < n; k++)
             if (!strcmp(c->cols[i], (names ? names : c->cols)[k])) row[5 + i] = vals[k];
     }
-    table_add(&c->t, row);
+    /* failed red, running yellow, stopped and pending dim */
+    static const char *const sgr[TRIAL_NSTATES] = {"2", "33", NULL, "31", "2", "2"};
+    table_add_sgr(&c->t, row, sgr[tr->state]);
     free(row);
     sb_release(&obj);
     for (size_t k = 0; k < n; k++) {
@@ -247,6 +249,7 @@ int cli_print_top(struct store *st, FILE *f, long long n, int csv, struct err *e
     c.objective = w.objective;
     int rc = store_each_trial(st, ORDER_RANK, -1, n, top_row, &c, e);
     if (!rc && c.have_cols) {
+        c.t.color = !csv && cli_color(f);
         if (csv) table_print_csv(&c.t, f);
         else table_print(&c.t, f);
     } else if (!rc && !csv) {

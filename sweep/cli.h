@@ -32,7 +32,7 @@ int cmd_metrics(int argc, char **argv);
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "sweep: message"; returns e->status (1 when unset). */
 int cli_fail(const struct err *e);
-/* Colour on stdout: a terminal, and NO_COLOR unset. */
+/* Colour on f: a terminal, and NO_COLOR unset or empty. */
 int cli_color(FILE *f);
 /* The sweep directory a reading command works on: dir if given; else the
  * current directory if it holds sweep.db; else the newest runs/NAME/ (by the age of its sweep.db).

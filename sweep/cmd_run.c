@@ -109,9 +109,9 @@ static void print_diff(const char *a, const char *b)
         int shown = 0;
         while ((i < na || j < nb) && shown < 20) {
             if (i < na && j < nb && !strcmp(la[i], lb[j])) i++, j++;
-            else if (j < nb && (i == na || AT(i, j + 1) >= AT(i + 1, j)))
-                fprintf(stderr, "  + %d: %s\n", (int)j + 1, lb[j]), j++, shown++;
-            else fprintf(stderr, "  - %d: %s\n", (int)i + 1, la[i]), i++, shown++;
+            else if (i < na && (j == nb || AT(i + 1, j) >= AT(i, j + 1)))
+                fprintf(stderr, "  - %d: %s\n", (int)i + 1, la[i]), i++, shown++;
+            else fprintf(stderr, "  + %d: %s\n", (int)j + 1, lb[j]), j++, shown++;
         }
         if (shown == 20) fprintf(stderr, "  ...\n");
 #undef AT

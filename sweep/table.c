@@ -21,6 +21,7 @@ void table_release(struct table *t)
     }
     free(t->rows);
     free(t->right);
+    free(t->sgr);
     memset(t, 0, sizeof *t);
 }
 
@@ -31,6 +32,13 @@ void table_right(struct table *t, size_t col)
 
 void table_add(struct table *t, const char *const *cells)
 {
+    table_add_sgr(t, cells, NULL);
+}
+
+void table_add_sgr(struct table *t, const char *const *cells, const char *sgr)
+{
+    t->sgr = xrealloc(t->sgr, (t->nrows + 1) * sizeof *t->sgr);
+    t->sgr[t->nrows] = sgr;
     t->rows = xrealloc(t->rows, (t->nrows + 1) * sizeof *t->rows);
     char **row = xcalloc(t->ncols ? t->ncols : 1, sizeof *row);
     for (size_t c = 0; c < t->ncols; c++) row[c] = xstrdup(cells[c] ? cells[c] : "");
@@ -76,10 +84,13 @@ void table_print(const struct table *t, FILE *f)
             if (cw > w[c]) w[c] = cw;
         }
     for (size_t r = 0; r < t->nrows; r++) {
+        int sgr = t->color && t->sgr[r];
+        if (sgr) fprintf(f, "\033[%sm", t->sgr[r]);
         for (size_t c = 0; c < t->ncols; c++) {
             if (c) fputs("  ", f);
             print_cell(f, t->rows[r][c], w[c], t->maxw, t->right[c], c + 1 == t->ncols);
         }
+        if (sgr) fputs("\033[0m", f);
         fputc('\n', f);
     }
     free(w);

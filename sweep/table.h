@@ -10,6 +10,8 @@ struct table {
     size_t nrows, ncols;
     int *right;      /* per column: right-align (numbers) */
     size_t maxw;     /* cells are cut to this many characters (default 40) */
+    const char **sgr; /* per row: an SGR colour ("31" red) or NULL */
+    int color;       /* use sgr when printing (a terminal, NO_COLOR unset) */
 };
 
 void table_init(struct table *t, size_t ncols);
@@ -17,6 +19,9 @@ void table_release(struct table *t);
 void table_right(struct table *t, size_t col);
 /* Adds a row of ncols cells (copied; NULL prints as empty). */
 void table_add(struct table *t, const char *const *cells);
+/* The same, printed in colour sgr (a static string such as "31") when
+ * t->color is set. */
+void table_add_sgr(struct table *t, const char *const *cells, const char *sgr);
 /* Two spaces between columns; cells longer than maxw are cut with '~'. */
 void table_print(const struct table *t, FILE *f);
 void table_print_csv(const struct table *t, FILE *f);

@@ -53,4 +53,19 @@ check_eq "rerun exit status" "$?" 0
 check_eq "rerun launches nothing" "$(sql $DB "select max(attempts) from trials")" 1
 check_eq "still 24 trials" "$(sql $DB "select count(*) from trials")" 24
 check "integrity" test "$(sql $DB 'pragma integrity_check')" = ok
+
+# a changed file is refused on the same directory, with what changed
+sed 's/^run_cap: 24$/run_cap: 30/' examples/quickstart/sweep.yaml > examples/quickstart/changed.yaml
+sweep run examples/quickstart/changed.yaml -d runs/quickstart > changed.out 2> changed.err
+check_eq "changed spec: exit 2" "$?" 2
+check "changed spec: says so" grep -q "runs/quickstart holds a different sweep" changed.err
+check "changed spec: the old line" grep -q -- "- 7: run_cap: 24" changed.err
+check "changed spec: the new line" grep -q -- "+ 7: run_cap: 30" changed.err
+check_eq "changed spec: nothing ran" "$(sql $DB "select count(*) from trials")" 24
+# sweep resume uses the stored file
+sweep resume runs/quickstart -q > /dev/null
+check_eq "resume of a finished sweep: exit 0" "$?" 0
+check_eq "resume launches nothing" "$(sql $DB "select max(attempts) from trials")" 1
+# no colour off a terminal, even without NO_COLOR
+check "no escape codes off a terminal" sh -c '! env -u NO_COLOR sweep top runs/quickstart | grep -q "$(printf "\033")"'
 finish
