@@ -129,6 +129,9 @@ int cmd_plan(int argc, char **argv)
     else printf("objective: none (no metric: trials are ranked by number)\n");
     printf("metrics: parser %s, from %s\n", sp->parser,
            sp->metrics_file ? sp->metrics_file : "each trial's stdout.log");
+    if (sp->et_enabled)
+        printf("early_terminate: hyperband, checked but not applied in this version (every "
+               "trial runs to its end)\n");
     struct table t;
     int grid = sp->method == METHOD_GRID;
     table_init(&t, grid ? 4 : 3);

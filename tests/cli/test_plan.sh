@@ -48,6 +48,14 @@ parameters:
   c: {min: 1, max: 100}
 Y
 check_eq "10^6 grid" "$(sweep plan big.yaml --json --limit 1)" '{"count": 1000000, "method": "grid", "trials": [{"index": 0, "params": {"a": 1, "b": 1, "c": 1}}]}'
+# valid files plan cleanly, warnings aside
+for f in "$SRC"/tests/config/good/*.yaml; do
+    sweep plan "$f" --json > good.json 2> good.err
+    check_eq "$(basename $f) plans" "$?" 0
+done
+check_eq "W&B nested grid: 2 x 2 x 3 x 2 x 2 = 48 points" \
+    "$(sweep plan "$SRC/tests/config/good/wandb-nested.yaml" --json --limit 1 | grep -o '"count": [0-9]*')" '"count": 48'
+check "yes/no are booleans" sh -c "sweep plan '$SRC/tests/config/good/wandb-nested.yaml' --json --limit 1 | grep -q '\"use_bn\": true'"
 check "help" sh -c 'sweep plan --help | grep -q "usage: sweep plan"'
 sweep plan; check_eq "no file: exit 2" "$?" 2
 sweep plan nosuch.yaml 2> err.txt; check_eq "missing file: exit 2" "$?" 2
