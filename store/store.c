@@ -6,6 +6,7 @@
 #include "sweep/util.h"
 
 #include <math.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,7 @@ static const char SCHEMA_V1[] =
 enum {
     S_TRIAL_ADD,
     S_TRIAL_START,
+    S_TRIAL_SET_PID,
     S_TRIAL_END,
     S_TRIAL_REQUEUE,
     S_TRIAL_REQUEUE_METRICS,
@@ -102,6 +104,7 @@ static const char *const SQL[S_COUNT] = {
     [S_TRIAL_START] = "UPDATE trials SET state = 'running', reason = NULL, argv = ?2, pid = ?3, "
                       "pid_start = ?4, started = ?5, ended = NULL, exit_code = NULL, "
                       "exit_signal = NULL, attempts = attempts + 1 WHERE id = ?1",
+    [S_TRIAL_SET_PID] = "UPDATE trials SET pid = ?2, pid_start = ?3 WHERE id = ?1",
     [S_TRIAL_END] = "UPDATE trials SET state = ?2, reason = ?3, exit_code = ?4, exit_signal = ?5, "
                     "ended = ?6 WHERE id = ?1",
     [S_TRIAL_REQUEUE] = "UPDATE trials SET state = 'pending', reason = ?2, log_offset = 0, "
@@ -128,6 +131,7 @@ static const char *const SQL[S_COUNT] = {
 
 struct store {
     sqlite3 *db;
+    long crash_countdown;     /* tests: SIGKILL before this many-th COMMIT (0: never) */
     sqlite3_stmt *stmt[S_COUNT];
     int in_txn;               /* an explicit store_begin is open */
     char *objective;
@@ -227,6 +231,8 @@ struct store *store_open(const char *path, int create, struct err *e)
         store_close(st);
         return NULL;
     }
+    const char *crash = getenv("SWEEP_TEST_CRASH_BEFORE_COMMIT");
+    if (crash) st->crash_countdown = strtol(crash, NULL, 10);
     return st;
 }
 
@@ -276,6 +282,9 @@ int store_begin(struct store *st, struct err *e)
 
 int store_commit(struct store *st, struct err *e)
 {
+    /* Test-only fault point: SWEEP_TEST_CRASH_BEFORE_COMMIT=N kills the
+     * process, inside the open transaction, just before its Nth commit. */
+    if (st->crash_countdown > 0 && --st->crash_countdown == 0) raise(SIGKILL);
     st->in_txn = 0;
     if (exec(st, "COMMIT", e)) {
         exec(st, "ROLLBACK", NULL);
@@ -406,6 +415,19 @@ int store_trial_start(struct store *st, long long id, const char *argv_json, lon
     sqlite3_bind_int64(s, 3, pid);
     sqlite3_bind_int64(s, 4, pid_start);
     sqlite3_bind_double(s, 5, started);
+    AUTOTXN_BEGIN(st, e);
+    int rc = step_done(st, s, e);
+    AUTOTXN_END(st, e, rc);
+}
+
+int store_trial_set_pid(struct store *st, long long id, long long pid, long long pid_start,
+                        struct err *e)
+{
+    sqlite3_stmt *s = stmt(st, S_TRIAL_SET_PID, e);
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, pid);
+    sqlite3_bind_int64(s, 3, pid_start);
     AUTOTXN_BEGIN(st, e);
     int rc = step_done(st, s, e);
     AUTOTXN_END(st, e, rc);

@@ -88,6 +88,9 @@ void store_rollback(struct store *st);
 int store_trial_add(struct store *st, long long id, const char *params_json, struct err *e);
 int store_trial_start(struct store *st, long long id, const char *argv_json, long long pid,
                       long long pid_start, double started, struct err *e);
+/* The supervisor of a started trial (recorded after it is started). */
+int store_trial_set_pid(struct store *st, long long id, long long pid, long long pid_start,
+                        struct err *e);
 int store_trial_end(struct store *st, long long id, enum trial_state state, const char *reason,
                     int has_code, int code, int sig, double ended, struct err *e);
 /* Back to pending for another attempt: metrics of the failed attempt are

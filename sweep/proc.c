@@ -5,6 +5,7 @@
 #include "sweep/json.h"
 #include "sweep/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -160,6 +161,40 @@ long long proc_start_time(pid_t pid)
     p++;
     for (int field = 3; field < 22 && p; field++) p = strchr(p + 1, ' ');
     return p ? strtoll(p + 1, NULL, 10) : -1;
+}
+
+pid_t proc_find_supervisor(const char *trial_dir, long long *start)
+{
+    DIR *d = opendir("/proc");
+    if (!d) return 0;
+    struct dirent *de;
+    pid_t found = 0;
+    size_t dlen = strlen(trial_dir);
+    while (!found && (de = readdir(d))) {
+        char *end;
+        long pid = strtol(de->d_name, &end, 10);
+        if (*end || pid <= 1) continue;
+        char path[64], buf[8192];
+        snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n <= 0) continue;
+        buf[n] = '\0';
+        /* argv[0] ends in sweep-supervisor, argv[1] is the trial directory */
+        const char *a0 = buf, *slash = strrchr(a0, '/');
+        size_t l0 = strlen(a0);
+        if (strcmp(slash ? slash + 1 : a0, "sweep-supervisor") || (size_t)n < l0 + 1 + dlen ||
+            strcmp(buf + l0 + 1, trial_dir))
+            continue;
+        long long st = proc_start_time((pid_t)pid);
+        if (st < 0) continue; /* a zombie */
+        found = (pid_t)pid;
+        if (start) *start = st;
+    }
+    closedir(d);
+    return found;
 }
 
 const char *proc_signal_name(int sig)

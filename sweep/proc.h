@@ -51,6 +51,10 @@ void proc_supervisor_signals(sigset_t *set);
  * SIGHUP, SIGPIPE...), whatever sweep did with them. */
 void proc_default_signals(sigset_t *set);
 
+/* The live sweep-supervisor process of trial_dir (found by its command
+ * line in /proc), or 0; *start gets its start time. */
+pid_t proc_find_supervisor(const char *trial_dir, long long *start);
+
 /* "SIGKILL" for 9. */
 const char *proc_signal_name(int sig);
 

@@ -325,27 +325,38 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
         err_set(&te, "the command renders to no arguments");
         ok = 0;
     }
-    if (ok) ok = proc_start(sl->dir, s->o->cwd, sl->log, argv, envp, &sl->pid, &te) == 0;
-
+    /* The trial is recorded before its supervisor starts: a sweep killed in
+     * between leaves a running row that a resume resolves (the supervisor is
+     * found by its command line, or the trial runs again), never a second
+     * trial with the same number. */
     if (store_begin(s->st, e)) {
         rc = -1;
         sb_release(&aj);
         goto out;
     }
     if (is_new && store_trial_add(s->st, id, pj.buf, e)) rc = -1;
-    if (!rc && store_trial_start(s->st, id, aj.buf, ok ? sl->pid : 0,
-                                 ok ? proc_start_time(sl->pid) : 0, util_now(), e))
-        rc = -1;
-    if (!rc && !ok && store_trial_end(s->st, id, TRIAL_FAILED, te.msg, 0, 0, 0, util_now(), e))
-        rc = -1;
-    if (!rc) {
-        char detail[64];
-        snprintf(detail, sizeof detail, "pid %ld", ok ? (long)sl->pid : 0L);
-        if (store_event(s->st, id, ok ? "started" : "failed", ok ? detail : te.msg, e)) rc = -1;
-    }
+    if (!rc && store_trial_start(s->st, id, aj.buf, 0, 0, util_now(), e)) rc = -1;
     if (rc) store_rollback(s->st);
     else if (store_commit(s->st, e)) rc = -1;
     sb_release(&aj);
+    if (rc) goto out;
+    if (ok) ok = proc_start(sl->dir, s->o->cwd, sl->log, argv, envp, &sl->pid, &te) == 0;
+    if (store_begin(s->st, e)) {
+        rc = -1;
+        goto out;
+    }
+    if (ok) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "pid %ld", (long)sl->pid);
+        if (store_trial_set_pid(s->st, id, sl->pid, proc_start_time(sl->pid), e) ||
+            store_event(s->st, id, "started", detail, e))
+            rc = -1;
+    } else if (store_trial_end(s->st, id, TRIAL_FAILED, te.msg, 0, 0, 0, util_now(), e) ||
+               store_event(s->st, id, "failed", te.msg, e)) {
+        rc = -1;
+    }
+    if (rc) store_rollback(s->st);
+    else if (store_commit(s->st, e)) rc = -1;
     if (rc) goto out;
     s->res->launched++;
     s->last_launch = util_mono();
@@ -630,9 +641,24 @@ static int resume_running(const struct trial_row *t, void *ctx)
     struct proc_exit x;
     struct err xe = {0};
     int have = proc_read_exit(sl->dir, &x, &xe);
-    /* the stored start time tells our supervisor from a process that got its pid later */
+    /* the stored start time tells our supervisor from a process that got its
+     * pid later; without a stored pid (sweep died right after starting it),
+     * the supervisor is found by its command line */
     int alive = have != 1 && sl->pid > 1 && t->pid_start > 0 &&
                 proc_start_time(sl->pid) == t->pid_start;
+    if (have != 1 && !alive) {
+        long long start;
+        pid_t found = proc_find_supervisor(sl->dir, &start);
+        if (found > 0) {
+            sl->pid = found;
+            alive = 1;
+            if (store_trial_set_pid(s->st, t->id, found, start, rc->e)) {
+                rc->rc = -1;
+                slot_release(sl);
+                return 1;
+            }
+        }
+    }
     if (have == 1 || alive) {
         s->running++;
         s->counts[TRIAL_RUNNING]++;
