@@ -22,6 +22,7 @@ static const struct command COMMANDS[] = {
     {"plan", cmd_plan, "check a sweep file and print its trials; launches nothing"},
     {"status", cmd_status, "trial states, running trials, best so far, ETA"},
     {"top", cmd_top, "leaderboard by the objective"},
+    {"stop", cmd_stop, "stop a running sweep, or some of its trials"},
     {"metrics", cmd_metrics, "show what a parser extracts from a log"},
     {NULL, NULL, NULL},
 };

@@ -133,7 +133,7 @@ int cmd_status(int argc, char **argv)
         goto out;
     }
     char who[300] = "";
-    int live = dirlock_held(dir, who, sizeof who);
+    int live = dirlock_held(dir, who, sizeof who, NULL);
     /* max_parallel comes from the stored file */
     int slots = 1;
     struct diag d;

@@ -69,7 +69,7 @@ int dirlock_acquire(const char *dir, struct err *e)
     return fd;
 }
 
-int dirlock_held(const char *dir, char *who, unsigned long whosize)
+int dirlock_held(const char *dir, char *who, unsigned long whosize, long *pid)
 {
     char *path = xasprintf("%s/lock", dir);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -79,6 +79,8 @@ int dirlock_held(const char *dir, char *who, unsigned long whosize)
     if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
         held = errno == EWOULDBLOCK;
         if (held && who) describe(fd, who, whosize);
+        char buf[64] = {0};
+        if (held && pid && pread(fd, buf, sizeof buf - 1, 0) > 0) *pid = strtol(buf, NULL, 10);
     } else {
         flock(fd, LOCK_UN);
     }

@@ -12,7 +12,8 @@ struct err;
 /* Takes the lock: an fd (keep it open), or -1 with an exit-2 error naming
  * the holder when another process has it. */
 int dirlock_acquire(const char *dir, struct err *e);
-/* 1 if a live process holds the lock (its description in who), 0 if not. */
-int dirlock_held(const char *dir, char *who, unsigned long whosize);
+/* 1 if a live process holds the lock (its description in who, its pid in
+ * *pid when pid is not NULL), 0 if not. */
+int dirlock_held(const char *dir, char *who, unsigned long whosize, long *pid);
 
 #endif

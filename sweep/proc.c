@@ -197,6 +197,38 @@ pid_t proc_find_supervisor(const char *trial_dir, long long *start)
     return found;
 }
 
+static char *stop_path(const char *sweep_dir, long long trial)
+{
+    return xasprintf("%s/stop/%04lld", sweep_dir, trial);
+}
+
+int proc_request_stop(const char *sweep_dir, long long trial, struct err *e)
+{
+    char *dir = xasprintf("%s/stop", sweep_dir);
+    int rc = util_mkdirs(dir, e);
+    free(dir);
+    if (rc) return -1;
+    char *path = stop_path(sweep_dir, trial);
+    rc = util_write_atomic(path, "", 0, e);
+    free(path);
+    return rc;
+}
+
+int proc_stop_requested(const char *sweep_dir, long long trial)
+{
+    char *path = stop_path(sweep_dir, trial);
+    int r = access(path, F_OK) == 0;
+    free(path);
+    return r;
+}
+
+void proc_stop_done(const char *sweep_dir, long long trial)
+{
+    char *path = stop_path(sweep_dir, trial);
+    unlink(path);
+    free(path);
+}
+
 const char *proc_signal_name(int sig)
 {
     const char *abbrev = sigabbrev_np(sig);

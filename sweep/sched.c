@@ -515,6 +515,7 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
         sb_release(&line);
     }
     sb_release(&reason);
+    proc_stop_done(s->o->dir, sl->id);
     s->counts[TRIAL_RUNNING]--;
     s->running--;
     s->res->finished++;
@@ -600,6 +601,33 @@ static int next_timeout_ms(struct sched *s)
     return (int)ceil(wait * 1000);
 }
 
+/* sweep stop DIR TRIAL...: running trials are stopped, queued ones are
+ * recorded as stopped without running. */
+static int stop_requested_trials(struct sched *s, struct err *e)
+{
+    static const char why[] = "stopped by the user (sweep stop)";
+    for (size_t i = 0; i < s->nslots; i++) {
+        struct slot *sl = &s->slots[i];
+        if (sl->used && proc_stop_requested(s->o->dir, sl->id)) {
+            say(s, "trial %lld: stop requested", sl->id);
+            request_stop(s, sl, TRIAL_STOPPED, why);
+        }
+    }
+    for (size_t k = 0; k < s->nqueue;) {
+        long long id = s->queue[k];
+        if (!proc_stop_requested(s->o->dir, id)) {
+            k++;
+            continue;
+        }
+        if (store_trial_end(s->st, id, TRIAL_STOPPED, why, 0, 0, 0, util_now(), e)) return -1;
+        proc_stop_done(s->o->dir, id);
+        s->counts[TRIAL_STOPPED]++;
+        memmove(s->queue + k, s->queue + k + 1, (--s->nqueue - k) * sizeof *s->queue);
+        say(s, "trial %lld stopped before it ran again", id);
+    }
+    return 0;
+}
+
 /* ---- resuming ---- */
 
 struct resume_ctx {
@@ -659,6 +687,8 @@ static int resume_running(const struct trial_row *t, void *ctx)
             }
         }
     }
+    static const char why[] = "stopped by the user (sweep stop)";
+    int stop = proc_stop_requested(s->o->dir, t->id); /* sweep stop while no sweep ran */
     if (have == 1 || alive) {
         s->running++;
         s->counts[TRIAL_RUNNING]++;
@@ -668,8 +698,23 @@ static int resume_running(const struct trial_row *t, void *ctx)
             say(s, "trial %lld is still running (pid %ld): following it again", t->id,
                 (long)sl->pid);
             store_event(s->st, t->id, "adopted", NULL, NULL);
+            if (stop) request_stop(s, sl, TRIAL_STOPPED, why);
         } else {
             sl->ended = 1; /* it ended while no sweep was there: record it */
+            if (stop) {
+                sl->stop_state = TRIAL_STOPPED;
+                sl->stop_reason = xstrdup(why);
+            }
+        }
+        return 0;
+    }
+    if (stop) {
+        slot_release(sl);
+        proc_stop_done(s->o->dir, t->id);
+        s->counts[TRIAL_STOPPED]++;
+        if (store_trial_end(s->st, t->id, TRIAL_STOPPED, why, 0, 0, 0, util_now(), rc->e)) {
+            rc->rc = -1;
+            return 1;
         }
         return 0;
     }
@@ -746,6 +791,7 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
     sigaddset(&set, SIGCHLD);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGUSR1); /* sweep stop DIR TRIAL...: look at DIR/stop/ */
     sigprocmask(SIG_BLOCK, &set, &old);
     /* a closed terminal must not stop the sweep or its trials */
     struct sigaction ign, old_hup, old_pipe;
@@ -779,6 +825,10 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
         struct signalfd_siginfo si;
         while (read(s.sigfd, &si, sizeof si) == sizeof si) {
             if (si.ssi_signo == SIGCHLD) continue;
+            if (si.ssi_signo == SIGUSR1) {
+                if (stop_requested_trials(&s, e)) goto out;
+                continue;
+            }
             if (s.stopping) { /* second Ctrl-C: leave at once, trials keep running */
                 progress_clear(&s);
                 fprintf(stderr, "sweep: second %s: exiting now; %zu trials keep running and "

@@ -87,4 +87,59 @@ check_eq "all 6 completed" "$(sql twice/sweep.db "select count(*) from trials wh
 for d in twice/trials/*; do
     check_eq "$d launched once" "$(wc -l < $d/launches)" 1
 done
+
+# 6. sweep stop DIR TRIAL: that trial is stopped, the sweep goes on
+sweep run s.yaml -d one > one.log 2>&1 &
+pid=$!
+check "trials start" wait_for 'running one 2' 10
+sweep stop one 1 > stop.out
+check_eq "stop exit" "$?" 0
+check "stop says so" grep -q "trial 1: stop requested" stop.out
+wait $pid
+check_eq "the sweep ran on" "$?" 0
+check_eq "trial 1 stopped, the others completed" \
+    "$(sql one/sweep.db "select group_concat(state || ':' || coalesce(reason, ''), ',') from trials")" \
+    "completed:,stopped:stopped by the user (sweep stop); killed by signal 15 (SIGTERM),completed:,completed:,completed:,completed:"
+check "the request is gone" test ! -e one/stop/0001
+sweep stop one 99 2> err.txt; check_eq "no such trial: exit 2" "$?" 2
+sweep stop one 0 > again.out; check "a finished trial" grep -q "trial 0 is already completed" again.out
+
+# 7. sweep stop DIR: the whole sweep, as Ctrl-C
+sweep run s.yaml -d all > all.log 2>&1 &
+pid=$!
+check "trials start" wait_for 'running all 2' 10
+sweep stop all > /dev/null
+wait $pid
+check_eq "the sweep exits as after Ctrl-C" "$?" 130
+check_eq "its trials are stopped" "$(sql all/sweep.db "select count(*) from trials where state = 'stopped'")" 2
+
+# 8. no sweep running (a second Ctrl-C left the trials): stop them directly
+#    (SIGTERM, ignored here, then SIGKILL after stop_grace); the next resume
+#    records them as stopped and goes on with the others
+cat > orph.yaml <<'Y'
+method: grid
+parameters:
+  e: {values: [40, 41, 1, 2]}
+command: [fake_trainer, "--fake-epochs=${e}", --fake-sleep=0.25, --fake-ignore-term]
+resources: {gpus: none, max_parallel: 2}
+stop_grace: 1s
+Y
+sweep run orph.yaml -d orphan > orphan.log 2>&1 &
+pid=$!
+check "trials start" wait_for 'running orphan 2 && [ -s orphan/trials/0000/launches ] && [ -s orphan/trials/0001/launches ]' 10
+kill -INT $pid
+check "first Ctrl-C seen" wait_for 'grep -q "again to exit at once" orphan.log' 5
+kill -INT $pid
+wait $pid
+sweep stop orphan > orphan.out
+check_eq "stop without a sweep: exit 0" "$?" 0
+check "it stopped them" grep -q "no sweep is running; 2 trials stopped" orphan.out
+for p in $(cat orphan/trials/000[01]/launches); do
+    check "trainer $p is gone" sh -c "! grep -q '^State:.*[RSD]' /proc/$p/status 2>/dev/null"
+done
+sweep resume orphan > orphan2.log 2>&1
+check_eq "resume exit" "$?" 0
+check_eq "stopped ones stay stopped, the rest completed" \
+    "$(sql orphan/sweep.db "select group_concat(state || ':' || coalesce(reason, ''), ',') from trials")" \
+    "stopped:stopped by the user (sweep stop); killed by signal 9 (SIGKILL),stopped:stopped by the user (sweep stop); killed by signal 9 (SIGKILL),completed:,completed:"
 finish

@@ -1,0 +1,174 @@
+/* cmd_stop.c - `sweep stop DIR [TRIAL...]`: stop a sweep, or some of its
+ * trials, from another terminal. */
+#include "search/diag.h"
+#include "search/space.h"
+#include "store/store.h"
+#include "sweep/cli.h"
+#include "sweep/dirlock.h"
+#include "sweep/err.h"
+#include "sweep/proc.h"
+#include "sweep/util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char USAGE[] =
+    "usage: sweep stop DIR [TRIAL...]\n"
+    "\n"
+    "Without TRIAL: stops the sweep running in DIR as Ctrl-C does (no new\n"
+    "trials; running ones get SIGTERM, then SIGKILL after stop_grace, and are\n"
+    "recorded as stopped). With TRIAL numbers: stops only those trials; the\n"
+    "sweep goes on. A queued trial is recorded as stopped without running.\n"
+    "\n"
+    "When no sweep runs in DIR (after a second Ctrl-C, say), the trials still\n"
+    "running are stopped directly, and the next `sweep resume DIR` records\n"
+    "them as stopped.\n"
+    "\n"
+    "  -h, --help  this text\n"
+    "\n"
+    "Exit status: 0 done, 1 a signal could not be sent, 2 usage (not a sweep\n"
+    "directory, a trial that does not exist).\n";
+
+struct running {
+    long long *ids;
+    pid_t *pids;
+    size_t n;
+};
+
+static int collect(const struct trial_row *t, void *ctx)
+{
+    struct running *r = ctx;
+    r->ids = xrealloc(r->ids, (r->n + 1) * sizeof *r->ids);
+    r->pids = xrealloc(r->pids, (r->n + 1) * sizeof *r->pids);
+    r->ids[r->n] = t->id;
+    r->pids[r->n] = (pid_t)t->pid;
+    r->n++;
+    return 0;
+}
+
+/* No sweep holds DIR: signal the trials' groups ourselves, SIGKILL after
+ * the grace period for those whose supervisor has not recorded an end. */
+static int stop_orphans(const char *dir, struct running *r, double grace)
+{
+    int rc = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        char *tdir = xasprintf("%s/trials/%04lld", dir, r->ids[i]);
+        if (proc_stop(tdir, r->pids[i], SIGTERM) != 0 && errno != ESRCH) rc = 1;
+        free(tdir);
+    }
+    double until = util_mono() + grace;
+    for (size_t i = 0; i < r->n; i++) {
+        char *exitf = xasprintf("%s/trials/%04lld/exit.json", dir, r->ids[i]);
+        char *tdir = xasprintf("%s/trials/%04lld", dir, r->ids[i]);
+        struct stat st;
+        while (stat(exitf, &st) != 0 && util_mono() < until) {
+            struct timespec ts = {0, 50000000};
+            nanosleep(&ts, NULL);
+        }
+        if (stat(exitf, &st) != 0) proc_stop(tdir, r->pids[i], SIGKILL);
+        free(exitf);
+        free(tdir);
+    }
+    return rc;
+}
+
+int cmd_stop(int argc, char **argv)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(USAGE, stdout);
+            return 0;
+        }
+        return cli_usage("stop", "unknown option: %s", argv[optind - 1]);
+    }
+    if (optind >= argc) return cli_usage("stop", "expected a sweep directory");
+    const char *dir = argv[optind++];
+    struct err e = {0};
+    struct store *st = cli_open_store(dir, NULL, &e);
+    if (!st) return cli_fail(&e);
+    struct store_sweep w = {0};
+    struct running run = {0};
+    int rc = 0;
+    if (store_get_sweep(st, &w, &e) != 0) {
+        if (!e.msg[0]) err_usage(&e, "%s holds no sweep yet", dir);
+        rc = cli_fail(&e);
+        goto out;
+    }
+    long pid = 0;
+    int live = dirlock_held(dir, NULL, 0, &pid);
+    if (optind < argc) { /* some trials */
+        for (int i = optind; i < argc; i++) {
+            char *end;
+            long long id = strtoll(argv[i], &end, 10);
+            struct trial_row t;
+            int found = *argv[i] && !*end ? store_get_trial(st, id, &t, &e) : 0;
+            if (found < 0) {
+                rc = cli_fail(&e);
+                goto out;
+            }
+            if (!found) {
+                rc = cli_usage("stop", "%s: no trial %s", dir, argv[i]);
+                goto out;
+            }
+            if (t.state == TRIAL_RUNNING || t.state == TRIAL_PENDING) {
+                if (proc_request_stop(dir, id, &e)) {
+                    trial_row_release(&t);
+                    rc = cli_fail(&e);
+                    goto out;
+                }
+                if (t.state == TRIAL_RUNNING) collect(&t, &run);
+                printf("trial %lld: stop requested\n", id);
+            } else {
+                printf("trial %lld is already %s\n", id, store_state_name(t.state));
+            }
+            trial_row_release(&t);
+        }
+        if (live && pid > 1 && kill((pid_t)pid, SIGUSR1) != 0) {
+            err_errno(&e, "signal the sweep (pid %ld)", pid);
+            rc = cli_fail(&e);
+        }
+    } else if (live && pid > 1) { /* the whole sweep: as Ctrl-C */
+        if (kill((pid_t)pid, SIGTERM) != 0) {
+            err_errno(&e, "signal the sweep (pid %ld)", pid);
+            rc = cli_fail(&e);
+        } else {
+            printf("%s: the sweep (pid %ld) is stopping its trials\n", dir, pid);
+        }
+    } else {
+        if (store_each_trial(st, ORDER_ID, TRIAL_RUNNING, 0, collect, &run, &e)) {
+            rc = cli_fail(&e);
+            goto out;
+        }
+        for (size_t i = 0; i < run.n; i++) proc_request_stop(dir, run.ids[i], NULL);
+    }
+    if (!live && run.n) {
+        struct diag d;
+        diag_init(&d, w.spec_path);
+        struct space *sp = space_load_text(w.spec_path, w.spec_text, strlen(w.spec_text), &d);
+        diag_release(&d);
+        double grace = sp ? sp->stop_grace : 10;
+        space_free(sp);
+        rc = stop_orphans(dir, &run, grace);
+        printf("%s: no sweep is running; %zu trials stopped, and `sweep resume %s` records "
+               "them\n",
+               dir, run.n, dir);
+    } else if (!live && optind >= argc) {
+        printf("%s: no sweep is running, and no trial either\n", dir);
+    }
+out:
+    free(run.ids);
+    free(run.pids);
+    store_sweep_release(&w);
+    store_close(st);
+    return rc;
+}
