@@ -187,6 +187,31 @@ int value_equal(const struct value *a, const struct value *b)
     }
 }
 
+int value_same(const struct value *a, const struct value *b)
+{
+    if (a->kind != b->kind) return 0;
+    switch (a->kind) {
+    case V_NULL: return 1;
+    case V_BOOL: return a->u.b == b->u.b;
+    case V_INT: return a->u.i == b->u.i;
+    case V_FLOAT: return a->u.f == b->u.f || (isnan(a->u.f) && isnan(b->u.f));
+    case V_STR: return !strcmp(a->u.s, b->u.s);
+    case V_LIST:
+        if (a->u.list.n != b->u.list.n) return 0;
+        for (size_t i = 0; i < a->u.list.n; i++)
+            if (!value_same(a->u.list.v[i], b->u.list.v[i])) return 0;
+        return 1;
+    case V_MAP:
+        if (a->u.map.n != b->u.map.n) return 0;
+        for (size_t i = 0; i < a->u.map.n; i++) {
+            const struct value *o = value_map_get(b, a->u.map.e[i].key);
+            if (!o || !value_same(a->u.map.e[i].val, o)) return 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 void value_fmt_float(struct sb *b, double x)
 {
     if (isnan(x)) {

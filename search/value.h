@@ -56,6 +56,10 @@ const char *value_kind_name(enum vkind k);
  * ints (1.0 equals 1), maps compared regardless of key order. */
 int value_equal(const struct value *a, const struct value *b);
 
+/* Strict equality: same kinds (1 is not 1.0), same values, maps with the
+ * same keys regardless of order. For "is this the same file?". */
+int value_same(const struct value *a, const struct value *b);
+
 /* Python str(): what W&B puts into argv ("True", "1e-05", "[1, 'a']"). */
 void value_py_str(struct sb *b, const struct value *v);
 /* Python repr(). */

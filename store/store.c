@@ -351,6 +351,25 @@ int store_init_sweep(struct store *st, const struct store_sweep *w, struct err *
     return 0;
 }
 
+int store_update_spec(struct store *st, const char *path, const char *text, const char *hash,
+                      long long total, struct err *e)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "UPDATE sweep SET spec_path = ?1, spec_text = ?2, spec_hash = ?3, "
+                           "total = ?4 WHERE id = 1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, e, "prepare");
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 3, hash, -1, SQLITE_TRANSIENT);
+    if (total >= 0) sqlite3_bind_int64(s, 4, total);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return db_err(st, e, "update sweep");
+    return 0;
+}
+
 static char *col_text(sqlite3_stmt *s, int i)
 {
     const unsigned char *t = sqlite3_column_text(s, i);

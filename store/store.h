@@ -77,6 +77,9 @@ void store_close(struct store *st);
 int store_init_sweep(struct store *st, const struct store_sweep *s, struct err *e);
 /* 0 and *s filled, 1 if the store has no sweep row yet, -1 on error. */
 int store_get_sweep(struct store *st, struct store_sweep *s, struct err *e);
+/* Replaces the stored file by a compatible extension of it. */
+int store_update_spec(struct store *st, const char *path, const char *text, const char *hash,
+                      long long total, struct err *e);
 /* The objective that store_ingest keeps up to date in trials.objective. */
 void store_set_objective(struct store *st, const char *name, int maximize, int summary_last);
 

@@ -2,6 +2,8 @@
 #include "search/diag.h"
 #include "search/space.h"
 #include "search/trials.h"
+#include "search/value.h"
+#include "search/ydoc.h"
 #include "store/store.h"
 #include "sweep/cli.h"
 #include "sweep/dirlock.h"
@@ -123,6 +125,47 @@ static void print_diff(const char *a, const char *b)
     free(cb);
 }
 
+/* The extensions a stored sweep accepts from a new version of its file:
+ * more trials (a larger run_cap or trials, or none at all) and more
+ * retries; everything else must read the same (comments and layout aside).
+ * 1 and a description in what when new_text only extends old_text. */
+static int compatible_extension(const char *old_text, const struct space *nsp, struct sb *what)
+{
+    static const char *const growable[] = {"run_cap", "trials", "retries"};
+    struct diag d1, d2;
+    diag_init(&d1, "old");
+    diag_init(&d2, "new");
+    struct value *a = ydoc_load(old_text, strlen(old_text), &d1);
+    struct value *b = ydoc_load(nsp->text, nsp->textlen, &d2);
+    struct space *osp = space_load_text("old", old_text, strlen(old_text), &d1);
+    int ok = a && b && osp && a->kind == V_MAP && b->kind == V_MAP;
+    if (ok) {
+        for (size_t k = 0; k < ARRAY_LEN(growable); k++) {
+            value_map_put(a, growable[k], value_null());
+            value_map_put(b, growable[k], value_null());
+        }
+        ok = value_same(a, b);
+    }
+    if (ok) {
+        long long ot = trials_total(osp), nt = trials_total(nsp);
+        int more = (nt < 0 && ot >= 0) || (ot >= 0 && nt >= ot) || (ot < 0 && nt < 0);
+        ok = more && nsp->retries >= osp->retries;
+        if (ok && nt != ot) {
+            if (nt < 0) sb_addf(what, "trials %lld -> until stopped", ot);
+            else sb_addf(what, "trials %lld -> %lld", ot, nt);
+        }
+        if (ok && nsp->retries != osp->retries)
+            sb_addf(what, "%sretries %d -> %d", what->len ? ", " : "", osp->retries,
+                    nsp->retries);
+    }
+    value_free(a);
+    value_free(b);
+    space_free(osp);
+    diag_release(&d1);
+    diag_release(&d2);
+    return ok;
+}
+
 /* Runs sp in dir; is_new: create the store. */
 static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_exist)
 {
@@ -135,6 +178,8 @@ static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_
     struct store *st = NULL;
     struct store_sweep w = {0};
     char *cwd = NULL;
+    struct sb ext;
+    sb_init(&ext);
     if (!exists && must_exist) {
         err_usage(&e, "%s is not a sweep directory (no sweep.db)", dir_arg);
         goto fail;
@@ -183,10 +228,18 @@ static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_
         w.created = util_now();
         w.version = xstrdup(SWEEP_VERSION);
         if (store_init_sweep(st, &w, &e)) goto fail;
+    } else if (strcmp(w.spec_hash, sp->hash) && compatible_extension(w.spec_text, sp, &ext)) {
+        if (store_update_spec(st, sp->path, sp->text, sp->hash, trials_total(sp), &e) ||
+            store_event(st, -1, "spec_extended", ext.len ? ext.buf : "layout", &e))
+            goto fail;
+        if (!quiet)
+            fprintf(stderr, "sweep: %s: the file extends the stored sweep%s%s\n", dir_arg,
+                    ext.len ? ": " : " (only comments or layout changed)", sb_str(&ext));
     } else if (strcmp(w.spec_hash, sp->hash)) {
         fprintf(stderr,
                 "sweep: %s holds a different sweep (from %s); refusing to mix them.\n"
-                "Changes from the stored file to %s:\n",
+                "Changes from the stored file to %s (only a larger run_cap or trials, or more "
+                "retries, extend a sweep):\n",
                 dir_arg, w.spec_path, sp->path);
         print_diff(w.spec_text, sp->text);
         fprintf(stderr, "Run the new file in another directory (-d DIR), or resume the stored "
@@ -225,6 +278,7 @@ static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_
 fail:
     rc = cli_fail(&e);
 out:
+    sb_release(&ext);
     store_sweep_release(&w);
     store_close(st);
     if (lockfd >= 0) close(lockfd);

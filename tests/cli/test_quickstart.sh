@@ -55,17 +55,32 @@ check_eq "still 24 trials" "$(sql $DB "select count(*) from trials")" 24
 check "integrity" test "$(sql $DB 'pragma integrity_check')" = ok
 
 # a changed file is refused on the same directory, with what changed
-sed 's/^run_cap: 24$/run_cap: 30/' examples/quickstart/sweep.yaml > examples/quickstart/changed.yaml
+sed 's/^seed: 7$/seed: 8/' examples/quickstart/sweep.yaml > examples/quickstart/changed.yaml
 sweep run examples/quickstart/changed.yaml -d runs/quickstart > changed.out 2> changed.err
 check_eq "changed spec: exit 2" "$?" 2
 check "changed spec: says so" grep -q "runs/quickstart holds a different sweep" changed.err
-check "changed spec: the old line" grep -q -- "- 7: run_cap: 24" changed.err
-check "changed spec: the new line" grep -q -- "+ 7: run_cap: 30" changed.err
+check "changed spec: the old line" grep -q -- "- 6: seed: 7" changed.err
+check "changed spec: the new line" grep -q -- "+ 6: seed: 8" changed.err
 check_eq "changed spec: nothing ran" "$(sql $DB "select count(*) from trials")" 24
+# ... except an extension: more trials (and more retries), comments aside
+sed -e 's/^run_cap: 24$/run_cap: 30   # six more/' -e 's/^seed: 7$/seed: 7\nretries: 1/' \
+    examples/quickstart/sweep.yaml > examples/quickstart/more.yaml
+sweep run -q examples/quickstart/more.yaml -d runs/quickstart > more.out 2> more.err
+check_eq "extension: exit 0" "$?" 0
+check_eq "extension: 30 trials" "$(sql $DB "select count(*) from trials where state = 'completed'")" 30
+check_eq "extension: the first 24 not run again" "$(sql $DB "select max(attempts) from trials")" 1
+check_eq "extension: trials 24-29 as a 30-trial sweep plans them" \
+    "$(sql $DB "select params from trials where id >= 24 order by id")" \
+    "$(sweep plan examples/quickstart/more.yaml --json | grep -o '"params": {[^}]*}' | tail -6 | sed 's/"params": //')"
+check_eq "extension: recorded" "$(sql $DB "select detail from events where kind = 'spec_extended'")" "trials 24 -> 30, retries 0 -> 1"
+sed 's/^run_cap: 24$/run_cap: 20/' examples/quickstart/sweep.yaml > examples/quickstart/fewer.yaml
+sweep run examples/quickstart/fewer.yaml -d runs/quickstart > /dev/null 2>&1
+check_eq "fewer trials is not an extension" "$?" 2
 # sweep resume uses the stored file
 sweep resume runs/quickstart -q > /dev/null
 check_eq "resume of a finished sweep: exit 0" "$?" 0
 check_eq "resume launches nothing" "$(sql $DB "select max(attempts) from trials")" 1
+check_eq "resume uses the extended file" "$(sql $DB "select count(*) from trials")" 30
 # no colour off a terminal, even without NO_COLOR
 check "no escape codes off a terminal" sh -c '! env -u NO_COLOR sweep top runs/quickstart | grep -q "$(printf "\033")"'
 finish
