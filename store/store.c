@@ -138,19 +138,24 @@ struct store {
     int maximize, summary_last;
 };
 
+/* SQLite's message, with the system's when there is one ("disk I/O
+ * error: File too large"). */
 static int db_err(struct store *st, struct err *e, const char *what)
 {
+    int sys = sqlite3_system_errno(st->db), ext = sqlite3_extended_errcode(st->db);
+    if (sys && sqlite3_errcode(st->db) != SQLITE_OK)
+        return err_set(e, "%s: %s: %s", what, sqlite3_errmsg(st->db), strerror(sys));
+    if (ext == SQLITE_FULL || ext == SQLITE_IOERR_WRITE || ext == SQLITE_IOERR_SHMSIZE ||
+        ext == SQLITE_IOERR_TRUNCATE)
+        return err_set(e, "%s: %s while writing the store: is the disk full, or a file size "
+                          "limit (ulimit -f) reached?",
+                       what, sqlite3_errmsg(st->db));
     return err_set(e, "%s: %s", what, sqlite3_errmsg(st->db));
 }
 
 static int exec(struct store *st, const char *sql, struct err *e)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        err_set(e, "sqlite: %s", msg ? msg : sqlite3_errmsg(st->db));
-        sqlite3_free(msg);
-        return -1;
-    }
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) return db_err(st, e, "sqlite");
     return 0;
 }
 

@@ -171,7 +171,7 @@ int cmd_metrics(int argc, char **argv)
         if (strcmp(argv[i], "-") && access(argv[i], R_OK) != 0) {
             err_errno(&e, "%s", argv[i]);
             rc = cli_fail(&e);
-        } else if (tail_read(argv[i], 0, 1, on_line, &oc, NULL, &e) < 0) {
+        } else if (tail_read(argv[i], &(struct tail_pos){0}, 1, on_line, &oc, &e) < 0) {
             rc = cli_fail(&e);
         }
         first = oc.first;

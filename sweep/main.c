@@ -3,8 +3,13 @@
 #include "sweep/cli.h"
 #include "sweep/util.h"
 
+#include <signal.h>
+
 int main(int argc, char **argv)
 {
     util_ensure_stdio();
+    /* a file size limit or a full disk is an error from write(), which the
+     * store reports, not a death in the middle of a transaction */
+    signal(SIGXFSZ, SIG_IGN);
     return cli_main(argc, argv);
 }

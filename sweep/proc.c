@@ -29,7 +29,7 @@ void proc_supervisor_signals(sigset_t *set)
 void proc_default_signals(sigset_t *set)
 {
     sigemptyset(set);
-    int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2};
+    int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2, SIGXFSZ};
     for (size_t i = 0; i < ARRAY_LEN(sigs); i++) sigaddset(set, sigs[i]);
 }
 
@@ -135,6 +135,7 @@ int proc_read_exit(const char *trial_dir, struct proc_exit *x, struct err *e)
     }
     if ((f = value_map_get(v, "signal")) && f->kind == V_INT) x->signal = (int)f->u.i;
     if ((f = value_map_get(v, "core")) && f->kind == V_BOOL) x->core = f->u.b;
+    if ((f = value_map_get(v, "leftovers")) && f->kind == V_INT) x->leftovers = (int)f->u.i;
     if ((f = value_map_get(v, "error")) && f->kind == V_STR)
         snprintf(x->error, sizeof x->error, "%s", f->u.s);
     if ((f = value_map_get(v, "started")) && value_is_num(f)) x->started = value_num(f);
@@ -232,7 +233,8 @@ void proc_stop_done(const char *sweep_dir, long long trial)
 const char *proc_signal_name(int sig)
 {
     const char *abbrev = sigabbrev_np(sig);
-    static char buf[32];
-    snprintf(buf, sizeof buf, "SIG%s", abbrev ? abbrev : "?");
+    static char buf[80];
+    snprintf(buf, sizeof buf, "SIG%s%s", abbrev ? abbrev : "?",
+             sig == SIGXFSZ ? ": a file size limit, or the disk is full" : "");
     return buf;
 }

@@ -22,6 +22,7 @@ struct proc_exit {
     int signal;         /* killed by this signal (0 if none) */
     int core;           /* dumped core */
     char error[512];    /* the trainer could not be started ("" if it was) */
+    int leftovers;      /* processes it left behind, stopped by the supervisor */
     double started, ended;
 };
 

@@ -48,7 +48,8 @@ struct slot {
     char *dir;               /* trial directory */
     char *mfile;             /* the file the parser reads */
     char *log;               /* stdout.log */
-    long long offset;        /* of mfile, committed with the rows */
+    struct tail_pos tp;      /* where mfile is read; tp.offset is committed with the rows */
+    int log_missing;         /* its deletion was reported */
     long long log_size;      /* of stdout.log when last seen (stall detection) */
     struct mparser *mp;
     double start_mono, last_out_mono;
@@ -185,19 +186,30 @@ static void check_target(struct sched *s, const struct slot *sl)
 /* Reads the trial's log from its offset; rows and offset commit together. */
 static int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
 {
-    int restarted = 0;
     struct line_ctx lc = {sl->mp, &s->batch};
+    long long before = sl->tp.offset;
+    unsigned long long ino = sl->tp.ino;
     metric_batch_reset(&s->batch);
-    long long off = tail_read(sl->mfile, sl->offset, final, on_line, &lc, &restarted, e);
-    if (off < 0) return -1;
-    if (restarted) {
-        say(s, "trial %lld: %s became shorter than what was read; reading it again from the start",
-            sl->id, sl->mfile);
-        store_event(s->st, sl->id, "log_restarted", sl->mfile, NULL);
+    int ev = tail_read(sl->mfile, &sl->tp, final, on_line, &lc, e);
+    if (ev < 0) return -1;
+    if (ev == TAIL_TRUNCATED || ev == TAIL_REPLACED) {
+        const char *what = ev == TAIL_TRUNCATED ? "became shorter than what was read"
+                                                : "was replaced by another file";
+        say(s, "trial %lld: %s %s; reading it again from its start", sl->id, sl->mfile, what);
+        store_event(s->st, sl->id, ev == TAIL_TRUNCATED ? "log_truncated" : "log_replaced",
+                    sl->mfile, NULL);
+        sl->log_missing = 0;
+    } else if (ev == TAIL_MISSING && ino && !sl->log_missing) {
+        say(s, "trial %lld: %s was deleted; what the trainer writes now is lost", sl->id,
+            sl->mfile);
+        store_event(s->st, sl->id, "log_missing", sl->mfile, NULL);
+        sl->log_missing = 1;
+        sl->tp.ino = 0; /* a new file at the path will be read from its start */
+        sl->tp.offset = 0;
     }
-    if (off == sl->offset && s->batch.n == 0) return 0;
-    if (store_ingest(s->st, sl->id, s->batch.rows, s->batch.n, off, util_now(), e)) return -1;
-    sl->offset = off;
+    if (sl->tp.offset == before && s->batch.n == 0) return 0;
+    if (store_ingest(s->st, sl->id, s->batch.rows, s->batch.n, sl->tp.offset, util_now(), e))
+        return -1;
     check_target(s, sl);
     return 0;
 }
@@ -427,6 +439,13 @@ static void describe_exit(struct sb *b, const struct proc_exit *x)
                 x->core ? ", core dumped" : "");
 }
 
+static void describe_leftovers(struct sb *b, const struct proc_exit *x)
+{
+    if (x->leftovers > 0)
+        sb_addf(b, "%s%d leftover process%s stopped", b->len ? "; " : "", x->leftovers,
+                x->leftovers == 1 ? "" : "es");
+}
+
 static int finish(struct sched *s, struct slot *sl, struct err *e)
 {
     const struct space *sp = s->sp;
@@ -463,6 +482,7 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
                     WTERMSIG(sl->wstatus), proc_signal_name(WTERMSIG(sl->wstatus)));
         else sb_add(&reason, "its supervisor ended without recording an exit status");
     }
+    if (have == 1) describe_leftovers(&reason, &x);
     double secs = util_mono() - sl->start_mono;
     if (state == TRIAL_FAILED && sl->attempt <= sp->retries && !s->stopping) {
         /* keep the failed attempt's log beside the new one */
@@ -663,7 +683,7 @@ static int resume_running(const struct trial_row *t, void *ctx)
     }
     sl->pid = (pid_t)t->pid;
     sl->attempt = t->attempts;
-    sl->offset = t->log_offset;
+    sl->tp.offset = t->log_offset;
     sl->adopted = 1;
     store_last_steps(s->st, t->id, init_steps_cb, sl->mp, NULL);
     struct proc_exit x;
@@ -799,6 +819,7 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
     ign.sa_handler = SIG_IGN;
     sigaction(SIGHUP, &ign, &old_hup);
     sigaction(SIGPIPE, &ign, &old_pipe);
+
     s.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
     int rc = -1;
     if (s.sigfd < 0) {

@@ -16,6 +16,7 @@
 #include "sweep/proc.h"
 #include "sweep/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -24,12 +25,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
 
 static void write_exit(const char *dir, pid_t child, int status, const char *error,
-                       double started)
+                       double started, int leftovers)
 {
     struct sb b;
     sb_init(&b);
@@ -44,7 +46,7 @@ static void write_exit(const char *dir, pid_t child, int status, const char *err
         sb_addf(&b, "\"code\": null, \"signal\": %d, \"core\": %s, \"error\": null",
                 WTERMSIG(status), WCOREDUMP(status) ? "true" : "false");
     }
-    sb_add(&b, ", \"started\": ");
+    sb_addf(&b, ", \"leftovers\": %d, \"started\": ", leftovers);
     json_num(&b, started);
     sb_add(&b, ", \"ended\": ");
     json_num(&b, util_now());
@@ -55,6 +57,58 @@ static void write_exit(const char *dir, pid_t child, int status, const char *err
         fprintf(stderr, "sweep supervisor: %s\n", e.msg);
     free(path);
     sb_release(&b);
+}
+
+/* 1 if process pid carries this trial's environment (SWEEP_TRIAL_DIR). */
+static int of_trial(long pid, const char *tag, size_t taglen)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/environ", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    static char buf[1 << 16];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    buf[n] = '\0';
+    for (char *p = buf; p < buf + n; p += strlen(p) + 1)
+        if (!strncmp(p, tag, taglen) && p[taglen] == '\0') return 1;
+    return 0;
+}
+
+/* Processes the trainer left behind: its process group, and those that
+ * left the group (a double fork and setsid) but carry the trial's
+ * environment. They would hold GPU memory and files after the trial; they
+ * get SIGTERM, then SIGKILL. Returns how many there were. */
+static int stop_leftovers(const char *dir, pid_t group)
+{
+    char *tag = xasprintf("SWEEP_TRIAL_DIR=%s", dir);
+    size_t taglen = strlen(tag);
+    pid_t self = getpid();
+    int found = 0;
+    for (int round = 0; round < 2; round++) {
+        int sig = round ? SIGKILL : SIGTERM, here = 0;
+        DIR *d = opendir("/proc");
+        struct dirent *de;
+        while (d && (de = readdir(d))) {
+            char *end;
+            long pid = strtol(de->d_name, &end, 10);
+            if (*end || pid <= 1 || pid == self || proc_start_time((pid_t)pid) < 0) continue;
+            if (getpgid((pid_t)pid) != group && !of_trial(pid, tag, taglen)) continue;
+            kill((pid_t)pid, sig);
+            here++;
+        }
+        if (d) closedir(d);
+        if (round == 0) found = here;
+        if (!here) break;
+        /* a moment to exit cleanly before SIGKILL */
+        for (int i = 0; i < 20 && kill(-group, 0) == 0; i++) {
+            struct timespec ts = {0, 50000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    free(tag);
+    return found;
 }
 
 /* Waits for the trainer and records how it ended; the exit status. */
@@ -73,7 +127,7 @@ static int supervise(const char *dir, const char *cwd, char *const targv[])
         char msg[600];
         snprintf(msg, sizeof msg, "cannot enter %s: %s", cwd, strerror(errno));
         fprintf(stderr, "sweep: %s\n", msg);
-        write_exit(dir, 0, 0, msg, started);
+        write_exit(dir, 0, 0, msg, started, 0);
         return 0;
     }
     posix_spawnattr_t at;
@@ -92,7 +146,7 @@ static int supervise(const char *dir, const char *cwd, char *const targv[])
         char msg[600];
         snprintf(msg, sizeof msg, "cannot run '%s': %s", targv[0], strerror(rc));
         fprintf(stderr, "sweep: %s\n", msg);
-        write_exit(dir, 0, 0, msg, started);
+        write_exit(dir, 0, 0, msg, started, 0);
         return 0;
     }
     /* so that sweep can signal the trainer's group directly; no rename
@@ -113,7 +167,7 @@ static int supervise(const char *dir, const char *cwd, char *const targv[])
         if (w < 0 && errno != EINTR) {
             char msg[300];
             snprintf(msg, sizeof msg, "waitpid: %s", strerror(errno));
-            write_exit(dir, child, 0, msg, started);
+            write_exit(dir, child, 0, msg, started, 0);
             return 1;
         }
         siginfo_t si;
@@ -122,7 +176,8 @@ static int supervise(const char *dir, const char *cwd, char *const targv[])
         /* SIGUSR1 asks for SIGKILL of the trainer's group */
         kill(-child, sig == SIGUSR1 ? SIGKILL : sig);
     }
-    write_exit(dir, child, status, NULL, started);
+    int left = stop_leftovers(dir, child);
+    write_exit(dir, child, status, NULL, started, left);
     return 0;
 }
 

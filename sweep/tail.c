@@ -39,6 +39,7 @@ size_t tail_clean(char *s, size_t len)
 
 static void deliver(struct sb *line, tail_line_cb cb, void *ctx)
 {
+    if (line->len > TAIL_MAX_LINE) line->len = TAIL_MAX_LINE;
     size_t n = tail_clean(line->buf ? line->buf : (char *)"", line->len);
     if (n) {
         line->buf[n] = '\0';
@@ -47,13 +48,12 @@ static void deliver(struct sb *line, tail_line_cb cb, void *ctx)
     sb_reset(line);
 }
 
-long long tail_read(const char *path, long long offset, int final, tail_line_cb cb, void *ctx,
-                    int *restarted, struct err *e)
+int tail_read(const char *path, struct tail_pos *pos, int final, tail_line_cb cb, void *ctx,
+              struct err *e)
 {
-    if (restarted) *restarted = 0;
     int fd = !strcmp(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        if (errno == ENOENT) return offset;
+        if (errno == ENOENT) return TAIL_MISSING;
         return err_errno(e, "open %s", path);
     }
     struct stat sbuf;
@@ -61,22 +61,34 @@ long long tail_read(const char *path, long long offset, int final, tail_line_cb 
         close(fd);
         return err_errno(e, "stat %s", path);
     }
+    int event = TAIL_OK;
     int regular = S_ISREG(sbuf.st_mode); /* else a pipe or terminal: read to its end */
-    if (regular && sbuf.st_size < offset) {
-        offset = 0;
-        if (restarted) *restarted = 1;
-    }
-    if (regular && sbuf.st_size == offset) {
-        close(fd);
-        return offset;
+    if (regular) {
+        if (pos->ino && pos->ino != (unsigned long long)sbuf.st_ino) event = TAIL_REPLACED;
+        else if (sbuf.st_size < pos->offset) event = TAIL_TRUNCATED;
+        else if (pos->nlast && pos->offset >= pos->nlast) {
+            unsigned char now[sizeof pos->last];
+            if (pread(fd, now, (size_t)pos->nlast, pos->offset - pos->nlast) != pos->nlast ||
+                memcmp(now, pos->last, (size_t)pos->nlast))
+                event = TAIL_TRUNCATED; /* rewritten under what was read */
+        }
+        if (event != TAIL_OK) {
+            pos->offset = 0;
+            pos->skipping = 0;
+            pos->nlast = 0;
+        }
+        pos->ino = (unsigned long long)sbuf.st_ino;
+        if (sbuf.st_size == pos->offset) {
+            close(fd);
+            return event;
+        }
     }
     struct sb line;
     sb_init(&line);
-    long long pos = offset, committed = offset;
-    int overlong = 0;
+    long long at = pos->offset;
     char buf[65536];
     for (;;) {
-        ssize_t n = regular ? pread(fd, buf, sizeof buf, pos) : read(fd, buf, sizeof buf);
+        ssize_t n = regular ? pread(fd, buf, sizeof buf, at) : read(fd, buf, sizeof buf);
         if (n < 0) {
             if (errno == EINTR) continue;
             err_errno(e, "read %s", path);
@@ -88,25 +100,37 @@ long long tail_read(const char *path, long long offset, int final, tail_line_cb 
         size_t start = 0;
         for (size_t i = 0; i < (size_t)n; i++) {
             if (buf[i] != '\n' && buf[i] != '\r') continue;
-            if (!overlong) sb_addn(&line, buf + start, i - start);
-            deliver(&line, cb, ctx);
-            overlong = 0;
+            if (pos->skipping) pos->skipping = 0; /* the end of an overlong line */
+            else {
+                sb_addn(&line, buf + start, i - start);
+                deliver(&line, cb, ctx);
+            }
             start = i + 1;
-            committed = pos + (long long)i + 1;
+            pos->offset = at + (long long)i + 1;
         }
-        if (!overlong) {
-            size_t room = TAIL_MAX_LINE > line.len ? TAIL_MAX_LINE - line.len : 0;
-            size_t take = (size_t)n - start < room ? (size_t)n - start : room;
-            sb_addn(&line, buf + start, take);
-            if (take < (size_t)n - start) overlong = 1; /* the rest of the line is dropped */
+        if (!pos->skipping) {
+            sb_addn(&line, buf + start, (size_t)n - start);
+            if (line.len >= TAIL_MAX_LINE) { /* hand it out cut; skip the rest */
+                line.len = TAIL_MAX_LINE;
+                deliver(&line, cb, ctx);
+                pos->skipping = 1;
+            }
         }
-        pos += n;
+        at += n;
+        if (pos->skipping) pos->offset = at;
+    }
+    if (final && line.len) {
+        deliver(&line, cb, ctx);
+        pos->offset = at;
+    }
+    if (final) pos->skipping = 0;
+    /* remember what lies before the offset, to notice a rewrite next time */
+    pos->nlast = 0;
+    if (regular && pos->offset > 0) {
+        int n = pos->offset < (long long)sizeof pos->last ? (int)pos->offset : (int)sizeof pos->last;
+        if (pread(fd, pos->last, (size_t)n, pos->offset - n) == n) pos->nlast = n;
     }
     close(fd);
-    if (final && (line.len || overlong)) {
-        deliver(&line, cb, ctx);
-        committed = pos;
-    }
     sb_release(&line);
-    return committed;
+    return event;
 }

@@ -16,14 +16,31 @@ struct err;
 
 typedef void (*tail_line_cb)(const char *line, size_t len, void *ctx);
 
-/* Reads path from offset to its end and calls cb for every complete line.
- * Returns the offset after the last complete line (or the end of the file
- * when final), -1 on error. A missing file reads as empty; "-" (standard
- * input) and pipes are read to their end. If the file is
- * now shorter than offset it was truncated or replaced: reading restarts at
- * 0 and *restarted is set. */
-long long tail_read(const char *path, long long offset, int final, tail_line_cb cb, void *ctx,
-                    int *restarted, struct err *e);
+/* Where reading a file stands. Only offset needs to be durable (it is
+ * stored with the rows); the rest is a reader's memory. */
+struct tail_pos {
+    long long offset;        /* after the last complete line handed out */
+    unsigned long long ino;  /* the file's inode when last read; 0 = unknown */
+    int skipping;            /* inside a line longer than TAIL_MAX_LINE */
+    unsigned char last[16];  /* the bytes just before offset: a file truncated */
+    int nlast;               /* and written again to the same length differs */
+};
+
+enum tail_event {
+    TAIL_OK,
+    TAIL_MISSING,    /* the file does not exist (yet, or any more) */
+    TAIL_TRUNCATED,  /* shorter than the offset: read again from the start */
+    TAIL_REPLACED,   /* another file (inode) at the path: read from its start */
+};
+
+/* Reads path from pos->offset to its end and calls cb for every complete
+ * line, then moves pos->offset past the last complete one (to the end of
+ * the file when final). A line longer than TAIL_MAX_LINE is handed out cut
+ * as soon as it is that long; the rest of it is skipped. "-" (standard
+ * input) and pipes are read to their end. Returns what happened to the
+ * file, or -1 on error. */
+int tail_read(const char *path, struct tail_pos *pos, int final, tail_line_cb cb, void *ctx,
+              struct err *e);
 
 /* Removes ANSI escape sequences and control characters other than tab, in
  * place; returns the new length. */

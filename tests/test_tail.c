@@ -31,43 +31,52 @@ int main(void)
     sb_init(&got);
 
     /* a missing file reads as empty */
-    CHECK_INT_EQ(tail_read(path, 0, 0, on_line, NULL, NULL, NULL), 0);
+    struct tail_pos pos = {0};
+    CHECK_INT_EQ(tail_read(path, &pos, 0, on_line, NULL, NULL), TAIL_MISSING);
 
     const char *a = "one\ntwo\r\nbar 10%\rbar 50%\rbar 100%\npart";
     append(path, a, strlen(a));
-    long long off = tail_read(path, 0, 0, on_line, NULL, NULL, NULL);
+    CHECK_INT_EQ(tail_read(path, &pos, 0, on_line, NULL, NULL), TAIL_OK);
     CHECK_STR_EQ(sb_str(&got), "one|two|bar 10%|bar 50%|bar 100%|");
-    CHECK_INT_EQ(off, (long long)strlen(a) - 4); /* the partial line waits */
+    CHECK_INT_EQ(pos.offset, (long long)strlen(a) - 4); /* the partial line waits */
     sb_reset(&got);
     append(path, "ial\n", 4);
-    off = tail_read(path, off, 0, on_line, NULL, NULL, NULL);
+    tail_read(path, &pos, 0, on_line, NULL, NULL);
     CHECK_STR_EQ(sb_str(&got), "partial|");
     sb_reset(&got);
 
     /* ANSI colours, cursor moves, OSC titles and stray controls go */
     const char *b = "\033[1m\033[32mloss=0.5\033[0m\033[K\033]0;title\007 ok\bx\033(B\n";
     append(path, b, strlen(b));
-    off = tail_read(path, off, 0, on_line, NULL, NULL, NULL);
+    tail_read(path, &pos, 0, on_line, NULL, NULL);
     CHECK_STR_EQ(sb_str(&got), "loss=0.5 okx|");
     sb_reset(&got);
 
     /* no final newline: delivered only when final */
     append(path, "last", 4);
-    long long off2 = tail_read(path, off, 0, on_line, NULL, NULL, NULL);
-    CHECK_INT_EQ(off2, off);
+    long long off = pos.offset;
+    tail_read(path, &pos, 0, on_line, NULL, NULL);
+    CHECK_INT_EQ(pos.offset, off);
     CHECK_STR_EQ(sb_str(&got), "");
-    off2 = tail_read(path, off, 1, on_line, NULL, NULL, NULL);
+    tail_read(path, &pos, 1, on_line, NULL, NULL);
     CHECK_STR_EQ(sb_str(&got), "last|");
     sb_reset(&got);
 
     /* a file shorter than the offset was truncated: start again */
-    int restarted = 0;
     CHECK(truncate(path, 0) == 0);
     append(path, "new\n", 4);
-    off = tail_read(path, off2, 0, on_line, NULL, &restarted, NULL);
-    CHECK_INT_EQ(restarted, 1);
-    CHECK_INT_EQ(off, 4);
+    CHECK_INT_EQ(tail_read(path, &pos, 0, on_line, NULL, NULL), TAIL_TRUNCATED);
+    CHECK_INT_EQ(pos.offset, 4);
     CHECK_STR_EQ(sb_str(&got), "new|");
+    sb_reset(&got);
+
+    /* another file at the path (a new inode): read from its start */
+    char *other = xasprintf("%s/other", dir);
+    append(other, "x=1\ny=2\n", 8);
+    CHECK(rename(other, path) == 0);
+    free(other);
+    CHECK_INT_EQ(tail_read(path, &pos, 0, on_line, NULL, NULL), TAIL_REPLACED);
+    CHECK_STR_EQ(sb_str(&got), "x=1|y=2|");
     sb_reset(&got);
 
     /* a line longer than TAIL_MAX_LINE is cut, and the next line is intact */
@@ -77,10 +86,26 @@ int main(void)
     huge[big] = '\n';
     append(path, huge, big + 1);
     append(path, "after\n", 6);
-    free(huge);
-    off = tail_read(path, off, 0, on_line, NULL, NULL, NULL);
+    tail_read(path, &pos, 0, on_line, NULL, NULL);
     CHECK_INT_EQ(got.len, TAIL_MAX_LINE + 1 + 6);
     CHECK(!strcmp(got.buf + got.len - 6, "after|"));
+    sb_reset(&got);
+
+    /* ... and it is not read again while its end has not come: 16 MB, in parts */
+    long long before = pos.offset;
+    for (int i = 0; i < 8; i++) {
+        append(path, huge, big); /* no newline */
+        tail_read(path, &pos, 0, on_line, NULL, NULL);
+        CHECK_INT_EQ(pos.offset, before + (long long)big * (i + 1)); /* consumed, skipping */
+    }
+    CHECK_INT_EQ(got.len, TAIL_MAX_LINE + 1); /* handed out once, cut */
+    CHECK_INT_EQ(pos.skipping, 1);
+    sb_reset(&got);
+    append(path, "tail\nok=1\n", 10);
+    tail_read(path, &pos, 0, on_line, NULL, NULL);
+    CHECK_STR_EQ(sb_str(&got), "ok=1|");
+    CHECK_INT_EQ(pos.skipping, 0);
+    free(huge);
 
     sb_release(&got);
     unlink(path);
