@@ -46,7 +46,7 @@ static const char *const TOP_KEYS[] = {
     "metrics", "apiVersion", "kind",
     /* sweep */
     "seed", "trials", "budget", "templates", "resources", "retries", "timeout",
-    "stall_timeout", "stop_grace", "env", "shell", "executor", "interpreter", NULL};
+    "stall_timeout", "stop_grace", "env", "shell", "executor", "interpreter", "resume", NULL};
 
 static const char *const PARAM_KEYS[] = {"value", "values", "probabilities", "distribution",
                                          "min",   "max",    "mu",            "sigma",
@@ -750,26 +750,55 @@ static void parse_early_terminate(struct ctx *c, const struct value *m)
     sp->et_enabled = 1;
 }
 
-static void parse_command(struct ctx *c, const struct value *v)
+/* A command: a list of argv elements (or one string with shell: true),
+ * its placeholders checked. */
+static void parse_command(struct ctx *c, const struct value *v, char ***cmd, size_t *ncmd,
+                          const char *where)
 {
     struct space *sp = c->sp;
     if (v->kind == V_STR && sp->shell) {
-        sp->command = xcalloc(1, sizeof *sp->command);
-        sp->command[0] = xstrdup(v->u.s);
-        sp->ncommand = 1;
-        return;
-    }
-    if (v->kind != V_LIST || v->u.list.n == 0) {
+        *cmd = xcalloc(1, sizeof **cmd);
+        (*cmd)[0] = xstrdup(v->u.s);
+        *ncmd = 1;
+    } else if (v->kind != V_LIST || v->u.list.n == 0) {
         diag_error(c->d, v->line, v->col,
-                   "command must be a non-empty list, one argv element per item (a string "
-                   "needs shell: true)");
+                   "%s must be a non-empty list, one argv element per item (a string needs "
+                   "shell: true)",
+                   where);
+        return;
+    } else {
+        *cmd = xcalloc(v->u.list.n, sizeof **cmd);
+        for (size_t i = 0; i < v->u.list.n; i++) {
+            char *s = get_scalar_text(c, v->u.list.v[i], "a command element");
+            (*cmd)[(*ncmd)++] = s ? s : xstrdup("");
+        }
+    }
+    for (size_t i = 0; i < *ncmd; i++) {
+        const struct value *x = v->kind == V_LIST ? v->u.list.v[i] : v;
+        check_placeholders(c, (*cmd)[i], x->line, x->col, sp->shell ? 2 : 1, where);
+    }
+}
+
+static void parse_resume(struct ctx *c, const struct value *m)
+{
+    static const char *const keys[] = {"command", "if_exists", NULL};
+    struct space *sp = c->sp;
+    if (m->kind != V_MAP) {
+        diag_error(c->d, m->line, m->col, "resume must be a map {command: [...], if_exists: PATH}");
         return;
     }
-    sp->command = xcalloc(v->u.list.n, sizeof *sp->command);
-    for (size_t i = 0; i < v->u.list.n; i++) {
-        const struct value *x = v->u.list.v[i];
-        char *s = get_scalar_text(c, x, "a command element");
-        sp->command[sp->ncommand++] = s ? s : xstrdup("");
+    check_keys(c, m, keys, "resume");
+    const struct value *cmd = value_map_get(m, "command");
+    if (!cmd) diag_error(c->d, m->line, m->col, "resume needs a 'command'");
+    else parse_command(c, cmd, &sp->resume_command, &sp->nresume_command, "resume.command");
+    const struct value *f = value_map_get(m, "if_exists");
+    if (f) {
+        if (f->kind != V_STR || !*f->u.s)
+            diag_error(c->d, f->line, f->col, "if_exists must be a path");
+        else {
+            sp->resume_if_exists = xstrdup(f->u.s);
+            check_placeholders(c, f->u.s, f->line, f->col, 0, "resume.if_exists");
+        }
     }
 }
 
@@ -1127,20 +1156,19 @@ static void build(struct ctx *c, const struct value *root)
     else sp->interpreter = xstrdup(program_on_path("python") ? "python" : "python3");
 
     const struct value *cmd = value_map_get(root, "command");
-    if (cmd) parse_command(c, cmd);
+    if (cmd) parse_command(c, cmd, &sp->command, &sp->ncommand, "command");
     else {
         static const char *const dflt[] = {"${env}", "${interpreter}", "${program}", "${args}"};
         sp->command = xcalloc(4, sizeof *sp->command);
         for (int i = 0; i < 4; i++) sp->command[i] = xstrdup(dflt[i]);
         sp->ncommand = 4;
     }
+    if ((v = value_map_get(root, "resume"))) parse_resume(c, v);
     int uses_program = 0;
-    for (size_t i = 0; i < sp->ncommand; i++) {
-        int line = cmd ? (cmd->kind == V_LIST ? cmd->u.list.v[i]->line : cmd->line) : 1;
-        int col = cmd ? (cmd->kind == V_LIST ? cmd->u.list.v[i]->col : cmd->col) : 1;
-        check_placeholders(c, sp->command[i], line, col, sp->shell ? 2 : 1, "command");
+    for (size_t i = 0; i < sp->ncommand; i++)
         if (strstr(sp->command[i], "${program}")) uses_program = 1;
-    }
+    for (size_t i = 0; i < sp->nresume_command; i++)
+        if (strstr(sp->resume_command[i], "${program}")) uses_program = 1;
     if (uses_program && !sp->program)
         diag_error(d, cmd ? cmd->line : 1, cmd ? cmd->col : 1,
                    cmd ? "command uses ${program}, but there is no 'program'"
@@ -1238,6 +1266,9 @@ void space_free(struct space *sp)
     free(sp->metric_name);
     for (size_t i = 0; i < sp->ncommand; i++) free(sp->command[i]);
     free(sp->command);
+    for (size_t i = 0; i < sp->nresume_command; i++) free(sp->resume_command[i]);
+    free(sp->resume_command);
+    free(sp->resume_if_exists);
     free(sp->program);
     free(sp->interpreter);
     free(sp->parser);

@@ -98,6 +98,9 @@ struct space {
     char **command;             /* argv templates, one element each */
     size_t ncommand;
     int shell;                  /* shell: true - command joined and run by /bin/sh -c */
+    char **resume_command;      /* resume.command: a trial run again from its checkpoint */
+    size_t nresume_command;
+    char *resume_if_exists;     /* resume.if_exists: only when this file exists */
     char *program;
     char *interpreter;
 

@@ -89,7 +89,8 @@ enum {
     S_TRIAL_SET_PID,
     S_TRIAL_END,
     S_TRIAL_REQUEUE,
-    S_TRIAL_REQUEUE_METRICS,
+    S_TRIAL_FRESH_METRICS,
+    S_TRIAL_FRESH,
     S_METRIC_PUT,
     S_OFFSET,
     S_OBJ_BEST_MAX,
@@ -108,9 +109,10 @@ static const char *const SQL[S_COUNT] = {
     [S_TRIAL_END] = "UPDATE trials SET state = ?2, reason = ?3, exit_code = ?4, exit_signal = ?5, "
                     "ended = ?6 WHERE id = ?1",
     [S_TRIAL_REQUEUE] = "UPDATE trials SET state = 'pending', reason = ?2, log_offset = 0, "
-                        "objective = NULL, objective_step = NULL, last_step = NULL, "
-                        "last_output = NULL, pid = NULL, pid_start = NULL WHERE id = ?1",
-    [S_TRIAL_REQUEUE_METRICS] = "DELETE FROM metrics WHERE trial = ?1",
+                        "pid = NULL, pid_start = NULL WHERE id = ?1",
+    [S_TRIAL_FRESH_METRICS] = "DELETE FROM metrics WHERE trial = ?1",
+    [S_TRIAL_FRESH] = "UPDATE trials SET objective = NULL, objective_step = NULL, "
+                      "last_step = NULL, last_output = NULL WHERE id = ?1",
     [S_METRIC_PUT] = "INSERT INTO metrics (trial, name, step, value, time) VALUES (?1, ?2, ?3, ?4, "
                      "?5) ON CONFLICT (trial, name, step) DO UPDATE SET value = excluded.value, "
                      "time = excluded.time",
@@ -475,18 +477,31 @@ int store_trial_end(struct store *st, long long id, enum trial_state state, cons
 
 int store_trial_requeue(struct store *st, long long id, const char *reason, struct err *e)
 {
+    sqlite3_stmt *s = stmt(st, S_TRIAL_REQUEUE, e);
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, id);
+    bind_text_or_null(s, 2, reason);
+    AUTOTXN_BEGIN(st, e);
+    int rc = step_done(st, s, e);
+    AUTOTXN_END(st, e, rc);
+}
+
+int store_trial_fresh(struct store *st, long long id, struct err *e)
+{
     AUTOTXN_BEGIN(st, e);
     int rc = -1;
-    sqlite3_stmt *s = stmt(st, S_TRIAL_REQUEUE_METRICS, e);
+    sqlite3_stmt *s = stmt(st, S_TRIAL_FRESH_METRICS, e);
     if (s) {
         sqlite3_bind_int64(s, 1, id);
         rc = step_done(st, s, e);
     }
-    if (!rc && (s = stmt(st, S_TRIAL_REQUEUE, e))) {
-        sqlite3_bind_int64(s, 1, id);
-        bind_text_or_null(s, 2, reason);
-        rc = step_done(st, s, e);
-    } else if (!rc) rc = -1;
+    if (!rc) {
+        rc = -1;
+        if ((s = stmt(st, S_TRIAL_FRESH, e))) {
+            sqlite3_bind_int64(s, 1, id);
+            rc = step_done(st, s, e);
+        }
+    }
     AUTOTXN_END(st, e, rc);
 }
 

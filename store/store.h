@@ -96,9 +96,12 @@ int store_trial_set_pid(struct store *st, long long id, long long pid, long long
                         struct err *e);
 int store_trial_end(struct store *st, long long id, enum trial_state state, const char *reason,
                     int has_code, int code, int sig, double ended, struct err *e);
-/* Back to pending for another attempt: metrics of the failed attempt are
- * dropped, the log offset restarts at 0 (the caller rotated the log). */
+/* Back to pending for another attempt; the log offset restarts at 0 (the
+ * caller rotated the log). Its metrics stay: a trial resumed from its
+ * checkpoint continues them. */
 int store_trial_requeue(struct store *st, long long id, const char *reason, struct err *e);
+/* A trial that starts again from scratch: its earlier metrics go. */
+int store_trial_fresh(struct store *st, long long id, struct err *e);
 /* Metric rows and the new log offset, in one transaction. A row whose
  * (trial, name, step) exists replaces it: the last value wins. */
 int store_ingest(struct store *st, long long trial, const struct metric *rows, size_t n,

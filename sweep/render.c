@@ -167,13 +167,19 @@ char *render_text(const struct render_ctx *r, const char *s)
 
 char **render_argv(const struct render_ctx *r, size_t *argc)
 {
+    return render_command(r, r->sp->command, r->sp->ncommand, argc);
+}
+
+char **render_command(const struct render_ctx *r, char *const *command, size_t ncommand,
+                      size_t *argc)
+{
     const struct space *sp = r->sp;
     struct strv out = {0};
     if (sp->shell) {
         struct sb script;
         sb_init(&script);
-        for (size_t i = 0; i < sp->ncommand; i++) {
-            char *part = render(r, sp->command[i], 1);
+        for (size_t i = 0; i < ncommand; i++) {
+            char *part = render(r, command[i], 1);
             if (i) sb_addc(&script, ' ');
             sb_add(&script, part);
             free(part);
@@ -182,16 +188,16 @@ char **render_argv(const struct render_ctx *r, size_t *argc)
         strv_push(&out, xstrdup("-c"));
         strv_push(&out, sb_detach(&script));
     } else {
-        for (size_t i = 0; i < sp->ncommand; i++) {
+        for (size_t i = 0; i < ncommand; i++) {
             const char *name;
             size_t len;
-            if (tpl_whole(sp->command[i], &name, &len)) {
+            if (tpl_whole(command[i], &name, &len)) {
                 char *n = xstrndup(name, len);
                 int was_list = list_macro(r, n, &out);
                 free(n);
                 if (was_list) continue;
             }
-            strv_push(&out, render(r, sp->command[i], 0));
+            strv_push(&out, render(r, command[i], 0));
         }
     }
     if (argc) *argc = out.n;

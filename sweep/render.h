@@ -28,6 +28,9 @@ struct render_ctx {
 char *render_text(const struct render_ctx *r, const char *s);
 /* The argv to exec, NULL-terminated; *argc gets its length. */
 char **render_argv(const struct render_ctx *r, size_t *argc);
+/* The same for another command of the file (resume.command). */
+char **render_command(const struct render_ctx *r, char *const *command, size_t ncommand,
+                      size_t *argc);
 /* The trial's environment: base (NULL-terminated, e.g. environ) with
  * PYTHONUNBUFFERED, SWEEP_* and the file's env: set. */
 char **render_env(const struct render_ctx *r, char *const *base);

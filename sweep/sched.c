@@ -313,8 +313,30 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
         if (dest != to) free(dest);
         free(to);
     }
+    /* A trial that ran before continues from its checkpoint when the file
+     * says how (resume:) and the checkpoint is there; otherwise it starts
+     * again from scratch, and its earlier metrics go. */
+    int attempt = 1, resuming = 0;
+    if (!is_new) {
+        struct trial_row prev;
+        if (store_get_trial(s->st, id, &prev, NULL) == 1) {
+            attempt = prev.attempts + 1;
+            trial_row_release(&prev);
+        }
+    }
+    if (attempt > 1 && sp->nresume_command) {
+        resuming = 1;
+        if (sp->resume_if_exists) {
+            char *f = render_text(&r, sp->resume_if_exists);
+            char *abs = f[0] == '/' ? xstrdup(f) : xasprintf("%s/%s", sl->dir, f);
+            resuming = access(abs, F_OK) == 0;
+            free(abs);
+            free(f);
+        }
+    }
     size_t argc;
-    argv = render_argv(&r, &argc);
+    argv = resuming ? render_command(&r, sp->resume_command, sp->nresume_command, &argc)
+                    : render_argv(&r, &argc);
     envp = render_env(&r, environ);
     struct sb aj;
     sb_init(&aj);
@@ -347,6 +369,8 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
         goto out;
     }
     if (is_new && store_trial_add(s->st, id, pj.buf, e)) rc = -1;
+    if (!rc && attempt > 1 && !resuming && store_trial_fresh(s->st, id, e)) rc = -1;
+    if (!rc && resuming && store_event(s->st, id, "resumed", "from its checkpoint", e)) rc = -1;
     if (!rc && store_trial_start(s->st, id, aj.buf, 0, 0, util_now(), e)) rc = -1;
     if (rc) store_rollback(s->st);
     else if (store_commit(s->st, e)) rc = -1;
@@ -378,16 +402,13 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
         slot_release(sl);
         goto out;
     }
-    struct trial_row t;
-    sl->attempt = 1;
-    if (store_get_trial(s->st, id, &t, NULL) == 1) {
-        sl->attempt = t.attempts;
-        trial_row_release(&t);
-    }
+    sl->attempt = attempt;
+    if (resuming) store_last_steps(s->st, id, init_steps_cb, sl->mp, NULL);
     s->running++;
     s->active++;
     s->counts[TRIAL_RUNNING]++;
-    say(s, "trial %lld started%s (pid %ld)", id, sl->attempt > 1 ? " again" : "", (long)sl->pid);
+    say(s, "trial %lld started%s (pid %ld)", id,
+        resuming ? " again, from its checkpoint" : attempt > 1 ? " again" : "", (long)sl->pid);
 out:
     if (rc && sl && sl->used) slot_release(sl);
     render_free_strv(argv);

@@ -11,6 +11,9 @@
  *   --fake-fail-first=N   exit with N on the first launch only
  *   --fake-ignore-term    ignore SIGTERM
  *   --fake-loss=X         the loss of epoch 1 (then divided by the epoch)
+ *   --fake-ckpt=PATH      write the epoch to PATH after each one (a checkpoint)
+ *   --fake-resume=PATH    start after the epoch written in PATH
+ *   --fake-die-at=E       on the first launch only, exit 9 after epoch E
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +57,8 @@ int main(int argc, char **argv)
     if (!dir) dir = ".";
     int epochs = 3, code = 0, sig = 0, fail_first = -1;
     double sleep_s = 0, loss = 1.0;
+    const char *ckpt = NULL, *resume = NULL;
+    int die_at = 0, first = 1;
     for (int i = 0; i < argc; i++) {
         char name[32];
         snprintf(name, sizeof name, "arg.%d", i);
@@ -65,15 +70,29 @@ int main(int argc, char **argv)
         else if (!strncmp(a, "--fake-signal=", 14)) sig = atoi(a + 14);
         else if (!strncmp(a, "--fake-fail-first=", 18)) fail_first = atoi(a + 18);
         else if (!strncmp(a, "--fake-loss=", 12)) loss = atof(a + 12);
+        else if (!strncmp(a, "--fake-ckpt=", 12)) ckpt = a + 12;
+        else if (!strncmp(a, "--fake-resume=", 14)) resume = a + 14;
+        else if (!strncmp(a, "--fake-die-at=", 14)) die_at = atoi(a + 14);
     }
     char line[64];
     int n = snprintf(line, sizeof line, "%ld\n", (long)getpid());
     write_file(dir, "launches", line, (size_t)n, 1);
-    if (fail_first >= 0 && count_lines(dir, "launches") == 1) {
+    first = count_lines(dir, "launches") == 1;
+    if (fail_first >= 0 && first) {
         fprintf(stderr, "fake_trainer: failing the first launch\n");
         return fail_first;
     }
-    for (int e = 1; e <= epochs; e++) {
+    int from = 1;
+    if (resume) {
+        FILE *f = fopen(resume, "r");
+        if (!f || fscanf(f, "%d", &from) != 1) {
+            fprintf(stderr, "fake_trainer: no checkpoint in %s\n", resume);
+            return 8;
+        }
+        fclose(f);
+        from++;
+    }
+    for (int e = from; e <= epochs; e++) {
         if (sleep_s > 0) {
             struct timespec ts = {(time_t)sleep_s, (long)((sleep_s - (long)sleep_s) * 1e9)};
             while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
@@ -81,6 +100,14 @@ int main(int argc, char **argv)
         }
         printf("epoch=%d loss=%.6f\n", e, loss / e);
         fflush(stdout);
+        if (ckpt) {
+            char num[32];
+            int len = snprintf(num, sizeof num, "%d\n", e);
+            int fd = open(ckpt, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (fd < 0 || write(fd, num, (size_t)len) != len) return 97;
+            close(fd);
+        }
+        if (die_at && e == die_at && first) return 9;
     }
     if (sig) {
         signal(sig, SIG_DFL);

@@ -100,11 +100,19 @@ int main(void)
     /* end, requeue */
     CHECK_INT_EQ(store_trial_end(st, 0, TRIAL_FAILED, "exit code 3", 1, 3, 0, 6.0, &e), 0);
     CHECK_INT_EQ(store_trial_requeue(st, 0, "retry", &e), 0);
-    CHECK_INT_EQ(scalar(db, "SELECT count(*) FROM metrics WHERE trial = 0"), 0);
+    /* a requeued trial keeps its rows (it may resume from a checkpoint) */
+    CHECK_INT_EQ(scalar(db, "SELECT count(*) FROM metrics WHERE trial = 0"), 4);
     CHECK_INT_EQ(store_get_trial(ro, 0, &t, &e), 1);
     CHECK_INT_EQ(t.state, TRIAL_PENDING);
     CHECK_INT_EQ(t.log_offset, 0);
+    CHECK_INT_EQ(t.has_objective, 1);
+    trial_row_release(&t);
+    /* ... until it starts again from scratch */
+    CHECK_INT_EQ(store_trial_fresh(st, 0, &e), 0);
+    CHECK_INT_EQ(scalar(db, "SELECT count(*) FROM metrics WHERE trial = 0"), 0);
+    CHECK_INT_EQ(store_get_trial(ro, 0, &t, &e), 1);
     CHECK_INT_EQ(t.has_objective, 0);
+    CHECK_INT_EQ(t.last_step, -1);
     trial_row_release(&t);
     CHECK_INT_EQ(store_trial_start(st, 0, NULL, 124, 457, 7.0, &e), 0);
     CHECK_INT_EQ(store_trial_end(st, 0, TRIAL_COMPLETED, NULL, 1, 0, 0, 8.0, &e), 0);

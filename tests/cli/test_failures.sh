@@ -42,6 +42,40 @@ check "b: the failed attempt's log is kept" test -s b/trials/0000/stdout.log.att
 check_eq "b: only the successful attempt's metrics" "$(sql b/sweep.db 'select count(*) from metrics where trial = 0')" 3
 check_eq "b: retry event" "$(sql b/sweep.db "select count(*) from events where kind = 'retry'")" 2
 
+# a retry from the checkpoint: the file says how (resume:), the checkpoint is there
+cat > r.yaml <<'Y'
+method: grid
+retries: 1
+metric: {name: loss, goal: minimize}
+parameters:
+  die: {values: [--fake-die-at=2, --fake-die-at=0]}
+command: [fake_trainer, "${die}", --fake-epochs=5, "--fake-ckpt=${trial_dir}/ckpt"]
+resume:
+  if_exists: ckpt
+  command: [fake_trainer, --fake-epochs=5, "--fake-ckpt=${trial_dir}/ckpt", "--fake-resume=${trial_dir}/ckpt"]
+resources: {gpus: none, max_parallel: 2}
+Y
+sweep run -q r.yaml -d r > /dev/null
+check_eq "resume: both completed" "$(sql r/sweep.db "select group_concat(state || ' ' || attempts, ',') from trials")" "completed 2,completed 1"
+check_eq "resume: the second attempt went on from epoch 3" "$(grep -o 'epoch=[0-9]' r/trials/0000/stdout.log | tr '\n' ' ')" "epoch=3 epoch=4 epoch=5 "
+check_eq "resume: the first attempt's rows are kept" "$(sql r/sweep.db "select group_concat(step, ',') from metrics where trial = 0")" "1,2,3,4,5"
+check_eq "resume: recorded" "$(sql r/sweep.db "select count(*) from events where kind = 'resumed'")" 1
+check_eq "resume: objective over all epochs" "$(sql r/sweep.db 'select objective from trials where id = 0')" 0.2
+# without a checkpoint, a retry starts from scratch and the failed attempt's rows go
+cat > r2.yaml <<'Y'
+method: grid
+retries: 1
+parameters:
+  x: {values: [1]}
+command: [fake_trainer, --fake-die-at=2, --fake-epochs=3]
+resume:
+  if_exists: ckpt
+  command: [fake_trainer, --fake-resume=ckpt]
+Y
+sweep run -q r2.yaml -d r2 > /dev/null
+check_eq "no checkpoint: from scratch" "$(grep -o 'epoch=[0-9]' r2/trials/0000/stdout.log | tr '\n' ' ')" "epoch=1 epoch=2 epoch=3 "
+check_eq "no checkpoint: only the new attempt's rows" "$(sql r2/sweep.db "select group_concat(step, ',') from metrics")" "1,2,3"
+
 cat > c.yaml <<'Y'
 method: grid
 parameters:
