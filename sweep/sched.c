@@ -851,7 +851,7 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
     store_each_trial(s.st, ORDER_RANK, TRIAL_COMPLETED, 1, best_cb, &s, NULL);
     store_event(s.st, -1, "sweep_started", NULL, NULL);
 
-    for (;;) {
+    for (int first = 1;; first = 0) {
         if (launch_ready(&s, e)) goto out;
         if (s.running == 0 && !more_to_launch(&s)) break;
         struct pollfd pfd[1 + 4096];
@@ -860,7 +860,8 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
         for (size_t i = 0; i < s.nslots && np < ARRAY_LEN(pfd); i++)
             if (s.slots[i].used && s.slots[i].pidfd >= 0 && !s.slots[i].ended)
                 pfd[np++] = (struct pollfd){s.slots[i].pidfd, POLLIN, 0};
-        if (poll(pfd, np, next_timeout_ms(&s)) < 0 && errno != EINTR) {
+        /* no wait on the first turn: adopted trials' logs are read at once */
+        if (poll(pfd, np, first ? 0 : next_timeout_ms(&s)) < 0 && errno != EINTR) {
             err_errno(e, "poll");
             goto out;
         }
