@@ -20,6 +20,7 @@
 #include "sweep/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -460,6 +461,33 @@ static void describe_exit(struct sb *b, const struct proc_exit *x)
                 x->core ? ", core dumped" : "");
 }
 
+/* The out-of-memory message in the last 64 KiB of a log, or NULL: the
+ * PyTorch, CUDA runtime, cuBLAS and darknet wordings. */
+static const char *oom_in_log(const char *path)
+{
+    static const char *const words[] = {"CUDA out of memory",  "CUDA error: out of memory",
+                                        "CUDA Error: out of memory", "OutOfMemoryError",
+                                        "cudaErrorMemoryAllocation", "CUBLAS_STATUS_ALLOC_FAILED",
+                                        NULL};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    static char buf[65537];
+    ssize_t n = 0;
+    if (fstat(fd, &st) == 0) {
+        off_t from = st.st_size > 65536 ? st.st_size - 65536 : 0;
+        n = pread(fd, buf, 65536, from);
+    }
+    close(fd);
+    if (n <= 0) return NULL;
+    buf[n] = '\0';
+    for (ssize_t i = 0; i < n; i++)
+        if (!buf[i]) buf[i] = ' ';
+    for (const char *const *w = words; *w; w++)
+        if (strstr(buf, *w)) return *w;
+    return NULL;
+}
+
 static void describe_leftovers(struct sb *b, const struct proc_exit *x)
 {
     if (x->leftovers > 0)
@@ -494,6 +522,10 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
         }
     } else if (have == 1) {
         state = TRIAL_FAILED;
+        /* the cause, when the log names it (requeueing with more memory
+         * comes with GPU packing) */
+        const char *oom = oom_in_log(sl->log);
+        if (oom) sb_addf(&reason, "CUDA out of memory (\"%s\" in its log); ", oom);
         describe_exit(&reason, &x);
     } else {
         state = TRIAL_FAILED;

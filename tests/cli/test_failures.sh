@@ -76,6 +76,17 @@ sweep run -q r2.yaml -d r2 > /dev/null
 check_eq "no checkpoint: from scratch" "$(grep -o 'epoch=[0-9]' r2/trials/0000/stdout.log | tr '\n' ' ')" "epoch=1 epoch=2 epoch=3 "
 check_eq "no checkpoint: only the new attempt's rows" "$(sql r2/sweep.db "select group_concat(step, ',') from metrics")" "1,2,3"
 
+# CUDA out of memory is named (the simulated trainer's PyTorch wording)
+cat > oom.yaml <<'Y'
+method: grid
+parameters:
+  batch: {values: [8, 64]}
+command: [yolo-sim, "${args_no_hyphens}", model=s, epochs=2, gpu-mem-limit=4]
+Y
+sweep run -q oom.yaml -d oom > /dev/null
+check_eq "out of memory: named" "$(sql oom/sweep.db "$st")" 'completed | 
+failed | CUDA out of memory ("CUDA out of memory" in its log); exit code 3'
+
 cat > c.yaml <<'Y'
 method: grid
 parameters:

@@ -142,4 +142,18 @@ check_eq "resume exit" "$?" 0
 check_eq "stopped ones stay stopped, the rest completed" \
     "$(sql orphan/sweep.db "select group_concat(state || ':' || coalesce(reason, ''), ',') from trials")" \
     "stopped:stopped by the user (sweep stop); killed by signal 9 (SIGKILL),stopped:stopped by the user (sweep stop); killed by signal 9 (SIGKILL),completed:,completed:"
+# 2b. a stale lock file from a dead process does not hold anything back
+mkdir -p stale && printf '99999 otherhost 1700000000\n' > stale/lock
+sweep run -q s.yaml -d stale > /dev/null 2>&1
+check_eq "stale lock taken over" "$?" 0
+
+# 2c. SIGHUP (the terminal closed) neither stops sweep nor its trials
+sweep run -q s.yaml -d hup > /dev/null 2>&1 &
+pid=$!
+check "trials start" wait_for 'running hup 2' 10
+kill -HUP $pid
+wait $pid
+check_eq "SIGHUP: the sweep ran to its end" "$?" 0
+check_eq "SIGHUP: all completed" "$(sql hup/sweep.db "select count(*) from trials where state = 'completed'")" 6
+
 finish
