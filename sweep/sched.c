@@ -51,6 +51,7 @@ struct slot {
     char *log;               /* stdout.log */
     struct tail_pos tp;      /* where mfile is read; tp.offset is committed with the rows */
     int log_missing;         /* its deletion was reported */
+    int log_error;           /* a read error was reported */
     long long log_size;      /* of stdout.log when last seen (stall detection) */
     struct mparser *mp;
     double start_mono, last_out_mono;
@@ -191,8 +192,17 @@ static int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
     long long before = sl->tp.offset;
     unsigned long long ino = sl->tp.ino;
     metric_batch_reset(&s->batch);
-    int ev = tail_read(sl->mfile, &sl->tp, final, on_line, &lc, e);
-    if (ev < 0) return -1;
+    struct err te = {0};
+    int ev = tail_read(sl->mfile, &sl->tp, final, on_line, &lc, &te);
+    if (ev < 0) { /* this trial's problem, not the sweep's: say it once, go on */
+        if (!sl->log_error) {
+            say(s, "trial %lld: %s", sl->id, te.msg);
+            store_event(s->st, sl->id, "log_unreadable", te.msg, NULL);
+            sl->log_error = 1;
+        }
+        return 0;
+    }
+    sl->log_error = 0;
     if (ev == TAIL_TRUNCATED || ev == TAIL_REPLACED) {
         const char *what = ev == TAIL_TRUNCATED ? "became shorter than what was read"
                                                 : "was replaced by another file";
@@ -537,19 +547,22 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
     }
     if (have == 1) describe_leftovers(&reason, &x);
     double secs = util_mono() - sl->start_mono;
-    if (state == TRIAL_FAILED && sl->attempt <= sp->retries && !s->stopping) {
+    /* retries, except for a trainer that could not even start */
+    int cannot_start = have == 1 && x.error[0];
+    if (state == TRIAL_FAILED && sl->attempt <= sp->retries && !s->stopping && !cannot_start) {
         /* keep the failed attempt's log beside the new one */
         char *old = xasprintf("%s.attempt%d", sl->log, sl->attempt);
         rename(sl->log, old);
         free(old);
         char *why = xasprintf("retry after: %s", sb_str(&reason));
-        if (store_trial_requeue(s->st, sl->id, why, e)) {
-            free(why);
+        int bad = store_begin(s->st, e) || store_trial_requeue(s->st, sl->id, why, e) ||
+                  store_event(s->st, sl->id, "retry", why, e);
+        free(why);
+        if (bad || store_commit(s->st, e)) {
+            if (bad) store_rollback(s->st);
             sb_release(&reason);
             return -1;
         }
-        store_event(s->st, sl->id, "retry", why, NULL);
-        free(why);
         queue_push(s, sl->id);
         say(s, "trial %lld failed (%s) after %.1fs; retrying (attempt %d of %d)", sl->id,
             sb_str(&reason), secs, sl->attempt + 1, sp->retries + 1);

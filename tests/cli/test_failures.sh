@@ -89,6 +89,7 @@ failed | CUDA out of memory ("CUDA out of memory" in its log); exit code 3'
 
 cat > c.yaml <<'Y'
 method: grid
+retries: 3
 parameters:
   x: {values: [1]}
 command: [no-such-trainer-anywhere, "${x}"]
@@ -96,6 +97,7 @@ Y
 sweep run -q c.yaml -d c > /dev/null
 check_eq "c: a missing program" "$(sql c/sweep.db "$st")" "failed | cannot run 'no-such-trainer-anywhere': No such file or directory"
 check "c: the log says why" grep -q "cannot run 'no-such-trainer-anywhere'" c/trials/0000/stdout.log
+check_eq "c: not retried (it cannot start)" "$(sql c/sweep.db 'select attempts from trials')" 1
 
 cat > d.yaml <<'Y'
 method: grid

@@ -23,6 +23,8 @@ parameters:
       - 'echo loss=1; sleep 0.6; : > "$SWEEP_TRIAL_DIR/stdout.log"; echo loss=7; sleep 0.4'
       # 6: a file size limit (a full disk for the trainer)
       - 'ulimit -f 64; exec fake_trainer --fake-epochs=100000'
+      # 7: its log unreadable for a while (a directory in its place)
+      - 'cd "$SWEEP_TRIAL_DIR"; echo loss=1; sleep 0.5; mv stdout.log keep; mkdir stdout.log; sleep 0.6; rmdir stdout.log; mv keep stdout.log; echo loss=2'
 command: [bash, -c, "${script}"]
 resources: {gpus: none, max_parallel: 4}
 Y
@@ -44,6 +46,8 @@ check_eq "4: the new file is read" "$(sql f/sweep.db "select group_concat(value,
 check_eq "5: log truncated: reported" "$(sql f/sweep.db "select count(*) from events where trial = 5 and kind = 'log_truncated'")" 1
 check_eq "5: read again from its start" "$(sql f/sweep.db "select group_concat(value, ',') from metrics where trial = 5")" "1.0,7.0"
 check_eq "6: file size limit" "$(st 6)" "failed | killed by signal 25 (SIGXFSZ: a file size limit, or the disk is full)"
+check_eq "7: unreadable log reported once" "$(sql f/sweep.db "select count(*) from events where trial = 7 and kind = 'log_unreadable'")" 1
+check_eq "7: the sweep went on, the rows came later" "$(sql f/sweep.db "select state || ' ' || (select group_concat(value, ',') from metrics where trial = 7) from trials where id = 7")" "completed 1.0,2.0"
 check_eq "integrity" "$(sql f/sweep.db 'pragma integrity_check')" ok
 check "top --json is still JSON-clean" sh -c "sweep top f --json | grep -q '\"trial\": 2'"
 
