@@ -24,6 +24,7 @@ static const struct command COMMANDS[] = {
     {"top", cmd_top, "leaderboard by the objective"},
     {"stop", cmd_stop, "stop a running sweep, or some of its trials"},
     {"metrics", cmd_metrics, "show what a parser extracts from a log"},
+    {"gpus", cmd_gpus, "the GPUs found, and their total and free memory"},
     {NULL, NULL, NULL},
 };
 

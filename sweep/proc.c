@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -228,6 +229,69 @@ void proc_stop_done(const char *sweep_dir, long long trial)
     char *path = stop_path(sweep_dir, trial);
     unlink(path);
     free(path);
+}
+
+int proc_capture(char *const argv[], char **out, int *status, double timeout, struct err *e)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return err_errno(e, "pipe");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+    posix_spawnattr_t at;
+    sigset_t none, dfl;
+    posix_spawnattr_init(&at);
+    sigemptyset(&none);
+    proc_default_signals(&dfl);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &dfl);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    close(fds[1]);
+    if (rc != 0) {
+        close(fds[0]);
+        errno = rc;
+        return err_errno(e, "%s", argv[0]);
+    }
+    struct sb b;
+    sb_init(&b);
+    double until = util_mono() + timeout;
+    int killed = 0;
+    for (;;) {
+        struct pollfd p = {fds[0], POLLIN, 0};
+        int left = (int)((until - util_mono()) * 1000);
+        if (left <= 0) {
+            kill(pid, SIGKILL);
+            killed = 1;
+            break;
+        }
+        if (poll(&p, 1, left) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        char buf[4096];
+        ssize_t n = read(fds[0], buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        if (b.len < (1 << 24)) sb_addn(&b, buf, (size_t)n);
+    }
+    close(fds[0]);
+    int ws;
+    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
+    }
+    *status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    *out = sb_detach(&b);
+    if (killed) {
+        free(*out);
+        *out = NULL;
+        return err_set(e, "%s did not answer within %.0f s", argv[0], timeout);
+    }
+    return 0;
 }
 
 const char *proc_signal_name(int sig)

@@ -61,6 +61,12 @@ int proc_request_stop(const char *sweep_dir, long long trial, struct err *e);
 int proc_stop_requested(const char *sweep_dir, long long trial);
 void proc_stop_done(const char *sweep_dir, long long trial);
 
+/* Runs argv (PATH lookup, no shell) with stdin /dev/null, and collects its
+ * stdout and stderr into *out (caller frees) and its exit status into
+ * *status (128 + the signal if one killed it). Killed after timeout
+ * seconds. -1 if it could not start (e->code ENOENT: not found). */
+int proc_capture(char *const argv[], char **out, int *status, double timeout, struct err *e);
+
 /* "SIGKILL" for 9. */
 const char *proc_signal_name(int sig);
 

@@ -1,0 +1,190 @@
+/* gpu.c - nvidia-smi, run and parsed. */
+#include "sweep/gpu.h"
+#include "sweep/err.h"
+#include "sweep/proc.h"
+#include "sweep/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void gpu_inv_release(struct gpu_inv *inv)
+{
+    for (size_t i = 0; i < inv->n; i++) free(inv->gpus[i].procs);
+    free(inv->gpus);
+    inv->gpus = NULL;
+    inv->n = 0;
+}
+
+/* Splits a CSV line at ", " into at most max trimmed fields (in place). */
+static size_t split(char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    while (n < max) {
+        while (*p == ' ') p++;
+        f[n++] = p;
+        char *comma = strchr(p, ',');
+        char *end = comma ? comma : p + strlen(p);
+        while (end > p && isspace((unsigned char)end[-1])) end--;
+        if (!comma) {
+            *end = '\0';
+            break;
+        }
+        *end = '\0';
+        p = comma + 1;
+    }
+    return n;
+}
+
+/* A number, or -1 for "[N/A]", "[Not Supported]" and the like. 0 if it is
+ * neither (malformed). */
+static int number(const char *s, long long *out)
+{
+    if (s[0] == '[') {
+        *out = -1;
+        return 1;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno) return 0;
+    *out = (long long)v;
+    return 1;
+}
+
+int gpu_parse_query(const char *csv, struct gpu_inv *inv, struct err *e)
+{
+    char *copy = xstrdup(csv), *save = NULL;
+    int ln = 0, rc = 0;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        ln++;
+        size_t len = strlen(line);
+        if (len && line[len - 1] == '\r') line[len - 1] = '\0';
+        if (!*line) continue;
+        char *raw = xstrdup(line), *f[8];
+        size_t n = split(line, f, 8);
+        struct gpu g;
+        memset(&g, 0, sizeof g);
+        long long idx, util;
+        if (n != 6 || !number(f[0], &idx) || idx < 0 || !number(f[3], &g.total_mib) ||
+            !number(f[4], &g.used_mib) || !number(f[5], &util)) {
+            rc = err_set(e, "nvidia-smi: unexpected output, line %d: %s", ln, raw);
+            free(raw);
+            break;
+        }
+        free(raw);
+        g.index = (int)idx;
+        g.util = (int)util;
+        snprintf(g.uuid, sizeof g.uuid, "%s", f[1]);
+        snprintf(g.name, sizeof g.name, "%s", f[2]);
+        inv->gpus = xrealloc(inv->gpus, (inv->n + 1) * sizeof *inv->gpus);
+        inv->gpus[inv->n++] = g;
+    }
+    free(copy);
+    return rc;
+}
+
+int gpu_parse_apps(const char *csv, struct gpu_inv *inv, struct err *e)
+{
+    char *copy = xstrdup(csv), *save = NULL;
+    int ln = 0, rc = 0;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        ln++;
+        size_t len = strlen(line);
+        if (len && line[len - 1] == '\r') line[len - 1] = '\0';
+        if (!*line || strstr(line, "No running")) continue;
+        char *raw = xstrdup(line), *f[4];
+        size_t n = split(line, f, 4);
+        long long pid, used;
+        if (n != 3 || !number(f[0], &pid) || !number(f[2], &used)) {
+            rc = err_set(e, "nvidia-smi: unexpected output, line %d: %s", ln, raw);
+            free(raw);
+            break;
+        }
+        free(raw);
+        for (size_t i = 0; i < inv->n; i++) {
+            struct gpu *g = &inv->gpus[i];
+            if (strcmp(g->uuid, f[1])) continue; /* a MIG instance's UUID matches none */
+            g->procs = xrealloc(g->procs, (g->nprocs + 1) * sizeof *g->procs);
+            g->procs[g->nprocs++] = (struct gpu_proc){(long)pid, used};
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+void gpu_filter_visible(struct gpu_inv *inv, const char *visible)
+{
+    if (!visible) return;
+    struct gpu *kept = xcalloc(inv->n ? inv->n : 1, sizeof *kept);
+    size_t nk = 0;
+    char *copy = xstrdup(visible), *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ') tok++;
+        struct gpu *match = NULL;
+        char *end;
+        long idx = strtol(tok, &end, 10);
+        for (size_t i = 0; i < inv->n && !match; i++) {
+            struct gpu *g = &inv->gpus[i];
+            if (end != tok && !*end ? g->index == idx
+                                    : *tok && !strncmp(g->uuid, tok, strlen(tok)))
+                match = g;
+        }
+        if (!match) break; /* CUDA ignores this entry and all after it */
+        int dup = 0;
+        for (size_t k = 0; k < nk; k++) dup |= kept[k].index == match->index;
+        if (dup) break;
+        kept[nk++] = *match;
+        match->procs = NULL; /* moved */
+        match->nprocs = 0;
+    }
+    free(copy);
+    gpu_inv_release(inv);
+    inv->gpus = kept;
+    inv->n = nk;
+}
+
+int gpu_inventory(struct gpu_inv *inv, struct err *e)
+{
+    char *q[] = {"nvidia-smi",
+                 "--query-gpu=index,uuid,name,memory.total,memory.used,utilization.gpu",
+                 "--format=csv,noheader,nounits", NULL};
+    char *a[] = {"nvidia-smi", "--query-compute-apps=pid,gpu_uuid,used_memory",
+                 "--format=csv,noheader,nounits", NULL};
+    char *out = NULL;
+    int status;
+    memset(inv, 0, sizeof *inv);
+    if (proc_capture(q, &out, &status, 20, e)) {
+        if (e->code == ENOENT)
+            return err_set(e, "nvidia-smi not found: no NVIDIA driver on this machine "
+                              "(resources.gpus: none runs trials on CPU slots)");
+        return -1;
+    }
+    if (status != 0) {
+        /* "No devices were found" is no GPU, not an error */
+        if (strstr(out, "No devices were found")) {
+            free(out);
+            return 0;
+        }
+        char *nl = strchr(out, '\n');
+        if (nl) *nl = '\0';
+        err_set(e, "nvidia-smi failed (exit status %d): %s", status, *out ? out : "no message");
+        free(out);
+        return -1;
+    }
+    int rc = gpu_parse_query(out, inv, e);
+    free(out);
+    if (rc == 0 && proc_capture(a, &out, &status, 20, e) == 0) {
+        if (status == 0) rc = gpu_parse_apps(out, inv, e);
+        free(out);
+    }
+    if (rc) {
+        gpu_inv_release(inv);
+        return -1;
+    }
+    gpu_filter_visible(inv, getenv("CUDA_VISIBLE_DEVICES"));
+    return 0;
+}
