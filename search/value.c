@@ -222,12 +222,25 @@ void value_fmt_float(struct sb *b, double x)
         sb_add(b, x < 0 ? "-inf" : "inf");
         return;
     }
-    /* Shortest %e precision that reads back exactly: Python's repr digits. */
+    /* Shortest %e precision that reads back exactly: Python's repr digits.
+     * Metrics as trainers print them are short: try 1..6 digits first; then,
+     * as p digits reading back means p + 1 do too, a binary search. */
     char buf[40];
-    for (int p = 1; p <= 17; p++) {
+    int lo = 7, hi = 17;
+    for (int p = 1; p <= 6; p++) {
         snprintf(buf, sizeof buf, "%.*e", p - 1, x);
-        if (strtod(buf, NULL) == x) break;
+        if (strtod(buf, NULL) == x) {
+            lo = hi = p;
+            break;
+        }
     }
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(buf, sizeof buf, "%.*e", mid - 1, x);
+        if (strtod(buf, NULL) == x) hi = mid;
+        else lo = mid + 1;
+    }
+    snprintf(buf, sizeof buf, "%.*e", lo - 1, x);
     const char *s = buf;
     int neg = 0;
     if (*s == '-') {

@@ -693,6 +693,29 @@ int store_each_trial(struct store *st, enum store_order order, int state, long l
     return 0;
 }
 
+int store_each_metric(struct store *st, store_metric_cb cb, void *ctx, struct err *e)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT trial, name, step, value, time FROM metrics "
+                           "ORDER BY trial, name, step",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, e, "prepare");
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int has = sqlite3_column_type(s, 3) != SQLITE_NULL;
+        if (cb(sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+               sqlite3_column_int64(s, 2), has, has ? sqlite3_column_double(s, 3) : 0,
+               sqlite3_column_double(s, 4), ctx)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return db_err(st, e, "read metrics");
+    return 0;
+}
+
 int store_last_steps(struct store *st, long long trial, store_step_cb cb, void *ctx,
                      struct err *e)
 {

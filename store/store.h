@@ -121,6 +121,10 @@ typedef int (*store_trial_cb)(const struct trial_row *t, void *ctx);
  * id or rank order, at most limit (0 = all). cb returning non-zero stops. */
 int store_each_trial(struct store *st, enum store_order order, int state, long long limit,
                      store_trial_cb cb, void *ctx, struct err *e);
+/* Every metric row, by trial, name and step. cb returning non-zero stops. */
+typedef int (*store_metric_cb)(long long trial, const char *name, long long step, int has_value,
+                               double value, double time, void *ctx);
+int store_each_metric(struct store *st, store_metric_cb cb, void *ctx, struct err *e);
 /* The last step number of each metric of a trial (to continue counting). */
 typedef void (*store_step_cb)(const char *name, long long step, void *ctx);
 int store_last_steps(struct store *st, long long trial, store_step_cb cb, void *ctx,

@@ -25,6 +25,7 @@ static const struct command COMMANDS[] = {
     {"stop", cmd_stop, "stop a running sweep, or some of its trials"},
     {"metrics", cmd_metrics, "show what a parser extracts from a log"},
     {"gpus", cmd_gpus, "the GPUs found, and their total and free memory"},
+    {"export", cmd_export, "every trial and metric value, as CSV or JSON"},
     {NULL, NULL, NULL},
 };
 
