@@ -13,9 +13,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char USAGE[] =
-    "usage: sweep status [DIR] [--json]\n"
+    "usage: sweep status [DIR] [--json | --watch[=SECONDS]]\n"
     "\n"
     "Trial counts by state, the running trials (pid, running time, step,\n"
     "objective, when their last metric came), the best trial so far and an\n"
@@ -23,6 +25,8 @@ static const char USAGE[] =
     "running sweep. DIR defaults as for `sweep top`.\n"
     "\n"
     "  --json      one JSON object (docs/cli.md)\n"
+    "  --watch[=T] on a terminal: show it again every T (default 2 s) until the\n"
+    "              sweep is no longer running, or Ctrl-C\n"
     "  -h, --help  this text\n";
 
 struct running_ctx {
@@ -101,26 +105,55 @@ static int best_row(const struct trial_row *t, void *ctx)
     return 1;
 }
 
+/* One report of the sweep in dir (opened as st); *live gets whether a
+ * sweep is running there. */
+static int show(struct store *st, char *dir, int json, int *live);
+
 int cmd_status(int argc, char **argv)
 {
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"watch", optional_argument, NULL, 'w'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int json = 0, c;
+    double watch = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
+        case 'w':
+            watch = optarg ? util_parse_duration(optarg) : 2;
+            if (!(watch > 0)) return cli_usage("status", "--watch takes a duration (2, 500ms, 1m)");
+            break;
         case 'h': fputs(USAGE, stdout); return 0;
         default: return cli_usage("status", "unknown option: %s", argv[optind - 1]);
         }
     }
     if (argc - optind > 1) return cli_usage("status", "expected at most one sweep directory");
+    if (watch > 0 && (json || !isatty(STDOUT_FILENO)))
+        return cli_usage("status", "--watch is for a terminal (and not with --json)");
     struct err e = {0};
     char *dir = NULL;
     struct store *st = cli_open_store(optind < argc ? argv[optind] : NULL, &dir, &e);
     if (!st) return cli_fail(&e);
+    int live = 0, rc;
+    for (;;) {
+        if (watch > 0) fputs("\033[H\033[2J", stdout); /* home, clear */
+        rc = show(st, dir, json, &live);
+        fflush(stdout);
+        if (rc || watch <= 0 || !live) break;
+        struct timespec ts = {(time_t)watch, (long)((watch - (long)watch) * 1e9)};
+        nanosleep(&ts, NULL); /* Ctrl-C ends it */
+    }
+    store_close(st);
+    free(dir);
+    return rc;
+}
+
+static int show(struct store *st, char *dir, int json, int *live_out)
+{
+    struct err e = {0};
     int rc = 0;
     struct store_sweep w = {0};
     struct running_ctx rc_ = {0};
@@ -134,6 +167,7 @@ int cmd_status(int argc, char **argv)
     }
     char who[300] = "";
     int live = dirlock_held(dir, who, sizeof who, NULL);
+    *live_out = live;
     /* max_parallel comes from the stored file */
     int slots = 1;
     struct diag d;
@@ -229,7 +263,5 @@ out:
     if (rc_.t.ncols) table_release(&rc_.t);
     sb_release(&rc_.json);
     store_sweep_release(&w);
-    store_close(st);
-    free(dir);
     return rc;
 }

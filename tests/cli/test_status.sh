@@ -24,6 +24,13 @@ check "json: running" grep -q '"running": true' st.json
 check "json: two trials running" grep -q '"running": 2' st.json
 check "json: steps of running trials" grep -q '"step": [1-8]' st.json
 check "top while running" sh -c 'sweep top live -n 2 | grep -q running'
+# --watch on a terminal (a pseudo-terminal from script): refreshes until the sweep ends
+timeout 30 script -qfec "sweep status live --watch=0.2" /dev/null > watch.txt 2>&1
+check_eq "--watch ends with the sweep" "$?" 0
+check "--watch clears and redraws" sh -c "[ \$(grep -o \"$(printf '\033')\[2J\" watch.txt | wc -l) -ge 2 ]"
+check "--watch saw it running" grep -q "sweep is running" watch.txt
+check "--watch ends on the finished sweep" sh -c 'tail -5 watch.txt | grep -q "sweep is not running"'
+sweep status live --watch > /dev/null 2>&1; check_eq "--watch off a terminal: exit 2" "$?" 2
 wait $pid
 check_eq "run exit" "$?" 0
 sweep status live > st2.txt
