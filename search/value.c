@@ -160,35 +160,12 @@ static int as_int(const struct value *v, long long *out)
     return 0;
 }
 
-int value_equal(const struct value *a, const struct value *b)
+/* strict: kinds must match (1 is not 1.0); else W&B's grid equality. */
+static int compare(const struct value *a, const struct value *b, int strict)
 {
     long long ia = 0, ib = 0;
-    int na = as_int(a, &ia), nb = as_int(b, &ib);
+    int na = !strict && as_int(a, &ia), nb = !strict && as_int(b, &ib);
     if (na || nb) return na && nb && ia == ib;
-    if (a->kind != b->kind) return 0;
-    switch (a->kind) {
-    case V_NULL: return 1;
-    case V_BOOL: return a->u.b == b->u.b;
-    case V_FLOAT: return a->u.f == b->u.f || (isnan(a->u.f) && isnan(b->u.f));
-    case V_STR: return !strcmp(a->u.s, b->u.s);
-    case V_LIST:
-        if (a->u.list.n != b->u.list.n) return 0;
-        for (size_t i = 0; i < a->u.list.n; i++)
-            if (!value_equal(a->u.list.v[i], b->u.list.v[i])) return 0;
-        return 1;
-    case V_MAP:
-        if (a->u.map.n != b->u.map.n) return 0;
-        for (size_t i = 0; i < a->u.map.n; i++) {
-            const struct value *o = value_map_get(b, a->u.map.e[i].key);
-            if (!o || !value_equal(a->u.map.e[i].val, o)) return 0;
-        }
-        return 1;
-    default: return 0;
-    }
-}
-
-int value_same(const struct value *a, const struct value *b)
-{
     if (a->kind != b->kind) return 0;
     switch (a->kind) {
     case V_NULL: return 1;
@@ -199,17 +176,27 @@ int value_same(const struct value *a, const struct value *b)
     case V_LIST:
         if (a->u.list.n != b->u.list.n) return 0;
         for (size_t i = 0; i < a->u.list.n; i++)
-            if (!value_same(a->u.list.v[i], b->u.list.v[i])) return 0;
+            if (!compare(a->u.list.v[i], b->u.list.v[i], strict)) return 0;
         return 1;
     case V_MAP:
         if (a->u.map.n != b->u.map.n) return 0;
         for (size_t i = 0; i < a->u.map.n; i++) {
             const struct value *o = value_map_get(b, a->u.map.e[i].key);
-            if (!o || !value_same(a->u.map.e[i].val, o)) return 0;
+            if (!o || !compare(a->u.map.e[i].val, o, strict)) return 0;
         }
         return 1;
     }
     return 0;
+}
+
+int value_equal(const struct value *a, const struct value *b)
+{
+    return compare(a, b, 0);
+}
+
+int value_same(const struct value *a, const struct value *b)
+{
+    return compare(a, b, 1);
 }
 
 void value_fmt_float(struct sb *b, double x)

@@ -55,39 +55,11 @@ static int number(const char *s, long long *out)
     return 1;
 }
 
-int gpu_parse_query(const char *csv, struct gpu_inv *inv, struct err *e)
-{
-    char *copy = xstrdup(csv), *save = NULL;
-    int ln = 0, rc = 0;
-    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        ln++;
-        size_t len = strlen(line);
-        if (len && line[len - 1] == '\r') line[len - 1] = '\0';
-        if (!*line) continue;
-        char *raw = xstrdup(line), *f[8];
-        size_t n = split(line, f, 8);
-        struct gpu g;
-        memset(&g, 0, sizeof g);
-        long long idx, util;
-        if (n != 6 || !number(f[0], &idx) || idx < 0 || !number(f[3], &g.total_mib) ||
-            !number(f[4], &g.used_mib) || !number(f[5], &util)) {
-            rc = err_set(e, "nvidia-smi: unexpected output, line %d: %s", ln, raw);
-            free(raw);
-            break;
-        }
-        free(raw);
-        g.index = (int)idx;
-        g.util = (int)util;
-        snprintf(g.uuid, sizeof g.uuid, "%s", f[1]);
-        snprintf(g.name, sizeof g.name, "%s", f[2]);
-        inv->gpus = xrealloc(inv->gpus, (inv->n + 1) * sizeof *inv->gpus);
-        inv->gpus[inv->n++] = g;
-    }
-    free(copy);
-    return rc;
-}
-
-int gpu_parse_apps(const char *csv, struct gpu_inv *inv, struct err *e)
+/* Calls row(fields, n, ctx) for each non-empty line of nvidia-smi CSV
+ * output; row returns 0 when the line is malformed, which is an error
+ * quoting the line. */
+static int each_row(const char *csv, int (*row)(char **f, size_t n, void *ctx), void *ctx,
+                    struct err *e)
 {
     char *copy = xstrdup(csv), *save = NULL;
     int ln = 0, rc = 0;
@@ -96,24 +68,56 @@ int gpu_parse_apps(const char *csv, struct gpu_inv *inv, struct err *e)
         size_t len = strlen(line);
         if (len && line[len - 1] == '\r') line[len - 1] = '\0';
         if (!*line || strstr(line, "No running")) continue;
-        char *raw = xstrdup(line), *f[4];
-        size_t n = split(line, f, 4);
-        long long pid, used;
-        if (n != 3 || !number(f[0], &pid) || !number(f[2], &used)) {
-            rc = err_set(e, "nvidia-smi: unexpected output, line %d: %s", ln, raw);
-            free(raw);
-            break;
-        }
+        char *raw = xstrdup(line), *f[8];
+        size_t n = split(line, f, 8);
+        if (!row(f, n, ctx)) rc = err_set(e, "nvidia-smi: unexpected output, line %d: %s", ln, raw);
         free(raw);
-        for (size_t i = 0; i < inv->n; i++) {
-            struct gpu *g = &inv->gpus[i];
-            if (strcmp(g->uuid, f[1])) continue; /* a MIG instance's UUID matches none */
-            g->procs = xrealloc(g->procs, (g->nprocs + 1) * sizeof *g->procs);
-            g->procs[g->nprocs++] = (struct gpu_proc){(long)pid, used};
-        }
+        if (rc) break;
     }
     free(copy);
     return rc;
+}
+
+static int gpu_row(char **f, size_t n, void *ctx)
+{
+    struct gpu_inv *inv = ctx;
+    struct gpu g;
+    memset(&g, 0, sizeof g);
+    long long idx, util;
+    if (n != 6 || !number(f[0], &idx) || idx < 0 || !number(f[3], &g.total_mib) ||
+        !number(f[4], &g.used_mib) || !number(f[5], &util))
+        return 0;
+    g.index = (int)idx;
+    g.util = (int)util;
+    snprintf(g.uuid, sizeof g.uuid, "%s", f[1]);
+    snprintf(g.name, sizeof g.name, "%s", f[2]);
+    inv->gpus = xrealloc(inv->gpus, (inv->n + 1) * sizeof *inv->gpus);
+    inv->gpus[inv->n++] = g;
+    return 1;
+}
+
+static int app_row(char **f, size_t n, void *ctx)
+{
+    struct gpu_inv *inv = ctx;
+    long long pid, used;
+    if (n != 3 || !number(f[0], &pid) || !number(f[2], &used)) return 0;
+    for (size_t i = 0; i < inv->n; i++) {
+        struct gpu *g = &inv->gpus[i];
+        if (strcmp(g->uuid, f[1])) continue; /* a MIG instance's UUID matches none */
+        g->procs = xrealloc(g->procs, (g->nprocs + 1) * sizeof *g->procs);
+        g->procs[g->nprocs++] = (struct gpu_proc){(long)pid, used};
+    }
+    return 1;
+}
+
+int gpu_parse_query(const char *csv, struct gpu_inv *inv, struct err *e)
+{
+    return each_row(csv, gpu_row, inv, e);
+}
+
+int gpu_parse_apps(const char *csv, struct gpu_inv *inv, struct err *e)
+{
+    return each_row(csv, app_row, inv, e);
 }
 
 void gpu_filter_visible(struct gpu_inv *inv, const char *visible)
