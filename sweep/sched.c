@@ -103,7 +103,7 @@ static void progress_draw(struct sched *s)
     if (!s->tty) return;
     struct sb b;
     sb_init(&b);
-    sb_addf(&b, "running %zu | completed %lld | failed %lld", s->running,
+    sb_addf(&b, "running %zu | completed %lld | failed %lld", s->active,
             s->counts[TRIAL_COMPLETED], s->counts[TRIAL_FAILED]);
     if (s->counts[TRIAL_STOPPED]) sb_addf(&b, " | stopped %lld", s->counts[TRIAL_STOPPED]);
     if (s->total >= 0) {
