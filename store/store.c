@@ -716,6 +716,25 @@ int store_each_metric(struct store *st, store_metric_cb cb, void *ctx, struct er
     return 0;
 }
 
+int store_metric_values(struct store *st, const char *name, store_value_cb cb, void *ctx,
+                        struct err *e)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT trial, step, value FROM metrics WHERE name = ?1 AND value IS "
+                           "NOT NULL ORDER BY trial, step",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, e, "prepare");
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        cb(sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_double(s, 2),
+           ctx);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return db_err(st, e, "read metric values");
+    return 0;
+}
+
 int store_last_steps(struct store *st, long long trial, store_step_cb cb, void *ctx,
                      struct err *e)
 {

@@ -125,6 +125,10 @@ int store_each_trial(struct store *st, enum store_order order, int state, long l
 typedef int (*store_metric_cb)(long long trial, const char *name, long long step, int has_value,
                                double value, double time, void *ctx);
 int store_each_metric(struct store *st, store_metric_cb cb, void *ctx, struct err *e);
+/* Every non-NaN value of one metric, by trial then step. */
+typedef void (*store_value_cb)(long long trial, long long step, double value, void *ctx);
+int store_metric_values(struct store *st, const char *name, store_value_cb cb, void *ctx,
+                        struct err *e);
 /* The last step number of each metric of a trial (to continue counting). */
 typedef void (*store_step_cb)(const char *name, long long step, void *ctx);
 int store_last_steps(struct store *st, long long trial, store_step_cb cb, void *ctx,

@@ -1,5 +1,6 @@
 /* cmd_plan.c - `sweep plan FILE`: check a file, print its trials. */
 #include "search/grid.h"
+#include "search/hyperband.h"
 #include "search/space.h"
 #include "search/trials.h"
 #include "search/value.h"
@@ -129,9 +130,14 @@ int cmd_plan(int argc, char **argv)
     else printf("objective: none (no metric: trials are ranked by number)\n");
     printf("metrics: parser %s, from %s\n", sp->parser,
            sp->metrics_file ? sp->metrics_file : "each trial's stdout.log");
-    if (sp->et_enabled)
-        printf("early_terminate: hyperband, checked but not applied in this version (every "
-               "trial runs to its end)\n");
+    if (sp->et_enabled) {
+        long bands[64];
+        size_t nb = hyperband_bands(sp->et_min_iter, sp->et_max_iter, sp->et_s, sp->et_eta, bands,
+                                    8);
+        printf("early_terminate: hyperband, eta %g, judged at values", sp->et_eta);
+        for (size_t i = 0; i < nb; i++) printf(" %ld", bands[i] + 1);
+        printf("%s of %s\n", nb == 8 ? " ..." : "", sp->metric_name);
+    }
     struct table t;
     int grid = sp->method == METHOD_GRID;
     table_init(&t, grid ? 4 : 3);

@@ -250,9 +250,6 @@ static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_
     }
     cwd = xstrdup(w.cwd);
     store_set_objective(st, sp->metric_name, sp->goal == GOAL_MAXIMIZE, sp->summary_last);
-    if (sp->et_enabled)
-        fprintf(stderr, "sweep: warning: early_terminate is checked but not applied in this "
-                        "version: every trial runs to its end\n");
     if (!quiet) {
         long long total = trials_total(sp);
         fprintf(stderr, "sweep: %s -> %s: %s search, ", sp->path, dir_arg,

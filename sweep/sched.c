@@ -6,6 +6,7 @@
  * supervisor has ended (reading the rest of their log first), enforce
  * deadlines (timeout, stall, SIGKILL after the grace period). */
 #include "sweep/sched.h"
+#include "search/hyperband.h"
 #include "search/space.h"
 #include "search/trials.h"
 #include "search/value.h"
@@ -89,7 +90,57 @@ struct sched {
     long long best_trial;
     struct metric_batch batch;
     struct sched_result *res;
+    /* early_terminate: hyperband */
+    long bands[64];
+    size_t nbands;
+    struct hist *hist;       /* by trial id: its objective values in step order */
+    size_t nhist;
+    int hist_changed;        /* new objective values since the last check */
 };
+
+/* A trial's logged values of the objective (negated for maximize), by step:
+ * W&B's "metric history", which hyperband bands index. */
+struct hist {
+    long long *step;
+    double *v;
+    size_t n, cap;
+};
+
+static void hist_put(struct sched *s, long long id, long long step, double v)
+{
+    if (id < 0) return;
+    if ((size_t)id >= s->nhist) {
+        size_t n = (size_t)id + 64;
+        s->hist = xrealloc(s->hist, n * sizeof *s->hist);
+        memset(s->hist + s->nhist, 0, (n - s->nhist) * sizeof *s->hist);
+        s->nhist = n;
+    }
+    struct hist *h = &s->hist[id];
+    if (s->sp->goal == GOAL_MAXIMIZE) v = -v;
+    size_t i = h->n;
+    while (i > 0 && h->step[i - 1] > step) i--;
+    if (i > 0 && h->step[i - 1] == step) { /* the same step again: the last value wins */
+        h->v[i - 1] = v;
+        s->hist_changed = 1;
+        return;
+    }
+    if (h->n == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 16;
+        h->step = xrealloc(h->step, h->cap * sizeof *h->step);
+        h->v = xrealloc(h->v, h->cap * sizeof *h->v);
+    }
+    memmove(h->step + i + 1, h->step + i, (h->n - i) * sizeof *h->step);
+    memmove(h->v + i + 1, h->v + i, (h->n - i) * sizeof *h->v);
+    h->step[i] = step;
+    h->v[i] = v;
+    h->n++;
+    s->hist_changed = 1;
+}
+
+static void hist_load_cb(long long trial, long long step, double value, void *ctx)
+{
+    hist_put(ctx, trial, step, value);
+}
 
 /* ---- output ---- */
 
@@ -221,6 +272,12 @@ static int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
     if (sl->tp.offset == before && s->batch.n == 0) return 0;
     if (store_ingest(s->st, sl->id, s->batch.rows, s->batch.n, sl->tp.offset, util_now(), e))
         return -1;
+    if (s->nbands)
+        for (size_t i = 0; i < s->batch.n; i++) {
+            const struct metric *m = &s->batch.rows[i];
+            if (!strcmp(m->name, s->sp->metric_name) && isfinite(m->value))
+                hist_put(s, sl->id, m->step, m->value);
+        }
     check_target(s, sl);
     return 0;
 }
@@ -714,6 +771,45 @@ static int stop_requested_trials(struct sched *s, struct err *e)
     return 0;
 }
 
+/* early_terminate: hyperband. Thresholds from every trial's values at each
+ * band; a running trial worse than the threshold of its closest band is
+ * stopped and recorded as pruned (search/hyperband.h). */
+static void hyperband_check(struct sched *s)
+{
+    if (!s->nbands || !s->hist_changed) return;
+    s->hist_changed = 0;
+    double thr[64];
+    int have[64] = {0};
+    double *vals = xcalloc(s->nhist ? s->nhist : 1, sizeof *vals);
+    for (size_t i = 0; i < s->nslots; i++) {
+        struct slot *sl = &s->slots[i];
+        if (!sl->used || sl->ended || sl->stop_reason || (size_t)sl->id >= s->nhist) continue;
+        const struct hist *h = &s->hist[sl->id];
+        int c = hyperband_closest(s->bands, s->nbands, h->n);
+        if (c < 0) continue;
+        long band = s->bands[c];
+        if (!have[c]) {
+            size_t n = 0;
+            for (size_t t = 0; t < s->nhist; t++)
+                if (s->hist[t].n > (size_t)band) vals[n++] = s->hist[t].v[band];
+            thr[c] = hyperband_threshold(vals, n, s->sp->et_eta);
+            have[c] = 1;
+        }
+        if (!(h->v[band] > thr[c])) continue;
+        double sign = s->sp->goal == GOAL_MAXIMIZE ? -1 : 1;
+        struct sb why;
+        sb_init(&why);
+        sb_addf(&why, "pruned by hyperband at value %ld of %s: ", band + 1, s->sp->metric_name);
+        json_num(&why, sign * h->v[band]);
+        sb_addf(&why, " is worse than the band's threshold ");
+        json_num(&why, sign * thr[c]);
+        say(s, "trial %lld: %s", sl->id, sb_str(&why));
+        request_stop(s, sl, TRIAL_PRUNED, sb_str(&why));
+        sb_release(&why);
+    }
+    free(vals);
+}
+
 /* ---- resuming ---- */
 
 struct resume_ctx {
@@ -892,6 +988,14 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
         err_errno(e, "signalfd");
         goto out;
     }
+    if (o->sp->et_enabled && o->sp->metric_name) {
+        const struct space *sp = o->sp;
+        s.nbands = hyperband_bands(sp->et_min_iter, sp->et_max_iter, sp->et_s, sp->et_eta,
+                                   s.bands, ARRAY_LEN(s.bands));
+        if (s.nbands &&
+            store_metric_values(s.st, sp->metric_name, hist_load_cb, &s, e))
+            goto out;
+    }
     if (resume(&s, e)) goto out;
     store_each_trial(s.st, ORDER_RANK, TRIAL_COMPLETED, 1, best_cb, &s, NULL);
     store_event(s.st, -1, "sweep_started", NULL, NULL);
@@ -956,6 +1060,7 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
                 }
             if (store_commit(s.st, e)) goto out;
         }
+        hyperband_check(&s);
         enforce_deadlines(&s);
         if (s.tty && util_mono() - s.last_progress >= 0.5) progress_draw(&s);
     }
@@ -979,6 +1084,11 @@ out:
         if (s.slots[i].used) slot_release(&s.slots[i]);
     free(s.slots);
     free(s.queue);
+    for (size_t i = 0; i < s.nhist; i++) {
+        free(s.hist[i].step);
+        free(s.hist[i].v);
+    }
+    free(s.hist);
     metric_batch_release(&s.batch);
     sigaction(SIGHUP, &old_hup, NULL);
     sigaction(SIGPIPE, &old_pipe, NULL);

@@ -56,9 +56,9 @@ resume:
 resources: {gpus: none, max_parallel: 2}
 Y
 sweep run -q r.yaml -d r > /dev/null
-check_eq "resume: both completed" "$(sql r/sweep.db "select group_concat(state || ' ' || attempts, ',') from trials")" "completed 2,completed 1"
+check_eq "resume: both completed" "$(sql r/sweep.db "select group_concat(x, ',') from (select state || ' ' || attempts as x from trials order by id)")" "completed 2,completed 1"
 check_eq "resume: the second attempt went on from epoch 3" "$(grep -o 'epoch=[0-9]' r/trials/0000/stdout.log | tr '\n' ' ')" "epoch=3 epoch=4 epoch=5 "
-check_eq "resume: the first attempt's rows are kept" "$(sql r/sweep.db "select group_concat(step, ',') from metrics where trial = 0")" "1,2,3,4,5"
+check_eq "resume: the first attempt's rows are kept" "$(sql r/sweep.db "select group_concat(step, ',') from (select step from metrics where trial = 0 order by step)")" "1,2,3,4,5"
 check_eq "resume: recorded" "$(sql r/sweep.db "select count(*) from events where kind = 'resumed'")" 1
 check_eq "resume: objective over all epochs" "$(sql r/sweep.db 'select objective from trials where id = 0')" 0.2
 # without a checkpoint, a retry starts from scratch and the failed attempt's rows go
@@ -74,7 +74,7 @@ resume:
 Y
 sweep run -q r2.yaml -d r2 > /dev/null
 check_eq "no checkpoint: from scratch" "$(grep -o 'epoch=[0-9]' r2/trials/0000/stdout.log | tr '\n' ' ')" "epoch=1 epoch=2 epoch=3 "
-check_eq "no checkpoint: only the new attempt's rows" "$(sql r2/sweep.db "select group_concat(step, ',') from metrics")" "1,2,3"
+check_eq "no checkpoint: only the new attempt's rows" "$(sql r2/sweep.db "select group_concat(step, ',') from (select step from metrics order by step)")" "1,2,3"
 
 # CUDA out of memory is named (the simulated trainer's PyTorch wording)
 cat > oom.yaml <<'Y'

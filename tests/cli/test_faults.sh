@@ -42,12 +42,12 @@ check_eq "3: log deleted" "$(st 3)" "completed | "
 check_eq "3: reported" "$(sql f/sweep.db "select count(*) from events where trial = 3 and kind = 'log_missing'")" 1
 check_eq "3: what came before is kept" "$(sql f/sweep.db 'select value from metrics where trial = 3')" 1.0
 check_eq "4: log replaced: reported" "$(sql f/sweep.db "select count(*) from events where trial = 4 and kind = 'log_replaced'")" 1
-check_eq "4: the new file is read" "$(sql f/sweep.db "select group_concat(value, ',') from metrics where trial = 4")" "1.0,9.0"
+check_eq "4: the new file is read" "$(sql f/sweep.db "select group_concat(value, ',') from (select value from metrics where trial = 4 order by step)")" "1.0,9.0"
 check_eq "5: log truncated: reported" "$(sql f/sweep.db "select count(*) from events where trial = 5 and kind = 'log_truncated'")" 1
-check_eq "5: read again from its start" "$(sql f/sweep.db "select group_concat(value, ',') from metrics where trial = 5")" "1.0,7.0"
+check_eq "5: read again from its start" "$(sql f/sweep.db "select group_concat(value, ',') from (select value from metrics where trial = 5 order by step)")" "1.0,7.0"
 check_eq "6: file size limit" "$(st 6)" "failed | killed by signal 25 (SIGXFSZ: a file size limit, or the disk is full)"
 check_eq "7: unreadable log reported once" "$(sql f/sweep.db "select count(*) from events where trial = 7 and kind = 'log_unreadable'")" 1
-check_eq "7: the sweep went on, the rows came later" "$(sql f/sweep.db "select state || ' ' || (select group_concat(value, ',') from metrics where trial = 7) from trials where id = 7")" "completed 1.0,2.0"
+check_eq "7: the sweep went on, the rows came later" "$(sql f/sweep.db "select state || ' ' || (select group_concat(value, ',') from (select value from metrics where trial = 7 order by step)) from trials where id = 7")" "completed 1.0,2.0"
 check_eq "integrity" "$(sql f/sweep.db 'pragma integrity_check')" ok
 check "top --json is still JSON-clean" sh -c "sweep top f --json | grep -q '\"trial\": 2'"
 

@@ -46,7 +46,7 @@ for d in lock/trials/*; do
     check_eq "$d launched once" "$(wc -l < $d/launches)" 1
 done
 check_eq "6 loss rows per trial, each once" \
-    "$(sql lock/sweep.db 'select group_concat(n) from (select count(*) as n from metrics group by trial)')" "6,6,6,6,6,6"
+    "$(sql lock/sweep.db 'select group_concat(n) from (select count(*) as n from metrics group by trial order by trial)')" "6,6,6,6,6,6"
 check_eq "stored values match the logs" "$(sql lock/sweep.db "select printf('%.6f', value) from metrics where trial = 0 and step = 6")" \
     "$(grep 'epoch=6 ' lock/trials/0000/stdout.log | sed 's/.*loss=//')"
 
@@ -98,7 +98,7 @@ check "stop says so" grep -q "trial 1: stop requested" stop.out
 wait $pid
 check_eq "the sweep ran on" "$?" 0
 check_eq "trial 1 stopped, the others completed" \
-    "$(sql one/sweep.db "select group_concat(state || ':' || coalesce(reason, ''), ',') from trials")" \
+    "$(sql one/sweep.db "select group_concat(x, ',') from (select state || ':' || coalesce(reason, '') as x from trials order by id)")" \
     "completed:,stopped:stopped by the user (sweep stop); killed by signal 15 (SIGTERM),completed:,completed:,completed:,completed:"
 check "the request is gone" test ! -e one/stop/0001
 sweep stop one 99 2> err.txt; check_eq "no such trial: exit 2" "$?" 2
@@ -140,7 +140,7 @@ done
 sweep resume orphan > orphan2.log 2>&1
 check_eq "resume exit" "$?" 0
 check_eq "stopped ones stay stopped, the rest completed" \
-    "$(sql orphan/sweep.db "select group_concat(state || ':' || coalesce(reason, ''), ',') from trials")" \
+    "$(sql orphan/sweep.db "select group_concat(x, ',') from (select state || ':' || coalesce(reason, '') as x from trials order by id)")" \
     "stopped:stopped by the user (sweep stop); killed by signal 9 (SIGKILL),stopped:stopped by the user (sweep stop); killed by signal 9 (SIGKILL),completed:,completed:"
 # 2b. a stale lock file from a dead process does not hold anything back
 mkdir -p stale && printf '99999 otherhost 1700000000\n' > stale/lock

@@ -1,0 +1,36 @@
+#!/bin/bash
+# early_terminate: hyperband, end to end. The pruned trials follow by hand
+# from W&B's rule (search/hyperband.h): loss = L / epoch, trials one at a
+# time with L = 1, 2, 3, 4, 0.5; min_iter 1, eta 2 judge the 2nd, 3rd, 5th
+# value. At the 2nd value: trial 1 sees [0.5, 1] -> threshold 1, 1 is not
+# worse; trial 2 sees [0.5, 1, 1.5] -> threshold 1, 1.5 is pruned; trial 3
+# sees [0.5, 1, 1.5, 2] -> threshold 1.5, 2 is pruned; trial 4 (0.25) is
+# never worse. Later bands prune no one.
+. "$(dirname "$0")/lib.sh"
+
+cat > h.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  L: {values: [1, 2, 3, 4, 0.5]}
+command: [fake_trainer, "--fake-loss=${L}", --fake-epochs=4, --fake-sleep=0.5]
+early_terminate: {type: hyperband, min_iter: 1, eta: 2}
+resources: {gpus: none, max_parallel: 1}
+Y
+sweep run -q h.yaml -d h > /dev/null 2> h.err
+check_eq "exit" "$?" 0
+check_eq "states" "$(sql h/sweep.db "select group_concat(state, ',') from (select state from trials order by id)")" \
+    "completed,completed,pruned,pruned,completed"
+check_eq "the reason names the band and the values" \
+    "$(sql h/sweep.db "select reason from trials where id = 2")" \
+    "pruned by hyperband at value 2 of loss: 1.5 is worse than the band's threshold 1.0; killed by signal 15 (SIGTERM)"
+check_eq "pruned at once: no third value" "$(sql h/sweep.db "select count(*) from metrics where trial in (2, 3)")" 4
+check_eq "pruned trials rank after completed ones" "$(sweep top h --json | grep -o '"trial": [0-9]' | tr -d '"trial: ' | tr '\n' ' ')" "4 0 1 2 3 "
+check "plan shows the bands" sh -c 'sweep plan h.yaml | grep -q "early_terminate: hyperband, eta 2, judged at values 2 3 5 9"'
+
+# maximize: values are negated, the same decisions mirrored
+sed -e 's/goal: minimize/goal: maximize/' -e 's/values: \[1, 2, 3, 4, 0.5\]/values: [1, 0.5, 0.3333, 0.25, 2]/' h.yaml > m.yaml
+sweep run -q m.yaml -d m > /dev/null 2>&1
+check_eq "maximize: states" "$(sql m/sweep.db "select group_concat(state, ',') from (select state from trials order by id)")" \
+    "completed,completed,pruned,pruned,completed"
+finish
