@@ -699,54 +699,89 @@ static void parse_metric(struct ctx *c, const struct value *m)
 
 static void parse_early_terminate(struct ctx *c, const struct value *m)
 {
-    static const char *const keys[] = {"type", "min_iter", "max_iter", "s", "eta", "strict",
-                                       NULL};
+    static const char *const types[] = {"hyperband", "asha", "median", "patience", NULL};
+    static const char *const keys[][7] = {
+        [ET_HYPERBAND] = {"type", "min_iter", "max_iter", "s", "eta", "strict", NULL},
+        [ET_ASHA] = {"type", "min_iter", "max_iter", "eta", NULL},
+        [ET_MEDIAN] = {"type", "min_iter", "min_trials", NULL},
+        [ET_PATIENCE] = {"type", "patience", "min_delta", NULL},
+    };
     struct space *sp = c->sp;
     if (m->kind != V_MAP) {
         diag_error(c->d, m->line, m->col, "early_terminate must be a map with a 'type'");
         return;
     }
-    check_keys(c, m, keys, "early_terminate");
     const struct value *t = value_map_get(m, "type");
     if (!t) {
-        diag_error(c->d, m->line, m->col, "early_terminate needs a 'type' (hyperband)");
+        diag_error(c->d, m->line, m->col,
+                   "early_terminate needs a 'type' (hyperband, asha, median or patience)");
         return;
     }
-    if (t->kind != V_STR || strcmp(t->u.s, "hyperband")) {
-        if (t->kind == V_STR &&
-            (!strcmp(t->u.s, "asha") || !strcmp(t->u.s, "median") || !strcmp(t->u.s, "patience")))
-            diag_error(c->d, t->line, t->col,
-                       "early_terminate type '%s' is not available in this version (hyperband "
-                       "is)",
-                       t->u.s);
-        else
-            diag_error(c->d, t->line, t->col, "early_terminate type must be 'hyperband'");
+    int type = -1;
+    for (int i = 0; types[i]; i++)
+        if (t->kind == V_STR && !strcmp(t->u.s, types[i])) type = i;
+    if (type < 0) {
+        const char *sg = t->kind == V_STR ? util_suggest(t->u.s, types) : NULL;
+        diag_error(c->d, t->line, t->col,
+                   "early_terminate type must be hyperband, asha, median or patience%s%s%s",
+                   sg ? " (did you mean '" : "", sg ? sg : "", sg ? "'?)" : "");
         return;
     }
-    int has_min = value_map_get(m, "min_iter") != NULL;
-    int has_max = value_map_get(m, "max_iter") != NULL;
-    int has_s = value_map_get(m, "s") != NULL;
-    sp->et_min_iter = (int)get_int(c, m, "min_iter", 1, 1000000000, 0);
-    sp->et_max_iter = (int)get_int(c, m, "max_iter", 1, 1000000000, 0);
-    sp->et_s = (int)get_int(c, m, "s", 1, 1000, 0);
-    if (!has_min && !(has_max && has_s)) {
-        if (has_max)
-            diag_error(c->d, m->line, m->col, "early_terminate: 'max_iter' needs 's' (the number "
-                                              "of brackets)");
-        else
-            diag_error(c->d, m->line, m->col,
-                       "early_terminate: hyperband needs 'min_iter', or 'max_iter' and 's'");
-    }
+    sp->et_type = (enum et_type)type;
+    check_keys(c, m, keys[type], type == ET_HYPERBAND ? "early_terminate (hyperband)"
+                                 : type == ET_ASHA     ? "early_terminate (asha)"
+                                 : type == ET_MEDIAN   ? "early_terminate (median)"
+                                                       : "early_terminate (patience)");
     sp->et_eta = 3;
-    double eta;
-    if (get_num(c, m, "eta", &eta, "early_terminate") == 1) {
-        if (!(eta > 1)) {
+    double x;
+    if (get_num(c, m, "eta", &x, "early_terminate") == 1) {
+        if (!(x > 1)) {
             const struct value *v = value_map_get(m, "eta");
             diag_error(c->d, v->line, v->col, "early_terminate: 'eta' must be > 1");
         }
-        sp->et_eta = eta;
+        sp->et_eta = x;
     }
-    sp->et_strict = get_bool(c, m, "strict", 0);
+    switch (sp->et_type) {
+    case ET_HYPERBAND: {
+        int has_min = value_map_get(m, "min_iter") != NULL;
+        int has_max = value_map_get(m, "max_iter") != NULL;
+        int has_s = value_map_get(m, "s") != NULL;
+        sp->et_min_iter = (int)get_int(c, m, "min_iter", 1, 1000000000, 0);
+        sp->et_max_iter = (int)get_int(c, m, "max_iter", 1, 1000000000, 0);
+        sp->et_s = (int)get_int(c, m, "s", 1, 1000, 0);
+        if (!has_min && !(has_max && has_s)) {
+            if (has_max)
+                diag_error(c->d, m->line, m->col,
+                           "early_terminate: 'max_iter' needs 's' (the number of brackets)");
+            else
+                diag_error(c->d, m->line, m->col,
+                           "early_terminate: hyperband needs 'min_iter', or 'max_iter' and 's'");
+        }
+        sp->et_strict = get_bool(c, m, "strict", 0);
+        break;
+    }
+    case ET_ASHA:
+        sp->et_min_iter = (int)get_int(c, m, "min_iter", 1, 1000000000, 1);
+        sp->et_max_iter = (int)get_int(c, m, "max_iter", 1, 1000000000, 0);
+        break;
+    case ET_MEDIAN:
+        sp->et_min_iter = (int)get_int(c, m, "min_iter", 1, 1000000000, 1);
+        sp->et_min_trials = (int)get_int(c, m, "min_trials", 1, 1000000, 3);
+        break;
+    case ET_PATIENCE:
+        if (!value_map_get(m, "patience"))
+            diag_error(c->d, m->line, m->col, "early_terminate: patience needs 'patience' (values "
+                                              "without improvement)");
+        sp->et_patience = (int)get_int(c, m, "patience", 1, 1000000000, 1);
+        if (get_num(c, m, "min_delta", &x, "early_terminate") == 1) {
+            if (!(x >= 0)) {
+                const struct value *v = value_map_get(m, "min_delta");
+                diag_error(c->d, v->line, v->col, "early_terminate: 'min_delta' must be >= 0");
+            }
+            sp->et_min_delta = x;
+        }
+        break;
+    }
     sp->et_enabled = 1;
 }
 

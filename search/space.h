@@ -91,9 +91,12 @@ struct space {
     int has_target;
     double target;
 
-    int et_enabled;             /* early_terminate given (checked, not yet acted on) */
+    int et_enabled;             /* early_terminate given */
+    enum et_type { ET_HYPERBAND, ET_ASHA, ET_MEDIAN, ET_PATIENCE } et_type;
     int et_min_iter, et_max_iter, et_s, et_strict;
     double et_eta;
+    int et_patience, et_min_trials;
+    double et_min_delta;
 
     char **command;             /* argv templates, one element each */
     size_t ncommand;

@@ -130,13 +130,27 @@ int cmd_plan(int argc, char **argv)
     else printf("objective: none (no metric: trials are ranked by number)\n");
     printf("metrics: parser %s, from %s\n", sp->parser,
            sp->metrics_file ? sp->metrics_file : "each trial's stdout.log");
-    if (sp->et_enabled) {
+    if (sp->et_enabled && sp->et_type == ET_HYPERBAND) {
         long bands[64];
         size_t nb = hyperband_bands(sp->et_min_iter, sp->et_max_iter, sp->et_s, sp->et_eta, bands,
                                     8);
         printf("early_terminate: hyperband, eta %g, judged at values", sp->et_eta);
         for (size_t i = 0; i < nb; i++) printf(" %ld", bands[i] + 1);
         printf("%s of %s\n", nb == 8 ? " ..." : "", sp->metric_name);
+    } else if (sp->et_enabled && sp->et_type == ET_ASHA) {
+        printf("early_terminate: asha, eta %g, rungs at values", sp->et_eta);
+        double r = sp->et_min_iter;
+        for (int i = 0; i < 6 && (sp->et_max_iter <= 0 || r <= sp->et_max_iter); i++, r *= sp->et_eta)
+            printf(" %ld", (long)r);
+        printf(" ... of %s\n", sp->metric_name);
+    } else if (sp->et_enabled && sp->et_type == ET_MEDIAN) {
+        printf("early_terminate: median rule from value %d of %s, with at least %d other trials\n",
+               sp->et_min_iter, sp->metric_name, sp->et_min_trials);
+    } else if (sp->et_enabled) {
+        printf("early_terminate: patience, %d values without improvement of %s", sp->et_patience,
+               sp->metric_name);
+        if (sp->et_min_delta > 0) printf(" by %g", sp->et_min_delta);
+        printf("\n");
     }
     struct table t;
     int grid = sp->method == METHOD_GRID;

@@ -8,6 +8,7 @@
 #include "sweep/sched.h"
 #include "search/hyperband.h"
 #include "search/space.h"
+#include "search/stopping.h"
 #include "search/trials.h"
 #include "search/value.h"
 #include "store/store.h"
@@ -61,6 +62,7 @@ struct slot {
     enum trial_state stop_state; /* when stopping: the state to record */
     char *stop_reason;       /* NULL unless we asked it to stop */
     double kill_at;          /* SIGKILL then (monotonic), 0 if not due */
+    long asha_rung;          /* the ASHA rung it was judged at (values), 0 if none */
 };
 
 struct sched {
@@ -90,8 +92,9 @@ struct sched {
     long long best_trial;
     struct metric_batch batch;
     struct sched_result *res;
-    /* early_terminate: hyperband */
-    long bands[64];
+    /* early_terminate */
+    int early;               /* on: objective histories are kept */
+    long bands[64];          /* hyperband */
     size_t nbands;
     struct hist *hist;       /* by trial id: its objective values in step order */
     size_t nhist;
@@ -272,7 +275,7 @@ static int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
     if (sl->tp.offset == before && s->batch.n == 0) return 0;
     if (store_ingest(s->st, sl->id, s->batch.rows, s->batch.n, sl->tp.offset, util_now(), e))
         return -1;
-    if (s->nbands)
+    if (s->early)
         for (size_t i = 0; i < s->batch.n; i++) {
             const struct metric *m = &s->batch.rows[i];
             if (!strcmp(m->name, s->sp->metric_name) && isfinite(m->value))
@@ -771,43 +774,115 @@ static int stop_requested_trials(struct sched *s, struct err *e)
     return 0;
 }
 
-/* early_terminate: hyperband. Thresholds from every trial's values at each
- * band; a running trial worse than the threshold of its closest band is
- * stopped and recorded as pruned (search/hyperband.h). */
-static void hyperband_check(struct sched *s)
+/* early_terminate: each running trial is judged on the values of the
+ * objective logged so far, its own and the others' (search/hyperband.h,
+ * search/stopping.h); a losing one is stopped and recorded as pruned. */
+static void prune(struct sched *s, struct slot *sl, struct sb *why)
 {
-    if (!s->nbands || !s->hist_changed) return;
+    say(s, "trial %lld: %s", sl->id, sb_str(why));
+    request_stop(s, sl, TRIAL_PRUNED, sb_str(why));
+}
+
+/* The values of every trial at index i (those that have one). */
+static size_t values_at(struct sched *s, size_t i, double *out)
+{
+    size_t n = 0;
+    for (size_t t = 0; t < s->nhist; t++)
+        if (s->hist[t].n > i) out[n++] = s->hist[t].v[i];
+    return n;
+}
+
+static void early_check(struct sched *s)
+{
+    if (!s->early || !s->hist_changed) return;
     s->hist_changed = 0;
+    const struct space *sp = s->sp;
+    double sign = sp->goal == GOAL_MAXIMIZE ? -1 : 1; /* back from "smaller is better" */
     double thr[64];
     int have[64] = {0};
     double *vals = xcalloc(s->nhist ? s->nhist : 1, sizeof *vals);
+    const double **others = xcalloc(s->nhist ? s->nhist : 1, sizeof *others);
+    size_t *lens = xcalloc(s->nhist ? s->nhist : 1, sizeof *lens);
     for (size_t i = 0; i < s->nslots; i++) {
         struct slot *sl = &s->slots[i];
         if (!sl->used || sl->ended || sl->stop_reason || (size_t)sl->id >= s->nhist) continue;
         const struct hist *h = &s->hist[sl->id];
-        int c = hyperband_closest(s->bands, s->nbands, h->n);
-        if (c < 0) continue;
-        long band = s->bands[c];
-        if (!have[c]) {
-            size_t n = 0;
-            for (size_t t = 0; t < s->nhist; t++)
-                if (s->hist[t].n > (size_t)band) vals[n++] = s->hist[t].v[band];
-            thr[c] = hyperband_threshold(vals, n, s->sp->et_eta);
-            have[c] = 1;
-        }
-        if (!(h->v[band] > thr[c])) continue;
-        double sign = s->sp->goal == GOAL_MAXIMIZE ? -1 : 1;
         struct sb why;
         sb_init(&why);
-        sb_addf(&why, "pruned by hyperband at value %ld of %s: ", band + 1, s->sp->metric_name);
-        json_num(&why, sign * h->v[band]);
-        sb_addf(&why, " is worse than the band's threshold ");
-        json_num(&why, sign * thr[c]);
-        say(s, "trial %lld: %s", sl->id, sb_str(&why));
-        request_stop(s, sl, TRIAL_PRUNED, sb_str(&why));
+        switch (sp->et_type) {
+        case ET_HYPERBAND: {
+            int c = hyperband_closest(s->bands, s->nbands, h->n);
+            if (c < 0) break;
+            long band = s->bands[c];
+            if (!have[c]) {
+                thr[c] = hyperband_threshold(vals, values_at(s, (size_t)band, vals), sp->et_eta);
+                have[c] = 1;
+            }
+            if (!(h->v[band] > thr[c])) break;
+            sb_addf(&why, "pruned by hyperband at value %ld of %s: ", band + 1, sp->metric_name);
+            json_num(&why, sign * h->v[band]);
+            sb_add(&why, " is worse than the band's threshold ");
+            json_num(&why, sign * thr[c]);
+            prune(s, sl, &why);
+            break;
+        }
+        case ET_ASHA: {
+            long rung = stopping_asha_rung(h->n, sp->et_min_iter, sp->et_max_iter, sp->et_eta);
+            if (rung <= sl->asha_rung) break; /* judged once per rung, when it gets there */
+            sl->asha_rung = rung;
+            double t = hyperband_threshold(vals, values_at(s, (size_t)rung - 1, vals), sp->et_eta);
+            if (!(h->v[rung - 1] > t)) break;
+            sb_addf(&why, "pruned by asha at rung %ld (value %ld of %s): ", rung, rung,
+                    sp->metric_name);
+            json_num(&why, sign * h->v[rung - 1]);
+            sb_addf(&why, " is not in the best 1/%g (threshold ", sp->et_eta);
+            json_num(&why, sign * t);
+            sb_addc(&why, ')');
+            prune(s, sl, &why);
+            break;
+        }
+        case ET_MEDIAN: {
+            size_t no = 0;
+            for (size_t t = 0; t < s->nhist; t++)
+                if (t != (size_t)sl->id && s->hist[t].n) {
+                    others[no] = s->hist[t].v;
+                    lens[no++] = s->hist[t].n;
+                }
+            double med;
+            if (!stopping_median(h->v, h->n, others, lens, no, sp->et_min_iter,
+                                 sp->et_min_trials, &med))
+                break;
+            double best = h->v[0];
+            for (size_t k = 1; k < h->n; k++)
+                if (h->v[k] < best) best = h->v[k];
+            sb_addf(&why, "pruned by the median rule at value %zu of %s: its best ", h->n,
+                    sp->metric_name);
+            json_num(&why, sign * best);
+            sb_add(&why, " is worse than the median of the others' running averages ");
+            json_num(&why, sign * med);
+            prune(s, sl, &why);
+            break;
+        }
+        case ET_PATIENCE: {
+            double best;
+            if (!stopping_patience(h->v, h->n, sp->et_patience, sp->et_min_delta, &best)) break;
+            sb_addf(&why, "pruned: no improvement of %s", sp->metric_name);
+            if (sp->et_min_delta > 0) {
+                sb_add(&why, " by at least ");
+                json_num(&why, sp->et_min_delta);
+            }
+            sb_add(&why, " on ");
+            json_num(&why, sign * best);
+            sb_addf(&why, " in its last %d values", sp->et_patience);
+            prune(s, sl, &why);
+            break;
+        }
+        }
         sb_release(&why);
     }
     free(vals);
+    free(others);
+    free(lens);
 }
 
 /* ---- resuming ---- */
@@ -990,11 +1065,11 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
     }
     if (o->sp->et_enabled && o->sp->metric_name) {
         const struct space *sp = o->sp;
-        s.nbands = hyperband_bands(sp->et_min_iter, sp->et_max_iter, sp->et_s, sp->et_eta,
-                                   s.bands, ARRAY_LEN(s.bands));
-        if (s.nbands &&
-            store_metric_values(s.st, sp->metric_name, hist_load_cb, &s, e))
-            goto out;
+        s.early = 1;
+        if (sp->et_type == ET_HYPERBAND)
+            s.nbands = hyperband_bands(sp->et_min_iter, sp->et_max_iter, sp->et_s, sp->et_eta,
+                                       s.bands, ARRAY_LEN(s.bands));
+        if (store_metric_values(s.st, sp->metric_name, hist_load_cb, &s, e)) goto out;
     }
     if (resume(&s, e)) goto out;
     store_each_trial(s.st, ORDER_RANK, TRIAL_COMPLETED, 1, best_cb, &s, NULL);
@@ -1060,7 +1135,7 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
                 }
             if (store_commit(s.st, e)) goto out;
         }
-        hyperband_check(&s);
+        early_check(&s);
         enforce_deadlines(&s);
         if (s.tty && util_mono() - s.last_progress >= 0.5) progress_draw(&s);
     }

@@ -33,4 +33,57 @@ sed -e 's/goal: minimize/goal: maximize/' -e 's/values: \[1, 2, 3, 4, 0.5\]/valu
 sweep run -q m.yaml -d m > /dev/null 2>&1
 check_eq "maximize: states" "$(sql m/sweep.db "select group_concat(state, ',') from (select state from trials order by id)")" \
     "completed,completed,pruned,pruned,completed"
+
+states() { sql "$1/sweep.db" "select group_concat(state, ',') from (select state from trials order by id)"; }
+
+# asha: min_iter 1, eta 2 -> rungs at 1, 2, 4 values, each trial judged once
+# when it reaches a rung. Trials one at a time, L = 1, 2, 3, 0.5: at rung 1
+# trial 1 sees [1, 2] -> threshold 2, not worse; trial 2 sees [1, 2, 3] ->
+# threshold 2, 3 is pruned; trial 3 (0.5) is never worse.
+cat > a.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  L: {values: [1, 2, 3, 0.5]}
+command: [fake_trainer, "--fake-loss=${L}", --fake-epochs=4, --fake-sleep=0.5]
+early_terminate: {type: asha, min_iter: 1, eta: 2}
+resources: {gpus: none, max_parallel: 1}
+Y
+sweep run -q a.yaml -d a > /dev/null 2>&1
+check_eq "asha: states" "$(states a)" "completed,completed,pruned,completed"
+check_eq "asha: reason" "$(sql a/sweep.db "select reason from trials where id = 2")" \
+    "pruned by asha at rung 1 (value 1 of loss): 3.0 is not in the best 1/2 (threshold 2.0); killed by signal 15 (SIGTERM)"
+
+# median: min_trials 2. Trial 2 (L=3) at its 1st value: the others' running
+# averages [1, 2] have median 1.5 < 3: pruned. Trial 3 (L=0.5) stays below.
+cat > md.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  L: {values: [1, 2, 3, 0.5]}
+command: [fake_trainer, "--fake-loss=${L}", --fake-epochs=3, --fake-sleep=0.5]
+early_terminate: {type: median, min_trials: 2}
+resources: {gpus: none, max_parallel: 1}
+Y
+sweep run -q md.yaml -d md > /dev/null 2>&1
+check_eq "median: states" "$(states md)" "completed,completed,pruned,completed"
+check_eq "median: reason" "$(sql md/sweep.db "select reason from trials where id = 2")" \
+    "pruned by the median rule at value 1 of loss: its best 3.0 is worse than the median of the others' running averages 1.5; killed by signal 15 (SIGTERM)"
+
+# patience 2: 1, 0.5, 0.6, 0.7 - the last two do not beat 0.5: pruned at the 4th value
+cat > p.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  v: {values: ['1 0.5 0.6 0.7 0.8 0.9', '1 0.5 0.4 0.3']}
+command: [bash, -c, 'for x in ${v}; do echo loss=$x; sleep 0.4; done']
+early_terminate: {type: patience, patience: 2}
+resources: {gpus: none, max_parallel: 1}
+Y
+sweep run -q p.yaml -d p > /dev/null 2>&1
+check_eq "patience: states" "$(states p)" "pruned,completed"
+check_eq "patience: reason" "$(sql p/sweep.db "select reason from trials where id = 0")" \
+    "pruned: no improvement of loss on 0.5 in its last 2 values; killed by signal 15 (SIGTERM)"
+check_eq "patience: stopped at its 4th value" "$(sql p/sweep.db "select count(*) from metrics where trial = 0")" 4
+check "plan shows asha's rungs" sh -c 'sweep plan a.yaml | grep -q "early_terminate: asha, eta 2, rungs at values 1 2 4 8"'
 finish
