@@ -653,9 +653,9 @@ int store_get_trial(struct store *st, long long id, struct trial_row *t, struct 
 int store_each_trial(struct store *st, enum store_order order, int state, long long limit,
                      store_trial_cb cb, void *ctx, struct err *e)
 {
-    /* Rank: completed trials first, then running, pruned, stopped, failed,
-     * pending; within a group by the objective (trials without one last),
-     * then by id. */
+    /* Rank: completed trials first, then running, pruned (the furthest
+     * first: by their last step), stopped, failed, pending; within a group by
+     * the objective (trials without one last), then by id. */
     char sql[1024];
     const char *dir = "ASC";
     struct store_sweep w;
@@ -668,8 +668,10 @@ int store_each_trial(struct store *st, enum store_order order, int state, long l
              state >= 0 ? "WHERE state = ?1" : "",
              order == ORDER_RANK
                  ? "CASE state WHEN 'completed' THEN 0 WHEN 'running' THEN 1 WHEN 'pruned' THEN "
-                   "2 WHEN 'stopped' THEN 3 WHEN 'failed' THEN 4 ELSE 5 END, objective IS NULL, "
-                   "objective "
+                   "2 WHEN 'stopped' THEN 3 WHEN 'failed' THEN 4 ELSE 5 END, "
+                   /* pruned trials: the furthest first */
+                   "CASE state WHEN 'pruned' THEN -coalesce(last_step, 0) ELSE 0 END, "
+                   "objective IS NULL, objective "
                  : "id",
              order == ORDER_RANK ? dir : "", order == ORDER_RANK ? ", id" : "");
     sqlite3_stmt *s;

@@ -734,7 +734,8 @@ static void enforce_deadlines(struct sched *s)
 static int next_timeout_ms(struct sched *s)
 {
     double now = util_mono(), wait = 3600;
-    if (s->running) wait = TICK_S;
+    /* with early termination, decisions wait for the logs: read them more often */
+    if (s->running) wait = s->early ? TICK_S / 4 : TICK_S;
     if (s->sp->stagger > 0 && more_to_launch(s) && s->active < (size_t)s->sp->max_parallel) {
         double d = s->last_launch + s->sp->stagger - now;
         if (d < wait) wait = d;
