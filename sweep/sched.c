@@ -440,7 +440,10 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
         goto out;
     }
     if (is_new && store_trial_add(s->st, id, pj.buf, e)) rc = -1;
-    if (!rc && attempt > 1 && !resuming && store_trial_fresh(s->st, id, e)) rc = -1;
+    if (!rc && attempt > 1 && !resuming) {
+        if (store_trial_fresh(s->st, id, e)) rc = -1;
+        else if ((size_t)id < s->nhist) s->hist[id].n = 0; /* its old values are gone too */
+    }
     if (!rc && resuming && store_event(s->st, id, "resumed", "from its checkpoint", e)) rc = -1;
     if (!rc && store_trial_start(s->st, id, aj.buf, 0, 0, util_now(), e)) rc = -1;
     if (rc) store_rollback(s->st);
@@ -952,6 +955,10 @@ static int resume_running(const struct trial_row *t, void *ctx)
         s->counts[TRIAL_RUNNING]++;
         if (alive) {
             s->active++;
+            /* ASHA: the rungs it had reached were judged by the earlier sweep */
+            if (s->early && s->sp->et_type == ET_ASHA && (size_t)t->id < s->nhist)
+                sl->asha_rung = stopping_asha_rung(s->hist[t->id].n, s->sp->et_min_iter,
+                                                   s->sp->et_max_iter, s->sp->et_eta);
             sl->pidfd = (int)syscall(SYS_pidfd_open, sl->pid, 0);
             say(s, "trial %lld is still running (pid %ld): following it again", t->id,
                 (long)sl->pid);

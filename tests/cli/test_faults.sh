@@ -16,15 +16,15 @@ parameters:
       # 2: binary garbage and invalid UTF-8 around a metric
       - 'head -c 100000 /dev/urandom | tr "\000-\177" "\200-\377"; printf "\nloss=0.25\n\377\376 x\377=1\n"'
       # 3: its log deleted while it runs: what comes later is lost
-      - 'echo loss=1; sleep 0.6; rm "$SWEEP_TRIAL_DIR/stdout.log"; echo loss=2'
+      - 'echo loss=1; sleep 1.2; rm "$SWEEP_TRIAL_DIR/stdout.log"; echo loss=2'
       # 4: its log replaced by another file
-      - 'echo loss=1; sleep 0.6; echo loss=9 > "$SWEEP_TRIAL_DIR/new"; mv "$SWEEP_TRIAL_DIR/new" "$SWEEP_TRIAL_DIR/stdout.log"; sleep 0.4'
+      - 'echo loss=1; sleep 1.2; echo loss=9 > "$SWEEP_TRIAL_DIR/new"; mv "$SWEEP_TRIAL_DIR/new" "$SWEEP_TRIAL_DIR/stdout.log"; sleep 0.4'
       # 5: its log truncated, then written again
-      - 'echo loss=1; sleep 0.6; : > "$SWEEP_TRIAL_DIR/stdout.log"; echo loss=7; sleep 0.4'
+      - 'echo loss=1; sleep 1.2; : > "$SWEEP_TRIAL_DIR/stdout.log"; echo loss=7; sleep 0.4'
       # 6: a file size limit (a full disk for the trainer)
       - 'ulimit -f 64; exec fake_trainer --fake-epochs=100000'
       # 7: its log unreadable for a while (a directory in its place)
-      - 'cd "$SWEEP_TRIAL_DIR"; echo loss=1; sleep 0.5; mv stdout.log keep; mkdir stdout.log; sleep 0.6; rmdir stdout.log; mv keep stdout.log; echo loss=2'
+      - 'cd "$SWEEP_TRIAL_DIR"; echo loss=1; sleep 1.2; mv stdout.log keep; mkdir stdout.log; sleep 0.6; rmdir stdout.log; mv keep stdout.log; echo loss=2'
 command: [bash, -c, "${script}"]
 resources: {gpus: none, max_parallel: 4}
 Y
