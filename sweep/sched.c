@@ -263,15 +263,15 @@ static int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
         say(s, "trial %lld: %s %s; reading it again from its start", sl->id, sl->mfile, what);
         store_event(s->st, sl->id, ev == TAIL_TRUNCATED ? "log_truncated" : "log_replaced",
                     sl->mfile, NULL);
-        sl->log_missing = 0;
     } else if (ev == TAIL_MISSING && ino && !sl->log_missing) {
-        say(s, "trial %lld: %s was deleted; what the trainer writes now is lost", sl->id,
+        /* keep the position: the same file may come back (moved away and
+         * back), and another file at the path is told by its inode */
+        say(s, "trial %lld: %s is gone; what the trainer writes to it now is lost", sl->id,
             sl->mfile);
         store_event(s->st, sl->id, "log_missing", sl->mfile, NULL);
         sl->log_missing = 1;
-        sl->tp.ino = 0; /* a new file at the path will be read from its start */
-        sl->tp.offset = 0;
     }
+    if (ev != TAIL_MISSING) sl->log_missing = 0;
     if (sl->tp.offset == before && s->batch.n == 0) return 0;
     if (store_ingest(s->st, sl->id, s->batch.rows, s->batch.n, sl->tp.offset, util_now(), e))
         return -1;

@@ -82,6 +82,12 @@ static int of_trial(long pid, const char *tag, size_t taglen)
  * get SIGTERM, then SIGKILL. Returns how many there were. */
 static int stop_leftovers(const char *dir, pid_t group)
 {
+    /* what a signal to the group already killed may still be dying: a moment
+     * (none at all when the group is already empty) before counting */
+    for (int i = 0; i < 10 && kill(-group, 0) == 0; i++) {
+        struct timespec ts = {0, 20000000};
+        nanosleep(&ts, NULL);
+    }
     char *tag = xasprintf("SWEEP_TRIAL_DIR=%s", dir);
     size_t taglen = strlen(tag);
     pid_t self = getpid();

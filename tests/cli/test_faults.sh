@@ -25,6 +25,8 @@ parameters:
       - 'ulimit -f 64; exec fake_trainer --fake-epochs=100000'
       # 7: its log unreadable for a while (a directory in its place)
       - 'cd "$SWEEP_TRIAL_DIR"; echo loss=1; sleep 1.2; mv stdout.log keep; mkdir stdout.log; sleep 0.6; rmdir stdout.log; mv keep stdout.log; echo loss=2'
+      # 8: its log moved away for a while, then back: reading goes on where it was
+      - 'cd "$SWEEP_TRIAL_DIR"; echo loss=1; sleep 1.2; mv stdout.log away; sleep 0.8; mv away stdout.log; echo loss=2'
 command: [bash, -c, "${script}"]
 resources: {gpus: none, max_parallel: 4}
 Y
@@ -48,6 +50,8 @@ check_eq "5: read again from its start" "$(sql f/sweep.db "select group_concat(v
 check_eq "6: file size limit" "$(st 6)" "failed | killed by signal 25 (SIGXFSZ: a file size limit, or the disk is full)"
 check_eq "7: unreadable log reported once" "$(sql f/sweep.db "select count(*) from events where trial = 7 and kind = 'log_unreadable'")" 1
 check_eq "7: the sweep went on, the rows came later" "$(sql f/sweep.db "select state || ' ' || (select group_concat(value, ',') from (select value from metrics where trial = 7 order by step)) from trials where id = 7")" "completed 1.0,2.0"
+check_eq "8: moved away and back: nothing read twice" "$(sql f/sweep.db "select group_concat(value, ',') from (select value from metrics where trial = 8 order by step)")" "1.0,2.0"
+check_eq "8: its absence reported once" "$(sql f/sweep.db "select count(*) from events where trial = 8 and kind = 'log_missing'")" 1
 check_eq "integrity" "$(sql f/sweep.db 'pragma integrity_check')" ok
 check "top --json is still JSON-clean" sh -c "sweep top f --json | grep -q '\"trial\": 2'"
 
