@@ -658,10 +658,15 @@ int store_each_trial(struct store *st, enum store_order order, int state, long l
      * the objective (trials without one last), then by id. */
     char sql[1024];
     const char *dir = "ASC";
-    struct store_sweep w;
-    if (order == ORDER_RANK && store_get_sweep(st, &w, NULL) == 0) {
-        if (w.maximize) dir = "DESC";
-        store_sweep_release(&w);
+    sqlite3_stmt *g;
+    if (order == ORDER_RANK &&
+        sqlite3_prepare_v2(st->db, "SELECT goal FROM sweep WHERE id = 1", -1, &g, NULL) ==
+            SQLITE_OK) {
+        if (sqlite3_step(g) == SQLITE_ROW) {
+            const char *goal = (const char *)sqlite3_column_text(g, 0);
+            if (goal && !strcmp(goal, "maximize")) dir = "DESC";
+        }
+        sqlite3_finalize(g);
     }
     snprintf(sql, sizeof sql,
              "SELECT " TRIAL_COLS " FROM trials %s ORDER BY %s%s%s LIMIT ?2",

@@ -186,9 +186,10 @@ static int top_row(const struct trial_row *tr, void *ctx)
     char **names = NULL, **vals = NULL;
     size_t n = 0;
     if (p && p->kind == V_MAP) flatten(p, "", &names, &vals, &n);
-    if (!c->have_cols) {
+    if (!c->have_cols) { /* the first row names the columns */
         c->have_cols = 1;
-        c->cols = names;
+        c->cols = xcalloc(n ? n : 1, sizeof *c->cols);
+        for (size_t i = 0; i < n; i++) c->cols[i] = xstrdup(names[i]);
         c->ncols = n;
         table_init(&c->t, 5 + n);
         const char **hdr = xcalloc(5 + n, sizeof *hdr);
@@ -204,7 +205,6 @@ static int top_row(const struct trial_row *tr, void *ctx)
         table_right(&c->t, 1);
         table_right(&c->t, 3);
         table_right(&c->t, 4);
-        names = NULL;
     }
     const char **row = xcalloc(5 + c->ncols, sizeof *row);
     char rank[24], id[24], step[24];
@@ -226,7 +226,7 @@ static int top_row(const struct trial_row *tr, void *ctx)
     for (size_t i = 0; i < c->ncols; i++) {
         row[5 + i] = "";
         for (size_t k = 0; k < n; k++)
-            if (!strcmp(c->cols[i], (names ? names : c->cols)[k])) row[5 + i] = vals[k];
+            if (!strcmp(c->cols[i], names[k])) row[5 + i] = vals[k];
     }
     /* failed red, running yellow, stopped and pending dim */
     static const char *const sgr[TRIAL_NSTATES] = {"2", "33", NULL, "31", "2", "2"};
@@ -234,7 +234,7 @@ static int top_row(const struct trial_row *tr, void *ctx)
     free(row);
     sb_release(&obj);
     for (size_t k = 0; k < n; k++) {
-        if (names) free(names[k]);
+        free(names[k]);
         free(vals[k]);
     }
     free(names);

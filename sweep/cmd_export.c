@@ -39,6 +39,7 @@ struct tr {
     char **vals;     /* flattened parameter values, CSV columns */
     char *json;      /* the trial's JSON object without its metrics */
     char *csv;       /* "trial,state,objective,PARAM...," made once */
+    char *params;    /* its parameters, JSON */
 };
 
 struct ex {
@@ -105,6 +106,7 @@ static int read_trial(const struct trial_row *t, void *ctx)
     r->state = xstrdup(store_state_name(t->state));
     r->has_obj = t->has_objective;
     r->obj = t->objective;
+    r->params = xstrdup(t->params);
     struct value *p = json_parse(t->params, strlen(t->params), NULL);
     if (p && p->kind == V_MAP) flatten(p, "", x, NULL, 1);
     value_free(p);
@@ -279,15 +281,11 @@ int cmd_export(int argc, char **argv)
         rc = cli_fail(&e);
         goto out;
     }
-    for (size_t i = 0; i < x.n; i++) { /* the CSV columns of each trial */
+    for (size_t i = 0; i < x.n; i++) { /* the CSV columns of each trial, now all are known */
         x.t[i].vals = xcalloc(x.ncols ? x.ncols : 1, sizeof *x.t[i].vals);
-        struct trial_row t;
-        if (store_get_trial(st, x.t[i].id, &t, NULL) == 1) {
-            struct value *p = json_parse(t.params, strlen(t.params), NULL);
-            if (p && p->kind == V_MAP) flatten(p, "", &x, x.t[i].vals, 0);
-            value_free(p);
-            trial_row_release(&t);
-        }
+        struct value *p = json_parse(x.t[i].params, strlen(x.t[i].params), NULL);
+        if (p && p->kind == V_MAP) flatten(p, "", &x, x.t[i].vals, 0);
+        value_free(p);
     }
     if (csv) {
         sb_addf(&x.out, "trial,state,%s", w.objective ? w.objective : "objective");
@@ -319,6 +317,7 @@ out:
         free(x.t[i].state);
         free(x.t[i].json);
         free(x.t[i].csv);
+        free(x.t[i].params);
         for (size_t k = 0; x.t[i].vals && k < x.ncols; k++) free(x.t[i].vals[k]);
         free(x.t[i].vals);
     }

@@ -107,7 +107,24 @@ static int best_row(const struct trial_row *t, void *ctx)
 
 /* One report of the sweep in dir (opened as st); *live gets whether a
  * sweep is running there. */
-static int show(struct store *st, char *dir, int json, int *live);
+static int show(struct store *st, char *dir, int json, int slots, int *live);
+
+/* max_parallel, from the file stored with the sweep (1 if unreadable). */
+static int stored_slots(struct store *st)
+{
+    struct store_sweep w = {0};
+    int slots = 1;
+    if (store_get_sweep(st, &w, NULL) == 0) {
+        struct diag d;
+        diag_init(&d, w.spec_path);
+        struct space *sp = space_load_text(w.spec_path, w.spec_text, strlen(w.spec_text), &d);
+        diag_release(&d);
+        if (sp) slots = sp->max_parallel;
+        space_free(sp);
+    }
+    store_sweep_release(&w);
+    return slots;
+}
 
 int cmd_status(int argc, char **argv)
 {
@@ -137,10 +154,10 @@ int cmd_status(int argc, char **argv)
     char *dir = NULL;
     struct store *st = cli_open_store(optind < argc ? argv[optind] : NULL, &dir, &e);
     if (!st) return cli_fail(&e);
-    int live = 0, rc;
+    int live = 0, rc, slots = stored_slots(st);
     for (;;) {
         if (watch > 0) fputs("\033[H\033[2J", stdout); /* home, clear */
-        rc = show(st, dir, json, &live);
+        rc = show(st, dir, json, slots, &live);
         fflush(stdout);
         if (rc || watch <= 0 || !live) break;
         struct timespec ts = {(time_t)watch, (long)((watch - (long)watch) * 1e9)};
@@ -151,7 +168,7 @@ int cmd_status(int argc, char **argv)
     return rc;
 }
 
-static int show(struct store *st, char *dir, int json, int *live_out)
+static int show(struct store *st, char *dir, int json, int slots, int *live_out)
 {
     struct err e = {0};
     int rc = 0;
@@ -168,14 +185,6 @@ static int show(struct store *st, char *dir, int json, int *live_out)
     char who[300] = "";
     int live = dirlock_held(dir, who, sizeof who, NULL);
     *live_out = live;
-    /* max_parallel comes from the stored file */
-    int slots = 1;
-    struct diag d;
-    diag_init(&d, w.spec_path);
-    struct space *sp = space_load_text(w.spec_path, w.spec_text, strlen(w.spec_text), &d);
-    diag_release(&d);
-    if (sp) slots = sp->max_parallel;
-    space_free(sp);
 
     rc_.now = util_now();
     table_init(&rc_.t, 7);
@@ -193,14 +202,12 @@ static int show(struct store *st, char *dir, int json, int *live_out)
     store_each_trial(st, ORDER_ID, TRIAL_COMPLETED, 0, duration_row, &dc, NULL);
     long long done = counts[TRIAL_COMPLETED] + counts[TRIAL_FAILED] + counts[TRIAL_STOPPED] +
                      counts[TRIAL_PRUNED];
-    long long started = done + counts[TRIAL_RUNNING] + counts[TRIAL_PENDING];
     long long left = w.total >= 0 ? w.total - done : -1; /* pending rows + never created */
     double eta = -1;
     if (live && left >= 0 && dc.n > 0) {
         double mean = dc.sum / (double)dc.n;
         eta = ceil((double)left / slots) * mean;
     }
-    (void)started;
     if (json) {
         struct sb j;
         sb_init(&j);

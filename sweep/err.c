@@ -46,11 +46,3 @@ int err_errno(struct err *e, const char *fmt, ...)
     errno = saved;
     return -1;
 }
-
-void err_clear(struct err *e)
-{
-    if (!e) return;
-    e->code = 0;
-    e->status = 0;
-    e->msg[0] = '\0';
-}

@@ -17,6 +17,5 @@ int err_set(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2
 int err_errno(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Like err_set, but marks the error as the user's (exit status 2). */
 int err_usage(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void err_clear(struct err *e);
 
 #endif

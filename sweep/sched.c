@@ -723,7 +723,7 @@ static void enforce_deadlines(struct sched *s)
         }
         if (sl->stop_reason) continue;
         struct stat stb;
-        if (stat(sl->log, &stb) == 0 && stb.st_size != sl->log_size) {
+        if (sp->stall_timeout > 0 && stat(sl->log, &stb) == 0 && stb.st_size != sl->log_size) {
             sl->log_size = stb.st_size;
             sl->last_out_mono = now;
         }
