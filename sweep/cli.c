@@ -26,6 +26,7 @@ static const struct command COMMANDS[] = {
     {"metrics", cmd_metrics, "show what a parser extracts from a log"},
     {"gpus", cmd_gpus, "the GPUs found, and their total and free memory"},
     {"export", cmd_export, "every trial and metric value, as CSV or JSON"},
+    {"report", cmd_report, "an HTML report with gnuplot images; compares sweeps"},
     {NULL, NULL, NULL},
 };
 

@@ -30,6 +30,7 @@ int cmd_metrics(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_gpus(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* "sweep CMD: message" and a pointer to --help; returns 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

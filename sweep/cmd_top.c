@@ -1,4 +1,5 @@
 /* cmd_top.c - `sweep top [DIR]`: the leaderboard. */
+#include "plots/plots.h"
 #include "search/value.h"
 #include "store/store.h"
 #include "sweep/cli.h"
@@ -9,9 +10,11 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 static const char USAGE[] =
-    "usage: sweep top [DIR] [-n N] [--json | --csv]\n"
+    "usage: sweep top [DIR] [-n N] [--json | --csv | --plot]\n"
     "\n"
     "The trials of a sweep, best first: completed trials by the objective\n"
     "(metric.name, goal, metrics.summary), then running, stopped, failed and\n"
@@ -22,6 +25,8 @@ static const char USAGE[] =
     "  --json      [{\"trial\": i, \"state\": s, \"objective\": v, \"params\": {...}}, ...]\n"
     "              (objective null when the trial has none; also \"step\", \"reason\")\n"
     "  --csv       rank,trial,state,OBJECTIVE,step,PARAM... with a header row\n"
+    "  --plot      the objective per step of the best N trials (default 5),\n"
+    "              drawn in the terminal by gnuplot\n"
     "  -h, --help  this text\n";
 
 struct json_ctx {
@@ -52,9 +57,10 @@ int cmd_top(int argc, char **argv)
 {
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
                                          {"csv", no_argument, NULL, 'c'},
+                                         {"plot", no_argument, NULL, 'p'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    int json = 0, csv = 0, c;
+    int json = 0, csv = 0, plot = 0, c;
     long long n = 0;
     optind = 1;
     opterr = 0;
@@ -62,6 +68,7 @@ int cmd_top(int argc, char **argv)
         switch (c) {
         case 'j': json = 1; break;
         case 'c': csv = 1; break;
+        case 'p': plot = 1; break;
         case 'n': {
             char *end;
             n = strtoll(optarg, &end, 10);
@@ -72,13 +79,21 @@ int cmd_top(int argc, char **argv)
         default: return cli_usage("top", "unknown option or missing argument: %s", argv[optind - 1]);
         }
     }
-    if (json && csv) return cli_usage("top", "--json and --csv exclude each other");
+    if (json + csv + plot > 1) return cli_usage("top", "--json, --csv and --plot exclude each other");
     if (argc - optind > 1) return cli_usage("top", "expected at most one sweep directory");
     struct err e = {0};
     struct store *st = cli_open_store(optind < argc ? argv[optind] : NULL, NULL, &e);
     if (!st) return cli_fail(&e);
     int rc = 0;
-    if (json) {
+    if (plot) {
+        struct winsize ws;
+        int w = 100, h = 30;
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40 && ws.ws_row >= 12) {
+            w = ws.ws_col;
+            h = ws.ws_row - 2 < 40 ? ws.ws_row - 2 : 40;
+        }
+        if (plots_terminal(st, n ? n : 5, w, h, &e)) rc = cli_fail(&e);
+    } else if (json) {
         struct json_ctx jc = {{0}, 1};
         sb_init(&jc.b);
         sb_addc(&jc.b, '[');
