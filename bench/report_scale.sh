@@ -58,6 +58,9 @@ UPDATE trials SET objective = (SELECT max(value) FROM metrics WHERE trial = tria
                   objective_step = (SELECT max(step) FROM metrics WHERE trial = trials.id AND name = 'mAP50-95');
 SQL
 echo "store: $(sqlite3 big/sweep.db 'select count(*) from trials') trials, $(sqlite3 big/sweep.db 'select count(*) from metrics') metric rows"
+for i in 1 2 3; do
+    PATH=/nonexistent "$B/runstat" "$B/sweep" report big -o out-none 2>&1 > /dev/null | sed "s|^|report without gnuplot (sweep alone): |"
+done
 for fmt in png svg; do
     for i in 1 2 3; do
         "$B/runstat" "$B/sweep" report big -o "out-$fmt" --format $fmt 2>&1 > /dev/null | sed "s|^|report --format $fmt: |"
