@@ -77,6 +77,7 @@ struct rtrial {
     size_t nm;
     double mem;            /* peak GPU memory printed by the trainer, GB; < 0 unknown */
     int block;             /* its curve's index in data/objective.dat, -1 none */
+    char *gpu;             /* as stored, or NULL */
     int lane;              /* timeline lane, 1-based */
 };
 
@@ -165,6 +166,7 @@ static int load_trial(const struct trial_row *row, void *ctx)
     t->started = row->started;
     t->ended = row->ended;
     t->params = json_parse(row->params, strlen(row->params), NULL);
+    t->gpu = row->gpu ? xstrdup(row->gpu) : NULL;
     t->mem = -1;
     t->block = -1;
     if (row->id > s->maxid) s->maxid = row->id;
@@ -285,6 +287,7 @@ static void free_sweep(struct rsweep *s)
     for (size_t i = 0; i < s->nt; i++) {
         struct rtrial *t = &s->t[i];
         free(t->reason);
+        free(t->gpu);
         value_free(t->params);
         for (size_t k = 0; k < t->nm; k++) {
             free(t->m[k].s.step);
@@ -973,36 +976,57 @@ static void plot_parallel(struct report *r, struct err *e)
     sb_release(&d.b);
 }
 
-static int by_start(const void *a, const void *b)
+static int str_cmp_null(const char *a, const char *b)
+{
+    if (!a || !b) return !a - !b; /* trials without a GPU after the others */
+    return strcmp(a, b);
+}
+
+static int by_gpu_start(const void *a, const void *b)
 {
     const struct rtrial *x = *(const struct rtrial *const *)a, *y = *(const struct rtrial *const *)b;
+    int c = str_cmp_null(x->gpu, y->gpu);
+    if (c) return c;
     if (x->started != y->started) return x->started < y->started ? -1 : 1;
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Lanes: the lowest-numbered lane free when the trial started (as many
- * lanes as trials ever ran at once). The store does not record GPUs yet,
- * so lanes are concurrent slots. */
-static int assign_lanes(struct rsweep *s)
+/* Timeline lanes: one group per GPU the store recorded (trials without one
+ * form a last group), and within a group as many lanes as trials ran on it
+ * at once, each trial in the lowest lane free when it started. Lane labels
+ * go to *labels (count returned). */
+static int assign_lanes(struct rsweep *s, char ***labels)
 {
     struct rtrial **v = xmalloc((s->nt + 1) * sizeof *v);
     size_t n = 0;
     for (size_t i = 0; i < s->nt; i++)
         if (s->t[i].started > 0 && s->t[i].ended >= s->t[i].started) v[n++] = &s->t[i];
-    qsort(v, n, sizeof *v, by_start);
-    double *busy = NULL;
+    qsort(v, n, sizeof *v, by_gpu_start);
     int lanes = 0;
-    for (size_t i = 0; i < n; i++) {
-        int l = 0;
-        while (l < lanes && busy[l] > v[i]->started + 0.1) l++; /* the supervisor's clock ends a trial a few ms late */
-        if (l == lanes) {
-            busy = xrealloc(busy, (size_t)(lanes + 1) * sizeof *busy);
-            lanes++;
+    *labels = NULL;
+    for (size_t g0 = 0, g1; g0 < n; g0 = g1) {
+        g1 = g0;
+        while (g1 < n && !str_cmp_null(v[g1]->gpu, v[g0]->gpu)) g1++;
+        double *busy = NULL;
+        int k = 0;
+        for (size_t i = g0; i < g1; i++) {
+            int l = 0;
+            /* 0.1 s: the supervisor's clock ends a trial a few ms after the next one starts */
+            while (l < k && busy[l] > v[i]->started + 0.1) l++;
+            if (l == k) busy = xrealloc(busy, (size_t)++k * sizeof *busy);
+            busy[l] = v[i]->ended;
+            v[i]->lane = lanes + l + 1;
         }
-        busy[l] = v[i]->ended;
-        v[i]->lane = l + 1;
+        free(busy);
+        *labels = xrealloc(*labels, (size_t)(lanes + k) * sizeof **labels);
+        for (int l = 0; l < k; l++) {
+            const char *gpu = v[g0]->gpu;
+            (*labels)[lanes + l] = !gpu ? xasprintf("slot %d", l + 1)
+                                   : k == 1 ? xasprintf("GPU %s", gpu)
+                                            : xasprintf("GPU %s (%d)", gpu, l + 1);
+        }
+        lanes += k;
     }
-    free(busy);
     free(v);
     return lanes;
 }
@@ -1010,18 +1034,18 @@ static int assign_lanes(struct rsweep *s)
 static void plot_timeline(struct report *r, struct err *e)
 {
     double span = 0;
-    int *lanes = xcalloc(r->ns, sizeof *lanes), total = 0;
+    int *lanes = xcalloc(r->ns, sizeof *lanes), total = 0, gpus = 0;
+    char ***labels = xcalloc(r->ns, sizeof *labels);
     for (size_t si = 0; si < r->ns; si++) {
-        lanes[si] = assign_lanes(&r->s[si]);
+        lanes[si] = assign_lanes(&r->s[si], &labels[si]);
+        for (size_t i = 0; i < r->s[si].nt; i++)
+            if (r->s[si].t[i].gpu) gpus = 1;
         total += lanes[si];
         for (size_t i = 0; i < r->s[si].nt; i++)
             if (r->s[si].t[i].lane && r->s[si].t[i].ended - r->s[si].t0 > span)
                 span = r->s[si].t[i].ended - r->s[si].t0;
     }
-    if (!total) {
-        free(lanes);
-        return;
-    }
+    if (!total) goto out;
     double unit = span < 120 ? 1 : span < 7200 ? 60 : 3600;
     const char *uname = unit == 1 ? "seconds" : unit == 60 ? "minutes" : "hours";
     struct dat d = {{0}, 0, 0};
@@ -1041,7 +1065,7 @@ static void plot_timeline(struct report *r, struct err *e)
         }
         blk[si] = dat_end(&d);
     }
-    if (write_file(r, "data/timeline.dat", d.b.buf, d.b.len, e)) goto out;
+    if (write_file(r, "data/timeline.dat", d.b.buf, d.b.len, e)) goto done;
     struct sb g;
     sb_init(&g);
     int h = 0;
@@ -1062,15 +1086,20 @@ static void plot_timeline(struct report *r, struct err *e)
     for (size_t si = 0; si < r->ns; si++) {
         if (blk[si] < 0) continue;
         struct rsweep *s = &r->s[si];
-        char *title = r->ns == 1 ? xasprintf("Trials over time: one lane per concurrent slot (%d)",
-                                             lanes[si])
-                                 : xasprintf("%s: %d slots", s->label, lanes[si]);
+        const char *per = gpus ? "lanes per GPU, one per trial running on it at once"
+                               : "one lane per concurrent slot (no GPUs recorded)";
+        char *title = r->ns == 1 ? xasprintf("Trials over time: %s", per)
+                                 : xasprintf("%s: %s", s->label, per);
         gp_set(&g, "title", title);
         free(title);
         sb_addf(&g, "set yrange [%d.5:0.5]\n", lanes[si]);
         if (lanes[si] <= 40) {
             sb_add(&g, "set ytics (");
-            for (int l = 1; l <= lanes[si]; l++) sb_addf(&g, "%s'slot %d' %d", l > 1 ? ", " : "", l, l);
+            for (int l = 1; l <= lanes[si]; l++) {
+                if (l > 1) sb_add(&g, ", ");
+                plots_quote(&g, labels[si][l - 1]);
+                sb_addf(&g, " %d", l);
+            }
             sb_add(&g, ")\n");
         } else {
             sb_add(&g, "set ytics autofreq\n");
@@ -1088,14 +1117,22 @@ static void plot_timeline(struct report *r, struct err *e)
     }
     if (r->ns > 1) sb_add(&g, "unset multiplot\n");
     run_plot(r, "timeline", &g,
-             "When each trial ran, coloured by how it ended; a bar is labelled with the trial number "
-             "and, when the trainer logs it (gpu_mem), its peak GPU memory. sweep does not record "
-             "GPUs per trial yet, so lanes are concurrent slots, not devices.");
+             gpus ? "When each trial ran and on which GPU, coloured by how it ended; a bar is labelled "
+                    "with the trial number and, when the trainer logs it (gpu_mem), its peak GPU memory."
+                  : "When each trial ran, coloured by how it ended; a bar is labelled with the trial "
+                    "number and, when the trainer logs it (gpu_mem), its peak GPU memory. No GPUs "
+                    "are recorded for these trials, so lanes are concurrent slots.");
     sb_release(&g);
-out:
+done:
     free(blk);
-    free(lanes);
     sb_release(&d.b);
+out:
+    for (size_t si = 0; si < r->ns; si++) {
+        for (int l = 0; l < lanes[si]; l++) free(labels[si][l]);
+        free(labels[si]);
+    }
+    free(labels);
+    free(lanes);
 }
 
 struct ev {

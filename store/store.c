@@ -597,7 +597,7 @@ long long store_max_trial(struct store *st, struct err *e)
 
 #define TRIAL_COLS \
     "id, params, argv, state, reason, attempts, pid, queued, started, ended, exit_code, " \
-    "exit_signal, log_offset, objective, objective_step, last_step, last_output, pid_start"
+    "exit_signal, log_offset, objective, objective_step, last_step, last_output, pid_start, gpu"
 
 static void read_trial(sqlite3_stmt *s, struct trial_row *t)
 {
@@ -623,6 +623,7 @@ static void read_trial(sqlite3_stmt *s, struct trial_row *t)
     t->last_step = sqlite3_column_type(s, 15) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 15);
     t->last_output = sqlite3_column_double(s, 16);
     t->pid_start = sqlite3_column_int64(s, 17);
+    t->gpu = col_text(s, 18);
 }
 
 void trial_row_release(struct trial_row *t)
@@ -630,6 +631,7 @@ void trial_row_release(struct trial_row *t)
     free(t->params);
     free(t->argv);
     free(t->reason);
+    free(t->gpu);
     memset(t, 0, sizeof *t);
 }
 

@@ -62,6 +62,7 @@ struct trial_row {
     long long objective_step;
     long long last_step;   /* -1 if no metric yet */
     double last_output;    /* time of the last metric row, 0 if none */
+    char *gpu;             /* the GPUs it ran on, as CUDA_VISIBLE_DEVICES ("0", "0,1"); NULL if none recorded */
 };
 
 void trial_row_release(struct trial_row *t);

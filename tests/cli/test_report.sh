@@ -89,6 +89,16 @@ check "leaderboard: links to the trial's log" grep -q "<a href=\"../trials/$(pri
 check "leaderboard: pruned trials say why" grep -q '<td class="note">pruned by asha at rung [0-9]' r/report/index.html
 check "log axis for a parameter spanning decades" grep -q "set logscale x" r/report/param-1.gp
 
+# lanes per GPU when the store records GPUs (GPU packing fills the column)
+cp -r r rg && sql rg/sweep.db "update trials set gpu = case when id % 2 = 0 then '0' else '1' end"
+sweep report rg > /dev/null
+check_eq "gpu lanes: exit" "$?" 0
+check "gpu lanes: labelled by GPU" grep -Eq "^set ytics \('GPU 0( \(1\))?' 1, .*'GPU 1( \(1\))?' " rg/report/timeline.gp
+check_eq "gpu lanes: each trial in its GPU's lanes" \
+    "$(awk '$6 % 2 == 0 { print $2 }' rg/report/data/timeline.dat | sort -u | tr '\n' ' ')" \
+    "$(grep -o "'GPU 0 ([0-9])' [0-9]*" rg/report/timeline.gp | awk '{print $NF}' | sort -u | tr '\n' ' ')"
+check "gpu lanes: image" images_ok rg/report png
+
 # SVG
 sweep report r -o svg --format svg > /dev/null
 check_eq "svg: exit" "$?" 0
