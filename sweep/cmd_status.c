@@ -55,11 +55,14 @@ static int running_row(const struct trial_row *tr, void *ctx)
         util_fmt_duration(&ago, c->now - tr->last_output);
         sb_add(&ago, " ago");
     }
-    const char *row[] = {id, pid, att, sb_str(&dur), step, sb_str(&obj), sb_str(&ago)};
+    const char *row[] = {id, pid, tr->gpu ? tr->gpu : "-", att, sb_str(&dur), step, sb_str(&obj),
+                         sb_str(&ago)};
     table_add(&c->t, row);
     struct sb *j = &c->json;
-    sb_addf(j, "%s{\"trial\": %lld, \"pid\": %lld, \"attempt\": %d, \"seconds\": ", c->n ? ", " : "",
-            tr->id, tr->pid, tr->attempts);
+    sb_addf(j, "%s{\"trial\": %lld, \"pid\": %lld, \"gpu\": ", c->n ? ", " : "", tr->id, tr->pid);
+    if (tr->gpu) json_quote(j, tr->gpu);
+    else sb_add(j, "null");
+    sb_addf(j, ", \"attempt\": %d, \"seconds\": ", tr->attempts);
     json_num(j, c->now - tr->started);
     sb_add(j, ", \"step\": ");
     if (tr->last_step >= 0) sb_addf(j, "%lld", tr->last_step);
@@ -187,12 +190,12 @@ static int show(struct store *st, char *dir, int json, int slots, int *live_out)
     *live_out = live;
 
     rc_.now = util_now();
-    table_init(&rc_.t, 7);
+    table_init(&rc_.t, 8);
     sb_init(&rc_.json);
-    const char *hdr[] = {"trial", "pid", "attempt", "running", "step",
+    const char *hdr[] = {"trial", "pid", "gpu", "attempt", "running", "step",
                          w.objective ? w.objective : "objective", "last metric"};
     table_add(&rc_.t, hdr);
-    for (int i = 0; i < 6; i++) table_right(&rc_.t, (size_t)i);
+    for (int i = 0; i < 7; i++) table_right(&rc_.t, (size_t)i);
     if (store_each_trial(st, ORDER_ID, TRIAL_RUNNING, 0, running_row, &rc_, &e) ||
         store_each_trial(st, ORDER_RANK, TRIAL_COMPLETED, 1, best_row, &best, &e)) {
         rc = cli_fail(&e);

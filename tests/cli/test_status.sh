@@ -18,7 +18,7 @@ sweep status live > st.txt
 check_eq "status exit while running" "$?" 0
 check "says it is running" grep -q "sweep is running" st.txt
 check "names the writer" grep -q "(pid $pid on " st.txt
-check "lists running trials" grep -qE '^ +0 +[0-9]+ +1 ' st.txt
+check "lists running trials" grep -qE '^ +0 +[0-9]+ +- +1 ' st.txt
 sweep status live --json > st.json
 check "json: running" grep -q '"running": true' st.json
 check "json: two trials running" grep -q '"running": 2' st.json
