@@ -39,6 +39,12 @@ const char *space_dist_name(enum dist d)
     return DIST_NAMES[d];
 }
 
+const char *space_method_name(enum method m)
+{
+    static const char *const names[] = {"grid", "random", "halving", "hyperband"};
+    return names[m];
+}
+
 static const char *const TOP_KEYS[] = {
     /* W&B */
     "program", "method", "parameters", "metric", "early_terminate", "command", "run_cap",
@@ -81,6 +87,8 @@ static const char *const LIST_MACROS[] = {"args", "args_no_hyphens", "args_no_bo
 static const char *const TEXT_MACROS[] = {"env",      "interpreter", "program",   "args_json",
                                           "args_json_file", "trial_id", "trial_dir",
                                           "sweep_dir", NULL};
+/* Only with method halving or hyperband. */
+static const char *const RUNG_MACROS[] = {"budget", "prev_trial_dir", NULL};
 
 struct ctx {
     struct diag *d;
@@ -246,12 +254,16 @@ static void check_placeholders(struct ctx *c, const char *s, int line, int col, 
             }
         for (const char *const *m = TEXT_MACROS; *m && !ok; m++)
             if (!strcmp(name, *m)) ok = 1;
-        if (!ok && !strcmp(name, "budget")) {
-            diag_error(c->d, line, col,
-                       "${budget} needs a budget, which methods halving and hyperband use "
-                       "(not available in this version)");
-            ok = -1;
-        }
+        for (const char *const *m = RUNG_MACROS; *m && !ok; m++)
+            if (!strcmp(name, *m)) {
+                if (c->sp->has_budget) {
+                    ok = 1;
+                } else {
+                    diag_error(c->d, line, col,
+                               "${%s} needs method halving or hyperband and a 'budget'", name);
+                    ok = -1;
+                }
+            }
         if (!ok && !strncmp(name, "envvar:", 7)) {
             ok = 1;
             for (const char *q = name + 7; *q; q++)
@@ -818,8 +830,22 @@ static void parse_resume(struct ctx *c, const struct value *m)
 {
     static const char *const keys[] = {"command", "if_exists", NULL};
     struct space *sp = c->sp;
+    if (m->kind == V_LIST) {
+        /* halving/hyperband: arguments that make a promoted trial continue
+         * from the checkpoint of the rung before (${prev_trial_dir}) */
+        if (sp->method != METHOD_HALVING && sp->method != METHOD_HYPERBAND) {
+            diag_error(c->d, m->line, m->col,
+                       "resume as a list (arguments for a promoted trial) needs method halving "
+                       "or hyperband; for retries write {command: [...], if_exists: PATH}");
+            return;
+        }
+        parse_command(c, m, &sp->promote_args, &sp->npromote_args, "resume");
+        return;
+    }
     if (m->kind != V_MAP) {
-        diag_error(c->d, m->line, m->col, "resume must be a map {command: [...], if_exists: PATH}");
+        diag_error(c->d, m->line, m->col,
+                   "resume must be a map {command: [...], if_exists: PATH}, or with halving and "
+                   "hyperband a list of arguments for a promoted trial");
         return;
     }
     check_keys(c, m, keys, "resume");
@@ -834,6 +860,59 @@ static void parse_resume(struct ctx *c, const struct value *m)
             sp->resume_if_exists = xstrdup(f->u.s);
             check_placeholders(c, f->u.s, f->line, f->col, 0, "resume.if_exists");
         }
+    }
+}
+
+/* budget: {parameter, min, max, eta, sampler}: the resource that successive
+ * halving hands out, rung k getting min * eta^k, the last rung max. */
+static void parse_budget(struct ctx *c, const struct value *m)
+{
+    static const char *const keys[] = {"parameter", "min", "max", "eta", "sampler", NULL};
+    struct space *sp = c->sp;
+    if (m->kind != V_MAP) {
+        diag_error(c->d, m->line, m->col, "budget must be a map {parameter, min, max, eta}");
+        return;
+    }
+    check_keys(c, m, keys, "budget");
+    sp->has_budget = 1;
+    double mn = 0, mx = 0, eta = 3;
+    int has_min = get_num(c, m, "min", &mn, "budget"), has_max = get_num(c, m, "max", &mx, "budget");
+    int has_eta = get_num(c, m, "eta", &eta, "budget");
+    if (!has_min) diag_error(c->d, m->line, m->col, "budget needs 'min' (the first rung's budget)");
+    if (!has_max) diag_error(c->d, m->line, m->col, "budget needs 'max' (the last rung's budget)");
+    const struct value *vmin = value_map_get(m, "min"), *vmax = value_map_get(m, "max");
+    if (has_min > 0 && mn <= 0)
+        diag_error(c->d, vmin->line, vmin->col, "budget: 'min' must be > 0");
+    if (has_min > 0 && has_max > 0 && mx <= mn)
+        diag_error(c->d, vmax->line, vmax->col, "budget: 'max' must be larger than 'min'");
+    if (has_eta > 0 && eta < 2) {
+        const struct value *ve = value_map_get(m, "eta");
+        diag_error(c->d, ve->line, ve->col, "budget: 'eta' must be >= 2");
+    }
+    sp->budget_min = mn;
+    sp->budget_max = mx;
+    sp->budget_eta = eta;
+    sp->budget_ints = is_int_value(vmin) && is_int_value(vmax);
+    sp->budget_param = get_string(c, m, "parameter", "budget.parameter");
+    const struct value *smp = value_map_get(m, "sampler");
+    if (smp) {
+        if (smp->kind == V_STR && !strcmp(smp->u.s, "grid")) sp->sampler = METHOD_GRID;
+        else if (smp->kind == V_STR && !strcmp(smp->u.s, "random")) sp->sampler = METHOD_RANDOM;
+        else diag_error(c->d, smp->line, smp->col, "budget.sampler must be grid or random");
+    } else {
+        sp->sampler = METHOD_RANDOM;
+    }
+    if (sp->budget_param) {
+        const struct param *p = space_find(sp, sp->budget_param);
+        const struct value *pv = value_map_get(m, "parameter");
+        if (p && p->dist != DIST_CONSTANT)
+            diag_error(c->d, p->line, p->col,
+                       "%s is set by the budget (budget.parameter); declare it with a single "
+                       "'value' or not at all",
+                       p->path);
+        else if (!p && (!*sp->budget_param || strpbrk(sp->budget_param, " ${}")))
+            diag_error(c->d, pv->line, pv->col, "budget.parameter must be a parameter name");
+        if (!p) add_name(c, sp->budget_param);
     }
 }
 
@@ -1107,7 +1186,7 @@ static void build(struct ctx *c, const struct value *root)
     int method_ok = 0;
     if (!me) {
         if (!misspelt(root, "method"))
-            diag_error(d, 1, 1, "the sweep file needs 'method' (grid or random)");
+            diag_error(d, 1, 1, "the sweep file needs 'method' (grid, random, halving or hyperband)");
     } else {
         static const char *const methods[] = {"grid", "random", "bayes", "halving",
                                               "hyperband", NULL};
@@ -1115,19 +1194,19 @@ static void build(struct ctx *c, const struct value *root)
         method_ok = 1;
         if (mv->kind == V_STR && !strcmp(mv->u.s, "grid")) sp->method = METHOD_GRID;
         else if (mv->kind == V_STR && !strcmp(mv->u.s, "random")) sp->method = METHOD_RANDOM;
+        else if (mv->kind == V_STR && !strcmp(mv->u.s, "halving")) sp->method = METHOD_HALVING;
+        else if (mv->kind == V_STR && !strcmp(mv->u.s, "hyperband")) sp->method = METHOD_HYPERBAND;
         else method_ok = 0;
         if (method_ok) {
             /* known */
-        } else if (mv->kind == V_STR &&
-                 (!strcmp(mv->u.s, "bayes") || !strcmp(mv->u.s, "halving") ||
-                  !strcmp(mv->u.s, "hyperband")))
+        } else if (mv->kind == V_STR && !strcmp(mv->u.s, "bayes"))
             diag_error(d, mv->line, mv->col,
-                       "method '%s' is not available in this version (grid and random are); it "
-                       "is never run as random",
-                       mv->u.s);
+                       "method 'bayes' is not available in this version (grid, random, halving "
+                       "and hyperband are); it is never run as random");
         else {
             const char *s = mv->kind == V_STR ? util_suggest(mv->u.s, methods) : NULL;
-            diag_error(d, mv->line, mv->col, "unknown method '%s'%s%s%s: grid or random",
+            diag_error(d, mv->line, mv->col,
+                       "unknown method '%s'%s%s%s: grid, random, halving or hyperband",
                        mv->kind == V_STR ? mv->u.s : "?", s ? " (did you mean '" : "", s ? s : "",
                        s ? "'?)" : "");
         }
@@ -1139,10 +1218,26 @@ static void build(struct ctx *c, const struct value *root)
         if (sp->et_enabled && !sp->metric_name)
             diag_error(d, v->line, v->col, "early_terminate needs a 'metric' to compare trials by");
     }
-    if ((v = value_map_get(root, "budget")))
-        diag_error(d, v->line, v->col,
-                   "'budget' is for methods halving and hyperband, which are not available in "
-                   "this version");
+    sp->sampler = sp->method;
+    v = value_map_get(root, "budget");
+    if (method_ok && (sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND)) {
+        if (!v) diag_error(d, me->val->line, me->val->col,
+                           "method %s needs a 'budget' {parameter, min, max, eta}",
+                           space_method_name(sp->method));
+        else parse_budget(c, v);
+        if (sp->et_enabled) {
+            const struct value *et = value_map_get(root, "early_terminate");
+            diag_error(d, et->line, et->col,
+                       "early_terminate does not combine with method %s, which stops "
+                       "configurations itself", space_method_name(sp->method));
+        }
+        if (!sp->metric_name)
+            diag_error(d, me->val->line, me->val->col,
+                       "method %s needs a 'metric' to decide which configurations go on",
+                       space_method_name(sp->method));
+    } else if (v) {
+        diag_error(d, v->line, v->col, "'budget' is for methods halving and hyperband");
+    }
 
     long long cap = get_int(c, root, "run_cap", 1, 9223372036854775807LL, 0);
     long long trials = get_int(c, root, "trials", 1, 9223372036854775807LL, 0);
@@ -1216,7 +1311,7 @@ static void build(struct ctx *c, const struct value *root)
         diag_warn(d, v->line, v->col, "'controller' is ignored: sweep is its own controller");
 
     /* grid needs finite values everywhere */
-    if (method_ok && sp->method == METHOD_GRID) {
+    if (method_ok && sp->sampler == METHOD_GRID) {
         for (size_t i = 0; i < sp->nparams; i++) {
             const struct param *p = &sp->params[i];
             int ok = p->dist == DIST_CONSTANT || p->dist == DIST_INT_UNIFORM ||
@@ -1236,7 +1331,12 @@ static void build(struct ctx *c, const struct value *root)
                            p->path);
         }
     }
-    if (method_ok && sp->method == METHOD_RANDOM)
+    if (method_ok && sp->method == METHOD_HALVING && sp->has_budget &&
+        sp->sampler == METHOD_RANDOM && !sp->run_cap)
+        diag_error(d, me->val->line, me->val->col,
+                   "method halving with random configurations needs run_cap (how many "
+                   "configurations the first rung runs)");
+    if (method_ok && sp->sampler == METHOD_RANDOM)
         for (size_t i = 0; i < sp->nparams; i++)
             if (sp->params[i].num)
                 diag_warn(d, sp->params[i].line, sp->params[i].col,
@@ -1301,6 +1401,9 @@ void space_free(struct space *sp)
     free(sp->metric_name);
     for (size_t i = 0; i < sp->ncommand; i++) free(sp->command[i]);
     free(sp->command);
+    for (size_t i = 0; i < sp->npromote_args; i++) free(sp->promote_args[i]);
+    free(sp->promote_args);
+    free(sp->budget_param);
     for (size_t i = 0; i < sp->nresume_command; i++) free(sp->resume_command[i]);
     free(sp->resume_command);
     free(sp->resume_if_exists);

@@ -13,7 +13,7 @@
 struct value;
 struct diag;
 
-enum method { METHOD_GRID, METHOD_RANDOM };
+enum method { METHOD_GRID, METHOD_RANDOM, METHOD_HALVING, METHOD_HYPERBAND };
 enum goal { GOAL_MINIMIZE, GOAL_MAXIMIZE };
 
 enum dist {
@@ -37,6 +37,7 @@ enum dist {
 };
 
 const char *space_dist_name(enum dist d);
+const char *space_method_name(enum method m);
 
 /* One leaf of the parameter tree. */
 struct param {
@@ -83,6 +84,8 @@ struct space {
     char *name;                 /* name:, or NULL */
 
     enum method method;
+    enum method sampler;        /* where configurations come from: grid or random (=
+                                   method, or budget.sampler for halving/hyperband) */
     unsigned long long seed;
     long long run_cap;          /* run_cap / trials; 0 = no cap */
 
@@ -101,6 +104,12 @@ struct space {
     char **command;             /* argv templates, one element each */
     size_t ncommand;
     int shell;                  /* shell: true - command joined and run by /bin/sh -c */
+    int has_budget;             /* halving, hyperband: budget given */
+    char *budget_param;         /* budget.parameter: the parameter the budget sets, or NULL */
+    double budget_min, budget_max, budget_eta;
+    int budget_ints;            /* min and max are integers: budgets are rounded */
+    char **promote_args;        /* resume as a list: appended to the command of a promoted trial */
+    size_t npromote_args;
     char **resume_command;      /* resume.command: a trial run again from its checkpoint */
     size_t nresume_command;
     char *resume_if_exists;     /* resume.if_exists: only when this file exists */

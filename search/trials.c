@@ -1,6 +1,7 @@
 /* trials.c - trial parameters from an index. */
 #include "search/trials.h"
 #include "search/grid.h"
+#include "search/halving.h"
 #include "search/rsearch.h"
 #include "search/space.h"
 #include "search/value.h"
@@ -10,7 +11,19 @@
 
 long long trials_total(const struct space *sp)
 {
-    if (sp->method == METHOD_GRID) {
+    if (sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND) {
+        long long n = trials_configs(sp);
+        if (n == -2) return -2;
+        struct hb_plan p;
+        hb_plan(sp, n, &p);
+        return p.total;
+    }
+    return trials_configs(sp);
+}
+
+long long trials_configs(const struct space *sp)
+{
+    if (sp->sampler == METHOD_GRID) {
         unsigned long long n;
         if (grid_count(sp, &n) != 0) return sp->run_cap ? sp->run_cap : -2;
         if (sp->run_cap && (unsigned long long)sp->run_cap < n) return sp->run_cap;
@@ -35,7 +48,7 @@ static void set_path(struct value *map, char **segs, int n, struct value *v)
 struct value *trials_params(const struct space *sp, unsigned long long idx)
 {
     struct value **leaf = xcalloc(sp->nparams ? sp->nparams : 1, sizeof *leaf);
-    if (sp->method == METHOD_GRID) grid_point(sp, idx, leaf);
+    if (sp->sampler == METHOD_GRID) grid_point(sp, idx, leaf);
     else rsearch_point(sp, idx, leaf);
     struct value *map = value_map();
     for (size_t i = 0; i < sp->nparams; i++)

@@ -13,6 +13,10 @@ struct value;
  * smaller; -1 when unbounded (random without run_cap runs until stopped);
  * -2 when the grid is too large to count. */
 long long trials_total(const struct space *sp);
+/* How many configurations the sampler gives (grid size or run_cap, as
+ * trials_total for grid and random); halving and hyperband draw theirs
+ * from it. */
+long long trials_configs(const struct space *sp);
 /* Trial idx's parameters, a new map. */
 struct value *trials_params(const struct space *sp, unsigned long long idx);
 

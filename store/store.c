@@ -83,6 +83,13 @@ static const char SCHEMA_V1[] =
     "  detail TEXT\n"
     ");\n";
 
+/* v2: successive halving and hyperband. rung: the budget level a trial
+ * ran at (0 = the smallest budget); parent: the trial of the same
+ * configuration at the level before, which this one was promoted from. */
+static const char MIGRATE_V2[] =
+    "ALTER TABLE trials ADD COLUMN rung INTEGER;\n"
+    "ALTER TABLE trials ADD COLUMN parent INTEGER;\n";
+
 enum {
     S_TRIAL_ADD,
     S_TRIAL_START,
@@ -97,11 +104,14 @@ enum {
     S_OBJ_BEST_MIN,
     S_OBJ_LAST,
     S_EVENT,
+    S_TRIAL_MARK,
     S_COUNT
 };
 
 static const char *const SQL[S_COUNT] = {
-    [S_TRIAL_ADD] = "INSERT INTO trials (id, params, state, queued) VALUES (?1, ?2, 'pending', ?3)",
+    [S_TRIAL_ADD] = "INSERT INTO trials (id, params, state, queued, rung, parent) "
+                    "VALUES (?1, ?2, 'pending', ?3, ?4, ?5)",
+    [S_TRIAL_MARK] = "UPDATE trials SET state = ?2, reason = ?3 WHERE id = ?1",
     [S_TRIAL_START] = "UPDATE trials SET state = 'running', reason = NULL, argv = ?2, pid = ?3, "
                       "pid_start = ?4, started = ?5, ended = NULL, exit_code = NULL, "
                       "exit_signal = NULL, attempts = attempts + 1 WHERE id = ?1",
@@ -138,6 +148,7 @@ struct store {
     int in_txn;               /* an explicit store_begin is open */
     char *objective;
     int maximize, summary_last;
+    int version;              /* the schema's user_version */
 };
 
 /* SQLite's message, with the system's when there is one ("disk I/O
@@ -200,10 +211,11 @@ static int migrate(struct store *st, struct err *e)
         return err_usage(e, "sweep.db has schema version %d; this sweep knows up to %d: use a "
                             "newer sweep",
                          version, STORE_SCHEMA_VERSION);
+    st->version = STORE_SCHEMA_VERSION;
     if (version == STORE_SCHEMA_VERSION) return 0;
     if (exec(st, "BEGIN IMMEDIATE", e)) return -1;
     if (version < 1 && exec(st, SCHEMA_V1, e)) goto fail;
-    /* later versions: if (version < 2 && exec(st, MIGRATE_V2, e)) goto fail; */
+    if (version < 2 && exec(st, MIGRATE_V2, e)) goto fail;
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
     if (exec(st, pragma, e) || exec(st, "COMMIT", e)) goto fail;
@@ -253,6 +265,7 @@ struct store *store_open_ro(const char *path, struct err *e)
         if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
         sqlite3_finalize(s);
     }
+    st->version = version;
     if (version < 1 || version > STORE_SCHEMA_VERSION) {
         if (version < 1) err_usage(e, "%s is not a sweep store", path);
         else err_usage(e, "%s has schema version %d; this sweep knows up to %d", path, version,
@@ -421,11 +434,34 @@ int store_get_sweep(struct store *st, struct store_sweep *w, struct err *e)
 
 int store_trial_add(struct store *st, long long id, const char *params_json, struct err *e)
 {
+    return store_trial_add_rung(st, id, params_json, -1, -1, e);
+}
+
+int store_trial_add_rung(struct store *st, long long id, const char *params_json, int rung,
+                         long long parent, struct err *e)
+{
     sqlite3_stmt *s = stmt(st, S_TRIAL_ADD, e);
     if (!s) return -1;
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_text(s, 2, params_json, -1, SQLITE_TRANSIENT);
     sqlite3_bind_double(s, 3, util_now());
+    if (rung >= 0) sqlite3_bind_int(s, 4, rung);
+    else sqlite3_bind_null(s, 4);
+    if (parent >= 0) sqlite3_bind_int64(s, 5, parent);
+    else sqlite3_bind_null(s, 5);
+    AUTOTXN_BEGIN(st, e);
+    int rc = step_done(st, s, e);
+    AUTOTXN_END(st, e, rc);
+}
+
+int store_trial_mark(struct store *st, long long id, enum trial_state state, const char *reason,
+                     struct err *e)
+{
+    sqlite3_stmt *s = stmt(st, S_TRIAL_MARK, e);
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, STATE_NAMES[state], -1, SQLITE_STATIC);
+    bind_text_or_null(s, 3, reason);
     AUTOTXN_BEGIN(st, e);
     int rc = step_done(st, s, e);
     AUTOTXN_END(st, e, rc);
@@ -595,9 +631,11 @@ long long store_max_trial(struct store *st, struct err *e)
     return v;
 }
 
-#define TRIAL_COLS \
+/* A version 1 store (opened read-only by a newer sweep) has no rung and parent. */
+#define TRIAL_COLS_V1 \
     "id, params, argv, state, reason, attempts, pid, queued, started, ended, exit_code, " \
-    "exit_signal, log_offset, objective, objective_step, last_step, last_output, pid_start, gpu"
+    "exit_signal, log_offset, objective, objective_step, last_step, last_output, pid_start, gpu, "
+#define TRIAL_COLS(st) ((st)->version >= 2 ? TRIAL_COLS_V1 "rung, parent" : TRIAL_COLS_V1 "NULL, NULL")
 
 static void read_trial(sqlite3_stmt *s, struct trial_row *t)
 {
@@ -624,6 +662,8 @@ static void read_trial(sqlite3_stmt *s, struct trial_row *t)
     t->last_output = sqlite3_column_double(s, 16);
     t->pid_start = sqlite3_column_int64(s, 17);
     t->gpu = col_text(s, 18);
+    t->rung = sqlite3_column_type(s, 19) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 19);
+    t->parent = sqlite3_column_type(s, 20) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 20);
 }
 
 void trial_row_release(struct trial_row *t)
@@ -638,8 +678,9 @@ void trial_row_release(struct trial_row *t)
 int store_get_trial(struct store *st, long long id, struct trial_row *t, struct err *e)
 {
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "SELECT " TRIAL_COLS " FROM trials WHERE id = ?1", -1, &s,
-                           NULL) != SQLITE_OK)
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT %s FROM trials WHERE id = ?1", TRIAL_COLS(st));
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
         return db_err(st, e, "prepare");
     sqlite3_bind_int64(s, 1, id);
     int rc = sqlite3_step(s), found = 0;
@@ -671,11 +712,16 @@ int store_each_trial(struct store *st, enum store_order order, int state, long l
         sqlite3_finalize(g);
     }
     snprintf(sql, sizeof sql,
-             "SELECT " TRIAL_COLS " FROM trials %s ORDER BY %s%s%s LIMIT ?2",
+             "SELECT %s FROM trials %s ORDER BY %s%s%s%s%s LIMIT ?2", TRIAL_COLS(st),
              state >= 0 ? "WHERE state = ?1" : "",
              order == ORDER_RANK
                  ? "CASE state WHEN 'completed' THEN 0 WHEN 'running' THEN 1 WHEN 'pruned' THEN "
                    "2 WHEN 'stopped' THEN 3 WHEN 'failed' THEN 4 ELSE 5 END, "
+                 : "",
+             /* halving: trials that ran at a larger budget first */
+             order == ORDER_RANK && st->version >= 2 ? "-coalesce(rung, 0), " : "",
+             order == ORDER_RANK
+                 ? ""
                    /* pruned trials: the furthest first */
                    "CASE state WHEN 'pruned' THEN -coalesce(last_step, 0) ELSE 0 END, "
                    "objective IS NULL, objective "

@@ -13,7 +13,7 @@
 struct err;
 struct metric;
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 enum trial_state {
     TRIAL_PENDING,
@@ -62,6 +62,8 @@ struct trial_row {
     long long objective_step;
     long long last_step;   /* -1 if no metric yet */
     double last_output;    /* time of the last metric row, 0 if none */
+    int rung;              /* halving/hyperband: its budget level, 0 = smallest; -1 otherwise */
+    long long parent;      /* the trial it was promoted from; -1 if none */
     char *gpu;             /* the GPUs it ran on, as CUDA_VISIBLE_DEVICES ("0", "0,1"); NULL if none recorded */
 };
 
@@ -90,6 +92,13 @@ void store_rollback(struct store *st);
 
 /* Each of these is one transaction unless called between begin and commit. */
 int store_trial_add(struct store *st, long long id, const char *params_json, struct err *e);
+/* The same for halving/hyperband: its rung, and the trial it was promoted from (-1: none). */
+int store_trial_add_rung(struct store *st, long long id, const char *params_json, int rung,
+                         long long parent, struct err *e);
+/* Sets an ended trial's state and reason (a configuration not promoted
+ * becomes pruned; a promoted one says where it went). */
+int store_trial_mark(struct store *st, long long id, enum trial_state state, const char *reason,
+                     struct err *e);
 int store_trial_start(struct store *st, long long id, const char *argv_json, long long pid,
                       long long pid_start, double started, struct err *e);
 /* The supervisor of a started trial (recorded after it is started). */

@@ -1,5 +1,6 @@
 /* cmd_plan.c - `sweep plan FILE`: check a file, print its trials. */
 #include "search/grid.h"
+#include "search/halving.h"
 #include "search/hyperband.h"
 #include "search/space.h"
 #include "search/trials.h"
@@ -90,18 +91,50 @@ int cmd_plan(int argc, char **argv)
         space_free(sp);
         return 2;
     }
-    if (limit < 0) limit = json ? (total >= 0 ? total : 10) : 20;
-    long long shown = total >= 0 && total < limit ? total : limit;
+    /* halving/hyperband: the trials listed are the configurations, each at
+     * the budget its bracket starts with; later rungs depend on results */
+    int hb = sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND;
+    struct hb_plan plan;
+    long long listed = total;
+    if (hb) {
+        hb_plan(sp, trials_configs(sp), &plan);
+        listed = plan.nconfigs;
+    }
+    if (limit < 0) limit = json ? (listed >= 0 ? listed : 10) : 20;
+    long long shown = listed >= 0 && listed < limit ? listed : limit;
 
     if (json) {
         struct sb b;
         sb_init(&b);
         if (total >= 0) sb_addf(&b, "{\"count\": %lld, ", total);
         else sb_add(&b, "{\"count\": null, ");
-        sb_addf(&b, "\"method\": \"%s\", \"trials\": [",
-                sp->method == METHOD_GRID ? "grid" : "random");
+        sb_addf(&b, "\"method\": \"%s\", ", space_method_name(sp->method));
+        if (hb) {
+            double restart = 0, cont = 0;
+            sb_addf(&b, "\"configurations\": %lld, \"rungs\": [", plan.nconfigs);
+            for (int bi = 0, k = 0; bi < plan.nbrackets; bi++)
+                for (int l = plan.b[bi].start; l < plan.nlevels; l++, k++) {
+                    long long n = hb_rung_size(&plan, &plan.b[bi], l, sp->budget_eta);
+                    double prev = l > plan.b[bi].start ? plan.level[l - 1] : 0;
+                    restart += (double)n * plan.level[l];
+                    cont += (double)n * (plan.level[l] - prev);
+                    sb_addf(&b, "%s{\"bracket\": %d, \"rung\": %d, \"budget\": ", k ? ", " : "",
+                            bi, l);
+                    json_num(&b, plan.level[l]);
+                    sb_addf(&b, ", \"trials\": %lld}", n);
+                }
+            sb_add(&b, "], \"budget_total\": {\"restart\": ");
+            json_num(&b, restart);
+            sb_add(&b, ", \"continue\": ");
+            json_num(&b, cont);
+            sb_add(&b, "}, ");
+        }
+        sb_add(&b, "\"trials\": [");
         for (long long i = 0; i < shown; i++) {
-            struct value *p = trials_params(sp, (unsigned long long)i);
+            struct value *bud = NULL;
+            struct value *p = hb ? hb_params(sp, &plan, i, plan.b[hb_bracket_of(&plan, i)].start, &bud)
+                                 : trials_params(sp, (unsigned long long)i);
+            value_free(bud);
             sb_addf(&b, "%s{\"index\": %lld, \"params\": ", i ? ", " : "", i);
             value_json(&b, p);
             sb_addc(&b, '}');
@@ -118,11 +151,19 @@ int cmd_plan(int argc, char **argv)
         return 0;
     }
 
-    printf("%s: %s search, ", file, sp->method == METHOD_GRID ? "grid" : "random");
-    if (total >= 0) printf("%lld trials", total);
-    else printf("no trial limit (runs until stopped)");
-    if (sp->method == METHOD_RANDOM) printf(", seed %llu", sp->seed);
-    printf(", %d at a time\n", sp->max_parallel);
+    if (hb) {
+        printf("%s: %s over %lld %s configurations", file, space_method_name(sp->method),
+               plan.nconfigs, space_method_name(sp->sampler));
+        if (sp->sampler == METHOD_RANDOM) printf(" (seed %llu)", sp->seed);
+        printf(", %lld trials if every rung promotes its share, %d at a time\n", total,
+               sp->max_parallel);
+    } else {
+        printf("%s: %s search, ", file, space_method_name(sp->method));
+        if (total >= 0) printf("%lld trials", total);
+        else printf("no trial limit (runs until stopped)");
+        if (sp->method == METHOD_RANDOM) printf(", seed %llu", sp->seed);
+        printf(", %d at a time\n", sp->max_parallel);
+    }
     if (sp->metric_name)
         printf("objective: %s %s (%s value of each trial)\n",
                sp->goal == GOAL_MAXIMIZE ? "maximize" : "minimize", sp->metric_name,
@@ -153,6 +194,40 @@ int cmd_plan(int argc, char **argv)
         printf("\n");
     }
     struct table t;
+    if (hb) {
+        printf("budget: %s%s, eta %g: the best 1/%g of each rung go on\n",
+               sp->budget_param ? sp->budget_param : "${budget}",
+               sp->budget_param ? " (also ${budget})" : "", sp->budget_eta, sp->budget_eta);
+        table_init(&t, 5);
+        const char *h[] = {"bracket", "rung", "budget", "trials", "configurations"};
+        table_add(&t, h);
+        for (int i = 0; i < 4; i++) table_right(&t, (size_t)i);
+        double restart = 0, cont = 0;
+        for (int bi = 0; bi < plan.nbrackets; bi++)
+            for (int l = plan.b[bi].start; l < plan.nlevels; l++) {
+                long long n = hb_rung_size(&plan, &plan.b[bi], l, sp->budget_eta);
+                double prev = l > plan.b[bi].start ? plan.level[l - 1] : 0;
+                restart += (double)n * plan.level[l];
+                cont += (double)n * (plan.level[l] - prev);
+                char c0[16], c1[16], c2[32], c3[24], c4[64] = "";
+                snprintf(c0, sizeof c0, "%d", bi);
+                snprintf(c1, sizeof c1, "%d", l);
+                snprintf(c2, sizeof c2, "%g", plan.level[l]);
+                snprintf(c3, sizeof c3, "%lld", n);
+                if (l == plan.b[bi].start)
+                    snprintf(c4, sizeof c4, "%lld-%lld", plan.b[bi].first,
+                             plan.b[bi].first + plan.b[bi].n - 1);
+                else snprintf(c4, sizeof c4, "the best %lld of rung %d", n, l - 1);
+                const char *row[] = {c0, c1, c2, c3, c4};
+                table_add(&t, row);
+            }
+        putchar('\n');
+        table_print(&t, stdout);
+        table_release(&t);
+        printf("budget spent: %g when a promoted trial starts again, %g when it continues "
+               "from the rung before (resume: [...] with ${prev_trial_dir})\n",
+               restart, cont);
+    }
     int grid = sp->method == METHOD_GRID;
     table_init(&t, grid ? 4 : 3);
     t.maxw = 72;
@@ -175,8 +250,9 @@ int cmd_plan(int argc, char **argv)
     table_release(&t);
 
     if (shown > 0) {
-        struct value *p0 = trials_params(sp, 0);
-        struct render_ctx r = {sp, p0, 0, "DIR/trials/0000", "DIR"};
+        struct value *b0 = NULL;
+        struct value *p0 = hb ? hb_params(sp, &plan, 0, plan.b[0].start, &b0) : trials_params(sp, 0);
+        struct render_ctx r = {sp, p0, 0, "DIR/trials/0000", "DIR", b0, NULL};
         size_t argc0;
         char **av = render_argv(&r, &argc0);
         printf("\ncommand of trial 0:");
@@ -197,16 +273,20 @@ int cmd_plan(int argc, char **argv)
         printf("\n\n");
         render_free_strv(av);
         value_free(p0);
+        value_free(b0);
 
         size_t nc = sp->nparams + 1;
         table_init(&t, nc);
         const char **row = xcalloc(nc, sizeof *row);
-        row[0] = "trial";
+        row[0] = hb ? "config" : "trial";
         for (size_t k = 0; k < sp->nparams; k++) row[k + 1] = sp->params[k].path;
         table_add(&t, row);
         table_right(&t, 0);
         for (long long i = 0; i < shown; i++) {
-            struct value *p = trials_params(sp, (unsigned long long)i);
+            struct value *bud = NULL;
+            struct value *p = hb ? hb_params(sp, &plan, i, plan.b[hb_bracket_of(&plan, i)].start, &bud)
+                                 : trials_params(sp, (unsigned long long)i);
+            value_free(bud);
             char idx[24];
             snprintf(idx, sizeof idx, "%lld", i);
             struct sb *cells = xcalloc(sp->nparams ? sp->nparams : 1, sizeof *cells);
@@ -225,8 +305,8 @@ int cmd_plan(int argc, char **argv)
         table_print(&t, stdout);
         table_release(&t);
         free(row);
-        if (total < 0) printf("... (more until stopped; --limit N shows N)\n");
-        else if (shown < total) printf("... %lld more (--limit N shows N)\n", total - shown);
+        if (listed < 0) printf("... (more until stopped; --limit N shows N)\n");
+        else if (shown < listed) printf("... %lld more (--limit N shows N)\n", listed - shown);
     }
     space_free(sp);
     return 0;

@@ -219,7 +219,7 @@ static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_
         w.spec_text = xstrdup(sp->text);
         w.spec_hash = xstrdup(sp->hash);
         w.cwd = xstrdup(here);
-        w.method = xstrdup(sp->method == METHOD_GRID ? "grid" : "random");
+        w.method = xstrdup(space_method_name(sp->method));
         w.objective = sp->metric_name ? xstrdup(sp->metric_name) : NULL;
         w.maximize = sp->goal == GOAL_MAXIMIZE;
         w.summary_last = sp->summary_last;
@@ -253,7 +253,7 @@ static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_
     if (!quiet) {
         long long total = trials_total(sp);
         fprintf(stderr, "sweep: %s -> %s: %s search, ", sp->path, dir_arg,
-                sp->method == METHOD_GRID ? "grid" : "random");
+                space_method_name(sp->method));
         if (total >= 0) fprintf(stderr, "%lld trials", total);
         else fprintf(stderr, "no trial limit (until Ctrl-C or the target)");
         fprintf(stderr, ", %d at a time\n", sp->max_parallel);
@@ -264,9 +264,11 @@ static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_
     if (!quiet && res.interrupted != 2) {
         long long counts[TRIAL_NSTATES];
         if (store_counts(st, counts, &e) == 0)
-            fprintf(stderr, "sweep: %s: %lld completed, %lld failed, %lld stopped, %lld pending\n",
+            fprintf(stderr,
+                    "sweep: %s: %lld completed, %lld pruned, %lld failed, %lld stopped, %lld pending\n",
                     res.interrupted ? "stopped" : "finished", counts[TRIAL_COMPLETED],
-                    counts[TRIAL_FAILED], counts[TRIAL_STOPPED], counts[TRIAL_PENDING]);
+                    counts[TRIAL_PRUNED], counts[TRIAL_FAILED], counts[TRIAL_STOPPED],
+                    counts[TRIAL_PENDING]);
         printf("top trials (sweep top %s):\n", dir_arg);
         cli_print_top(st, stdout, 5, 0, NULL);
     }

@@ -73,6 +73,9 @@ static char *inline_value(const struct render_ctx *r, const char *name)
     else if (!strcmp(name, "trial_id")) sb_addf(&b, "%lld", r->id);
     else if (!strcmp(name, "trial_dir")) sb_add(&b, r->trial_dir);
     else if (!strcmp(name, "sweep_dir")) sb_add(&b, r->sweep_dir);
+    else if (!strcmp(name, "budget")) {
+        if (r->budget) value_py_str(&b, r->budget);
+    } else if (!strcmp(name, "prev_trial_dir")) sb_add(&b, r->prev_dir ? r->prev_dir : "");
     else if (!strncmp(name, "envvar:", 7)) {
         /* W&B: an unset variable leaves its name */
         const char *v = getenv(name + 7);
@@ -227,6 +230,14 @@ char **render_env(const struct render_ctx *r, char *const *base)
     env_set(&env, "SWEEP_TRIAL_ID", id);
     env_set(&env, "SWEEP_TRIAL_DIR", r->trial_dir);
     env_set(&env, "SWEEP_SWEEP_DIR", r->sweep_dir);
+    if (r->budget) {
+        struct sb bv;
+        sb_init(&bv);
+        value_py_str(&bv, r->budget);
+        env_set(&env, "SWEEP_BUDGET", bv.buf);
+        sb_release(&bv);
+    }
+    if (r->prev_dir) env_set(&env, "SWEEP_PREV_TRIAL_DIR", r->prev_dir);
     if (r->sp->gpus_none) env_set(&env, "CUDA_VISIBLE_DEVICES", "");
     for (size_t i = 0; i < r->sp->nenv; i++) {
         char *v = render(r, r->sp->env[i].value, 0);

@@ -22,6 +22,8 @@ struct render_ctx {
     long long id;
     const char *trial_dir;       /* absolute */
     const char *sweep_dir;       /* absolute */
+    const struct value *budget;  /* halving/hyperband: ${budget}; NULL otherwise */
+    const char *prev_dir;        /* ${prev_trial_dir}: the rung before's trial; NULL if none */
 };
 
 /* A placeholder string with every ${...} replaced (not shell-quoted). */

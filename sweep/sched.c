@@ -6,6 +6,7 @@
  * supervisor has ended (reading the rest of their log first), enforce
  * deadlines (timeout, stall, SIGKILL after the grace period). */
 #include "sweep/sched.h"
+#include "search/halving.h"
 #include "search/hyperband.h"
 #include "search/space.h"
 #include "search/stopping.h"
@@ -99,6 +100,23 @@ struct sched {
     struct hist *hist;       /* by trial id: its objective values in step order */
     size_t nhist;
     int hist_changed;        /* new objective values since the last check */
+    /* method halving / hyperband */
+    int hb;
+    struct hb_plan plan;
+    struct hbt *hbt;         /* by trial id */
+    size_t nhbt;
+    long long next_promo;    /* the number the next promoted trial gets */
+};
+
+/* What halving/hyperband knows of a trial: its configuration (the rung-0
+ * trial it descends from), its level, the trial it was promoted from, and
+ * its state once it has one that will not change (-1 before). */
+struct hbt {
+    int known;
+    long long config;
+    int level;
+    long long parent;
+    int state;
 };
 
 /* A trial's logged values of the objective (negated for maximize), by step:
@@ -204,6 +222,7 @@ static void queue_push(struct sched *s, long long id)
 static int more_to_launch(const struct sched *s)
 {
     if (s->stopping || s->target_reached) return 0;
+    if (s->hb) return s->nqueue > 0 || s->next_index < s->plan.nconfigs;
     return s->nqueue > 0 || s->total < 0 || s->next_index < s->total;
 }
 
@@ -275,7 +294,7 @@ static int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
     if (sl->tp.offset == before && s->batch.n == 0) return 0;
     if (store_ingest(s->st, sl->id, s->batch.rows, s->batch.n, sl->tp.offset, util_now(), e))
         return -1;
-    if (s->early)
+    if (s->early || s->hb)
         for (size_t i = 0; i < s->batch.n; i++) {
             const struct metric *m = &s->batch.rows[i];
             if (!strcmp(m->name, s->sp->metric_name) && isfinite(m->value))
@@ -316,6 +335,160 @@ static char *trial_dir(const struct sched *s, long long id)
     return xasprintf("%s/trials/%04lld", s->o->dir, id);
 }
 
+/* ---- successive halving and hyperband ---- */
+
+static struct hbt *hbt_get(struct sched *s, long long id)
+{
+    if ((size_t)id >= s->nhbt) {
+        size_t n = (size_t)id + 256;
+        s->hbt = xrealloc(s->hbt, n * sizeof *s->hbt);
+        memset(s->hbt + s->nhbt, 0, (n - s->nhbt) * sizeof *s->hbt);
+        s->nhbt = n;
+    }
+    return &s->hbt[id];
+}
+
+static void hbt_set(struct sched *s, long long id, long long config, int level, long long parent)
+{
+    struct hbt *h = hbt_get(s, id);
+    *h = (struct hbt){1, config, level, parent, -1};
+}
+
+static struct value *budget_value(const struct sched *s, int level)
+{
+    return hb_budget(s->sp, &s->plan, level);
+}
+
+/* A trial's parameters; *budget (halving, hyperband) gets its budget. */
+static struct value *trial_params(struct sched *s, long long id, struct value **budget)
+{
+    *budget = NULL;
+    if (!s->hb) return trials_params(s->sp, (unsigned long long)id);
+    const struct hbt *h = hbt_get(s, id);
+    return hb_params(s->sp, &s->plan, h->config, h->level, budget);
+}
+
+/* A trial of halving/hyperband reached its final state: when its whole rung
+ * has, the best 1/eta of the rung go on to the next level, as new trials,
+ * in one transaction; the others become pruned. A resumed sweep makes the
+ * same decision from the store. */
+static int hb_rung_check(struct sched *s, int bi, int level, struct err *e)
+{
+    const struct hb_bracket *b = &s->plan.b[bi];
+    if (s->stopping || level >= s->plan.nlevels - 1) return 0;
+    if (level == b->start && s->next_index < b->first + b->n) return 0; /* not all started */
+    long long *ids = NULL;
+    size_t n = 0;
+    for (size_t id = 0; id < s->nhbt; id++) {
+        const struct hbt *h = &s->hbt[id];
+        if (!h->known || hb_bracket_of(&s->plan, h->config) != bi) continue;
+        if (h->level == level + 1) { /* already decided */
+            free(ids);
+            return 0;
+        }
+        if (h->level != level) continue;
+        if (h->state < 0) {
+            free(ids);
+            return 0;
+        }
+        ids = xrealloc(ids, (n + 1) * sizeof *ids);
+        ids[n++] = (long long)id;
+    }
+    if (!n) return 0;
+    double *v = xmalloc(n * sizeof *v);
+    int *go = xmalloc(n * sizeof *go);
+    for (size_t i = 0; i < n; i++) {
+        const struct hist *hi = (size_t)ids[i] < s->nhist ? &s->hist[ids[i]] : NULL;
+        v[i] = s->hbt[ids[i]].state == TRIAL_COMPLETED && hi && hi->n ? hi->v[hi->n - 1] : NAN;
+    }
+    size_t keep = (size_t)hb_keep((long long)n, s->sp->budget_eta);
+    double worst = hb_select(v, n, keep, go);
+    double sign = s->sp->goal == GOAL_MAXIMIZE ? -1 : 1;
+    struct value *bnext = budget_value(s, level + 1), *bnow = budget_value(s, level);
+    struct sb bn, bc;
+    sb_init(&bn);
+    sb_init(&bc);
+    value_py_str(&bn, bnext);
+    value_py_str(&bc, bnow);
+    long long *made = xmalloc(n * sizeof *made);
+    size_t nmade = 0, npruned = 0;
+    int rc = store_begin(s->st, e);
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct hbt h = s->hbt[ids[i]];
+        if (go[i]) {
+            long long nid = s->next_promo++;
+            hbt_set(s, nid, h.config, level + 1, ids[i]);
+            struct value *budget;
+            struct value *params = trial_params(s, nid, &budget);
+            struct sb pj;
+            sb_init(&pj);
+            value_json(&pj, params);
+            char *why = xasprintf("promoted to rung %d (budget %s) as trial %lld", level + 1,
+                                  bn.buf, nid);
+            rc = store_trial_add_rung(s->st, nid, pj.buf, level + 1, ids[i], e) ||
+                 store_trial_mark(s->st, ids[i], TRIAL_COMPLETED, why, e) ||
+                 store_event(s->st, ids[i], "promoted", why, e);
+            free(why);
+            sb_release(&pj);
+            value_free(params);
+            value_free(budget);
+            made[nmade++] = nid;
+        } else if (h.state == TRIAL_COMPLETED) {
+            struct sb why;
+            sb_init(&why);
+            sb_addf(&why, "not promoted at rung %d (budget %s): ", level, bc.buf);
+            if (isnan(v[i])) sb_add(&why, "it logged no value of the objective");
+            else {
+                sb_addf(&why, "%s ", s->sp->metric_name);
+                json_num(&why, sign * v[i]);
+                sb_addf(&why, " is not in the best %zu of %zu (threshold ", keep, n);
+                json_num(&why, sign * worst);
+                sb_addc(&why, ')');
+            }
+            rc = store_trial_mark(s->st, ids[i], TRIAL_PRUNED, why.buf, e) ||
+                 store_event(s->st, ids[i], "pruned", why.buf, e);
+            sb_release(&why);
+            s->hbt[ids[i]].state = TRIAL_PRUNED;
+            npruned++;
+        }
+    }
+    if (rc) {
+        store_rollback(s->st);
+        s->next_promo -= (long long)nmade;
+        for (size_t i = 0; i < nmade; i++) s->hbt[made[i]].known = 0;
+    } else if (store_commit(s->st, e)) {
+        rc = -1;
+    } else {
+        s->counts[TRIAL_COMPLETED] -= (long long)npruned;
+        s->counts[TRIAL_PRUNED] += (long long)npruned;
+        for (size_t i = 0; i < nmade; i++) queue_push(s, made[i]);
+        if (s->plan.nbrackets > 1)
+            say(s, "bracket %d, rung %d (budget %s): %zu of %zu go on to budget %s", bi, level,
+                bc.buf, nmade, n, bn.buf);
+        else
+            say(s, "rung %d (budget %s): %zu of %zu go on to budget %s", level, bc.buf, nmade, n,
+                bn.buf);
+    }
+    value_free(bnext);
+    value_free(bnow);
+    sb_release(&bn);
+    sb_release(&bc);
+    free(made);
+    free(v);
+    free(go);
+    free(ids);
+    return rc ? -1 : 0;
+}
+
+static int hb_ended(struct sched *s, long long id, enum trial_state state, struct err *e)
+{
+    if (!s->hb) return 0;
+    struct hbt *h = hbt_get(s, id);
+    if (!h->known) return 0;
+    h->state = (int)state;
+    return hb_rung_check(s, hb_bracket_of(&s->plan, h->config), h->level, e);
+}
+
 /* Prepares a slot's paths and parser. */
 static int slot_setup(struct sched *s, struct slot *sl, long long id, const struct value *params,
                       struct err *e)
@@ -326,7 +499,7 @@ static int slot_setup(struct sched *s, struct slot *sl, long long id, const stru
     sl->dir = trial_dir(s, id);
     sl->log = xasprintf("%s/stdout.log", sl->dir);
     if (s->sp->metrics_file) {
-        struct render_ctx r = {s->sp, params, id, sl->dir, s->o->dir};
+        struct render_ctx r = {s->sp, params, id, sl->dir, s->o->dir, NULL, NULL};
         char *f = render_text(&r, s->sp->metrics_file);
         sl->mfile = f[0] == '/' ? f : xasprintf("%s/%s", sl->dir, f);
         if (sl->mfile != f) free(f);
@@ -350,7 +523,10 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
 {
     const struct space *sp = s->sp;
     struct slot *sl = free_slot(s);
-    struct value *params = trials_params(sp, (unsigned long long)id);
+    struct value *budget;
+    struct value *params = trial_params(s, id, &budget);
+    const struct hbt *hb = s->hb ? hbt_get(s, id) : NULL;
+    char *prev_dir = hb && hb->parent >= 0 ? trial_dir(s, hb->parent) : NULL;
     struct sb pj;
     sb_init(&pj);
     value_json(&pj, params);
@@ -361,7 +537,7 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
         rc = -1;
         goto out;
     }
-    struct render_ctx r = {sp, params, id, sl->dir, s->o->dir};
+    struct render_ctx r = {sp, params, id, sl->dir, s->o->dir, budget, prev_dir};
     /* trial-local problems (a full disk, an unwritable template) fail this trial */
     int ok = util_mkdirs(sl->dir, &te) == 0;
     char *path = xasprintf("%s/params.json", sl->dir);
@@ -408,6 +584,15 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
     size_t argc;
     argv = resuming ? render_command(&r, sp->resume_command, sp->nresume_command, &argc)
                     : render_argv(&r, &argc);
+    if (!resuming && prev_dir && sp->npromote_args && !sp->shell) {
+        /* a promoted trial continues from the rung before's checkpoint */
+        size_t n2;
+        char **more = render_command(&r, sp->promote_args, sp->npromote_args, &n2);
+        argv = xrealloc(argv, (argc + n2 + 1) * sizeof *argv);
+        memcpy(argv + argc, more, (n2 + 1) * sizeof *argv);
+        argc += n2;
+        free(more);
+    }
     envp = render_env(&r, environ);
     struct sb aj;
     sb_init(&aj);
@@ -439,7 +624,7 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
         sb_release(&aj);
         goto out;
     }
-    if (is_new && store_trial_add(s->st, id, pj.buf, e)) rc = -1;
+    if (is_new && store_trial_add_rung(s->st, id, pj.buf, hb ? hb->level : -1, -1, e)) rc = -1;
     if (!rc && attempt > 1 && !resuming) {
         if (store_trial_fresh(s->st, id, e)) rc = -1;
         else if ((size_t)id < s->nhist) s->hist[id].n = 0; /* its old values are gone too */
@@ -474,6 +659,8 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
         s->counts[TRIAL_FAILED]++;
         say(s, "trial %lld failed to start: %s", id, te.msg);
         slot_release(sl);
+        /* it may be the last of its rung */
+        if (hb_ended(s, id, TRIAL_FAILED, e)) rc = -1;
         goto out;
     }
     sl->attempt = attempt;
@@ -489,6 +676,8 @@ out:
     render_free_strv(envp);
     sb_release(&pj);
     value_free(params);
+    value_free(budget);
+    free(prev_dir);
     return rc;
 }
 
@@ -506,6 +695,7 @@ static int launch_ready(struct sched *s, struct err *e)
         } else {
             id = s->next_index++;
             is_new = 1;
+            if (s->hb) hbt_set(s, id, id, s->plan.b[hb_bracket_of(&s->plan, id)].start, -1);
         }
         if (launch(s, id, is_new, e)) return -1;
     }
@@ -662,6 +852,10 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
         }
         say(s, "%s", sb_str(&line));
         sb_release(&line);
+        if (hb_ended(s, sl->id, state, e)) {
+            sb_release(&reason);
+            return -1;
+        }
     }
     sb_release(&reason);
     proc_stop_done(s->o->dir, sl->id);
@@ -915,9 +1109,11 @@ static int resume_running(const struct trial_row *t, void *ctx)
         s->slots[s->nslots].pidfd = -1;
         sl = &s->slots[s->nslots++];
     }
-    struct value *params = trials_params(s->sp, (unsigned long long)t->id);
+    struct value *budget;
+    struct value *params = trial_params(s, t->id, &budget);
     int r = slot_setup(s, sl, t->id, params, rc->e);
     value_free(params);
+    value_free(budget);
     if (r) {
         rc->rc = -1;
         return 1;
@@ -999,6 +1195,20 @@ static int resume_running(const struct trial_row *t, void *ctx)
     return 0;
 }
 
+static int hb_load(const struct trial_row *t, void *ctx)
+{
+    struct sched *s = ctx;
+    long long config = t->id;
+    if (t->parent >= 0 && (size_t)t->parent < s->nhbt && s->hbt[t->parent].known)
+        config = s->hbt[t->parent].config;
+    int level = t->rung >= 0 ? t->rung : 0;
+    hbt_set(s, t->id, config, level, t->parent);
+    if (t->state != TRIAL_PENDING && t->state != TRIAL_RUNNING) s->hbt[t->id].state = (int)t->state;
+    if (t->parent < 0 && t->id + 1 > s->next_index) s->next_index = t->id + 1;
+    if (t->id + 1 > s->next_promo) s->next_promo = t->id + 1;
+    return 0;
+}
+
 static int resume(struct sched *s, struct err *e)
 {
     long long counts[TRIAL_NSTATES];
@@ -1008,10 +1218,20 @@ static int resume(struct sched *s, struct err *e)
     long long max = store_max_trial(s->st, e);
     if (max < -1) return -1;
     s->next_index = max + 1;
+    if (s->hb) {
+        /* rung-0 trials are numbered 0.. by configuration; promoted ones after them */
+        s->next_index = 0;
+        s->next_promo = s->plan.nconfigs;
+        if (store_each_trial(s->st, ORDER_ID, -1, 0, hb_load, s, e)) return -1;
+    }
     struct resume_ctx rc = {s, e, 0};
     if (store_each_trial(s->st, ORDER_ID, TRIAL_PENDING, 0, resume_pending, &rc, e)) return -1;
     if (store_each_trial(s->st, ORDER_ID, TRIAL_RUNNING, 0, resume_running, &rc, e) || rc.rc)
         return -1;
+    /* rungs that ended while no sweep was there (or just before it died) */
+    for (int b = 0; s->hb && b < s->plan.nbrackets; b++)
+        for (int l = s->plan.b[b].start; l < s->plan.nlevels; l++)
+            if (hb_rung_check(s, b, l, e)) return -1;
     if (max >= 0)
         say(s, "resuming: %lld trials done, %zu running, %zu queued, next new trial %lld",
             counts[TRIAL_COMPLETED] + counts[TRIAL_FAILED] + counts[TRIAL_STOPPED] +
@@ -1044,6 +1264,12 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
     s.res = res;
     s.total = trials_total(o->sp);
     if (s.total == -2) return err_usage(e, "the grid has more than 2^63 points; set run_cap");
+    if (o->sp->method == METHOD_HALVING || o->sp->method == METHOD_HYPERBAND) {
+        s.hb = 1;
+        hb_plan(o->sp, trials_configs(o->sp), &s.plan);
+        s.total = s.plan.total;
+        s.next_promo = s.plan.nconfigs;
+    }
     s.nslots = 2 * (size_t)o->sp->max_parallel;
     s.slots = xcalloc(s.nslots, sizeof *s.slots);
     for (size_t i = 0; i < s.nslots; i++) s.slots[i].pidfd = -1;
@@ -1079,6 +1305,7 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
                                        s.bands, ARRAY_LEN(s.bands));
         if (store_metric_values(s.st, sp->metric_name, hist_load_cb, &s, e)) goto out;
     }
+    if (s.hb && store_metric_values(s.st, o->sp->metric_name, hist_load_cb, &s, e)) goto out;
     if (resume(&s, e)) goto out;
     store_each_trial(s.st, ORDER_RANK, TRIAL_COMPLETED, 1, best_cb, &s, NULL);
     store_event(s.st, -1, "sweep_started", NULL, NULL);
@@ -1172,6 +1399,7 @@ out:
         free(s.hist[i].v);
     }
     free(s.hist);
+    free(s.hbt);
     metric_batch_release(&s.batch);
     sigaction(SIGHUP, &old_hup, NULL);
     sigaction(SIGPIPE, &old_pipe, NULL);

@@ -28,7 +28,7 @@ for f in params.json argv.json stdout.log exit.json; do
 done
 check_eq "exit.json records exit code 0" "$(grep -o '"code": 0' runs/quickstart/trials/0000/exit.json)" '"code": 0'
 check "run prints the leaderboard" grep -q '^rank  trial  state' run.out
-check "run says it finished" grep -q 'finished: 24 completed, 0 failed' run.err
+check "run says it finished" grep -q 'finished: 24 completed, 0 pruned, 0 failed' run.err
 
 # top: best first, as JSON and CSV
 sweep top runs/quickstart -n 5 > top.txt
