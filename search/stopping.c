@@ -55,3 +55,13 @@ long stopping_asha_rung(size_t n, int min_iter, int max_iter, double eta)
         rung = (long)r;
     return rung;
 }
+
+double stopping_asha_threshold(double *vals, size_t n, double eta, size_t *keep)
+{
+    qsort(vals, n, sizeof *vals, cmp_double);
+    size_t k = (size_t)floor((double)n / eta + 1e-9);
+    if (k < 1) k = 1;
+    if (k > n) k = n;
+    *keep = k;
+    return vals[k - 1];
+}

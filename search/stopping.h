@@ -23,5 +23,11 @@ int stopping_median(const double *h, size_t n, const double *const *others, cons
  * are at min_iter * eta^k values (up to max_iter when it is > 0). The
  * largest rung a trial with n values has reached, or 0. */
 long stopping_asha_rung(size_t n, int min_iter, int max_iter, double eta);
+/* ASHA's promotion rule at a rung: of the n values that trials logged there
+ * (the judged trial's included; lower is better), the best
+ * max(1, floor(n / eta)) go on. Sorts vals; returns the worst value that
+ * goes on, and *keep gets how many. A trial goes on when its value is not
+ * worse. */
+double stopping_asha_threshold(double *vals, size_t n, double eta, size_t *keep);
 
 #endif

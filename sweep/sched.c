@@ -1028,12 +1028,13 @@ static void early_check(struct sched *s)
             long rung = stopping_asha_rung(h->n, sp->et_min_iter, sp->et_max_iter, sp->et_eta);
             if (rung <= sl->asha_rung) break; /* judged once per rung, when it gets there */
             sl->asha_rung = rung;
-            double t = hyperband_threshold(vals, values_at(s, (size_t)rung - 1, vals), sp->et_eta);
+            size_t nv = values_at(s, (size_t)rung - 1, vals), keep;
+            double t = stopping_asha_threshold(vals, nv, sp->et_eta, &keep);
             if (!(h->v[rung - 1] > t)) break;
             sb_addf(&why, "pruned by asha at rung %ld (value %ld of %s): ", rung, rung,
                     sp->metric_name);
             json_num(&why, sign * h->v[rung - 1]);
-            sb_addf(&why, " is not in the best 1/%g (threshold ", sp->et_eta);
+            sb_addf(&why, " is not in the best %zu of %zu (threshold ", keep, nv);
             json_num(&why, sign * t);
             sb_addc(&why, ')');
             prune(s, sl, &why);

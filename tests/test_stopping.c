@@ -37,5 +37,19 @@ int main(void)
     CHECK_INT_EQ(stopping_asha_rung(30, 1, 0, 3), 27);
     CHECK_INT_EQ(stopping_asha_rung(30, 1, 10, 3), 9); /* max_iter caps the rungs */
     CHECK_INT_EQ(stopping_asha_rung(4, 5, 0, 3), 0);   /* before the grace period */
+    /* asha's rule: the best max(1, floor(n / eta)) go on (Optuna's
+     * SuccessiveHalvingPruner keeps as many) */
+    size_t keep;
+    double r1[] = {2, 1};
+    CHECK_NEAR(stopping_asha_threshold(r1, 2, 3, &keep), 1, 0);
+    CHECK_INT_EQ(keep, 1);
+    double r2[] = {5, 3, 4, 1, 2, 6};
+    CHECK_NEAR(stopping_asha_threshold(r2, 6, 3, &keep), 2, 0);
+    CHECK_INT_EQ(keep, 2);
+    double r3[] = {7};
+    CHECK_NEAR(stopping_asha_threshold(r3, 1, 2, &keep), 7, 0);
+    double r4[] = {4, 3, 2, 1};
+    CHECK_NEAR(stopping_asha_threshold(r4, 4, 2, &keep), 2, 0);
+    CHECK_INT_EQ(keep, 2);
     return check_done();
 }

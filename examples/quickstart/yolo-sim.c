@@ -4,6 +4,12 @@
  *
  *   yolo-sim --lr0 F --momentum F --weight_decay F --batch N --model {n,s,m,l,x}
  *            --epochs N --seed N [--epoch-seconds F] [--mem-report] [--gpu-mem-limit GB]
+ *            [--ckpt FILE] [--resume FILE]
+ *
+ * --ckpt FILE writes the number of the last finished epoch to FILE (a
+ * stand-in for a checkpoint); --resume FILE starts after the epoch in FILE,
+ * so that successive halving can continue a trial instead of restarting it.
+ * The curve is the surrogate's for --epochs, whichever epoch it starts at.
  *
  * Options may be written --name value, --name=value or name=value (the
  * forms of W&B's ${args} and ${args_no_hyphens}). */
@@ -21,7 +27,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: yolo-sim --lr0 F --momentum F --weight_decay F --batch N "
                     "--model {n,s,m,l,x} --epochs N --seed N [--epoch-seconds F] [--mem-report] "
-                    "[--gpu-mem-limit GB]\n");
+                    "[--gpu-mem-limit GB] [--ckpt FILE] [--resume FILE]\n");
 }
 
 static int bad(const char *name, const char *value)
@@ -52,6 +58,7 @@ int main(int argc, char **argv)
     struct surrogate_cfg c = {0.01, 0.937, 5e-4, 16, 'n', 50, 0};
     double epoch_seconds = 0, mem_limit = 0;
     int mem_report = 0;
+    const char *ckpt = NULL, *resume = NULL;
     for (int i = 1; i < argc; i++) {
         char *arg = argv[i], *name, *value = NULL;
         char buf[256];
@@ -111,6 +118,10 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(name, "epoch_seconds")) {
             if (!parse_double(value, &epoch_seconds) || epoch_seconds < 0) return bad(name, value);
+        } else if (!strcmp(name, "ckpt")) {
+            ckpt = value;
+        } else if (!strcmp(name, "resume")) {
+            resume = value;
         } else if (!strcmp(name, "gpu_mem_limit")) {
             if (!parse_double(value, &mem_limit) || mem_limit < 0) return bad(name, value);
         } else {
@@ -129,9 +140,22 @@ int main(int argc, char **argv)
                 t.gpu_mem - mem_limit, mem_limit);
         return 3;
     }
+    long first = 1;
+    if (resume) {
+        FILE *f = fopen(resume, "r");
+        long done = 0;
+        if (!f || fscanf(f, "%ld", &done) != 1 || done < 0) {
+            fprintf(stderr, "yolo-sim: cannot resume from '%s': %s\n", resume,
+                    f ? "not a checkpoint" : strerror(errno));
+            if (f) fclose(f);
+            return 2;
+        }
+        fclose(f);
+        first = done + 1;
+    }
     double best = -1, final = 0;
     long best_epoch = 0;
-    for (long e = 1; e <= c.epochs; e++) {
+    for (long e = first; e <= c.epochs; e++) {
         if (epoch_seconds > 0) {
             struct timespec ts = {(time_t)epoch_seconds,
                                   (long)((epoch_seconds - floor(epoch_seconds)) * 1e9)};
@@ -155,6 +179,16 @@ int main(int argc, char **argv)
             best_epoch = e;
         }
         final = printed;
+        if (ckpt) {
+            char tmpf[4096];
+            snprintf(tmpf, sizeof tmpf, "%s.tmp", ckpt);
+            FILE *f = fopen(tmpf, "w");
+            if (!f || fprintf(f, "%ld\n", e) < 0 || fclose(f) != 0 || rename(tmpf, ckpt) != 0) {
+                fprintf(stderr, "yolo-sim: cannot write the checkpoint '%s': %s\n", ckpt,
+                        strerror(errno));
+                return 1;
+            }
+        }
     }
     if (printf("done epochs=%ld best_epoch=%ld best_mAP50-95=%.4f final_mAP50-95=%.4f\n", c.epochs,
                best_epoch, best, final) < 0 ||

@@ -37,9 +37,10 @@ check_eq "maximize: states" "$(sql m/sweep.db "select group_concat(state, ',') f
 states() { sql "$1/sweep.db" "select group_concat(state, ',') from (select state from trials order by id)"; }
 
 # asha: min_iter 1, eta 2 -> rungs at 1, 2, 4 values, each trial judged once
-# when it reaches a rung. Trials one at a time, L = 1, 2, 3, 0.5: at rung 1
-# trial 1 sees [1, 2] -> threshold 2, not worse; trial 2 sees [1, 2, 3] ->
-# threshold 2, 3 is pruned; trial 3 (0.5) is never worse.
+# when it reaches a rung; the best max(1, floor(n / 2)) of the n values at a
+# rung go on. Trials one at a time, L = 1, 2, 3, 0.5: at rung 1 trial 1
+# sees [1, 2] -> the best 1 go on, threshold 1: pruned; trial 2 sees
+# [1, 2, 3] -> the best 1: pruned; trial 3 (0.5) is the best at every rung.
 cat > a.yaml <<'Y'
 method: grid
 metric: {name: loss, goal: minimize}
@@ -50,9 +51,9 @@ early_terminate: {type: asha, min_iter: 1, eta: 2}
 resources: {gpus: none, max_parallel: 1}
 Y
 sweep run -q a.yaml -d a > /dev/null 2>&1
-check_eq "asha: states" "$(states a)" "completed,completed,pruned,completed"
+check_eq "asha: states" "$(states a)" "completed,pruned,pruned,completed"
 check_eq "asha: reason" "$(sql a/sweep.db "select reason from trials where id = 2")" \
-    "pruned by asha at rung 1 (value 1 of loss): 3.0 is not in the best 1/2 (threshold 2.0); killed by signal 15 (SIGTERM)"
+    "pruned by asha at rung 1 (value 1 of loss): 3.0 is not in the best 1 of 3 (threshold 1.0); killed by signal 15 (SIGTERM)"
 
 # median: min_trials 2. Trial 2 (L=3) at its 1st value: the others' running
 # averages [1, 2] have median 1.5 < 3: pruned. Trial 3 (L=0.5) stays below.
