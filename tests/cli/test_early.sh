@@ -86,5 +86,25 @@ check_eq "patience: states" "$(states p)" "pruned,completed"
 check_eq "patience: reason" "$(sql p/sweep.db "select reason from trials where id = 0")" \
     "pruned: no improvement of loss on 0.5 in its last 2 values; killed by signal 15 (SIGTERM)"
 check_eq "patience: stopped at its 4th value" "$(sql p/sweep.db "select count(*) from metrics where trial = 0")" 4
+# Pruning stops the whole process group: a trainer that ignores SIGTERM is
+# SIGKILLed after stop_grace; a trainer's child goes with it. Patience 2
+# over 1, 2, 3, ...: pruned at the 3rd value.
+cat > g.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+stop_grace: 0.5s
+parameters:
+  v: {values: [ignore, fork]}
+command: [bash, -c, 'if [ "$0" = ignore ]; then trap "" TERM; else sleep 3077 & fi; for x in 1 2 3 3 3 3 3 3 3 3 3 3; do echo loss=$x; sleep 0.3; done', "${v}"]
+early_terminate: {type: patience, patience: 2}
+resources: {gpus: none, max_parallel: 2}
+Y
+sweep run -q g.yaml -d g > /dev/null 2>&1
+check_eq "group: both pruned" "$(states g)" "pruned,pruned"
+check "group: SIGTERM ignored -> SIGKILL after the grace" \
+    sh -c "sqlite3 g/sweep.db 'select reason from trials where id = 0' | grep -q 'killed by signal 9 (SIGKILL)\$'"
+check "group: the trainer's child is gone too" sh -c '! pgrep -f "^sleep 3077" > /dev/null'
+check "group: stopped at its 3rd value (one more at most, on a loaded machine)" \
+    test "$(sql g/sweep.db "select max(step) from metrics where trial = 1")" -le 4
 check "plan shows asha's rungs" sh -c 'sweep plan a.yaml | grep -q "early_terminate: asha, eta 2, rungs at values 1 2 4 8"'
 finish
