@@ -7,7 +7,8 @@
 # and method: epochs consumed (values of mAP50-95 logged), the best final
 # mAP50-95 of a trial that reached epoch 50, whether it is within 1 % of the
 # full search's best, trials pruned, and how many epochs pruned trials
-# logged after the value that decided their fate.
+# logged after the decision to stop them was taken (values stored after the
+# trial's prune_decided event).
 #
 # Methods: full (no stopping); early_terminate asha, hyperband (W&B's rule)
 # and median; method halving and hyperband (budget: epochs 5 -> 15 -> 50,
@@ -85,7 +86,8 @@ early_terminate: {type: median, min_iter: 5, min_trials: 5}" ;;
             pruned=$(sqlite3 $db "select count(*) from trials where state = 'pruned'")
             case $m in
             full|halving|method-hyperband) past=- ;; # none pruned, or trials end at their rung's budget
-            *) past=$(sqlite3 $db "select coalesce(printf('%.1f/%d', avg(n - v), max(n - v)), '-') from (select (select count(*) from metrics m where m.trial = t.id and m.name = 'mAP50-95') as n, cast(substr(reason, instr(reason, 'value ') + 6) as integer) as v from trials t where state = 'pruned')") ;;
+            # values stored after the decision was taken (its event)
+            *) past=$(sqlite3 $db "select coalesce(printf('%.1f/%d', avg(n), max(n)), '-') from (select (select count(*) from metrics m where m.trial = ev.trial and m.name = 'mAP50-95' and m.time > ev.time) as n from events ev where ev.kind = 'prune_decided')") ;;
             esac
             ;;
         esac

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -64,6 +65,8 @@ struct slot {
     char *stop_reason;       /* NULL unless we asked it to stop */
     double kill_at;          /* SIGKILL then (monotonic), 0 if not due */
     long asha_rung;          /* the ASHA rung it was judged at (values), 0 if none */
+    int ifd, wd;             /* inotify watch of mfile's directory; wd -1 if none */
+    int dirty;               /* inotify: mfile changed since it was last read */
 };
 
 struct sched {
@@ -100,6 +103,8 @@ struct sched {
     struct hist *hist;       /* by trial id: its objective values in step order */
     size_t nhist;
     int hist_changed;        /* new objective values since the last check */
+    int ifd;                 /* early termination: inotify on the logs, else -1 */
+    double next_tick;        /* when every running trial's log is read next (monotonic) */
     /* method halving / hyperband */
     int hb;
     struct hb_plan plan;
@@ -319,8 +324,10 @@ static void slot_release(struct slot *sl)
     free(sl->stop_reason);
     metrics_free(sl->mp);
     if (sl->pidfd >= 0) close(sl->pidfd);
+    if (sl->wd >= 0 && sl->ifd >= 0) inotify_rm_watch(sl->ifd, sl->wd);
     memset(sl, 0, sizeof *sl);
     sl->pidfd = -1;
+    sl->wd = -1;
 }
 
 static struct slot *free_slot(struct sched *s)
@@ -496,6 +503,8 @@ static int slot_setup(struct sched *s, struct slot *sl, long long id, const stru
     sl->used = 1;
     sl->id = id;
     sl->pidfd = -1;
+    sl->wd = -1;
+    sl->ifd = s->ifd;
     sl->dir = trial_dir(s, id);
     sl->log = xasprintf("%s/stdout.log", sl->dir);
     if (s->sp->metrics_file) {
@@ -510,6 +519,40 @@ static int slot_setup(struct sched *s, struct slot *sl, long long id, const stru
     if (!sl->mp) return -1;
     sl->start_mono = sl->last_out_mono = util_mono();
     return 0;
+}
+
+/* Early termination decides on each new value: the directory of the
+ * trial's metrics file is watched (inotify), so that a line is read as soon
+ * as it is written, not at the next tick. Without a watch (the directory is
+ * not there yet), the tick reads it. */
+static void watch_slot(struct sched *s, struct slot *sl)
+{
+    if (s->ifd < 0 || sl->wd >= 0) return;
+    char *dir = xstrdup(sl->mfile);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+    sl->wd = inotify_add_watch(s->ifd, slash ? dir : ".", IN_MODIFY | IN_CREATE | IN_MOVED_TO);
+    free(dir);
+}
+
+/* Marks the slots whose metrics file changed. */
+static void read_inotify(struct sched *s)
+{
+    char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+    ssize_t n;
+    while ((n = read(s->ifd, buf, sizeof buf)) > 0) {
+        for (char *p = buf; p < buf + n;) {
+            const struct inotify_event *ev = (const struct inotify_event *)p;
+            for (size_t i = 0; i < s->nslots; i++) {
+                struct slot *sl = &s->slots[i];
+                if (!sl->used || sl->wd != ev->wd) continue;
+                const char *base = strrchr(sl->mfile, '/');
+                base = base ? base + 1 : sl->mfile;
+                if (!ev->len || !strcmp(ev->name, base)) sl->dirty = 1;
+            }
+            p += sizeof *ev + ev->len;
+        }
+    }
 }
 
 static int write_text(const char *path, const char *text, struct err *e)
@@ -664,6 +707,7 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
         goto out;
     }
     sl->attempt = attempt;
+    watch_slot(s, sl);
     if (resuming) store_last_steps(s->st, id, init_steps_cb, sl->mp, NULL);
     s->running++;
     s->active++;
@@ -931,8 +975,9 @@ static void enforce_deadlines(struct sched *s)
 static int next_timeout_ms(struct sched *s)
 {
     double now = util_mono(), wait = 3600;
-    /* with early termination, decisions wait for the logs: read them more often */
-    if (s->running) wait = s->early ? TICK_S / 4 : TICK_S;
+    /* with early termination, decisions wait for the logs: inotify wakes us
+     * for watched ones; the others are read more often */
+    if (s->running) wait = s->next_tick - now;
     if (s->sp->stagger > 0 && more_to_launch(s) && s->active < (size_t)s->sp->max_parallel) {
         double d = s->last_launch + s->sp->stagger - now;
         if (d < wait) wait = d;
@@ -978,6 +1023,9 @@ static int stop_requested_trials(struct sched *s, struct err *e)
 static void prune(struct sched *s, struct slot *sl, struct sb *why)
 {
     say(s, "trial %lld: %s", sl->id, sb_str(why));
+    /* when the decision was taken: what the trial logs after it is counted
+     * against us (bench/early_stop.sh) */
+    store_event(s->st, sl->id, "prune_decided", sb_str(why), NULL);
     request_stop(s, sl, TRIAL_PRUNED, sb_str(why));
 }
 
@@ -1108,6 +1156,7 @@ static int resume_running(const struct trial_row *t, void *ctx)
         s->slots = xrealloc(s->slots, (s->nslots + 1) * sizeof *s->slots);
         memset(&s->slots[s->nslots], 0, sizeof *s->slots);
         s->slots[s->nslots].pidfd = -1;
+        s->slots[s->nslots].wd = -1;
         sl = &s->slots[s->nslots++];
     }
     struct value *budget;
@@ -1157,6 +1206,7 @@ static int resume_running(const struct trial_row *t, void *ctx)
                 sl->asha_rung = stopping_asha_rung(s->hist[t->id].n, s->sp->et_min_iter,
                                                    s->sp->et_max_iter, s->sp->et_eta);
             sl->pidfd = (int)syscall(SYS_pidfd_open, sl->pid, 0);
+            watch_slot(s, sl);
             say(s, "trial %lld is still running (pid %ld): following it again", t->id,
                 (long)sl->pid);
             store_event(s->st, t->id, "adopted", NULL, NULL);
@@ -1273,7 +1323,8 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
     }
     s.nslots = 2 * (size_t)o->sp->max_parallel;
     s.slots = xcalloc(s.nslots, sizeof *s.slots);
-    for (size_t i = 0; i < s.nslots; i++) s.slots[i].pidfd = -1;
+    for (size_t i = 0; i < s.nslots; i++) s.slots[i].pidfd = s.slots[i].wd = -1;
+    s.ifd = -1;
     s.tty = isatty(STDERR_FILENO) && !o->quiet;
     s.t0 = util_mono();
     metric_batch_init(&s.batch);
@@ -1301,6 +1352,7 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
     if (o->sp->et_enabled && o->sp->metric_name) {
         const struct space *sp = o->sp;
         s.early = 1;
+        s.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
         if (sp->et_type == ET_HYPERBAND)
             s.nbands = hyperband_bands(sp->et_min_iter, sp->et_max_iter, sp->et_s, sp->et_eta,
                                        s.bands, ARRAY_LEN(s.bands));
@@ -1317,6 +1369,11 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
         struct pollfd pfd[1 + 4096];
         size_t np = 0;
         pfd[np++] = (struct pollfd){s.sigfd, POLLIN, 0};
+        size_t first_pid = 1;
+        if (s.ifd >= 0) {
+            pfd[np++] = (struct pollfd){s.ifd, POLLIN, 0};
+            first_pid = 2;
+        }
         for (size_t i = 0; i < s.nslots && np < ARRAY_LEN(pfd); i++)
             if (s.slots[i].used && s.slots[i].pidfd >= 0 && !s.slots[i].ended)
                 pfd[np++] = (struct pollfd){s.slots[i].pidfd, POLLIN, 0};
@@ -1352,7 +1409,8 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
             store_event(s.st, -1, "stop_requested", proc_signal_name(s.stop_signal), NULL);
         }
         reap(&s);
-        for (size_t i = 1; i < np; i++)
+        if (s.ifd >= 0 && pfd[1].revents) read_inotify(&s);
+        for (size_t i = first_pid; i < np; i++)
             if (pfd[i].revents)
                 for (size_t k = 0; k < s.nslots; k++)
                     if (s.slots[k].used && s.slots[k].pidfd == pfd[i].fd)
@@ -1361,14 +1419,30 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
         if (launch_ready(&s, e)) goto out;
         for (size_t i = 0; i < s.nslots; i++)
             if (s.slots[i].used && s.slots[i].ended && finish(&s, &s.slots[i], e)) goto out;
-        /* the running trials' new rows and offsets: one transaction per tick */
-        if (s.active) {
-            if (store_begin(s.st, e)) goto out;
+        /* the running trials' new rows and offsets: one transaction per turn;
+         * every log on the tick, watched ones as soon as they change */
+        double now = util_mono();
+        int tick = now >= s.next_tick, any = 0;
+        for (size_t i = 0; i < s.nslots; i++)
+            if (s.slots[i].used && !s.slots[i].ended && (tick || s.slots[i].dirty)) any = 1;
+        if (tick) {
+            int unwatched = 0;
             for (size_t i = 0; i < s.nslots; i++)
-                if (s.slots[i].used && !s.slots[i].ended && ingest(&s, &s.slots[i], 0, e)) {
+                if (s.slots[i].used && !s.slots[i].ended && s.slots[i].wd < 0) unwatched = 1;
+            s.next_tick = now + (s.early && (s.ifd < 0 || unwatched) ? TICK_S / 4 : TICK_S);
+        }
+        if (any) {
+            if (store_begin(s.st, e)) goto out;
+            for (size_t i = 0; i < s.nslots; i++) {
+                struct slot *sl = &s.slots[i];
+                if (!sl->used || sl->ended || !(tick || sl->dirty)) continue;
+                sl->dirty = 0;
+                if (s.ifd >= 0 && sl->wd < 0) watch_slot(&s, sl);
+                if (ingest(&s, sl, 0, e)) {
                     store_rollback(s.st);
                     goto out;
                 }
+            }
             if (store_commit(s.st, e)) goto out;
         }
         early_check(&s);
@@ -1394,6 +1468,7 @@ out:
     for (size_t i = 0; i < s.nslots; i++)
         if (s.slots[i].used) slot_release(&s.slots[i]);
     free(s.slots);
+    if (s.ifd >= 0) close(s.ifd);
     free(s.queue);
     for (size_t i = 0; i < s.nhist; i++) {
         free(s.hist[i].step);
