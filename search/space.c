@@ -7,6 +7,7 @@
  * ambiguous, docs/config.md says what we chose. */
 #include "search/space.h"
 #include "search/diag.h"
+#include "search/expr.h"
 #include "search/tpl.h"
 #include "search/value.h"
 #include "search/ydoc.h"
@@ -1028,6 +1029,114 @@ static void parse_metrics(struct ctx *c, const struct value *m)
     }
 }
 
+static void parse_gpu_list(struct ctx *c, const struct value *g)
+{
+    struct space *sp = c->sp;
+    for (size_t i = 0; i < g->u.list.n; i++) {
+        const struct value *e = g->u.list.v[i];
+        static const char *const keys[] = {"id", "memory", NULL};
+        if (e->kind != V_MAP) {
+            diag_error(c->d, e->line, e->col, "a GPU is a map {id: 0, memory: 24GiB}");
+            continue;
+        }
+        check_keys(c, e, keys, "a GPU");
+        const struct value *id = value_map_get(e, "id"), *mem = value_map_get(e, "memory");
+        struct vgpu v = {0, -1};
+        if (!id || id->kind != V_INT || id->u.i < 0 || id->u.i > 4095)
+            diag_error(c->d, id ? id->line : e->line, id ? id->col : e->col,
+                       "a GPU needs 'id', its index (0, 1, ...)");
+        else v.id = (int)id->u.i;
+        char *txt = mem ? get_scalar_text(c, mem, "memory") : NULL;
+        if (!mem) diag_error(c->d, e->line, e->col, "a GPU needs 'memory' (24GiB)");
+        else if (txt && (v.mem_mib = util_parse_size_mib(txt)) <= 0)
+            diag_error(c->d, mem->line, mem->col, "memory: a size such as 24GiB or 12000MiB");
+        free(txt);
+        for (size_t k = 0; k < sp->ngpu_list; k++)
+            if (id && id->kind == V_INT && sp->gpu_list[k].id == v.id)
+                diag_error(c->d, id->line, id->col, "GPU %d is listed twice", v.id);
+        sp->gpu_list = xrealloc(sp->gpu_list, (sp->ngpu_list + 1) * sizeof *sp->gpu_list);
+        sp->gpu_list[sp->ngpu_list++] = v;
+    }
+}
+
+/* resources.memory: a size, a formula over parameters (GiB), or a table
+ * {by: PARAM, values: {VALUE: size}, default: size}. */
+static void parse_memory(struct ctx *c, const struct value *v)
+{
+    struct space *sp = c->sp;
+    if (v->kind == V_MAP) {
+        static const char *const keys[] = {"by", "values", "default", NULL};
+        check_keys(c, v, keys, "memory");
+        sp->mem_kind = MEM_TABLE;
+        sp->mem_default_mib = -1;
+        sp->mem_by = get_string(c, v, "by", "memory.by");
+        if (!value_map_entry(v, "by"))
+            diag_error(c->d, v->line, v->col, "memory as a table needs 'by' (a parameter)");
+        else if (sp->mem_by && !space_find(sp, sp->mem_by)) {
+            const struct value *b = value_map_get(v, "by");
+            diag_error(c->d, b->line, b->col, "memory.by: '%s' is not a parameter", sp->mem_by);
+        }
+        const struct value *vals = value_map_get(v, "values");
+        if (!vals || vals->kind != V_MAP || !vals->u.map.n)
+            diag_error(c->d, vals ? vals->line : v->line, vals ? vals->col : v->col,
+                       "memory.values: a map from the parameter's values to sizes");
+        for (size_t i = 0; vals && vals->kind == V_MAP && i < vals->u.map.n; i++) {
+            const struct mapent *e = &vals->u.map.e[i];
+            char *txt = get_scalar_text(c, e->val, "memory");
+            double mib = txt ? util_parse_size_mib(txt) : -1;
+            if (txt && mib <= 0)
+                diag_error(c->d, e->val->line, e->val->col,
+                           "memory: a size such as 6GiB or 6000MiB");
+            free(txt);
+            sp->mem_table = xrealloc(sp->mem_table, (sp->nmem_table + 1) * sizeof *sp->mem_table);
+            sp->mem_table[sp->nmem_table++] = (struct mem_entry){xstrdup(e->key), mib};
+        }
+        const struct value *d = value_map_get(v, "default");
+        if (d) {
+            char *txt = get_scalar_text(c, d, "memory.default");
+            if (txt && (sp->mem_default_mib = util_parse_size_mib(txt)) <= 0)
+                diag_error(c->d, d->line, d->col, "memory.default: a size such as 8GiB");
+            free(txt);
+        }
+        return;
+    }
+    char *txt = get_scalar_text(c, v, "memory");
+    if (!txt) return;
+    double mib = util_parse_size_mib(txt);
+    if (mib > 0) {
+        sp->mem_kind = MEM_CONST;
+        sp->mem_mib = mib;
+    } else {
+        char msg[128];
+        size_t at = 0;
+        struct expr *x = expr_compile(txt, msg, sizeof msg, &at);
+        /* a quoted scalar starts one column after its quote */
+        if (!x) {
+            diag_error(c->d, v->line, v->col,
+                       "memory: %s at character %zu of '%s' (a size such as 6GiB, or a formula "
+                       "in GiB such as 0.9 + 0.11 * batch)", msg, at + 1, txt);
+        } else {
+            for (size_t i = 0; expr_name(x, i); i++) {
+                const struct param *p = space_find(sp, expr_name(x, i));
+                if (!p)
+                    diag_error(c->d, v->line, v->col, "memory: '%s' is not a parameter",
+                               expr_name(x, i));
+                else if (p->dist == DIST_CATEGORICAL)
+                    for (size_t k = 0; k < p->nvalues; k++)
+                        if (!value_is_num(p->values[k]) && p->values[k]->kind != V_BOOL) {
+                            diag_error(c->d, v->line, v->col,
+                                       "memory: %s has values that are not numbers; use a table "
+                                       "{by: %s, values: {...}}", p->path, p->path);
+                            break;
+                        }
+            }
+            sp->mem_kind = MEM_FORMULA;
+            sp->mem_expr = x;
+        }
+    }
+    free(txt);
+}
+
 static void parse_resources(struct ctx *c, const struct value *m)
 {
     static const char *const keys[] = {"gpus",     "memory", "headroom", "max_per_gpu",
@@ -1040,17 +1149,46 @@ static void parse_resources(struct ctx *c, const struct value *m)
     check_keys(c, m, keys, "resources");
     const struct value *g = value_map_get(m, "gpus");
     if (g && g->kind == V_STR && !strcmp(g->u.s, "none")) sp->gpus_none = 1;
+    else if (g && g->kind == V_STR && !strcmp(g->u.s, "auto")) sp->gpus_auto = 1;
+    else if (g && g->kind == V_LIST && g->u.list.n) parse_gpu_list(c, g);
     else if (g)
         diag_error(c->d, g->line, g->col,
-                   "GPU packing (gpus: auto or a list) is not available in this version; use "
-                   "gpus: none (CPU slots, max_parallel at a time)");
+                   "gpus must be auto (the GPUs nvidia-smi shows), none (CPU slots) or a list "
+                   "[{id: 0, memory: 24GiB}, ...]");
+    int packing = sp->gpus_auto || sp->ngpu_list;
+    const struct mapent *me = value_map_entry(m, "memory");
+    if (me) parse_memory(c, me->val);
+    const struct mapent *he = value_map_entry(m, "headroom");
+    if (he) {
+        const struct value *h = he->val;
+        char *txt = get_scalar_text(c, h, "headroom");
+        size_t n = txt ? strlen(txt) : 0;
+        if (txt && n > 1 && txt[n - 1] == '%') {
+            char *end;
+            txt[n - 1] = '\0';
+            double f = strtod(txt, &end);
+            if (*end || !(f >= 0 && f < 100))
+                diag_error(c->d, h->line, h->col, "headroom: a percentage from 0 to 99%%");
+            else sp->headroom_frac = f / 100;
+        } else if (txt) {
+            double mib = util_parse_size_mib(txt);
+            if (mib < 0)
+                diag_error(c->d, h->line, h->col,
+                           "headroom: a percentage (12%%) or an amount (2GiB)");
+            else sp->headroom_mib = mib, sp->headroom_frac = 0;
+        }
+        free(txt);
+    }
+    sp->max_per_gpu = (int)get_int(c, m, "max_per_gpu", 1, 4096, 0);
     static const char *const gpu_keys[] = {"memory", "headroom", "max_per_gpu", NULL};
-    for (const char *const *k = gpu_keys; *k; k++) {
+    for (const char *const *k = gpu_keys; *k && !packing; k++) {
         const struct mapent *e = value_map_entry(m, *k);
         if (e)
             diag_error(c->d, e->line, e->col,
-                       "'%s' is for GPU packing, which is not available in this version", *k);
+                       "'%s' is for GPU packing: set resources.gpus to auto or a list", *k);
     }
+    /* with GPUs, how many trials run is the GPUs' business unless capped */
+    if (packing) sp->max_parallel = 4096;
     sp->max_parallel = (int)get_int(c, m, "max_parallel", 1, 4096, sp->max_parallel);
     sp->stagger = get_duration(c, m, "stagger", sp->stagger);
 }
@@ -1159,6 +1297,7 @@ static void build(struct ctx *c, const struct value *root)
     /* defaults */
     sp->max_parallel = 1;
     sp->stop_grace = 10;
+    sp->headroom_frac = 0.10;
     sp->parser = xstrdup("keyvalue");
 
     const struct value *v;
@@ -1401,6 +1540,11 @@ void space_free(struct space *sp)
     free(sp->metric_name);
     for (size_t i = 0; i < sp->ncommand; i++) free(sp->command[i]);
     free(sp->command);
+    free(sp->gpu_list);
+    free(sp->mem_by);
+    for (size_t i = 0; i < sp->nmem_table; i++) free(sp->mem_table[i].key);
+    free(sp->mem_table);
+    expr_free(sp->mem_expr);
     for (size_t i = 0; i < sp->npromote_args; i++) free(sp->promote_args[i]);
     free(sp->promote_args);
     free(sp->budget_param);

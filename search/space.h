@@ -128,6 +128,26 @@ struct space {
     size_t nenv;
 
     int gpus_none;              /* resources.gpus: none was written: hide GPUs from trials */
+    /* GPU packing (resources.gpus: auto or a list); docs/config.md "GPUs" */
+    int gpus_auto;              /* gpus: auto - the GPUs nvidia-smi shows */
+    struct vgpu {
+        int id;                 /* CUDA_VISIBLE_DEVICES value given to its trials */
+        double mem_mib;
+    } *gpu_list;                /* gpus: [{id, memory}] - declared by hand (virtual on a CPU machine) */
+    size_t ngpu_list;
+    enum mem_kind { MEM_NONE, MEM_CONST, MEM_TABLE, MEM_FORMULA } mem_kind;
+    double mem_mib;             /* MEM_CONST */
+    char *mem_by;               /* MEM_TABLE: the parameter it goes by */
+    struct mem_entry {
+        char *key;              /* the parameter's value, as ${name} renders it */
+        double mib;
+    } *mem_table;
+    size_t nmem_table;
+    double mem_default_mib;     /* MEM_TABLE: for other values; < 0: none */
+    struct expr *mem_expr;      /* MEM_FORMULA, in GiB */
+    double headroom_frac;       /* kept free on every GPU: a fraction of it... */
+    double headroom_mib;        /* ...or an amount (one of the two is 0) */
+    int max_per_gpu;            /* 0: no limit */
     int max_parallel;
     double stagger;             /* seconds between two launches */
     int retries;

@@ -90,6 +90,12 @@ static const char MIGRATE_V2[] =
     "ALTER TABLE trials ADD COLUMN rung INTEGER;\n"
     "ALTER TABLE trials ADD COLUMN parent INTEGER;\n";
 
+/* v3: GPU packing. mem_est: the memory (MiB) reserved for the trial on its
+ * GPU; mem_peak: the most it was seen using. */
+static const char MIGRATE_V3[] =
+    "ALTER TABLE trials ADD COLUMN mem_est REAL;\n"
+    "ALTER TABLE trials ADD COLUMN mem_peak REAL;\n";
+
 enum {
     S_TRIAL_ADD,
     S_TRIAL_START,
@@ -105,6 +111,9 @@ enum {
     S_OBJ_LAST,
     S_EVENT,
     S_TRIAL_MARK,
+    S_TRIAL_GPU,
+    S_TRIAL_PEAK,
+    S_TRIAL_MEM_EST,
     S_COUNT
 };
 
@@ -112,6 +121,9 @@ static const char *const SQL[S_COUNT] = {
     [S_TRIAL_ADD] = "INSERT INTO trials (id, params, state, queued, rung, parent) "
                     "VALUES (?1, ?2, 'pending', ?3, ?4, ?5)",
     [S_TRIAL_MARK] = "UPDATE trials SET state = ?2, reason = ?3 WHERE id = ?1",
+    [S_TRIAL_GPU] = "UPDATE trials SET gpu = ?2, mem_est = ?3 WHERE id = ?1",
+    [S_TRIAL_PEAK] = "UPDATE trials SET mem_peak = ?2 WHERE id = ?1 AND (mem_peak IS NULL OR mem_peak < ?2)",
+    [S_TRIAL_MEM_EST] = "UPDATE trials SET mem_est = ?2 WHERE id = ?1",
     [S_TRIAL_START] = "UPDATE trials SET state = 'running', reason = NULL, argv = ?2, pid = ?3, "
                       "pid_start = ?4, started = ?5, ended = NULL, exit_code = NULL, "
                       "exit_signal = NULL, attempts = attempts + 1 WHERE id = ?1",
@@ -216,6 +228,7 @@ static int migrate(struct store *st, struct err *e)
     if (exec(st, "BEGIN IMMEDIATE", e)) return -1;
     if (version < 1 && exec(st, SCHEMA_V1, e)) goto fail;
     if (version < 2 && exec(st, MIGRATE_V2, e)) goto fail;
+    if (version < 3 && exec(st, MIGRATE_V3, e)) goto fail;
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
     if (exec(st, pragma, e) || exec(st, "COMMIT", e)) goto fail;
@@ -454,6 +467,32 @@ int store_trial_add_rung(struct store *st, long long id, const char *params_json
     AUTOTXN_END(st, e, rc);
 }
 
+int store_trial_gpu(struct store *st, long long id, const char *gpu, double mem_est,
+                    struct err *e)
+{
+    sqlite3_stmt *s = stmt(st, S_TRIAL_GPU, e);
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, id);
+    bind_text_or_null(s, 2, gpu);
+    if (mem_est >= 0) sqlite3_bind_double(s, 3, mem_est);
+    else sqlite3_bind_null(s, 3);
+    AUTOTXN_BEGIN(st, e);
+    int rc = step_done(st, s, e);
+    AUTOTXN_END(st, e, rc);
+}
+
+int store_trial_mem(struct store *st, long long id, double mem_est, double mem_peak,
+                    struct err *e)
+{
+    sqlite3_stmt *s = stmt(st, mem_peak >= 0 ? S_TRIAL_PEAK : S_TRIAL_MEM_EST, e);
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_double(s, 2, mem_peak >= 0 ? mem_peak : mem_est);
+    AUTOTXN_BEGIN(st, e);
+    int rc = step_done(st, s, e);
+    AUTOTXN_END(st, e, rc);
+}
+
 int store_trial_mark(struct store *st, long long id, enum trial_state state, const char *reason,
                      struct err *e)
 {
@@ -635,7 +674,10 @@ long long store_max_trial(struct store *st, struct err *e)
 #define TRIAL_COLS_V1 \
     "id, params, argv, state, reason, attempts, pid, queued, started, ended, exit_code, " \
     "exit_signal, log_offset, objective, objective_step, last_step, last_output, pid_start, gpu, "
-#define TRIAL_COLS(st) ((st)->version >= 2 ? TRIAL_COLS_V1 "rung, parent" : TRIAL_COLS_V1 "NULL, NULL")
+#define TRIAL_COLS(st)                                                                  \
+    ((st)->version >= 3   ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak"             \
+     : (st)->version >= 2 ? TRIAL_COLS_V1 "rung, parent, NULL, NULL"                    \
+                          : TRIAL_COLS_V1 "NULL, NULL, NULL, NULL")
 
 static void read_trial(sqlite3_stmt *s, struct trial_row *t)
 {
@@ -664,6 +706,8 @@ static void read_trial(sqlite3_stmt *s, struct trial_row *t)
     t->gpu = col_text(s, 18);
     t->rung = sqlite3_column_type(s, 19) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 19);
     t->parent = sqlite3_column_type(s, 20) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 20);
+    t->mem_est = sqlite3_column_type(s, 21) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 21);
+    t->mem_peak = sqlite3_column_type(s, 22) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 22);
 }
 
 void trial_row_release(struct trial_row *t)

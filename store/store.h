@@ -13,7 +13,7 @@
 struct err;
 struct metric;
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 enum trial_state {
     TRIAL_PENDING,
@@ -64,6 +64,8 @@ struct trial_row {
     double last_output;    /* time of the last metric row, 0 if none */
     int rung;              /* halving/hyperband: its budget level, 0 = smallest; -1 otherwise */
     long long parent;      /* the trial it was promoted from; -1 if none */
+    double mem_est;        /* GPU memory reserved for it, MiB; -1 if none */
+    double mem_peak;       /* the most GPU memory it was seen using, MiB; -1 if unknown */
     char *gpu;             /* the GPUs it ran on, as CUDA_VISIBLE_DEVICES ("0", "0,1"); NULL if none recorded */
 };
 
@@ -95,6 +97,13 @@ int store_trial_add(struct store *st, long long id, const char *params_json, str
 /* The same for halving/hyperband: its rung, and the trial it was promoted from (-1: none). */
 int store_trial_add_rung(struct store *st, long long id, const char *params_json, int rung,
                          long long parent, struct err *e);
+/* GPU packing: the GPU a trial starts on and the memory reserved for it. */
+int store_trial_gpu(struct store *st, long long id, const char *gpu, double mem_est,
+                    struct err *e);
+/* mem_peak >= 0: raises the trial's measured peak to it; else sets its
+ * estimate (a trial requeued after running out of memory). */
+int store_trial_mem(struct store *st, long long id, double mem_est, double mem_peak,
+                    struct err *e);
 /* Sets an ended trial's state and reason (a configuration not promoted
  * becomes pruned; a promoted one says where it went). */
 int store_trial_mark(struct store *st, long long id, enum trial_state state, const char *reason,

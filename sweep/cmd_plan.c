@@ -252,7 +252,7 @@ int cmd_plan(int argc, char **argv)
     if (shown > 0) {
         struct value *b0 = NULL;
         struct value *p0 = hb ? hb_params(sp, &plan, 0, plan.b[0].start, &b0) : trials_params(sp, 0);
-        struct render_ctx r = {sp, p0, 0, "DIR/trials/0000", "DIR", b0, NULL};
+        struct render_ctx r = {sp, p0, 0, "DIR/trials/0000", "DIR", b0, NULL, -1, 0, 0};
         size_t argc0;
         char **av = render_argv(&r, &argc0);
         printf("\ncommand of trial 0:");

@@ -8,6 +8,7 @@
 #include "sweep/cli.h"
 #include "sweep/dirlock.h"
 #include "sweep/err.h"
+#include "sweep/gpu.h"
 #include "sweep/sched.h"
 #include "sweep/util.h"
 
@@ -146,6 +147,11 @@ static int compatible_extension(const char *old_text, const struct space *nsp, s
         }
         ok = value_same(a, b);
     }
+    /* halving and hyperband: the plan depends on run_cap (bracket and rung
+     * sizes); only more retries extend them */
+    if (ok && (nsp->method == METHOD_HALVING || nsp->method == METHOD_HYPERBAND) &&
+        osp->run_cap != nsp->run_cap)
+        ok = 0;
     if (ok) {
         long long ot = trials_total(osp), nt = trials_total(nsp);
         int more = (nt < 0 && ot >= 0) || (ot >= 0 && nt >= ot) || (ot < 0 && nt < 0);
@@ -183,6 +189,23 @@ static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_
     if (!exists && must_exist) {
         err_usage(&e, "%s is not a sweep directory (no sweep.db)", dir_arg);
         goto fail;
+    }
+    if (sp->gpus_auto) { /* before anything is written: the GPUs must be there */
+        struct gpu_inv inv = {0};
+        int bad = gpu_inventory(&inv, &e);
+        if (!bad && !inv.n)
+            bad = err_set(&e, "gpus: auto, but no GPU is visible (CUDA_VISIBLE_DEVICES=%s); "
+                              "declare GPUs with gpus: [{id: 0, memory: 24GiB}] or use gpus: none",
+                          getenv("CUDA_VISIBLE_DEVICES") ? getenv("CUDA_VISIBLE_DEVICES") : "unset");
+        gpu_inv_release(&inv);
+        if (bad) {
+            if (strncmp(e.msg, "gpus:", 5)) {
+                char m[sizeof e.msg];
+                memcpy(m, e.msg, sizeof m);
+                snprintf(e.msg, sizeof e.msg, "gpus: auto: %.1000s", m);
+            }
+            goto fail;
+        }
     }
     if (!exists) {
         /* never mix a sweep into a folder of other things */
@@ -239,7 +262,7 @@ static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_
         fprintf(stderr,
                 "sweep: %s holds a different sweep (from %s); refusing to mix them.\n"
                 "Changes from the stored file to %s (only a larger run_cap or trials, or more "
-                "retries, extend a sweep):\n",
+                "retries, extend a sweep; with halving and hyperband, only more retries):\n",
                 dir_arg, w.spec_path, sp->path);
         print_diff(w.spec_text, sp->text);
         fprintf(stderr, "Run the new file in another directory (-d DIR), or resume the stored "

@@ -239,6 +239,16 @@ char **render_env(const struct render_ctx *r, char *const *base)
     }
     if (r->prev_dir) env_set(&env, "SWEEP_PREV_TRIAL_DIR", r->prev_dir);
     if (r->sp->gpus_none) env_set(&env, "CUDA_VISIBLE_DEVICES", "");
+    if (r->gpu >= 0) {
+        char v[64];
+        snprintf(v, sizeof v, "%d", r->gpu);
+        env_set(&env, "CUDA_VISIBLE_DEVICES", v);
+        env_set(&env, "CUDA_DEVICE_ORDER", "PCI_BUS_ID"); /* CUDA's indices are nvidia-smi's */
+        snprintf(v, sizeof v, "%.0f", r->gpu_mem_mib);
+        env_set(&env, "SWEEP_GPU_MEM_MB", v);
+        snprintf(v, sizeof v, "%.4f", r->gpu_total_mib > 0 ? r->gpu_mem_mib / r->gpu_total_mib : 1);
+        env_set(&env, "SWEEP_GPU_MEM_FRACTION", v);
+    }
     for (size_t i = 0; i < r->sp->nenv; i++) {
         char *v = render(r, r->sp->env[i].value, 0);
         env_set(&env, r->sp->env[i].name, v);

@@ -24,6 +24,9 @@ struct render_ctx {
     const char *sweep_dir;       /* absolute */
     const struct value *budget;  /* halving/hyperband: ${budget}; NULL otherwise */
     const char *prev_dir;        /* ${prev_trial_dir}: the rung before's trial; NULL if none */
+    int gpu;                     /* GPU packing: its GPU (CUDA_VISIBLE_DEVICES), else -1 */
+    double gpu_mem_mib;          /* the memory reserved for it there */
+    double gpu_total_mib;        /* that GPU's memory */
 };
 
 /* A placeholder string with every ${...} replaced (not shell-quoted). */

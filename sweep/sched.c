@@ -16,7 +16,9 @@
 #include "sweep/err.h"
 #include "sweep/json.h"
 #include "sweep/log.h"
+#include "sweep/gpu.h"
 #include "sweep/metrics.h"
+#include "sweep/pack.h"
 #include "sweep/proc.h"
 #include "sweep/render.h"
 #include "sweep/tail.h"
@@ -66,6 +68,12 @@ struct slot {
     double kill_at;          /* SIGKILL then (monotonic), 0 if not due */
     long asha_rung;          /* the ASHA rung it was judged at (values), 0 if none */
     int ifd, wd;             /* inotify watch of mfile's directory; wd -1 if none */
+    int g;                   /* GPU packing: index into sched.gpus, -1 if none */
+    double est_mib;          /* the memory reserved for it (-1: the whole GPU) */
+    double peak_mib;         /* the most it was seen using; -1 unknown */
+    double held_mib;         /* what it adds to its GPU's reserved_mib now */
+    char *kind;              /* what its estimate depends on (learning) */
+    pid_t pgid;              /* its trainer's process group (trainer.pid), 0 unknown */
     int dirty;               /* inotify: mfile changed since it was last read */
 };
 
@@ -104,6 +112,20 @@ struct sched {
     size_t nhist;
     int hist_changed;        /* new objective values since the last check */
     int ifd;                 /* early termination: inotify on the logs, else -1 */
+    /* GPU packing */
+    int gpu;                 /* on: resources.gpus is auto or a list */
+    struct pack_cfg pc;
+    struct pack_gpu *gpus;
+    size_t ngpus;
+    double next_smi;         /* gpus: auto - when nvidia-smi is asked next (monotonic) */
+    struct learned {
+        char *kind;
+        double peak;         /* MiB: the most a trial of this kind was seen using */
+        int final;           /* a completed trial's peak is among them */
+    } *learned;
+    size_t nlearned;
+    double *override;        /* by trial id: an estimate from the store (OOM), -1 none */
+    size_t noverride;
     double next_tick;        /* when every running trial's log is read next (monotonic) */
     /* method halving / hyperband */
     int hb;
@@ -264,6 +286,8 @@ static void check_target(struct sched *s, const struct slot *sl)
 }
 
 /* Reads the trial's log from its offset; rows and offset commit together. */
+static void slot_peak(struct sched *s, struct slot *sl, double mib);
+
 static int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
 {
     struct line_ctx lc = {sl->mp, &s->batch};
@@ -299,6 +323,14 @@ static int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
     if (sl->tp.offset == before && s->batch.n == 0) return 0;
     if (store_ingest(s->st, sl->id, s->batch.rows, s->batch.n, sl->tp.offset, util_now(), e))
         return -1;
+    if (sl->g >= 0)
+        for (size_t i = 0; i < s->batch.n; i++) {
+            const struct metric *m = &s->batch.rows[i];
+            /* the trainer's own column (Ultralytics' GPU_mem, in GB) */
+            if ((!strcasecmp(m->name, "gpu_mem") || !strcasecmp(m->name, "gpu_memory")) &&
+                isfinite(m->value) && m->value > 0)
+                slot_peak(s, sl, m->value * 1024);
+        }
     if (s->early || s->hb)
         for (size_t i = 0; i < s->batch.n; i++) {
             const struct metric *m = &s->batch.rows[i];
@@ -325,9 +357,11 @@ static void slot_release(struct slot *sl)
     metrics_free(sl->mp);
     if (sl->pidfd >= 0) close(sl->pidfd);
     if (sl->wd >= 0 && sl->ifd >= 0) inotify_rm_watch(sl->ifd, sl->wd);
+    free(sl->kind);
     memset(sl, 0, sizeof *sl);
     sl->pidfd = -1;
     sl->wd = -1;
+    sl->g = -1;
 }
 
 static struct slot *free_slot(struct sched *s)
@@ -340,6 +374,190 @@ static struct slot *free_slot(struct sched *s)
 static char *trial_dir(const struct sched *s, long long id)
 {
     return xasprintf("%s/trials/%04lld", s->o->dir, id);
+}
+
+/* ---- GPU packing ---- */
+
+static struct learned *learned_get(struct sched *s, const char *kind, int add)
+{
+    for (size_t i = 0; i < s->nlearned; i++)
+        if (!strcmp(s->learned[i].kind, kind)) return &s->learned[i];
+    if (!add) return NULL;
+    s->learned = xrealloc(s->learned, (s->nlearned + 1) * sizeof *s->learned);
+    s->learned[s->nlearned] = (struct learned){xstrdup(kind), -1, 0};
+    return &s->learned[s->nlearned++];
+}
+
+/* A peak seen: it corrects the estimates of the trials of its kind still to
+ * come (docs/config.md, "Learning"). */
+static void learn(struct sched *s, const char *kind, double peak, int final)
+{
+    if (!kind || peak <= 0) return;
+    struct learned *l = learned_get(s, kind, 1);
+    if (peak > l->peak) l->peak = peak;
+    if (final) l->final = 1;
+}
+
+/* The memory to reserve for a trial (MiB; -1: a GPU to itself): the file's
+ * estimate, corrected by what trials of its kind used (1.1 x their peak:
+ * lower once one of them completed, higher as soon as one used more), and
+ * never below what the store asks (a trial requeued after running out of
+ * memory). */
+static double trial_estimate(struct sched *s, long long id, const struct value *params,
+                             char **kind_out)
+{
+    struct sb kind;
+    sb_init(&kind);
+    double est = pack_estimate(s->sp, params, &kind);
+    const struct learned *l = learned_get(s, sb_str(&kind), 0);
+    if (l && l->peak > 0 && (l->final || est < 0 || l->peak * 1.1 > est)) est = l->peak * 1.1;
+    if ((size_t)id < s->noverride && s->override[id] > 0 && (est < 0 || s->override[id] > est))
+        est = s->override[id];
+    if (kind_out) *kind_out = sb_detach(&kind);
+    sb_release(&kind);
+    return est;
+}
+
+static void set_override(struct sched *s, long long id, double mib)
+{
+    if ((size_t)id >= s->noverride) {
+        size_t n = (size_t)id + 256;
+        s->override = xrealloc(s->override, n * sizeof *s->override);
+        for (size_t i = s->noverride; i < n; i++) s->override[i] = -1;
+        s->noverride = n;
+    }
+    s->override[id] = mib;
+}
+
+/* What a trial holds on its GPU: the larger of its estimate and its peak. */
+static void gpu_hold(struct sched *s, struct slot *sl)
+{
+    if (sl->g < 0) return;
+    struct pack_gpu *g = &s->gpus[sl->g];
+    double want = sl->est_mib < 0 ? 0 : sl->est_mib;
+    if (sl->peak_mib > want) want = sl->peak_mib;
+    g->reserved_mib += want - sl->held_mib;
+    sl->held_mib = want;
+}
+
+static void gpu_take(struct sched *s, struct slot *sl, int gi, double est)
+{
+    struct pack_gpu *g = &s->gpus[gi];
+    sl->g = gi;
+    sl->est_mib = est;
+    sl->held_mib = 0;
+    g->ntrials++;
+    if (est < 0) g->whole = 1;
+    g->last_launch = util_mono();
+    gpu_hold(s, sl);
+}
+
+/* The trial's process group is gone: its GPU memory is free again. */
+static void gpu_release(struct sched *s, struct slot *sl)
+{
+    if (sl->g < 0) return;
+    struct pack_gpu *g = &s->gpus[sl->g];
+    g->reserved_mib -= sl->held_mib;
+    if (g->reserved_mib < 1e-6) g->reserved_mib = 0;
+    g->ntrials--;
+    if (sl->est_mib < 0) g->whole = 0;
+    sl->g = -1;
+    sl->held_mib = 0;
+}
+
+static double largest_usable(const struct sched *s)
+{
+    double u = 0;
+    for (size_t i = 0; i < s->ngpus; i++)
+        if (pack_usable(&s->pc, &s->gpus[i]) > u) u = pack_usable(&s->pc, &s->gpus[i]);
+    return u;
+}
+
+static void slot_peak(struct sched *s, struct slot *sl, double mib)
+{
+    if (mib <= sl->peak_mib) return;
+    sl->peak_mib = mib;
+    gpu_hold(s, sl);
+    learn(s, sl->kind, mib, 0);
+    store_trial_mem(s->st, sl->id, -1, mib, NULL);
+}
+
+/* gpus: auto - what nvidia-smi says now: memory used by processes that are
+ * not ours, and our trials' use (their trainers' process groups). */
+static void gpu_refresh(struct sched *s)
+{
+    if (!s->sp->gpus_auto) return;
+    double now = util_mono();
+    if (now < s->next_smi) return;
+    s->next_smi = now + 5;
+    struct gpu_inv inv = {0};
+    struct err e = {0};
+    if (gpu_inventory(&inv, &e)) {
+        log_warn("sched", "nvidia-smi: %s", e.msg);
+        return;
+    }
+    for (size_t i = 0; i < s->nslots; i++) {
+        struct slot *sl = &s->slots[i];
+        if (sl->used && !sl->pgid) {
+            char *f = xasprintf("%s/trainer.pid", sl->dir);
+            char *txt = util_read_file(f, NULL, NULL);
+            if (txt) sl->pgid = (pid_t)atol(txt);
+            free(txt);
+            free(f);
+        }
+    }
+    for (size_t k = 0; k < inv.n; k++) {
+        const struct gpu *gg = &inv.gpus[k];
+        struct pack_gpu *pg = NULL;
+        for (size_t i = 0; i < s->ngpus; i++)
+            if (s->gpus[i].id == gg->index) pg = &s->gpus[i];
+        if (!pg) continue;
+        double ours = 0;
+        for (size_t p = 0; p < gg->nprocs; p++) {
+            if (gg->procs[p].used_mib < 0) continue;
+            pid_t pgid = getpgid((pid_t)gg->procs[p].pid);
+            for (size_t i = 0; i < s->nslots; i++) {
+                struct slot *sl = &s->slots[i];
+                if (!sl->used || !sl->pgid || pgid != sl->pgid) continue;
+                ours += (double)gg->procs[p].used_mib;
+                slot_peak(s, sl, (double)gg->procs[p].used_mib);
+            }
+        }
+        if (gg->used_mib >= 0) pg->others_mib = (double)gg->used_mib - ours > 0 ? (double)gg->used_mib - ours : 0;
+        if (gg->total_mib > 0) pg->total_mib = (double)gg->total_mib;
+    }
+    gpu_inv_release(&inv);
+}
+
+static int gpu_setup(struct sched *s, struct err *e)
+{
+    const struct space *sp = s->sp;
+    pack_cfg_from_space(&s->pc, sp);
+    if (sp->ngpu_list) {
+        s->ngpus = sp->ngpu_list;
+        s->gpus = xcalloc(s->ngpus, sizeof *s->gpus);
+        for (size_t i = 0; i < s->ngpus; i++)
+            s->gpus[i] = (struct pack_gpu){sp->gpu_list[i].id, sp->gpu_list[i].mem_mib, 0, 0, 0, 0, -1e300};
+    } else {
+        struct gpu_inv inv = {0};
+        if (gpu_inventory(&inv, e)) return -1;
+        if (!inv.n) {
+            gpu_inv_release(&inv);
+            return err_set(e, "gpus: auto, but nvidia-smi shows no GPU that is ours "
+                              "(CUDA_VISIBLE_DEVICES=%s)", getenv("CUDA_VISIBLE_DEVICES") ? getenv("CUDA_VISIBLE_DEVICES") : "unset");
+        }
+        s->ngpus = inv.n;
+        s->gpus = xcalloc(s->ngpus, sizeof *s->gpus);
+        for (size_t i = 0; i < inv.n; i++) {
+            const struct gpu *g = &inv.gpus[i];
+            s->gpus[i] = (struct pack_gpu){g->index, g->total_mib > 0 ? (double)g->total_mib : 0,
+                                           g->used_mib > 0 ? (double)g->used_mib : 0, 0, 0, 0, -1e300};
+        }
+        gpu_inv_release(&inv);
+        s->next_smi = util_mono() + 5;
+    }
+    s->gpu = 1;
+    return 0;
 }
 
 /* ---- successive halving and hyperband ---- */
@@ -505,10 +723,12 @@ static int slot_setup(struct sched *s, struct slot *sl, long long id, const stru
     sl->pidfd = -1;
     sl->wd = -1;
     sl->ifd = s->ifd;
+    sl->g = -1;
+    sl->peak_mib = -1;
     sl->dir = trial_dir(s, id);
     sl->log = xasprintf("%s/stdout.log", sl->dir);
     if (s->sp->metrics_file) {
-        struct render_ctx r = {s->sp, params, id, sl->dir, s->o->dir, NULL, NULL};
+        struct render_ctx r = {s->sp, params, id, sl->dir, s->o->dir, NULL, NULL, -1, 0, 0};
         char *f = render_text(&r, s->sp->metrics_file);
         sl->mfile = f[0] == '/' ? f : xasprintf("%s/%s", sl->dir, f);
         if (sl->mfile != f) free(f);
@@ -562,7 +782,9 @@ static int write_text(const char *path, const char *text, struct err *e)
 
 /* Writes the trial's files and starts it. On a failure that concerns only
  * this trial, records it as failed and returns 0; -1 is for store errors. */
-static int launch(struct sched *s, long long id, int is_new, struct err *e)
+/* Starts trial id; gi: its GPU (index into s->gpus, -1 none), est: the
+ * memory reserved for it there. */
+static int launch(struct sched *s, long long id, int is_new, int gi, double est, struct err *e)
 {
     const struct space *sp = s->sp;
     struct slot *sl = free_slot(s);
@@ -580,7 +802,14 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
         rc = -1;
         goto out;
     }
-    struct render_ctx r = {sp, params, id, sl->dir, s->o->dir, budget, prev_dir};
+    struct render_ctx r = {sp, params, id, sl->dir, s->o->dir, budget, prev_dir, -1, 0, 0};
+    char gpu_txt[32] = "";
+    if (gi >= 0) {
+        r.gpu = s->gpus[gi].id;
+        r.gpu_total_mib = s->gpus[gi].total_mib;
+        r.gpu_mem_mib = est >= 0 ? est : pack_usable(&s->pc, &s->gpus[gi]);
+        snprintf(gpu_txt, sizeof gpu_txt, "%d", s->gpus[gi].id);
+    }
     /* trial-local problems (a full disk, an unwritable template) fail this trial */
     int ok = util_mkdirs(sl->dir, &te) == 0;
     char *path = xasprintf("%s/params.json", sl->dir);
@@ -674,6 +903,7 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
     }
     if (!rc && resuming && store_event(s->st, id, "resumed", "from its checkpoint", e)) rc = -1;
     if (!rc && store_trial_start(s->st, id, aj.buf, 0, 0, util_now(), e)) rc = -1;
+    if (!rc && gi >= 0 && store_trial_gpu(s->st, id, gpu_txt, r.gpu_mem_mib, e)) rc = -1;
     if (rc) store_rollback(s->st);
     else if (store_commit(s->st, e)) rc = -1;
     sb_release(&aj);
@@ -707,6 +937,13 @@ static int launch(struct sched *s, long long id, int is_new, struct err *e)
         goto out;
     }
     sl->attempt = attempt;
+    if (gi >= 0) {
+        gpu_take(s, sl, gi, est);
+        struct sb k;
+        sb_init(&k);
+        pack_estimate(sp, params, &k);
+        sl->kind = sb_detach(&k);
+    }
     watch_slot(s, sl);
     if (resuming) store_last_steps(s->st, id, init_steps_cb, sl->mp, NULL);
     s->running++;
@@ -725,8 +962,124 @@ out:
     return rc;
 }
 
+/* GPU packing keeps the trials to come as pending rows (up to a window), so
+ * that any of them can start where it fits, biggest first, and a resume
+ * finds them. */
+static int materialize(struct sched *s, struct err *e)
+{
+    size_t window = 4 * s->ngpus * (s->pc.max_per_gpu ? (size_t)s->pc.max_per_gpu : 4) + 16;
+    if (s->nqueue >= window || !(s->hb ? s->next_index < s->plan.nconfigs
+                                       : s->total < 0 || s->next_index < s->total))
+        return 0;
+    if (store_begin(s->st, e)) return -1;
+    while (s->nqueue < window &&
+           (s->hb ? s->next_index < s->plan.nconfigs : s->total < 0 || s->next_index < s->total)) {
+        long long id = s->next_index++;
+        if (s->hb) hbt_set(s, id, id, s->plan.b[hb_bracket_of(&s->plan, id)].start, -1);
+        struct value *budget;
+        struct value *params = trial_params(s, id, &budget);
+        struct sb pj;
+        sb_init(&pj);
+        value_json(&pj, params);
+        int rc = store_trial_add_rung(s->st, id, pj.buf, s->hb ? s->hbt[id].level : -1, -1, e);
+        sb_release(&pj);
+        value_free(params);
+        value_free(budget);
+        if (rc) {
+            store_rollback(s->st);
+            return -1;
+        }
+        queue_push(s, id);
+        s->counts[TRIAL_PENDING]++;
+    }
+    return store_commit(s->st, e);
+}
+
+struct cand {
+    size_t q;        /* its place in the queue */
+    long long id;
+    double est;
+};
+
+static int by_need(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    double ex = x->est < 0 ? INFINITY : x->est, ey = y->est < 0 ? INFINITY : y->est;
+    if (ex != ey) return ex > ey ? -1 : 1; /* the biggest first */
+    return x->q < y->q ? -1 : x->q > y->q;
+}
+
+static void queue_remove(struct sched *s, size_t q)
+{
+    memmove(s->queue + q, s->queue + q + 1, (s->nqueue - q - 1) * sizeof *s->queue);
+    s->nqueue--;
+}
+
+/* Starts what fits: every pending trial, biggest estimate first, on the GPU
+ * where it fits tightest; a trial that fits nowhere now waits while smaller
+ * ones go, so that no GPU idles while something fits. */
+static int launch_gpus(struct sched *s, struct err *e)
+{
+    if (s->stopping || s->target_reached) return 0;
+    if (materialize(s, e)) return -1;
+    struct cand *c = xmalloc((s->nqueue + 1) * sizeof *c);
+    size_t n = 0;
+    for (size_t q = 0; q < s->nqueue; q++) {
+        struct value *budget;
+        struct value *params = trial_params(s, s->queue[q], &budget);
+        c[n++] = (struct cand){q, s->queue[q], trial_estimate(s, s->queue[q], params, NULL)};
+        value_free(params);
+        value_free(budget);
+    }
+    qsort(c, n, sizeof *c, by_need);
+    double now = util_mono();
+    long long *started = xmalloc((n + 1) * sizeof *started);
+    size_t nstarted = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (s->active >= (size_t)s->sp->max_parallel || !free_slot(s)) break;
+        int gi = pack_choose(&s->pc, s->gpus, s->ngpus, c[i].est, now);
+        if (gi < 0) {
+            if (!pack_never_fits(&s->pc, s->gpus, s->ngpus, c[i].est)) continue;
+            /* no GPU could ever hold it: fail it now, with the numbers */
+            char why[256];
+            snprintf(why, sizeof why,
+                     "needs %.1f GiB of GPU memory; the largest GPU has %.1f GiB usable "
+                     "(after headroom and others' use)",
+                     c[i].est / 1024, largest_usable(s) / 1024);
+            if (store_begin(s->st, e) || store_trial_end(s->st, c[i].id, TRIAL_FAILED, why, 0, 0, 0, util_now(), e) ||
+                store_event(s->st, c[i].id, "failed", why, e) || store_commit(s->st, e)) {
+                store_rollback(s->st);
+                rc = -1;
+                break;
+            }
+            say(s, "trial %lld: %s", c[i].id, why);
+            s->counts[TRIAL_PENDING]--;
+            s->counts[TRIAL_FAILED]++;
+            started[nstarted++] = c[i].id;
+            if (hb_ended(s, c[i].id, TRIAL_FAILED, e)) rc = -1;
+            continue;
+        }
+        started[nstarted++] = c[i].id;
+        s->counts[TRIAL_PENDING]--;
+        if (launch(s, c[i].id, 0, gi, c[i].est, e)) rc = -1;
+        now = util_mono();
+    }
+    /* take them out of the queue */
+    for (size_t k = 0; k < nstarted; k++)
+        for (size_t q = 0; q < s->nqueue; q++)
+            if (s->queue[q] == started[k]) {
+                queue_remove(s, q);
+                break;
+            }
+    free(started);
+    free(c);
+    return rc;
+}
+
 static int launch_ready(struct sched *s, struct err *e)
 {
+    if (s->gpu) return launch_gpus(s, e);
     while (more_to_launch(s) && s->active < (size_t)s->sp->max_parallel && free_slot(s)) {
         if (s->sp->stagger > 0 && s->res->launched > 0 &&
             util_mono() < s->last_launch + s->sp->stagger)
@@ -741,7 +1094,7 @@ static int launch_ready(struct sched *s, struct err *e)
             is_new = 1;
             if (s->hb) hbt_set(s, id, id, s->plan.b[hb_bracket_of(&s->plan, id)].start, -1);
         }
-        if (launch(s, id, is_new, e)) return -1;
+        if (launch(s, id, is_new, -1, -1, e)) return -1;
     }
     return 0;
 }
@@ -844,6 +1197,49 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
     }
     if (have == 1) describe_leftovers(&reason, &x);
     double secs = util_mono() - sl->start_mono;
+    /* its process group is gone (the supervisor waited for it): the GPU
+     * memory it held is free for the next trial */
+    int had_gpu = sl->g >= 0;
+    double est = sl->est_mib;
+    gpu_release(s, sl);
+    if (had_gpu && state == TRIAL_COMPLETED) learn(s, sl->kind, sl->peak_mib, 1);
+    /* out of GPU memory: not the trial's fault; again with a larger
+     * estimate (on a GPU with more room, or one to itself), until even a
+     * whole GPU is not enough */
+    if (had_gpu && state == TRIAL_FAILED && !sl->stop_reason && oom_in_log(sl->log) && !s->stopping) {
+        double whole = largest_usable(s);
+        double want = est < 0 ? whole : est * 1.5;
+        if (sl->peak_mib * 1.2 > want) want = sl->peak_mib * 1.2;
+        if (want > whole) want = whole;
+        if (est >= 0 && est < whole - 1) {
+            char *old = xasprintf("%s.attempt%d", sl->log, sl->attempt);
+            rename(sl->log, old);
+            free(old);
+            char *why = xasprintf("CUDA out of memory with %.1f GiB reserved; requeued with "
+                                  "%.1f GiB", est / 1024, want / 1024);
+            int bad = store_begin(s->st, e) || store_trial_requeue(s->st, sl->id, why, e) ||
+                      store_trial_mem(s->st, sl->id, want, -1, e) ||
+                      store_event(s->st, sl->id, "oom_requeued", why, e);
+            if (bad || store_commit(s->st, e)) {
+                if (bad) store_rollback(s->st);
+                free(why);
+                sb_release(&reason);
+                return -1;
+            }
+            set_override(s, sl->id, want);
+            say(s, "trial %lld: %s", sl->id, why);
+            free(why);
+            queue_push(s, sl->id);
+            proc_stop_done(s->o->dir, sl->id);
+            s->counts[TRIAL_RUNNING]--;
+            s->running--;
+            s->res->finished++;
+            slot_release(sl);
+            sb_release(&reason);
+            return 0;
+        }
+        sb_addf(&reason, "; it had a whole GPU (%.1f GiB usable)", whole / 1024);
+    }
     /* retries, except for a trainer that could not even start */
     int cannot_start = have == 1 && x.error[0];
     if (state == TRIAL_FAILED && sl->attempt <= sp->retries && !s->stopping && !cannot_start) {
@@ -980,8 +1376,15 @@ static int next_timeout_ms(struct sched *s)
     if (s->running) wait = s->next_tick - now;
     if (s->sp->stagger > 0 && more_to_launch(s) && s->active < (size_t)s->sp->max_parallel) {
         double d = s->last_launch + s->sp->stagger - now;
+        if (s->gpu) /* per GPU: the next one whose stagger ends */
+            for (size_t i = 0; i < s->ngpus; i++) {
+                double dg = s->gpus[i].last_launch + s->sp->stagger - now;
+                if (dg > 0 && dg < d) d = dg;
+            }
         if (d < wait) wait = d;
     }
+    if (s->gpu && s->sp->gpus_auto && s->running && s->next_smi - now < wait)
+        wait = s->next_smi - now;
     for (size_t i = 0; i < s->nslots; i++)
         if (s->slots[i].used && s->slots[i].kill_at && s->slots[i].kill_at - now < wait)
             wait = s->slots[i].kill_at - now;
@@ -1144,6 +1547,24 @@ static int resume_pending(const struct trial_row *t, void *ctx)
 {
     struct resume_ctx *rc = ctx;
     queue_push(rc->s, t->id);
+    if (rc->s->gpu && t->attempts > 0 && t->mem_est > 0) set_override(rc->s, t->id, t->mem_est);
+    return 0;
+}
+
+/* GPU packing: what completed trials used corrects the estimates again. */
+static int resume_learn(const struct trial_row *t, void *ctx)
+{
+    struct sched *s = ctx;
+    if (t->mem_peak <= 0) return 0;
+    struct value *bud;
+    struct value *pp = trial_params(s, t->id, &bud);
+    struct sb k;
+    sb_init(&k);
+    pack_estimate(s->sp, pp, &k);
+    learn(s, sb_str(&k), t->mem_peak, t->state == TRIAL_COMPLETED);
+    sb_release(&k);
+    value_free(pp);
+    value_free(bud);
     return 0;
 }
 
@@ -1157,6 +1578,7 @@ static int resume_running(const struct trial_row *t, void *ctx)
         memset(&s->slots[s->nslots], 0, sizeof *s->slots);
         s->slots[s->nslots].pidfd = -1;
         s->slots[s->nslots].wd = -1;
+        s->slots[s->nslots].g = -1;
         sl = &s->slots[s->nslots++];
     }
     struct value *budget;
@@ -1196,6 +1618,21 @@ static int resume_running(const struct trial_row *t, void *ctx)
     }
     static const char why[] = "stopped by the user (sweep stop)";
     int stop = proc_stop_requested(s->o->dir, t->id); /* sweep stop while no sweep ran */
+    if ((have == 1 || alive) && s->gpu && t->gpu) {
+        for (size_t i = 0; i < s->ngpus; i++)
+            if (s->gpus[i].id == atoi(t->gpu)) {
+                gpu_take(s, sl, (int)i, t->mem_est);
+                struct sb k;
+                sb_init(&k);
+                struct value *bud;
+                struct value *pp = trial_params(s, t->id, &bud);
+                pack_estimate(s->sp, pp, &k);
+                value_free(pp);
+                value_free(bud);
+                sl->kind = sb_detach(&k);
+                if (t->mem_peak > 0) slot_peak(s, sl, t->mem_peak);
+            }
+    }
     if (have == 1 || alive) {
         s->running++;
         s->counts[TRIAL_RUNNING]++;
@@ -1276,6 +1713,7 @@ static int resume(struct sched *s, struct err *e)
         if (store_each_trial(s->st, ORDER_ID, -1, 0, hb_load, s, e)) return -1;
     }
     struct resume_ctx rc = {s, e, 0};
+    if (s->gpu && store_each_trial(s->st, ORDER_ID, -1, 0, resume_learn, s, e)) return -1;
     if (store_each_trial(s->st, ORDER_ID, TRIAL_PENDING, 0, resume_pending, &rc, e)) return -1;
     if (store_each_trial(s->st, ORDER_ID, TRIAL_RUNNING, 0, resume_running, &rc, e) || rc.rc)
         return -1;
@@ -1323,7 +1761,7 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
     }
     s.nslots = 2 * (size_t)o->sp->max_parallel;
     s.slots = xcalloc(s.nslots, sizeof *s.slots);
-    for (size_t i = 0; i < s.nslots; i++) s.slots[i].pidfd = s.slots[i].wd = -1;
+    for (size_t i = 0; i < s.nslots; i++) s.slots[i].pidfd = s.slots[i].wd = s.slots[i].g = -1;
     s.ifd = -1;
     s.tty = isatty(STDERR_FILENO) && !o->quiet;
     s.t0 = util_mono();
@@ -1359,6 +1797,7 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
         if (store_metric_values(s.st, sp->metric_name, hist_load_cb, &s, e)) goto out;
     }
     if (s.hb && store_metric_values(s.st, o->sp->metric_name, hist_load_cb, &s, e)) goto out;
+    if ((o->sp->gpus_auto || o->sp->ngpu_list) && gpu_setup(&s, e)) goto out;
     if (resume(&s, e)) goto out;
     store_each_trial(s.st, ORDER_RANK, TRIAL_COMPLETED, 1, best_cb, &s, NULL);
     store_event(s.st, -1, "sweep_started", NULL, NULL);
@@ -1447,6 +1886,7 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
         }
         early_check(&s);
         enforce_deadlines(&s);
+        if (s.gpu) gpu_refresh(&s);
         if (s.tty && util_mono() - s.last_progress >= 0.5) progress_draw(&s);
     }
     res->interrupted = s.stopping ? 1 : 0;
@@ -1476,6 +1916,10 @@ out:
     }
     free(s.hist);
     free(s.hbt);
+    free(s.gpus);
+    for (size_t i = 0; i < s.nlearned; i++) free(s.learned[i].kind);
+    free(s.learned);
+    free(s.override);
     metric_batch_release(&s.batch);
     sigaction(SIGHUP, &old_hup, NULL);
     sigaction(SIGPIPE, &old_pipe, NULL);

@@ -2,6 +2,7 @@
 #include "sweep/util.h"
 #include "sweep/err.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -379,4 +380,18 @@ void util_ensure_stdio(void)
             close(n);
         }
     }
+}
+
+double util_parse_size_mib(const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || !isfinite(v) || v < 0) return -1;
+    while (*end == ' ') end++;
+    static const struct { const char *unit; double mib; } units[] = {
+        {"", 1024},    {"G", 1024},     {"GB", 1024},     {"GiB", 1024}, {"M", 1},
+        {"MB", 1},     {"MiB", 1},      {"T", 1048576},   {"TB", 1048576}, {"TiB", 1048576}};
+    for (size_t i = 0; i < ARRAY_LEN(units); i++)
+        if (!strcmp(end, units[i].unit)) return v * units[i].mib;
+    return -1;
 }

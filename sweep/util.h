@@ -45,6 +45,9 @@ double util_now(void);
 double util_mono(void);
 /* Parses "90", "15s", "2m", "1.5h", "1d" into seconds; -1 when invalid. */
 double util_parse_duration(const char *s);
+/* Parses a memory size into MiB: "24GiB", "24G", "24GB" (GiB), "1500MiB",
+ * "1500M", "1500MB" (MiB), "0.5TiB"; a bare number is GiB. -1 when invalid. */
+double util_parse_size_mib(const char *s);
 /* Formats seconds as "1h02m", "3m05s", "12.3s". */
 void util_fmt_duration(struct sb *b, double s);
 /* Levenshtein distance, for "did you mean". */

@@ -47,7 +47,7 @@ int main(void)
     CHECK(sp != NULL);
     if (!sp) return check_done();
     struct value *p = trials_params(sp, 0);
-    struct render_ctx r = {sp, p, 7, "/s/trials/0007", "/s", NULL, NULL};
+    struct render_ctx r = {sp, p, 7, "/s/trials/0007", "/s", NULL, NULL, -1, 0, 0};
     size_t argc;
     char **argv = render_argv(&r, &argc);
     char *j = joined(argv);
@@ -81,7 +81,7 @@ int main(void)
     CHECK(sp != NULL);
     if (!sp) return check_done();
     p = trials_params(sp, 0);
-    struct render_ctx r2 = {sp, p, 1, "/t d", "/s", NULL, NULL};
+    struct render_ctx r2 = {sp, p, 1, "/t d", "/s", NULL, NULL, -1, 0, 0};
     argv = render_argv(&r2, &argc);
     CHECK_INT_EQ(argc, 3);
     CHECK_STR_EQ(argv[0], "/bin/sh");

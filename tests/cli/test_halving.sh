@@ -102,6 +102,12 @@ check_eq "hyperband: budgets" \
     "$(sql hb/sweep.db "select group_concat(json_extract(params, '$.epochs'), ' ') from (select params from trials order by id)")" \
     "1 1 1 1 1 1 1 1 1 3 3 3 3 3 9 9 9 3 3 3 9 9"
 
+# A larger run_cap changes the brackets: not an extension of a stored hyperband
+sed 's/run_cap: 17/run_cap: 18/' hb.yaml > hb2.yaml
+sweep run -q hb2.yaml -d hb > /dev/null 2> hb2.err
+check_eq "hyperband: another run_cap is another sweep (exit 2)" "$?" 2
+check "hyperband: says so" grep -q "holds a different sweep" hb2.err
+
 # Killed and resumed: the decisions are made again from the store, no
 # trial is launched twice, and the result is the one above.
 sed 's/--fake-sleep=0.02/--fake-sleep=0.15/' h.yaml > k.yaml
