@@ -1059,88 +1059,107 @@ static void parse_gpu_list(struct ctx *c, const struct value *g)
     }
 }
 
-/* resources.memory: a size, a formula over parameters (GiB), or a table
- * {by: PARAM, values: {VALUE: size}, default: size}. */
-static void parse_memory(struct ctx *c, const struct value *v)
+/* A scalar amount of a quantity: a size (memory, MiB) or a duration
+ * (seconds); < 0 when it is not one. */
+static double amount(const char *txt, int is_mem)
+{
+    return is_mem ? util_parse_size_mib(txt) : util_parse_duration(txt);
+}
+
+/* resources.memory / resources.duration: an amount, a formula over
+ * parameters (memory in GiB, duration in minutes), or a table
+ * {by: PARAM, values: {VALUE: amount}, default: amount}. */
+static void parse_quantity(struct ctx *c, const struct value *v, struct quantity *q,
+                           const char *what)
 {
     struct space *sp = c->sp;
+    int is_mem = !strcmp(what, "memory");
+    const char *example = is_mem ? "a size such as 6GiB or 6000MiB" : "a duration such as 45m or 2h";
     if (v->kind == V_MAP) {
         static const char *const keys[] = {"by", "values", "default", NULL};
-        check_keys(c, v, keys, "memory");
-        sp->mem_kind = MEM_TABLE;
-        sp->mem_default_mib = -1;
-        sp->mem_by = get_string(c, v, "by", "memory.by");
+        check_keys(c, v, keys, what);
+        q->kind = Q_TABLE;
+        q->dflt = -1;
+        q->by = get_string(c, v, "by", is_mem ? "memory.by" : "duration.by");
         if (!value_map_entry(v, "by"))
-            diag_error(c->d, v->line, v->col, "memory as a table needs 'by' (a parameter)");
-        else if (sp->mem_by && !space_find(sp, sp->mem_by)) {
+            diag_error(c->d, v->line, v->col, "%s as a table needs 'by' (a parameter)", what);
+        else if (q->by && !space_find(sp, q->by)) {
             const struct value *b = value_map_get(v, "by");
-            diag_error(c->d, b->line, b->col, "memory.by: '%s' is not a parameter", sp->mem_by);
+            diag_error(c->d, b->line, b->col, "%s.by: '%s' is not a parameter", what, q->by);
         }
         const struct value *vals = value_map_get(v, "values");
         if (!vals || vals->kind != V_MAP || !vals->u.map.n)
             diag_error(c->d, vals ? vals->line : v->line, vals ? vals->col : v->col,
-                       "memory.values: a map from the parameter's values to sizes");
+                       "%s.values: a map from the parameter's values to amounts", what);
         for (size_t i = 0; vals && vals->kind == V_MAP && i < vals->u.map.n; i++) {
             const struct mapent *e = &vals->u.map.e[i];
-            char *txt = get_scalar_text(c, e->val, "memory");
-            double mib = txt ? util_parse_size_mib(txt) : -1;
-            if (txt && mib <= 0)
-                diag_error(c->d, e->val->line, e->val->col,
-                           "memory: a size such as 6GiB or 6000MiB");
+            char *txt = get_scalar_text(c, e->val, what);
+            double a = txt ? amount(txt, is_mem) : -1;
+            if (txt && a <= 0) diag_error(c->d, e->val->line, e->val->col, "%s: %s", what, example);
             free(txt);
-            sp->mem_table = xrealloc(sp->mem_table, (sp->nmem_table + 1) * sizeof *sp->mem_table);
-            sp->mem_table[sp->nmem_table++] = (struct mem_entry){xstrdup(e->key), mib};
+            q->table = xrealloc(q->table, (q->ntable + 1) * sizeof *q->table);
+            q->table[q->ntable++] = (struct qentry){xstrdup(e->key), a};
         }
         const struct value *d = value_map_get(v, "default");
         if (d) {
-            char *txt = get_scalar_text(c, d, "memory.default");
-            if (txt && (sp->mem_default_mib = util_parse_size_mib(txt)) <= 0)
-                diag_error(c->d, d->line, d->col, "memory.default: a size such as 8GiB");
+            char *txt = get_scalar_text(c, d, what);
+            if (txt && (q->dflt = amount(txt, is_mem)) <= 0)
+                diag_error(c->d, d->line, d->col, "%s.default: %s", what, example);
             free(txt);
         }
         return;
     }
-    char *txt = get_scalar_text(c, v, "memory");
+    char *txt = get_scalar_text(c, v, what);
     if (!txt) return;
-    double mib = util_parse_size_mib(txt);
-    if (mib > 0) {
-        sp->mem_kind = MEM_CONST;
-        sp->mem_mib = mib;
+    double a = amount(txt, is_mem);
+    if (a > 0) {
+        q->kind = Q_CONST;
+        q->value = a;
     } else {
         char msg[128];
         size_t at = 0;
         struct expr *x = expr_compile(txt, msg, sizeof msg, &at);
-        /* a quoted scalar starts one column after its quote */
         if (!x) {
             diag_error(c->d, v->line, v->col,
-                       "memory: %s at character %zu of '%s' (a size such as 6GiB, or a formula "
-                       "in GiB such as 0.9 + 0.11 * batch)", msg, at + 1, txt);
+                       "%s: %s at character %zu of '%s' (%s, or a formula in %s such as %s)", what,
+                       msg, at + 1, txt, example, is_mem ? "GiB" : "minutes",
+                       is_mem ? "0.9 + 0.11 * batch" : "1.2 * epochs");
         } else {
             for (size_t i = 0; expr_name(x, i); i++) {
                 const struct param *p = space_find(sp, expr_name(x, i));
-                if (!p)
-                    diag_error(c->d, v->line, v->col, "memory: '%s' is not a parameter",
+                int budget = sp->budget_param && !strcmp(sp->budget_param, expr_name(x, i));
+                if (!p && !budget)
+                    diag_error(c->d, v->line, v->col, "%s: '%s' is not a parameter", what,
                                expr_name(x, i));
-                else if (p->dist == DIST_CATEGORICAL)
+                else if (p && p->dist == DIST_CATEGORICAL)
                     for (size_t k = 0; k < p->nvalues; k++)
                         if (!value_is_num(p->values[k]) && p->values[k]->kind != V_BOOL) {
                             diag_error(c->d, v->line, v->col,
-                                       "memory: %s has values that are not numbers; use a table "
-                                       "{by: %s, values: {...}}", p->path, p->path);
+                                       "%s: %s has values that are not numbers; use a table "
+                                       "{by: %s, values: {...}}", what, p->path, p->path);
                             break;
                         }
             }
-            sp->mem_kind = MEM_FORMULA;
-            sp->mem_expr = x;
+            q->kind = Q_FORMULA;
+            q->expr = x;
+            q->unit = is_mem ? 1024 : 60;
         }
     }
     free(txt);
 }
 
+static void quantity_release(struct quantity *q)
+{
+    free(q->by);
+    for (size_t i = 0; i < q->ntable; i++) free(q->table[i].key);
+    free(q->table);
+    expr_free(q->expr);
+}
+
 static void parse_resources(struct ctx *c, const struct value *m)
 {
-    static const char *const keys[] = {"gpus",     "memory", "headroom", "max_per_gpu",
-                                       "max_parallel", "stagger", NULL};
+    static const char *const keys[] = {"gpus",         "memory",  "headroom", "max_per_gpu",
+                                       "max_parallel", "stagger", "duration", NULL};
     struct space *sp = c->sp;
     if (m->kind != V_MAP) {
         diag_error(c->d, m->line, m->col, "resources must be a map");
@@ -1157,7 +1176,9 @@ static void parse_resources(struct ctx *c, const struct value *m)
                    "[{id: 0, memory: 24GiB}, ...]");
     int packing = sp->gpus_auto || sp->ngpu_list;
     const struct mapent *me = value_map_entry(m, "memory");
-    if (me) parse_memory(c, me->val);
+    if (me) parse_quantity(c, me->val, &sp->mem, "memory");
+    const struct mapent *de = value_map_entry(m, "duration");
+    if (de) parse_quantity(c, de->val, &sp->duration, "duration");
     const struct mapent *he = value_map_entry(m, "headroom");
     if (he) {
         const struct value *h = he->val;
@@ -1541,10 +1562,8 @@ void space_free(struct space *sp)
     for (size_t i = 0; i < sp->ncommand; i++) free(sp->command[i]);
     free(sp->command);
     free(sp->gpu_list);
-    free(sp->mem_by);
-    for (size_t i = 0; i < sp->nmem_table; i++) free(sp->mem_table[i].key);
-    free(sp->mem_table);
-    expr_free(sp->mem_expr);
+    quantity_release(&sp->mem);
+    quantity_release(&sp->duration);
     for (size_t i = 0; i < sp->npromote_args; i++) free(sp->promote_args[i]);
     free(sp->promote_args);
     free(sp->budget_param);

@@ -39,6 +39,22 @@ enum dist {
 const char *space_dist_name(enum dist d);
 const char *space_method_name(enum method m);
 
+/* A per-trial quantity of resources (memory, duration): a constant, a table
+ * by one parameter's value, or a formula over parameters. */
+struct quantity {
+    enum qkind { Q_NONE, Q_CONST, Q_TABLE, Q_FORMULA } kind;
+    double value;               /* Q_CONST */
+    char *by;                   /* Q_TABLE: the parameter it goes by */
+    struct qentry {
+        char *key;              /* the parameter's value, as ${name} renders it */
+        double value;
+    } *table;
+    size_t ntable;
+    double dflt;                /* Q_TABLE: for other values; < 0: none */
+    struct expr *expr;          /* Q_FORMULA */
+    double unit;                /* Q_FORMULA: its result times this */
+};
+
 /* One leaf of the parameter tree. */
 struct param {
     char *path;                 /* "optimizer.lr": segments joined with '.' */
@@ -135,16 +151,8 @@ struct space {
         double mem_mib;
     } *gpu_list;                /* gpus: [{id, memory}] - declared by hand (virtual on a CPU machine) */
     size_t ngpu_list;
-    enum mem_kind { MEM_NONE, MEM_CONST, MEM_TABLE, MEM_FORMULA } mem_kind;
-    double mem_mib;             /* MEM_CONST */
-    char *mem_by;               /* MEM_TABLE: the parameter it goes by */
-    struct mem_entry {
-        char *key;              /* the parameter's value, as ${name} renders it */
-        double mib;
-    } *mem_table;
-    size_t nmem_table;
-    double mem_default_mib;     /* MEM_TABLE: for other values; < 0: none */
-    struct expr *mem_expr;      /* MEM_FORMULA, in GiB */
+    struct quantity mem;        /* resources.memory, MiB */
+    struct quantity duration;   /* resources.duration, seconds */
     double headroom_frac;       /* kept free on every GPU: a fraction of it... */
     double headroom_mib;        /* ...or an amount (one of the two is 0) */
     int max_per_gpu;            /* 0: no limit */

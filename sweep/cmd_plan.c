@@ -6,6 +6,9 @@
 #include "search/trials.h"
 #include "search/value.h"
 #include "sweep/cli.h"
+#include "sweep/gpu.h"
+#include "sweep/pack.h"
+#include "sweep/err.h"
 #include "sweep/json.h"
 #include "sweep/render.h"
 #include "sweep/table.h"
@@ -55,6 +58,117 @@ static void describe_param(struct sb *b, const struct param *p)
         p->dist == DIST_Q_LOG_NORMAL || p->dist == DIST_Q_BETA)
         sb_addf(b, " q=%g", p->q);
     if (p->num) sb_addf(b, " num=%ld", p->num);
+}
+
+/* GPU packing: where the trials would go. With a duration for every trial
+ * (resources.duration), a simulated schedule with sweep run's placement:
+ * makespan and memory use; without, the first wave (what starts at once). */
+static void plan_gpus(const struct space *sp, long long n)
+{
+    struct pack_cfg pc;
+    pack_cfg_from_space(&pc, sp);
+    struct pack_gpu *g = NULL;
+    size_t ng = 0;
+    if (sp->ngpu_list) {
+        ng = sp->ngpu_list;
+        g = xcalloc(ng, sizeof *g);
+        for (size_t i = 0; i < ng; i++)
+            g[i] = (struct pack_gpu){sp->gpu_list[i].id, sp->gpu_list[i].mem_mib, 0, 0, 0, 0, -1e300};
+    } else {
+        struct gpu_inv inv = {0};
+        struct err e = {0};
+        if (gpu_inventory(&inv, &e) || !inv.n) {
+            printf("\nGPUs: %s; placement not shown\n", e.msg[0] ? e.msg : "none visible");
+            gpu_inv_release(&inv);
+            return;
+        }
+        ng = inv.n;
+        g = xcalloc(ng, sizeof *g);
+        for (size_t i = 0; i < ng; i++)
+            g[i] = (struct pack_gpu){inv.gpus[i].index, inv.gpus[i].total_mib > 0 ? (double)inv.gpus[i].total_mib : 0,
+                                     inv.gpus[i].used_mib > 0 ? (double)inv.gpus[i].used_mib : 0, 0, 0, 0, -1e300};
+        gpu_inv_release(&inv);
+    }
+    printf("\nGPUs:");
+    double usable = 0;
+    for (size_t i = 0; i < ng; i++) {
+        printf("%s %d (%.1f GiB, %.1f usable)", i ? "," : "", g[i].id, g[i].total_mib / 1024,
+               pack_usable(&pc, &g[i]) / 1024);
+        usable += pack_usable(&pc, &g[i]);
+    }
+    putchar('\n');
+    if (n > 100000) n = 100000;
+    struct pack_job *j = xcalloc((size_t)n + 1, sizeof *j);
+    int durations = sp->duration.kind != Q_NONE;
+    struct hb_plan hp;
+    int hb = sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND;
+    if (hb) hb_plan(sp, trials_configs(sp), &hp);
+    for (long long i = 0; i < n; i++) {
+        struct value *bud = NULL;
+        struct value *p = hb ? hb_params(sp, &hp, i, hp.b[hb_bracket_of(&hp, i)].start, &bud)
+                             : trials_params(sp, (unsigned long long)i);
+        double d = pack_quantity(&sp->duration, p, NULL);
+        if (d <= 0) durations = 0;
+        j[i] = (struct pack_job){i, pack_estimate(sp, p, NULL), d, 1, (size_t)i, -1, 0, 0};
+        value_free(p);
+        value_free(bud);
+    }
+    if (!durations) /* the first wave: what starts at once */
+        for (long long i = 0; i < n; i++) j[i].dur = 1;
+    double ms = pack_simulate(&pc, g, ng, j, (size_t)n, 0, 0);
+    long long nofit = 0;
+    double used = 0;
+    for (long long i = 0; i < n; i++) {
+        if (j[i].gpu < 0) nofit++;
+        else used += (j[i].mem < 0 ? pack_usable(&pc, &g[j[i].gpu]) : j[i].mem) * (j[i].end - j[i].start);
+    }
+    struct table t;
+    table_init(&t, 5);
+    const char *h[] = {"trial", "memory", "GPU", durations ? "start" : "", durations ? "end" : ""};
+    table_add(&t, h);
+    table_right(&t, 0);
+    table_right(&t, 1);
+    long long shown = 0;
+    for (long long i = 0; i < n && shown < 40; i++) {
+        if (!durations && j[i].gpu >= 0 && j[i].start > 0) continue; /* not in the first wave */
+        char c0[24], c1[32], c2[64], c3[32] = "", c4[32] = "";
+        snprintf(c0, sizeof c0, "%lld", i);
+        if (j[i].mem < 0) snprintf(c1, sizeof c1, "a whole GPU");
+        else snprintf(c1, sizeof c1, "%.1f GiB", j[i].mem / 1024);
+        if (j[i].gpu < 0) snprintf(c2, sizeof c2, "fits on none");
+        else snprintf(c2, sizeof c2, "%d", g[j[i].gpu].id);
+        if (durations && j[i].gpu >= 0) {
+            struct sb a, b;
+            sb_init(&a);
+            sb_init(&b);
+            util_fmt_duration(&a, j[i].start);
+            util_fmt_duration(&b, j[i].end);
+            snprintf(c3, sizeof c3, "%s", sb_str(&a));
+            snprintf(c4, sizeof c4, "%s", sb_str(&b));
+            sb_release(&a);
+            sb_release(&b);
+        }
+        const char *row[] = {c0, c1, c2, c3, c4};
+        table_add(&t, row);
+        shown++;
+    }
+    printf("%s\n", durations ? "simulated schedule (resources.duration; the placement of sweep run):"
+                             : "the first wave (what starts at once; give resources.duration for a "
+                               "whole schedule and its makespan):");
+    table_print(&t, stdout);
+    table_release(&t);
+    if (shown < n) printf("... (the first %lld shown)\n", shown);
+    if (nofit) printf("%lld trials fit on no GPU (they would fail at once)\n", nofit);
+    if (durations) {
+        struct sb m;
+        sb_init(&m);
+        util_fmt_duration(&m, ms);
+        printf("makespan %s; GPU memory in use %.0f %% of the usable memory over it\n", sb_str(&m),
+               ms > 0 && usable > 0 ? 100 * used / (usable * ms) : 0);
+        sb_release(&m);
+    }
+    free(j);
+    free(g);
 }
 
 int cmd_plan(int argc, char **argv)
@@ -248,6 +362,8 @@ int cmd_plan(int argc, char **argv)
     putchar('\n');
     table_print(&t, stdout);
     table_release(&t);
+
+    if ((sp->gpus_auto || sp->ngpu_list) && listed != 0) plan_gpus(sp, listed < 0 ? limit : listed);
 
     if (shown > 0) {
         struct value *b0 = NULL;

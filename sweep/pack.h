@@ -44,9 +44,41 @@ int pack_choose(const struct pack_cfg *c, const struct pack_gpu *g, size_t n, do
 /* 1 if no GPU could ever take it, even with none of our trials on it. */
 int pack_never_fits(const struct pack_cfg *c, const struct pack_gpu *g, size_t n, double need);
 
+struct quantity;
+/* A quantity of a trial (memory in MiB, duration in seconds; -1 if the file
+ * gives none for it); *kind (if not NULL) gets the values it depends on. */
+double pack_quantity(const struct quantity *q, const struct value *params, struct sb *kind);
 /* A trial's memory estimate from the file (MiB; -1: none, a GPU to
  * itself), and its "kind" into *kind (the values the estimate depends on:
  * trials of one kind correct each other's estimates). */
 double pack_estimate(const struct space *sp, const struct value *params, struct sb *kind);
 
+
+/* A trial as placement sees it. */
+struct pack_job {
+    long long id;
+    double mem;             /* MiB; -1: a GPU to itself */
+    double dur;             /* seconds at full speed; <= 0 unknown */
+    double util;            /* the share of a GPU's compute it uses alone (simulation) */
+    size_t order;           /* queue order: ties */
+    int gpu;                /* simulation: index of its GPU, -1 if it fits on none */
+    double start, end;      /* simulation: virtual seconds */
+};
+
+/* The order trials are offered to the GPUs: the longest first when both
+ * durations are known (they bound the makespan), else the biggest first
+ * (a GPU to itself counts as the biggest), then queue order. */
+int pack_job_cmp(const void *a, const void *b);
+
+enum {
+    PACK_FIFO = 1,          /* in queue order, one job per GPU, each taking a GPU to itself:
+                               the usual practice by hand */
+    PACK_SHARE = 2,         /* jobs on one GPU whose util sums above 1 each slow down in proportion */
+    PACK_BLIND = 4,         /* order as if durations were unknown (the biggest first) */
+};
+/* Runs jobs on gpus on a virtual clock with the placement above. Jobs need
+ * dur > 0. Fills gpu, start, end; returns the makespan (jobs that fit
+ * nowhere are left out). The GPUs are not changed. */
+double pack_simulate(const struct pack_cfg *c, const struct pack_gpu *gpus, size_t ng,
+                     struct pack_job *jobs, size_t nj, int flags, int max_parallel);
 #endif

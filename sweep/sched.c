@@ -995,20 +995,6 @@ static int materialize(struct sched *s, struct err *e)
     return store_commit(s->st, e);
 }
 
-struct cand {
-    size_t q;        /* its place in the queue */
-    long long id;
-    double est;
-};
-
-static int by_need(const void *a, const void *b)
-{
-    const struct cand *x = a, *y = b;
-    double ex = x->est < 0 ? INFINITY : x->est, ey = y->est < 0 ? INFINITY : y->est;
-    if (ex != ey) return ex > ey ? -1 : 1; /* the biggest first */
-    return x->q < y->q ? -1 : x->q > y->q;
-}
-
 static void queue_remove(struct sched *s, size_t q)
 {
     memmove(s->queue + q, s->queue + q + 1, (s->nqueue - q - 1) * sizeof *s->queue);
@@ -1022,31 +1008,32 @@ static int launch_gpus(struct sched *s, struct err *e)
 {
     if (s->stopping || s->target_reached) return 0;
     if (materialize(s, e)) return -1;
-    struct cand *c = xmalloc((s->nqueue + 1) * sizeof *c);
+    struct pack_job *c = xmalloc((s->nqueue + 1) * sizeof *c);
     size_t n = 0;
     for (size_t q = 0; q < s->nqueue; q++) {
         struct value *budget;
         struct value *params = trial_params(s, s->queue[q], &budget);
-        c[n++] = (struct cand){q, s->queue[q], trial_estimate(s, s->queue[q], params, NULL)};
+        c[n++] = (struct pack_job){s->queue[q], trial_estimate(s, s->queue[q], params, NULL),
+                                   pack_quantity(&s->sp->duration, params, NULL), 1, q, -1, 0, 0};
         value_free(params);
         value_free(budget);
     }
-    qsort(c, n, sizeof *c, by_need);
+    qsort(c, n, sizeof *c, pack_job_cmp);
     double now = util_mono();
     long long *started = xmalloc((n + 1) * sizeof *started);
     size_t nstarted = 0;
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         if (s->active >= (size_t)s->sp->max_parallel || !free_slot(s)) break;
-        int gi = pack_choose(&s->pc, s->gpus, s->ngpus, c[i].est, now);
+        int gi = pack_choose(&s->pc, s->gpus, s->ngpus, c[i].mem, now);
         if (gi < 0) {
-            if (!pack_never_fits(&s->pc, s->gpus, s->ngpus, c[i].est)) continue;
+            if (!pack_never_fits(&s->pc, s->gpus, s->ngpus, c[i].mem)) continue;
             /* no GPU could ever hold it: fail it now, with the numbers */
             char why[256];
             snprintf(why, sizeof why,
                      "needs %.1f GiB of GPU memory; the largest GPU has %.1f GiB usable "
                      "(after headroom and others' use)",
-                     c[i].est / 1024, largest_usable(s) / 1024);
+                     c[i].mem / 1024, largest_usable(s) / 1024);
             if (store_begin(s->st, e) || store_trial_end(s->st, c[i].id, TRIAL_FAILED, why, 0, 0, 0, util_now(), e) ||
                 store_event(s->st, c[i].id, "failed", why, e) || store_commit(s->st, e)) {
                 store_rollback(s->st);
@@ -1062,7 +1049,7 @@ static int launch_gpus(struct sched *s, struct err *e)
         }
         started[nstarted++] = c[i].id;
         s->counts[TRIAL_PENDING]--;
-        if (launch(s, c[i].id, 0, gi, c[i].est, e)) rc = -1;
+        if (launch(s, c[i].id, 0, gi, c[i].mem, e)) rc = -1;
         now = util_mono();
     }
     /* take them out of the queue */
