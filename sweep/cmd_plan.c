@@ -113,8 +113,10 @@ static void plan_gpus(const struct space *sp, long long n)
         value_free(p);
         value_free(bud);
     }
-    if (!durations) /* the first wave: what starts at once */
+    if (!durations) { /* the first wave: what fits at once (stagger aside) */
         for (long long i = 0; i < n; i++) j[i].dur = 1;
+        pc.stagger = 0;
+    }
     double ms = pack_simulate(&pc, g, ng, j, (size_t)n, 0, 0);
     long long nofit = 0;
     double used = 0;
@@ -157,7 +159,9 @@ static void plan_gpus(const struct space *sp, long long n)
                                "whole schedule and its makespan):");
     table_print(&t, stdout);
     table_release(&t);
-    if (shown < n) printf("... (the first %lld shown)\n", shown);
+    if (durations && shown < n) printf("... (the first %lld shown)\n", shown);
+    if (!durations && shown < n - nofit)
+        printf("... %lld more start as these end\n", n - nofit - shown);
     if (nofit) printf("%lld trials fit on no GPU (they would fail at once)\n", nofit);
     if (durations) {
         struct sb m;

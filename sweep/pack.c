@@ -46,7 +46,11 @@ int pack_choose(const struct pack_cfg *c, const struct pack_gpu *g, size_t n, do
             left = pack_free(c, &g[i]) - need;
             if (left < 0) continue;
         }
-        if (left < best_left) { /* best fit; ties to the lower index */
+        /* the GPU with the fewest of our trials (they share its compute),
+         * then the tightest fit (room stays free for big trials), then the
+         * lower index */
+        if (best < 0 || g[i].ntrials < g[best].ntrials ||
+            (g[i].ntrials == g[best].ntrials && left < best_left)) {
             best_left = left;
             best = (int)i;
         }

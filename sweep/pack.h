@@ -6,7 +6,9 @@
  * when its estimate fits in what is left after the memory reserved for our
  * trials there (each trial: the larger of its estimate and what it was
  * seen using), under max_per_gpu, and after the stagger since the GPU's
- * last launch. Among the GPUs where it fits, the tightest (best fit). */
+ * last launch. Among the GPUs where it fits: the one with the fewest of our
+ * trials (they share its compute), then the tightest fit (room stays free
+ * for big trials). */
 #ifndef SWEEP_PACK_H
 #define SWEEP_PACK_H
 

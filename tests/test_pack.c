@@ -52,15 +52,18 @@ int main(void)
     CHECK_NEAR(util_parse_size_mib("0.5 G"), 512, 0);
     CHECK(util_parse_size_mib("6 apples") < 0);
 
-    /* placement: best fit, ties to the lower index, max_per_gpu, stagger, whole */
+    /* placement: the fewest of our trials, then best fit, then the lower
+     * index; max_per_gpu, stagger, whole */
     struct pack_cfg c = {0, 0, 0, 0};
     struct pack_gpu g[2] = {{0, 10240, 0, 0, 0, 0, -1e300}, {1, 6144, 0, 0, 0, 0, -1e300}};
     CHECK_INT_EQ(pack_choose(&c, g, 2, 4096, 0), 1);   /* 2 GiB left beats 6 */
     g[1].reserved_mib = 4096, g[1].ntrials = 1;
     CHECK_INT_EQ(pack_choose(&c, g, 2, 4096, 0), 0);
-    CHECK_INT_EQ(pack_choose(&c, g, 2, 2048, 0), 1);   /* exactly full */
-    g[0].reserved_mib = 8192, g[0].ntrials = 2;
-    CHECK_INT_EQ(pack_choose(&c, g, 2, 2048, 0), 0);   /* tie: 0 left on both */
+    CHECK_INT_EQ(pack_choose(&c, g, 2, 2048, 0), 0);   /* GPU 0 runs none of ours */
+    g[0].reserved_mib = 4096, g[0].ntrials = 1;
+    CHECK_INT_EQ(pack_choose(&c, g, 2, 2048, 0), 1);   /* one each: GPU 1 is exactly full */
+    g[0].reserved_mib = 8192, g[0].ntrials = 1;
+    CHECK_INT_EQ(pack_choose(&c, g, 2, 2048, 0), 0);   /* a tie: 0 left on both */
     CHECK_INT_EQ(pack_choose(&c, g, 2, 2049, 0), -1);
     CHECK_INT_EQ(pack_choose(&c, g, 2, -1, 0), -1);    /* a whole GPU: none is empty */
     c.max_per_gpu = 1;

@@ -24,10 +24,11 @@ SH
 chmod +x train.sh
 gpu_of() { cut -d' ' -f1 "$1/trials/$(printf %04d "$2")/gpu.txt"; }
 
-# 1. Best fit, biggest first: 4, 4, 4, 2, 2 GiB on GPUs of 10 and 6 GiB
-# (no headroom). 4 -> GPU 1 (6: 2 left, tighter than 6 left on GPU 0);
-# 4 -> GPU 0; 4 -> GPU 0; 2 -> GPU 0 (0 left; a tie with GPU 1 goes to the
-# lower index); 2 -> GPU 1. All five run at once.
+# 1. Biggest first, each to the GPU with the fewest of our trials, then the
+# tightest fit: 4, 4, 4, 2, 2 GiB on GPUs of 10 and 6 GiB (no headroom).
+# 4 -> GPU 1 (2 left, tighter than 6); 4 -> GPU 0 (none of ours yet);
+# 4 -> GPU 0 (one each; it does not fit on GPU 1); 2 -> GPU 1 (one there,
+# two on GPU 0); 2 -> GPU 0 (GPU 1 is full). All five run at once.
 cat > p.yaml <<'Y'
 method: grid
 metric: {name: loss, goal: minimize}
@@ -41,11 +42,11 @@ resources:
 Y
 sweep run -q p.yaml -d p > /dev/null
 check_eq "packing: exit" "$?" 0
-check_eq "packing: GPUs by trial" "$(for i in 0 1 2 3 4; do gpu_of p $i; done | tr '\n' ' ')" "1 0 0 0 1 "
+check_eq "packing: GPUs by trial" "$(for i in 0 1 2 3 4; do gpu_of p $i; done | tr '\n' ' ')" "1 0 0 1 0 "
 check_eq "packing: all five ran at once" \
     "$(sql p/sweep.db "select count(*) from trials where started < (select min(ended) from trials)")" 5
 check_eq "packing: the budget and fraction each trial is told" "$(cat p/trials/0000/gpu.txt)" "1 4096 0.6667 PCI_BUS_ID"
-check_eq "packing: on GPU 0" "$(cat p/trials/0003/gpu.txt)" "0 2048 0.2000 PCI_BUS_ID"
+check_eq "packing: on GPU 0" "$(cat p/trials/0004/gpu.txt)" "0 2048 0.2000 PCI_BUS_ID"
 check_eq "packing: the store says where and how much" \
     "$(sql p/sweep.db "select gpu || ':' || cast(mem_est as int) || ':' || cast(mem_peak as int) from trials where id = 1")" "0:4096:4096"
 
@@ -116,6 +117,26 @@ sweep run -q n.yaml -d n > /dev/null
 check_eq "never fits: failed at once" "$(sql n/sweep.db "select state || ' ' || attempts || ' ' || reason from trials where id = 1")" \
     "failed 0 needs 40.0 GiB of GPU memory; the largest GPU has 9.5 GiB usable (after headroom and others' use)"
 check_eq "never fits: the other ran" "$(sql n/sweep.db "select state from trials where id = 0")" completed
+
+# 5b. plan: the simulated schedule with durations: 2, 4 and 6 hours, a GPU
+# each (no memory estimate), on two GPUs: the longest first, 6 h in all; a
+# 40 GiB trial fits on none.
+cat > pl.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  h: {values: [2, 4, 6]}
+command: [./train.sh, "${h}", budget, "0"]
+resources:
+  gpus: [{id: 0, memory: 24GiB}, {id: 1, memory: 24GiB}]
+  duration: h * 60
+Y
+sweep plan pl.yaml > pl.txt
+check "plan: makespan" grep -q "^makespan 6h00m" pl.txt
+check "plan: the 2 h trial after the 4 h one, on its GPU" grep -qE "^ +0 +a whole GPU +1 +4h00m +6h00m" pl.txt
+sed -e 's/h \* 60/h * 60\n  memory: h * 10/' pl.yaml > pl2.yaml
+sweep plan pl2.yaml > pl2.txt
+check "plan: trials that fit nowhere" grep -q "^2 trials fit on no GPU" pl2.txt
 
 # 6. gpus: auto - GPU 0 is nearly full with someone else's process (fake
 # nvidia-smi): its memory counts as taken, so 6 GiB trials go to GPU 1, three
