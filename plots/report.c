@@ -167,7 +167,7 @@ static int load_trial(const struct trial_row *row, void *ctx)
     t->ended = row->ended;
     t->params = json_parse(row->params, strlen(row->params), NULL);
     t->gpu = row->gpu ? xstrdup(row->gpu) : NULL;
-    t->mem = -1;
+    t->mem = row->mem_peak > 0 ? row->mem_peak / 1024 : -1; /* GB; else from gpu_mem below */
     t->block = -1;
     if (row->id > s->maxid) s->maxid = row->id;
     return 0;
@@ -274,7 +274,7 @@ static int load_sweep(struct report *r, struct rsweep *s, struct err *e)
         struct series *o = trial_series(t, s->obj);
         if (o) s->epochs += (long long)o->n;
         if (s->best < 0 && t->state == TRIAL_COMPLETED && t->has_obj) s->best = (int)i;
-        for (size_t k = 0; k < t->nm; k++)
+        for (size_t k = 0; k < t->nm && t->mem < 0; k++)
             if (is_mem_name(s->names[t->m[k].name]))
                 for (size_t j = 0; j < t->m[k].s.n; j++)
                     if (t->m[k].s.v[j] > t->mem) t->mem = t->m[k].s.v[j];
