@@ -10,6 +10,7 @@
 #include "sweep/util.h"
 
 #include <dirent.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,4 +265,29 @@ int cli_print_top(struct store *st, FILE *f, long long n, int csv, struct err *e
     free(c.cols);
     store_sweep_release(&w);
     return rc;
+}
+
+/* runs/NAME for a file: its stem, or its folder's name for sweep.yaml. */
+char *cli_default_dir(const char *file)
+{
+    char *copy = xstrdup(file);
+    char *base = xstrdup(basename(copy));
+    char *dot = strrchr(base, '.');
+    if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml"))) *dot = '\0';
+    free(copy);
+    if (!strcmp(base, "sweep") || !*base) {
+        copy = xstrdup(file);
+        char *parent = dirname(copy);
+        char *pbase = basename(parent);
+        char cwd[4096];
+        if (!strcmp(pbase, ".") && getcwd(cwd, sizeof cwd)) pbase = basename(cwd);
+        if (strcmp(pbase, "/") && strcmp(pbase, ".")) {
+            free(base);
+            base = xstrdup(pbase);
+        }
+        free(copy);
+    }
+    char *dir = xasprintf("runs/%s", base);
+    free(base);
+    return dir;
 }

@@ -42,6 +42,9 @@ int cli_color(FILE *f);
  * current directory if it holds sweep.db; else the newest runs/NAME/ (by the age of its sweep.db).
  * A new string, or NULL (and an exit-2 error). */
 char *cli_find_dir(const char *dir, struct err *e);
+/* The directory sweep run uses for a file by default: runs/NAME, NAME its
+ * stem, or its folder's name for sweep.yaml. A new string. */
+char *cli_default_dir(const char *file);
 /* Reads and checks a sweep file, printing its diagnostics; NULL if it has
  * errors (the caller exits 2). */
 struct space *cli_load_space(const char *file);

@@ -5,6 +5,7 @@
 #include "search/space.h"
 #include "search/trials.h"
 #include "search/value.h"
+#include "store/store.h"
 #include "sweep/cli.h"
 #include "sweep/gpu.h"
 #include "sweep/pack.h"
@@ -17,9 +18,10 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char USAGE[] =
-    "usage: sweep plan FILE.yaml [--json] [--limit N]\n"
+    "usage: sweep plan FILE.yaml [--json] [--limit N] [-d DIR]\n"
     "\n"
     "Checks FILE.yaml and prints the trials it describes, in order, with the\n"
     "command of the first one. Nothing is launched or written. Errors are\n"
@@ -28,6 +30,9 @@ static const char USAGE[] =
     "  --json        {\"count\": N, \"trials\": [{\"index\": i, \"params\": {...}}, ...]};\n"
     "                count is null for a random search without run_cap (it runs\n"
     "                until stopped)\n"
+    "  -d, --dir DIR with GPU packing, trials finished in DIR (default: where\n"
+    "                sweep run would put this sweep) give durations that\n"
+    "                resources.duration does not\n"
     "  --limit N     print only the first N trials (default: 20 as text; every\n"
     "                trial as JSON, or 10 when there is no count)\n"
     "  -h, --help    this text\n";
@@ -63,8 +68,72 @@ static void describe_param(struct sb *b, const struct param *p)
 /* GPU packing: where the trials would go. With a duration for every trial
  * (resources.duration), a simulated schedule with sweep run's placement:
  * makespan and memory use; without, the first wave (what starts at once). */
-static void plan_gpus(const struct space *sp, long long n)
+/* Durations from the trials a stored sweep completed: the mean of those of
+ * the same memory kind (the values the memory estimate depends on), else of
+ * all. */
+struct past {
+    const struct space *sp;
+    char **kind;
+    double *sum;
+    long long *n;
+    size_t nk;
+    double all;
+    long long nall;
+};
+
+static int past_trial(const struct trial_row *t, void *ctx)
 {
+    struct past *p = ctx;
+    if (t->started <= 0 || t->ended <= t->started) return 0;
+    struct value *v = json_parse(t->params, strlen(t->params), NULL);
+    struct sb k;
+    sb_init(&k);
+    pack_quantity(&p->sp->mem, v, &k);
+    size_t i = 0;
+    while (i < p->nk && strcmp(p->kind[i], sb_str(&k))) i++;
+    if (i == p->nk) {
+        p->kind = xrealloc(p->kind, (p->nk + 1) * sizeof *p->kind);
+        p->sum = xrealloc(p->sum, (p->nk + 1) * sizeof *p->sum);
+        p->n = xrealloc(p->n, (p->nk + 1) * sizeof *p->n);
+        p->kind[i] = xstrdup(sb_str(&k));
+        p->sum[i] = 0;
+        p->n[i] = 0;
+        p->nk++;
+    }
+    p->sum[i] += t->ended - t->started;
+    p->n[i]++;
+    p->all += t->ended - t->started;
+    p->nall++;
+    sb_release(&k);
+    value_free(v);
+    return 0;
+}
+
+static double past_duration(const struct past *p, const struct value *params)
+{
+    if (!p->nall) return -1;
+    struct sb k;
+    sb_init(&k);
+    pack_quantity(&p->sp->mem, params, &k);
+    double d = p->all / (double)p->nall;
+    for (size_t i = 0; i < p->nk; i++)
+        if (!strcmp(p->kind[i], sb_str(&k))) d = p->sum[i] / (double)p->n[i];
+    sb_release(&k);
+    return d;
+}
+
+static void plan_gpus(const struct space *sp, long long n, const char *dir)
+{
+    struct past past = {sp, NULL, NULL, NULL, 0, 0, 0};
+    if (sp->duration.kind == Q_NONE || sp->duration.kind == Q_TABLE) {
+        char *db = xasprintf("%s/sweep.db", dir);
+        struct err e = {0};
+        struct stat stb;
+        struct store *st = stat(db, &stb) == 0 ? store_open_ro(db, &e) : NULL;
+        if (st) store_each_trial(st, ORDER_ID, TRIAL_COMPLETED, 0, past_trial, &past, NULL);
+        store_close(st);
+        free(db);
+    }
     struct pack_cfg pc;
     pack_cfg_from_space(&pc, sp);
     struct pack_gpu *g = NULL;
@@ -99,7 +168,7 @@ static void plan_gpus(const struct space *sp, long long n)
     putchar('\n');
     if (n > 100000) n = 100000;
     struct pack_job *j = xcalloc((size_t)n + 1, sizeof *j);
-    int durations = sp->duration.kind != Q_NONE;
+    int durations = sp->duration.kind != Q_NONE || past.nall > 0;
     struct hb_plan hp;
     int hb = sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND;
     if (hb) hb_plan(sp, trials_configs(sp), &hp);
@@ -108,6 +177,7 @@ static void plan_gpus(const struct space *sp, long long n)
         struct value *p = hb ? hb_params(sp, &hp, i, hp.b[hb_bracket_of(&hp, i)].start, &bud)
                              : trials_params(sp, (unsigned long long)i);
         double d = pack_quantity(&sp->duration, p, NULL);
+        if (d <= 0) d = past_duration(&past, p);
         if (d <= 0) durations = 0;
         j[i] = (struct pack_job){i, pack_estimate(sp, p, NULL), d, 1, (size_t)i, -1, 0, 0};
         value_free(p);
@@ -154,7 +224,10 @@ static void plan_gpus(const struct space *sp, long long n)
         table_add(&t, row);
         shown++;
     }
-    printf("%s\n", durations ? "simulated schedule (resources.duration; the placement of sweep run):"
+    if (durations && past.nall)
+        printf("durations: %s%lld trials completed in %s (their mean, by memory kind)\n",
+               sp->duration.kind != Q_NONE ? "resources.duration, else " : "", past.nall, dir);
+    printf("%s\n", durations ? "simulated schedule (the placement of sweep run):"
                              : "the first wave (what starts at once; give resources.duration for a "
                                "whole schedule and its makespan):");
     table_print(&t, stdout);
@@ -173,21 +246,28 @@ static void plan_gpus(const struct space *sp, long long n)
     }
     free(j);
     free(g);
+    for (size_t i = 0; i < past.nk; i++) free(past.kind[i]);
+    free(past.kind);
+    free(past.sum);
+    free(past.n);
 }
 
 int cmd_plan(int argc, char **argv)
 {
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
                                          {"limit", required_argument, NULL, 'n'},
+                                         {"dir", required_argument, NULL, 'd'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int json = 0, c;
     long long limit = -1;
+    const char *dir = NULL;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "jn:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "jn:d:h", opts, NULL)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
+        case 'd': dir = optarg; break;
         case 'n': {
             char *end;
             limit = strtoll(optarg, &end, 10);
@@ -367,7 +447,11 @@ int cmd_plan(int argc, char **argv)
     table_print(&t, stdout);
     table_release(&t);
 
-    if ((sp->gpus_auto || sp->ngpu_list) && listed != 0) plan_gpus(sp, listed < 0 ? limit : listed);
+    if ((sp->gpus_auto || sp->ngpu_list) && listed != 0) {
+        char *dflt = dir ? NULL : cli_default_dir(file);
+        plan_gpus(sp, listed < 0 ? limit : listed, dir ? dir : dflt);
+        free(dflt);
+    }
 
     if (shown > 0) {
         struct value *b0 = NULL;

@@ -50,31 +50,6 @@ static const char RESUME_USAGE[] =
     "  -q, --quiet     no line per trial, no progress\n"
     "  -h, --help      this text\n";
 
-/* runs/NAME for a file: its stem, or its folder's name for sweep.yaml. */
-static char *default_dir(const char *file)
-{
-    char *copy = xstrdup(file);
-    char *base = xstrdup(basename(copy));
-    char *dot = strrchr(base, '.');
-    if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml"))) *dot = '\0';
-    free(copy);
-    if (!strcmp(base, "sweep") || !*base) {
-        copy = xstrdup(file);
-        char *parent = dirname(copy);
-        char *pbase = basename(parent);
-        char cwd[4096];
-        if (!strcmp(pbase, ".") && getcwd(cwd, sizeof cwd)) pbase = basename(cwd);
-        if (strcmp(pbase, "/") && strcmp(pbase, ".")) {
-            free(base);
-            base = xstrdup(pbase);
-        }
-        free(copy);
-    }
-    char *dir = xasprintf("runs/%s", base);
-    free(base);
-    return dir;
-}
-
 static char *absolute(const char *path)
 {
     if (path[0] == '/') return xstrdup(path);
@@ -342,7 +317,7 @@ int cmd_run(int argc, char **argv)
     const char *file = argv[optind];
     struct space *sp = cli_load_space(file);
     if (!sp) return 2;
-    char *dflt = dir ? NULL : default_dir(file);
+    char *dflt = dir ? NULL : cli_default_dir(file);
     int rc = run_sweep(sp, dir ? dir : dflt, quiet, 0);
     free(dflt);
     space_free(sp);

@@ -50,6 +50,11 @@ check_eq "packing: on GPU 0" "$(cat p/trials/0004/gpu.txt)" "0 2048 0.2000 PCI_B
 check_eq "packing: the store says where and how much" \
     "$(sql p/sweep.db "select gpu || ':' || cast(mem_est as int) || ':' || cast(mem_peak as int) from trials where id = 1")" "0:4096:4096"
 
+# durations from what a stored sweep completed (no resources.duration)
+sweep plan p.yaml -d p > pp.txt
+check "plan: durations from the finished trials" grep -q "^durations: 5 trials completed in p (their mean, by memory kind)" pp.txt
+check "plan: a makespan from them (all five at once: about 1.5 s)" grep -qE "^makespan 1\.[5-9]s;" pp.txt
+
 # 2. max_per_gpu 1 and a per-GPU stagger: two at a time, one per GPU; a
 # GPU's next launch waits for its stagger.
 cat > s.yaml <<'Y'
