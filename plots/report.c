@@ -131,6 +131,7 @@ struct report {
     char **fails;          /* "NAME.png: why", plots that could not be drawn */
     size_t nfails;
     struct sb fixed;       /* "name=value, ...": parameters with one value throughout */
+    int gpus;              /* some trial has a GPU recorded: costs are GPU-hours */
 };
 
 static struct series *trial_series(const struct rtrial *t, int name)
@@ -1138,8 +1139,43 @@ out:
 struct ev {
     double t;
     int delta;            /* +1 start, -1 end */
-    struct rtrial *trial; /* on ends */
+    struct rtrial *trial; /* its trial */
 };
+
+/* Compute spent: a GPU busy with any of the sweep's trials counts once,
+ * however many share it; a trial without a GPU counts on its own. The
+ * GPUs busy now, from the trials running on each. */
+struct busy {
+    char **gpu;
+    int *n;
+    size_t ng;
+    int nogpu;            /* running trials without a GPU */
+};
+
+static int busy_units(const struct busy *b)
+{
+    int u = b->nogpu;
+    for (size_t i = 0; i < b->ng; i++) u += b->n[i] > 0;
+    return u;
+}
+
+static void busy_add(struct busy *b, const struct rtrial *t, int delta)
+{
+    if (!t->gpu) {
+        b->nogpu += delta;
+        return;
+    }
+    size_t i = 0;
+    while (i < b->ng && strcmp(b->gpu[i], t->gpu)) i++;
+    if (i == b->ng) {
+        b->gpu = xrealloc(b->gpu, (b->ng + 1) * sizeof *b->gpu);
+        b->n = xrealloc(b->n, (b->ng + 1) * sizeof *b->n);
+        b->gpu[i] = t->gpu;
+        b->n[i] = 0;
+        b->ng++;
+    }
+    b->n[i] += delta;
+}
 
 static int by_time(const void *a, const void *b)
 {
@@ -1170,18 +1206,19 @@ static void plot_cost(struct report *r, struct err *e)
         for (size_t i = 0; i < s->nt; i++) {
             struct rtrial *t = &s->t[i];
             if (t->started <= 0 || t->ended < t->started) continue;
-            ev[n++] = (struct ev){t->started, 1, NULL};
+            ev[n++] = (struct ev){t->started, 1, t};
             ev[n++] = (struct ev){t->ended, -1, t};
         }
         qsort(ev, n, sizeof *ev, by_time);
         double cum = 0, prev = n ? ev[0].t : 0, best = NAN;
-        int active = 0, maxi = s->meta.maximize;
+        int maxi = s->meta.maximize;
+        struct busy busy = {NULL, NULL, 0, 0};
         for (size_t i = 0; i < n; i++) {
-            cum += active * (ev[i].t - prev) / 3600;
+            cum += busy_units(&busy) * (ev[i].t - prev) / 3600;
             prev = ev[i].t;
-            active += ev[i].delta;
+            busy_add(&busy, ev[i].trial, ev[i].delta);
             const struct rtrial *t = ev[i].trial;
-            if (!t || t->state != TRIAL_COMPLETED || !t->has_obj) continue;
+            if (ev[i].delta > 0 || t->state != TRIAL_COMPLETED || !t->has_obj) continue;
             dat_row(&pts, "%.8g %.10g", cum / unit, t->obj);
             if (isnan(best) || (maxi ? t->obj > best : t->obj < best)) {
                 best = t->obj;
@@ -1190,6 +1227,9 @@ static void plot_cost(struct report *r, struct err *e)
             }
         }
         if (!isnan(best)) dat_row(&d, "%.8g %.10g", cum / unit, best);
+        s->hours = cum;
+        free(busy.gpu);
+        free(busy.n);
         blk[si] = dat_end(&d);
         pblk[si] = dat_end(&pts);
         if (blk[si] >= 0) any = 1;
@@ -1206,7 +1246,8 @@ static void plot_cost(struct report *r, struct err *e)
     sb_addf(&t, "Best %s so far against the compute spent", r->objname);
     gp_set(&g, "title", t.buf);
     sb_reset(&t);
-    sb_addf(&t, "trial-%s spent (GPU-%s when each trial has one GPU)", uname, uname);
+    if (r->gpus) sb_addf(&t, "GPU-%s spent (a GPU busy with trials counts once)", uname);
+    else sb_addf(&t, "trial-%s spent (GPU-%s when each trial has one GPU)", uname, uname);
     gp_set(&g, "xlabel", t.buf);
     sb_add(&g, "set xrange [0:*]\n");
     sb_reset(&t);
@@ -1314,7 +1355,8 @@ static void page_summary(struct report *r, struct sb *b, const char *absout)
     sb_add(b, "<table class=\"sum\">\n<tr><th>sweep</th><th>method</th><th>early stopping</th>"
               "<th>trials</th><th>best trial</th><th>");
     html_esc(b, r->objname);
-    sb_add(b, "</th><th>epochs</th><th>trial-hours</th><th>hours until the best</th></tr>\n");
+    sb_addf(b, "</th><th>epochs</th><th>%s</th><th>%s until the best</th></tr>\n",
+            r->gpus ? "GPU-hours" : "trial-hours", r->gpus ? "GPU-hours" : "trial-hours");
     for (size_t si = 0; si < r->ns; si++) {
         struct rsweep *s = &r->s[si];
         sb_add(b, "<tr><td>");
@@ -1527,6 +1569,9 @@ int plots_report(char *const *dirs, size_t ndirs, const char *out, enum plots_fo
                 break;
             }
     r.objname = r.s[0].meta.objective ? r.s[0].meta.objective : "objective";
+    for (size_t i = 0; i < r.ns; i++)
+        for (size_t k = 0; k < r.s[i].nt; k++)
+            if (r.s[i].t[k].gpu) r.gpus = 1;
     for (size_t i = 1; i < r.ns; i++)
         if (!r.s[i].meta.objective || !r.s[0].meta.objective ||
             strcmp(r.s[i].meta.objective, r.s[0].meta.objective) ||
