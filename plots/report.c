@@ -636,9 +636,21 @@ static void plot_objective(struct report *r, struct pick *pk, size_t npk, struct
     if (r->ns == 1) sb_addf(&t, ", the best %zu in colour", npk);
     else sb_add(&t, ", one colour per sweep, each sweep's best in bold");
     gp_set(&g, "title", t.buf);
-    gp_set(&g, "xlabel", "step (epoch, as the trainer logs it)");
+    gp_set(&g, "xlabel", "step (as the trainer logs it: epoch, iteration)");
     gp_set(&g, "ylabel", r->objname);
     sb_add(&g, "set key outside right top vertical\n");
+    /* a loss that falls by orders of magnitude reads better on a log axis */
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t si = 0; si < r->ns; si++)
+        for (size_t i = 0; i < r->s[si].nt; i++) {
+            const struct series *o = trial_series(&r->s[si].t[i], r->s[si].obj);
+            for (size_t k = 0; o && k < o->n; k++) {
+                if (o->v[k] < lo) lo = o->v[k];
+                if (o->v[k] > hi) hi = o->v[k];
+            }
+        }
+    if (!r->s[0].meta.maximize && lo > 0 && hi / lo > 20)
+        sb_add(&g, "set logscale y 10\nset format y '%g'\n");
     for (size_t si = 0; si < r->ns; si++) {
         if (b1[si] <= b0[si]) continue;
         char faint[10];

@@ -1,4 +1,4 @@
-/* metrics.c - the keyvalue, jsonl and regex parsers. */
+/* metrics.c - the keyvalue, jsonl, regex and darknet parsers. */
 #include "sweep/metrics.h"
 #include "search/space.h"
 #include "search/value.h"
@@ -15,7 +15,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-enum kind { P_KEYVALUE, P_JSONL, P_REGEX };
+enum kind { P_KEYVALUE, P_JSONL, P_REGEX, P_DARKNET };
 
 struct compiled {
     char *name;             /* NULL: taken from the (?<name>) group */
@@ -316,9 +316,46 @@ static void parse_regex(struct mparser *p, const char *s, size_t n, struct metri
     }
 }
 
+/* darknet (pjreddie's, Debian's package): one line per iteration,
+ *   "N: LOSS, AVG avg, RATE rate, S seconds, K images"
+ * (examples/darknet, tests/fixtures/darknet-*.log). The step is N. */
+static void parse_darknet(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
+{
+    static const char *const names[] = {"loss", "avg_loss", "rate", "seconds", "images"};
+    static const char *const after[] = {"", " avg", " rate", " seconds", " images"};
+    size_t i = 0;
+    while (i < n && s[i] == ' ') i++;
+    size_t d = i;
+    while (i < n && isdigit((unsigned char)s[i])) i++;
+    if (i == d || i + 1 >= n || s[i] != ':' || s[i + 1] != ' ') return;
+    long long step = strtoll(s + d, NULL, 10);
+    i += 2;
+    double v[5];
+    for (int k = 0; k < 5; k++) {
+        size_t l = scan_number(s + i, n - i, &v[k]);
+        if (!l) return;
+        i += l;
+        size_t al = strlen(after[k]);
+        if (n - i < al || memcmp(s + i, after[k], al)) return;
+        i += al;
+        if (k < 4) {
+            if (n - i < 2 || s[i] != ',' || s[i + 1] != ' ') return;
+            i += 2;
+        }
+    }
+    if (i != n) return; /* something else that starts like it */
+    for (int k = 0; k < 5; k++) emit(p, b, names[k], strlen(names[k]), 1, step, v[k]);
+}
+
+int metrics_requires_rows(const struct mparser *p)
+{
+    return p->kind == P_DARKNET;
+}
+
 void metrics_line(struct mparser *p, const char *line, size_t len, struct metric_batch *b)
 {
     switch (p->kind) {
+    case P_DARKNET: parse_darknet(p, line, len, b); break;
     case P_KEYVALUE: parse_keyvalue(p, line, len, b); break;
     case P_JSONL: parse_jsonl(p, line, len, b); break;
     case P_REGEX: parse_regex(p, line, len, b); break;
@@ -332,9 +369,10 @@ struct mparser *metrics_new(const char *parser, const struct pattern *pats, size
     if (!strcmp(parser, "keyvalue")) p->kind = P_KEYVALUE;
     else if (!strcmp(parser, "jsonl")) p->kind = P_JSONL;
     else if (!strcmp(parser, "regex")) p->kind = P_REGEX;
+    else if (!strcmp(parser, "darknet")) p->kind = P_DARKNET;
     else {
         free(p);
-        err_usage(e, "unknown parser '%s' (keyvalue, jsonl, regex)", parser);
+        err_usage(e, "unknown parser '%s' (keyvalue, jsonl, regex, darknet)", parser);
         return NULL;
     }
     if (p->kind == P_REGEX) {

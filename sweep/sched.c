@@ -1158,7 +1158,17 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
         code = x.code;
         sig = x.signal;
     }
-    if (have == 1 && !x.error[0] && x.has_code && x.code == 0) {
+    struct trial_row tr;
+    int no_rows = 0;
+    if (metrics_requires_rows(sl->mp) && store_get_trial(s->st, sl->id, &tr, NULL) == 1) {
+        no_rows = tr.last_step < 0;
+        trial_row_release(&tr);
+    }
+    if (have == 1 && !x.error[0] && x.has_code && x.code == 0 && no_rows && !sl->stop_reason) {
+        /* darknet exits 0 after "Couldn't open file" and the like */
+        state = TRIAL_FAILED;
+        sb_add(&reason, "exit code 0, but no iteration line in its log: the trainer did not train");
+    } else if (have == 1 && !x.error[0] && x.has_code && x.code == 0) {
         state = TRIAL_COMPLETED;
     } else if (sl->stop_reason) {
         state = sl->stop_state;

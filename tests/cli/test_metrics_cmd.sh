@@ -7,6 +7,9 @@ F="$SRC/tests/fixtures"
 check_eq "yolo-sim (keyvalue)" "$(sweep metrics --parser keyvalue "$F/yolo-sim.log")" "$(cat "$F/yolo-sim.expected")"
 check_eq "MXNet train_mnist (keyvalue)" "$(sweep metrics --parser keyvalue "$F/mxnet-train-mnist.log")" "$(cat "$F/mxnet-train-mnist.expected")"
 check_eq "Katib JSON (jsonl)" "$(sweep metrics --parser jsonl "$F/katib-good.json")" "$(cat "$F/katib-good.expected")"
+for f in darknet-train darknet-nan darknet-no-data; do
+    check_eq "darknet: $f" "$(sweep metrics --parser darknet "$F/$f.log")" "$(cat "$F/$f.expected")"
+done
 katib='=\{metricName: (?<name>[\w|-]+), metricValue: (?<value>-?\d+(\.\d+)?)\}'
 check_eq "Katib TEXT (regex)" "$(sweep metrics --parser regex --pattern "$katib" "$F/katib-text.log")" "$(cat "$F/katib-text.expected")"
 
