@@ -920,9 +920,8 @@ static void parse_budget(struct ctx *c, const struct value *m)
 static void parse_metrics(struct ctx *c, const struct value *m)
 {
     static const char *const keys[] = {"parser", "patterns", "summary", "file", NULL};
-    static const char *const parsers[] = {"keyvalue", "jsonl", "regex", "darknet", NULL};
-    static const char *const later[] = {"ultralytics", "yolov5", "mmdet", "detectron2", "csv",
-                                        NULL};
+    static const char *const parsers[] = {"keyvalue", "jsonl", "regex", "csv", "darknet", NULL};
+    static const char *const later[] = {"ultralytics", "yolov5", "mmdet", "detectron2", NULL};
     struct space *sp = c->sp;
     if (m->kind == V_LIST) {
         diag_error(c->d, m->line, m->col,
@@ -955,11 +954,11 @@ static void parse_metrics(struct ctx *c, const struct value *m)
             if (is_later)
                 diag_error(c->d, p->line, p->col,
                            "parser '%s' is not available in this version (keyvalue, jsonl, "
-                           "regex and darknet are)",
+                           "regex, csv and darknet are)",
                            p->u.s);
             else
                 diag_error(c->d, p->line, p->col,
-                           "unknown parser '%s'%s%s%s: keyvalue, jsonl, regex or darknet",
+                           "unknown parser '%s'%s%s%s: keyvalue, jsonl, regex, csv or darknet",
                            p->kind == V_STR ? p->u.s : "?", s ? " (did you mean '" : "",
                            s ? s : "", s ? "'?)" : "");
         }

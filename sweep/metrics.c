@@ -1,4 +1,4 @@
-/* metrics.c - the keyvalue, jsonl, regex and darknet parsers. */
+/* metrics.c - the keyvalue, jsonl, regex, csv and darknet parsers. */
 #include "sweep/metrics.h"
 #include "search/space.h"
 #include "search/value.h"
@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,7 +16,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-enum kind { P_KEYVALUE, P_JSONL, P_REGEX, P_DARKNET };
+enum kind { P_KEYVALUE, P_JSONL, P_REGEX, P_DARKNET, P_CSV };
 
 struct compiled {
     char *name;             /* NULL: taken from the (?<name>) group */
@@ -35,6 +36,10 @@ struct mparser {
     size_t npats;
     struct laststep *steps; /* a handful of names per trial: a linear list is enough */
     size_t nsteps;
+    char **cols;            /* csv: the header's column names, NULL before it */
+    size_t ncols;
+    int step_col;           /* csv: the column giving the step, -1 none */
+    char *header;           /* csv: the header line as read (a repeat is skipped) */
 };
 
 void metric_batch_init(struct metric_batch *b)
@@ -347,6 +352,96 @@ static void parse_darknet(struct mparser *p, const char *s, size_t n, struct met
     for (int k = 0; k < 5; k++) emit(p, b, names[k], strlen(names[k]), 1, step, v[k]);
 }
 
+/* csv: one field at s[*i...] up to a comma or the end; quotes as RFC 4180.
+ * The text (trimmed of spaces) goes to out. */
+static void csv_field(const char *s, size_t n, size_t *i, struct sb *out)
+{
+    sb_reset(out);
+    while (*i < n && s[*i] == ' ') (*i)++;
+    if (*i < n && s[*i] == '"') {
+        (*i)++;
+        while (*i < n) {
+            if (s[*i] == '"' && *i + 1 < n && s[*i + 1] == '"') sb_addc(out, '"'), *i += 2;
+            else if (s[*i] == '"') {
+                (*i)++;
+                break;
+            } else sb_addc(out, s[(*i)++]);
+        }
+        while (*i < n && s[*i] != ',') (*i)++;
+    } else {
+        size_t start = *i;
+        while (*i < n && s[*i] != ',') (*i)++;
+        size_t end = *i;
+        while (end > start && s[end - 1] == ' ') end--;
+        sb_addn(out, s + start, end - start);
+    }
+    if (*i < n) (*i)++; /* the comma */
+}
+
+/* csv: a header row names the columns (padded names are trimmed: Ultralytics
+ * right-aligns them); each later row gives one value per numeric cell, at
+ * the step of its epoch/step/iteration column, or the next one. */
+static void parse_csv(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
+{
+    size_t i = 0;
+    while (i < n && s[i] == ' ') i++;
+    if (i == n) return;
+    if (p->header && strlen(p->header) == n && !memcmp(p->header, s, n)) return; /* repeated */
+    struct sb f;
+    sb_init(&f);
+    if (!p->cols) {
+        p->header = xstrndup(s, n);
+        p->step_col = -1;
+        i = 0;
+        do {
+            csv_field(s, n, &i, &f);
+            p->cols = xrealloc(p->cols, (p->ncols + 1) * sizeof *p->cols);
+            p->cols[p->ncols] = xstrdup(sb_str(&f));
+            if (p->step_col < 0 && metrics_is_step_key(sb_str(&f), f.len))
+                p->step_col = (int)p->ncols;
+            p->ncols++;
+        } while (i < n);
+        sb_release(&f);
+        return;
+    }
+    double *v = xmalloc(p->ncols * sizeof *v);
+    int *ok = xcalloc(p->ncols, sizeof *ok);
+    i = 0;
+    for (size_t c = 0; c < p->ncols && i < n; c++) {
+        csv_field(s, n, &i, &f);
+        size_t l = f.len ? scan_number(f.buf, f.len, &v[c]) : 0;
+        ok[c] = l && l == f.len;
+    }
+    int has_step = p->step_col >= 0 && ok[p->step_col] && isfinite(v[p->step_col]) &&
+                   v[p->step_col] == floor(v[p->step_col]);
+    long long step = has_step ? (long long)v[p->step_col] : 0;
+    for (size_t c = 0; c < p->ncols; c++)
+        if (ok[c] && (int)c != p->step_col && *p->cols[c])
+            emit(p, b, p->cols[c], strlen(p->cols[c]), has_step, step, v[c]);
+    free(v);
+    free(ok);
+    sb_release(&f);
+}
+
+void metrics_prime(struct mparser *p, const char *path)
+{
+    if (p->kind != P_CSV || p->cols) return;
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, f);
+    fclose(f);
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
+    if (n > 0) {
+        struct metric_batch none;
+        metric_batch_init(&none);
+        parse_csv(p, line, (size_t)n, &none);
+        metric_batch_release(&none);
+    }
+    free(line);
+}
+
 int metrics_requires_rows(const struct mparser *p)
 {
     return p->kind == P_DARKNET;
@@ -356,6 +451,7 @@ void metrics_line(struct mparser *p, const char *line, size_t len, struct metric
 {
     switch (p->kind) {
     case P_DARKNET: parse_darknet(p, line, len, b); break;
+    case P_CSV: parse_csv(p, line, len, b); break;
     case P_KEYVALUE: parse_keyvalue(p, line, len, b); break;
     case P_JSONL: parse_jsonl(p, line, len, b); break;
     case P_REGEX: parse_regex(p, line, len, b); break;
@@ -370,9 +466,10 @@ struct mparser *metrics_new(const char *parser, const struct pattern *pats, size
     else if (!strcmp(parser, "jsonl")) p->kind = P_JSONL;
     else if (!strcmp(parser, "regex")) p->kind = P_REGEX;
     else if (!strcmp(parser, "darknet")) p->kind = P_DARKNET;
+    else if (!strcmp(parser, "csv")) p->kind = P_CSV;
     else {
         free(p);
-        err_usage(e, "unknown parser '%s' (keyvalue, jsonl, regex, darknet)", parser);
+        err_usage(e, "unknown parser '%s' (keyvalue, jsonl, regex, csv, darknet)", parser);
         return NULL;
     }
     if (p->kind == P_REGEX) {
@@ -425,5 +522,8 @@ void metrics_free(struct mparser *p)
     free(p->pats);
     for (size_t i = 0; i < p->nsteps; i++) free(p->steps[i].name);
     free(p->steps);
+    for (size_t i = 0; i < p->ncols; i++) free(p->cols[i]);
+    free(p->cols);
+    free(p->header);
     free(p);
 }

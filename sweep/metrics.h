@@ -1,6 +1,6 @@
 /* metrics.h - turning a trial's log lines into (step, name, value) rows.
  *
- * Parsers: keyvalue, jsonl, regex, darknet (docs/parsers.md). A parser object holds
+ * Parsers: keyvalue, jsonl, regex, csv, darknet (docs/parsers.md). A parser object holds
  * one trial's state: the last step seen for every metric name, so that a
  * value printed without a step number gets the next one (1, 2, 3...). The
  * caller strips line terminators and ANSI escapes first (tail.c). */
@@ -29,13 +29,16 @@ void metric_batch_release(struct metric_batch *b);
 
 struct mparser;
 
-/* parser: "keyvalue", "jsonl", "regex" (then patterns are compiled) or
- * "darknet". */
+/* parser: "keyvalue", "jsonl", "regex" (then patterns are compiled), "csv"
+ * or "darknet". */
 struct mparser *metrics_new(const char *parser, const struct pattern *pats, size_t npats,
                             struct err *e);
 void metrics_free(struct mparser *p);
 /* Continues step counting after a restart: the last step stored for name. */
 void metrics_set_last_step(struct mparser *p, const char *name, long long step);
+/* A parser that starts reading path in the middle (a resumed trial) first
+ * learns what the file's start tells (csv: the header row). */
+void metrics_prime(struct mparser *p, const char *path);
 /* 1 if a trial whose log gave this parser nothing failed, whatever its exit
  * status (darknet exits 0 after "Couldn't open file"). */
 int metrics_requires_rows(const struct mparser *p);

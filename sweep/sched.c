@@ -1590,6 +1590,7 @@ static int resume_running(const struct trial_row *t, void *ctx)
     sl->pid = (pid_t)t->pid;
     sl->attempt = t->attempts;
     sl->tp.offset = t->log_offset;
+    if (sl->tp.offset > 0) metrics_prime(sl->mp, sl->mfile); /* csv: its header row */
     sl->adopted = 1;
     store_last_steps(s->st, t->id, init_steps_cb, sl->mp, NULL);
     struct proc_exit x;

@@ -127,6 +127,36 @@ int main(void)
     struct pattern novalue[] = {{"x", "x=(\\d+)", 0, 0}};
     CHECK(metrics_new("regex", novalue, 1, &e) == NULL);
     CHECK(metrics_new("nosuch", NULL, 0, &e) == NULL);
+
+    /* csv: padded header, a step column, quoted fields, cells that are not numbers */
+    p = metrics_new("csv", NULL, 0, &e);
+    feed(p, "   epoch,  train/loss, \"a,b\",  note,   mAP");
+    CHECK_INT_EQ(b.n, 0);
+    feed(p, "      3,      0.5,        7,  \"x, y\",  0.25");
+    CHECK_INT_EQ(b.n, 3);
+    row(0, 3, "train/loss", 0.5);
+    row(1, 3, "a,b", 7);
+    row(2, 3, "mAP", 0.25);
+    feed(p, "   epoch,  train/loss, \"a,b\",  note,   mAP"); /* the header again: skipped */
+    CHECK_INT_EQ(b.n, 0);
+    feed(p, "4,nan,,text,");
+    CHECK_INT_EQ(b.n, 1);
+    if (CHECK(b.n == 1)) {
+        CHECK_INT_EQ(b.rows[0].step, 4);
+        CHECK_STR_EQ(b.rows[0].name, "train/loss");
+        CHECK(isnan(b.rows[0].value));
+    }
+    feed(p, "");
+    CHECK_INT_EQ(b.n, 0);
+    metrics_free(p);
+    /* no step column: each name counts 1, 2, ...; a short row gives what it has */
+    p = metrics_new("csv", NULL, 0, &e);
+    feed(p, "loss,acc");
+    feed(p, "1.5,0.1");
+    feed(p, "1.25");
+    CHECK_INT_EQ(b.n, 1);
+    row(0, 2, "loss", 1.25);
+    metrics_free(p);
     metric_batch_release(&b);
     return check_done();
 }

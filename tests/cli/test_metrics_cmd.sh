@@ -49,4 +49,35 @@ sweep metrics --parser nosuch nan.log 2> err.txt; check_eq "unknown parser: exit
 sweep metrics --parser regex --pattern 'x=y=(' nan.log 2> err.txt; check_eq "bad regex: exit 2" "$?" 2
 check "bad regex message" grep -q "invalid regex 'y=(': missing closing parenthesis" err.txt
 sweep metrics --parser keyvalue missing.log 2> err.txt; check_eq "missing file: exit 1" "$?" 1
+# csv from a file of the trial (metrics.file), padded like Ultralytics'
+# results.csv; sweep killed mid-trial and resumed: the resumed reader learns
+# the header again from the file's first line, and no row is lost or doubled.
+cat > csvtrain.sh <<'SH'
+#!/bin/bash
+f="$SWEEP_TRIAL_DIR/run/results.csv"
+mkdir -p "$(dirname "$f")"
+printf '%16s,%16s,%24s\n' epoch train/loss 'metrics/mAP50-95(B)' > "$f"
+for e in 1 2 3 4 5 6; do
+    sleep 0.4
+    printf '%16s,%16s,%24s\n' $e "0.$((10 - e))" "0.0$e" >> "$f"
+done
+SH
+chmod +x csvtrain.sh
+cat > csv.yaml <<'Y'
+method: grid
+metric: {name: metrics/mAP50-95(B), goal: maximize}
+parameters: {a: {values: [1]}}
+command: [./csvtrain.sh]
+metrics: {parser: csv, file: run/results.csv}
+Y
+sweep run -q csv.yaml -d c > /dev/null 2>&1 &
+pid=$!
+check "csv: rows arrive" wait_for '[ "$(sql c/sweep.db "select count(*) from metrics" 2>/dev/null)" -ge 2 ]' 10
+kill -9 $pid
+wait $pid 2>/dev/null
+sweep run -q csv.yaml -d c > /dev/null
+check_eq "csv: resumed, every row once, under the header's names" \
+    "$(sql c/sweep.db "select group_concat(name || '@' || step || '=' || value, ' ') from (select * from metrics order by name, step)")" \
+    "metrics/mAP50-95(B)@1=0.01 metrics/mAP50-95(B)@2=0.02 metrics/mAP50-95(B)@3=0.03 metrics/mAP50-95(B)@4=0.04 metrics/mAP50-95(B)@5=0.05 metrics/mAP50-95(B)@6=0.06 train/loss@1=0.9 train/loss@2=0.8 train/loss@3=0.7 train/loss@4=0.6 train/loss@5=0.5 train/loss@6=0.4"
+check_eq "csv: the objective" "$(sql c/sweep.db "select objective from trials")" 0.06
 finish
