@@ -1612,6 +1612,10 @@ static int resume_running(const struct trial_row *t, void *ctx)
                 slot_release(sl);
                 return 1;
             }
+        } else {
+            /* it may have ended between the first look at exit.json and the
+             * search: look again before calling it dead (and running it twice) */
+            have = proc_read_exit(sl->dir, &x, &xe);
         }
     }
     static const char why[] = "stopped by the user (sweep stop)";
