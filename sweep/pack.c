@@ -104,7 +104,12 @@ double pack_estimate(const struct space *sp, const struct value *params, struct 
 int pack_job_cmp(const void *a, const void *b)
 {
     const struct pack_job *x = a, *y = b;
-    if (x->dur > 0 && y->dur > 0 && x->dur != y->dur) return x->dur > y->dur ? -1 : 1;
+    /* durations known: the longest first, durations in steps of 10 % (trials
+     * about as long count as equally long: then the biggest first) */
+    if (x->dur > 0 && y->dur > 0) {
+        long bx = (long)floor(log(x->dur) / log(1.1)), by = (long)floor(log(y->dur) / log(1.1));
+        if (bx != by) return bx > by ? -1 : 1;
+    }
     double mx = x->mem < 0 ? INFINITY : x->mem, my = y->mem < 0 ? INFINITY : y->mem;
     if (mx != my) return mx > my ? -1 : 1;
     return x->order < y->order ? -1 : x->order > y->order;

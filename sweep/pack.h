@@ -68,8 +68,9 @@ struct pack_job {
 };
 
 /* The order trials are offered to the GPUs: the longest first when both
- * durations are known (they bound the makespan), else the biggest first
- * (a GPU to itself counts as the biggest), then queue order. */
+ * durations are known (they bound the makespan; durations are compared in
+ * steps of 10 %), then the biggest (a GPU to itself counts as the biggest),
+ * then queue order. */
 int pack_job_cmp(const void *a, const void *b);
 
 enum {

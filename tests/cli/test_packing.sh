@@ -53,7 +53,11 @@ check_eq "packing: the store says where and how much" \
 # durations from what a stored sweep completed (no resources.duration)
 sweep plan p.yaml -d p > pp.txt
 check "plan: durations from the finished trials" grep -q "^durations: 5 trials completed in p (their mean, by memory kind)" pp.txt
-check "plan: a makespan from them (all five at once: about 1.5 s)" grep -qE "^makespan 1\.[5-9]s;" pp.txt
+# all five at once: the makespan is the longest of them (1.5 s of sleep, more on a loaded machine)
+ms=$(sed -n 's/^makespan \([0-9.]*\)s;.*/\1/p' pp.txt)
+longest=$(sql p/sweep.db "select max(ended - started) from trials")
+check "plan: a makespan from them ($ms s; the longest trial took $longest s)" \
+    awk -v m="$ms" -v l="$longest" 'BEGIN { exit !(m >= 1.5 && m <= l + 0.1) }'
 
 # 2. max_per_gpu 1 and a per-GPU stagger: two at a time, one per GPU; a
 # GPU's next launch waits for its stagger.
