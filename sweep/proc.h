@@ -1,8 +1,8 @@
 /* proc.h - starting, watching and stopping trial processes.
  *
- * A trial is a tiny supervisor (this same binary, re-executed with the
- * internal verb __supervise) in its own session and process group, and the
- * trainer it starts in that group. Both write to the trial's log file
+ * A trial is a tiny supervisor (sweep-supervisor, a small static program
+ * next to sweep: docs/design.md says why) in its own session, and the
+ * trainer it starts in a process group of its own. Both write to the trial's log file
  * directly, never through a pipe to sweep, so both survive the death of
  * sweep. The supervisor waits for the trainer and writes exit.json into
  * the trial directory (a temp file, then rename), so a sweep that did not
