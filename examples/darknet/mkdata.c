@@ -96,7 +96,7 @@ static int write_png(const char *path, const unsigned char *rgb, int w, int h)
     ihdr[8] = 8, ihdr[9] = 2, ihdr[10] = ihdr[11] = ihdr[12] = 0;
     FILE *f = fopen(path, "wb");
     int ok = f && fwrite("\x89PNG\r\n\x1a\n", 1, 8, f) == 8 && chunk(f, "IHDR", ihdr, 13) &&
-             chunk(f, "IDAT", z, zn) && chunk(f, "IEND", NULL, 0);
+             chunk(f, "IDAT", z, zn) && chunk(f, "IEND", (const unsigned char *)"", 0);
     if (f && fclose(f) != 0) ok = 0;
     free(raw);
     free(z);
