@@ -7,7 +7,6 @@
 #include "search/value.h"
 #include "store/store.h"
 #include "sweep/cli.h"
-#include "sweep/gpu.h"
 #include "sweep/pack.h"
 #include "sweep/err.h"
 #include "sweep/json.h"
@@ -138,25 +137,10 @@ static void plan_gpus(const struct space *sp, long long n, const char *dir)
     pack_cfg_from_space(&pc, sp);
     struct pack_gpu *g = NULL;
     size_t ng = 0;
-    if (sp->ngpu_list) {
-        ng = sp->ngpu_list;
-        g = xcalloc(ng, sizeof *g);
-        for (size_t i = 0; i < ng; i++)
-            g[i] = (struct pack_gpu){sp->gpu_list[i].id, sp->gpu_list[i].mem_mib, 0, 0, 0, 0, -1e300};
-    } else {
-        struct gpu_inv inv = {0};
-        struct err e = {0};
-        if (gpu_inventory(&inv, &e) || !inv.n) {
-            printf("\nGPUs: %s; placement not shown\n", e.msg[0] ? e.msg : "none visible");
-            gpu_inv_release(&inv);
-            return;
-        }
-        ng = inv.n;
-        g = xcalloc(ng, sizeof *g);
-        for (size_t i = 0; i < ng; i++)
-            g[i] = (struct pack_gpu){inv.gpus[i].index, inv.gpus[i].total_mib > 0 ? (double)inv.gpus[i].total_mib : 0,
-                                     inv.gpus[i].used_mib > 0 ? (double)inv.gpus[i].used_mib : 0, 0, 0, 0, -1e300};
-        gpu_inv_release(&inv);
+    struct err e = {0};
+    if (pack_gpus(sp, &g, &ng, &e)) {
+        printf("\nGPUs: %s; placement not shown\n", e.msg);
+        return;
     }
     printf("\nGPUs:");
     double usable = 0;

@@ -8,7 +8,7 @@
 #include "sweep/cli.h"
 #include "sweep/dirlock.h"
 #include "sweep/err.h"
-#include "sweep/gpu.h"
+#include "sweep/pack.h"
 #include "sweep/sched.h"
 #include "sweep/util.h"
 
@@ -166,13 +166,10 @@ static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_
         goto fail;
     }
     if (sp->gpus_auto) { /* before anything is written: the GPUs must be there */
-        struct gpu_inv inv = {0};
-        int bad = gpu_inventory(&inv, &e);
-        if (!bad && !inv.n)
-            bad = err_set(&e, "gpus: auto, but no GPU is visible (CUDA_VISIBLE_DEVICES=%s); "
-                              "declare GPUs with gpus: [{id: 0, memory: 24GiB}] or use gpus: none",
-                          getenv("CUDA_VISIBLE_DEVICES") ? getenv("CUDA_VISIBLE_DEVICES") : "unset");
-        gpu_inv_release(&inv);
+        struct pack_gpu *g;
+        size_t ng;
+        int bad = pack_gpus(sp, &g, &ng, &e);
+        free(g);
         if (bad) {
             if (strncmp(e.msg, "gpus:", 5)) {
                 char m[sizeof e.msg];

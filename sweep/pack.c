@@ -3,6 +3,8 @@
 #include "search/expr.h"
 #include "search/space.h"
 #include "search/value.h"
+#include "sweep/err.h"
+#include "sweep/gpu.h"
 #include "sweep/render.h"
 #include "sweep/util.h"
 
@@ -16,6 +18,37 @@ void pack_cfg_from_space(struct pack_cfg *c, const struct space *sp)
     c->headroom_mib = sp->headroom_mib;
     c->max_per_gpu = sp->max_per_gpu;
     c->stagger = sp->stagger;
+}
+
+int pack_gpus(const struct space *sp, struct pack_gpu **out, size_t *n, struct err *e)
+{
+    *out = NULL;
+    *n = 0;
+    if (sp->ngpu_list) {
+        *n = sp->ngpu_list;
+        *out = xcalloc(*n, sizeof **out);
+        for (size_t i = 0; i < *n; i++)
+            (*out)[i] = (struct pack_gpu){sp->gpu_list[i].id, sp->gpu_list[i].mem_mib, 0, 0, 0, 0, -1e300};
+        return 0;
+    }
+    struct gpu_inv inv = {0};
+    if (gpu_inventory(&inv, e)) return -1;
+    if (!inv.n) {
+        gpu_inv_release(&inv);
+        const char *v = getenv("CUDA_VISIBLE_DEVICES");
+        return err_set(e, "gpus: auto, but no GPU is visible (CUDA_VISIBLE_DEVICES=%s); declare "
+                          "GPUs with gpus: [{id: 0, memory: 24GiB}] or use gpus: none",
+                       v ? v : "unset");
+    }
+    *n = inv.n;
+    *out = xcalloc(*n, sizeof **out);
+    for (size_t i = 0; i < inv.n; i++) {
+        const struct gpu *g = &inv.gpus[i];
+        (*out)[i] = (struct pack_gpu){g->index, g->total_mib > 0 ? (double)g->total_mib : 0,
+                                      g->used_mib > 0 ? (double)g->used_mib : 0, 0, 0, 0, -1e300};
+    }
+    gpu_inv_release(&inv);
+    return 0;
 }
 
 double pack_usable(const struct pack_cfg *c, const struct pack_gpu *g)

@@ -35,6 +35,11 @@ struct pack_cfg {
 };
 
 void pack_cfg_from_space(struct pack_cfg *c, const struct space *sp);
+struct err;
+/* The GPUs of a space: resources.gpus as listed, or (auto) those nvidia-smi
+ * shows that CUDA_VISIBLE_DEVICES leaves us, with what others use on them.
+ * *out is new (caller frees). -1 with e filled when there are none. */
+int pack_gpus(const struct space *sp, struct pack_gpu **out, size_t *n, struct err *e);
 /* Total less the headroom and others' use. */
 double pack_usable(const struct pack_cfg *c, const struct pack_gpu *g);
 /* What is left for a new trial now. */

@@ -418,6 +418,21 @@ static double trial_estimate(struct sched *s, long long id, const struct value *
     return est;
 }
 
+static struct value *trial_params(struct sched *s, long long id, struct value **budget);
+
+/* What a trial's estimate depends on (its "kind"), a new string. */
+static char *trial_kind(struct sched *s, long long id)
+{
+    struct value *budget;
+    struct value *params = trial_params(s, id, &budget);
+    struct sb k;
+    sb_init(&k);
+    pack_estimate(s->sp, params, &k);
+    value_free(params);
+    value_free(budget);
+    return sb_detach(&k);
+}
+
 static void set_override(struct sched *s, long long id, double mib)
 {
     if ((size_t)id >= s->noverride) {
@@ -531,31 +546,9 @@ static void gpu_refresh(struct sched *s)
 
 static int gpu_setup(struct sched *s, struct err *e)
 {
-    const struct space *sp = s->sp;
-    pack_cfg_from_space(&s->pc, sp);
-    if (sp->ngpu_list) {
-        s->ngpus = sp->ngpu_list;
-        s->gpus = xcalloc(s->ngpus, sizeof *s->gpus);
-        for (size_t i = 0; i < s->ngpus; i++)
-            s->gpus[i] = (struct pack_gpu){sp->gpu_list[i].id, sp->gpu_list[i].mem_mib, 0, 0, 0, 0, -1e300};
-    } else {
-        struct gpu_inv inv = {0};
-        if (gpu_inventory(&inv, e)) return -1;
-        if (!inv.n) {
-            gpu_inv_release(&inv);
-            return err_set(e, "gpus: auto, but nvidia-smi shows no GPU that is ours "
-                              "(CUDA_VISIBLE_DEVICES=%s)", getenv("CUDA_VISIBLE_DEVICES") ? getenv("CUDA_VISIBLE_DEVICES") : "unset");
-        }
-        s->ngpus = inv.n;
-        s->gpus = xcalloc(s->ngpus, sizeof *s->gpus);
-        for (size_t i = 0; i < inv.n; i++) {
-            const struct gpu *g = &inv.gpus[i];
-            s->gpus[i] = (struct pack_gpu){g->index, g->total_mib > 0 ? (double)g->total_mib : 0,
-                                           g->used_mib > 0 ? (double)g->used_mib : 0, 0, 0, 0, -1e300};
-        }
-        gpu_inv_release(&inv);
-        s->next_smi = util_mono() + 5;
-    }
+    pack_cfg_from_space(&s->pc, s->sp);
+    if (pack_gpus(s->sp, &s->gpus, &s->ngpus, e)) return -1;
+    if (s->sp->gpus_auto) s->next_smi = util_mono() + 5;
     s->gpu = 1;
     return 0;
 }
@@ -939,10 +932,7 @@ static int launch(struct sched *s, long long id, int is_new, int gi, double est,
     sl->attempt = attempt;
     if (gi >= 0) {
         gpu_take(s, sl, gi, est);
-        struct sb k;
-        sb_init(&k);
-        pack_estimate(sp, params, &k);
-        sl->kind = sb_detach(&k);
+        sl->kind = trial_kind(s, id);
     }
     watch_slot(s, sl);
     if (resuming) store_last_steps(s->st, id, init_steps_cb, sl->mp, NULL);
@@ -1553,15 +1543,9 @@ static int resume_learn(const struct trial_row *t, void *ctx)
 {
     struct sched *s = ctx;
     if (t->mem_peak <= 0) return 0;
-    struct value *bud;
-    struct value *pp = trial_params(s, t->id, &bud);
-    struct sb k;
-    sb_init(&k);
-    pack_estimate(s->sp, pp, &k);
-    learn(s, sb_str(&k), t->mem_peak, t->state == TRIAL_COMPLETED);
-    sb_release(&k);
-    value_free(pp);
-    value_free(bud);
+    char *kind = trial_kind(s, t->id);
+    learn(s, kind, t->mem_peak, t->state == TRIAL_COMPLETED);
+    free(kind);
     return 0;
 }
 
@@ -1624,14 +1608,7 @@ static int resume_running(const struct trial_row *t, void *ctx)
         for (size_t i = 0; i < s->ngpus; i++)
             if (s->gpus[i].id == atoi(t->gpu)) {
                 gpu_take(s, sl, (int)i, t->mem_est);
-                struct sb k;
-                sb_init(&k);
-                struct value *bud;
-                struct value *pp = trial_params(s, t->id, &bud);
-                pack_estimate(s->sp, pp, &k);
-                value_free(pp);
-                value_free(bud);
-                sl->kind = sb_detach(&k);
+                sl->kind = trial_kind(s, t->id);
                 if (t->mem_peak > 0) slot_peak(s, sl, t->mem_peak);
             }
     }
