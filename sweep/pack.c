@@ -51,10 +51,15 @@ int pack_gpus(const struct space *sp, struct pack_gpu **out, size_t *n, struct e
     return 0;
 }
 
-double pack_usable(const struct pack_cfg *c, const struct pack_gpu *g)
+double pack_capacity(const struct pack_cfg *c, const struct pack_gpu *g)
 {
     double head = c->headroom_mib > 0 ? c->headroom_mib : c->headroom_frac * g->total_mib;
-    return g->total_mib - head - g->others_mib;
+    return g->total_mib - head;
+}
+
+double pack_usable(const struct pack_cfg *c, const struct pack_gpu *g)
+{
+    return pack_capacity(c, g) - g->others_mib;
 }
 
 double pack_free(const struct pack_cfg *c, const struct pack_gpu *g)
@@ -93,8 +98,8 @@ int pack_choose(const struct pack_cfg *c, const struct pack_gpu *g, size_t n, do
 
 int pack_never_fits(const struct pack_cfg *c, const struct pack_gpu *g, size_t n, double need)
 {
-    for (size_t i = 0; i < n; i++)
-        if (pack_usable(c, &g[i]) >= (need < 0 ? 1 : need)) return 0;
+    for (size_t i = 0; i < n; i++) /* others' use comes and goes: not counted here */
+        if (pack_capacity(c, &g[i]) >= (need < 0 ? 1 : need)) return 0;
     return 1;
 }
 

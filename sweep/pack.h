@@ -40,7 +40,9 @@ struct err;
  * shows that CUDA_VISIBLE_DEVICES leaves us, with what others use on them.
  * *out is new (caller frees). -1 with e filled when there are none. */
 int pack_gpus(const struct space *sp, struct pack_gpu **out, size_t *n, struct err *e);
-/* Total less the headroom and others' use. */
+/* Total less the headroom. */
+double pack_capacity(const struct pack_cfg *c, const struct pack_gpu *g);
+/* That, less others' use now. */
 double pack_usable(const struct pack_cfg *c, const struct pack_gpu *g);
 /* What is left for a new trial now. */
 double pack_free(const struct pack_cfg *c, const struct pack_gpu *g);
@@ -48,7 +50,7 @@ double pack_free(const struct pack_cfg *c, const struct pack_gpu *g);
  * a GPU to itself), at time now; -1 if none can take it now. */
 int pack_choose(const struct pack_cfg *c, const struct pack_gpu *g, size_t n, double need,
                 double now);
-/* 1 if no GPU could ever take it, even with none of our trials on it. */
+/* 1 if no GPU could ever take it, even with nothing else on it. */
 int pack_never_fits(const struct pack_cfg *c, const struct pack_gpu *g, size_t n, double need);
 
 struct quantity;

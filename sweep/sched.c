@@ -467,24 +467,31 @@ static void gpu_take(struct sched *s, struct slot *sl, int gi, double est)
     gpu_hold(s, sl);
 }
 
-/* The trial's process group is gone: its GPU memory is free again. */
+/* The trial's process group is gone: its GPU memory is free again. With
+ * gpus: auto, only once nvidia-smi shows it freed: until the next look
+ * (at once) it counts as used by others. */
 static void gpu_release(struct sched *s, struct slot *sl)
 {
     if (sl->g < 0) return;
     struct pack_gpu *g = &s->gpus[sl->g];
     g->reserved_mib -= sl->held_mib;
     if (g->reserved_mib < 1e-6) g->reserved_mib = 0;
+    if (s->sp->gpus_auto) {
+        g->others_mib += sl->held_mib;
+        s->next_smi = 0;
+    }
     g->ntrials--;
     if (sl->est_mib < 0) g->whole = 0;
     sl->g = -1;
     sl->held_mib = 0;
 }
 
-static double largest_usable(const struct sched *s)
+/* The most one trial could ever get: the largest GPU less its headroom. */
+static double largest_capacity(const struct sched *s)
 {
     double u = 0;
     for (size_t i = 0; i < s->ngpus; i++)
-        if (pack_usable(&s->pc, &s->gpus[i]) > u) u = pack_usable(&s->pc, &s->gpus[i]);
+        if (pack_capacity(&s->pc, &s->gpus[i]) > u) u = pack_capacity(&s->pc, &s->gpus[i]);
     return u;
 }
 
@@ -1021,9 +1028,9 @@ static int launch_gpus(struct sched *s, struct err *e)
             /* no GPU could ever hold it: fail it now, with the numbers */
             char why[256];
             snprintf(why, sizeof why,
-                     "needs %.1f GiB of GPU memory; the largest GPU has %.1f GiB usable "
-                     "(after headroom and others' use)",
-                     c[i].mem / 1024, largest_usable(s) / 1024);
+                     "needs %.1f GiB of GPU memory; the largest GPU holds %.1f GiB "
+                     "(after headroom)",
+                     c[i].mem / 1024, largest_capacity(s) / 1024);
             if (store_begin(s->st, e) || store_trial_end(s->st, c[i].id, TRIAL_FAILED, why, 0, 0, 0, util_now(), e) ||
                 store_event(s->st, c[i].id, "failed", why, e) || store_commit(s->st, e)) {
                 store_rollback(s->st);
@@ -1194,7 +1201,7 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
      * estimate (on a GPU with more room, or one to itself), until even a
      * whole GPU is not enough */
     if (had_gpu && state == TRIAL_FAILED && !sl->stop_reason && oom_in_log(sl->log) && !s->stopping) {
-        double whole = largest_usable(s);
+        double whole = largest_capacity(s);
         double want = est < 0 ? whole : est * 1.5;
         if (sl->peak_mib * 1.2 > want) want = sl->peak_mib * 1.2;
         if (want > whole) want = whole;
@@ -1370,7 +1377,8 @@ static int next_timeout_ms(struct sched *s)
             }
         if (d < wait) wait = d;
     }
-    if (s->gpu && s->sp->gpus_auto && s->running && s->next_smi - now < wait)
+    /* GPUs: trials waiting for memory that others hold wait for nvidia-smi */
+    if (s->gpu && s->sp->gpus_auto && (s->running || s->nqueue) && s->next_smi - now < wait)
         wait = s->next_smi - now;
     for (size_t i = 0; i < s->nslots; i++)
         if (s->slots[i].used && s->slots[i].kill_at && s->slots[i].kill_at - now < wait)
@@ -1865,7 +1873,7 @@ int sched_run(const struct sched_opts *o, struct sched_result *res, struct err *
         }
         early_check(&s);
         enforce_deadlines(&s);
-        if (s.gpu) gpu_refresh(&s);
+        if (s.gpu && (s.running || s.nqueue)) gpu_refresh(&s);
         if (s.tty && util_mono() - s.last_progress >= 0.5) progress_draw(&s);
     }
     res->interrupted = s.stopping ? 1 : 0;

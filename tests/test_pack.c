@@ -81,8 +81,9 @@ int main(void)
     CHECK_INT_EQ(pack_choose(&c, e, 1, 1024, 110), -1); /* stagger: not before 115 */
     CHECK_INT_EQ(pack_choose(&c, e, 1, 1024, 115), 0);
     CHECK_INT_EQ(pack_choose(&c, e, 1, 7169, 115), -1); /* others use 1 GiB */
-    CHECK(pack_never_fits(&c, e, 1, 7169));
-    CHECK(!pack_never_fits(&c, e, 1, 7168));
+    CHECK(!pack_never_fits(&c, e, 1, 7169)); /* others' use is not for ever */
+    CHECK(pack_never_fits(&c, e, 1, 8193));
+    CHECK(!pack_never_fits(&c, e, 1, 8192));
 
     /* the simulation: 2, 4 and 6 hours on two GPUs, a GPU each: longest
      * first gives 6 h; in the order given, 8 h */

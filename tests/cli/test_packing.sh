@@ -124,7 +124,7 @@ check_eq "learning: the peak is stored" "$(sql l/sweep.db "select min(mem_peak) 
 sed -e 's/values: \[3, 20\]/values: [1, 40]/' -e 's/memory: 2GiB/memory: m * 1/' o.yaml > n.yaml
 sweep run -q n.yaml -d n > /dev/null
 check_eq "never fits: failed at once" "$(sql n/sweep.db "select state || ' ' || attempts || ' ' || reason from trials where id = 1")" \
-    "failed 0 needs 40.0 GiB of GPU memory; the largest GPU has 9.5 GiB usable (after headroom and others' use)"
+    "failed 0 needs 40.0 GiB of GPU memory; the largest GPU holds 9.5 GiB (after headroom)"
 check_eq "never fits: the other ran" "$(sql n/sweep.db "select state from trials where id = 0")" completed
 
 # 5b. plan: the simulated schedule with durations: 2, 4 and 6 hours, a GPU
@@ -166,6 +166,27 @@ check_eq "auto: exit" "$?" 0
 check_eq "auto: all on GPU 1" "$(sql a/sweep.db "select group_concat(distinct gpu) from trials")" 1
 check_eq "auto: three at a time" \
     "$(sql a/sweep.db "select max(n) from (select (select count(*) from trials b where b.started <= a.started and b.ended > a.started) as n from trials a)")" 3
+# A trial's GPU memory is free for the next one only once nvidia-smi shows it
+# freed: here the first trial's 15 GiB stay "used" after it ended, until
+# the test says otherwise; the second waits for that.
+echo 3 > used
+cat > r.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {values: [1, 2]}
+command: [./train.sh, "${x}", budget, "0.2"]
+resources:
+  gpus: auto
+  memory: 15GiB
+  max_per_gpu: 1
+Y
+( sleep 0.1; echo 15400 > used; sleep 2; date +%s.%N > freed; echo 3 > used ) &
+FAKE_SMI=file FAKE_SMI_USED=$T/used sweep run -q r.yaml -d rr > /dev/null
+wait
+check_eq "release: both ran" "$(sql rr/sweep.db "select group_concat(state) from trials")" "completed,completed"
+check "release: the second started after the memory was seen freed" \
+    test "$(sql rr/sweep.db "select started >= $(cat freed) from trials where id = 1")" = 1
 FAKE_SMI=driver sweep run -q a.yaml -d a2 > /dev/null 2> a2.err
 check_eq "auto without a driver: exit 1" "$?" 1
 check "auto without a driver: says why" grep -q "gpus: auto: .*couldn't communicate with the NVIDIA driver" a2.err
