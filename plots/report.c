@@ -95,7 +95,8 @@ struct rsweep {
     int obj;               /* objective's index in names, -1 none */
     long long counts[TRIAL_NSTATES];
     double t0;             /* the first start */
-    double hours;          /* trial-hours */
+    double hours;          /* trial-hours (load_sweep), then the cost plot_cost integrates:
+                              GPU-hours when GPUs are recorded */
     double hours_to_best;  /* trial-hours spent when the best trial ended */
     long long epochs;      /* objective values logged, all trials */
     int best;              /* index into t of the best completed trial, -1 */

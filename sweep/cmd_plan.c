@@ -67,6 +67,16 @@ static void describe_param(struct sb *b, const struct param *p)
 /* GPU packing: where the trials would go. With a duration for every trial
  * (resources.duration), a simulated schedule with sweep run's placement:
  * makespan and memory use; without, the first wave (what starts at once). */
+/* Configuration i's parameters: the sampler's trial i, or with halving and
+ * hyperband (hb: their plan, else NULL) at the budget its bracket starts at. */
+static struct value *config_params(const struct space *sp, const struct hb_plan *hb, long long i)
+{
+    if (!hb) return trials_params(sp, (unsigned long long)i);
+    struct value *bud, *p = hb_params(sp, hb, i, hb->b[hb_bracket_of(hb, i)].start, &bud);
+    value_free(bud);
+    return p;
+}
+
 /* Durations from the trials a stored sweep completed: the mean of those of
  * the same memory kind (the values the memory estimate depends on), else of
  * all. */
@@ -121,7 +131,8 @@ static double past_duration(const struct past *p, const struct value *params)
     return d;
 }
 
-static void plan_gpus(const struct space *sp, long long n, const char *dir)
+static void plan_gpus(const struct space *sp, const struct hb_plan *hp, long long n,
+                      const char *dir)
 {
     struct past past = {sp, NULL, NULL, NULL, 0, 0, 0};
     if (sp->duration.kind == Q_NONE || sp->duration.kind == Q_TABLE) {
@@ -153,19 +164,13 @@ static void plan_gpus(const struct space *sp, long long n, const char *dir)
     if (n > 100000) n = 100000;
     struct pack_job *j = xcalloc((size_t)n + 1, sizeof *j);
     int durations = sp->duration.kind != Q_NONE || past.nall > 0;
-    struct hb_plan hp;
-    int hb = sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND;
-    if (hb) hb_plan(sp, trials_configs(sp), &hp);
     for (long long i = 0; i < n; i++) {
-        struct value *bud = NULL;
-        struct value *p = hb ? hb_params(sp, &hp, i, hp.b[hb_bracket_of(&hp, i)].start, &bud)
-                             : trials_params(sp, (unsigned long long)i);
+        struct value *p = config_params(sp, hp, i);
         double d = pack_quantity(&sp->duration, p, NULL);
         if (d <= 0) d = past_duration(&past, p);
         if (d <= 0) durations = 0;
         j[i] = (struct pack_job){i, pack_estimate(sp, p, NULL), d, 1, (size_t)i, -1, 0, 0};
         value_free(p);
-        value_free(bud);
     }
     if (!durations) { /* the first wave: what fits at once (stagger aside) */
         for (long long i = 0; i < n; i++) j[i].dur = 1;
@@ -313,10 +318,7 @@ int cmd_plan(int argc, char **argv)
         }
         sb_add(&b, "\"trials\": [");
         for (long long i = 0; i < shown; i++) {
-            struct value *bud = NULL;
-            struct value *p = hb ? hb_params(sp, &plan, i, plan.b[hb_bracket_of(&plan, i)].start, &bud)
-                                 : trials_params(sp, (unsigned long long)i);
-            value_free(bud);
+            struct value *p = config_params(sp, hb ? &plan : NULL, i);
             sb_addf(&b, "%s{\"index\": %lld, \"params\": ", i ? ", " : "", i);
             value_json(&b, p);
             sb_addc(&b, '}');
@@ -433,7 +435,7 @@ int cmd_plan(int argc, char **argv)
 
     if ((sp->gpus_auto || sp->ngpu_list) && listed != 0) {
         char *dflt = dir ? NULL : cli_default_dir(file);
-        plan_gpus(sp, listed < 0 ? limit : listed, dir ? dir : dflt);
+        plan_gpus(sp, hb ? &plan : NULL, listed < 0 ? limit : listed, dir ? dir : dflt);
         free(dflt);
     }
 
@@ -471,10 +473,7 @@ int cmd_plan(int argc, char **argv)
         table_add(&t, row);
         table_right(&t, 0);
         for (long long i = 0; i < shown; i++) {
-            struct value *bud = NULL;
-            struct value *p = hb ? hb_params(sp, &plan, i, plan.b[hb_bracket_of(&plan, i)].start, &bud)
-                                 : trials_params(sp, (unsigned long long)i);
-            value_free(bud);
+            struct value *p = config_params(sp, hb ? &plan : NULL, i);
             char idx[24];
             snprintf(idx, sizeof idx, "%lld", i);
             struct sb *cells = xcalloc(sp->nparams ? sp->nparams : 1, sizeof *cells);

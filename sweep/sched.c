@@ -1157,6 +1157,7 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
     }
     struct trial_row tr;
     int no_rows = 0;
+    const char *oom = NULL; /* the out-of-memory words in its log, if it failed of that */
     if (metrics_requires_rows(sl->mp) && store_get_trial(s->st, sl->id, &tr, NULL) == 1) {
         no_rows = tr.last_step < 0;
         trial_row_release(&tr);
@@ -1176,9 +1177,8 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
         }
     } else if (have == 1) {
         state = TRIAL_FAILED;
-        /* the cause, when the log names it (requeueing with more memory
-         * comes with GPU packing) */
-        const char *oom = oom_in_log(sl->log);
+        /* the cause, when the log names it (with GPU packing, it is requeued below) */
+        oom = oom_in_log(sl->log);
         if (oom) sb_addf(&reason, "CUDA out of memory (\"%s\" in its log); ", oom);
         describe_exit(&reason, &x);
     } else {
@@ -1200,7 +1200,7 @@ static int finish(struct sched *s, struct slot *sl, struct err *e)
     /* out of GPU memory: not the trial's fault; again with a larger
      * estimate (on a GPU with more room, or one to itself), until even a
      * whole GPU is not enough */
-    if (had_gpu && state == TRIAL_FAILED && !sl->stop_reason && oom_in_log(sl->log) && !s->stopping) {
+    if (had_gpu && state == TRIAL_FAILED && oom && !s->stopping) {
         double whole = largest_capacity(s);
         double want = est < 0 ? whole : est * 1.5;
         if (sl->peak_mib * 1.2 > want) want = sl->peak_mib * 1.2;
