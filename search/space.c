@@ -920,8 +920,8 @@ static void parse_budget(struct ctx *c, const struct value *m)
 static void parse_metrics(struct ctx *c, const struct value *m)
 {
     static const char *const keys[] = {"parser", "patterns", "summary", "file", NULL};
-    static const char *const parsers[] = {"keyvalue", "jsonl", "regex", "csv", "darknet", NULL};
-    static const char *const later[] = {"ultralytics", "yolov5", "mmdet", "detectron2", NULL};
+    static const char *const parsers[] = {"keyvalue", "jsonl",  "regex", "csv",        "darknet",
+                                          "ultralytics", "yolov5", "mmdet", "detectron2", NULL};
     struct space *sp = c->sp;
     if (m->kind == V_LIST) {
         diag_error(c->d, m->line, m->col,
@@ -947,20 +947,12 @@ static void parse_metrics(struct ctx *c, const struct value *m)
             free(sp->parser);
             sp->parser = xstrdup(p->u.s);
         } else {
-            int is_later = 0;
-            for (const char *const *k = later; *k && p->kind == V_STR; k++)
-                if (!strcmp(*k, p->u.s)) is_later = 1;
             const char *s = p->kind == V_STR ? util_suggest(p->u.s, parsers) : NULL;
-            if (is_later)
-                diag_error(c->d, p->line, p->col,
-                           "parser '%s' is not available in this version (keyvalue, jsonl, "
-                           "regex, csv and darknet are)",
-                           p->u.s);
-            else
-                diag_error(c->d, p->line, p->col,
-                           "unknown parser '%s'%s%s%s: keyvalue, jsonl, regex, csv or darknet",
-                           p->kind == V_STR ? p->u.s : "?", s ? " (did you mean '" : "",
-                           s ? s : "", s ? "'?)" : "");
+            diag_error(c->d, p->line, p->col,
+                       "unknown parser '%s'%s%s%s: keyvalue, jsonl, regex, csv, darknet, "
+                       "ultralytics, yolov5, mmdet or detectron2",
+                       p->kind == V_STR ? p->u.s : "?", s ? " (did you mean '" : "", s ? s : "",
+                       s ? "'?)" : "");
         }
     }
     const struct value *pats = value_map_get(m, "patterns");

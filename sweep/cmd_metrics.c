@@ -20,9 +20,12 @@ static const char USAGE[] =
     "       sweep metrics --config SWEEP.yaml [--json] FILE...\n"
     "\n"
     "Prints what a parser extracts from log files, one step,name,value line per\n"
-    "metric value in file order, as `sweep run` would store it: for checking a\n"
-    "format, or writing a regex. Parsers: keyvalue, jsonl, regex (docs/parsers.md).\n"
-    "FILE may be - for standard input.\n"
+    "metric and step, as `sweep run` would store it (a step given again keeps its\n"
+    "last value, where it first appeared): for checking a format, or writing a\n"
+    "regex. Parsers: " METRICS_PARSERS "\n"
+    "(docs/parsers.md). A trainer's parser takes any of its files (console log,\n"
+    "results.csv, results.txt, scalars.json, metrics.json) and tells them apart by\n"
+    "content. FILE may be - for standard input.\n"
     "\n"
     "  -p, --parser P          the parser\n"
     "  -e, --pattern N=REGEX   for --parser regex: a PCRE2 regex with a (?<value>...)\n"
@@ -33,18 +36,79 @@ static const char USAGE[] =
     "                          with several files each row also has \"file\"\n"
     "  -h, --help              this text\n";
 
+/* One file's rows: a (name, step) appears once, with its last value, where
+ * it first appeared (as the store keeps them). */
+struct rows {
+    struct metric *v;
+    size_t n, cap;
+    size_t *slot;            /* open addressing: index + 1, 0 empty */
+    size_t nslot;
+};
+
+static size_t row_hash(const char *name, long long step)
+{
+    size_t h = 1469598103934665603u;
+    for (const char *c = name; *c; c++) h = (h ^ (unsigned char)*c) * 1099511628211u;
+    return (h ^ (size_t)step) * 1099511628211u;
+}
+
+static void rows_put(struct rows *r, struct metric *m)
+{
+    if (2 * (r->n + 1) > r->nslot) {
+        size_t ns = r->nslot ? 2 * r->nslot : 256;
+        free(r->slot);
+        r->slot = xcalloc(ns, sizeof *r->slot);
+        r->nslot = ns;
+        for (size_t i = 0; i < r->n; i++) {
+            size_t h = row_hash(r->v[i].name, r->v[i].step) & (ns - 1);
+            while (r->slot[h]) h = (h + 1) & (ns - 1);
+            r->slot[h] = i + 1;
+        }
+    }
+    size_t h = row_hash(m->name, m->step) & (r->nslot - 1);
+    for (; r->slot[h]; h = (h + 1) & (r->nslot - 1)) {
+        struct metric *o = &r->v[r->slot[h] - 1];
+        if (o->step == m->step && !strcmp(o->name, m->name)) {
+            o->value = m->value;
+            return;
+        }
+    }
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 64;
+        r->v = xrealloc(r->v, r->cap * sizeof *r->v);
+    }
+    r->v[r->n] = *m;
+    r->v[r->n].name = xstrdup(m->name);
+    r->slot[h] = ++r->n;
+}
+
+static void rows_release(struct rows *r)
+{
+    for (size_t i = 0; i < r->n; i++) free(r->v[i].name);
+    free(r->v);
+    free(r->slot);
+    memset(r, 0, sizeof *r);
+}
+
 struct out_ctx {
     struct mparser *mp;
     struct metric_batch batch;
+    struct rows rows;
     int json, first, multi;
     const char *file;
     struct sb *out;
 };
 
-static void flush_rows(struct out_ctx *c)
+static void take_batch(struct out_ctx *c)
 {
-    for (size_t i = 0; i < c->batch.n; i++) {
-        const struct metric *m = &c->batch.rows[i];
+    for (size_t i = 0; i < c->batch.n; i++) rows_put(&c->rows, &c->batch.rows[i]);
+    metric_batch_reset(&c->batch);
+}
+
+static void print_rows(struct out_ctx *c)
+{
+    for (size_t i = 0; i < c->rows.n; i++) {
+        const struct metric *m = &c->rows.v[i];
         struct sb *b = c->out;
         if (c->json) {
             sb_add(b, c->first ? "\n  " : ",\n  ");
@@ -76,11 +140,10 @@ static void flush_rows(struct out_ctx *c)
             else json_num(b, m->value);
             sb_addc(b, '\n');
         }
-    }
-    metric_batch_reset(&c->batch);
-    if (c->out->len > 1 << 16) {
-        fwrite(c->out->buf, 1, c->out->len, stdout);
-        sb_reset(c->out);
+        if (b->len > 1 << 16) {
+            fwrite(b->buf, 1, b->len, stdout);
+            sb_reset(b);
+        }
     }
 }
 
@@ -88,7 +151,7 @@ static void on_line(const char *line, size_t len, void *ctx)
 {
     struct out_ctx *c = ctx;
     metrics_line(c->mp, line, len, &c->batch);
-    flush_rows(c);
+    if (c->batch.n) take_batch(c);
 }
 
 int cmd_metrics(int argc, char **argv)
@@ -166,15 +229,20 @@ int cmd_metrics(int argc, char **argv)
             rc = cli_fail(&e);
             break;
         }
-        struct out_ctx oc = {mp, {0}, json, first, argc - optind > 1, argv[i], &out};
+        struct out_ctx oc = {mp, {0}, {0}, json, first, argc - optind > 1, argv[i], &out};
         metric_batch_init(&oc.batch);
         if (strcmp(argv[i], "-") && access(argv[i], R_OK) != 0) {
             err_errno(&e, "%s", argv[i]);
             rc = cli_fail(&e);
         } else if (tail_read(argv[i], &(struct tail_pos){0}, 1, on_line, &oc, &e) < 0) {
             rc = cli_fail(&e);
+        } else {
+            metrics_end(mp, &oc.batch);
+            take_batch(&oc);
+            print_rows(&oc);
         }
         first = oc.first;
+        rows_release(&oc.rows);
         metric_batch_release(&oc.batch);
         metrics_free(mp);
     }

@@ -1,9 +1,11 @@
-/* metrics.c - the keyvalue, jsonl, regex, csv and darknet parsers. */
-#include "sweep/metrics.h"
+/* metrics.c - the generic parsers (keyvalue, jsonl, regex, csv) and what all
+ * parsers share; the trainers' own formats are in trainers.c. */
+#include "sweep/metrics_int.h"
 #include "search/space.h"
 #include "search/value.h"
 #include "sweep/err.h"
 #include "sweep/json.h"
+#include "sweep/tail.h"
 #include "sweep/util.h"
 
 #include <ctype.h>
@@ -16,30 +18,11 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-enum kind { P_KEYVALUE, P_JSONL, P_REGEX, P_DARKNET, P_CSV };
-
 struct compiled {
     char *name;             /* NULL: taken from the (?<name>) group */
     pcre2_code *re;
     pcre2_match_data *md;
     int g_value, g_step, g_name;
-};
-
-struct laststep {
-    char *name;
-    long long step;
-};
-
-struct mparser {
-    enum kind kind;
-    struct compiled *pats;
-    size_t npats;
-    struct laststep *steps; /* a handful of names per trial: a linear list is enough */
-    size_t nsteps;
-    char **cols;            /* csv: the header's column names, NULL before it */
-    size_t ncols;
-    int step_col;           /* csv: the column giving the step, -1 none */
-    char *header;           /* csv: the header line as read (a repeat is skipped) */
 };
 
 void metric_batch_init(struct metric_batch *b)
@@ -76,9 +59,13 @@ void metrics_set_last_step(struct mparser *p, const char *name, long long step)
 }
 
 /* has_step: the line gave a step; else the name's next one. */
-static void emit(struct mparser *p, struct metric_batch *b, const char *name, size_t len,
-                 int has_step, long long step, double value)
+void metrics_emit(struct mparser *p, struct metric_batch *b, const char *name, size_t len,
+                  int has_step, long long step, double value)
 {
+    if (p->results) /* a console value its results file also has: the file's wins */
+        for (size_t i = 0; i < p->results->ncols; i++)
+            if (strlen(p->results->cols[i]) == len && !memcmp(p->results->cols[i], name, len))
+                return;
     long long *last = last_step(p, name, len);
     if (!has_step) step = *last + 1;
     *last = step;
@@ -100,7 +87,7 @@ int metrics_is_step_key(const char *name, size_t len)
 
 /* A number at s (at most n bytes): [+-] digits [. digits] [e [+-] digits],
  * or nan / -nan / inf. Returns its length, 0 if none. */
-static size_t scan_number(const char *s, size_t n, double *out)
+size_t metrics_scan_number(const char *s, size_t n, double *out)
 {
     size_t i = 0;
     if (i < n && (s[i] == '-' || s[i] == '+')) i++;
@@ -214,7 +201,7 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
         j++;
         while (j < n && s[j] == ' ') j++;
         double v;
-        size_t l = scan_number(s + j, n - j, &v);
+        size_t l = metrics_scan_number(s + j, n - j, &v);
         if (!l || !value_end(j + l < n ? s[j + l] : '\0')) continue;
         if (is_step && isfinite(v) && v == floor(v)) {
             has_step = 1;
@@ -225,7 +212,7 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
         i = j + l;
     }
     for (size_t k = 0; k < np; k++)
-        emit(p, b, pairs[k].name, pairs[k].len, has_step, step, pairs[k].value);
+        metrics_emit(p, b, pairs[k].name, pairs[k].len, has_step, step, pairs[k].value);
 }
 
 /* A JSON number, or a string that is one ("0.22": Katib's JSON lines). */
@@ -237,7 +224,7 @@ static int json_number(const struct value *v, double *out)
     }
     if (v->kind != V_STR) return 0;
     size_t n = strlen(v->u.s);
-    return n && scan_number(v->u.s, n, out) == n;
+    return n && metrics_scan_number(v->u.s, n, out) == n;
 }
 
 static void flatten_json(struct mparser *p, struct metric_batch *b, const struct value *obj,
@@ -248,7 +235,7 @@ static void flatten_json(struct mparser *p, struct metric_batch *b, const struct
         if (!*prefix && metrics_is_step_key(e->key, strlen(e->key))) continue;
         char *name = *prefix ? xasprintf("%s/%s", prefix, e->key) : xstrdup(e->key);
         double x;
-        if (json_number(e->val, &x)) emit(p, b, name, strlen(name), has_step, step, x);
+        if (json_number(e->val, &x)) metrics_emit(p, b, name, strlen(name), has_step, step, x);
         else if (e->val->kind == V_MAP) flatten_json(p, b, e->val, name, has_step, step);
         free(name);
     }
@@ -256,7 +243,7 @@ static void flatten_json(struct mparser *p, struct metric_batch *b, const struct
 
 /* jsonl: one JSON object per line; numbers are metrics, nested objects are
  * flattened with '/'; other lines are skipped. */
-static void parse_jsonl(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
+void metrics_parse_jsonl(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
 {
     while (n && isspace((unsigned char)*s)) s++, n--;
     if (!n || *s != '{') return;
@@ -292,13 +279,13 @@ static void parse_regex(struct mparser *p, const char *s, size_t n, struct metri
             double v;
             size_t vs = ov[2 * c->g_value], ve = ov[2 * c->g_value + 1];
             if (vs != PCRE2_UNSET && ve > vs) {
-                size_t l = scan_number(s + vs, ve - vs, &v);
+                size_t l = metrics_scan_number(s + vs, ve - vs, &v);
                 int has_step = 0;
                 long long step = 0;
                 if (c->g_step >= 0 && ov[2 * c->g_step] != PCRE2_UNSET) {
                     double sv;
                     size_t ss = ov[2 * c->g_step], se = ov[2 * c->g_step + 1];
-                    if (se > ss && scan_number(s + ss, se - ss, &sv) == se - ss && isfinite(sv)) {
+                    if (se > ss && metrics_scan_number(s + ss, se - ss, &sv) == se - ss && isfinite(sv)) {
                         has_step = 1;
                         step = (long long)llround(sv);
                     }
@@ -309,7 +296,7 @@ static void parse_regex(struct mparser *p, const char *s, size_t n, struct metri
                     name = s + ov[2 * c->g_name];
                     nlen = ov[2 * c->g_name + 1] - ov[2 * c->g_name];
                 }
-                if (l == ve - vs && name && nlen) emit(p, b, name, nlen, has_step, step, v);
+                if (l == ve - vs && name && nlen) metrics_emit(p, b, name, nlen, has_step, step, v);
             }
             if (ov[1] == ov[0]) { /* an empty match: move on by one */
                 if (ov[1] >= n) break;
@@ -319,37 +306,6 @@ static void parse_regex(struct mparser *p, const char *s, size_t n, struct metri
             }
         }
     }
-}
-
-/* darknet (pjreddie's, Debian's package): one line per iteration,
- *   "N: LOSS, AVG avg, RATE rate, S seconds, K images"
- * (examples/darknet, tests/fixtures/darknet-*.log). The step is N. */
-static void parse_darknet(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
-{
-    static const char *const names[] = {"loss", "avg_loss", "rate", "seconds", "images"};
-    static const char *const after[] = {"", " avg", " rate", " seconds", " images"};
-    size_t i = 0;
-    while (i < n && s[i] == ' ') i++;
-    size_t d = i;
-    while (i < n && isdigit((unsigned char)s[i])) i++;
-    if (i == d || i + 1 >= n || s[i] != ':' || s[i + 1] != ' ') return;
-    long long step = strtoll(s + d, NULL, 10);
-    i += 2;
-    double v[5];
-    for (int k = 0; k < 5; k++) {
-        size_t l = scan_number(s + i, n - i, &v[k]);
-        if (!l) return;
-        i += l;
-        size_t al = strlen(after[k]);
-        if (n - i < al || memcmp(s + i, after[k], al)) return;
-        i += al;
-        if (k < 4) {
-            if (n - i < 2 || s[i] != ',' || s[i + 1] != ' ') return;
-            i += 2;
-        }
-    }
-    if (i != n) return; /* something else that starts like it */
-    for (int k = 0; k < 5; k++) emit(p, b, names[k], strlen(names[k]), 1, step, v[k]);
 }
 
 /* csv: one field at s[*i...] up to a comma or the end; quotes as RFC 4180.
@@ -381,7 +337,7 @@ static void csv_field(const char *s, size_t n, size_t *i, struct sb *out)
 /* csv: a header row names the columns (padded names are trimmed: Ultralytics
  * right-aligns them); each later row gives one value per numeric cell, at
  * the step of its epoch/step/iteration column, or the next one. */
-static void parse_csv(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
+void metrics_parse_csv(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
 {
     size_t i = 0;
     while (i < n && s[i] == ' ') i++;
@@ -409,37 +365,66 @@ static void parse_csv(struct mparser *p, const char *s, size_t n, struct metric_
     i = 0;
     for (size_t c = 0; c < p->ncols && i < n; c++) {
         csv_field(s, n, &i, &f);
-        size_t l = f.len ? scan_number(f.buf, f.len, &v[c]) : 0;
+        size_t l = f.len ? metrics_scan_number(f.buf, f.len, &v[c]) : 0;
         ok[c] = l && l == f.len;
     }
     int has_step = p->step_col >= 0 && ok[p->step_col] && isfinite(v[p->step_col]) &&
                    v[p->step_col] == floor(v[p->step_col]);
     long long step = has_step ? (long long)v[p->step_col] : 0;
+    if (has_step && p->kind == P_ULTRALYTICS && p->csv_rows++ == 0 && step == 0)
+        p->csv_shift = 1; /* the earliest 8.0.x files count epochs from 0 */
+    step += p->csv_shift;
     for (size_t c = 0; c < p->ncols; c++)
         if (ok[c] && (int)c != p->step_col && *p->cols[c])
-            emit(p, b, p->cols[c], strlen(p->cols[c]), has_step, step, v[c]);
+            metrics_emit(p, b, p->cols[c], strlen(p->cols[c]), has_step, step, v[c]);
     free(v);
     free(ok);
     sb_release(&f);
 }
 
-void metrics_prime(struct mparser *p, const char *path)
+struct prime_ctx {
+    struct mparser *p;
+    struct metric_batch *none;
+    long long upto;
+};
+
+static void prime_line(const char *line, size_t len, void *ctx)
 {
-    if (p->kind != P_CSV || p->cols) return;
-    FILE *f = fopen(path, "r");
-    if (!f) return;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, f);
-    fclose(f);
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
-    if (n > 0) {
+    struct prime_ctx *c = ctx;
+    metrics_line(c->p, line, len, c->none);
+    metric_batch_reset(c->none);
+}
+
+void metrics_prime(struct mparser *p, const char *path, long long offset)
+{
+    if (offset <= 0) return;
+    if (p->kind == P_CSV) {
+        if (p->cols) return;
+        FILE *f = fopen(path, "r");
+        if (!f) return;
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n = getline(&line, &cap, f);
+        fclose(f);
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
+        if (n > 0) {
+            struct metric_batch none;
+            metric_batch_init(&none);
+            metrics_parse_csv(p, line, (size_t)n, &none);
+            metric_batch_release(&none);
+        }
+        free(line);
+    } else if (p->kind >= P_DARKNET) {
+        /* headers, the current epoch, a results.csv's columns: read what was
+         * read before (its values are stored), keep only the state */
         struct metric_batch none;
         metric_batch_init(&none);
-        parse_csv(p, line, (size_t)n, &none);
+        struct tail_pos tp = {0};
+        struct prime_ctx c = {p, &none, offset};
+        struct err e = {0};
+        tail_read_upto(path, &tp, offset, prime_line, &c, &e);
         metric_batch_release(&none);
     }
-    free(line);
 }
 
 int metrics_requires_rows(const struct mparser *p)
@@ -447,13 +432,52 @@ int metrics_requires_rows(const struct mparser *p)
     return p->kind == P_DARKNET;
 }
 
+void metrics_end(struct mparser *p, struct metric_batch *b)
+{
+    if (p->kind >= P_DARKNET) trainer_end(p, b);
+}
+
+void metrics_follow(struct mparser *console, const struct mparser *results)
+{
+    console->results = results;
+}
+
+const char *const *metrics_results_files(const struct mparser *p)
+{
+    static const char *const yolo[] = {"results.csv", NULL};
+    static const char *const v5[] = {"results.csv", "results.txt", NULL};
+    static const char *const mm[] = {"scalars.json", NULL};
+    static const char *const d2[] = {"metrics.json", NULL};
+    switch (p->kind) {
+    case P_ULTRALYTICS: return yolo;
+    case P_YOLOV5: return v5;
+    case P_MMDET: return mm;
+    case P_DETECTRON2: return d2;
+    default: return NULL;
+    }
+}
+
+double metrics_mem_mib(const struct mparser *p, const char *name, double value)
+{
+    if (!isfinite(value) || value <= 0) return -1;
+    if (!strcasecmp(name, "gpu_mem") || !strcasecmp(name, "gpu_memory")) return value * 1024;
+    if ((p->kind == P_MMDET && !strcmp(name, "memory")) ||
+        (p->kind == P_DETECTRON2 && !strcmp(name, "max_mem")))
+        return value; /* MiB, as they print it */
+    return -1;
+}
+
 void metrics_line(struct mparser *p, const char *line, size_t len, struct metric_batch *b)
 {
     switch (p->kind) {
-    case P_DARKNET: parse_darknet(p, line, len, b); break;
-    case P_CSV: parse_csv(p, line, len, b); break;
+    case P_DARKNET:
+    case P_ULTRALYTICS:
+    case P_YOLOV5:
+    case P_MMDET:
+    case P_DETECTRON2: trainer_line(p, line, len, b); break;
+    case P_CSV: metrics_parse_csv(p, line, len, b); break;
     case P_KEYVALUE: parse_keyvalue(p, line, len, b); break;
-    case P_JSONL: parse_jsonl(p, line, len, b); break;
+    case P_JSONL: metrics_parse_jsonl(p, line, len, b); break;
     case P_REGEX: parse_regex(p, line, len, b); break;
     }
 }
@@ -465,13 +489,20 @@ struct mparser *metrics_new(const char *parser, const struct pattern *pats, size
     if (!strcmp(parser, "keyvalue")) p->kind = P_KEYVALUE;
     else if (!strcmp(parser, "jsonl")) p->kind = P_JSONL;
     else if (!strcmp(parser, "regex")) p->kind = P_REGEX;
-    else if (!strcmp(parser, "darknet")) p->kind = P_DARKNET;
     else if (!strcmp(parser, "csv")) p->kind = P_CSV;
+    else if (!strcmp(parser, "darknet")) p->kind = P_DARKNET;
+    else if (!strcmp(parser, "ultralytics")) p->kind = P_ULTRALYTICS;
+    else if (!strcmp(parser, "yolov5")) p->kind = P_YOLOV5;
+    else if (!strcmp(parser, "mmdet")) p->kind = P_MMDET;
+    else if (!strcmp(parser, "detectron2")) p->kind = P_DETECTRON2;
     else {
         free(p);
-        err_usage(e, "unknown parser '%s' (keyvalue, jsonl, regex, csv, darknet)", parser);
+        err_usage(e, "unknown parser '%s' (%s)", parser, METRICS_PARSERS);
         return NULL;
     }
+    p->epoch = -1;
+    p->last_map = p->last_best = NAN;
+    sb_init(&p->pending);
     if (p->kind == P_REGEX) {
         if (npats == 0) {
             free(p);
@@ -525,5 +556,6 @@ void metrics_free(struct mparser *p)
     for (size_t i = 0; i < p->ncols; i++) free(p->cols[i]);
     free(p->cols);
     free(p->header);
+    trainer_free(p);
     free(p);
 }

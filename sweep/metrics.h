@@ -1,6 +1,7 @@
 /* metrics.h - turning a trial's log lines into (step, name, value) rows.
  *
- * Parsers: keyvalue, jsonl, regex, csv, darknet (docs/parsers.md). A parser object holds
+ * Parsers (docs/parsers.md): the generic keyvalue, jsonl, regex and csv, and
+ * the trainers' own formats: darknet, ultralytics, yolov5, mmdet, detectron2. A parser object holds
  * one trial's state: the last step seen for every metric name, so that a
  * value printed without a step number gets the next one (1, 2, 3...). The
  * caller strips line terminators and ANSI escapes first (tail.c). */
@@ -29,21 +30,36 @@ void metric_batch_release(struct metric_batch *b);
 
 struct mparser;
 
-/* parser: "keyvalue", "jsonl", "regex" (then patterns are compiled), "csv"
- * or "darknet". */
+#define METRICS_PARSERS "keyvalue, jsonl, regex, csv, darknet, ultralytics, yolov5, mmdet, detectron2"
+
+/* parser: one of METRICS_PARSERS (regex: the patterns are compiled). */
 struct mparser *metrics_new(const char *parser, const struct pattern *pats, size_t npats,
                             struct err *e);
 void metrics_free(struct mparser *p);
 /* Continues step counting after a restart: the last step stored for name. */
 void metrics_set_last_step(struct mparser *p, const char *name, long long step);
-/* A parser that starts reading path in the middle (a resumed trial) first
- * learns what the file's start tells (csv: the header row). */
-void metrics_prime(struct mparser *p, const char *path);
+/* A parser that starts reading path at offset (a resumed trial) first
+ * learns what the file before it tells (csv: the header row; a trainer's
+ * console: its headers and current epoch), without giving values. */
+void metrics_prime(struct mparser *p, const char *path, long long offset);
 /* 1 if a trial whose log gave this parser nothing failed, whatever its exit
  * status (darknet exits 0 after "Couldn't open file"). */
 int metrics_requires_rows(const struct mparser *p);
 /* Parses one line and appends what it finds to b. */
 void metrics_line(struct mparser *p, const char *line, size_t len, struct metric_batch *b);
+/* The file has ended (the trial has): what a parser held back (a train
+ * row whose progress bar never reached its end) goes to b. */
+void metrics_end(struct mparser *p, struct metric_batch *b);
+
+/* The trainer's own results files (e.g. "results.csv"), looked for under
+ * the trial's directory; NULL-terminated, NULL for the generic parsers. */
+const char *const *metrics_results_files(const struct mparser *p);
+/* From now on, the console parser leaves the names that the results file's
+ * parser has columns for to it: the file is authoritative. */
+void metrics_follow(struct mparser *console, const struct mparser *results);
+/* A metric that tells GPU memory use, in MiB (gpu_mem in GB; mmdet's memory
+ * and detectron2's max_mem in MiB); -1 for other names. */
+double metrics_mem_mib(const struct mparser *p, const char *name, double value);
 
 /* Names that give the step of the other values on their line (keyvalue and
  * jsonl): step, _step, global_step, iteration, iter, epoch. */

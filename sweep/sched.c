@@ -24,6 +24,7 @@
 #include "sweep/tail.h"
 #include "sweep/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -56,6 +57,11 @@ struct slot {
     char *mfile;             /* the file the parser reads */
     char *log;               /* stdout.log */
     struct tail_pos tp;      /* where mfile is read; tp.offset is committed with the rows */
+    char *rfile;             /* the trainer's results file (results.csv...), NULL until found */
+    struct tail_pos rtp;     /* where it is read (from its start again after a resume:
+                                its rows are stored again, the same) */
+    struct mparser *rmp;     /* its parser, authoritative over mfile's for its columns */
+    double rscan;            /* when the trial's directory was last searched for it */
     int log_missing;         /* its deletion was reported */
     int log_error;           /* a read error was reported */
     long long log_size;      /* of stdout.log when last seen (stall detection) */
@@ -285,6 +291,71 @@ static void check_target(struct sched *s, const struct slot *sl)
     }
 }
 
+/* The newest file under dir (depth <= 4, no symbolic links) named one of
+ * names; NULL if none. */
+static char *find_results(const char *dir, const char *const *names, int depth, double *mtime)
+{
+    DIR *d = opendir(dir);
+    if (!d) return NULL;
+    char *best = NULL;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        char *path = xasprintf("%s/%s", dir, de->d_name);
+        struct stat st;
+        char *found = NULL;
+        double t = -1;
+        if (lstat(path, &st) == 0) {
+            if (S_ISDIR(st.st_mode) && depth > 0) {
+                found = find_results(path, names, depth - 1, &t);
+            } else if (S_ISREG(st.st_mode)) {
+                for (const char *const *n = names; *n; n++)
+                    if (!strcmp(de->d_name, *n)) {
+                        found = xstrdup(path);
+                        t = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec * 1e-9;
+                    }
+            }
+        }
+        if (found && t > *mtime) {
+            free(best);
+            best = found;
+            *mtime = t;
+        } else {
+            free(found);
+        }
+        free(path);
+    }
+    closedir(d);
+    return best;
+}
+
+/* The trainer's results file (parser ultralytics: results.csv...): found
+ * under the trial's directory (looked for at most once a second), or named
+ * by metrics.file; read into the same batch as the log. */
+static void read_results(struct sched *s, struct slot *sl, int final)
+{
+    const char *const *names = metrics_results_files(sl->mp);
+    if (!names) return;
+    if (!sl->rfile) {
+        double now = util_mono();
+        if (!final && now - sl->rscan < 1.0) return;
+        sl->rscan = now;
+        double t = -1;
+        sl->rfile = find_results(sl->dir, names, 4, &t);
+        if (!sl->rfile) return;
+    }
+    if (!sl->rmp) {
+        struct err e = {0};
+        sl->rmp = metrics_new(s->sp->parser, NULL, 0, &e);
+        if (!sl->rmp) return;
+        metrics_follow(sl->mp, sl->rmp);
+    }
+    struct line_ctx lc = {sl->rmp, &s->batch};
+    struct err te = {0};
+    if (tail_read(sl->rfile, &sl->rtp, final, on_line, &lc, &te) >= 0 && final)
+        metrics_end(sl->rmp, &s->batch);
+}
+
 /* Reads the trial's log from its offset; rows and offset commit together. */
 static void slot_peak(struct sched *s, struct slot *sl, double mib);
 
@@ -296,6 +367,8 @@ static int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
     metric_batch_reset(&s->batch);
     struct err te = {0};
     int ev = tail_read(sl->mfile, &sl->tp, final, on_line, &lc, &te);
+    if (ev >= 0) read_results(s, sl, final);
+    if (final) metrics_end(sl->mp, &s->batch);
     if (ev < 0) { /* this trial's problem, not the sweep's: say it once, go on */
         if (!sl->log_error) {
             say(s, "trial %lld: %s", sl->id, te.msg);
@@ -326,10 +399,9 @@ static int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
     if (sl->g >= 0)
         for (size_t i = 0; i < s->batch.n; i++) {
             const struct metric *m = &s->batch.rows[i];
-            /* the trainer's own column (Ultralytics' GPU_mem, in GB) */
-            if ((!strcasecmp(m->name, "gpu_mem") || !strcasecmp(m->name, "gpu_memory")) &&
-                isfinite(m->value) && m->value > 0)
-                slot_peak(s, sl, m->value * 1024);
+            /* the trainer's own column (Ultralytics' GPU_mem, detectron2's max_mem) */
+            double mib = metrics_mem_mib(sl->mp, m->name, m->value);
+            if (mib > 0) slot_peak(s, sl, mib);
         }
     if (s->early || s->hb)
         for (size_t i = 0; i < s->batch.n; i++) {
@@ -352,6 +424,8 @@ static void slot_release(struct slot *sl)
 {
     free(sl->dir);
     free(sl->mfile);
+    free(sl->rfile);
+    metrics_free(sl->rmp);
     free(sl->log);
     free(sl->stop_reason);
     metrics_free(sl->mp);
@@ -727,16 +801,21 @@ static int slot_setup(struct sched *s, struct slot *sl, long long id, const stru
     sl->peak_mib = -1;
     sl->dir = trial_dir(s, id);
     sl->log = xasprintf("%s/stdout.log", sl->dir);
-    if (s->sp->metrics_file) {
-        struct render_ctx r = {s->sp, params, id, sl->dir, s->o->dir, NULL, NULL, -1, 0, 0};
-        char *f = render_text(&r, s->sp->metrics_file);
-        sl->mfile = f[0] == '/' ? f : xasprintf("%s/%s", sl->dir, f);
-        if (sl->mfile != f) free(f);
-    } else {
-        sl->mfile = xstrdup(sl->log);
-    }
     sl->mp = metrics_new(s->sp->parser, s->sp->patterns, s->sp->npatterns, e);
     if (!sl->mp) return -1;
+    sl->mfile = xstrdup(sl->log);
+    if (s->sp->metrics_file) { /* the file to read; a trainer's parser reads it as its
+                                  results file, besides the log */
+        struct render_ctx r = {s->sp, params, id, sl->dir, s->o->dir, NULL, NULL, -1, 0, 0};
+        char *f = render_text(&r, s->sp->metrics_file);
+        char *path = f[0] == '/' ? f : xasprintf("%s/%s", sl->dir, f);
+        if (path != f) free(f);
+        if (metrics_results_files(sl->mp)) sl->rfile = path;
+        else {
+            free(sl->mfile);
+            sl->mfile = path;
+        }
+    }
     sl->start_mono = sl->last_out_mono = util_mono();
     return 0;
 }
@@ -1582,7 +1661,7 @@ static int resume_running(const struct trial_row *t, void *ctx)
     sl->pid = (pid_t)t->pid;
     sl->attempt = t->attempts;
     sl->tp.offset = t->log_offset;
-    if (sl->tp.offset > 0) metrics_prime(sl->mp, sl->mfile); /* csv: its header row */
+    metrics_prime(sl->mp, sl->mfile, sl->tp.offset); /* csv: its header row; consoles: headers */
     sl->adopted = 1;
     store_last_steps(s->st, t->id, init_steps_cb, sl->mp, NULL);
     struct proc_exit x;

@@ -48,8 +48,9 @@ static void deliver(struct sb *line, tail_line_cb cb, void *ctx)
     sb_reset(line);
 }
 
-int tail_read(const char *path, struct tail_pos *pos, int final, tail_line_cb cb, void *ctx,
-              struct err *e)
+/* limit >= 0: read no further than that offset, as if the file ended there */
+static int read_range(const char *path, struct tail_pos *pos, int final, long long limit,
+                      tail_line_cb cb, void *ctx, struct err *e)
 {
     int fd = !strcmp(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -88,7 +89,10 @@ int tail_read(const char *path, struct tail_pos *pos, int final, tail_line_cb cb
     long long at = pos->offset;
     char buf[65536];
     for (;;) {
-        ssize_t n = regular ? pread(fd, buf, sizeof buf, at) : read(fd, buf, sizeof buf);
+        size_t want = sizeof buf;
+        if (limit >= 0 && limit - at < (long long)want) want = limit > at ? (size_t)(limit - at) : 0;
+        if (!want) break;
+        ssize_t n = regular ? pread(fd, buf, want, at) : read(fd, buf, want);
         if (n < 0) {
             if (errno == EINTR) continue;
             err_errno(e, "read %s", path);
@@ -133,4 +137,16 @@ int tail_read(const char *path, struct tail_pos *pos, int final, tail_line_cb cb
     close(fd);
     sb_release(&line);
     return event;
+}
+
+int tail_read(const char *path, struct tail_pos *pos, int final, tail_line_cb cb, void *ctx,
+              struct err *e)
+{
+    return read_range(path, pos, final, -1, cb, ctx, e);
+}
+
+int tail_read_upto(const char *path, struct tail_pos *pos, long long limit, tail_line_cb cb,
+                   void *ctx, struct err *e)
+{
+    return read_range(path, pos, 0, limit, cb, ctx, e);
 }

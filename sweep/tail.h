@@ -42,6 +42,11 @@ enum tail_event {
 int tail_read(const char *path, struct tail_pos *pos, int final, tail_line_cb cb, void *ctx,
               struct err *e);
 
+/* The same, reading no further than offset limit: the complete lines before
+ * it (a resumed parser re-learns what it had read). */
+int tail_read_upto(const char *path, struct tail_pos *pos, long long limit, tail_line_cb cb,
+                   void *ctx, struct err *e);
+
 /* Removes ANSI escape sequences and control characters other than tab, in
  * place; returns the new length. */
 size_t tail_clean(char *s, size_t len);
