@@ -91,7 +91,8 @@ size_t metrics_scan_number(const char *s, size_t n, double *out)
 {
     size_t i = 0;
     if (i < n && (s[i] == '-' || s[i] == '+')) i++;
-    if (n - i >= 3 && (!strncasecmp(s + i, "nan", 3) || !strncasecmp(s + i, "inf", 3))) {
+    if (n - i >= 3 && (s[i] | 0x20) >= 'i' && /* n, N, i, I: else no strncasecmp */
+        (!strncasecmp(s + i, "nan", 3) || !strncasecmp(s + i, "inf", 3))) {
         size_t l = i + 3;
         if (!strncasecmp(s + i, "inf", 3) && n - i >= 8 && !strncasecmp(s + i, "infinity", 8))
             l = i + 8;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -37,14 +38,31 @@ size_t tail_clean(char *s, size_t len)
     return o;
 }
 
-static void deliver(struct sb *line, tail_line_cb cb, void *ctx)
+/* Whether any of the eight bytes in w is below 0x20 or is 0x7f (the bit
+ * trick of "Bit Twiddling Hacks": a byte below n sets its high bit in
+ * (w - n*0x01..) & ~w & 0x80..; a 0x7f byte is a zero one in w ^ 0x7f..). */
+static int has_control(uint64_t w)
 {
-    if (line->len > TAIL_MAX_LINE) line->len = TAIL_MAX_LINE;
-    size_t n = tail_clean(line->buf ? line->buf : (char *)"", line->len);
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t d = w ^ (ones * 0x7f);
+    return (((w - ones * 0x20) & ~w) | ((d - ones) & ~d)) & highs ? 1 : 0;
+}
+
+/* s[len] may be written: it is the line's end (or the sb's spare byte).
+ * dirty: the line has a byte below 0x20 (other than tab) or DEL to remove. */
+static void deliver(char *s, size_t len, int dirty, tail_line_cb cb, void *ctx)
+{
+    if (len > TAIL_MAX_LINE) len = TAIL_MAX_LINE;
+    size_t n = dirty ? tail_clean(s, len) : len;
     if (n) {
-        line->buf[n] = '\0';
-        cb(line->buf, n, ctx);
+        s[n] = '\0';
+        cb(s, n, ctx);
     }
+}
+
+static void deliver_sb(struct sb *line, int dirty, tail_line_cb cb, void *ctx)
+{
+    if (line->len) deliver(line->buf, line->len, dirty, cb, ctx);
     sb_reset(line);
 }
 
@@ -87,9 +105,10 @@ static int read_range(const char *path, struct tail_pos *pos, int final, long lo
     struct sb line;
     sb_init(&line);
     long long at = pos->offset;
-    char buf[65536];
+    int dirty = 0;        /* the line so far has bytes for tail_clean to remove */
+    char buf[65536 + 1];  /* + 1: a line ending at the end of a read gets its NUL */
     for (;;) {
-        size_t want = sizeof buf;
+        size_t want = sizeof buf - 1;
         if (limit >= 0 && limit - at < (long long)want) want = limit > at ? (size_t)(limit - at) : 0;
         if (!want) break;
         ssize_t n = regular ? pread(fd, buf, want, at) : read(fd, buf, want);
@@ -103,12 +122,25 @@ static int read_range(const char *path, struct tail_pos *pos, int final, long lo
         if (n == 0) break;
         size_t start = 0;
         for (size_t i = 0; i < (size_t)n; i++) {
-            if (buf[i] != '\n' && buf[i] != '\r') continue;
-            if (pos->skipping) pos->skipping = 0; /* the end of an overlong line */
-            else {
-                sb_addn(&line, buf + start, i - start);
-                deliver(&line, cb, ctx);
+            uint64_t w;
+            if (i + 8 <= (size_t)n && (memcpy(&w, buf + i, 8), !has_control(w))) {
+                i += 7; /* eight plain bytes at once */
+                continue;
             }
+            unsigned char c = (unsigned char)buf[i];
+            if (c >= 0x20 && c != 0x7f) continue; /* the common case, first */
+            if (c != '\n' && c != '\r') {
+                dirty |= c != '\t';
+                continue;
+            }
+            if (pos->skipping) pos->skipping = 0; /* the end of an overlong line */
+            else if (line.len) { /* it began in an earlier read */
+                sb_addn(&line, buf + start, i - start);
+                deliver_sb(&line, dirty, cb, ctx);
+            } else if (i > start) {
+                deliver(buf + start, i - start, dirty, cb, ctx); /* in place: buf[i] is spent */
+            }
+            dirty = 0;
             start = i + 1;
             pos->offset = at + (long long)i + 1;
         }
@@ -116,7 +148,8 @@ static int read_range(const char *path, struct tail_pos *pos, int final, long lo
             sb_addn(&line, buf + start, (size_t)n - start);
             if (line.len >= TAIL_MAX_LINE) { /* hand it out cut; skip the rest */
                 line.len = TAIL_MAX_LINE;
-                deliver(&line, cb, ctx);
+                deliver_sb(&line, dirty, cb, ctx);
+                dirty = 0;
                 pos->skipping = 1;
             }
         }
@@ -124,7 +157,7 @@ static int read_range(const char *path, struct tail_pos *pos, int final, long lo
         if (pos->skipping) pos->offset = at;
     }
     if (final && line.len) {
-        deliver(&line, cb, ctx);
+        deliver_sb(&line, dirty, cb, ctx);
         pos->offset = at;
     }
     if (final) pos->skipping = 0;

@@ -122,11 +122,17 @@ static int bar_done(const char *s, size_t n)
     return 0;
 }
 
+/* "E/N" then "6.73G": checked without converting (tqdm rewrites the row
+ * hundreds of times an epoch). */
 static int train_row_shape(const struct tok *t, size_t nt)
 {
     long long e;
-    double gb;
-    return nt >= 2 && tok_epoch(&t[0], &e) && t[0].complete && tok_gb(&t[1], &gb);
+    if (nt < 2 || !t[0].complete || !tok_epoch(&t[0], &e) || t[1].n < 2) return 0;
+    char u = t[1].s[t[1].n - 1];
+    if (u != 'G' && u != 'M') return 0;
+    for (size_t i = 0; i + 1 < t[1].n; i++)
+        if (!isdigit((unsigned char)t[1].s[i]) && t[1].s[i] != '.') return 0;
+    return 1;
 }
 
 static const char *default_loss(const struct mparser *p, size_t nloss, size_t i)
