@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static struct sb got;
@@ -51,6 +52,40 @@ int main(void)
     tail_read(path, &pos, 0, on_line, NULL, NULL);
     CHECK_STR_EQ(sb_str(&got), "loss=0.5 okx|");
     sb_reset(&got);
+
+    /* control bytes at every offset within the 8-byte words that are
+     * checked at once; DEL and UTF-8 (bytes >= 0x80) */
+    for (int k = 0; k < 9; k++) {
+        struct sb in, want;
+        sb_init(&in);
+        sb_init(&want);
+        for (int i = 0; i < k; i++) sb_addc(&in, 'a'), sb_addc(&want, 'a');
+        sb_add(&in, "\033[31m\177b\xe2\x94\x81" "c\n");
+        sb_add(&want, "b\xe2\x94\x81" "c|");
+        append(path, in.buf, in.len);
+        tail_read(path, &pos, 0, on_line, NULL, NULL);
+        CHECK_STR_EQ(sb_str(&got), sb_str(&want));
+        sb_reset(&got);
+        sb_release(&in);
+        sb_release(&want);
+    }
+
+    /* a line across two reads (64 KiB): its escape in the first part is
+     * still removed, and a clean line after it is untouched */
+    {
+        size_t n = 70000;
+        char *big = xmalloc(n + 16);
+        memset(big, 'x', n);
+        memcpy(big + 65530, "\033[1m", 4); /* straddles the read boundary */
+        memcpy(big + n, "\nclean\n", 7);
+        append(path, big, n + 7);
+        tail_read(path, &pos, 0, on_line, NULL, NULL);
+        CHECK_INT_EQ(got.len, n - 4 + 1 + 6);
+        CHECK(memchr(got.buf, '\033', got.len) == NULL);
+        CHECK_STR_EQ(got.buf + got.len - 7, "|clean|");
+        sb_reset(&got);
+        free(big);
+    }
 
     /* no final newline: delivered only when final */
     append(path, "last", 4);
