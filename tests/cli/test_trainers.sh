@@ -62,6 +62,10 @@ check_eq "a cut value is not read" \
     "$(printf '%s\n%11s%11s%11.4g%8s\n' "$hdr" 1/3 2.61G 1.2214 '    2.98' | m -p ultralytics -)" \
     "$(printf '1,gpu_mem,2.61\n1,train/box_loss,1.221')"
 
+# sizes with a unit are stored in MiB; eta (1:23:45) is not a number
+check_eq "units" "$(printf '[d2.utils.events]:  eta: 0:01:00  iter: 5  max_mem: 24.6Gb  lr: 1e-3  peak: 512KiB\n' | m -p detectron2 -)" \
+    "$(printf '5,max_mem,25190.4\n5,lr,0.001\n5,peak,0.5')"
+
 # sweep run: the console log and run/detect/train/results.csv, found under
 # the trial's directory; the file's values win, the console adds gpu_mem
 # and the best model's validation.
