@@ -58,14 +58,22 @@ void metrics_set_last_step(struct mparser *p, const char *name, long long step)
     *last_step(p, name, strlen(name)) = step;
 }
 
+/* Whether a results file's parser has name: a column of its header, or a
+ * name it has given (JSON lines). */
+static int covered(const struct mparser *r, const char *name, size_t len)
+{
+    for (size_t i = 0; i < r->ncols; i++)
+        if (strlen(r->cols[i]) == len && !memcmp(r->cols[i], name, len)) return 1;
+    for (size_t i = 0; i < r->nsteps; i++)
+        if (strlen(r->steps[i].name) == len && !memcmp(r->steps[i].name, name, len)) return 1;
+    return 0;
+}
+
 /* has_step: the line gave a step; else the name's next one. */
 void metrics_emit(struct mparser *p, struct metric_batch *b, const char *name, size_t len,
                   int has_step, long long step, double value)
 {
-    if (p->results) /* a console value its results file also has: the file's wins */
-        for (size_t i = 0; i < p->results->ncols; i++)
-            if (strlen(p->results->cols[i]) == len && !memcmp(p->results->cols[i], name, len))
-                return;
+    if (p->results && covered(p->results, name, len)) return; /* the file's wins */
     long long *last = last_step(p, name, len);
     if (!has_step) step = *last + 1;
     *last = step;
@@ -386,7 +394,6 @@ void metrics_parse_csv(struct mparser *p, const char *s, size_t n, struct metric
 struct prime_ctx {
     struct mparser *p;
     struct metric_batch *none;
-    long long upto;
 };
 
 static void prime_line(const char *line, size_t len, void *ctx)
@@ -421,7 +428,7 @@ void metrics_prime(struct mparser *p, const char *path, long long offset)
         struct metric_batch none;
         metric_batch_init(&none);
         struct tail_pos tp = {0};
-        struct prime_ctx c = {p, &none, offset};
+        struct prime_ctx c = {p, &none};
         struct err e = {0};
         tail_read_upto(path, &tp, offset, prime_line, &c, &e);
         metric_batch_release(&none);

@@ -55,7 +55,8 @@ void metrics_end(struct mparser *p, struct metric_batch *b);
  * the trial's directory; NULL-terminated, NULL for the generic parsers. */
 const char *const *metrics_results_files(const struct mparser *p);
 /* From now on, the console parser leaves the names that the results file's
- * parser has columns for to it: the file is authoritative. */
+ * parser has (its header's columns, or names it gave) to it: the file is
+ * authoritative. */
 void metrics_follow(struct mparser *console, const struct mparser *results);
 /* A metric that tells GPU memory use, in MiB (gpu_mem in GB; mmdet's memory
  * and detectron2's max_mem in MiB); -1 for other names. */

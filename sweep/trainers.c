@@ -37,11 +37,7 @@ static int starts(const char *s, size_t n, const char *prefix)
 
 static const char *find(const char *s, size_t n, const char *what)
 {
-    size_t l = strlen(what);
-    if (l > n) return NULL;
-    for (const char *q = s; (q = memchr(q, what[0], n - (size_t)(q - s) - l + 1)); q++)
-        if (!memcmp(q, what, l)) return q;
-    return NULL;
+    return memmem(s, n, what, strlen(what));
 }
 
 /* Blank-separated tokens of s up to the first ':' (where tqdm's bar starts
@@ -626,7 +622,8 @@ static void d2_line(struct mparser *p, const char *s, size_t n, struct metric_ba
             if (names) {
                 p->cp_names = xrealloc(p->cp_names, (p->ncp + 1) * sizeof *p->cp_names);
                 p->cp_names[p->ncp++] = xstrndup(r + j, e - j);
-            } else if (k < p->ncp && p->task && metrics_scan_number(r + j, e - j, &v) == e - j) {
+            } else if (k < p->ncp && p->task && e > j &&
+                       metrics_scan_number(r + j, e - j, &v) == e - j) {
                 char *name = xasprintf("%s/%s", p->task, p->cp_names[k]);
                 emit_name(p, b, name, p->epoch, v);
                 free(name);

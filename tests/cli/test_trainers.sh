@@ -104,6 +104,29 @@ check_eq "metrics.file: the results file's value" \
 check_eq "metrics.file: and the log's gpu_mem" \
     "$(sql u2/sweep.db "select value from metrics where name = 'gpu_mem' and step = 1")" 2.61
 
+# detectron2: metrics.json (JSON lines) is authoritative too, once it has
+# given a name, even when the console prints the same step later
+cat > d2.yaml <<'Y'
+method: grid
+parameters: {a: {values: [1]}}
+command:
+  - bash
+  - -c
+  - |
+    cd "$SWEEP_TRIAL_DIR" && mkdir -p output
+    echo '{"iteration": 19, "total_loss": 2.1}' > output/metrics.json
+    sleep 1.5
+    echo '[d2.utils.events]:  eta: 0:01:00  iter: 19  total_loss: 2.5  max_mem: 100M'
+metrics: {parser: detectron2}
+Y
+sweep run -q d2.yaml -d d2 > /dev/null 2>&1
+check_eq "detectron2 run: metrics.json's value, the console's max_mem" \
+    "$(sql d2/sweep.db "select group_concat(name || '@' || step || '=' || value, ' ') from (select * from metrics order by name)")" \
+    "max_mem@19=100.0 total_loss@19=2.1"
+check_eq "copypaste: an empty field gives no row" \
+    "$(printf 'copypaste: Task: bbox\ncopypaste: AP,AP50,AP75\ncopypaste: 40.1,,43.2\n' | m -p detectron2 -)" \
+    "$(printf '1,bbox/AP,40.1\n1,bbox/AP75,43.2')"
+
 # kill -9 of sweep while a train row waits for its bar's end; the resumed
 # reader re-reads the log up to its offset, so the row still counts.
 cat > slow.sh <<SH
