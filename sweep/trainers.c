@@ -373,7 +373,8 @@ static void darknet_iteration(struct mparser *p, const char *s, size_t n, struct
 }
 
 /* After the iteration line that triggered it, AlexeyAB's validation prints
- * "mean average precision (mAP@0.50) = 0.456700, or 45.67 %" and the
+ * "mean average precision (mAP@0.50) = 0.456700, or 45.67 %" (2018:
+ * "(mAP) = ", and "for thresh =" for "for conf_thresh =") and the
  * precision/recall lines; each later iteration repeats "Last accuracy
  * mAP@0.5 = 45.67 %, best = 46.00 %", which counts only when it differs
  * from what was stored. Percentages become fractions. */
@@ -386,9 +387,10 @@ static void darknet_line(struct mparser *p, const char *s, size_t n, struct metr
     size_t i = 0;
     double v, w;
     char name[32];
-    if (expect(s, n, &i, "mean average precision (mAP@")) {
-        if (!number_at(s, n, &i, &w) || !expect(s, n, &i, ") = ") || !number_at(s, n, &i, &v))
-            return;
+    if (expect(s, n, &i, "mean average precision (mAP")) {
+        w = 0.5; /* 2018's "(mAP) = " is at IoU 0.5 */
+        if (expect(s, n, &i, "@") && !number_at(s, n, &i, &w)) return;
+        if (!expect(s, n, &i, ") = ") || !number_at(s, n, &i, &v)) return;
         snprintf(name, sizeof name, "mAP%.0f", w * 100);
         emit_name(p, b, name, p->epoch, v);
         if (!strcmp(name, "mAP50")) p->last_map = v;
@@ -406,7 +408,7 @@ static void darknet_line(struct mparser *p, const char *s, size_t n, struct metr
                 p->last_best = w;
             }
         }
-    } else if (expect(s, n, &i, "for conf_thresh = ")) {
+    } else if (expect(s, n, &i, "for conf_thresh = ") || expect(s, n, &i, "for thresh = ")) {
         static const struct {
             const char *key, *name;
             int percent;

@@ -24,6 +24,7 @@ check_eq "mmdet: 2.x log (tabs)" "$(m -p mmdet "$F/mmdet-2.25-train.log")" "$(ca
 check_eq "mmdet: 2.x through syslog (#011)" "$(m -p mmdet "$F/mmdet-2.25-syslog.log")" "$(cat "$F/mmdet-2.25.expected")"
 check_eq "detectron2: console" "$(m -p detectron2 "$F/detectron2-0.6-console.log")" "$(cat "$F/detectron2-0.6-console.expected")"
 check_eq "darknet: AlexeyAB with -map" "$(m -p darknet "$F/darknet-alexeyab-map.log")" "$(cat "$F/darknet-alexeyab-map.expected")"
+check_eq "darknet: AlexeyAB of 2018, detector map" "$(m -p darknet "$F/darknet-alexeyab-2018.log")" "$(cat "$F/darknet-alexeyab-2018.expected")"
 
 # results.csv: 13 columns a row, 1-based epochs in every generation
 out=$(m -p ultralytics "$F/ultralytics-8.1-results.csv")
