@@ -193,7 +193,7 @@ static void train_header(struct mparser *p, const char *s, size_t n)
             tok_is(&t[i], "Labels") || tok_is(&t[i], "Size") || tok_is(&t[i], "img_size"))
             break;
         char *name;
-        if (t[i].n > 5 && !memcmp(t[i].s + t[i].n - 5, "_loss", 5))
+        if (t[i].n >= 4 && !memcmp(t[i].s + t[i].n - 4, "loss", 4)) /* loss, box_loss */
             name = xasprintf("train/%.*s", (int)t[i].n, t[i].s);
         else {
             name = xasprintf("train/%.*s_loss", (int)t[i].n, t[i].s);
