@@ -151,6 +151,7 @@ static void train_row(struct mparser *p, const char *s, size_t n, struct metric_
     long long e;
     if (!train_row_shape(t, nt) || !tok_epoch(&t[0], &e)) return;
     p->epoch = e;
+    p->final_val = 0; /* training again (a restart appending to the log) */
     double v;
     if (t[1].complete && tok_gb(&t[1], &v)) emit_name(p, b, "gpu_mem", e, v);
     size_t nloss = p->train ? p->ntrain : nt >= 4 ? nt - 4 : 0;
@@ -303,19 +304,20 @@ static void yolo_line(struct mparser *p, const char *s, size_t n, struct metric_
         if (train_row_shape(t, nt)) {
             /* tqdm rewrites the row many times an epoch: the row counts
              * once its bar is full, or when something else is printed */
-            if (bar_done(s, n)) {
-                sb_reset(&p->pending);
-                train_row(p, s, n, b);
-            } else {
-                sb_reset(&p->pending);
-                sb_addn(&p->pending, s, n);
-            }
+            if (p->pending.len && (p->pending.len < t[0].n || p->pending.buf[t[0].n] != ' ' ||
+                                   memcmp(p->pending.buf, t[0].s, t[0].n)))
+                flush_pending(p, b); /* another epoch's row: the waiting one counts */
+            sb_reset(&p->pending);
+            if (bar_done(s, n)) train_row(p, s, n, b);
+            else sb_addn(&p->pending, s, n);
             return;
         }
     }
     flush_pending(p, b);
-    if (starts(s, n, "Epoch ") && (find(s, n, "GPU_mem") || find(s, n, "gpu_mem")))
+    if (starts(s, n, "Epoch ") && (find(s, n, "GPU_mem") || find(s, n, "gpu_mem"))) {
         train_header(p, s, n);
+        p->final_val = 0;
+    }
     else if ((starts(s, n, "Class ") && find(s, n, "Images")) || starts(s, n, "classes "))
         val_header(p, s, n);
     else if (starts(s, n, "all ") || starts(s, n, "all\t"))

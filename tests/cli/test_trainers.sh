@@ -58,6 +58,16 @@ hdr=$(printf '%11s' Epoch GPU_mem box_loss cls_loss dfl_loss Instances Size)
 check_eq "unfinished bar, no final newline" \
     "$(printf '%s\n\r%11s%11s%11.4g%11.4g%11.4g%11d%11d:  25%%|##5    | 1/4' "$hdr" 1/3 2.61G 1.2214 2.9871 1.3102 17 640 | m -p ultralytics -)" \
     "$(printf '1,gpu_mem,2.61\n1,train/box_loss,1.221\n1,train/cls_loss,2.987\n1,train/dfl_loss,1.31')"
+# a run started again, appending to the same log: the same epochs again
+# (last value wins, stored once), not the best model's validation
+check_eq "restart appended to the log" \
+    "$(cat "$F/ultralytics-8.1-console.log" "$F/ultralytics-8.1-console.log" | m -p ultralytics -)" \
+    "$(cat "$F/ultralytics-8.1-console.expected")"
+# a row whose bar never ended, then the next epoch's: both count
+check_eq "next epoch's row flushes a waiting one" \
+    "$(printf '%s\n%11s%11s%11.4g%11.4g%11.4g%11d%11d\n%11s%11s%11.4g%11.4g%11.4g%11d%11d\n' "$hdr" \
+        1/3 2.61G 1.2214 2.9871 1.3102 17 640 2/3 2.61G 1.1 2.8 1.2 17 640 | m -p ultralytics - | grep box_loss)" \
+    "$(printf '1,train/box_loss,1.221\n2,train/box_loss,1.1')"
 # classification: one loss, top-1 and top-5 accuracy
 check_eq "classification" "$(printf '%11s%11s%11s%11s%11s\n%11s%11s%11.4g%11d%11d: 100%%|##########| 8/8\n%22s%11s%11s: 100%%|##########| 2/2\n%22s%11.3g%11.3g\n' \
         Epoch GPU_mem loss Instances Size 1/5 0.4G 2.3012 16 224 classes top1_acc top5_acc all 0.712 0.951 | m -p ultralytics -)" \
