@@ -9,6 +9,7 @@
 #include "sweep/util.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,13 +76,20 @@ void metrics_emit(struct mparser *p, struct metric_batch *b, const char *name, s
 {
     if (p->results && covered(p->results, name, len)) return; /* the file's wins */
     long long *last = last_step(p, name, len);
-    if (!has_step) step = *last + 1;
+    if (!has_step) step = *last < LLONG_MAX ? *last + 1 : *last;
     *last = step;
     if (b->n == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 16;
         b->rows = xrealloc(b->rows, b->cap * sizeof *b->rows);
     }
     b->rows[b->n++] = (struct metric){xstrndup(name, len), step, value};
+}
+
+int metrics_step(double x, long long *step)
+{
+    if (!isfinite(x) || x != floor(x) || fabs(x) > 1e15) return 0;
+    *step = (long long)x;
+    return 1;
 }
 
 int metrics_is_step_key(const char *name, size_t len)
@@ -212,9 +220,8 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
         double v;
         size_t l = metrics_scan_number(s + j, n - j, &v);
         if (!l || !value_end(j + l < n ? s[j + l] : '\0')) continue;
-        if (is_step && isfinite(v) && v == floor(v)) {
+        if (is_step && metrics_step(v, &step)) {
             has_step = 1;
-            step = (long long)v;
         } else {
             pairs[np++] = (struct kv){s + start, nlen - start, v};
         }
@@ -266,10 +273,7 @@ void metrics_parse_jsonl(struct mparser *p, const char *s, size_t n, struct metr
         for (const char *const *k = keys; *k && !has_step; k++) {
             const struct value *sv = value_map_get(v, *k);
             double x;
-            if (sv && json_number(sv, &x) && isfinite(x) && x == floor(x)) {
-                has_step = 1;
-                step = (long long)x;
-            }
+            if (sv && json_number(sv, &x) && metrics_step(x, &step)) has_step = 1;
         }
         flatten_json(p, b, v, "", has_step, step);
     }
@@ -294,10 +298,9 @@ static void parse_regex(struct mparser *p, const char *s, size_t n, struct metri
                 if (c->g_step >= 0 && ov[2 * c->g_step] != PCRE2_UNSET) {
                     double sv;
                     size_t ss = ov[2 * c->g_step], se = ov[2 * c->g_step + 1];
-                    if (se > ss && metrics_scan_number(s + ss, se - ss, &sv) == se - ss && isfinite(sv)) {
+                    if (se > ss && metrics_scan_number(s + ss, se - ss, &sv) == se - ss &&
+                        metrics_step(round(sv), &step))
                         has_step = 1;
-                        step = (long long)llround(sv);
-                    }
                 }
                 const char *name = c->name;
                 size_t nlen = name ? strlen(name) : 0;
@@ -377,9 +380,8 @@ void metrics_parse_csv(struct mparser *p, const char *s, size_t n, struct metric
         size_t l = f.len ? metrics_scan_number(f.buf, f.len, &v[c]) : 0;
         ok[c] = l && l == f.len;
     }
-    int has_step = p->step_col >= 0 && ok[p->step_col] && isfinite(v[p->step_col]) &&
-                   v[p->step_col] == floor(v[p->step_col]);
-    long long step = has_step ? (long long)v[p->step_col] : 0;
+    long long step = 0;
+    int has_step = p->step_col >= 0 && ok[p->step_col] && metrics_step(v[p->step_col], &step);
     if (has_step && p->kind == P_ULTRALYTICS && p->csv_rows++ == 0 && step == 0)
         p->csv_shift = 1; /* the earliest 8.0.x files count epochs from 0 */
     step += p->csv_shift;

@@ -54,6 +54,8 @@ struct mparser {
 
 void metrics_emit(struct mparser *p, struct metric_batch *b, const char *name, size_t len,
                   int has_step, long long step, double value);
+/* x as a step: an integer of at most 10^15 in magnitude (else 0). */
+int metrics_step(double x, long long *step);
 /* A number at s (at most n bytes); its length, 0 if none. */
 size_t metrics_scan_number(const char *s, size_t n, double *out);
 void metrics_parse_csv(struct mparser *p, const char *s, size_t n, struct metric_batch *b);

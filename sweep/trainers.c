@@ -457,7 +457,7 @@ static void pairs(struct mparser *p, const char *s, size_t n, struct metric_batc
         size_t l = metrics_scan_number(s + j, n - j, &v);
         if (!l) continue;
         j += l;
-        if (j < n && strchr("KMG", s[j])) {
+        if (j < n && (s[j] == 'K' || s[j] == 'M' || s[j] == 'G')) {
             char u = s[j++];
             if (j < n && s[j] == 'i') j++;
             if (j < n && (s[j] == 'B' || s[j] == 'b')) j++;
@@ -476,6 +476,16 @@ static const char *const mm_val_skip[] = {"eta", "epoch", "iter", "time", "data_
                                           NULL};
 
 /* "[a]" or "[a/b]" at s[*i] (blanks inside allowed: "[  50/1221]"). */
+/* Digits at s[*j] (at most 9: products of two stay in range); moves past. */
+static int count_at(const char *s, size_t n, size_t *j, long long *v)
+{
+    size_t d = *j;
+    while (*j < n && isdigit((unsigned char)s[*j])) (*j)++;
+    if (*j == d || *j - d > 9) return 0;
+    *v = strtoll(s + d, NULL, 10);
+    return 1;
+}
+
 static int bracket(const char *s, size_t n, size_t *i, long long *a, long long *bb)
 {
     size_t j = *i;
@@ -483,15 +493,11 @@ static int bracket(const char *s, size_t n, size_t *i, long long *a, long long *
     if (j >= n || s[j] != '[') return 0;
     j++;
     while (j < n && blank(s[j])) j++;
-    if (j >= n || !isdigit((unsigned char)s[j])) return 0;
-    *a = strtoll(s + j, NULL, 10);
-    while (j < n && isdigit((unsigned char)s[j])) j++;
+    if (!count_at(s, n, &j, a)) return 0;
     *bb = -1;
     if (j < n && s[j] == '/') {
         j++;
-        if (j >= n || !isdigit((unsigned char)s[j])) return 0;
-        *bb = strtoll(s + j, NULL, 10);
-        while (j < n && isdigit((unsigned char)s[j])) j++;
+        if (!count_at(s, n, &j, bb)) return 0;
     }
     if (j >= n || s[j] != ']') return 0;
     *i = j + 1;
@@ -547,8 +553,9 @@ static void mmdet_json(struct mparser *p, const char *s, size_t n, struct metric
     struct value *v = json_parse(s, n, NULL);
     if (!v) return;
     const struct value *st = v->kind == V_MAP ? value_map_get(v, "step") : NULL;
-    if (st && value_is_num(st) && !value_map_get(v, "mode")) {
-        long long step = (long long)value_num(st);
+    long long step;
+    if (st && value_is_num(st) && metrics_step(value_num(st), &step) &&
+        !value_map_get(v, "mode")) {
         int train = value_map_get(v, "lr") || value_map_get(v, "base_lr") ||
                     value_map_get(v, "loss");
         const char *const *skip = train ? mm_train_skip : mm_val_skip;
@@ -640,8 +647,9 @@ static void d2_line(struct mparser *p, const char *s, size_t n, struct metric_ba
     q = find(s, n, " iter: ");
     if (!q) return;
     size_t i = (size_t)(q - s) + 7;
-    if (i >= n || !isdigit((unsigned char)s[i])) return;
-    p->epoch = strtoll(s + i, NULL, 10);
+    long long it;
+    if (!count_at(s, n, &i, &it)) return;
+    p->epoch = it;
     static const char *const skip[] = {"eta", "iter", NULL};
     pairs(p, s, n, b, p->epoch, skip);
 }
