@@ -45,6 +45,9 @@ check_eq "stored rows = printed rows" \
     "$(sql run/sweep.db "select step || ',' || name || ',' || value from metrics" | sort)" \
     "$(sweep metrics -p keyvalue "$F/yolo-sim.log" | sort)"
 
+# a step beyond 10^15 is not a step (found by fuzz_metrics: undefined before)
+check_eq "jsonl: a huge step" "$(printf '{"step": 1e300, "loss": 1}\n' | sweep metrics -p jsonl -)" "1,loss,1.0"
+check_eq "csv: a huge step" "$(printf 'epoch,loss\n1e300,0.5\n' | sweep metrics -p csv -)" "1,loss,0.5"
 sweep metrics --parser nosuch nan.log 2> err.txt; check_eq "unknown parser: exit 2" "$?" 2
 sweep metrics --parser regex --pattern 'x=y=(' nan.log 2> err.txt; check_eq "bad regex: exit 2" "$?" 2
 check "bad regex message" grep -q "invalid regex 'y=(': missing closing parenthesis" err.txt
