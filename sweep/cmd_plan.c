@@ -354,9 +354,7 @@ int cmd_plan(int argc, char **argv)
                sp->goal == GOAL_MAXIMIZE ? "maximize" : "minimize", sp->metric_name,
                sp->summary_last ? "last" : "best");
     else printf("objective: none (no metric: trials are ranked by number)\n");
-    struct err me = {0};
-    struct mparser *mp = metrics_new(sp->parser, NULL, 0, &me);
-    const char *const *rf = mp ? metrics_results_files(mp) : NULL;
+    const char *const *rf = metrics_results_files(sp->parser);
     if (rf) { /* a trainer's parser: its console and its results file */
         printf("metrics: parser %s, from each trial's stdout.log and ", sp->parser);
         if (sp->metrics_file) printf("%s\n", sp->metrics_file);
@@ -368,7 +366,6 @@ int cmd_plan(int argc, char **argv)
         printf("metrics: parser %s, from %s\n", sp->parser,
                sp->metrics_file ? sp->metrics_file : "each trial's stdout.log");
     }
-    metrics_free(mp);
     if (sp->et_enabled && sp->et_type == ET_HYPERBAND) {
         long bands[64];
         size_t nb = hyperband_bands(sp->et_min_iter, sp->et_max_iter, sp->et_s, sp->et_eta, bands,

@@ -452,19 +452,17 @@ void metrics_follow(struct mparser *console, const struct mparser *results)
     console->results = results;
 }
 
-const char *const *metrics_results_files(const struct mparser *p)
+const char *const *metrics_results_files(const char *parser)
 {
     static const char *const yolo[] = {"results.csv", NULL};
     static const char *const v5[] = {"results.csv", "results.txt", NULL};
     static const char *const mm[] = {"scalars.json", NULL};
     static const char *const d2[] = {"metrics.json", NULL};
-    switch (p->kind) {
-    case P_ULTRALYTICS: return yolo;
-    case P_YOLOV5: return v5;
-    case P_MMDET: return mm;
-    case P_DETECTRON2: return d2;
-    default: return NULL;
-    }
+    if (!strcmp(parser, "ultralytics")) return yolo;
+    if (!strcmp(parser, "yolov5")) return v5;
+    if (!strcmp(parser, "mmdet")) return mm;
+    if (!strcmp(parser, "detectron2")) return d2;
+    return NULL;
 }
 
 double metrics_mem_mib(const struct mparser *p, const char *name, double value)

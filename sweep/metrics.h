@@ -51,9 +51,10 @@ void metrics_line(struct mparser *p, const char *line, size_t len, struct metric
  * row whose progress bar never reached its end) goes to b. */
 void metrics_end(struct mparser *p, struct metric_batch *b);
 
-/* The trainer's own results files (e.g. "results.csv"), looked for under
- * the trial's directory; NULL-terminated, NULL for the generic parsers. */
-const char *const *metrics_results_files(const struct mparser *p);
+/* The trainer's own results files of a parser (e.g. "results.csv"), looked
+ * for under the trial's directory; NULL-terminated, NULL for the generic
+ * parsers. */
+const char *const *metrics_results_files(const char *parser);
 /* From now on, the console parser leaves the names that the results file's
  * parser has (its header's columns, or names it gave) to it: the file is
  * authoritative. */

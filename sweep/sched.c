@@ -334,7 +334,7 @@ static char *find_results(const char *dir, const char *const *names, int depth, 
  * by metrics.file; read into the same batch as the log. */
 static void read_results(struct sched *s, struct slot *sl, int final)
 {
-    const char *const *names = metrics_results_files(sl->mp);
+    const char *const *names = metrics_results_files(s->sp->parser);
     if (!names) return;
     if (!sl->rfile) {
         double now = util_mono();
@@ -810,7 +810,7 @@ static int slot_setup(struct sched *s, struct slot *sl, long long id, const stru
         char *f = render_text(&r, s->sp->metrics_file);
         char *path = f[0] == '/' ? f : xasprintf("%s/%s", sl->dir, f);
         if (path != f) free(f);
-        if (metrics_results_files(sl->mp)) sl->rfile = path;
+        if (metrics_results_files(s->sp->parser)) sl->rfile = path;
         else {
             free(sl->mfile);
             sl->mfile = path;

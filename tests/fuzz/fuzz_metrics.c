@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct err e = {0};
         struct mparser *p = metrics_new(parsers[k], NULL, 0, &e);
         struct mparser *r = metrics_new(parsers[k], NULL, 0, &e);
-        if (metrics_results_files(p)) metrics_follow(p, r);
+        if (metrics_results_files(parsers[k])) metrics_follow(p, r);
         memcpy(buf, data, size);
         size_t start = 0;
         for (size_t i = 0; i <= size; i++) {
