@@ -6,10 +6,10 @@
  *
  *   ingest PARSER LOG STORE.db   ->  "MB  seconds  MB/s  lines  rows" */
 #include "store/store.h"
-#include "sweep/err.h"
-#include "sweep/metrics.h"
-#include "sweep/tail.h"
-#include "sweep/util.h"
+#include "base/err.h"
+#include "sweep/ingest/metrics.h"
+#include "sweep/ingest/tail.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,8 +10,8 @@
  * one trial per GPU in the order given; then the 3-job example (2 h, 4 h,
  * 6 h on 2 GPUs). */
 #include "surrogate.h"
-#include "sweep/pack.h"
-#include "sweep/util.h"
+#include "sweep/gpu/pack.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>

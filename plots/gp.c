@@ -4,8 +4,8 @@
  * temporary file (read back when it fails), so a chatty gnuplot can never
  * block us while we write. */
 #include "plots/plots.h"
-#include "sweep/err.h"
-#include "sweep/util.h"
+#include "base/err.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -11,12 +11,12 @@
 #include "plots/plots.h"
 #include "search/diag.h"
 #include "search/space.h"
-#include "search/value.h"
+#include "base/value.h"
 #include "store/store.h"
-#include "sweep/err.h"
-#include "sweep/json.h"
-#include "sweep/render.h"
-#include "sweep/util.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "search/render.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -389,7 +389,7 @@ static void find_columns(struct report *r)
             if (!decl && s->sp) decl = space_find(s->sp, c.path);
             for (long long id = 0; id <= s->maxid; id++) {
                 if (!s->byid[id]) continue;
-                const struct value *v = render_lookup(s->byid[id]->params, c.path);
+                const struct value *v = value_lookup(s->byid[id]->params, c.path);
                 if (!v) continue;
                 char *txt = value_text(v);
                 if (!first) first = xstrdup(txt);
@@ -425,7 +425,7 @@ static void find_columns(struct report *r)
             for (size_t si = 0; si < r->ns; si++)
                 for (long long id = 0; id <= r->s[si].maxid; id++) {
                     const struct rtrial *t = r->s[si].byid[id];
-                    const struct value *v = t ? render_lookup(t->params, c.path) : NULL;
+                    const struct value *v = t ? value_lookup(t->params, c.path) : NULL;
                     if (!v) continue;
                     char *txt = value_text(v);
                     add_cat(&c, txt);
@@ -442,7 +442,7 @@ static void find_columns(struct report *r)
  * axis when log is set), or the category's index. NAN if it has none. */
 static double col_pos(const struct col *c, const struct rtrial *t, int log)
 {
-    const struct value *v = render_lookup(t->params, c->path);
+    const struct value *v = value_lookup(t->params, c->path);
     if (!v) return NAN;
     if (c->numeric) {
         double x = value_num(v);
@@ -1447,7 +1447,7 @@ static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, c
         if (t->has_obj) sb_addf(b, "<td class=\"n\">%lld</td>", t->obj_step);
         else sb_add(b, "<td class=\"n\">-</td>");
         for (size_t k = 0; k < r->nc; k++) {
-            const struct value *v = render_lookup(t->params, r->c[k].path);
+            const struct value *v = value_lookup(t->params, r->c[k].path);
             sb_add(b, r->c[k].numeric ? "<td class=\"n\">" : "<td>");
             if (v) {
                 char *txt = value_text(v);

@@ -2,8 +2,8 @@
  * the terminal by gnuplot's dumb terminal, data inline (numbers only). */
 #include "plots/plots.h"
 #include "store/store.h"
-#include "sweep/err.h"
-#include "sweep/util.h"
+#include "base/err.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

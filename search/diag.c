@@ -1,6 +1,6 @@
 /* diag.c - collecting FILE:LINE:COL messages. */
 #include "search/diag.h"
-#include "sweep/util.h"
+#include "base/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>

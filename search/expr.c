@@ -1,7 +1,7 @@
 /* expr.c - compiling and evaluating memory formulas. */
 #include "search/expr.h"
-#include "search/value.h"
-#include "sweep/util.h"
+#include "base/value.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <math.h>

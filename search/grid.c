@@ -1,7 +1,7 @@
 /* grid.c - the grid, point by point. */
 #include "search/grid.h"
 #include "search/space.h"
-#include "search/value.h"
+#include "base/value.h"
 
 #include <math.h>
 

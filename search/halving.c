@@ -2,8 +2,8 @@
 #include "search/halving.h"
 #include "search/space.h"
 #include "search/trials.h"
-#include "search/value.h"
-#include "sweep/util.h"
+#include "base/value.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdlib.h>

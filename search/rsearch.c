@@ -2,7 +2,7 @@
 #include "search/rsearch.h"
 #include "search/pcg.h"
 #include "search/space.h"
-#include "search/value.h"
+#include "base/value.h"
 
 #include <math.h>
 

@@ -9,10 +9,10 @@
 #include "search/diag.h"
 #include "search/expr.h"
 #include "search/tpl.h"
-#include "search/value.h"
+#include "base/value.h"
 #include "search/ydoc.h"
-#include "sweep/err.h"
-#include "sweep/util.h"
+#include "base/err.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <libgen.h>

@@ -4,8 +4,8 @@
 #include "search/halving.h"
 #include "search/rsearch.h"
 #include "search/space.h"
-#include "search/value.h"
-#include "sweep/util.h"
+#include "base/value.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 

@@ -5,8 +5,8 @@
  * between `5` and `!!str 5`, and it cannot report duplicate keys. */
 #include "search/ydoc.h"
 #include "search/diag.h"
-#include "search/value.h"
-#include "sweep/util.h"
+#include "base/value.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,9 +1,8 @@
 /* store.c - SQLite behind store.h. The schema is docs/schema.md; change
  * both together, and add a migration step for every new user_version. */
 #include "store/store.h"
-#include "sweep/err.h"
-#include "sweep/metrics.h"
-#include "sweep/util.h"
+#include "base/err.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <signal.h>
@@ -849,4 +848,22 @@ int store_last_steps(struct store *st, long long trial, store_step_cb cb, void *
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) return db_err(st, e, "read steps");
     return 0;
+}
+
+void metric_batch_init(struct metric_batch *b)
+{
+    memset(b, 0, sizeof *b);
+}
+
+void metric_batch_reset(struct metric_batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) free(b->rows[i].name);
+    b->n = 0;
+}
+
+void metric_batch_release(struct metric_batch *b)
+{
+    metric_batch_reset(b);
+    free(b->rows);
+    metric_batch_init(b);
 }

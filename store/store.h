@@ -11,7 +11,22 @@
 #include <stddef.h>
 
 struct err;
-struct metric;
+
+/* A metric row: what a parser gives and store_ingest records. */
+struct metric {
+    char *name;         /* owned by the batch */
+    long long step;
+    double value;       /* NaN for nan/-nan; stored as NULL */
+};
+
+struct metric_batch {
+    struct metric *rows;
+    size_t n, cap;
+};
+
+void metric_batch_init(struct metric_batch *b);
+void metric_batch_reset(struct metric_batch *b);   /* n = 0, frees the names */
+void metric_batch_release(struct metric_batch *b);
 
 #define STORE_SCHEMA_VERSION 3
 

@@ -2,12 +2,12 @@
 #include "sweep/cli.h"
 #include "search/diag.h"
 #include "search/space.h"
-#include "search/value.h"
+#include "base/value.h"
 #include "store/store.h"
-#include "sweep/err.h"
-#include "sweep/json.h"
+#include "base/err.h"
+#include "base/json.h"
 #include "sweep/table.h"
-#include "sweep/util.h"
+#include "base/util.h"
 
 #include <dirent.h>
 #include <libgen.h>

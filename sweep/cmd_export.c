@@ -1,13 +1,13 @@
 /* cmd_export.c - `sweep export DIR --csv|--json`: every trial and metric
  * value, for other tools (pandas, spreadsheets, jq). Streamed: a store of
  * millions of rows is written without being held in memory. */
-#include "search/value.h"
+#include "base/value.h"
 #include "store/store.h"
 #include "sweep/cli.h"
-#include "sweep/err.h"
-#include "sweep/json.h"
+#include "base/err.h"
+#include "base/json.h"
 #include "sweep/table.h"
-#include "sweep/util.h"
+#include "base/util.h"
 
 #include <getopt.h>
 #include <math.h>

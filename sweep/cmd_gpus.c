@@ -1,10 +1,10 @@
 /* cmd_gpus.c - `sweep gpus`: the GPUs found and their memory. */
 #include "sweep/cli.h"
-#include "sweep/err.h"
-#include "sweep/gpu.h"
-#include "sweep/json.h"
+#include "base/err.h"
+#include "sweep/gpu/gpu.h"
+#include "base/json.h"
 #include "sweep/table.h"
-#include "sweep/util.h"
+#include "base/util.h"
 
 #include <getopt.h>
 #include <stdlib.h>

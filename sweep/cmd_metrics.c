@@ -1,13 +1,13 @@
 /* cmd_metrics.c - `sweep metrics --parser P FILE...`: what a parser reads. */
 #include "search/space.h"
 #include "sweep/cli.h"
-#include "sweep/err.h"
-#include "sweep/json.h"
-#include "sweep/metrics.h"
-#include "sweep/tail.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "sweep/ingest/metrics.h"
+#include "sweep/ingest/tail.h"
 #include "sweep/table.h"
-#include "sweep/util.h"
-#include "search/value.h"
+#include "base/util.h"
+#include "base/value.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -4,16 +4,16 @@
 #include "search/hyperband.h"
 #include "search/space.h"
 #include "search/trials.h"
-#include "search/value.h"
+#include "base/value.h"
 #include "store/store.h"
 #include "sweep/cli.h"
-#include "sweep/pack.h"
-#include "sweep/err.h"
-#include "sweep/json.h"
-#include "sweep/metrics.h"
-#include "sweep/render.h"
+#include "sweep/gpu/pack.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "sweep/ingest/metrics.h"
+#include "search/render.h"
 #include "sweep/table.h"
-#include "sweep/util.h"
+#include "base/util.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -491,7 +491,7 @@ int cmd_plan(int argc, char **argv)
             row[0] = idx;
             for (size_t k = 0; k < sp->nparams; k++) {
                 sb_init(&cells[k]);
-                const struct value *v = render_lookup(p, sp->params[k].path);
+                const struct value *v = value_lookup(p, sp->params[k].path);
                 if (v) value_py_str(&cells[k], v);
                 row[k + 1] = sb_str(&cells[k]);
             }

@@ -1,8 +1,8 @@
 /* cmd_report.c - `sweep report DIR... [-o OUT] [--format png|svg]`. */
 #include "plots/plots.h"
 #include "sweep/cli.h"
-#include "sweep/err.h"
-#include "sweep/util.h"
+#include "base/err.h"
+#include "base/util.h"
 
 #include <getopt.h>
 #include <stdlib.h>

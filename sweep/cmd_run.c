@@ -2,15 +2,15 @@
 #include "search/diag.h"
 #include "search/space.h"
 #include "search/trials.h"
-#include "search/value.h"
+#include "base/value.h"
 #include "search/ydoc.h"
 #include "store/store.h"
 #include "sweep/cli.h"
-#include "sweep/dirlock.h"
-#include "sweep/err.h"
-#include "sweep/pack.h"
-#include "sweep/sched.h"
-#include "sweep/util.h"
+#include "store/dirlock.h"
+#include "base/err.h"
+#include "sweep/gpu/pack.h"
+#include "sweep/run/sched.h"
+#include "base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -3,11 +3,11 @@
 #include "search/space.h"
 #include "store/store.h"
 #include "sweep/cli.h"
-#include "sweep/dirlock.h"
-#include "sweep/err.h"
-#include "sweep/json.h"
+#include "store/dirlock.h"
+#include "base/err.h"
+#include "base/json.h"
 #include "sweep/table.h"
-#include "sweep/util.h"
+#include "base/util.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -4,10 +4,10 @@
 #include "search/space.h"
 #include "store/store.h"
 #include "sweep/cli.h"
-#include "sweep/dirlock.h"
-#include "sweep/err.h"
-#include "sweep/proc.h"
-#include "sweep/util.h"
+#include "store/dirlock.h"
+#include "base/err.h"
+#include "sweep/exec/proc.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,11 +1,11 @@
 /* cmd_top.c - `sweep top [DIR]`: the leaderboard. */
 #include "plots/plots.h"
-#include "search/value.h"
+#include "base/value.h"
 #include "store/store.h"
 #include "sweep/cli.h"
-#include "sweep/err.h"
-#include "sweep/json.h"
-#include "sweep/util.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/util.h"
 
 #include <getopt.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* main.c - the sweep program: a hyperparameter-sweep engine for training
  * commands. Everything but this file is in the sweepcore library. */
 #include "sweep/cli.h"
-#include "sweep/util.h"
+#include "base/util.h"
 
 #include <signal.h>
 

@@ -1,6 +1,6 @@
 /* table.c - aligned columns and CSV. */
 #include "sweep/table.h"
-#include "sweep/util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* nvidia-smi output parsing and CUDA_VISIBLE_DEVICES. */
-#include "sweep/err.h"
-#include "sweep/gpu.h"
+#include "base/err.h"
+#include "sweep/gpu/gpu.h"
 #include "tests/check.h"
 
 int main(void)

@@ -5,8 +5,8 @@
 #include "search/grid.h"
 #include "search/space.h"
 #include "search/trials.h"
-#include "search/value.h"
-#include "sweep/util.h"
+#include "base/value.h"
+#include "base/util.h"
 #include "tests/check.h"
 
 #include <stdlib.h>

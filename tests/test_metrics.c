@@ -1,8 +1,8 @@
 /* The keyvalue, jsonl and regex parsers on lines as trainers print them. */
 #include "search/space.h"
-#include "sweep/err.h"
-#include "sweep/metrics.h"
-#include "sweep/util.h"
+#include "base/err.h"
+#include "sweep/ingest/metrics.h"
+#include "base/util.h"
 #include "tests/check.h"
 
 #include <math.h>

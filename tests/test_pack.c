@@ -3,9 +3,9 @@
 #include "search/diag.h"
 #include "search/expr.h"
 #include "search/space.h"
-#include "search/value.h"
-#include "sweep/pack.h"
-#include "sweep/util.h"
+#include "base/value.h"
+#include "sweep/gpu/pack.h"
+#include "base/util.h"
 #include "tests/check.h"
 
 #include <math.h>

@@ -2,9 +2,9 @@
 #include "search/diag.h"
 #include "search/space.h"
 #include "search/trials.h"
-#include "search/value.h"
-#include "sweep/render.h"
-#include "sweep/util.h"
+#include "base/value.h"
+#include "search/render.h"
+#include "base/util.h"
 #include "tests/check.h"
 
 #include <stdlib.h>

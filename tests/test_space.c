@@ -1,8 +1,8 @@
 /* Reading sweep files: W&B's type inference and defaults, sweep's keys. */
 #include "search/diag.h"
 #include "search/space.h"
-#include "search/value.h"
-#include "sweep/util.h"
+#include "base/value.h"
+#include "base/util.h"
 #include "tests/check.h"
 
 #include <stdlib.h>

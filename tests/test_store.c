@@ -1,8 +1,8 @@
 /* The SQLite store: schema, trial states, exactly-once ingest, readers. */
 #include "store/store.h"
-#include "sweep/err.h"
-#include "sweep/metrics.h"
-#include "sweep/util.h"
+#include "base/err.h"
+#include "sweep/ingest/metrics.h"
+#include "base/util.h"
 #include "tests/check.h"
 
 #include <math.h>

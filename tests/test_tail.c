@@ -1,6 +1,6 @@
 /* Following a log by offset: line ends, partial lines, escapes. */
-#include "sweep/tail.h"
-#include "sweep/util.h"
+#include "sweep/ingest/tail.h"
+#include "base/util.h"
 #include "tests/check.h"
 
 #include <fcntl.h>

@@ -1,8 +1,8 @@
 /* Values rendered as Python/W&B render them, and W&B's grid equality. */
-#include "search/value.h"
-#include "sweep/err.h"
-#include "sweep/json.h"
-#include "sweep/util.h"
+#include "base/value.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/util.h"
 #include "tests/check.h"
 
 #include <math.h>

@@ -1,9 +1,9 @@
 /* The YAML reader: YAML 1.1 scalars with SPEC.md's decisions, positions,
  * duplicate keys, tags, anchors and merges. */
 #include "search/diag.h"
-#include "search/value.h"
+#include "base/value.h"
 #include "search/ydoc.h"
-#include "sweep/util.h"
+#include "base/util.h"
 #include "tests/check.h"
 
 #include <math.h>

@@ -7,10 +7,10 @@
  *   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DSWEEP_FUZZ=ON
  *   cmake --build build-fuzz --target fuzz_metrics
  *   build-fuzz/fuzz_metrics -max_total_time=60 tests/fixtures */
-#include "sweep/err.h"
-#include "sweep/metrics.h"
-#include "sweep/tail.h"
-#include "sweep/util.h"
+#include "base/err.h"
+#include "sweep/ingest/metrics.h"
+#include "sweep/ingest/tail.h"
+#include "base/util.h"
 
 #include <stddef.h>
 #include <stdint.h>

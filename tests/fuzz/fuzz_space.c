@@ -8,8 +8,8 @@
 #include "search/diag.h"
 #include "search/space.h"
 #include "search/trials.h"
-#include "search/value.h"
-#include "sweep/render.h"
+#include "base/value.h"
+#include "search/render.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -4,8 +4,8 @@
 #ifndef SWEEP_METRICS_INT_H
 #define SWEEP_METRICS_INT_H
 
-#include "sweep/metrics.h"
-#include "sweep/util.h"
+#include "sweep/ingest/metrics.h"
+#include "base/util.h"
 
 #include <stddef.h>
 

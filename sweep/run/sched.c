@@ -5,24 +5,24 @@
  * a signal or the next deadline, reap, read logs, finish trials whose
  * supervisor has ended (reading the rest of their log first), enforce
  * deadlines (timeout, stall, SIGKILL after the grace period). */
-#include "sweep/sched.h"
+#include "sweep/run/sched.h"
 #include "search/halving.h"
 #include "search/hyperband.h"
 #include "search/space.h"
 #include "search/stopping.h"
 #include "search/trials.h"
-#include "search/value.h"
+#include "base/value.h"
 #include "store/store.h"
-#include "sweep/err.h"
-#include "sweep/json.h"
-#include "sweep/log.h"
-#include "sweep/gpu.h"
-#include "sweep/metrics.h"
-#include "sweep/pack.h"
-#include "sweep/proc.h"
-#include "sweep/render.h"
-#include "sweep/tail.h"
-#include "sweep/util.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "sweep/gpu/gpu.h"
+#include "sweep/ingest/metrics.h"
+#include "sweep/gpu/pack.h"
+#include "sweep/exec/proc.h"
+#include "search/render.h"
+#include "sweep/ingest/tail.h"
+#include "base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

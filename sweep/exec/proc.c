@@ -1,9 +1,10 @@
 /* proc.c - the per-trial supervisor and process-group control. */
-#include "sweep/proc.h"
-#include "search/value.h"
-#include "sweep/err.h"
-#include "sweep/json.h"
-#include "sweep/util.h"
+#include "sweep/exec/proc.h"
+#include "base/value.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/spawn.h"
+#include "base/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,13 +25,6 @@ void proc_supervisor_signals(sigset_t *set)
 {
     sigemptyset(set);
     int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1};
-    for (size_t i = 0; i < ARRAY_LEN(sigs); i++) sigaddset(set, sigs[i]);
-}
-
-void proc_default_signals(sigset_t *set)
-{
-    sigemptyset(set);
-    int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2, SIGXFSZ};
     for (size_t i = 0; i < ARRAY_LEN(sigs); i++) sigaddset(set, sigs[i]);
 }
 
@@ -77,7 +71,7 @@ int proc_start(const char *trial_dir, const char *cwd, const char *log_path,
     /* the supervisor is born with the signals it waits for blocked: one sent
      * before it is ready stays pending instead of killing it */
     proc_supervisor_signals(&blocked);
-    proc_default_signals(&dfl);
+    spawn_default_signals(&dfl);
     posix_spawnattr_setsigmask(&at, &blocked);
     posix_spawnattr_setsigdefault(&at, &dfl);
     /* its own session: it outlives sweep and sweep's terminal */
@@ -229,69 +223,6 @@ void proc_stop_done(const char *sweep_dir, long long trial)
     char *path = stop_path(sweep_dir, trial);
     unlink(path);
     free(path);
-}
-
-int proc_capture(char *const argv[], char **out, int *status, double timeout, struct err *e)
-{
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return err_errno(e, "pipe");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-    posix_spawnattr_t at;
-    sigset_t none, dfl;
-    posix_spawnattr_init(&at);
-    sigemptyset(&none);
-    proc_default_signals(&dfl);
-    posix_spawnattr_setsigmask(&at, &none);
-    posix_spawnattr_setsigdefault(&at, &dfl);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&at);
-    close(fds[1]);
-    if (rc != 0) {
-        close(fds[0]);
-        errno = rc;
-        return err_errno(e, "%s", argv[0]);
-    }
-    struct sb b;
-    sb_init(&b);
-    double until = util_mono() + timeout;
-    int killed = 0;
-    for (;;) {
-        struct pollfd p = {fds[0], POLLIN, 0};
-        int left = (int)((until - util_mono()) * 1000);
-        if (left <= 0) {
-            kill(pid, SIGKILL);
-            killed = 1;
-            break;
-        }
-        if (poll(&p, 1, left) < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        char buf[4096];
-        ssize_t n = read(fds[0], buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        if (b.len < (1 << 24)) sb_addn(&b, buf, (size_t)n);
-    }
-    close(fds[0]);
-    int ws;
-    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
-    }
-    *status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    *out = sb_detach(&b);
-    if (killed) {
-        free(*out);
-        *out = NULL;
-        return err_set(e, "%s did not answer within %.0f s", argv[0], timeout);
-    }
-    return 0;
 }
 
 const char *proc_signal_name(int sig)

@@ -1,12 +1,12 @@
 /* pack.c - GPU placement by memory, and memory estimates. */
-#include "sweep/pack.h"
+#include "sweep/gpu/pack.h"
 #include "search/expr.h"
 #include "search/space.h"
-#include "search/value.h"
-#include "sweep/err.h"
-#include "sweep/gpu.h"
-#include "sweep/render.h"
-#include "sweep/util.h"
+#include "base/value.h"
+#include "base/err.h"
+#include "sweep/gpu/gpu.h"
+#include "search/render.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -109,7 +109,7 @@ double pack_quantity(const struct quantity *q, const struct value *params, struc
     case Q_CONST:
         return q->value;
     case Q_TABLE: {
-        const struct value *v = render_lookup(params, q->by);
+        const struct value *v = value_lookup(params, q->by);
         struct sb t;
         sb_init(&t);
         if (v) value_py_str(&t, v);
@@ -122,7 +122,7 @@ double pack_quantity(const struct quantity *q, const struct value *params, struc
     }
     case Q_FORMULA: {
         for (size_t i = 0; kind && expr_name(q->expr, i); i++) {
-            const struct value *v = render_lookup(params, expr_name(q->expr, i));
+            const struct value *v = value_lookup(params, expr_name(q->expr, i));
             sb_addf(kind, "%s%s=", i ? "," : "", expr_name(q->expr, i));
             if (v) value_py_str(kind, v);
         }

@@ -1,7 +1,7 @@
 /* value.c - YAML/JSON values, and rendering them as Python and W&B do. */
-#include "search/value.h"
-#include "sweep/json.h"
-#include "sweep/util.h"
+#include "base/value.h"
+#include "base/json.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -334,4 +334,22 @@ void value_py_str(struct sb *b, const struct value *v)
 void value_json(struct sb *b, const struct value *v)
 {
     render(b, v, 1);
+}
+
+const struct value *value_lookup(const struct value *params, const char *name)
+{
+    if (!params || params->kind != V_MAP) return NULL;
+    const struct value *v = value_map_get(params, name);
+    if (v) return v;
+    /* "a.b.c": a declared dotted name, or a path through nested groups */
+    for (const char *dot = strchr(name, '.'); dot; dot = strchr(dot + 1, '.')) {
+        char *head = xstrndup(name, (size_t)(dot - name));
+        const struct value *sub = value_map_get(params, head);
+        free(head);
+        if (sub && sub->kind == V_MAP) {
+            const struct value *r = value_lookup(sub, dot + 1);
+            if (r) return r;
+        }
+    }
+    return NULL;
 }

@@ -1,5 +1,5 @@
 /* err.c - filling struct err. */
-#include "sweep/err.h"
+#include "base/err.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* tail.c - line-by-line reading of trial logs from a stored offset. */
-#include "sweep/tail.h"
-#include "sweep/err.h"
-#include "sweep/util.h"
+#include "sweep/ingest/tail.h"
+#include "base/err.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -46,6 +46,10 @@ void value_list_push(struct value *list, struct value *item);
 /* Replaces an existing key's value (freeing the old one). */
 void value_map_put(struct value *map, const char *key, struct value *val);
 struct value *value_map_get(const struct value *map, const char *key);
+/* The value a dotted name refers to in a parameter map (a leaf or a group),
+ * or NULL: "a.b.c" is a key with dots, or a path through nested maps. What
+ * a ${name} placeholder and a report column look up. */
+const struct value *value_lookup(const struct value *params, const char *name);
 const struct mapent *value_map_entry(const struct value *map, const char *key);
 
 int value_is_num(const struct value *v);    /* int or float, not bool */

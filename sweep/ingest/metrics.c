@@ -1,12 +1,12 @@
 /* metrics.c - the generic parsers (keyvalue, jsonl, regex, csv) and what all
  * parsers share; the trainers' own formats are in trainers.c. */
-#include "sweep/metrics_int.h"
+#include "sweep/ingest/metrics_int.h"
 #include "search/space.h"
-#include "search/value.h"
-#include "sweep/err.h"
-#include "sweep/json.h"
-#include "sweep/tail.h"
-#include "sweep/util.h"
+#include "base/value.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "sweep/ingest/tail.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -25,24 +25,6 @@ struct compiled {
     pcre2_match_data *md;
     int g_value, g_step, g_name;
 };
-
-void metric_batch_init(struct metric_batch *b)
-{
-    memset(b, 0, sizeof *b);
-}
-
-void metric_batch_reset(struct metric_batch *b)
-{
-    for (size_t i = 0; i < b->n; i++) free(b->rows[i].name);
-    b->n = 0;
-}
-
-void metric_batch_release(struct metric_batch *b)
-{
-    metric_batch_reset(b);
-    free(b->rows);
-    metric_batch_init(b);
-}
 
 static long long *last_step(struct mparser *p, const char *name, size_t len)
 {

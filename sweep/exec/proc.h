@@ -48,9 +48,6 @@ long long proc_start_time(pid_t pid);
 /* The signals the supervisor takes with sigwaitinfo (blocked from its
  * birth): SIGCHLD, and SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1 to pass on. */
 void proc_supervisor_signals(sigset_t *set);
-/* The signals a trainer starts with at their defaults (SIGTERM, SIGINT,
- * SIGHUP, SIGPIPE...), whatever sweep did with them. */
-void proc_default_signals(sigset_t *set);
 
 /* The live sweep-supervisor process of trial_dir (found by its command
  * line in /proc), or 0; *start gets its start time. */
@@ -60,12 +57,6 @@ pid_t proc_find_supervisor(const char *trial_dir, long long *start);
 int proc_request_stop(const char *sweep_dir, long long trial, struct err *e);
 int proc_stop_requested(const char *sweep_dir, long long trial);
 void proc_stop_done(const char *sweep_dir, long long trial);
-
-/* Runs argv (PATH lookup, no shell) with stdin /dev/null, and collects its
- * stdout and stderr into *out (caller frees) and its exit status into
- * *status (128 + the signal if one killed it). Killed after timeout
- * seconds. -1 if it could not start (e->code ENOENT: not found). */
-int proc_capture(char *const argv[], char **out, int *status, double timeout, struct err *e);
 
 /* "SIGKILL" for 9. */
 const char *proc_signal_name(int sig);

@@ -40,8 +40,6 @@ char **render_command(const struct render_ctx *r, char *const *command, size_t n
  * PYTHONUNBUFFERED, SWEEP_* and the file's env: set. */
 char **render_env(const struct render_ctx *r, char *const *base);
 void render_free_strv(char **v);
-/* The value a ${name} placeholder refers to (a leaf or a group), or NULL. */
-const struct value *render_lookup(const struct value *params, const char *name);
 /* Writes v to b quoted for /bin/sh ('...' with '\'' for quotes). */
 void render_shell_quote(struct sb *b, const char *s);
 

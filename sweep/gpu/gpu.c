@@ -1,8 +1,8 @@
 /* gpu.c - nvidia-smi, run and parsed. */
-#include "sweep/gpu.h"
-#include "sweep/err.h"
-#include "sweep/proc.h"
-#include "sweep/util.h"
+#include "sweep/gpu/gpu.h"
+#include "base/err.h"
+#include "base/spawn.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -161,7 +161,7 @@ int gpu_inventory(struct gpu_inv *inv, struct err *e)
     char *out = NULL;
     int status;
     memset(inv, 0, sizeof *inv);
-    if (proc_capture(q, &out, &status, 20, e)) {
+    if (spawn_capture(q, &out, &status, 20, e)) {
         if (e->code == ENOENT)
             return err_set(e, "nvidia-smi not found: no NVIDIA driver on this machine "
                               "(resources.gpus: none runs trials on CPU slots)");
@@ -181,7 +181,7 @@ int gpu_inventory(struct gpu_inv *inv, struct err *e)
     }
     int rc = gpu_parse_query(out, inv, e);
     free(out);
-    if (rc == 0 && proc_capture(a, &out, &status, 20, e) == 0) {
+    if (rc == 0 && spawn_capture(a, &out, &status, 20, e) == 0) {
         if (status == 0) rc = gpu_parse_apps(out, inv, e);
         free(out);
     }

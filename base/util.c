@@ -1,6 +1,6 @@
 /* util.c - memory, growable strings, files, time, SHA-256. */
-#include "sweep/util.h"
-#include "sweep/err.h"
+#include "base/util.h"
+#include "base/err.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* log.c - leveled, escaped diagnostics on stderr. */
-#include "sweep/log.h"
-#include "sweep/util.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>

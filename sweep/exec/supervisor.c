@@ -11,10 +11,11 @@
  * SIGINT, SIGHUP and SIGQUIT are passed on to the trainer's group; SIGUSR1
  * becomes SIGKILL of that group. It is small and links only libc, so that
  * starting it costs little (docs/benchmarks.md). */
-#include "sweep/err.h"
-#include "sweep/json.h"
-#include "sweep/proc.h"
-#include "sweep/util.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "sweep/exec/proc.h"
+#include "base/spawn.h"
+#include "base/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -139,7 +140,7 @@ static int supervise(const char *dir, const char *cwd, char *const targv[])
     posix_spawnattr_t at;
     posix_spawnattr_init(&at);
     sigemptyset(&none);
-    proc_default_signals(&dfl);
+    spawn_default_signals(&dfl);
     posix_spawnattr_setsigmask(&at, &none);
     posix_spawnattr_setsigdefault(&at, &dfl);
     posix_spawnattr_setpgroup(&at, 0);

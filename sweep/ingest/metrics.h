@@ -8,25 +8,12 @@
 #ifndef SWEEP_METRICS_H
 #define SWEEP_METRICS_H
 
+#include "store/store.h" /* struct metric, struct metric_batch: the rows a parser gives */
+
 #include <stddef.h>
 
 struct err;
 struct pattern;
-
-struct metric {
-    char *name;         /* owned by the batch */
-    long long step;
-    double value;       /* NaN for nan/-nan; stored as NULL */
-};
-
-struct metric_batch {
-    struct metric *rows;
-    size_t n, cap;
-};
-
-void metric_batch_init(struct metric_batch *b);
-void metric_batch_reset(struct metric_batch *b);   /* n = 0, frees the names */
-void metric_batch_release(struct metric_batch *b);
 
 struct mparser;
 

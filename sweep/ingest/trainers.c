@@ -5,9 +5,9 @@
  * starts with "epoch,"), YOLOv5's headerless results.txt, JSON lines.
  * docs/parsers.md says which names each gives and what a step is; the
  * fixtures the tests read are in tests/fixtures (SOURCES.md). */
-#include "search/value.h"
-#include "sweep/json.h"
-#include "sweep/metrics_int.h"
+#include "base/value.h"
+#include "base/json.h"
+#include "sweep/ingest/metrics_int.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -1,9 +1,9 @@
 /* render.c - placeholders to argv, env and file contents. */
-#include "sweep/render.h"
+#include "search/render.h"
 #include "search/space.h"
 #include "search/tpl.h"
-#include "search/value.h"
-#include "sweep/util.h"
+#include "base/value.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,24 +29,6 @@ void render_free_strv(char **v)
     if (!v) return;
     for (char **p = v; *p; p++) free(*p);
     free(v);
-}
-
-const struct value *render_lookup(const struct value *params, const char *name)
-{
-    if (!params || params->kind != V_MAP) return NULL;
-    const struct value *v = value_map_get(params, name);
-    if (v) return v;
-    /* "a.b.c": a declared dotted name, or a path through nested groups */
-    for (const char *dot = strchr(name, '.'); dot; dot = strchr(dot + 1, '.')) {
-        char *head = xstrndup(name, (size_t)(dot - name));
-        const struct value *sub = value_map_get(params, head);
-        free(head);
-        if (sub && sub->kind == V_MAP) {
-            const struct value *r = render_lookup(sub, dot + 1);
-            if (r) return r;
-        }
-    }
-    return NULL;
 }
 
 void render_shell_quote(struct sb *b, const char *s)
@@ -81,7 +63,7 @@ static char *inline_value(const struct render_ctx *r, const char *name)
         const char *v = getenv(name + 7);
         sb_add(&b, v ? v : name + 7);
     } else {
-        const struct value *v = render_lookup(r->params, name);
+        const struct value *v = value_lookup(r->params, name);
         if (!v) {
             sb_release(&b);
             return NULL;

@@ -1,8 +1,8 @@
 /* json.c - JSON output helpers and a small, strict-enough JSON reader. */
-#include "sweep/json.h"
-#include "search/value.h"
-#include "sweep/err.h"
-#include "sweep/util.h"
+#include "base/json.h"
+#include "base/value.h"
+#include "base/err.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <math.h>

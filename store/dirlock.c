@@ -1,7 +1,7 @@
 /* dirlock.c - flock-based lock on DIR/lock. */
-#include "sweep/dirlock.h"
-#include "sweep/err.h"
-#include "sweep/util.h"
+#include "store/dirlock.h"
+#include "base/err.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
