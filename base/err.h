@@ -2,7 +2,15 @@
  *
  * A function that can fail takes `struct err *e` as its last argument and
  * returns -1 (or NULL). err_set/err_errno fill e and return -1 so that call
- * sites read `return err_errno(e, "open %s", path);`. Only cmd_*.c print. */
+ * sites read `return err_errno(e, "open %s", path);`. Only cmd_*.c print.
+ *
+ * e may be NULL wherever a struct err * is taken: the caller does not want
+ * the message (the failure still comes back as -1 or NULL). A function that
+ * copies an error into e checks for that; nothing else says it again.
+ *
+ * Found or not: a lookup that can also fail returns 1 (found, out filled),
+ * 0 (not found) or -1 (error, e filled), as store_get_trial and
+ * exec_result do; one that cannot fail returns the thing or NULL. */
 #ifndef SWEEP_ERR_H
 #define SWEEP_ERR_H
 

@@ -1613,7 +1613,7 @@ int plots_report(char *const *dirs, size_t ndirs, const char *out, enum plots_fo
     plot_timeline(&r, &pe);
     free_picks(pk, npk);
     if (pe.msg[0]) {
-        *e = pe;
+        if (e) *e = pe;
         goto out;
     }
     /* The cost plot comes first on disk but reads best after the curves. */

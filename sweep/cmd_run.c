@@ -9,7 +9,9 @@
 #include "store/dirlock.h"
 #include "base/err.h"
 #include "sweep/gpu/pack.h"
-#include "sweep/run/sched.h"
+#include "sweep/progress.h"
+#include "sweep/exec/proc.h"
+#include "sweep/run/run.h"
 #include "base/util.h"
 
 #include <dirent.h>
@@ -148,7 +150,7 @@ static int compatible_extension(const char *old_text, const struct space *nsp, s
 }
 
 /* Runs sp in dir; is_new: create the store. */
-static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_exist)
+static int run_dir(struct space *sp, const char *dir_arg, int quiet, int must_exist)
 {
     struct err e = {0};
     char *dir = absolute(dir_arg);
@@ -253,9 +255,17 @@ static int run_sweep(struct space *sp, const char *dir_arg, int quiet, int must_
         else fprintf(stderr, "no trial limit (until Ctrl-C or the target)");
         fprintf(stderr, ", %d at a time\n", sp->max_parallel);
     }
-    struct sched_opts o = {sp, st, dir, cwd, quiet};
-    struct sched_result res;
-    if (sched_run(&o, &res, &e)) goto fail;
+    struct progress pr;
+    struct run_opts o = {.sp = sp, .st = st, .dir = dir, .cwd = cwd,
+                         .obs = progress_observer(&pr, quiet, sp->metric_name)};
+    struct run_result res;
+    int failed = run_sweep(&o, &res, &e);
+    progress_clear(&pr);
+    if (failed) goto fail;
+    if (res.interrupted == 2)
+        fprintf(stderr, "sweep: second %s: exiting now; %zu trials keep running and "
+                        "`sweep run` on this directory follows them again\n",
+                proc_signal_name(res.signal), res.left_running);
     if (!quiet && res.interrupted != 2) {
         long long counts[TRIAL_NSTATES];
         if (store_counts(st, counts, &e) == 0)
@@ -315,7 +325,7 @@ int cmd_run(int argc, char **argv)
     struct space *sp = cli_load_space(file);
     if (!sp) return 2;
     char *dflt = dir ? NULL : cli_default_dir(file);
-    int rc = run_sweep(sp, dir ? dir : dflt, quiet, 0);
+    int rc = run_dir(sp, dir ? dir : dflt, quiet, 0);
     free(dflt);
     space_free(sp);
     return rc;
@@ -353,7 +363,7 @@ int cmd_resume(int argc, char **argv)
     diag_release(&d);
     store_sweep_release(&w);
     if (!sp) return 2;
-    int rc = run_sweep(sp, dir, quiet, 1);
+    int rc = run_dir(sp, dir, quiet, 1);
     space_free(sp);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include "store/store.h"
 #include "sweep/cli.h"
 #include "store/dirlock.h"
+#include "store/layout.h"
 #include "base/err.h"
 #include "sweep/exec/proc.h"
 #include "base/util.h"
@@ -121,7 +122,7 @@ int cmd_stop(int argc, char **argv)
                 goto out;
             }
             if (t.state == TRIAL_RUNNING || t.state == TRIAL_PENDING) {
-                if (proc_request_stop(dir, id, &e)) {
+                if (layout_request_stop(dir, id, &e)) {
                     trial_row_release(&t);
                     rc = cli_fail(&e);
                     goto out;
@@ -149,7 +150,7 @@ int cmd_stop(int argc, char **argv)
             rc = cli_fail(&e);
             goto out;
         }
-        for (size_t i = 0; i < run.n; i++) proc_request_stop(dir, run.ids[i], NULL);
+        for (size_t i = 0; i < run.n; i++) layout_request_stop(dir, run.ids[i], NULL);
     }
     if (!live && run.n) {
         struct diag d;

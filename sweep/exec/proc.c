@@ -114,7 +114,7 @@ int proc_read_exit(const char *trial_dir, struct proc_exit *x, struct err *e)
     free(path);
     if (!text) {
         if (re.code == ENOENT) return 0;
-        *e = re;
+        if (e) *e = re;
         return -1;
     }
     struct value *v = json_parse(text, len, e);
@@ -191,38 +191,6 @@ pid_t proc_find_supervisor(const char *trial_dir, long long *start)
     }
     closedir(d);
     return found;
-}
-
-static char *stop_path(const char *sweep_dir, long long trial)
-{
-    return xasprintf("%s/stop/%04lld", sweep_dir, trial);
-}
-
-int proc_request_stop(const char *sweep_dir, long long trial, struct err *e)
-{
-    char *dir = xasprintf("%s/stop", sweep_dir);
-    int rc = util_mkdirs(dir, e);
-    free(dir);
-    if (rc) return -1;
-    char *path = stop_path(sweep_dir, trial);
-    rc = util_write_atomic(path, "", 0, e);
-    free(path);
-    return rc;
-}
-
-int proc_stop_requested(const char *sweep_dir, long long trial)
-{
-    char *path = stop_path(sweep_dir, trial);
-    int r = access(path, F_OK) == 0;
-    free(path);
-    return r;
-}
-
-void proc_stop_done(const char *sweep_dir, long long trial)
-{
-    char *path = stop_path(sweep_dir, trial);
-    unlink(path);
-    free(path);
 }
 
 const char *proc_signal_name(int sig)

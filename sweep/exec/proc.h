@@ -53,11 +53,6 @@ void proc_supervisor_signals(sigset_t *set);
  * line in /proc), or 0; *start gets its start time. */
 pid_t proc_find_supervisor(const char *trial_dir, long long *start);
 
-/* Stop requests (sweep stop DIR TRIAL...): a file DIR/stop/NNNN per trial. */
-int proc_request_stop(const char *sweep_dir, long long trial, struct err *e);
-int proc_stop_requested(const char *sweep_dir, long long trial);
-void proc_stop_done(const char *sweep_dir, long long trial);
-
 /* "SIGKILL" for 9. */
 const char *proc_signal_name(int sig);
 

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,44 +152,114 @@ void gpu_filter_visible(struct gpu_inv *inv, const char *visible)
     inv->n = nk;
 }
 
-int gpu_inventory(struct gpu_inv *inv, struct err *e)
+static char *const query_gpus[] = {
+    "nvidia-smi", "--query-gpu=index,uuid,name,memory.total,memory.used,utilization.gpu",
+    "--format=csv,noheader,nounits", NULL};
+static char *const query_apps[] = {"nvidia-smi", "--query-compute-apps=pid,gpu_uuid,used_memory",
+                                   "--format=csv,noheader,nounits", NULL};
+
+static int start_phase(struct gpu_query *q, int phase, struct err *e)
 {
-    char *q[] = {"nvidia-smi",
-                 "--query-gpu=index,uuid,name,memory.total,memory.used,utilization.gpu",
-                 "--format=csv,noheader,nounits", NULL};
-    char *a[] = {"nvidia-smi", "--query-compute-apps=pid,gpu_uuid,used_memory",
-                 "--format=csv,noheader,nounits", NULL};
-    char *out = NULL;
-    int status;
-    memset(inv, 0, sizeof *inv);
-    if (spawn_capture(q, &out, &status, 20, e)) {
-        if (e->code == ENOENT)
+    q->phase = phase;
+    if (spawn_job_start(&q->job, phase == 1 ? query_gpus : query_apps, GPU_SMI_TIMEOUT_S, e)) {
+        q->phase = 0;
+        if (e && e->code == ENOENT)
             return err_set(e, "nvidia-smi not found: no NVIDIA driver on this machine "
                               "(resources.gpus: none runs trials on CPU slots)");
         return -1;
     }
-    if (status != 0) {
-        /* "No devices were found" is no GPU, not an error */
-        if (strstr(out, "No devices were found")) {
-            free(out);
-            return 0;
-        }
-        char *nl = strchr(out, '\n');
-        if (nl) *nl = '\0';
-        err_set(e, "nvidia-smi failed (exit status %d): %s", status, *out ? out : "no message");
+    return 0;
+}
+
+int gpu_query_start(struct gpu_query *q, struct err *e)
+{
+    memset(q, 0, sizeof *q);
+    q->job.fd = -1;
+    return start_phase(q, 1, e);
+}
+
+int gpu_query_fd(const struct gpu_query *q)
+{
+    return q->phase ? q->job.fd : -1;
+}
+
+double gpu_query_deadline(const struct gpu_query *q)
+{
+    return q->phase ? q->job.deadline : 0;
+}
+
+void gpu_query_cancel(struct gpu_query *q)
+{
+    if (q->phase) {
+        char *out;
+        int status;
+        q->job.deadline = 0;
+        spawn_job_finish(&q->job, "nvidia-smi", GPU_SMI_TIMEOUT_S, &out, &status, NULL);
         free(out);
+    }
+    gpu_inv_release(&q->inv);
+    q->phase = 0;
+}
+
+int gpu_query_step(struct gpu_query *q, struct gpu_inv *inv, struct err *e)
+{
+    if (!q->phase) return err_set(e, "nvidia-smi: no query running");
+    int eof = spawn_job_read(&q->job);
+    if (!eof && util_mono() < q->job.deadline) return 0;
+    char *out = NULL;
+    int status, phase = q->phase;
+    q->phase = 0;
+    if (spawn_job_finish(&q->job, "nvidia-smi", GPU_SMI_TIMEOUT_S, &out, &status, e)) {
+        gpu_inv_release(&q->inv);
         return -1;
     }
-    int rc = gpu_parse_query(out, inv, e);
-    free(out);
-    if (rc == 0 && spawn_capture(a, &out, &status, 20, e) == 0) {
-        if (status == 0) rc = gpu_parse_apps(out, inv, e);
+    int rc = 0;
+    if (phase == 1) {
+        if (status != 0) {
+            /* "No devices were found" is no GPU, not an error */
+            if (strstr(out, "No devices were found")) {
+                free(out);
+                memset(inv, 0, sizeof *inv);
+                return 1;
+            }
+            char *nl = strchr(out, '\n');
+            if (nl) *nl = '\0';
+            err_set(e, "nvidia-smi failed (exit status %d): %s", status,
+                    *out ? out : "no message");
+            free(out);
+            return -1;
+        }
+        rc = gpu_parse_query(out, &q->inv, e);
+        free(out);
+        if (rc == 0 && start_phase(q, 2, NULL) == 0) return 0;
+        /* without the process list, the totals still count */
+    } else {
+        if (status == 0) rc = gpu_parse_apps(out, &q->inv, e);
         free(out);
     }
     if (rc) {
-        gpu_inv_release(inv);
+        gpu_inv_release(&q->inv);
         return -1;
     }
-    gpu_filter_visible(inv, getenv("CUDA_VISIBLE_DEVICES"));
-    return 0;
+    gpu_filter_visible(&q->inv, getenv("CUDA_VISIBLE_DEVICES"));
+    *inv = q->inv;
+    memset(&q->inv, 0, sizeof q->inv);
+    return 1;
+}
+
+int gpu_inventory(struct gpu_inv *inv, struct err *e)
+{
+    struct gpu_query q;
+    memset(inv, 0, sizeof *inv);
+    if (gpu_query_start(&q, e)) return -1;
+    for (;;) {
+        int left = (int)((gpu_query_deadline(&q) - util_mono()) * 1000);
+        struct pollfd p = {.fd = gpu_query_fd(&q), .events = POLLIN};
+        if (left > 0 && p.fd >= 0 && poll(&p, 1, left) < 0 && errno != EINTR) {
+            gpu_query_cancel(&q);
+            return err_errno(e, "poll");
+        }
+        int rc = gpu_query_step(&q, inv, e);
+        if (rc) return rc < 0 ? -1 : 0;
+    }
 }

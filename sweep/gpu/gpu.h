@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "base/spawn.h"
+
 struct err;
 
 struct gpu_proc {
@@ -47,5 +49,29 @@ void gpu_filter_visible(struct gpu_inv *inv, const char *visible);
 /* Runs nvidia-smi (the one on PATH) and fills inv, filtered by the
  * environment's CUDA_VISIBLE_DEVICES. */
 int gpu_inventory(struct gpu_inv *inv, struct err *e);
+
+/* nvidia-smi asked without blocking: its two queries (the GPUs, then their
+ * processes) run one after the other as helper processes whose output the
+ * caller polls (gpu_query_fd; -1 while none is readable) until each ends or
+ * its deadline passes. A hung driver costs the loop nothing but this
+ * query's answer. */
+#define GPU_SMI_TIMEOUT_S 20.0
+
+struct gpu_query {
+    struct spawn_job job;   /* the nvidia-smi that runs now */
+    int phase;              /* 0 none, 1 the GPUs, 2 their processes */
+    struct gpu_inv inv;     /* what phase 1 found */
+};
+
+int gpu_query_start(struct gpu_query *q, struct err *e);
+int gpu_query_fd(const struct gpu_query *q);
+/* When the running phase is given up (monotonic); 0 if none runs. */
+double gpu_query_deadline(const struct gpu_query *q);
+/* Call when gpu_query_fd() is readable or the deadline has passed: 1 and
+ * *inv filled (the caller releases it) when the answer is complete, 0 while
+ * it runs, -1 on error (the query is over either way but for 0). */
+int gpu_query_step(struct gpu_query *q, struct gpu_inv *inv, struct err *e);
+/* Kills and reaps a running query. */
+void gpu_query_cancel(struct gpu_query *q);
 
 #endif

@@ -1,0 +1,102 @@
+/* searcher.h - the seam between a search method and the run loop: what to
+ * run next given what has run.
+ *
+ * The loop asks for new trials (searcher_ask) whenever a slot is free, tells
+ * the searcher how each trial ended (searcher_tell), and asks for the
+ * decisions that are due (searcher_decide: a rung of halving or hyperband
+ * whose trials have all ended). A decision is only a proposal: the loop
+ * records it in the store in one transaction and then accepts it
+ * (searcher_accept), or drops it if that failed; a searcher never does I/O.
+ * After a crash the loop rebuilds the searcher from the store: every trial,
+ * in id order, through searcher_restore, then the decisions that are due.
+ *
+ * Trial ids are the searcher's: grid point or random draw i is trial i;
+ * halving and hyperband number rung-0 trials by configuration and promoted
+ * ones after all configurations. A method is one file defining a
+ * `struct searcher_ops` and one line in searcher.c's table.
+ *
+ * Values: "smaller is better" (the loop negates a maximized objective);
+ * NaN for none. Ownership: values returned are new and the caller's. */
+#ifndef SWEEP_SEARCHER_H
+#define SWEEP_SEARCHER_H
+
+#include <stddef.h>
+
+struct err;
+struct space;
+struct value;
+struct searcher;
+
+/* How a trial ended, as far as a search method cares. */
+enum search_end {
+    SEARCH_RUNNING = -1,  /* not ended (restore: pending or running) */
+    SEARCH_COMPLETED = 0, /* ended well; its value counts */
+    SEARCH_ENDED = 1      /* failed, stopped or pruned: it never goes on */
+};
+
+/* A new trial to run. */
+struct search_trial {
+    long long id;
+    int rung;             /* its rung level (halving, hyperband), -1 without rungs */
+    long long parent;     /* the trial it continues (a promotion), -1 if none */
+};
+
+/* A rung decision: which trials of a finished rung go on. */
+struct search_decision {
+    int bracket, level;        /* the rung decided */
+    int nbrackets;             /* of the plan (1: halving) */
+    size_t n;                  /* trials in the rung */
+    size_t keep;               /* how many go on */
+    double threshold;          /* the worst value that goes on, NaN if none */
+    long long *ids;            /* [n] the rung's trials */
+    double *values;            /* [n] their values (NaN: none, or not completed) */
+    int *completed;            /* [n] ended as SEARCH_COMPLETED */
+    long long *next_id;        /* [n] the new trial's id where it goes on, else -1 */
+    struct value **next_params; /* [n] the new trial's parameters, else NULL */
+    struct value *budget;      /* of this rung */
+    struct value *next_budget; /* of the next */
+};
+void search_decision_release(struct search_decision *d);
+
+struct searcher_ops {
+    const char *name;
+    void *(*init)(const struct space *sp, struct err *e);
+    void (*free)(void *state);
+    long long (*total)(const void *state);
+    int (*ask)(void *state, struct search_trial *t);
+    int (*more)(const void *state);
+    struct value *(*params)(void *state, long long id, struct value **budget);
+    void (*restore)(void *state, long long id, int rung, long long parent, enum search_end end,
+                    double value);
+    void (*tell)(void *state, long long id, enum search_end end, double value);
+    int (*decide)(void *state, struct search_decision *d);
+    void (*accept)(void *state, const struct search_decision *d);
+};
+
+/* The searcher of sp's method. NULL with e filled when the space cannot be
+ * searched (a grid too large to count without run_cap). */
+struct searcher *searcher_new(const struct space *sp, struct err *e);
+void searcher_free(struct searcher *s); /* NULL is fine */
+const char *searcher_name(const struct searcher *s);
+
+/* Trials in all, if every rung promotes its share; -1 unbounded. */
+long long searcher_total(const struct searcher *s);
+/* 1: *t is the next new trial; 0: none now. */
+int searcher_ask(struct searcher *s, struct search_trial *t);
+/* 1 while searcher_ask may still give new trials (now or later). */
+int searcher_more(const struct searcher *s);
+/* A known trial's parameters (a new map); *budget gets its budget (halving,
+ * hyperband) or NULL. */
+struct value *searcher_params(struct searcher *s, long long id, struct value **budget);
+/* Resume: a trial the store holds, in id order. */
+void searcher_restore(struct searcher *s, long long id, int rung, long long parent,
+                      enum search_end end, double value);
+/* A trial ended (value: its last value of the objective, NaN if none). */
+void searcher_tell(struct searcher *s, long long id, enum search_end end, double value);
+/* 1 and *d filled (release it) when a decision is due; 0 when none. */
+int searcher_decide(struct searcher *s, struct search_decision *d);
+/* The loop recorded d: the searcher takes it as made (its promoted trials
+ * exist from now on). */
+void searcher_accept(struct searcher *s, const struct search_decision *d);
+
+#endif

@@ -1,0 +1,91 @@
+/* exec.h - the executor seam: where and how a trial's process runs.
+ *
+ * The run loop gives an executor a trial to start (its argv and envp, built
+ * by the loop, its directory and log), learns when it has ended (a
+ * descriptor to poll, or exec_reap on every turn), stops it (SIGTERM, then
+ * SIGKILL after the grace the loop keeps), and after a crash adopts it again
+ * from what the store recorded (exec_adopt). How it ended is always read
+ * from the trial directory (exit.json, written by the per-trial supervisor),
+ * so a sweep learns the end of a trial it did not start.
+ *
+ * One executor today, the local one (local.c: sweep-supervisor on this
+ * machine, proc.h); another is one more file with a `struct exec_ops`. The
+ * loop owns each struct exec_job (embedded in its slot); an executor never
+ * prints and never touches the store. Errors: -1 with e filled (err.h). */
+#ifndef SWEEP_EXEC_H
+#define SWEEP_EXEC_H
+
+#include "sweep/exec/proc.h" /* struct proc_exit: how a trial ended */
+
+#include <sys/types.h>
+
+struct err;
+struct executor;
+
+/* What to start. */
+struct exec_spec {
+    const char *trial_dir;     /* absolute; exists */
+    const char *cwd;           /* where the trainer runs */
+    const char *log;           /* its stdout and stderr (opened O_APPEND) */
+    char *const *argv;         /* argv[0] is looked up in PATH; no shell */
+    char *const *envp;
+};
+
+/* One trial's process as the executor knows it. */
+struct exec_job {
+    pid_t pid;                 /* the supervisor; 0 none */
+    long long pid_start;       /* its start time (proc_start_time): its identity */
+    int fd;                    /* readable once it has ended (a pidfd); -1: exec_reap tells */
+    int adopted;               /* started by an earlier sweep: not our child */
+    int wstatus;               /* not adopted: the supervisor's wait status once reaped */
+};
+
+/* What exec_adopt found. */
+enum exec_found {
+    EXEC_GONE,                 /* died with the sweep (or the machine): no record, no process */
+    EXEC_ENDED,                /* it ended while no sweep was there: exit.json tells how */
+    EXEC_ALIVE                 /* it runs: job filled, fd set where it can be */
+};
+
+struct exec_ops {
+    const char *name;
+    int (*start)(struct executor *x, const struct exec_spec *s, struct exec_job *j,
+                 struct err *e);
+    int (*reap)(struct executor *x, struct exec_job *j);
+    int (*stop)(struct executor *x, const char *trial_dir, const struct exec_job *j, int sig);
+    enum exec_found (*adopt)(struct executor *x, const char *trial_dir, pid_t pid,
+                             long long pid_start, struct exec_job *j);
+    pid_t (*group)(struct executor *x, const char *trial_dir);
+};
+
+struct executor {
+    const struct exec_ops *ops;
+};
+
+/* The local executor (sweep-supervisor next to the sweep binary). Static:
+ * never freed. */
+struct executor *exec_local(void);
+
+/* Starts a trial: j gets its supervisor and identity. */
+int exec_start(struct executor *x, const struct exec_spec *s, struct exec_job *j, struct err *e);
+/* 1 once the trial's process has ended (without blocking); then j->wstatus
+ * holds its wait status if it was our child. */
+int exec_reap(struct executor *x, struct exec_job *j);
+/* Sends sig (SIGTERM or SIGKILL) to the trial's trainer group (its pid in
+ * trainer.pid), or before the trainer has started to its supervisor, which
+ * passes it on. 0, or -1 with errno (ESRCH: gone). */
+int exec_stop(struct executor *x, const char *trial_dir, const struct exec_job *j, int sig);
+/* After a crash: is the trial that the store says runs with pid (started at
+ * pid_start) still there? A supervisor whose pid was never recorded is found
+ * by its trial directory; j->pid and j->pid_start then tell the new one. */
+enum exec_found exec_adopt(struct executor *x, const char *trial_dir, pid_t pid,
+                           long long pid_start, struct exec_job *j);
+/* The trainer's process group, once known (0 before): what GPU memory
+ * reports are matched with. */
+pid_t exec_group(struct executor *x, const char *trial_dir);
+/* How it ended: 1 (x filled), 0 no record yet, -1 unreadable (e filled). */
+int exec_result(const char *trial_dir, struct proc_exit *x, struct err *e);
+/* Releases what j holds (its pidfd). */
+void exec_job_release(struct exec_job *j);
+
+#endif

@@ -1,0 +1,128 @@
+/* local.c - the local executor (exec.h): each trial is a sweep-supervisor
+ * on this machine (proc.h), in a session of its own, its trainer in a
+ * process group of its own. A trial started by this sweep is our child
+ * (waitpid); one adopted from an earlier sweep is watched with a pidfd. */
+#include "sweep/exec/exec.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int local_start(struct executor *x, const struct exec_spec *s, struct exec_job *j,
+                       struct err *e)
+{
+    (void)x;
+    *j = (struct exec_job){.fd = -1};
+    if (proc_start(s->trial_dir, s->cwd, s->log, s->argv, s->envp, &j->pid, e)) return -1;
+    j->pid_start = proc_start_time(j->pid);
+    return 0;
+}
+
+static int local_reap(struct executor *x, struct exec_job *j)
+{
+    (void)x;
+    if (j->adopted) /* not our child: the pidfd (or the pid's absence) tells */
+        return j->fd < 0 && proc_start_time(j->pid) < 0;
+    int st;
+    if (waitpid(j->pid, &st, WNOHANG) != j->pid) return 0;
+    j->wstatus = st;
+    return 1;
+}
+
+static int local_stop(struct executor *x, const char *trial_dir, const struct exec_job *j,
+                      int sig)
+{
+    (void)x;
+    return proc_stop(trial_dir, j->pid, sig);
+}
+
+static enum exec_found local_adopt(struct executor *x, const char *trial_dir, pid_t pid,
+                                   long long pid_start, struct exec_job *j)
+{
+    (void)x;
+    *j = (struct exec_job){.pid = pid, .pid_start = pid_start, .fd = -1, .adopted = 1};
+    struct proc_exit px;
+    if (proc_read_exit(trial_dir, &px, NULL) == 1) return EXEC_ENDED;
+    /* the stored start time tells our supervisor from a process that got its
+     * pid later; without a stored pid (sweep died right after starting it),
+     * the supervisor is found by its command line */
+    int alive = pid > 1 && pid_start > 0 && proc_start_time(pid) == pid_start;
+    if (!alive) {
+        long long start;
+        pid_t found = proc_find_supervisor(trial_dir, &start);
+        if (found <= 0) /* it may have ended between the first look at exit.json and
+                           the search: look again before calling it gone */
+            return proc_read_exit(trial_dir, &px, NULL) == 1 ? EXEC_ENDED : EXEC_GONE;
+        j->pid = found;
+        j->pid_start = start;
+    }
+    j->fd = (int)syscall(SYS_pidfd_open, j->pid, 0);
+    return EXEC_ALIVE;
+}
+
+static pid_t local_group(struct executor *x, const char *trial_dir)
+{
+    (void)x;
+    char *f = xasprintf("%s/trainer.pid", trial_dir);
+    char *txt = util_read_file(f, NULL, NULL);
+    pid_t g = txt ? (pid_t)atol(txt) : 0;
+    free(txt);
+    free(f);
+    return g;
+}
+
+static const struct exec_ops local_ops = {
+    .name = "local",
+    .start = local_start,
+    .reap = local_reap,
+    .stop = local_stop,
+    .adopt = local_adopt,
+    .group = local_group,
+};
+
+struct executor *exec_local(void)
+{
+    static struct executor local = {.ops = &local_ops};
+    return &local;
+}
+
+int exec_start(struct executor *x, const struct exec_spec *s, struct exec_job *j, struct err *e)
+{
+    return x->ops->start(x, s, j, e);
+}
+
+int exec_reap(struct executor *x, struct exec_job *j)
+{
+    return x->ops->reap(x, j);
+}
+
+int exec_stop(struct executor *x, const char *trial_dir, const struct exec_job *j, int sig)
+{
+    return x->ops->stop(x, trial_dir, j, sig);
+}
+
+enum exec_found exec_adopt(struct executor *x, const char *trial_dir, pid_t pid,
+                           long long pid_start, struct exec_job *j)
+{
+    return x->ops->adopt(x, trial_dir, pid, pid_start, j);
+}
+
+pid_t exec_group(struct executor *x, const char *trial_dir)
+{
+    return x->ops->group(x, trial_dir);
+}
+
+int exec_result(const char *trial_dir, struct proc_exit *x, struct err *e)
+{
+    return proc_read_exit(trial_dir, x, e);
+}
+
+void exec_job_release(struct exec_job *j)
+{
+    if (j->fd >= 0) close(j->fd);
+    j->fd = -1;
+}

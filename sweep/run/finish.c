@@ -1,0 +1,189 @@
+/* finish.c - recording how a trial ended, once its process is gone and its
+ * log has been read to the end: retried (its failed attempt's log kept
+ * beside the next), requeued with a larger memory estimate after running
+ * out of GPU memory, or recorded in its final state, each in one
+ * transaction with its event. */
+#include "sweep/run/run_int.h"
+#include "sweep/run/outcome.h"
+#include "search/space.h"
+#include "store/layout.h"
+#include "store/store.h"
+#include "sweep/ingest/metrics.h"
+#include "base/err.h"
+#include "base/json.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define OOM_TAIL_BYTES 65536 /* how much of a failed trial's log is searched */
+
+/* The out-of-memory message in the last OOM_TAIL_BYTES of a log, or NULL:
+ * the PyTorch, CUDA runtime, cuBLAS and darknet wordings. */
+static const char *oom_in_log(void *ctx)
+{
+    static const char *const words[] = {"CUDA out of memory",  "CUDA error: out of memory",
+                                        "CUDA Error: out of memory", "OutOfMemoryError",
+                                        "cudaErrorMemoryAllocation", "CUBLAS_STATUS_ALLOC_FAILED",
+                                        NULL};
+    const char *path = ctx;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    static char buf[OOM_TAIL_BYTES + 1];
+    ssize_t n = 0;
+    if (fstat(fd, &st) == 0) {
+        off_t from = st.st_size > OOM_TAIL_BYTES ? st.st_size - OOM_TAIL_BYTES : 0;
+        n = pread(fd, buf, OOM_TAIL_BYTES, from);
+    }
+    close(fd);
+    if (n <= 0) return NULL;
+    buf[n] = '\0';
+    for (ssize_t i = 0; i < n; i++)
+        if (!buf[i]) buf[i] = ' ';
+    for (const char *const *w = words; *w; w++)
+        if (strstr(buf, *w)) return *w;
+    return NULL;
+}
+
+/* The slot is done with: nothing of the trial runs any more. */
+static void slot_done(struct sched *s, struct slot *sl)
+{
+    layout_stop_done(s->o->dir, sl->id);
+    s->counts[TRIAL_RUNNING]--;
+    s->running--;
+    s->res->finished++;
+    slot_release(sl);
+}
+
+/* Out of GPU memory: not the trial's fault; again with a larger estimate
+ * (on a GPU with more room, or one to itself). 1 if requeued; 0 when even a
+ * whole GPU was not enough (said in reason); -1 on a store error. */
+static int oom_requeue(struct sched *s, struct slot *sl, double est, struct sb *reason,
+                       struct err *e)
+{
+    double whole = largest_capacity(s);
+    if (est < 0 || est >= whole - 1) {
+        sb_addf(reason, "; it had a whole GPU (%.1f GiB usable)", whole / 1024);
+        return 0;
+    }
+    double want = learn_after_oom(est, sl->peak_mib, whole);
+    layout_rotate_log(sl->log, sl->attempt);
+    char *why = xasprintf("CUDA out of memory with %.1f GiB reserved; requeued with %.1f GiB",
+                          est / 1024, want / 1024);
+    int bad = store_begin(s->st, e) || store_trial_requeue(s->st, sl->id, why, e) ||
+              store_trial_mem(s->st, sl->id, want, -1, e) ||
+              store_event(s->st, sl->id, "oom_requeued", why, e);
+    if (bad || store_commit(s->st, e)) {
+        if (bad) store_rollback(s->st);
+        free(why);
+        return -1;
+    }
+    learn_override(&s->learned, sl->id, want);
+    say(s, "trial %lld: %s", sl->id, why);
+    free(why);
+    queue_push(s, sl->id);
+    return 1;
+}
+
+static int retry(struct sched *s, struct slot *sl, const char *reason, double secs,
+                 struct err *e)
+{
+    layout_rotate_log(sl->log, sl->attempt); /* kept beside the new one */
+    char *why = xasprintf("retry after: %s", reason);
+    int bad = store_begin(s->st, e) || store_trial_requeue(s->st, sl->id, why, e) ||
+              store_event(s->st, sl->id, "retry", why, e);
+    free(why);
+    if (bad || store_commit(s->st, e)) {
+        if (bad) store_rollback(s->st);
+        return -1;
+    }
+    queue_push(s, sl->id);
+    say(s, "trial %lld failed (%s) after %.1fs; retrying (attempt %d of %d)", sl->id, reason,
+        secs, sl->attempt + 1, s->sp->retries + 1);
+    return 0;
+}
+
+/* The final state, its event, and the line people read. */
+static int record_end(struct sched *s, struct slot *sl, const struct outcome *oc,
+                      const struct sb *reason, double secs, struct err *e)
+{
+    const struct space *sp = s->sp;
+    const char *why = reason->len ? reason->buf : NULL;
+    int bad = store_begin(s->st, e) ||
+              store_trial_end(s->st, sl->id, oc->state, why, oc->has_code, oc->code, oc->sig,
+                              util_now(), e) ||
+              store_event(s->st, sl->id, store_state_name(oc->state), why, e);
+    if (bad || store_commit(s->st, e)) {
+        if (bad) store_rollback(s->st);
+        return -1;
+    }
+    s->counts[oc->state]++;
+    struct trial_row t;
+    struct sb line;
+    sb_init(&line);
+    sb_addf(&line, "trial %lld %s in %.1fs", sl->id, store_state_name(oc->state), secs);
+    if (why) sb_addf(&line, " (%s)", why);
+    if (store_get_trial(s->st, sl->id, &t, NULL) == 1) {
+        if (t.has_objective && sp->metric_name) {
+            sb_addf(&line, ": %s ", sp->metric_name);
+            json_num(&line, t.objective);
+            if (oc->state == TRIAL_COMPLETED &&
+                (!s->have_best || space_better(sp, t.objective, s->best))) {
+                s->have_best = 1;
+                s->best = t.objective;
+                s->best_trial = t.id;
+                sb_add(&line, " (best so far)");
+            }
+        }
+        trial_row_release(&t);
+    }
+    say(s, "%s", sb_str(&line));
+    sb_release(&line);
+    return trial_ended(s, sl->id, oc->state, e);
+}
+
+int finish(struct sched *s, struct slot *sl, struct err *e)
+{
+    if (ingest(s, sl, 1, e)) return -1;
+    struct proc_exit x;
+    struct err xe = {0};
+    struct outcome_in in = {.have = exec_result(sl->dir, &x, &xe), .x = &x,
+                            .read_error = xe.msg, .stop_reason = sl->stop_reason,
+                            .stop_state = sl->stop_state, .our_child = !sl->job.adopted,
+                            .wstatus = sl->job.wstatus, .oom_words = oom_in_log,
+                            .oom_ctx = sl->log};
+    struct trial_row tr;
+    if (metrics_requires_rows(sl->mp) && store_get_trial(s->st, sl->id, &tr, NULL) == 1) {
+        in.no_rows = tr.last_step < 0;
+        trial_row_release(&tr);
+    }
+    struct outcome oc;
+    struct sb reason;
+    sb_init(&reason);
+    outcome_classify(&in, &oc, &reason);
+    double secs = util_mono() - sl->start_mono;
+    /* its process group is gone (the supervisor waited for it): the GPU
+     * memory it held is free for the next trial */
+    int had_gpu = sl->g >= 0;
+    double est = sl->est_mib;
+    gpu_release(s, sl);
+    if (had_gpu && oc.state == TRIAL_COMPLETED) learn_peak(&s->learned, sl->kind, sl->peak_mib, 1);
+    int rc = 0;
+    if (had_gpu && oc.state == TRIAL_FAILED && oc.oom && !s->stopping)
+        rc = oom_requeue(s, sl, est, &reason, e);
+    if (rc == 0) {
+        /* retries, except for a trainer that could not even start */
+        if (oc.state == TRIAL_FAILED && sl->attempt <= s->sp->retries && !s->stopping &&
+            !oc.cannot_start)
+            rc = retry(s, sl, sb_str(&reason), secs, e);
+        else
+            rc = record_end(s, sl, &oc, &reason, secs, e);
+    }
+    sb_release(&reason);
+    if (rc < 0) return -1;
+    slot_done(s, sl);
+    return 0;
+}

@@ -1,0 +1,209 @@
+/* follow.c - following running trials: each log (and the trainer's own
+ * results file) read by offset, its rows and the new offset committed in
+ * one transaction; the objective's history kept for early termination and
+ * rungs; inotify on the logs' directories so that a new value is read at
+ * once; the metric.target check. */
+#include "sweep/run/run_int.h"
+#include "search/space.h"
+#include "store/store.h"
+#include "sweep/ingest/metrics.h"
+#include "sweep/ingest/results.h"
+#include "base/err.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+void hist_put(struct sched *s, long long id, long long step, double v)
+{
+    if (id < 0) return;
+    if ((size_t)id >= s->nhist) {
+        size_t n = (size_t)id + 64;
+        s->hist = xrealloc(s->hist, n * sizeof *s->hist);
+        memset(s->hist + s->nhist, 0, (n - s->nhist) * sizeof *s->hist);
+        s->nhist = n;
+    }
+    struct hist *h = &s->hist[id];
+    if (s->sp->goal == GOAL_MAXIMIZE) v = -v;
+    size_t i = h->n;
+    while (i > 0 && h->step[i - 1] > step) i--;
+    if (i > 0 && h->step[i - 1] == step) { /* the same step again: the last value wins */
+        h->v[i - 1] = v;
+        s->hist_changed = 1;
+        return;
+    }
+    if (h->n == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 16;
+        h->step = xrealloc(h->step, h->cap * sizeof *h->step);
+        h->v = xrealloc(h->v, h->cap * sizeof *h->v);
+    }
+    memmove(h->step + i + 1, h->step + i, (h->n - i) * sizeof *h->step);
+    memmove(h->v + i + 1, h->v + i, (h->n - i) * sizeof *h->v);
+    h->step[i] = step;
+    h->v[i] = v;
+    h->n++;
+    s->hist_changed = 1;
+}
+
+void hist_load_cb(long long trial, long long step, double value, void *ctx)
+{
+    hist_put(ctx, trial, step, value);
+}
+
+double hist_last(const struct sched *s, long long id)
+{
+    if (id < 0 || (size_t)id >= s->nhist || !s->hist[id].n) return NAN;
+    return s->hist[id].v[s->hist[id].n - 1];
+}
+
+struct line_ctx {
+    struct mparser *mp;
+    struct metric_batch *batch;
+};
+
+static void on_line(const char *line, size_t len, void *ctx)
+{
+    struct line_ctx *c = ctx;
+    metrics_line(c->mp, line, len, c->batch);
+}
+
+static void check_target(struct sched *s, const struct slot *sl)
+{
+    const struct space *sp = s->sp;
+    if (!sp->has_target || !sp->metric_name || s->target_reached) return;
+    for (size_t i = 0; i < s->batch.n; i++) {
+        const struct metric *m = &s->batch.rows[i];
+        if (strcmp(m->name, sp->metric_name) || isnan(m->value)) continue;
+        if (sp->goal == GOAL_MAXIMIZE ? m->value >= sp->target : m->value <= sp->target) {
+            s->target_reached = 1;
+            say(s, "trial %lld reached the target %s %g: no new trials will start", sl->id,
+                sp->metric_name, sp->target);
+            char detail[128];
+            snprintf(detail, sizeof detail, "%s=%g", sp->metric_name, m->value);
+            store_event(s->st, sl->id, "target_reached", detail, NULL);
+            return;
+        }
+    }
+}
+
+/* The trainer's results file (parser ultralytics: results.csv...): found
+ * under the trial's directory (looked for at most every RUN_RESULTS_SCAN_S),
+ * or named by metrics.file; read into the same batch as the log. */
+static void read_results(struct sched *s, struct slot *sl, int final)
+{
+    const char *const *names = metrics_results_files(s->sp->parser);
+    if (!names) return;
+    if (!sl->rfile) {
+        double now = util_mono();
+        if (!final && now - sl->rscan < RUN_RESULTS_SCAN_S) return;
+        sl->rscan = now;
+        sl->rfile = results_find(sl->dir, names, RUN_RESULTS_DEPTH);
+        if (!sl->rfile) return;
+    }
+    if (!sl->rmp) {
+        sl->rmp = metrics_new(s->sp->parser, NULL, 0, NULL);
+        if (!sl->rmp) return;
+        metrics_follow(sl->mp, sl->rmp);
+    }
+    struct line_ctx lc = {.mp = sl->rmp, .batch = &s->batch};
+    if (tail_read(sl->rfile, &sl->rtp, final, on_line, &lc, NULL) >= 0 && final)
+        metrics_end(sl->rmp, &s->batch);
+}
+
+/* What a read of the log told about the file itself: said once, recorded. */
+static void log_trouble(struct sched *s, struct slot *sl, int ev, unsigned long long ino)
+{
+    if (ev == TAIL_TRUNCATED || ev == TAIL_REPLACED) {
+        const char *what = ev == TAIL_TRUNCATED ? "became shorter than what was read"
+                                                : "was replaced by another file";
+        say(s, "trial %lld: %s %s; reading it again from its start", sl->id, sl->mfile, what);
+        store_event(s->st, sl->id, ev == TAIL_TRUNCATED ? "log_truncated" : "log_replaced",
+                    sl->mfile, NULL);
+    } else if (ev == TAIL_MISSING && ino && !sl->log_missing) {
+        /* keep the position: the same file may come back (moved away and
+         * back), and another file at the path is told by its inode */
+        say(s, "trial %lld: %s is gone; what the trainer writes to it now is lost", sl->id,
+            sl->mfile);
+        store_event(s->st, sl->id, "log_missing", sl->mfile, NULL);
+        sl->log_missing = 1;
+    }
+    if (ev != TAIL_MISSING) sl->log_missing = 0;
+}
+
+/* Reads the trial's log from its offset; rows and offset commit together. */
+int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
+{
+    struct line_ctx lc = {.mp = sl->mp, .batch = &s->batch};
+    long long before = sl->tp.offset;
+    unsigned long long ino = sl->tp.ino;
+    metric_batch_reset(&s->batch);
+    struct err te = {0};
+    int ev = tail_read(sl->mfile, &sl->tp, final, on_line, &lc, &te);
+    if (ev >= 0) read_results(s, sl, final);
+    if (final) metrics_end(sl->mp, &s->batch);
+    if (ev < 0) { /* this trial's problem, not the sweep's: say it once, go on */
+        if (!sl->log_error) {
+            say(s, "trial %lld: %s", sl->id, te.msg);
+            store_event(s->st, sl->id, "log_unreadable", te.msg, NULL);
+            sl->log_error = 1;
+        }
+        return 0;
+    }
+    sl->log_error = 0;
+    log_trouble(s, sl, ev, ino);
+    if (sl->tp.offset == before && s->batch.n == 0) return 0;
+    if (store_ingest(s->st, sl->id, s->batch.rows, s->batch.n, sl->tp.offset, util_now(), e))
+        return -1;
+    if (sl->g >= 0)
+        for (size_t i = 0; i < s->batch.n; i++) {
+            const struct metric *m = &s->batch.rows[i];
+            /* the trainer's own column (Ultralytics' GPU_mem, detectron2's max_mem) */
+            double mib = metrics_mem_mib(sl->mp, m->name, m->value);
+            if (mib > 0) slot_peak(s, sl, mib);
+        }
+    if (s->early || s->rungs)
+        for (size_t i = 0; i < s->batch.n; i++) {
+            const struct metric *m = &s->batch.rows[i];
+            if (!strcmp(m->name, s->sp->metric_name) && isfinite(m->value))
+                hist_put(s, sl->id, m->step, m->value);
+        }
+    check_target(s, sl);
+    return 0;
+}
+
+/* Early termination decides on each new value: the directory of the
+ * trial's metrics file is watched (inotify), so that a line is read as soon
+ * as it is written, not at the next tick. Without a watch (the directory is
+ * not there yet), the tick reads it. */
+void watch_slot(struct sched *s, struct slot *sl)
+{
+    if (s->ifd < 0 || sl->wd >= 0) return;
+    char *dir = xstrdup(sl->mfile);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+    sl->wd = inotify_add_watch(s->ifd, slash ? dir : ".", IN_MODIFY | IN_CREATE | IN_MOVED_TO);
+    free(dir);
+}
+
+/* Marks the slots whose metrics file changed. */
+void read_inotify(struct sched *s)
+{
+    char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+    ssize_t n;
+    while ((n = read(s->ifd, buf, sizeof buf)) > 0) {
+        for (char *p = buf; p < buf + n;) {
+            const struct inotify_event *ev = (const struct inotify_event *)p;
+            for (size_t i = 0; i < s->nslots; i++) {
+                struct slot *sl = &s->slots[i];
+                if (!sl->used || sl->wd != ev->wd) continue;
+                const char *base = strrchr(sl->mfile, '/');
+                base = base ? base + 1 : sl->mfile;
+                if (!ev->len || !strcmp(ev->name, base)) sl->dirty = 1;
+            }
+            p += sizeof *ev + ev->len;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+/* gpus.c - GPU packing in the loop: what each running trial holds on its
+ * GPU (the larger of its estimate and its peak), the estimates of the
+ * trials to come (sweep/gpu/learn.h), and with gpus: auto what nvidia-smi
+ * says, asked without blocking (its answer is one more descriptor in the
+ * loop's poll set, with its deadline). */
+#include "sweep/run/run_int.h"
+#include "search/space.h"
+#include "store/store.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/value.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+double trial_estimate(struct sched *s, long long id, const struct value *params, char **kind)
+{
+    return learn_estimate(&s->learned, s->sp, id, params, kind);
+}
+
+/* What a trial's estimate depends on (its "kind"), a new string. */
+char *trial_kind(struct sched *s, long long id)
+{
+    struct value *budget;
+    struct value *params = trial_params(s, id, &budget);
+    struct sb k;
+    sb_init(&k);
+    pack_estimate(s->sp, params, &k);
+    value_free(params);
+    value_free(budget);
+    return sb_detach(&k);
+}
+
+/* What a trial holds on its GPU: the larger of its estimate and its peak. */
+static void gpu_hold(struct sched *s, struct slot *sl)
+{
+    if (sl->g < 0) return;
+    struct pack_gpu *g = &s->gpus[sl->g];
+    double want = sl->est_mib < 0 ? 0 : sl->est_mib;
+    if (sl->peak_mib > want) want = sl->peak_mib;
+    g->reserved_mib += want - sl->held_mib;
+    sl->held_mib = want;
+}
+
+void gpu_take(struct sched *s, struct slot *sl, int gi, double est)
+{
+    struct pack_gpu *g = &s->gpus[gi];
+    sl->g = gi;
+    sl->est_mib = est;
+    sl->held_mib = 0;
+    g->ntrials++;
+    if (est < 0) g->whole = 1;
+    g->last_launch = util_mono();
+    gpu_hold(s, sl);
+}
+
+/* The trial's process group is gone: its GPU memory is free again. With
+ * gpus: auto, only once nvidia-smi shows it freed: until the next look
+ * (at once) it counts as used by others. */
+void gpu_release(struct sched *s, struct slot *sl)
+{
+    if (sl->g < 0) return;
+    struct pack_gpu *g = &s->gpus[sl->g];
+    g->reserved_mib -= sl->held_mib;
+    if (g->reserved_mib < 1e-6) g->reserved_mib = 0;
+    if (s->sp->gpus_auto) {
+        g->others_mib += sl->held_mib;
+        s->next_smi = 0;
+    }
+    g->ntrials--;
+    if (sl->est_mib < 0) g->whole = 0;
+    sl->g = -1;
+    sl->held_mib = 0;
+}
+
+/* The most one trial could ever get: the largest GPU less its headroom. */
+double largest_capacity(const struct sched *s)
+{
+    double u = 0;
+    for (size_t i = 0; i < s->ngpus; i++)
+        if (pack_capacity(&s->pc, &s->gpus[i]) > u) u = pack_capacity(&s->pc, &s->gpus[i]);
+    return u;
+}
+
+void slot_peak(struct sched *s, struct slot *sl, double mib)
+{
+    if (mib <= sl->peak_mib) return;
+    sl->peak_mib = mib;
+    gpu_hold(s, sl);
+    learn_peak(&s->learned, sl->kind, mib, 0);
+    store_trial_mem(s->st, sl->id, -1, mib, NULL);
+}
+
+/* gpus: auto - asks nvidia-smi when it is due (every RUN_SMI_EVERY_S while
+ * trials run or wait, at once after a trial ended). */
+void gpu_refresh(struct sched *s)
+{
+    if (!s->sp->gpus_auto || s->smi.phase) return;
+    double now = util_mono();
+    if (now < s->next_smi) return;
+    s->next_smi = now + RUN_SMI_EVERY_S;
+    struct err e = {0};
+    if (gpu_query_start(&s->smi, &e)) log_warn("run", "nvidia-smi: %s", e.msg);
+}
+
+/* nvidia-smi's answer: memory used by processes that are not ours, and our
+ * trials' use (their trainers' process groups). */
+static void gpu_apply(struct sched *s, const struct gpu_inv *inv)
+{
+    for (size_t i = 0; i < s->nslots; i++) {
+        struct slot *sl = &s->slots[i];
+        if (sl->used && !sl->pgid) sl->pgid = exec_group(s->exec, sl->dir);
+    }
+    for (size_t k = 0; k < inv->n; k++) {
+        const struct gpu *gg = &inv->gpus[k];
+        struct pack_gpu *pg = NULL;
+        for (size_t i = 0; i < s->ngpus; i++)
+            if (s->gpus[i].id == gg->index) pg = &s->gpus[i];
+        if (!pg) continue;
+        double ours = 0;
+        for (size_t p = 0; p < gg->nprocs; p++) {
+            if (gg->procs[p].used_mib < 0) continue;
+            pid_t pgid = getpgid((pid_t)gg->procs[p].pid);
+            for (size_t i = 0; i < s->nslots; i++) {
+                struct slot *sl = &s->slots[i];
+                if (!sl->used || !sl->pgid || pgid != sl->pgid) continue;
+                ours += (double)gg->procs[p].used_mib;
+                slot_peak(s, sl, (double)gg->procs[p].used_mib);
+            }
+        }
+        if (gg->used_mib >= 0)
+            pg->others_mib = (double)gg->used_mib - ours > 0 ? (double)gg->used_mib - ours : 0;
+        if (gg->total_mib > 0) pg->total_mib = (double)gg->total_mib;
+    }
+}
+
+void gpu_smi_read(struct sched *s)
+{
+    struct gpu_inv inv = {0};
+    struct err e = {0};
+    int rc = gpu_query_step(&s->smi, &inv, &e);
+    if (rc < 0) log_warn("run", "nvidia-smi: %s", e.msg);
+    if (rc <= 0) return;
+    gpu_apply(s, &inv);
+    gpu_inv_release(&inv);
+}
+
+int gpu_setup(struct sched *s, struct err *e)
+{
+    pack_cfg_from_space(&s->pc, s->sp);
+    if (pack_gpus(s->sp, &s->gpus, &s->ngpus, e)) return -1;
+    if (s->sp->gpus_auto) s->next_smi = util_mono() + RUN_SMI_EVERY_S;
+    s->gpu = 1;
+    return 0;
+}

@@ -1,0 +1,460 @@
+/* launch.c - starting trials: the queue of trials to (re)start, slots,
+ * writing a trial's files (params.json, templates, argv.json) and starting
+ * it through the executor, in the two transactions around the start that a
+ * resume relies on. New trials come from the searcher; with GPU packing, a
+ * window of them is kept as pending rows so that any can start where it
+ * fits. */
+#include "sweep/run/run_int.h"
+#include "search/render.h"
+#include "search/searcher.h"
+#include "search/space.h"
+#include "store/layout.h"
+#include "store/store.h"
+#include "sweep/ingest/metrics.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/value.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* With GPU packing, how many trials to come are kept as pending rows: four
+ * per place a trial could start, and some. */
+#define WINDOW_PER_GPU_SLOT 4
+#define WINDOW_EXTRA 16
+#define DEFAULT_PER_GPU 4
+
+void queue_push(struct sched *s, long long id)
+{
+    s->queue = xrealloc(s->queue, (s->nqueue + 1) * sizeof *s->queue);
+    s->queue[s->nqueue++] = id;
+}
+
+static void queue_remove(struct sched *s, size_t q)
+{
+    memmove(s->queue + q, s->queue + q + 1, (s->nqueue - q - 1) * sizeof *s->queue);
+    s->nqueue--;
+}
+
+int more_to_launch(const struct sched *s)
+{
+    if (s->stopping || s->target_reached) return 0;
+    return s->nqueue > 0 || searcher_more(s->search);
+}
+
+void slot_init(struct slot *sl)
+{
+    memset(sl, 0, sizeof *sl);
+    sl->job.fd = -1;
+    sl->ifd = -1;
+    sl->wd = -1;
+    sl->g = -1;
+}
+
+void slot_release(struct slot *sl)
+{
+    free(sl->dir);
+    free(sl->mfile);
+    free(sl->rfile);
+    metrics_free(sl->rmp);
+    free(sl->log);
+    free(sl->stop_reason);
+    metrics_free(sl->mp);
+    exec_job_release(&sl->job);
+    if (sl->wd >= 0 && sl->ifd >= 0) inotify_rm_watch(sl->ifd, sl->wd);
+    free(sl->kind);
+    slot_init(sl);
+}
+
+struct slot *free_slot(struct sched *s)
+{
+    for (size_t i = 0; i < s->nslots; i++)
+        if (!s->slots[i].used) return &s->slots[i];
+    return NULL;
+}
+
+struct value *trial_params(struct sched *s, long long id, struct value **budget)
+{
+    return searcher_params(s->search, id, budget);
+}
+
+void init_steps_cb(const char *name, long long step, void *ctx)
+{
+    metrics_set_last_step(ctx, name, step);
+}
+
+/* Prepares a slot's paths and parser. */
+int slot_setup(struct sched *s, struct slot *sl, long long id, const struct value *params,
+               struct err *e)
+{
+    slot_init(sl);
+    sl->used = 1;
+    sl->id = id;
+    sl->ifd = s->ifd;
+    sl->peak_mib = -1;
+    sl->dir = layout_trial_dir(s->o->dir, id);
+    sl->log = layout_log(sl->dir);
+    sl->mp = metrics_new(s->sp->parser, s->sp->patterns, s->sp->npatterns, e);
+    if (!sl->mp) return -1;
+    sl->mfile = xstrdup(sl->log);
+    if (s->sp->metrics_file) { /* the file to read; a trainer's parser reads it as its
+                                  results file, besides the log */
+        struct render_ctx r = {.sp = s->sp, .params = params, .id = id,
+                               .trial_dir = sl->dir, .sweep_dir = s->o->dir, .gpu = -1};
+        char *f = render_text(&r, s->sp->metrics_file);
+        char *path = f[0] == '/' ? f : xasprintf("%s/%s", sl->dir, f);
+        if (path != f) free(f);
+        if (metrics_results_files(s->sp->parser)) sl->rfile = path;
+        else {
+            free(sl->mfile);
+            sl->mfile = path;
+        }
+    }
+    sl->start_mono = sl->last_out_mono = util_mono();
+    return 0;
+}
+
+static int write_text(const char *path, const char *text, struct err *e)
+{
+    return util_write_atomic(path, text, strlen(text), e);
+}
+
+/* The trial's files: params.json, its templates, argv.json; the earlier
+ * attempt's exit.json and trainer.pid go. 0, or -1 with te filled (a
+ * problem of this trial only: a full disk, an unwritable template). */
+static int write_trial_files(const struct space *sp, const struct render_ctx *r,
+                             const char *dir, const char *params_json, const char *argv_text,
+                             size_t argc, struct err *te)
+{
+    if (util_mkdirs(dir, te)) return -1;
+    char *path = xasprintf("%s/params.json", dir);
+    char *pj = xasprintf("%s\n", params_json);
+    int rc = write_text(path, pj, te);
+    free(pj);
+    free(path);
+    for (size_t i = 0; !rc && i < sp->ntemplates; i++) {
+        char *to = render_text(r, sp->templates[i].to);
+        char *dest = to[0] == '/' ? to : xasprintf("%s/%s", dir, to);
+        char *text = render_text(r, sp->templates[i].text);
+        char *slash = strrchr(dest, '/');
+        if (slash && slash != dest) {
+            *slash = '\0';
+            rc = util_mkdirs(dest, te);
+            *slash = '/';
+        }
+        if (!rc) rc = write_text(dest, text, te);
+        free(text);
+        if (dest != to) free(dest);
+        free(to);
+    }
+    path = xasprintf("%s/argv.json", dir);
+    if (!rc) rc = write_text(path, argv_text, te);
+    free(path);
+    const char *stale[] = {"exit.json", "trainer.pid"}; /* from an earlier attempt */
+    for (size_t i = 0; i < ARRAY_LEN(stale); i++) {
+        path = xasprintf("%s/%s", dir, stale[i]);
+        unlink(path);
+        free(path);
+    }
+    if (!rc && argc == 0) rc = err_set(te, "the command renders to no arguments");
+    return rc;
+}
+
+/* argv as a JSON line: argv.json, and what the store keeps. */
+static char *argv_json(char **argv, size_t argc)
+{
+    struct sb aj;
+    sb_init(&aj);
+    sb_addc(&aj, '[');
+    for (size_t i = 0; i < argc; i++) {
+        if (i) sb_add(&aj, ", ");
+        json_quote(&aj, argv[i]);
+    }
+    sb_add(&aj, "]\n");
+    return sb_detach(&aj);
+}
+
+/* A trial that ran before continues from its checkpoint when the file says
+ * how (resume:) and the checkpoint is there; otherwise it starts again from
+ * scratch, and its earlier metrics go. */
+static int resumes(const struct space *sp, const struct render_ctx *r, const char *dir,
+                   int attempt)
+{
+    if (attempt <= 1 || !sp->nresume_command) return 0;
+    if (!sp->resume_if_exists) return 1;
+    char *f = render_text(r, sp->resume_if_exists);
+    char *abs = f[0] == '/' ? xstrdup(f) : xasprintf("%s/%s", dir, f);
+    int ok = access(abs, F_OK) == 0;
+    free(abs);
+    free(f);
+    return ok;
+}
+
+/* The command of a trial: its resume command, or its command (with the
+ * promotion arguments of a promoted trial). */
+static char **trial_argv(const struct space *sp, const struct render_ctx *r, int resuming,
+                         size_t *argc)
+{
+    char **argv = resuming ? render_command(r, sp->resume_command, sp->nresume_command, argc)
+                           : render_argv(r, argc);
+    if (!resuming && r->prev_dir && sp->npromote_args && !sp->shell) {
+        /* a promoted trial continues from the rung before's checkpoint */
+        size_t n2;
+        char **more = render_command(r, sp->promote_args, sp->npromote_args, &n2);
+        argv = xrealloc(argv, (*argc + n2 + 1) * sizeof *argv);
+        memcpy(argv + *argc, more, (n2 + 1) * sizeof *argv);
+        *argc += n2;
+        free(more);
+    }
+    return argv;
+}
+
+/* Starts trial id: a new one from the searcher (nt), or one the store
+ * holds (nt NULL: pending, promoted, or to run again); gi: its GPU (index
+ * into s->gpus, -1 none), est: the memory reserved for it there. On a
+ * failure that concerns only this trial, records it as failed and returns
+ * 0; -1 is for store errors. */
+static int launch(struct sched *s, long long id, const struct search_trial *nt, int gi,
+                  double est, struct err *e)
+{
+    const struct space *sp = s->sp;
+    struct slot *sl = free_slot(s);
+    struct value *budget;
+    struct value *params = trial_params(s, id, &budget);
+    int attempt = 1, is_new = nt != NULL;
+    char *prev_dir = NULL; /* ${prev_trial_dir}: the rung before's trial */
+    struct trial_row prev;
+    if (!is_new && store_get_trial(s->st, id, &prev, NULL) == 1) {
+        attempt = prev.attempts + 1;
+        if (prev.parent >= 0) prev_dir = layout_trial_dir(s->o->dir, prev.parent);
+        trial_row_release(&prev);
+    }
+    struct sb pj;
+    sb_init(&pj);
+    value_json(&pj, params);
+    int rc = 0, ok;
+    char **argv = NULL, **envp = NULL;
+    char *aj = NULL;
+    struct err te = {0};
+    if (slot_setup(s, sl, id, params, e)) {
+        rc = -1;
+        goto out;
+    }
+    struct render_ctx r = {.sp = sp, .params = params, .id = id, .trial_dir = sl->dir,
+                           .sweep_dir = s->o->dir, .budget = budget, .prev_dir = prev_dir,
+                           .gpu = -1};
+    char gpu_txt[32] = "";
+    if (gi >= 0) {
+        r.gpu = s->gpus[gi].id;
+        r.gpu_total_mib = s->gpus[gi].total_mib;
+        r.gpu_mem_mib = est >= 0 ? est : pack_usable(&s->pc, &s->gpus[gi]);
+        snprintf(gpu_txt, sizeof gpu_txt, "%d", s->gpus[gi].id);
+    }
+    int resuming = resumes(sp, &r, sl->dir, attempt);
+    size_t argc;
+    argv = trial_argv(sp, &r, resuming, &argc);
+    envp = render_env(&r, environ);
+    aj = argv_json(argv, argc);
+    ok = write_trial_files(sp, &r, sl->dir, pj.buf, aj, argc, &te) == 0;
+    /* The trial is recorded before its supervisor starts: a sweep killed in
+     * between leaves a running row that a resume resolves (the supervisor is
+     * found by its command line, or the trial runs again), never a second
+     * trial with the same number. */
+    if (store_begin(s->st, e)) {
+        rc = -1;
+        goto out;
+    }
+    if (is_new && store_trial_add_rung(s->st, id, pj.buf, nt->rung, nt->parent, e)) rc = -1;
+    if (!rc && attempt > 1 && !resuming) {
+        if (store_trial_fresh(s->st, id, e)) rc = -1;
+        else if ((size_t)id < s->nhist) s->hist[id].n = 0; /* its old values are gone too */
+    }
+    if (!rc && resuming && store_event(s->st, id, "resumed", "from its checkpoint", e)) rc = -1;
+    if (!rc && store_trial_start(s->st, id, aj, 0, 0, util_now(), e)) rc = -1;
+    if (!rc && gi >= 0 && store_trial_gpu(s->st, id, gpu_txt, r.gpu_mem_mib, e)) rc = -1;
+    if (rc) store_rollback(s->st);
+    else if (store_commit(s->st, e)) rc = -1;
+    if (rc) goto out;
+    struct exec_spec spec = {.trial_dir = sl->dir, .cwd = s->o->cwd, .log = sl->log,
+                             .argv = argv, .envp = envp};
+    if (ok) ok = exec_start(s->exec, &spec, &sl->job, &te) == 0;
+    if (store_begin(s->st, e)) {
+        rc = -1;
+        goto out;
+    }
+    if (ok) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "pid %ld", (long)sl->job.pid);
+        if (store_trial_set_pid(s->st, id, sl->job.pid, sl->job.pid_start, e) ||
+            store_event(s->st, id, "started", detail, e))
+            rc = -1;
+    } else if (store_trial_end(s->st, id, TRIAL_FAILED, te.msg, 0, 0, 0, util_now(), e) ||
+               store_event(s->st, id, "failed", te.msg, e)) {
+        rc = -1;
+    }
+    if (rc) store_rollback(s->st);
+    else if (store_commit(s->st, e)) rc = -1;
+    if (rc) goto out;
+    s->res->launched++;
+    s->last_launch = util_mono();
+    if (!ok) {
+        s->counts[TRIAL_FAILED]++;
+        say(s, "trial %lld failed to start: %s", id, te.msg);
+        slot_release(sl);
+        if (trial_ended(s, id, TRIAL_FAILED, e)) rc = -1; /* it may be the last of its rung */
+        goto out;
+    }
+    sl->attempt = attempt;
+    if (gi >= 0) {
+        gpu_take(s, sl, gi, est);
+        sl->kind = trial_kind(s, id);
+    }
+    watch_slot(s, sl);
+    if (resuming) store_last_steps(s->st, id, init_steps_cb, sl->mp, NULL);
+    s->running++;
+    s->active++;
+    s->counts[TRIAL_RUNNING]++;
+    say(s, "trial %lld started%s (pid %ld)", id,
+        resuming ? " again, from its checkpoint" : attempt > 1 ? " again" : "",
+        (long)sl->job.pid);
+out:
+    if (rc && sl && sl->used) slot_release(sl);
+    render_free_strv(argv);
+    render_free_strv(envp);
+    free(aj);
+    sb_release(&pj);
+    value_free(params);
+    value_free(budget);
+    free(prev_dir);
+    return rc;
+}
+
+/* A new trial from the searcher, recorded as pending (GPU packing). */
+static int add_pending(struct sched *s, const struct search_trial *t, struct err *e)
+{
+    struct value *budget;
+    struct value *params = trial_params(s, t->id, &budget);
+    struct sb pj;
+    sb_init(&pj);
+    value_json(&pj, params);
+    int rc = store_trial_add_rung(s->st, t->id, pj.buf, t->rung, t->parent, e);
+    sb_release(&pj);
+    value_free(params);
+    value_free(budget);
+    if (rc) return -1;
+    queue_push(s, t->id);
+    s->counts[TRIAL_PENDING]++;
+    return 0;
+}
+
+/* GPU packing keeps the trials to come as pending rows (up to a window), so
+ * that any of them can start where it fits, biggest first, and a resume
+ * finds them. */
+static int materialize(struct sched *s, struct err *e)
+{
+    size_t per = s->pc.max_per_gpu ? (size_t)s->pc.max_per_gpu : DEFAULT_PER_GPU;
+    size_t window = WINDOW_PER_GPU_SLOT * s->ngpus * per + WINDOW_EXTRA;
+    if (s->nqueue >= window || !searcher_more(s->search)) return 0;
+    if (store_begin(s->st, e)) return -1;
+    struct search_trial t;
+    while (s->nqueue < window && searcher_ask(s->search, &t) == 1)
+        if (add_pending(s, &t, e)) {
+            store_rollback(s->st);
+            return -1;
+        }
+    return store_commit(s->st, e);
+}
+
+/* A trial that no GPU could ever hold fails now, with the numbers. */
+static int never_fits(struct sched *s, long long id, double mem, struct err *e)
+{
+    char why[256];
+    snprintf(why, sizeof why,
+             "needs %.1f GiB of GPU memory; the largest GPU holds %.1f GiB (after headroom)",
+             mem / 1024, largest_capacity(s) / 1024);
+    if (store_begin(s->st, e) ||
+        store_trial_end(s->st, id, TRIAL_FAILED, why, 0, 0, 0, util_now(), e) ||
+        store_event(s->st, id, "failed", why, e) || store_commit(s->st, e)) {
+        store_rollback(s->st);
+        return -1;
+    }
+    say(s, "trial %lld: %s", id, why);
+    s->counts[TRIAL_PENDING]--;
+    s->counts[TRIAL_FAILED]++;
+    return trial_ended(s, id, TRIAL_FAILED, e);
+}
+
+/* Starts what fits: every pending trial, biggest estimate first, on the GPU
+ * where it fits tightest; a trial that fits nowhere now waits while smaller
+ * ones go, so that no GPU idles while something fits. */
+static int launch_gpus(struct sched *s, struct err *e)
+{
+    if (s->stopping || s->target_reached) return 0;
+    if (materialize(s, e)) return -1;
+    struct pack_job *c = xmalloc((s->nqueue + 1) * sizeof *c);
+    size_t n = 0;
+    for (size_t q = 0; q < s->nqueue; q++) {
+        struct value *budget;
+        struct value *params = trial_params(s, s->queue[q], &budget);
+        c[n++] = (struct pack_job){.id = s->queue[q],
+                                   .mem = trial_estimate(s, s->queue[q], params, NULL),
+                                   .dur = pack_quantity(&s->sp->duration, params, NULL),
+                                   .util = 1, .order = q, .gpu = -1};
+        value_free(params);
+        value_free(budget);
+    }
+    qsort(c, n, sizeof *c, pack_job_cmp);
+    double now = util_mono();
+    long long *started = xmalloc((n + 1) * sizeof *started);
+    size_t nstarted = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (s->active >= (size_t)s->sp->max_parallel || !free_slot(s)) break;
+        int gi = pack_choose(&s->pc, s->gpus, s->ngpus, c[i].mem, now);
+        if (gi < 0) {
+            if (!pack_never_fits(&s->pc, s->gpus, s->ngpus, c[i].mem)) continue;
+            started[nstarted++] = c[i].id;
+            if (never_fits(s, c[i].id, c[i].mem, e)) rc = -1;
+            continue;
+        }
+        started[nstarted++] = c[i].id;
+        s->counts[TRIAL_PENDING]--;
+        if (launch(s, c[i].id, NULL, gi, c[i].mem, e)) rc = -1;
+        now = util_mono();
+    }
+    /* take them out of the queue */
+    for (size_t k = 0; k < nstarted; k++)
+        for (size_t q = 0; q < s->nqueue; q++)
+            if (s->queue[q] == started[k]) {
+                queue_remove(s, q);
+                break;
+            }
+    free(started);
+    free(c);
+    return rc;
+}
+
+int launch_ready(struct sched *s, struct err *e)
+{
+    if (s->gpu) return launch_gpus(s, e);
+    while (more_to_launch(s) && s->active < (size_t)s->sp->max_parallel && free_slot(s)) {
+        if (s->sp->stagger > 0 && s->res->launched > 0 &&
+            util_mono() < s->last_launch + s->sp->stagger)
+            return 0;
+        if (s->nqueue) {
+            long long id = s->queue[0];
+            queue_remove(s, 0);
+            if (launch(s, id, NULL, -1, -1, e)) return -1;
+            continue;
+        }
+        struct search_trial t;
+        if (searcher_ask(s->search, &t) != 1) return 0;
+        if (launch(s, t.id, &t, -1, -1, e)) return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,101 @@
+/* promote.c - the searcher's decisions in the loop: a trial that ended is
+ * told to the searcher, and a rung it completes is recorded in one
+ * transaction (the rung's winners get new trial rows at the next level,
+ * which the queue launches; its losers become pruned). Nothing about a rung
+ * is kept only in memory: a resumed sweep rebuilds the searcher from the
+ * store and records the decisions that are due. */
+#include "sweep/run/run_int.h"
+#include "search/searcher.h"
+#include "search/space.h"
+#include "store/store.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/value.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Records one decision; 0 or -1 (rolled back). */
+static int record(struct sched *s, const struct search_decision *d, const char *bn,
+                  const char *bc, size_t *npromoted, size_t *npruned, struct err *e)
+{
+    double sign = s->sp->goal == GOAL_MAXIMIZE ? -1 : 1;
+    if (store_begin(s->st, e)) return -1;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < d->n; i++) {
+        long long id = d->ids[i];
+        if (d->next_id[i] >= 0) {
+            struct sb pj;
+            sb_init(&pj);
+            value_json(&pj, d->next_params[i]);
+            char *why = xasprintf("promoted to rung %d (budget %s) as trial %lld", d->level + 1,
+                                  bn, d->next_id[i]);
+            rc = store_trial_add_rung(s->st, d->next_id[i], pj.buf, d->level + 1, id, e) ||
+                 store_trial_mark(s->st, id, TRIAL_COMPLETED, why, e) ||
+                 store_event(s->st, id, "promoted", why, e);
+            free(why);
+            sb_release(&pj);
+            (*npromoted)++;
+        } else if (d->completed[i]) {
+            struct sb why;
+            sb_init(&why);
+            sb_addf(&why, "not promoted at rung %d (budget %s): ", d->level, bc);
+            if (isnan(d->values[i])) sb_add(&why, "it logged no value of the objective");
+            else {
+                sb_addf(&why, "%s ", s->sp->metric_name);
+                json_num(&why, sign * d->values[i]);
+                sb_addf(&why, " is not in the best %zu of %zu (threshold ", d->keep, d->n);
+                json_num(&why, sign * d->threshold);
+                sb_addc(&why, ')');
+            }
+            rc = store_trial_mark(s->st, id, TRIAL_PRUNED, why.buf, e) ||
+                 store_event(s->st, id, "pruned", why.buf, e);
+            sb_release(&why);
+            (*npruned)++;
+        }
+    }
+    if (rc) {
+        store_rollback(s->st);
+        return -1;
+    }
+    return store_commit(s->st, e);
+}
+
+int decide_rungs(struct sched *s, struct err *e)
+{
+    struct search_decision d;
+    while (!s->stopping && searcher_decide(s->search, &d) == 1) {
+        struct sb bn, bc;
+        sb_init(&bn);
+        sb_init(&bc);
+        value_py_str(&bn, d.next_budget);
+        value_py_str(&bc, d.budget);
+        size_t made = 0, pruned = 0;
+        int rc = record(s, &d, bn.buf, bc.buf, &made, &pruned, e);
+        if (rc == 0) {
+            searcher_accept(s->search, &d);
+            s->counts[TRIAL_COMPLETED] -= (long long)pruned;
+            s->counts[TRIAL_PRUNED] += (long long)pruned;
+            for (size_t i = 0; i < d.n; i++)
+                if (d.next_id[i] >= 0) queue_push(s, d.next_id[i]);
+            if (d.nbrackets > 1)
+                say(s, "bracket %d, rung %d (budget %s): %zu of %zu go on to budget %s",
+                    d.bracket, d.level, bc.buf, made, d.n, bn.buf);
+            else
+                say(s, "rung %d (budget %s): %zu of %zu go on to budget %s", d.level, bc.buf,
+                    made, d.n, bn.buf);
+        }
+        sb_release(&bn);
+        sb_release(&bc);
+        search_decision_release(&d);
+        if (rc) return -1;
+    }
+    return 0;
+}
+
+int trial_ended(struct sched *s, long long id, enum trial_state state, struct err *e)
+{
+    enum search_end end = state == TRIAL_COMPLETED ? SEARCH_COMPLETED : SEARCH_ENDED;
+    searcher_tell(s->search, id, end, hist_last(s, id));
+    return decide_rungs(s, e);
+}

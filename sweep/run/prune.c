@@ -1,0 +1,39 @@
+/* prune.c - early_terminate in the loop: whenever new values of the
+ * objective came, each running trial is judged on the values logged so
+ * far, its own and the others' (search/early.h); a losing one is stopped
+ * and recorded as pruned. */
+#include "sweep/run/run_int.h"
+#include "store/store.h"
+
+#include <stdlib.h>
+
+static void prune(struct sched *s, struct slot *sl, struct sb *why)
+{
+    say(s, "trial %lld: %s", sl->id, sb_str(why));
+    /* when the decision was taken: what the trial logs after it is counted
+     * against us (bench/early_stop.sh) */
+    store_event(s->st, sl->id, "prune_decided", sb_str(why), NULL);
+    request_stop(s, sl, TRIAL_PRUNED, sb_str(why));
+}
+
+void early_check(struct sched *s)
+{
+    if (!s->early || !s->hist_changed) return;
+    s->hist_changed = 0;
+    struct early_hist *all = xcalloc(s->nhist ? s->nhist : 1, sizeof *all);
+    for (size_t t = 0; t < s->nhist; t++)
+        all[t] = (struct early_hist){.v = s->hist[t].v, .n = s->hist[t].n};
+    struct early_round r;
+    early_round_init(&r, s->nhist);
+    for (size_t i = 0; i < s->nslots; i++) {
+        struct slot *sl = &s->slots[i];
+        if (!sl->used || sl->ended || sl->stop_reason || (size_t)sl->id >= s->nhist) continue;
+        struct sb why;
+        sb_init(&why);
+        if (early_judge(&s->rules, all, s->nhist, (size_t)sl->id, &sl->asha_rung, &r, &why))
+            prune(s, sl, &why);
+        sb_release(&why);
+    }
+    early_round_release(&r);
+    free(all);
+}

@@ -1,0 +1,178 @@
+/* resume.c - rebuilding the loop's state from the store when `sweep run`
+ * finds a sweep in its directory: the searcher learns every trial (in id
+ * order), pending trials are queued first, and each running one is adopted
+ * again (still running: followed; ended while no sweep was there: its end
+ * recorded; gone: run again under the same number). Rungs that ended while
+ * no sweep was there are decided. */
+#include "sweep/run/run_int.h"
+#include "search/searcher.h"
+#include "search/space.h"
+#include "search/stopping.h"
+#include "store/layout.h"
+#include "store/store.h"
+#include "sweep/ingest/metrics.h"
+#include "base/value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char stop_why[] = "stopped by the user (sweep stop)";
+
+struct resume_ctx {
+    struct sched *s;
+    struct err *e;
+    int rc;
+};
+
+static int restore_cb(const struct trial_row *t, void *ctx)
+{
+    struct sched *s = ctx;
+    enum search_end end = t->state == TRIAL_PENDING || t->state == TRIAL_RUNNING ? SEARCH_RUNNING
+                          : t->state == TRIAL_COMPLETED                           ? SEARCH_COMPLETED
+                                                                                  : SEARCH_ENDED;
+    searcher_restore(s->search, t->id, t->rung, t->parent, end, hist_last(s, t->id));
+    return 0;
+}
+
+static int resume_pending(const struct trial_row *t, void *ctx)
+{
+    struct resume_ctx *rc = ctx;
+    queue_push(rc->s, t->id);
+    if (rc->s->gpu && t->attempts > 0 && t->mem_est > 0)
+        learn_override(&rc->s->learned, t->id, t->mem_est);
+    return 0;
+}
+
+/* GPU packing: what completed trials used corrects the estimates again. */
+static int resume_learn(const struct trial_row *t, void *ctx)
+{
+    struct sched *s = ctx;
+    if (t->mem_peak <= 0) return 0;
+    char *kind = trial_kind(s, t->id);
+    learn_peak(&s->learned, kind, t->mem_peak, t->state == TRIAL_COMPLETED);
+    free(kind);
+    return 0;
+}
+
+static struct slot *grow_slot(struct sched *s)
+{
+    struct slot *sl = free_slot(s);
+    if (sl) return sl;
+    /* more were running than there are slots now: grow */
+    s->slots = xrealloc(s->slots, (s->nslots + 1) * sizeof *s->slots);
+    slot_init(&s->slots[s->nslots]);
+    return &s->slots[s->nslots++];
+}
+
+/* A trial the executor found still running, or ended while no sweep was
+ * there. */
+static void adopt(struct sched *s, struct slot *sl, const struct trial_row *t, int alive,
+                  int stop)
+{
+    if (s->gpu && t->gpu)
+        for (size_t i = 0; i < s->ngpus; i++)
+            if (s->gpus[i].id == atoi(t->gpu)) {
+                gpu_take(s, sl, (int)i, t->mem_est);
+                sl->kind = trial_kind(s, t->id);
+                if (t->mem_peak > 0) slot_peak(s, sl, t->mem_peak);
+            }
+    s->running++;
+    s->counts[TRIAL_RUNNING]++;
+    if (!alive) {
+        sl->ended = 1; /* it ended while no sweep was there: record it */
+        if (stop) {
+            sl->stop_state = TRIAL_STOPPED;
+            sl->stop_reason = xstrdup(stop_why);
+        }
+        return;
+    }
+    s->active++;
+    /* ASHA: the rungs it had reached were judged by the earlier sweep */
+    if (s->early && s->sp->et_type == ET_ASHA && (size_t)t->id < s->nhist)
+        sl->asha_rung = stopping_asha_rung(s->hist[t->id].n, s->sp->et_min_iter,
+                                           s->sp->et_max_iter, s->sp->et_eta);
+    watch_slot(s, sl);
+    say(s, "trial %lld is still running (pid %ld): following it again", t->id,
+        (long)sl->job.pid);
+    store_event(s->st, t->id, "adopted", NULL, NULL);
+    if (stop) request_stop(s, sl, TRIAL_STOPPED, stop_why);
+}
+
+static int resume_running(const struct trial_row *t, void *ctx)
+{
+    struct resume_ctx *rc = ctx;
+    struct sched *s = rc->s;
+    struct slot *sl = grow_slot(s);
+    struct value *budget;
+    struct value *params = trial_params(s, t->id, &budget);
+    int r = slot_setup(s, sl, t->id, params, rc->e);
+    value_free(params);
+    value_free(budget);
+    if (r) {
+        rc->rc = -1;
+        return 1;
+    }
+    sl->attempt = t->attempts;
+    sl->tp.offset = t->log_offset;
+    metrics_prime(sl->mp, sl->mfile, sl->tp.offset); /* csv: its header row; consoles: headers */
+    store_last_steps(s->st, t->id, init_steps_cb, sl->mp, NULL);
+    enum exec_found f = exec_adopt(s->exec, sl->dir, (pid_t)t->pid, t->pid_start, &sl->job);
+    if (f == EXEC_ALIVE && (sl->job.pid != (pid_t)t->pid || sl->job.pid_start != t->pid_start) &&
+        store_trial_set_pid(s->st, t->id, sl->job.pid, sl->job.pid_start, rc->e)) {
+        rc->rc = -1;
+        slot_release(sl);
+        return 1;
+    }
+    int stop = layout_stop_requested(s->o->dir, t->id); /* sweep stop while no sweep ran */
+    if (f != EXEC_GONE) {
+        adopt(s, sl, t, f == EXEC_ALIVE, stop);
+        return 0;
+    }
+    slot_release(sl);
+    if (stop) {
+        layout_stop_done(s->o->dir, t->id);
+        s->counts[TRIAL_STOPPED]++;
+        if (store_trial_end(s->st, t->id, TRIAL_STOPPED, stop_why, 0, 0, 0, util_now(), rc->e)) {
+            rc->rc = -1;
+            return 1;
+        }
+        return 0;
+    }
+    /* died with the previous sweep (or the machine): run it again */
+    if (store_trial_requeue(s->st, t->id, "requeued: it died with an earlier sweep process",
+                            rc->e)) {
+        rc->rc = -1;
+        return 1;
+    }
+    char *tdir = layout_trial_dir(s->o->dir, t->id), *log = layout_log(tdir);
+    layout_rotate_log(log, t->attempts);
+    free(log);
+    free(tdir);
+    queue_push(s, t->id);
+    say(s, "trial %lld died with an earlier sweep process: queued again", t->id);
+    return 0;
+}
+
+int resume(struct sched *s, struct err *e)
+{
+    long long counts[TRIAL_NSTATES];
+    if (store_counts(s->st, counts, e)) return -1;
+    for (int i = 0; i < TRIAL_NSTATES; i++)
+        if (i != TRIAL_RUNNING && i != TRIAL_PENDING) s->counts[i] = counts[i];
+    long long max = store_max_trial(s->st, e);
+    if (max < -1) return -1;
+    if (max >= 0 && store_each_trial(s->st, ORDER_ID, -1, 0, restore_cb, s, e)) return -1;
+    struct resume_ctx rc = {.s = s, .e = e};
+    if (s->gpu && store_each_trial(s->st, ORDER_ID, -1, 0, resume_learn, s, e)) return -1;
+    if (store_each_trial(s->st, ORDER_ID, TRIAL_PENDING, 0, resume_pending, &rc, e)) return -1;
+    if (store_each_trial(s->st, ORDER_ID, TRIAL_RUNNING, 0, resume_running, &rc, e) || rc.rc)
+        return -1;
+    /* rungs that ended while no sweep was there (or just before it died) */
+    if (decide_rungs(s, e)) return -1;
+    if (max >= 0)
+        say(s, "resuming: %lld trials done, %zu running, %zu queued",
+            counts[TRIAL_COMPLETED] + counts[TRIAL_FAILED] + counts[TRIAL_STOPPED] +
+                counts[TRIAL_PRUNED],
+            s->running, s->nqueue);
+    return 0;
+}

@@ -1,0 +1,65 @@
+/* run.h - running a sweep: the loop of `sweep run` and `sweep resume`.
+ *
+ * The only place that blocks. One thread: signals arrive through a
+ * signalfd, trial ends through the executor (SIGCHLD, or a pidfd for trials
+ * adopted from an earlier sweep process), logs are read by offset on a short
+ * tick (and at once when inotify says they changed). A trial is finished
+ * only when its process has ended and its log has been read to the end.
+ * What to run comes from the searcher (search/searcher.h), how it runs from
+ * the executor (sweep/exec/exec.h).
+ *
+ * The loop prints nothing: it tells an observer what happens, a line at a
+ * time for people, and its progress. */
+#ifndef SWEEP_RUN_H
+#define SWEEP_RUN_H
+
+#include "store/store.h" /* enum trial_state */
+
+#include <stddef.h>
+
+struct space;
+struct err;
+
+/* The state of a sweep, for a progress line. */
+struct run_progress {
+    size_t active;                  /* trials running now */
+    long long counts[TRIAL_NSTATES];
+    long long total;                /* -1: unbounded */
+    int have_best;
+    double best;                    /* the objective of the best trial so far */
+    long long best_trial;
+    double elapsed;                 /* seconds */
+    int stopping;                   /* a first Ctrl-C came */
+};
+
+struct run_observer {
+    /* A line for people ("trial 3 completed in 2.1s: mAP 0.61"), no newline. */
+    void (*say)(void *ctx, const char *line);
+    /* The progress, at most every RUN_PROGRESS_S while the sweep runs; NULL
+     * for none (the loop then also sleeps longer). */
+    void (*progress)(void *ctx, const struct run_progress *p);
+    void *ctx;
+};
+
+#define RUN_PROGRESS_S 0.5
+
+struct run_opts {
+    const struct space *sp;
+    struct store *st;
+    const char *dir;                /* the sweep directory, absolute */
+    const char *cwd;                /* where trials run */
+    struct run_observer obs;        /* may be all NULL */
+};
+
+struct run_result {
+    int interrupted;                /* 1: stopped by a signal, trials stopped; 2: second
+                                       signal, trials left running */
+    int signal;                     /* the (last) signal that stopped it */
+    size_t left_running;            /* interrupted == 2: trials still running */
+    long long launched;             /* trial starts, retries included */
+    long long finished;
+};
+
+int run_sweep(const struct run_opts *o, struct run_result *res, struct err *e);
+
+#endif

@@ -1,0 +1,178 @@
+/* run_int.h - what the files of the run loop share: the loop's state and
+ * one slot per trial it follows. Not for other modules: they use run.h.
+ *
+ *   loop.c     the loop: signals, waiting, deadlines, stop requests
+ *   launch.c   the queue, slots, writing a trial's files and starting it
+ *   follow.c   reading logs and results files into the store; inotify
+ *   finish.c   recording how a trial ended; retries and OOM requeues
+ *   outcome.c  classifying how a trial ended (pure)
+ *   gpus.c     GPU holds, nvidia-smi answers, estimates
+ *   promote.c  applying the searcher's rung decisions
+ *   prune.c    early termination in the loop
+ *   resume.c   rebuilding the loop's state from the store */
+#ifndef SWEEP_RUN_INT_H
+#define SWEEP_RUN_INT_H
+
+#include "sweep/run/run.h"
+#include "search/early.h"
+#include "sweep/exec/exec.h"
+#include "sweep/gpu/gpu.h"
+#include "sweep/gpu/learn.h"
+#include "sweep/gpu/pack.h"
+#include "sweep/ingest/tail.h"
+#include "base/spawn.h"
+#include "base/util.h"
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct value;
+struct mparser;
+struct searcher;
+
+#define RUN_TICK_S 0.2           /* how often running trials' logs are read */
+#define RUN_RESULTS_SCAN_S 1.0   /* how often a trial's directory is searched for its
+                                    results file until found */
+#define RUN_RESULTS_DEPTH 4      /* how deep */
+#define RUN_SMI_EVERY_S 5.0      /* gpus: auto - how often nvidia-smi is asked */
+#define RUN_SMI_TIMEOUT_S 20.0   /* and how long it may take */
+#define RUN_IDLE_WAIT_S 3600.0   /* the longest poll() when nothing is due */
+#define RUN_MAX_POLL 4096        /* descriptors in one poll() */
+
+struct slot {
+    int used;
+    long long id;
+    int attempt;
+    struct exec_job job;     /* its process, as the executor knows it */
+    int ended;               /* its process has ended */
+    char *dir;               /* trial directory */
+    char *mfile;             /* the file the parser reads */
+    char *log;               /* stdout.log */
+    struct tail_pos tp;      /* where mfile is read; tp.offset is committed with the rows */
+    char *rfile;             /* the trainer's results file (results.csv...), NULL until found */
+    struct tail_pos rtp;     /* where it is read (from its start again after a resume:
+                                its rows are stored again, the same) */
+    struct mparser *rmp;     /* its parser, authoritative over mfile's for its columns */
+    double rscan;            /* when the trial's directory was last searched for it */
+    int log_missing;         /* its deletion was reported */
+    int log_error;           /* a read error was reported */
+    long long log_size;      /* of stdout.log when last seen (stall detection) */
+    struct mparser *mp;
+    double start_mono, last_out_mono;
+    enum trial_state stop_state; /* when stopping: the state to record */
+    char *stop_reason;       /* NULL unless we asked it to stop */
+    double kill_at;          /* SIGKILL then (monotonic), 0 if not due */
+    long asha_rung;          /* the ASHA rung it was judged at (values), 0 if none */
+    int ifd, wd;             /* inotify watch of mfile's directory; wd -1 if none */
+    int g;                   /* GPU packing: index into sched.gpus, -1 if none */
+    double est_mib;          /* the memory reserved for it (-1: the whole GPU) */
+    double peak_mib;         /* the most it was seen using; -1 unknown */
+    double held_mib;         /* what it adds to its GPU's reserved_mib now */
+    char *kind;              /* what its estimate depends on (learning) */
+    pid_t pgid;              /* its trainer's process group, 0 unknown */
+    int dirty;               /* inotify: mfile changed since it was last read */
+};
+
+/* A trial's logged values of the objective (negated for maximize), by step:
+ * W&B's "metric history", which early termination and rungs read. */
+struct hist {
+    long long *step;
+    double *v;
+    size_t n, cap;
+};
+
+struct sched {
+    const struct run_opts *o;
+    const struct space *sp;
+    struct store *st;
+    struct searcher *search;
+    struct executor *exec;
+    struct slot *slots;      /* twice max_parallel: a trial that has ended but is
+                                not yet recorded must not hold up the next launch */
+    size_t nslots;
+    size_t running;          /* slots in use, ended or not */
+    size_t active;           /* of those, not ended: what max_parallel limits */
+    long long total;         /* -1: unbounded */
+    long long *queue;        /* trials to (re)start before new ones */
+    size_t nqueue;
+    long long counts[TRIAL_NSTATES];
+    int stopping;            /* a first SIGINT/SIGTERM came: launch nothing more */
+    int stop_signal;
+    int target_reached;
+    double last_launch;
+    int sigfd;
+    double last_progress;
+    double t0;
+    int have_best;
+    double best;
+    long long best_trial;
+    struct metric_batch batch;
+    struct run_result *res;
+    /* early_terminate */
+    int early;               /* on: objective histories are kept */
+    struct early rules;
+    struct hist *hist;       /* by trial id: its objective values in step order */
+    size_t nhist;
+    int hist_changed;        /* new objective values since the last check */
+    int ifd;                 /* early termination: inotify on the logs, else -1 */
+    int rungs;               /* the searcher decides rungs (halving, hyperband) */
+    /* GPU packing */
+    int gpu;                 /* on: resources.gpus is auto or a list */
+    struct pack_cfg pc;
+    struct pack_gpu *gpus;
+    size_t ngpus;
+    double next_smi;         /* gpus: auto - when nvidia-smi is asked next (monotonic) */
+    struct gpu_query smi;    /* nvidia-smi while it runs (smi.phase != 0) */
+    struct learn_table learned;
+    double next_tick;        /* when every running trial's log is read next (monotonic) */
+};
+
+/* loop.c */
+void say(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void request_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason);
+
+/* launch.c */
+void queue_push(struct sched *s, long long id);
+int more_to_launch(const struct sched *s);
+void slot_init(struct slot *sl);    /* empty: no descriptors, no GPU */
+void slot_release(struct slot *sl); /* frees what it holds, then slot_init */
+struct slot *free_slot(struct sched *s);
+int slot_setup(struct sched *s, struct slot *sl, long long id, const struct value *params,
+               struct err *e);
+struct value *trial_params(struct sched *s, long long id, struct value **budget);
+int launch_ready(struct sched *s, struct err *e);
+void init_steps_cb(const char *name, long long step, void *ctx);
+
+/* follow.c */
+void hist_put(struct sched *s, long long id, long long step, double v);
+void hist_load_cb(long long trial, long long step, double value, void *ctx);
+double hist_last(const struct sched *s, long long id); /* NaN if none */
+int ingest(struct sched *s, struct slot *sl, int final, struct err *e);
+void watch_slot(struct sched *s, struct slot *sl);
+void read_inotify(struct sched *s);
+
+/* finish.c */
+int finish(struct sched *s, struct slot *sl, struct err *e);
+
+/* gpus.c */
+int gpu_setup(struct sched *s, struct err *e);
+double trial_estimate(struct sched *s, long long id, const struct value *params, char **kind);
+char *trial_kind(struct sched *s, long long id);
+void gpu_take(struct sched *s, struct slot *sl, int gi, double est);
+void gpu_release(struct sched *s, struct slot *sl);
+double largest_capacity(const struct sched *s);
+void slot_peak(struct sched *s, struct slot *sl, double mib);
+void gpu_refresh(struct sched *s);   /* starts nvidia-smi when it is due */
+void gpu_smi_read(struct sched *s);  /* its output is readable, or its deadline passed */
+
+/* promote.c */
+int trial_ended(struct sched *s, long long id, enum trial_state state, struct err *e);
+int decide_rungs(struct sched *s, struct err *e);
+
+/* prune.c */
+void early_check(struct sched *s);
+
+/* resume.c */
+int resume(struct sched *s, struct err *e);
+
+#endif
