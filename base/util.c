@@ -395,3 +395,20 @@ double util_parse_size_mib(const char *s)
         if (!strcmp(end, units[i].unit)) return v * units[i].mib;
     return -1;
 }
+
+int util_on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path || !*path) path = "/usr/local/bin:/usr/bin:/bin";
+    while (*path) {
+        const char *end = strchr(path, ':');
+        size_t n = end ? (size_t)(end - path) : strlen(path);
+        char *p = xasprintf("%.*s/%s", (int)n, n ? path : ".", name);
+        int ok = access(p, X_OK) == 0;
+        free(p);
+        if (ok) return 1;
+        path += n;
+        if (*path == ':') path++;
+    }
+    return 0;
+}

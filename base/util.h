@@ -56,6 +56,9 @@ int util_edit_distance(const char *a, const char *b);
 const char *util_suggest(const char *s, const char *const *words);
 /* A hex SHA-256 of data (64 characters + NUL into out). */
 void util_sha256_hex(const void *data, size_t len, char out[65]);
+/* 1 if an executable called name is in a directory of PATH (an empty or
+ * unset PATH: /usr/local/bin:/usr/bin:/bin). */
+int util_on_path(const char *name);
 /* Makes sure fds 0, 1 and 2 are open (on /dev/null if they were closed). */
 void util_ensure_stdio(void);
 

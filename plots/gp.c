@@ -35,19 +35,7 @@ void plots_quote(struct sb *b, const char *s)
 
 int plots_have_gnuplot(void)
 {
-    const char *path = getenv("PATH");
-    if (!path || !*path) path = "/usr/local/bin:/usr/bin:/bin";
-    while (*path) {
-        const char *end = strchr(path, ':');
-        size_t n = end ? (size_t)(end - path) : strlen(path);
-        char *p = xasprintf("%.*s/gnuplot", (int)n, n ? path : ".");
-        int ok = access(p, X_OK) == 0;
-        free(p);
-        if (ok) return 1;
-        path += n;
-        if (*path == ':') path++;
-    }
-    return 0;
+    return util_on_path("gnuplot");
 }
 
 /* The first lines of what gnuplot wrote to stderr, on one line. */

@@ -13,6 +13,8 @@
 #include "search/space.h"
 #include "base/value.h"
 #include "store/store.h"
+#include "store/stored.h"
+#include "sweep/ingest/metrics.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "search/render.h"
@@ -216,10 +218,6 @@ static int load_metric(long long trial, const char *name, long long step, int ha
     return 0;
 }
 
-static int is_mem_name(const char *n)
-{
-    return !strcasecmp(n, "gpu_mem") || !strcasecmp(n, "gpu_memory") || !strcasecmp(n, "gpu_mem_gb");
-}
 
 static int load_sweep(struct report *r, struct rsweep *s, struct err *e)
 {
@@ -249,15 +247,16 @@ static int load_sweep(struct report *r, struct rsweep *s, struct err *e)
     for (size_t i = 0; i < s->nt; i++) s->byid[s->t[i].id] = &s->t[i];
     struct load_ctx lc = {s, -1, NULL, -1, NULL};
     rc = store_each_metric(st, load_metric, &lc, e);
-    store_close(st);
-    if (rc) return -1;
-
+    if (rc) {
+        store_close(st);
+        return -1;
+    }
     struct diag d;
     const char *spec = s->meta.spec_path ? s->meta.spec_path : "sweep.yaml";
     diag_init(&d, spec);
-    if (s->meta.spec_text)
-        s->sp = space_load_text(spec, s->meta.spec_text, strlen(s->meta.spec_text), &d);
+    if (s->meta.spec_text) s->sp = store_load_space(st, &s->meta, metrics_parser_names(), &d);
     diag_release(&d);
+    store_close(st);
     const char *base = strrchr(s->dir, '/');
     base = base && base[1] ? base + 1 : s->dir;
     s->label = xstrdup(s->sp && s->sp->name ? s->sp->name : base);
@@ -276,10 +275,12 @@ static int load_sweep(struct report *r, struct rsweep *s, struct err *e)
         struct series *o = trial_series(t, s->obj);
         if (o) s->epochs += (long long)o->n;
         if (s->best < 0 && t->state == TRIAL_COMPLETED && t->has_obj) s->best = (int)i;
+        const char *parser = s->sp ? s->sp->parser : NULL;
         for (size_t k = 0; k < t->nm && t->mem < 0; k++)
-            if (is_mem_name(s->names[t->m[k].name]))
-                for (size_t j = 0; j < t->m[k].s.n; j++)
-                    if (t->m[k].s.v[j] > t->mem) t->mem = t->m[k].s.v[j];
+            for (size_t j = 0; j < t->m[k].s.n; j++) {
+                double gb = metrics_mem_gb(parser, s->names[t->m[k].name], t->m[k].s.v[j]);
+                if (gb > t->mem) t->mem = gb;
+            }
     }
     return 0;
 }

@@ -41,24 +41,43 @@ void render_shell_quote(struct sb *b, const char *s)
     sb_addc(b, '\'');
 }
 
+static char *inline_other(const struct render_ctx *r, const char *name);
+
 /* The text of an inline placeholder; NULL if it has none (a list macro). */
 static char *inline_value(const struct render_ctx *r, const char *name)
 {
     const struct space *sp = r->sp;
     struct sb b;
     sb_init(&b);
-    if (!strcmp(name, "env")) sb_add(&b, "/usr/bin/env");
-    else if (!strcmp(name, "interpreter")) sb_add(&b, sp->interpreter);
-    else if (!strcmp(name, "program")) sb_add(&b, sp->program ? sp->program : "");
-    else if (!strcmp(name, "args_json")) value_json(&b, r->params);
-    else if (!strcmp(name, "args_json_file")) sb_addf(&b, "%s/params.json", r->trial_dir);
-    else if (!strcmp(name, "trial_id")) sb_addf(&b, "%lld", r->id);
-    else if (!strcmp(name, "trial_dir")) sb_add(&b, r->trial_dir);
-    else if (!strcmp(name, "sweep_dir")) sb_add(&b, r->sweep_dir);
-    else if (!strcmp(name, "budget")) {
+    switch (tpl_builtin(name)) {
+    case TPL_ENV: sb_add(&b, "/usr/bin/env"); break;
+    case TPL_INTERPRETER: sb_add(&b, sp->interpreter); break;
+    case TPL_PROGRAM: sb_add(&b, sp->program ? sp->program : ""); break;
+    case TPL_ARGS_JSON: value_json(&b, r->params); break;
+    case TPL_ARGS_JSON_FILE: sb_addf(&b, "%s/params.json", r->trial_dir); break;
+    case TPL_TRIAL_ID: sb_addf(&b, "%lld", r->id); break;
+    case TPL_TRIAL_DIR: sb_add(&b, r->trial_dir); break;
+    case TPL_SWEEP_DIR: sb_add(&b, r->sweep_dir); break;
+    case TPL_BUDGET:
         if (r->budget) value_py_str(&b, r->budget);
-    } else if (!strcmp(name, "prev_trial_dir")) sb_add(&b, r->prev_dir ? r->prev_dir : "");
-    else if (!strncmp(name, "envvar:", 7)) {
+        break;
+    case TPL_PREV_TRIAL_DIR: sb_add(&b, r->prev_dir ? r->prev_dir : ""); break;
+    case TPL_ARGS:
+    case TPL_ARGS_NO_HYPHENS:
+    case TPL_ARGS_NO_BOOLEAN_FLAGS:
+    case TPL_ARGS_NO_EQUALS:
+    case TPL_NBUILTINS:
+    case TPL_NONE: sb_release(&b); return inline_other(r, name);
+    }
+    return sb_detach(&b);
+}
+
+/* An environment variable or a parameter; NULL if neither (a list macro). */
+static char *inline_other(const struct render_ctx *r, const char *name)
+{
+    struct sb b;
+    sb_init(&b);
+    if (!strncmp(name, "envvar:", 7)) {
         /* W&B: an unset variable leaves its name */
         const char *v = getenv(name + 7);
         sb_add(&b, v ? v : name + 7);
@@ -76,12 +95,8 @@ static char *inline_value(const struct render_ctx *r, const char *name)
 /* The argv elements of a list macro, appended to out. 1 if name is one. */
 static int list_macro(const struct render_ctx *r, const char *name, struct strv *out)
 {
-    enum { ARGS, NO_HYPHENS, NO_BOOL, NO_EQUALS } kind;
-    if (!strcmp(name, "args")) kind = ARGS;
-    else if (!strcmp(name, "args_no_hyphens")) kind = NO_HYPHENS;
-    else if (!strcmp(name, "args_no_boolean_flags")) kind = NO_BOOL;
-    else if (!strcmp(name, "args_no_equals")) kind = NO_EQUALS;
-    else return 0;
+    int kind = tpl_builtin(name);
+    if (kind < 0 || !tpl_builtins[kind].list) return 0;
     const struct value *m = r->params;
     for (size_t i = 0; i < m->u.map.n; i++) {
         const char *k = m->u.map.e[i].key;
@@ -89,9 +104,9 @@ static int list_macro(const struct render_ctx *r, const char *name, struct strv 
         struct sb b;
         sb_init(&b);
         switch (kind) {
-        case ARGS: sb_addf(&b, "--%s=", k); value_py_str(&b, v); break;
-        case NO_HYPHENS: sb_addf(&b, "%s=", k); value_py_str(&b, v); break;
-        case NO_BOOL:
+        case TPL_ARGS: sb_addf(&b, "--%s=", k); value_py_str(&b, v); break;
+        case TPL_ARGS_NO_HYPHENS: sb_addf(&b, "%s=", k); value_py_str(&b, v); break;
+        case TPL_ARGS_NO_BOOLEAN_FLAGS:
             if (v->kind == V_BOOL) {
                 if (v->u.b) sb_addf(&b, "--%s", k);
                 else {
@@ -103,7 +118,7 @@ static int list_macro(const struct render_ctx *r, const char *name, struct strv 
                 value_py_str(&b, v);
             }
             break;
-        case NO_EQUALS:
+        case TPL_ARGS_NO_EQUALS:
             strv_push(out, xasprintf("--%s", k));
             value_py_str(&b, v);
             break;

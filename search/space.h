@@ -81,6 +81,7 @@ struct pattern {
 };
 
 struct template_file {
+    char *name;                 /* its 'from' as the file writes it */
     char *from;                 /* resolved path of the template */
     char *text;                 /* its contents */
     char *to;                   /* destination, a placeholder string */
@@ -91,12 +92,40 @@ struct envvar {
     char *value;                /* a placeholder string */
 };
 
+/* What a sweep file's meaning takes from outside its text: the text of
+ * each template it names ("template:FROM", FROM as the file writes it) and,
+ * when the file does not say, the interpreter found on PATH
+ * ("interpreter"). A new sweep reads them; a stored sweep gets them back
+ * from the store, so that it loads the same from any directory. */
+struct space_input {
+    char *name;
+    char *text;
+};
+
+/* Where a sweep file's outside parts come from (space_load_env). */
+struct space_env {
+    const char *base_dir;            /* relative template paths resolve against it
+                                        (absolute); NULL: the file's own directory */
+    const char *const *parsers;      /* the metrics.parser names there are (the parser
+                                        registry's); NULL: any name */
+    const struct space_input *inputs; /* stored: the inputs recorded with the sweep */
+    size_t ninputs;
+    int stored;                      /* a stored sweep: inputs come from `inputs`, PATH is
+                                        never looked at; a template missing there (a sweep
+                                        stored before they were) is read under base_dir */
+};
+
 struct space {
     char *path;                 /* the file as given */
-    char *dir;                  /* its directory, for relative template paths */
+    char *dir;                  /* where relative template paths resolve */
     char *text;                 /* the whole file, as read */
     size_t textlen;
-    char hash[65];              /* SHA-256 of text */
+    char hash[65];              /* SHA-256 of text and, when it has templates, of their
+                                   texts: what tells one sweep from another */
+    char text_hash[65];         /* SHA-256 of text alone (sweeps stored before templates
+                                   were part of the hash) */
+    struct space_input *inputs; /* what it took from outside its text (see above) */
+    size_t ninputs;
     char *name;                 /* name:, or NULL */
 
     enum method method;
@@ -170,9 +199,14 @@ struct space {
 
 /* Reads and checks a file. NULL when it has errors (all of them in d);
  * warnings may be in d either way. */
-struct space *space_load(const char *path, struct diag *d);
+struct space *space_load(const char *path, const struct space_env *env, struct diag *d);
 /* The same from text (path is used for messages and relative paths). */
 struct space *space_load_text(const char *path, const char *text, size_t len, struct diag *d);
+/* The same with its outside parts from env (NULL: as space_load_text). */
+struct space *space_load_env(const char *path, const char *text, size_t len,
+                             const struct space_env *env, struct diag *d);
+/* The input called name that sp took from outside, or NULL. */
+const char *space_input(const struct space *sp, const char *name);
 void space_free(struct space *sp);
 
 /* The parameter whose path is name, or NULL. */

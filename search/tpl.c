@@ -40,3 +40,27 @@ int tpl_whole(const char *s, const char **name, size_t *len)
     *len = n - 3;
     return 1;
 }
+
+const struct tpl_builtin_def tpl_builtins[TPL_NBUILTINS] = {
+    [TPL_ENV] = {.name = "env"},
+    [TPL_INTERPRETER] = {.name = "interpreter"},
+    [TPL_PROGRAM] = {.name = "program"},
+    [TPL_ARGS_JSON] = {.name = "args_json"},
+    [TPL_ARGS_JSON_FILE] = {.name = "args_json_file"},
+    [TPL_TRIAL_ID] = {.name = "trial_id"},
+    [TPL_TRIAL_DIR] = {.name = "trial_dir"},
+    [TPL_SWEEP_DIR] = {.name = "sweep_dir"},
+    [TPL_BUDGET] = {.name = "budget", .rung = 1},
+    [TPL_PREV_TRIAL_DIR] = {.name = "prev_trial_dir", .rung = 1},
+    [TPL_ARGS] = {.name = "args", .list = 1},
+    [TPL_ARGS_NO_HYPHENS] = {.name = "args_no_hyphens", .list = 1},
+    [TPL_ARGS_NO_BOOLEAN_FLAGS] = {.name = "args_no_boolean_flags", .list = 1},
+    [TPL_ARGS_NO_EQUALS] = {.name = "args_no_equals", .list = 1},
+};
+
+int tpl_builtin(const char *name)
+{
+    for (int i = 0; i < TPL_NBUILTINS; i++)
+        if (!strcmp(tpl_builtins[i].name, name)) return i;
+    return TPL_NONE;
+}

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct err;
+struct space_input;
 
 /* A metric row: what a parser gives and store_ingest records. */
 struct metric {
@@ -28,7 +29,7 @@ void metric_batch_init(struct metric_batch *b);
 void metric_batch_reset(struct metric_batch *b);   /* n = 0, frees the names */
 void metric_batch_release(struct metric_batch *b);
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 enum trial_state {
     TRIAL_PENDING,
@@ -106,6 +107,18 @@ void store_set_objective(struct store *st, const char *name, int maximize, int s
 int store_begin(struct store *st, struct err *e);
 int store_commit(struct store *st, struct err *e);
 void store_rollback(struct store *st);
+/* Ends the transaction store_begin opened: commits when rc is 0, else rolls
+ * back. 0, or -1 (e filled when the commit failed). Call sites read
+ * `if (store_begin(st, e)) ...; rc = a || b; if (store_settle(st, rc, e))`. */
+int store_settle(struct store *st, int rc, struct err *e);
+
+/* What the sweep file took from outside its text (struct space_input):
+ * replaced whole, in one transaction unless one is open. */
+int store_put_inputs(struct store *st, const struct space_input *in, size_t n, struct err *e);
+/* Every stored input, by name; *out (caller frees with store_inputs_free)
+ * is NULL with *n 0 when there is none (a store from before schema 4). */
+int store_get_inputs(struct store *st, struct space_input **out, size_t *n, struct err *e);
+void store_inputs_free(struct space_input *in, size_t n);
 
 /* Each of these is one transaction unless called between begin and commit. */
 int store_trial_add(struct store *st, long long id, const char *params_json, struct err *e);

@@ -4,6 +4,8 @@
 #include "search/space.h"
 #include "base/value.h"
 #include "store/store.h"
+#include "store/stored.h"
+#include "sweep/ingest/metrics.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "sweep/table.h"
@@ -131,8 +133,23 @@ struct space *cli_load_space(const char *file)
 {
     struct diag d;
     diag_init(&d, file);
-    struct space *sp = space_load(file, &d);
+    struct space_env env = {.parsers = metrics_parser_names()};
+    struct space *sp = space_load(file, &env, &d);
     diag_print(&d);
+    diag_release(&d);
+    return sp;
+}
+
+struct space *cli_load_stored(struct store *st, const struct store_sweep *w)
+{
+    struct diag d;
+    diag_init(&d, w->spec_path);
+    struct space *sp = store_load_space(st, w, metrics_parser_names(), &d);
+    if (!sp) {
+        fprintf(stderr, "sweep: the file stored with this sweep (%s) does not load:\n",
+                w->spec_path);
+        diag_print(&d);
+    }
     diag_release(&d);
     return sp;
 }

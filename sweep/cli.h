@@ -12,6 +12,7 @@
 struct err;
 struct store;
 struct space;
+struct store_sweep;
 
 struct command {
     const char *name;
@@ -48,6 +49,9 @@ char *cli_default_dir(const char *file);
 /* Reads and checks a sweep file, printing its diagnostics; NULL if it has
  * errors (the caller exits 2). */
 struct space *cli_load_space(const char *file);
+/* The sweep a store holds (store/stored.h), loaded the same from anywhere;
+ * when it does not load, says why on stderr and returns NULL. */
+struct space *cli_load_stored(struct store *st, const struct store_sweep *w);
 /* Opens DIR's store for reading (DIR as for cli_find_dir); *dir_out gets
  * the directory used (caller frees). NULL and e filled on error. */
 struct store *cli_open_store(const char *dir, char **dir_out, struct err *e);

@@ -7,6 +7,7 @@
 #include "store/store.h"
 #include "sweep/cli.h"
 #include "store/dirlock.h"
+#include "store/layout.h"
 #include "base/err.h"
 #include "sweep/gpu/pack.h"
 #include "sweep/progress.h"
@@ -103,20 +104,31 @@ static void print_diff(const char *a, const char *b)
     free(cb);
 }
 
+/* 1 if the two sweeps' templates are the same files with the same texts. */
+static int same_templates(const struct space *a, const struct space *b)
+{
+    if (a->ntemplates != b->ntemplates) return 0;
+    for (size_t i = 0; i < a->ntemplates; i++)
+        if (strcmp(a->templates[i].name, b->templates[i].name) ||
+            strcmp(a->templates[i].text, b->templates[i].text))
+            return 0;
+    return 1;
+}
+
 /* The extensions a stored sweep accepts from a new version of its file:
  * more trials (a larger run_cap or trials, or none at all) and more
- * retries; everything else must read the same (comments and layout aside).
- * 1 and a description in what when new_text only extends old_text. */
-static int compatible_extension(const char *old_text, const struct space *nsp, struct sb *what)
+ * retries; everything else must read the same (comments and layout aside),
+ * templates included. 1 and a description in what when nsp only extends
+ * the stored osp. */
+static int compatible_extension(const struct space *osp, const struct space *nsp, struct sb *what)
 {
     static const char *const growable[] = {"run_cap", "trials", "retries"};
     struct diag d1, d2;
     diag_init(&d1, "old");
     diag_init(&d2, "new");
-    struct value *a = ydoc_load(old_text, strlen(old_text), &d1);
+    struct value *a = ydoc_load(osp->text, osp->textlen, &d1);
     struct value *b = ydoc_load(nsp->text, nsp->textlen, &d2);
-    struct space *osp = space_load_text("old", old_text, strlen(old_text), &d1);
-    int ok = a && b && osp && a->kind == V_MAP && b->kind == V_MAP;
+    int ok = a && b && a->kind == V_MAP && b->kind == V_MAP && same_templates(osp, nsp);
     if (ok) {
         for (size_t k = 0; k < ARRAY_LEN(growable); k++) {
             value_map_put(a, growable[k], value_null());
@@ -143,110 +155,136 @@ static int compatible_extension(const char *old_text, const struct space *nsp, s
     }
     value_free(a);
     value_free(b);
-    space_free(osp);
     diag_release(&d1);
     diag_release(&d2);
     return ok;
 }
 
-/* Runs sp in dir; is_new: create the store. */
-static int run_dir(struct space *sp, const char *dir_arg, int quiet, int must_exist)
+/* What differs between the stored sweep and the new file: the file's
+ * lines, then each template's. */
+static void print_changes(const struct space *osp, const char *old_text, const struct space *sp)
 {
-    struct err e = {0};
-    char *dir = absolute(dir_arg);
-    char *db = xasprintf("%s/sweep.db", dir);
-    struct stat stb;
-    int exists = stat(db, &stb) == 0;
-    int rc = 1, lockfd = -1;
-    struct store *st = NULL;
-    struct store_sweep w = {0};
-    char *cwd = NULL;
-    struct sb ext;
-    sb_init(&ext);
-    if (!exists && must_exist) {
-        err_usage(&e, "%s is not a sweep directory (no sweep.db)", dir_arg);
-        goto fail;
+    print_diff(old_text, sp->text);
+    for (size_t i = 0; osp && i < sp->ntemplates; i++) {
+        const struct template_file *t = &sp->templates[i], *o = NULL;
+        for (size_t k = 0; k < osp->ntemplates; k++)
+            if (!strcmp(osp->templates[k].name, t->name)) o = &osp->templates[k];
+        if (o && !strcmp(o->text, t->text)) continue;
+        fprintf(stderr, "  template %s%s\n", t->name, o ? " (as stored -> now):" : ": new");
+        if (o) print_diff(o->text, t->text);
     }
-    if (sp->gpus_auto) { /* before anything is written: the GPUs must be there */
+}
+
+/* Never mix a sweep into a folder of other things; the GPUs must be there
+ * before anything is written. */
+static int prepare_dir(const struct space *sp, const char *dir, const char *dir_arg, int exists,
+                       struct err *e)
+{
+    if (sp->gpus_auto) {
         struct pack_gpu *g;
         size_t ng;
-        int bad = pack_gpus(sp, &g, &ng, &e);
+        int bad = pack_gpus(sp, &g, &ng, e);
         free(g);
         if (bad) {
-            if (strncmp(e.msg, "gpus:", 5)) {
-                char m[sizeof e.msg];
-                memcpy(m, e.msg, sizeof m);
-                snprintf(e.msg, sizeof e.msg, "gpus: auto: %.1000s", m);
+            if (strncmp(e->msg, "gpus:", 5)) {
+                char m[sizeof e->msg];
+                memcpy(m, e->msg, sizeof m);
+                snprintf(e->msg, sizeof e->msg, "gpus: auto: %.1000s", m);
             }
-            goto fail;
+            return -1;
         }
     }
-    if (!exists) {
-        /* never mix a sweep into a folder of other things */
-        DIR *d = opendir(dir);
-        if (d) {
-            struct dirent *de;
-            int other = 0;
-            while ((de = readdir(d)))
-                if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-                    strcmp(de->d_name, "lock"))
-                    other = 1;
-            closedir(d);
-            if (other) {
-                err_usage(&e, "%s exists and is not a sweep directory; choose another with -d",
-                          dir_arg);
-                goto fail;
-            }
-        }
-        if (util_mkdirs(dir, &e)) goto fail;
+    if (exists) return 0;
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *de;
+        int other = 0;
+        while ((de = readdir(d)))
+            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && strcmp(de->d_name, "lock"))
+                other = 1;
+        closedir(d);
+        if (other)
+            return err_usage(e, "%s exists and is not a sweep directory; choose another with -d",
+                             dir_arg);
     }
-    lockfd = dirlock_acquire(dir, &e);
-    if (lockfd < 0) goto fail;
-    st = store_open(db, 1, &e);
-    if (!st) goto fail;
-    int got = store_get_sweep(st, &w, &e);
-    if (got < 0) goto fail;
-    if (got == 1) { /* a new sweep */
-        char here[4096];
-        if (!getcwd(here, sizeof here)) {
-            err_errno(&e, "getcwd");
-            goto fail;
-        }
-        w.spec_path = xstrdup(sp->path);
-        w.spec_text = xstrdup(sp->text);
-        w.spec_hash = xstrdup(sp->hash);
-        w.cwd = xstrdup(here);
-        w.method = xstrdup(space_method_name(sp->method));
-        w.objective = sp->metric_name ? xstrdup(sp->metric_name) : NULL;
-        w.maximize = sp->goal == GOAL_MAXIMIZE;
-        w.summary_last = sp->summary_last;
-        w.total = trials_total(sp);
-        w.seed = (long long)sp->seed;
-        w.created = util_now();
-        w.version = xstrdup(SWEEP_VERSION);
-        if (store_init_sweep(st, &w, &e)) goto fail;
-    } else if (strcmp(w.spec_hash, sp->hash) && compatible_extension(w.spec_text, sp, &ext)) {
-        if (store_update_spec(st, sp->path, sp->text, sp->hash, trials_total(sp), &e) ||
-            store_event(st, -1, "spec_extended", ext.len ? ext.buf : "layout", &e))
-            goto fail;
-        if (!quiet)
+    return util_mkdirs(dir, e);
+}
+
+/* A new sweep's row and the inputs its file took from outside. */
+static int init_sweep(struct store *st, const struct space *sp, struct store_sweep *w,
+                      struct err *e)
+{
+    char here[4096];
+    if (!getcwd(here, sizeof here)) return err_errno(e, "getcwd");
+    w->spec_path = xstrdup(sp->path);
+    w->spec_text = xstrdup(sp->text);
+    w->spec_hash = xstrdup(sp->hash);
+    w->cwd = xstrdup(here);
+    w->method = xstrdup(space_method_name(sp->method));
+    w->objective = sp->metric_name ? xstrdup(sp->metric_name) : NULL;
+    w->maximize = sp->goal == GOAL_MAXIMIZE;
+    w->summary_last = sp->summary_last;
+    w->total = trials_total(sp);
+    w->seed = (long long)sp->seed;
+    w->created = util_now();
+    w->version = xstrdup(SWEEP_VERSION);
+    if (store_begin(st, e)) return -1;
+    int rc = store_init_sweep(st, w, e) || store_put_inputs(st, sp->inputs, sp->ninputs, e);
+    return store_settle(st, rc, e);
+}
+
+/* The file sp against the sweep stored in w: 0 the same sweep (or one it
+ * extends: recorded), 2 a different one (said, with the changes), -1 an
+ * error. A sweep stored before templates were part of the hash is the same
+ * when its text is: its template texts are recorded from now on. */
+static int same_sweep(struct store *st, const struct store_sweep *w, const struct space *sp,
+                      const char *dir_arg, int quiet, struct err *e)
+{
+    struct space_input *in = NULL;
+    size_t nin = 0;
+    if (store_get_inputs(st, &in, &nin, e)) return -1;
+    store_inputs_free(in, nin);
+    if (!strcmp(w->spec_hash, sp->hash)) return 0;
+    if (!nin && !strcmp(w->spec_hash, sp->text_hash)) /* stored by an earlier version */
+        return store_put_inputs(st, sp->inputs, sp->ninputs, e) ||
+               store_update_spec(st, w->spec_path, w->spec_text, sp->hash, w->total, e);
+    struct space *osp = cli_load_stored(st, w);
+    struct sb ext;
+    sb_init(&ext);
+    int rc = 2;
+    if (osp && compatible_extension(osp, sp, &ext)) {
+        rc = 0;
+        if (store_begin(st, e)) rc = -1;
+        else if (store_settle(st, store_update_spec(st, sp->path, sp->text, sp->hash,
+                                                    trials_total(sp), e) ||
+                                      store_put_inputs(st, sp->inputs, sp->ninputs, e) ||
+                                      store_event(st, -1, "spec_extended",
+                                                  ext.len ? ext.buf : "layout", e),
+                              e))
+            rc = -1;
+        else if (!quiet)
             fprintf(stderr, "sweep: %s: the file extends the stored sweep%s%s\n", dir_arg,
                     ext.len ? ": " : " (only comments or layout changed)", sb_str(&ext));
-    } else if (strcmp(w.spec_hash, sp->hash)) {
+    } else {
         fprintf(stderr,
                 "sweep: %s holds a different sweep (from %s); refusing to mix them.\n"
                 "Changes from the stored file to %s (only a larger run_cap or trials, or more "
                 "retries, extend a sweep; with halving and hyperband, only more retries):\n",
-                dir_arg, w.spec_path, sp->path);
-        print_diff(w.spec_text, sp->text);
+                dir_arg, w->spec_path, sp->path);
+        print_changes(osp, w->spec_text, sp);
         fprintf(stderr, "Run the new file in another directory (-d DIR), or resume the stored "
                         "one with `sweep resume %s`.\n",
                 dir_arg);
-        rc = 2;
-        goto out;
     }
-    cwd = xstrdup(w.cwd);
-    store_set_objective(st, sp->metric_name, sp->goal == GOAL_MAXIMIZE, sp->summary_last);
+    sb_release(&ext);
+    space_free(osp);
+    return rc;
+}
+
+/* Runs the loop and says how it ended. */
+static int run_and_report(struct space *sp, struct store *st, const char *dir, const char *cwd,
+                          const char *dir_arg, int quiet, struct err *e)
+{
     if (!quiet) {
         long long total = trials_total(sp);
         fprintf(stderr, "sweep: %s -> %s: %s search, ", sp->path, dir_arg,
@@ -259,16 +297,16 @@ static int run_dir(struct space *sp, const char *dir_arg, int quiet, int must_ex
     struct run_opts o = {.sp = sp, .st = st, .dir = dir, .cwd = cwd,
                          .obs = progress_observer(&pr, quiet, sp->metric_name)};
     struct run_result res;
-    int failed = run_sweep(&o, &res, &e);
+    int failed = run_sweep(&o, &res, e);
     progress_clear(&pr);
-    if (failed) goto fail;
+    if (failed) return -1;
     if (res.interrupted == 2)
         fprintf(stderr, "sweep: second %s: exiting now; %zu trials keep running and "
                         "`sweep run` on this directory follows them again\n",
                 proc_signal_name(res.signal), res.left_running);
     if (!quiet && res.interrupted != 2) {
         long long counts[TRIAL_NSTATES];
-        if (store_counts(st, counts, &e) == 0)
+        if (store_counts(st, counts, e) == 0)
             fprintf(stderr,
                     "sweep: %s: %lld completed, %lld pruned, %lld failed, %lld stopped, %lld pending\n",
                     res.interrupted ? "stopped" : "finished", counts[TRIAL_COMPLETED],
@@ -277,16 +315,51 @@ static int run_dir(struct space *sp, const char *dir_arg, int quiet, int must_ex
         printf("top trials (sweep top %s):\n", dir_arg);
         cli_print_top(st, stdout, 5, 0, NULL);
     }
-    rc = res.interrupted ? 130 : 0;
-    goto out;
+    return res.interrupted ? 130 : 0;
+}
+
+/* Runs sp in dir: a new sweep, or the one stored there (must_exist: it has
+ * to be there). */
+static int run_dir(struct space *sp, const char *dir_arg, int quiet, int must_exist)
+{
+    struct err e = {0};
+    char *dir = absolute(dir_arg);
+    char *db = layout_db(dir);
+    struct stat stb;
+    int exists = stat(db, &stb) == 0;
+    int rc = 1, lockfd = -1;
+    struct store *st = NULL;
+    struct store_sweep w = {0};
+    if (!exists && must_exist) {
+        err_usage(&e, "%s is not a sweep directory (no sweep.db)", dir_arg);
+        goto fail;
+    }
+    if (prepare_dir(sp, dir, dir_arg, exists, &e)) goto fail;
+    lockfd = dirlock_acquire(dir, &e);
+    if (lockfd < 0) goto fail;
+    st = store_open(db, 1, &e);
+    if (!st) goto fail;
+    int got = store_get_sweep(st, &w, &e);
+    if (got < 0) goto fail;
+    if (got == 1) { /* a new sweep */
+        if (init_sweep(st, sp, &w, &e)) goto fail;
+    } else {
+        int same = same_sweep(st, &w, sp, dir_arg, quiet, &e);
+        if (same < 0) goto fail;
+        if (same == 2) {
+            rc = 2;
+            goto out;
+        }
+    }
+    store_set_objective(st, sp->metric_name, sp->goal == GOAL_MAXIMIZE, sp->summary_last);
+    rc = run_and_report(sp, st, dir, w.cwd, dir_arg, quiet, &e);
+    if (rc >= 0) goto out;
 fail:
     rc = cli_fail(&e);
 out:
-    sb_release(&ext);
     store_sweep_release(&w);
     store_close(st);
     if (lockfd >= 0) close(lockfd);
-    free(cwd);
     free(db);
     free(dir);
     return rc;
@@ -340,7 +413,7 @@ int cmd_resume(int argc, char **argv)
     if (optind != argc - 1) return cli_usage("resume", "expected one sweep directory");
     const char *dir = argv[optind];
     struct err e = {0};
-    char *db = xasprintf("%s/sweep.db", dir);
+    char *db = layout_db(dir);
     struct stat stb;
     if (stat(db, &stb) != 0) {
         free(db);
@@ -351,16 +424,13 @@ int cmd_resume(int argc, char **argv)
     if (!st) return cli_fail(&e);
     struct store_sweep w;
     int got = store_get_sweep(st, &w, &e);
-    store_close(st);
     if (got != 0) {
+        store_close(st);
         if (got == 1) err_usage(&e, "%s holds no sweep yet", dir);
         return cli_fail(&e);
     }
-    struct diag d;
-    diag_init(&d, w.spec_path);
-    struct space *sp = space_load_text(w.spec_path, w.spec_text, strlen(w.spec_text), &d);
-    diag_print(&d);
-    diag_release(&d);
+    struct space *sp = cli_load_stored(st, &w);
+    store_close(st);
     store_sweep_release(&w);
     if (!sp) return 2;
     int rc = run_dir(sp, dir, quiet, 1);

@@ -112,16 +112,14 @@ static int best_row(const struct trial_row *t, void *ctx)
  * sweep is running there. */
 static int show(struct store *st, char *dir, int json, int slots, int *live);
 
-/* max_parallel, from the file stored with the sweep (1 if unreadable). */
+/* max_parallel, from the file stored with the sweep; -1 (said on stderr)
+ * when it does not load. */
 static int stored_slots(struct store *st)
 {
     struct store_sweep w = {0};
-    int slots = 1;
+    int slots = -1;
     if (store_get_sweep(st, &w, NULL) == 0) {
-        struct diag d;
-        diag_init(&d, w.spec_path);
-        struct space *sp = space_load_text(w.spec_path, w.spec_text, strlen(w.spec_text), &d);
-        diag_release(&d);
+        struct space *sp = cli_load_stored(st, &w);
         if (sp) slots = sp->max_parallel;
         space_free(sp);
     }
@@ -207,7 +205,7 @@ static int show(struct store *st, char *dir, int json, int slots, int *live_out)
                      counts[TRIAL_PRUNED];
     long long left = w.total >= 0 ? w.total - done : -1; /* pending rows + never created */
     double eta = -1;
-    if (live && left >= 0 && dc.n > 0) {
+    if (live && left >= 0 && dc.n > 0 && slots > 0) { /* no ETA without the stored file */
         double mean = dc.sum / (double)dc.n;
         eta = ceil((double)left / slots) * mean;
     }

@@ -10,6 +10,8 @@
 #include "sweep/exec/proc.h"
 #include "base/util.h"
 
+#define DEFAULT_GRACE_S 10.0 /* stop_grace when the stored file does not load */
+
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -153,11 +155,11 @@ int cmd_stop(int argc, char **argv)
         for (size_t i = 0; i < run.n; i++) layout_request_stop(dir, run.ids[i], NULL);
     }
     if (!live && run.n) {
-        struct diag d;
-        diag_init(&d, w.spec_path);
-        struct space *sp = space_load_text(w.spec_path, w.spec_text, strlen(w.spec_text), &d);
-        diag_release(&d);
-        double grace = sp ? sp->stop_grace : 10;
+        struct space *sp = cli_load_stored(st, &w);
+        double grace = sp ? sp->stop_grace : DEFAULT_GRACE_S;
+        if (!sp)
+            fprintf(stderr, "sweep: stopping with the default grace period of %.0f s instead\n",
+                    DEFAULT_GRACE_S);
         space_free(sp);
         rc = stop_orphans(dir, &run, grace);
         printf("%s: no sweep is running; %zu trials stopped, and `sweep resume %s` records "

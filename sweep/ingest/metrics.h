@@ -46,6 +46,13 @@ const char *const *metrics_results_files(const char *parser);
  * parser has (its header's columns, or names it gave) to it: the file is
  * authoritative. */
 void metrics_follow(struct mparser *console, const struct mparser *results);
+/* The parsers' names, NULL-terminated, in the registry's order. */
+const char *const *metrics_parser_names(void);
+/* A value of GPU memory, in GB, if the parser gives memory under this name
+ * (gpu_mem, gpu_memory, gpu_mem_gb in GB for every parser; mmdet's memory
+ * and detectron2's max_mem in MiB); -1 for other names. parser may be NULL
+ * (the common names only). What the report plots as memory. */
+double metrics_mem_gb(const char *parser, const char *name, double value);
 /* A metric that tells GPU memory use, in MiB (gpu_mem in GB; mmdet's memory
  * and detectron2's max_mem in MiB); -1 for other names. */
 double metrics_mem_mib(const struct mparser *p, const char *name, double value);

@@ -1,18 +1,48 @@
-/* metrics_int.h - what the two halves of the metrics module share: the
- * generic parsers (metrics.c) and the trainers' own formats (trainers.c).
- * Not for other modules: they use metrics.h. */
-#ifndef SWEEP_METRICS_INT_H
-#define SWEEP_METRICS_INT_H
+/* parser.h - the parser registry's contract: what a parser file defines
+ * (one struct parser_def, listed in metrics.c's table) and the state every
+ * parser reads and writes (struct mparser). A new trainer is one file with
+ * its parser_def and one line in that table. Not for other modules: they
+ * use metrics.h.
+ *
+ *   keyvalue.c jsonl.c regex.c csv.c   the generic formats
+ *   yolo.c        Ultralytics and YOLOv5 (one console format, two generations)
+ *   darknet.c     pjreddie's and AlexeyAB's darknet
+ *   mmdet.c       MMDetection 2.x and MMEngine
+ *   detectron2.c  detectron2
+ *   lex.c         what the trainers' parsers share */
+#ifndef SWEEP_PARSER_H
+#define SWEEP_PARSER_H
 
 #include "sweep/ingest/metrics.h"
 #include "base/util.h"
 
 #include <stddef.h>
 
-enum kind { P_KEYVALUE, P_JSONL, P_REGEX, P_CSV, P_DARKNET, P_ULTRALYTICS, P_YOLOV5, P_MMDET,
-            P_DETECTRON2 };
-
 struct compiled;
+struct mparser;
+struct pattern;
+struct err;
+
+struct parser_def {
+    const char *name;                   /* metrics.parser */
+    const char *const *results_files;   /* the trainer's own files beside its log, looked for
+                                           under the trial directory; NULL: none */
+    const char *const *mem_mib_names;   /* names whose values are GPU memory in MiB */
+    int requires_rows;                  /* a trial whose log gave nothing failed, whatever
+                                           its exit status */
+    int rereads;                        /* a resumed reader re-reads the file up to its
+                                           offset to learn headers and the epoch */
+    int header_row;                     /* the file's first line names its columns (csv) */
+    int trims;                          /* leading blanks are dropped before line() */
+    /* Set up what it needs (regex: compile the patterns); 0 or -1 (e). */
+    int (*init)(struct mparser *p, const struct pattern *pats, size_t npats, struct err *e);
+    void (*line)(struct mparser *p, const char *s, size_t n, struct metric_batch *b);
+    void (*end)(struct mparser *p, struct metric_batch *b);  /* NULL: nothing held back */
+    void (*release)(struct mparser *p);                      /* NULL: nothing of its own */
+};
+
+extern const struct parser_def parser_keyvalue, parser_jsonl, parser_regex, parser_csv,
+    parser_darknet, parser_ultralytics, parser_yolov5, parser_mmdet, parser_detectron2;
 
 struct laststep {
     char *name;
@@ -20,7 +50,7 @@ struct laststep {
 };
 
 struct mparser {
-    enum kind kind;
+    const struct parser_def *def;
     struct compiled *pats;
     size_t npats;
     struct laststep *steps; /* a handful of names per trial: a linear list is enough */
@@ -29,7 +59,7 @@ struct mparser {
     size_t ncols;
     int step_col;           /* csv: the column giving the step, -1 none */
     char *header;           /* csv: the header line as read (a repeat is skipped) */
-    /* the trainers' parsers (trainers.c) */
+    /* the trainers' parsers */
     int csv;                /* this file turned out to be a results.csv */
     int csv_shift;          /* ultralytics: the file counts epochs from 0: +1 */
     int csv_rows;           /* data rows read */
@@ -60,10 +90,5 @@ int metrics_step(double x, long long *step);
 size_t metrics_scan_number(const char *s, size_t n, double *out);
 void metrics_parse_csv(struct mparser *p, const char *s, size_t n, struct metric_batch *b);
 void metrics_parse_jsonl(struct mparser *p, const char *s, size_t n, struct metric_batch *b);
-
-/* trainers.c */
-void trainer_line(struct mparser *p, const char *s, size_t n, struct metric_batch *b);
-void trainer_end(struct mparser *p, struct metric_batch *b);
-void trainer_free(struct mparser *p);
 
 #endif
