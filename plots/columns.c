@@ -1,0 +1,168 @@
+/* columns.c - the parameters that vary within a report, as plot axes:
+ * numeric (log for log-scaled ones) or categorical (report_int.h). */
+#include "plots/report_int.h"
+#include "search/diag.h"
+#include "search/space.h"
+#include "store/stored.h"
+#include "sweep/ingest/metrics.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/value.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- parameter columns -------------------------------------------------- */
+
+static void flatten_paths(const struct value *v, const char *prefix, char ***paths, size_t *n)
+{
+    if (!v || v->kind != V_MAP) return;
+    for (size_t i = 0; i < v->u.map.n; i++) {
+        const struct mapent *m = &v->u.map.e[i];
+        char *name = *prefix ? xasprintf("%s.%s", prefix, m->key) : xstrdup(m->key);
+        if (m->val->kind == V_MAP && m->val->u.map.n) {
+            flatten_paths(m->val, name, paths, n);
+            free(name);
+            continue;
+        }
+        size_t k = 0;
+        while (k < *n && strcmp((*paths)[k], name)) k++;
+        if (k < *n) {
+            free(name);
+            continue;
+        }
+        *paths = xrealloc(*paths, (*n + 1) * sizeof **paths);
+        (*paths)[(*n)++] = name;
+    }
+}
+
+char *rp_value_text(const struct value *v)
+{
+    struct sb b;
+    sb_init(&b);
+    if (v->kind == V_FLOAT) sb_addf(&b, "%.4g", v->u.f);
+    else value_py_str(&b, v);
+    return sb_detach(&b);
+}
+
+static int is_log_dist(enum dist d)
+{
+    switch (d) {
+    case DIST_LOG_UNIFORM: case DIST_LOG_UNIFORM_VALUES: case DIST_Q_LOG_UNIFORM:
+    case DIST_Q_LOG_UNIFORM_VALUES: case DIST_INV_LOG_UNIFORM: case DIST_INV_LOG_UNIFORM_VALUES:
+    case DIST_LOG_NORMAL: case DIST_Q_LOG_NORMAL:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void add_cat(struct col *c, const char *s)
+{
+    for (size_t i = 0; i < c->ncats; i++)
+        if (!strcmp(c->cats[i], s)) return;
+    c->cats = xrealloc(c->cats, (c->ncats + 1) * sizeof *c->cats);
+    c->cats[c->ncats++] = xstrdup(s);
+}
+
+static int cat_index(const struct col *c, const struct value *v)
+{
+    char *s = rp_value_text(v);
+    int k = -1;
+    for (size_t i = 0; i < c->ncats && k < 0; i++)
+        if (!strcmp(c->cats[i], s)) k = (int)i;
+    free(s);
+    return k;
+}
+
+/* The parameters that take more than one value across the report, in the
+ * order they appear; the others are constants, listed once on the page. */
+void rp_find_columns(struct report *r)
+{
+    char **paths = NULL;
+    size_t np = 0;
+    for (size_t si = 0; si < r->ns; si++)
+        for (long long id = 0; id <= r->s[si].maxid; id++)
+            if (r->s[si].byid[id]) flatten_paths(r->s[si].byid[id]->params, "", &paths, &np);
+    for (size_t k = 0; k < np; k++) {
+        struct col c = {paths[k], 1, 0, NULL, 0, INFINITY, -INFINITY};
+        const struct param *decl = NULL;
+        char *first = NULL;
+        int varies = 0;
+        for (size_t si = 0; si < r->ns; si++) {
+            struct rsweep *s = &r->s[si];
+            if (!decl && s->sp) decl = space_find(s->sp, c.path);
+            for (long long id = 0; id <= s->maxid; id++) {
+                if (!s->byid[id]) continue;
+                const struct value *v = value_lookup(s->byid[id]->params, c.path);
+                if (!v) continue;
+                char *txt = rp_value_text(v);
+                if (!first) first = xstrdup(txt);
+                else if (strcmp(first, txt)) varies = 1;
+                free(txt);
+                if (value_is_num(v)) {
+                    double x = value_num(v);
+                    if (x < c.min) c.min = x;
+                    if (x > c.max) c.max = x;
+                } else {
+                    c.numeric = 0;
+                }
+            }
+        }
+        if (!varies) {
+            if (first) sb_addf(&r->fixed, "%s%s=%s", r->fixed.len ? ", " : "", c.path, first);
+            free(first);
+            free(c.path);
+            continue;
+        }
+        free(first);
+        if (c.numeric) {
+            if (decl && decl->dist != DIST_CATEGORICAL) c.logx = is_log_dist(decl->dist) && c.min > 0;
+            else c.logx = c.min > 0 && c.max / c.min >= 100;
+        } else {
+            /* Categories in the order the file declares them, then as met. */
+            if (decl && decl->dist == DIST_CATEGORICAL)
+                for (size_t i = 0; i < decl->ndistinct; i++) {
+                    char *txt = rp_value_text(decl->distinct[i]);
+                    add_cat(&c, txt);
+                    free(txt);
+                }
+            for (size_t si = 0; si < r->ns; si++)
+                for (long long id = 0; id <= r->s[si].maxid; id++) {
+                    const struct rtrial *t = r->s[si].byid[id];
+                    const struct value *v = t ? value_lookup(t->params, c.path) : NULL;
+                    if (!v) continue;
+                    char *txt = rp_value_text(v);
+                    add_cat(&c, txt);
+                    free(txt);
+                }
+        }
+        r->c = xrealloc(r->c, (r->nc + 1) * sizeof *r->c);
+        r->c[r->nc++] = c;
+    }
+    free(paths);
+}
+
+/* A trial's position on a column's axis: the value (log10 of it on a log
+ * axis when log is set), or the category's index. NAN if it has none. */
+double rp_col_pos(const struct col *c, const struct rtrial *t, int log)
+{
+    const struct value *v = value_lookup(t->params, c->path);
+    if (!v) return NAN;
+    if (c->numeric) {
+        double x = value_num(v);
+        return log && c->logx ? log10(x) : x;
+    }
+    int k = cat_index(c, v);
+    return k < 0 ? NAN : k;
+}
+

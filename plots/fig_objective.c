@@ -1,0 +1,118 @@
+/* fig_objective.c - the objective per step of every trial, the best ones
+ * highlighted. */
+#include "plots/report_int.h"
+#include "search/diag.h"
+#include "search/space.h"
+#include "store/stored.h"
+#include "sweep/ingest/metrics.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/value.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+void fig_objective(struct report *r, struct pick *pk, size_t npk, struct err *e)
+{
+    struct dat d = {{0}, 0, 0}, pr = {{0}, 0, 0};
+    sb_init(&d.b);
+    sb_init(&pr.b);
+    int *b0 = xcalloc(r->ns, sizeof *b0), *b1 = xcalloc(r->ns, sizeof *b1);
+    int *pblock = xcalloc(r->ns, sizeof *pblock);
+    long long ncurves = 0, npruned = 0;
+    for (size_t si = 0; si < r->ns; si++) {
+        struct rsweep *s = &r->s[si];
+        b0[si] = d.nblocks;
+        for (size_t i = 0; i < s->nt; i++) {
+            struct rtrial *t = &s->t[i];
+            struct series *o = rp_trial_series(t, s->obj);
+            if (!o) continue;
+            for (size_t j = 0; j < o->n; j++) rp_dat_row(&d, "%lld %.10g", o->step[j], o->v[j]);
+            t->block = rp_dat_end(&d);
+            ncurves++;
+            if (t->state == TRIAL_PRUNED && o->n) {
+                rp_dat_row(&pr, "%lld %.10g", o->step[o->n - 1], o->v[o->n - 1]);
+                npruned++;
+            }
+        }
+        b1[si] = d.nblocks;
+        pblock[si] = rp_dat_end(&pr);
+    }
+    if (!ncurves) goto out;
+    if (rp_write_file(r, "data/objective.dat", d.b.buf, d.b.len, e) ||
+        (pr.b.len && rp_write_file(r, "data/objective-pruned.dat", pr.b.buf, pr.b.len, e)))
+        goto out;
+    struct sb g, p;
+    sb_init(&g);
+    sb_init(&p);
+    rp_gp_begin(r, &g, "objective", 1000, 560);
+    struct sb t;
+    sb_init(&t);
+    sb_addf(&t, "%s per step: %lld trial%s", r->objname, ncurves, ncurves == 1 ? "" : "s");
+    if (r->ns == 1) sb_addf(&t, ", the best %zu in colour", npk);
+    else sb_add(&t, ", one colour per sweep, each sweep's best in bold");
+    rp_gp_set(&g, "title", t.buf);
+    rp_gp_set(&g, "xlabel", "step (as the trainer logs it: epoch, iteration)");
+    rp_gp_set(&g, "ylabel", r->objname);
+    sb_add(&g, "set key outside right top vertical\n");
+    /* a loss that falls by orders of magnitude reads better on a log axis */
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t si = 0; si < r->ns; si++)
+        for (size_t i = 0; i < r->s[si].nt; i++) {
+            const struct series *o = rp_trial_series(&r->s[si].t[i], r->s[si].obj);
+            for (size_t k = 0; o && k < o->n; k++) {
+                if (o->v[k] < lo) lo = o->v[k];
+                if (o->v[k] > hi) hi = o->v[k];
+            }
+        }
+    if (!r->s[0].meta.maximize && lo > 0 && hi / lo > 20)
+        sb_add(&g, "set logscale y 10\nset format y '%g'\n");
+    for (size_t si = 0; si < r->ns; si++) {
+        if (b1[si] <= b0[si]) continue;
+        char faint[10];
+        rp_faint_color(faint, r->ns == 1 ? "909090" : COLORS[si % NCOLORS]);
+        rp_plot_sep(&p);
+        sb_addf(&p, "for [i=%d:%d] 'data/objective.dat' index i with lines lw 1 lc rgb '%s' notitle",
+                b0[si], b1[si] - 1, faint);
+    }
+    int titled = 0;
+    for (size_t si = 0; si < r->ns; si++) {
+        if (pblock[si] < 0) continue;
+        rp_plot_sep(&p);
+        sb_addf(&p, "'data/objective-pruned.dat' index %d with points pt 2 ps 0.8 lc rgb '#d62728' ",
+                pblock[si]);
+        if (titled++) sb_add(&p, "notitle");
+        else sb_add(&p, "title 'pruned: stopped here'");
+    }
+    for (size_t i = 0; i < npk; i++) {
+        rp_plot_sep(&p);
+        sb_addf(&p, "'data/objective.dat' index %d with lines lw 2.5 lc rgb '#%s' title ",
+                pk[i].t->block, pk[i].color);
+        plots_quote(&p, pk[i].title);
+    }
+    sb_add(&g, p.buf);
+    sb_addc(&g, '\n');
+    sb_reset(&t);
+    sb_addf(&t, "%s of every trial at each step it logged%s.", r->objname,
+            npruned ? "; a red x marks where a pruned trial was stopped" : "");
+    rp_run_plot(r, "objective", &g, t.buf);
+    sb_release(&t);
+    sb_release(&p);
+    sb_release(&g);
+out:
+    free(b0);
+    free(b1);
+    free(pblock);
+    sb_release(&d.b);
+    sb_release(&pr.b);
+}
+

@@ -1,0 +1,135 @@
+/* fig_params.c - the objective against each parameter (log axes for
+ * log-scaled ones, categories spread). */
+#include "plots/report_int.h"
+#include "search/diag.h"
+#include "search/space.h"
+#include "store/stored.h"
+#include "sweep/ingest/metrics.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/value.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static double jitter(long long id)
+{
+    unsigned long long h = (unsigned long long)id * 2654435761ULL;
+    return ((double)(h % 1000) / 1000.0 - 0.5) * 0.4;
+}
+
+void rp_cat_tics(struct sb *g, const char *what, const struct col *c)
+{
+    sb_addf(g, "set %s (", what);
+    for (size_t i = 0; i < c->ncats; i++) {
+        if (i) sb_add(g, ", ");
+        const char *s = c->cats[i];
+        if (strlen(s) > 32) {
+            size_t n = 30;
+            while (n && ((unsigned char)s[n] & 0xc0) == 0x80) n--; /* not inside a UTF-8 character */
+            char *cut = xasprintf("%.*s..", (int)n, s);
+            plots_quote(g, cut);
+            free(cut);
+        } else {
+            plots_quote(g, s);
+        }
+        sb_addf(g, " %zu", i);
+    }
+    sb_add(g, ")\n");
+}
+
+void fig_params(struct report *r, struct pick *pk, size_t npk, struct err *e)
+{
+    (void)pk, (void)npk;
+    for (size_t k = 0; k < r->nc; k++) {
+        const struct col *c = &r->c[k];
+        struct dat d = {{0}, 0, 0};
+        sb_init(&d.b);
+        int *done = xmalloc(r->ns * sizeof *done), *other = xmalloc(r->ns * sizeof *other);
+        for (size_t si = 0; si < r->ns; si++) {
+            struct rsweep *s = &r->s[si];
+            for (int pass = 0; pass < 2; pass++) {
+                for (size_t i = 0; i < s->nt; i++) {
+                    const struct rtrial *t = &s->t[i];
+                    if (!t->has_obj || (t->state == TRIAL_COMPLETED) != (pass == 0)) continue;
+                    double x = rp_col_pos(c, t, 0);
+                    if (isnan(x)) continue;
+                    if (!c->numeric) x += jitter(t->id);
+                    rp_dat_row(&d, "%.10g %.10g %lld", x, t->obj, t->id);
+                }
+                (pass ? other : done)[si] = rp_dat_end(&d);
+            }
+        }
+        if (!d.nblocks) goto next;
+        char *name = xasprintf("param-%zu", k + 1);
+        char *file = xasprintf("data/%s.dat", name);
+        if (rp_write_file(r, file, d.b.buf, d.b.len, e)) {
+            free(name);
+            free(file);
+            goto next;
+        }
+        struct sb g, p, t;
+        sb_init(&g);
+        sb_init(&p);
+        sb_init(&t);
+        rp_gp_begin(r, &g, name, 760, 460);
+        sb_addf(&t, "%s against %s", r->objname, c->path);
+        rp_gp_set(&g, "title", t.buf);
+        sb_reset(&t);
+        sb_addf(&t, "%s%s", c->path, c->logx ? " (log scale)" : "");
+        rp_gp_set(&g, "xlabel", t.buf);
+        rp_gp_set(&g, "ylabel", r->objname);
+        if (c->logx) sb_add(&g, "set logscale x 10\nset format x '%g'\n");
+        if (!c->numeric) {
+            rp_cat_tics(&g, "xtics", c);
+            sb_addf(&g, "set xrange [-0.5:%zu.5]\n", c->ncats - 1);
+            if (c->ncats > 6) sb_add(&g, "set xtics rotate by -30\n");
+        } else if (c->min == c->max) {
+            sb_addf(&g, "set xrange [%.10g:%.10g]\n", c->min - 1, c->max + 1);
+        }
+        sb_add(&g, "set key below horizontal\n");
+        int titled_other = 0;
+        for (size_t si = 0; si < r->ns; si++) {
+            const char *col = r->ns == 1 ? "1f77b4" : COLORS[si % NCOLORS];
+            if (done[si] >= 0) {
+                rp_plot_sep(&p);
+                sb_addf(&p, "'data/%s.dat' index %d using 1:2 with points pt 7 ps 0.9 lc rgb '#%s' title ",
+                        name, done[si], col);
+                if (r->ns == 1) plots_quote(&p, "completed");
+                else plots_quote(&p, r->s[si].label);
+            }
+            if (other[si] >= 0) {
+                rp_plot_sep(&p);
+                sb_addf(&p, "'data/%s.dat' index %d using 1:2 with points pt 6 ps 0.9 lc rgb '#%s' ",
+                        name, other[si], r->ns == 1 ? "999999" : col);
+                if (titled_other++) sb_add(&p, "notitle");
+                else sb_add(&p, "title 'not completed (value when it stopped)'");
+            }
+        }
+        sb_add(&g, p.buf);
+        sb_addc(&g, '\n');
+        sb_reset(&t);
+        sb_addf(&t, "%s of each trial against %s%s%s.", r->objname, c->path,
+                c->logx ? " (log axis)" : "", c->numeric ? "" : " (categories, spread sideways)");
+        rp_run_plot(r, name, &g, t.buf);
+        sb_release(&g);
+        sb_release(&p);
+        sb_release(&t);
+        free(name);
+        free(file);
+    next:
+        free(done);
+        free(other);
+        sb_release(&d.b);
+    }
+}
+

@@ -1,0 +1,280 @@
+/* html.c - the page: summary, leaderboard, figures; every piece of user
+ * text escaped. index.html is written last, atomically. */
+#include "plots/report_int.h"
+#include "search/diag.h"
+#include "search/space.h"
+#include "store/stored.h"
+#include "sweep/ingest/metrics.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/value.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- the page ------------------------------------------------------------ */
+
+static void html_esc(struct sb *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': sb_add(b, "&amp;"); break;
+        case '<': sb_add(b, "&lt;"); break;
+        case '>': sb_add(b, "&gt;"); break;
+        case '"': sb_add(b, "&quot;"); break;
+        case '\'': sb_add(b, "&#39;"); break;
+        default:
+            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') sb_addc(b, '?');
+            else sb_addc(b, *s);
+        }
+    }
+}
+
+/* An href: percent-encoded, so that no byte of a path can end the attribute. */
+static void html_href(struct sb *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (isalnum(c) || strchr("/._-~", c)) sb_addc(b, (char)c);
+        else sb_addf(b, "%%%02X", c);
+    }
+}
+
+/* The path of to (a directory or file) relative to the directory from;
+ * both absolute and canonical. */
+static char *relpath(const char *from, const char *to)
+{
+    size_t i = 0, last = 0;
+    while (from[i] && from[i] == to[i]) {
+        if (from[i] == '/') last = i;
+        i++;
+    }
+    if (!from[i] && (to[i] == '/' || !to[i])) last = i;
+    struct sb b;
+    sb_init(&b);
+    for (const char *p = from + last; *p; p++)
+        if (*p == '/') sb_add(&b, "../");
+    sb_add(&b, to[last] == '/' ? to + last + 1 : to + last);
+    if (!b.len) sb_add(&b, ".");
+    return sb_detach(&b);
+}
+
+static void td_num(struct sb *b, int has, double x)
+{
+    if (has) sb_addf(b, "<td class=\"n\">%.6g</td>", x);
+    else sb_add(b, "<td class=\"n\">-</td>");
+}
+
+static const char *et_name(const struct rsweep *s)
+{
+    if (!s->sp || !s->sp->et_enabled) return "none";
+    switch (s->sp->et_type) {
+    case ET_HYPERBAND: return "hyperband";
+    case ET_ASHA: return "asha";
+    case ET_MEDIAN: return "median";
+    default: return "patience";
+    }
+}
+
+static void page_summary(struct report *r, struct sb *b, const char *absout)
+{
+    sb_add(b, "<table class=\"sum\">\n<tr><th>sweep</th><th>method</th><th>early stopping</th>"
+              "<th>trials</th><th>best trial</th><th>");
+    html_esc(b, r->objname);
+    sb_addf(b, "</th><th>epochs</th><th>%s</th><th>%s until the best</th></tr>\n",
+            r->gpus ? "GPU-hours" : "trial-hours", r->gpus ? "GPU-hours" : "trial-hours");
+    for (size_t si = 0; si < r->ns; si++) {
+        struct rsweep *s = &r->s[si];
+        sb_add(b, "<tr><td>");
+        html_esc(b, s->label);
+        sb_add(b, "<br/><span class=\"dim\">");
+        html_esc(b, s->dir);
+        sb_add(b, "</span></td><td>");
+        html_esc(b, s->meta.method ? s->meta.method : "?");
+        sb_add(b, "</td><td>");
+        html_esc(b, et_name(s));
+        sb_addf(b, "</td><td>%zu:", s->nt);
+        for (int st = 0; st < TRIAL_NSTATES; st++)
+            if (s->counts[st]) sb_addf(b, " %lld&#160;%s", s->counts[st], store_state_name((enum trial_state)st));
+        sb_add(b, "</td>");
+        if (s->best >= 0) {
+            const struct rtrial *t = &s->t[s->best];
+            char *abs = realpath(s->dir, NULL);
+            char *tdir = abs ? xasprintf("%s/trials/%04lld", abs, t->id) : NULL;
+            char *rel = tdir ? relpath(absout, tdir) : NULL;
+            sb_add(b, "<td>");
+            if (rel) {
+                sb_add(b, "<a href=\"");
+                html_href(b, rel);
+                sb_add(b, "/\">");
+            }
+            sb_addf(b, "%lld", t->id);
+            if (rel) sb_add(b, "</a>");
+            sb_add(b, "</td>");
+            free(abs);
+            free(tdir);
+            free(rel);
+            td_num(b, 1, t->obj);
+        } else {
+            sb_add(b, "<td>-</td><td class=\"n\">-</td>");
+        }
+        sb_addf(b, "<td class=\"n\">%lld</td><td class=\"n\">%.3g</td>", s->epochs, s->hours);
+        td_num(b, s->best >= 0 && s->hours_to_best > 0, s->hours_to_best);
+        sb_add(b, "</tr>\n");
+    }
+    sb_add(b, "</table>\n");
+}
+
+static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, const char *absout)
+{
+    char *abs = realpath(s->dir, NULL);
+    sb_add(b, "<h2>Leaderboard");
+    if (r->ns > 1) {
+        sb_add(b, ": ");
+        html_esc(b, s->label);
+    }
+    sb_add(b, "</h2>\n<table class=\"lb\">\n<tr><th>#</th><th>trial</th><th>state</th><th>");
+    html_esc(b, s->meta.objective ? s->meta.objective : "objective");
+    sb_add(b, "</th><th>at step</th>");
+    for (size_t k = 0; k < r->nc; k++) {
+        sb_add(b, "<th>");
+        html_esc(b, r->c[k].path);
+        sb_add(b, "</th>");
+    }
+    sb_add(b, "<th>epochs</th><th>hours</th><th>log</th><th>note</th></tr>\n");
+    for (size_t i = 0; i < s->nt; i++) {
+        const struct rtrial *t = &s->t[i];
+        char *tdir = abs ? xasprintf("%s/trials/%04lld", abs, t->id) : NULL;
+        char *rel = tdir ? relpath(absout, tdir) : NULL;
+        sb_addf(b, "<tr class=\"%s\"><td class=\"n\">%d</td><td class=\"n\">", store_state_name(t->state),
+                t->rank);
+        if (rel) {
+            sb_add(b, "<a href=\"");
+            html_href(b, rel);
+            sb_addf(b, "/\">%lld</a>", t->id);
+        } else {
+            sb_addf(b, "%lld", t->id);
+        }
+        sb_addf(b, "</td><td>%s</td>", store_state_name(t->state));
+        td_num(b, t->has_obj, t->obj);
+        if (t->has_obj) sb_addf(b, "<td class=\"n\">%lld</td>", t->obj_step);
+        else sb_add(b, "<td class=\"n\">-</td>");
+        for (size_t k = 0; k < r->nc; k++) {
+            const struct value *v = value_lookup(t->params, r->c[k].path);
+            sb_add(b, r->c[k].numeric ? "<td class=\"n\">" : "<td>");
+            if (v) {
+                char *txt = rp_value_text(v);
+                html_esc(b, txt);
+                free(txt);
+            } else {
+                sb_add(b, "-");
+            }
+            sb_add(b, "</td>");
+        }
+        struct series *o = rp_trial_series(t, s->obj);
+        sb_addf(b, "<td class=\"n\">%zu</td>", o ? o->n : 0);
+        td_num(b, t->started > 0 && t->ended >= t->started, (t->ended - t->started) / 3600);
+        if (rel) {
+            sb_add(b, "<td><a href=\"");
+            html_href(b, rel);
+            sb_add(b, "/stdout.log\">log</a></td>");
+        } else {
+            sb_add(b, "<td>-</td>");
+        }
+        sb_add(b, "<td class=\"note\">");
+        if (t->reason) html_esc(b, t->reason);
+        sb_add(b, "</td></tr>\n");
+        free(tdir);
+        free(rel);
+    }
+    sb_add(b, "</table>\n");
+    free(abs);
+}
+
+static const char CSS[] =
+    "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;margin:1.5em;color:#222}"
+    "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}"
+    "table{border-collapse:collapse;font-size:0.85em}"
+    "th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}"
+    "th{background:#f3f3f3;position:sticky;top:0}td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "tr.pruned td{color:#a0522d}tr.failed td{color:#c00}tr.stopped td,tr.pending td{color:#777}"
+    "td.note{max-width:32em;font-size:0.9em}.dim{color:#777;font-size:0.85em}"
+    ".warn{background:#fff3cd;border:1px solid #e0c36a;padding:0.6em}"
+    "figure{margin:1em 0}figure img{max-width:100%;border:1px solid #eee}"
+    "figcaption{color:#555;font-size:0.85em;max-width:60em}";
+
+int rp_write_page(struct report *r, struct err *e)
+{
+    char *absout = realpath(r->out, NULL);
+    if (!absout) return err_errno(e, "%s", r->out);
+    struct sb b;
+    sb_init(&b);
+    sb_add(&b, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n"
+               "<head>\n<meta charset=\"utf-8\"/>\n<title>sweep report: ");
+    for (size_t si = 0; si < r->ns; si++) {
+        if (si) sb_add(&b, ", ");
+        html_esc(&b, r->s[si].label);
+    }
+    sb_addf(&b, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", CSS);
+    if (r->ns == 1) {
+        sb_add(&b, "Sweep ");
+        html_esc(&b, r->s[0].label);
+    } else {
+        sb_addf(&b, "%zu sweeps compared", r->ns);
+    }
+    time_t now = (time_t)r->now;
+    char when[64];
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %Z", localtime(&now));
+    sb_addf(&b, "</h1>\n<p class=\"dim\">Written by sweep %s on %s. Objective: ", SWEEP_VERSION, when);
+    html_esc(&b, r->objname);
+    sb_addf(&b, " (%s).", r->s[0].meta.maximize ? "maximize" : "minimize");
+    if (r->fixed.len) {
+        sb_add(&b, " Same in every trial: ");
+        html_esc(&b, r->fixed.buf);
+        sb_addc(&b, '.');
+    }
+    sb_add(&b, "</p>\n");
+    if (!r->gnuplot)
+        sb_add(&b, "<p class=\"warn\">The plots need gnuplot, which is not on PATH (Debian: "
+                   "<code>apt-get install gnuplot-nox</code>, then run <code>sweep report</code> "
+                   "again). The tables below are complete.</p>\n");
+    if (r->nfails) {
+        sb_add(&b, "<p class=\"warn\">Some plots could not be drawn:</p>\n<ul>\n");
+        for (size_t i = 0; i < r->nfails; i++) {
+            sb_add(&b, "<li>");
+            html_esc(&b, r->fails[i]);
+            sb_add(&b, "</li>\n");
+        }
+        sb_add(&b, "</ul>\n");
+    }
+    sb_add(&b, "<h2>Summary</h2>\n");
+    page_summary(r, &b, absout);
+    if (r->nfig) sb_add(&b, "<h2>Plots</h2>\n");
+    for (size_t i = 0; i < r->nfig; i++) {
+        sb_add(&b, "<figure><img src=\"");
+        html_href(&b, r->fig[i].file);
+        sb_add(&b, "\" alt=\"");
+        html_esc(&b, r->fig[i].caption);
+        sb_add(&b, "\"/><figcaption>");
+        html_esc(&b, r->fig[i].caption);
+        sb_add(&b, "</figcaption></figure>\n");
+    }
+    for (size_t si = 0; si < r->ns; si++) page_leaderboard(r, &r->s[si], &b, absout);
+    sb_add(&b, "<p class=\"dim\">hours: each trial's wall-clock time (GPU-hours when it has one "
+               "GPU). Each plot's gnuplot script and data are next to this page "
+               "(<code>NAME.gp</code>, <code>data/</code>).</p>\n</body>\n</html>\n");
+    int rc = rp_write_file(r, "index.html", b.buf, b.len, e);
+    sb_release(&b);
+    free(absout);
+    return rc;
+}
+
