@@ -44,45 +44,14 @@ static int misspelt(const struct value *m, const char *key)
     return 0;
 }
 
-static void build(struct ctx *c, const struct value *root)
+/* method: which search. 1 when it is one this version runs (*me_out: its
+ * entry, NULL if there is none). */
+static int parse_method(struct ctx *c, const struct value *root, const struct mapent **me_out)
 {
     struct space *sp = c->sp;
     struct diag *d = c->d;
-    if (root->kind != V_MAP) {
-        diag_error(d, root->line ? root->line : 1, root->col ? root->col : 1,
-                   "a sweep file must be a map of keys (method, parameters, ...)");
-        return;
-    }
-    sx_check_keys(c, root, TOP_KEYS, "the sweep file");
-
-    /* defaults */
-    sp->max_parallel = 1;
-    sp->stop_grace = 10;
-    sp->headroom_frac = 0.10;
-    sp->parser = xstrdup("keyvalue");
-
-    const struct value *v;
-    if ((v = value_map_get(root, "name"))) {
-        char *s = sx_get_scalar_text(c, v, "name");
-        sp->name = s;
-    }
-    const struct value *shell = value_map_get(root, "shell");
-    if (shell) sp->shell = sx_get_bool(c, root, "shell", 0);
-
-    /* parameters first: placeholders elsewhere are checked against them */
-    const struct mapent *pe = value_map_entry(root, "parameters");
-    if (!pe) {
-        if (!misspelt(root, "parameters")) diag_error(d, 1, 1, "the sweep file needs 'parameters'");
-    }
-    else if (pe->val->kind != V_MAP || pe->val->u.map.n == 0)
-        diag_error(d, pe->line, pe->col,
-                   "'parameters' must be a non-empty map of parameter names to their specs");
-    else sx_parse_params(c, pe->val, NULL, 0);
-    sp->order = xcalloc(sp->nparams ? sp->nparams : 1, sizeof *sp->order);
-    for (size_t i = 0; i < sp->nparams; i++) sp->order[i] = i;
-    qsort_r(sp->order, sp->nparams, sizeof *sp->order, sx_cmp_sortkey, sp->params);
-
     const struct mapent *me = value_map_entry(root, "method");
+    *me_out = me;
     int method_ok = 0;
     if (!me) {
         if (!misspelt(root, "method"))
@@ -112,6 +81,16 @@ static void build(struct ctx *c, const struct value *root)
         }
     }
 
+    return method_ok;
+}
+
+/* metric, early_terminate and the budget of halving and hyperband. */
+static void parse_run_shape(struct ctx *c, const struct value *root, const struct mapent *me,
+                            int method_ok)
+{
+    struct space *sp = c->sp;
+    struct diag *d = c->d;
+    const struct value *v;
     if ((v = value_map_get(root, "metric"))) sx_parse_metric(c, v);
     if ((v = value_map_get(root, "early_terminate"))) {
         sx_parse_early_terminate(c, v);
@@ -139,6 +118,14 @@ static void build(struct ctx *c, const struct value *root)
         diag_error(d, v->line, v->col, "'budget' is for methods halving and hyperband");
     }
 
+}
+
+/* Limits, executor, resources, metrics, env, templates, the command. */
+static void parse_rest(struct ctx *c, const struct value *root)
+{
+    struct space *sp = c->sp;
+    struct diag *d = c->d;
+    const struct value *v;
     long long cap = sx_get_int(c, root, "run_cap", 1, 9223372036854775807LL, 0);
     long long trials = sx_get_int(c, root, "trials", 1, 9223372036854775807LL, 0);
     if (cap && trials && cap != trials) {
@@ -210,7 +197,14 @@ static void build(struct ctx *c, const struct value *root)
     if ((v = value_map_get(root, "controller")))
         diag_warn(d, v->line, v->col, "'controller' is ignored: sweep is its own controller");
 
-    /* grid needs finite values everywhere */
+}
+
+/* What no single section can check: grid needs finite values everywhere;
+ * halving over random configurations needs a count. */
+static void check_across(struct ctx *c, const struct mapent *me, int method_ok)
+{
+    struct space *sp = c->sp;
+    struct diag *d = c->d;
     if (method_ok && sp->sampler == METHOD_GRID) {
         for (size_t i = 0; i < sp->nparams; i++) {
             const struct param *p = &sp->params[i];
@@ -242,6 +236,51 @@ static void build(struct ctx *c, const struct value *root)
                 diag_warn(d, sp->params[i].line, sp->params[i].col,
                           "%s: 'num' only matters for grid; random search samples the whole range",
                           sp->params[i].path);
+}
+
+static void build(struct ctx *c, const struct value *root)
+{
+    struct space *sp = c->sp;
+    struct diag *d = c->d;
+    if (root->kind != V_MAP) {
+        diag_error(d, root->line ? root->line : 1, root->col ? root->col : 1,
+                   "a sweep file must be a map of keys (method, parameters, ...)");
+        return;
+    }
+    sx_check_keys(c, root, TOP_KEYS, "the sweep file");
+
+    /* defaults */
+    sp->max_parallel = 1;
+    sp->stop_grace = 10;
+    sp->headroom_frac = 0.10;
+    sp->parser = xstrdup("keyvalue");
+
+    const struct value *v;
+    if ((v = value_map_get(root, "name"))) {
+        char *s = sx_get_scalar_text(c, v, "name");
+        sp->name = s;
+    }
+    const struct value *shell = value_map_get(root, "shell");
+    if (shell) sp->shell = sx_get_bool(c, root, "shell", 0);
+
+    /* parameters first: placeholders elsewhere are checked against them */
+    const struct mapent *pe = value_map_entry(root, "parameters");
+    if (!pe) {
+        if (!misspelt(root, "parameters")) diag_error(d, 1, 1, "the sweep file needs 'parameters'");
+    }
+    else if (pe->val->kind != V_MAP || pe->val->u.map.n == 0)
+        diag_error(d, pe->line, pe->col,
+                   "'parameters' must be a non-empty map of parameter names to their specs");
+    else sx_parse_params(c, pe->val, NULL, 0);
+    sp->order = xcalloc(sp->nparams ? sp->nparams : 1, sizeof *sp->order);
+    for (size_t i = 0; i < sp->nparams; i++) sp->order[i] = i;
+    qsort_r(sp->order, sp->nparams, sizeof *sp->order, sx_cmp_sortkey, sp->params);
+
+    const struct mapent *me = NULL;
+    int method_ok = parse_method(c, root, &me);
+    parse_run_shape(c, root, me, method_ok);
+    parse_rest(c, root);
+    check_across(c, me, method_ok);
 }
 
 /* The hash that tells sweeps apart: of the text alone without templates (as

@@ -90,16 +90,15 @@ void sx_param_release(struct param *p)
     free(p->probs);
 }
 
-static int parse_leaf(struct ctx *c, struct param *p, const struct value *m, int kline,
-                      int kcol)
+/* Which distribution a parameter's keys name (W&B's inference when there
+ * is no 'distribution'). 0, or -1 (reported). */
+static int leaf_dist(struct ctx *c, struct param *p, const struct value *m, int kline, int kcol)
 {
     const char *what = p->path;
     const struct value *dv = value_map_get(m, "distribution");
     int has_value = value_map_get(m, "value") != NULL;
     int has_values = value_map_get(m, "values") != NULL;
     const struct value *vmin = value_map_get(m, "min"), *vmax = value_map_get(m, "max");
-    int nerr = (int)c->d->nerrors;
-
     if (dv) {
         if (dv->kind != V_STR) {
             diag_error(c->d, dv->line, dv->col, "%s: distribution must be a name", what);
@@ -145,17 +144,13 @@ static int parse_leaf(struct ctx *c, struct param *p, const struct value *m, int
                    what);
         return -1;
     }
-    for (size_t i = 0; i < m->u.map.n; i++) {
-        const struct mapent *e = &m->u.map.e[i];
-        if (!dist_allows(p->dist, e->key))
-            diag_error(c->d, e->line, e->col, "%s: '%s' does not go with distribution %s", what,
-                       e->key, DIST_NAMES[p->dist]);
-    }
-    if ((int)c->d->nerrors != nerr) return -1;
+    return 0;
+}
 
-    p->q = 1.0;
-    p->sigma = 1.0;
-    p->a = p->b = 1.0;
+/* constant and categorical: the values (and probabilities). 0, or -1. */
+static int leaf_values(struct ctx *c, struct param *p, const struct value *m, int kline, int kcol)
+{
+    const char *what = p->path;
     switch (p->dist) {
     case DIST_CONSTANT: {
         const struct value *v = value_map_get(m, "value");
@@ -214,10 +209,17 @@ static int parse_leaf(struct ctx *c, struct param *p, const struct value *m, int
         }
         return 0;
     }
-    default: break;
+    default: return 0;
     }
 
-    /* numeric distributions */
+}
+
+/* The numeric distributions: their numbers and what W&B allows of them. */
+static int leaf_numeric(struct ctx *c, struct param *p, const struct value *m, int kline,
+                        int kcol, int nerr)
+{
+    const char *what = p->path;
+    const struct value *vmin = value_map_get(m, "min"), *vmax = value_map_get(m, "max");
     int has_min = sx_get_num(c, m, "min", &p->min, what);
     int has_max = sx_get_num(c, m, "max", &p->max, what);
     sx_get_num(c, m, "mu", &p->mu, what);
@@ -299,6 +301,28 @@ static int parse_leaf(struct ctx *c, struct param *p, const struct value *m, int
         p->num = (long)nv->u.i;
     }
     return 0;
+}
+
+static int parse_leaf(struct ctx *c, struct param *p, const struct value *m, int kline,
+                      int kcol)
+{
+    const char *what = p->path;
+    int nerr = (int)c->d->nerrors;
+    if (leaf_dist(c, p, m, kline, kcol)) return -1;
+    for (size_t i = 0; i < m->u.map.n; i++) {
+        const struct mapent *e = &m->u.map.e[i];
+        if (!dist_allows(p->dist, e->key))
+            diag_error(c->d, e->line, e->col, "%s: '%s' does not go with distribution %s", what,
+                       e->key, DIST_NAMES[p->dist]);
+    }
+    if ((int)c->d->nerrors != nerr) return -1;
+
+    p->q = 1.0;
+    p->sigma = 1.0;
+    p->a = p->b = 1.0;
+    if (p->dist == DIST_CONSTANT || p->dist == DIST_CATEGORICAL)
+        return leaf_values(c, p, m, kline, kcol);
+    return leaf_numeric(c, p, m, kline, kcol, nerr);
 }
 
 int sx_cmp_sortkey(const void *a, const void *b, void *arg)

@@ -242,6 +242,241 @@ static void plan_gpus(const struct space *sp, const struct hb_plan *hp, long lon
     free(past.n);
 }
 
+/* --json: the count, the method, halving's rungs and the listed trials. */
+static void plan_json(const struct space *sp, const struct hb_plan *plan, long long total,
+                      long long shown)
+{
+    int hb = plan != NULL;
+
+    struct sb b;
+    sb_init(&b);
+    if (total >= 0) sb_addf(&b, "{\"count\": %lld, ", total);
+    else sb_add(&b, "{\"count\": null, ");
+    sb_addf(&b, "\"method\": \"%s\", ", space_method_name(sp->method));
+    if (hb) {
+        double restart = 0, cont = 0;
+        sb_addf(&b, "\"configurations\": %lld, \"rungs\": [", plan->nconfigs);
+        for (int bi = 0, k = 0; bi < plan->nbrackets; bi++)
+            for (int l = plan->b[bi].start; l < plan->nlevels; l++, k++) {
+                long long n = hb_rung_size(plan, &plan->b[bi], l, sp->budget_eta);
+                double prev = l > plan->b[bi].start ? plan->level[l - 1] : 0;
+                restart += (double)n * plan->level[l];
+                cont += (double)n * (plan->level[l] - prev);
+                sb_addf(&b, "%s{\"bracket\": %d, \"rung\": %d, \"budget\": ", k ? ", " : "",
+                        bi, l);
+                json_num(&b, plan->level[l]);
+                sb_addf(&b, ", \"trials\": %lld}", n);
+            }
+        sb_add(&b, "], \"budget_total\": {\"restart\": ");
+        json_num(&b, restart);
+        sb_add(&b, ", \"continue\": ");
+        json_num(&b, cont);
+        sb_add(&b, "}, ");
+    }
+    sb_add(&b, "\"trials\": [");
+    for (long long i = 0; i < shown; i++) {
+        struct value *p = config_params(sp, plan, i);
+        sb_addf(&b, "%s{\"index\": %lld, \"params\": ", i ? ", " : "", i);
+        value_json(&b, p);
+        sb_addc(&b, '}');
+        value_free(p);
+        if (b.len > 1 << 16) { /* stream big plans */
+            fwrite(b.buf, 1, b.len, stdout);
+            sb_reset(&b);
+        }
+    }
+    sb_add(&b, "]}\n");
+    fwrite(b.buf, 1, b.len, stdout);
+    sb_release(&b);
+}
+
+/* The lines that say what the sweep is: search, objective, parser, early
+ * termination. */
+static void plan_header(const struct space *sp, const char *file, const struct hb_plan *plan,
+                        long long total)
+{
+    int hb = plan != NULL;
+    if (hb) {
+        printf("%s: %s over %lld %s configurations", file, space_method_name(sp->method),
+               plan->nconfigs, space_method_name(sp->sampler));
+        if (sp->sampler == METHOD_RANDOM) printf(" (seed %llu)", sp->seed);
+        printf(", %lld trials if every rung promotes its share, %d at a time\n", total,
+               sp->max_parallel);
+    } else {
+        printf("%s: %s search, ", file, space_method_name(sp->method));
+        if (total >= 0) printf("%lld trials", total);
+        else printf("no trial limit (runs until stopped)");
+        if (sp->method == METHOD_RANDOM) printf(", seed %llu", sp->seed);
+        printf(", %d at a time\n", sp->max_parallel);
+    }
+    if (sp->metric_name)
+        printf("objective: %s %s (%s value of each trial)\n",
+               sp->goal == GOAL_MAXIMIZE ? "maximize" : "minimize", sp->metric_name,
+               sp->summary_last ? "last" : "best");
+    else printf("objective: none (no metric: trials are ranked by number)\n");
+    const char *const *rf = metrics_results_files(sp->parser);
+    if (rf) { /* a trainer's parser: its console and its results file */
+        printf("metrics: parser %s, from each trial's stdout.log and ", sp->parser);
+        if (sp->metrics_file) printf("%s\n", sp->metrics_file);
+        else {
+            for (size_t i = 0; rf[i]; i++) printf("%s%s", i ? " or " : "", rf[i]);
+            printf(" found under the trial's directory\n");
+        }
+    } else {
+        printf("metrics: parser %s, from %s\n", sp->parser,
+               sp->metrics_file ? sp->metrics_file : "each trial's stdout.log");
+    }
+    if (sp->et_enabled && sp->et_type == ET_HYPERBAND) {
+        long bands[64];
+        size_t nb = hyperband_bands(sp->et_min_iter, sp->et_max_iter, sp->et_s, sp->et_eta, bands,
+                                    8);
+        printf("early_terminate: hyperband, eta %g, judged at values", sp->et_eta);
+        for (size_t i = 0; i < nb; i++) printf(" %ld", bands[i] + 1);
+        printf("%s of %s\n", nb == 8 ? " ..." : "", sp->metric_name);
+    } else if (sp->et_enabled && sp->et_type == ET_ASHA) {
+        printf("early_terminate: asha, eta %g, rungs at values", sp->et_eta);
+        double r = sp->et_min_iter;
+        for (int i = 0; i < 6 && (sp->et_max_iter <= 0 || r <= sp->et_max_iter); i++, r *= sp->et_eta)
+            printf(" %ld", (long)r);
+        printf(" ... of %s\n", sp->metric_name);
+    } else if (sp->et_enabled && sp->et_type == ET_MEDIAN) {
+        printf("early_terminate: median rule from value %d of %s, with at least %d other trials\n",
+               sp->et_min_iter, sp->metric_name, sp->et_min_trials);
+    } else if (sp->et_enabled) {
+        printf("early_terminate: patience, %d values without improvement of %s", sp->et_patience,
+               sp->metric_name);
+        if (sp->et_min_delta > 0) printf(" by %g", sp->et_min_delta);
+        printf("\n");
+    }
+}
+
+/* halving and hyperband: every rung's budget and size, and what they spend. */
+static void plan_rungs(const struct space *sp, const struct hb_plan *plan)
+{
+    struct table t;
+    printf("budget: %s%s, eta %g: the best 1/%g of each rung go on\n",
+           sp->budget_param ? sp->budget_param : "${budget}",
+           sp->budget_param ? " (also ${budget})" : "", sp->budget_eta, sp->budget_eta);
+    table_init(&t, 5);
+    const char *h[] = {"bracket", "rung", "budget", "trials", "configurations"};
+    table_add(&t, h);
+    for (int i = 0; i < 4; i++) table_right(&t, (size_t)i);
+    double restart = 0, cont = 0;
+    for (int bi = 0; bi < plan->nbrackets; bi++)
+        for (int l = plan->b[bi].start; l < plan->nlevels; l++) {
+            long long n = hb_rung_size(plan, &plan->b[bi], l, sp->budget_eta);
+            double prev = l > plan->b[bi].start ? plan->level[l - 1] : 0;
+            restart += (double)n * plan->level[l];
+            cont += (double)n * (plan->level[l] - prev);
+            char c0[16], c1[16], c2[32], c3[24], c4[64] = "";
+            snprintf(c0, sizeof c0, "%d", bi);
+            snprintf(c1, sizeof c1, "%d", l);
+            snprintf(c2, sizeof c2, "%g", plan->level[l]);
+            snprintf(c3, sizeof c3, "%lld", n);
+            if (l == plan->b[bi].start)
+                snprintf(c4, sizeof c4, "%lld-%lld", plan->b[bi].first,
+                         plan->b[bi].first + plan->b[bi].n - 1);
+            else snprintf(c4, sizeof c4, "the best %lld of rung %d", n, l - 1);
+            const char *row[] = {c0, c1, c2, c3, c4};
+            table_add(&t, row);
+        }
+    putchar('\n');
+    table_print(&t, stdout);
+    table_release(&t);
+    printf("budget spent: %g when a promoted trial starts again, %g when it continues "
+           "from the rung before (resume: [...] with ${prev_trial_dir})\n",
+           restart, cont);
+}
+
+/* The parameters: distribution, values, grid size. */
+static void plan_params(const struct space *sp)
+{
+    struct table t;
+    int grid = sp->method == METHOD_GRID;
+    table_init(&t, grid ? 4 : 3);
+    t.maxw = 72;
+    const char *hdr[] = {"parameter", "distribution", "values", "grid size"};
+    table_add(&t, hdr);
+    if (grid) table_right(&t, 3);
+    for (size_t k = 0; k < sp->nparams; k++) {
+        const struct param *p = &sp->params[sp->order[k]];
+        struct sb v;
+        sb_init(&v);
+        describe_param(&v, p);
+        char gs[32] = "";
+        if (grid) snprintf(gs, sizeof gs, "%llu", grid_size(p));
+        const char *row[] = {p->path, space_dist_name(p->dist), sb_str(&v), gs};
+        table_add(&t, row);
+        sb_release(&v);
+    }
+    putchar('\n');
+    table_print(&t, stdout);
+    table_release(&t);
+
+}
+
+/* The command of trial 0, then the first trials' parameters. */
+static void plan_list(const struct space *sp, const struct hb_plan *plan, long long listed,
+                      long long shown)
+{
+    int hb = plan != NULL;
+    struct table t;
+    struct value *b0 = NULL;
+    struct value *p0 = hb ? hb_params(sp, plan, 0, plan->b[0].start, &b0) : trials_params(sp, 0);
+    struct render_ctx r = {sp, p0, 0, "DIR/trials/0000", "DIR", b0, NULL, -1, 0, 0};
+    size_t argc0;
+    char **av = render_argv(&r, &argc0);
+    printf("\ncommand of trial 0:");
+    for (size_t i = 0; i < argc0; i++) {
+        struct sb q;
+        sb_init(&q);
+        int plain = av[i][0] != '\0';
+        for (const char *s = av[i]; *s; s++)
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                        "_-+=/.,:@%",
+                        *s))
+                plain = 0;
+        if (plain) sb_add(&q, av[i]);
+        else render_shell_quote(&q, av[i]);
+        printf(" %s", sb_str(&q));
+        sb_release(&q);
+    }
+    printf("\n\n");
+    render_free_strv(av);
+    value_free(p0);
+    value_free(b0);
+
+    size_t nc = sp->nparams + 1;
+    table_init(&t, nc);
+    const char **row = xcalloc(nc, sizeof *row);
+    row[0] = hb ? "config" : "trial";
+    for (size_t k = 0; k < sp->nparams; k++) row[k + 1] = sp->params[k].path;
+    table_add(&t, row);
+    table_right(&t, 0);
+    for (long long i = 0; i < shown; i++) {
+        struct value *p = config_params(sp, plan, i);
+        char idx[24];
+        snprintf(idx, sizeof idx, "%lld", i);
+        struct sb *cells = xcalloc(sp->nparams ? sp->nparams : 1, sizeof *cells);
+        row[0] = idx;
+        for (size_t k = 0; k < sp->nparams; k++) {
+            sb_init(&cells[k]);
+            const struct value *v = value_lookup(p, sp->params[k].path);
+            if (v) value_py_str(&cells[k], v);
+            row[k + 1] = sb_str(&cells[k]);
+        }
+        table_add(&t, row);
+        for (size_t k = 0; k < sp->nparams; k++) sb_release(&cells[k]);
+        free(cells);
+        value_free(p);
+    }
+    table_print(&t, stdout);
+    table_release(&t);
+    free(row);
+    if (listed < 0) printf("... (more until stopped; --limit N shows N)\n");
+    else if (shown < listed) printf("... %lld more (--limit N shows N)\n", listed - shown);
+}
+
 int cmd_plan(int argc, char **argv)
 {
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
@@ -292,220 +527,20 @@ int cmd_plan(int argc, char **argv)
     long long shown = listed >= 0 && listed < limit ? listed : limit;
 
     if (json) {
-        struct sb b;
-        sb_init(&b);
-        if (total >= 0) sb_addf(&b, "{\"count\": %lld, ", total);
-        else sb_add(&b, "{\"count\": null, ");
-        sb_addf(&b, "\"method\": \"%s\", ", space_method_name(sp->method));
-        if (hb) {
-            double restart = 0, cont = 0;
-            sb_addf(&b, "\"configurations\": %lld, \"rungs\": [", plan.nconfigs);
-            for (int bi = 0, k = 0; bi < plan.nbrackets; bi++)
-                for (int l = plan.b[bi].start; l < plan.nlevels; l++, k++) {
-                    long long n = hb_rung_size(&plan, &plan.b[bi], l, sp->budget_eta);
-                    double prev = l > plan.b[bi].start ? plan.level[l - 1] : 0;
-                    restart += (double)n * plan.level[l];
-                    cont += (double)n * (plan.level[l] - prev);
-                    sb_addf(&b, "%s{\"bracket\": %d, \"rung\": %d, \"budget\": ", k ? ", " : "",
-                            bi, l);
-                    json_num(&b, plan.level[l]);
-                    sb_addf(&b, ", \"trials\": %lld}", n);
-                }
-            sb_add(&b, "], \"budget_total\": {\"restart\": ");
-            json_num(&b, restart);
-            sb_add(&b, ", \"continue\": ");
-            json_num(&b, cont);
-            sb_add(&b, "}, ");
-        }
-        sb_add(&b, "\"trials\": [");
-        for (long long i = 0; i < shown; i++) {
-            struct value *p = config_params(sp, hb ? &plan : NULL, i);
-            sb_addf(&b, "%s{\"index\": %lld, \"params\": ", i ? ", " : "", i);
-            value_json(&b, p);
-            sb_addc(&b, '}');
-            value_free(p);
-            if (b.len > 1 << 16) { /* stream big plans */
-                fwrite(b.buf, 1, b.len, stdout);
-                sb_reset(&b);
-            }
-        }
-        sb_add(&b, "]}\n");
-        fwrite(b.buf, 1, b.len, stdout);
-        sb_release(&b);
+        plan_json(sp, hb ? &plan : NULL, total, shown);
         space_free(sp);
         return 0;
     }
-
-    if (hb) {
-        printf("%s: %s over %lld %s configurations", file, space_method_name(sp->method),
-               plan.nconfigs, space_method_name(sp->sampler));
-        if (sp->sampler == METHOD_RANDOM) printf(" (seed %llu)", sp->seed);
-        printf(", %lld trials if every rung promotes its share, %d at a time\n", total,
-               sp->max_parallel);
-    } else {
-        printf("%s: %s search, ", file, space_method_name(sp->method));
-        if (total >= 0) printf("%lld trials", total);
-        else printf("no trial limit (runs until stopped)");
-        if (sp->method == METHOD_RANDOM) printf(", seed %llu", sp->seed);
-        printf(", %d at a time\n", sp->max_parallel);
-    }
-    if (sp->metric_name)
-        printf("objective: %s %s (%s value of each trial)\n",
-               sp->goal == GOAL_MAXIMIZE ? "maximize" : "minimize", sp->metric_name,
-               sp->summary_last ? "last" : "best");
-    else printf("objective: none (no metric: trials are ranked by number)\n");
-    const char *const *rf = metrics_results_files(sp->parser);
-    if (rf) { /* a trainer's parser: its console and its results file */
-        printf("metrics: parser %s, from each trial's stdout.log and ", sp->parser);
-        if (sp->metrics_file) printf("%s\n", sp->metrics_file);
-        else {
-            for (size_t i = 0; rf[i]; i++) printf("%s%s", i ? " or " : "", rf[i]);
-            printf(" found under the trial's directory\n");
-        }
-    } else {
-        printf("metrics: parser %s, from %s\n", sp->parser,
-               sp->metrics_file ? sp->metrics_file : "each trial's stdout.log");
-    }
-    if (sp->et_enabled && sp->et_type == ET_HYPERBAND) {
-        long bands[64];
-        size_t nb = hyperband_bands(sp->et_min_iter, sp->et_max_iter, sp->et_s, sp->et_eta, bands,
-                                    8);
-        printf("early_terminate: hyperband, eta %g, judged at values", sp->et_eta);
-        for (size_t i = 0; i < nb; i++) printf(" %ld", bands[i] + 1);
-        printf("%s of %s\n", nb == 8 ? " ..." : "", sp->metric_name);
-    } else if (sp->et_enabled && sp->et_type == ET_ASHA) {
-        printf("early_terminate: asha, eta %g, rungs at values", sp->et_eta);
-        double r = sp->et_min_iter;
-        for (int i = 0; i < 6 && (sp->et_max_iter <= 0 || r <= sp->et_max_iter); i++, r *= sp->et_eta)
-            printf(" %ld", (long)r);
-        printf(" ... of %s\n", sp->metric_name);
-    } else if (sp->et_enabled && sp->et_type == ET_MEDIAN) {
-        printf("early_terminate: median rule from value %d of %s, with at least %d other trials\n",
-               sp->et_min_iter, sp->metric_name, sp->et_min_trials);
-    } else if (sp->et_enabled) {
-        printf("early_terminate: patience, %d values without improvement of %s", sp->et_patience,
-               sp->metric_name);
-        if (sp->et_min_delta > 0) printf(" by %g", sp->et_min_delta);
-        printf("\n");
-    }
-    struct table t;
-    if (hb) {
-        printf("budget: %s%s, eta %g: the best 1/%g of each rung go on\n",
-               sp->budget_param ? sp->budget_param : "${budget}",
-               sp->budget_param ? " (also ${budget})" : "", sp->budget_eta, sp->budget_eta);
-        table_init(&t, 5);
-        const char *h[] = {"bracket", "rung", "budget", "trials", "configurations"};
-        table_add(&t, h);
-        for (int i = 0; i < 4; i++) table_right(&t, (size_t)i);
-        double restart = 0, cont = 0;
-        for (int bi = 0; bi < plan.nbrackets; bi++)
-            for (int l = plan.b[bi].start; l < plan.nlevels; l++) {
-                long long n = hb_rung_size(&plan, &plan.b[bi], l, sp->budget_eta);
-                double prev = l > plan.b[bi].start ? plan.level[l - 1] : 0;
-                restart += (double)n * plan.level[l];
-                cont += (double)n * (plan.level[l] - prev);
-                char c0[16], c1[16], c2[32], c3[24], c4[64] = "";
-                snprintf(c0, sizeof c0, "%d", bi);
-                snprintf(c1, sizeof c1, "%d", l);
-                snprintf(c2, sizeof c2, "%g", plan.level[l]);
-                snprintf(c3, sizeof c3, "%lld", n);
-                if (l == plan.b[bi].start)
-                    snprintf(c4, sizeof c4, "%lld-%lld", plan.b[bi].first,
-                             plan.b[bi].first + plan.b[bi].n - 1);
-                else snprintf(c4, sizeof c4, "the best %lld of rung %d", n, l - 1);
-                const char *row[] = {c0, c1, c2, c3, c4};
-                table_add(&t, row);
-            }
-        putchar('\n');
-        table_print(&t, stdout);
-        table_release(&t);
-        printf("budget spent: %g when a promoted trial starts again, %g when it continues "
-               "from the rung before (resume: [...] with ${prev_trial_dir})\n",
-               restart, cont);
-    }
-    int grid = sp->method == METHOD_GRID;
-    table_init(&t, grid ? 4 : 3);
-    t.maxw = 72;
-    const char *hdr[] = {"parameter", "distribution", "values", "grid size"};
-    table_add(&t, hdr);
-    if (grid) table_right(&t, 3);
-    for (size_t k = 0; k < sp->nparams; k++) {
-        const struct param *p = &sp->params[sp->order[k]];
-        struct sb v;
-        sb_init(&v);
-        describe_param(&v, p);
-        char gs[32] = "";
-        if (grid) snprintf(gs, sizeof gs, "%llu", grid_size(p));
-        const char *row[] = {p->path, space_dist_name(p->dist), sb_str(&v), gs};
-        table_add(&t, row);
-        sb_release(&v);
-    }
-    putchar('\n');
-    table_print(&t, stdout);
-    table_release(&t);
-
+    plan_header(sp, file, hb ? &plan : NULL, total);
+    if (hb) plan_rungs(sp, &plan);
+    plan_params(sp);
     if ((sp->gpus_auto || sp->ngpu_list) && listed != 0) {
         char *dflt = dir ? NULL : cli_default_dir(file);
         plan_gpus(sp, hb ? &plan : NULL, listed < 0 ? limit : listed, dir ? dir : dflt);
         free(dflt);
     }
 
-    if (shown > 0) {
-        struct value *b0 = NULL;
-        struct value *p0 = hb ? hb_params(sp, &plan, 0, plan.b[0].start, &b0) : trials_params(sp, 0);
-        struct render_ctx r = {sp, p0, 0, "DIR/trials/0000", "DIR", b0, NULL, -1, 0, 0};
-        size_t argc0;
-        char **av = render_argv(&r, &argc0);
-        printf("\ncommand of trial 0:");
-        for (size_t i = 0; i < argc0; i++) {
-            struct sb q;
-            sb_init(&q);
-            int plain = av[i][0] != '\0';
-            for (const char *s = av[i]; *s; s++)
-                if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                            "_-+=/.,:@%",
-                            *s))
-                    plain = 0;
-            if (plain) sb_add(&q, av[i]);
-            else render_shell_quote(&q, av[i]);
-            printf(" %s", sb_str(&q));
-            sb_release(&q);
-        }
-        printf("\n\n");
-        render_free_strv(av);
-        value_free(p0);
-        value_free(b0);
-
-        size_t nc = sp->nparams + 1;
-        table_init(&t, nc);
-        const char **row = xcalloc(nc, sizeof *row);
-        row[0] = hb ? "config" : "trial";
-        for (size_t k = 0; k < sp->nparams; k++) row[k + 1] = sp->params[k].path;
-        table_add(&t, row);
-        table_right(&t, 0);
-        for (long long i = 0; i < shown; i++) {
-            struct value *p = config_params(sp, hb ? &plan : NULL, i);
-            char idx[24];
-            snprintf(idx, sizeof idx, "%lld", i);
-            struct sb *cells = xcalloc(sp->nparams ? sp->nparams : 1, sizeof *cells);
-            row[0] = idx;
-            for (size_t k = 0; k < sp->nparams; k++) {
-                sb_init(&cells[k]);
-                const struct value *v = value_lookup(p, sp->params[k].path);
-                if (v) value_py_str(&cells[k], v);
-                row[k + 1] = sb_str(&cells[k]);
-            }
-            table_add(&t, row);
-            for (size_t k = 0; k < sp->nparams; k++) sb_release(&cells[k]);
-            free(cells);
-            value_free(p);
-        }
-        table_print(&t, stdout);
-        table_release(&t);
-        free(row);
-        if (listed < 0) printf("... (more until stopped; --limit N shows N)\n");
-        else if (shown < listed) printf("... %lld more (--limit N shows N)\n", listed - shown);
-    }
+    if (shown > 0) plan_list(sp, hb ? &plan : NULL, listed, shown);
     space_free(sp);
     return 0;
 }
