@@ -287,7 +287,7 @@ fail:
 
 struct value *json_parse(const char *s, size_t len, struct err *e)
 {
-    struct jp p = {s, s + len, e, 0};
+    struct jp p = {.s = s, .end = s + len, .e = e};
     struct value *v = parse_value(&p);
     if (!v) return NULL;
     skip_ws(&p);

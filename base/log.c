@@ -1,4 +1,4 @@
-/* log.c - leveled, escaped diagnostics on stderr. */
+/* log.c - escaped diagnostics on stderr (log.h). */
 #include "base/log.h"
 #include "base/util.h"
 
@@ -6,23 +6,12 @@
 #include <stdio.h>
 #include <time.h>
 
-static enum log_level current = LOG_INFO;
-
-void log_set_level(enum log_level level)
-{
-    current = level;
-}
-
-int log_enabled(enum log_level level)
-{
-    return level <= current;
-}
+#define LOG_MAX_MESSAGE 2048 /* longer messages are cut */
 
 void log_msg(enum log_level level, const char *module, const char *fmt, ...)
 {
-    static const char *names[] = {"error", "warn", "info", "debug"};
-    if (!log_enabled(level)) return;
-    char raw[2048];
+    static const char *const names[] = {[LOG_ERROR] = "error", [LOG_WARN] = "warn"};
+    char raw[LOG_MAX_MESSAGE];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(raw, sizeof raw, fmt, ap);

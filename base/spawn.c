@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -97,18 +96,4 @@ int spawn_job_finish(struct spawn_job *j, const char *name, double timeout, char
     }
     *out = sb_detach(&j->out);
     return 0;
-}
-
-int spawn_capture(char *const argv[], char **out, int *status, double timeout, struct err *e)
-{
-    struct spawn_job j;
-    if (spawn_job_start(&j, argv, timeout, e)) return -1;
-    for (;;) {
-        int left = (int)((j.deadline - util_mono()) * 1000);
-        if (left <= 0) break;
-        struct pollfd p = {.fd = j.fd, .events = POLLIN};
-        if (poll(&p, 1, left) < 0 && errno != EINTR) break;
-        if (spawn_job_read(&j)) break;
-    }
-    return spawn_job_finish(&j, argv[0], timeout, out, status, e);
 }

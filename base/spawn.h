@@ -2,8 +2,7 @@
  * siblings) with a fixed argv, never through a shell, and collecting what it
  * prints.
  *
- * Two ways: spawn_capture() waits for it (a command-line tool asking once);
- * struct spawn_capture_job runs it beside a poll() loop: the caller polls
+ * A struct spawn_job runs it beside a poll() loop: the caller polls
  * job->fd for POLLIN, calls spawn_job_read() when it is readable, and
  * spawn_job_finish() once that returned 1 or the job's deadline passed, so
  * that a hung helper never blocks the loop. Errors come back as -1 with e
@@ -45,9 +44,5 @@ int spawn_job_read(struct spawn_job *j);
  * empty again. */
 int spawn_job_finish(struct spawn_job *j, const char *name, double timeout, char **out,
                      int *status, struct err *e);
-
-/* Runs argv to its end (or kills it after timeout seconds): its stdout and
- * stderr into *out (caller frees), its exit status into *status. */
-int spawn_capture(char *const argv[], char **out, int *status, double timeout, struct err *e);
 
 #endif

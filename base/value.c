@@ -125,7 +125,7 @@ void value_map_put(struct value *map, const char *key, struct value *val)
     size_t n = map->u.map.n;
     if ((n & (n - 1)) == 0)
         map->u.map.e = xrealloc(map->u.map.e, (n ? 2 * n : 1) * sizeof *map->u.map.e);
-    map->u.map.e[n] = (struct mapent){xstrdup(key), 0, 0, val};
+    map->u.map.e[n] = (struct mapent){.key = xstrdup(key), .val = val};
     map->u.map.n = n + 1;
 }
 

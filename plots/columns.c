@@ -94,7 +94,7 @@ void rp_find_columns(struct report *r)
         for (long long id = 0; id <= r->s[si].maxid; id++)
             if (r->s[si].byid[id]) flatten_paths(r->s[si].byid[id]->params, "", &paths, &np);
     for (size_t k = 0; k < np; k++) {
-        struct col c = {paths[k], 1, 0, NULL, 0, INFINITY, -INFINITY};
+        struct col c = {.path = paths[k], .numeric = 1, .min = INFINITY, .max = -INFINITY};
         const struct param *decl = NULL;
         char *first = NULL;
         int varies = 0;

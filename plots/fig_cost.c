@@ -74,7 +74,7 @@ static int by_time(const void *a, const void *b)
 void fig_cost(struct report *r, struct pick *pk, size_t npk, struct err *e)
 {
     (void)pk, (void)npk;
-    struct dat d = {{0}, 0, 0}, pts = {{0}, 0, 0};
+    struct dat d = {0}, pts = {0};
     sb_init(&d.b);
     sb_init(&pts.b);
     int *blk = xmalloc(r->ns * sizeof *blk), *pblk = xmalloc(r->ns * sizeof *pblk);
@@ -92,13 +92,13 @@ void fig_cost(struct report *r, struct pick *pk, size_t npk, struct err *e)
         for (size_t i = 0; i < s->nt; i++) {
             struct rtrial *t = &s->t[i];
             if (t->started <= 0 || t->ended < t->started) continue;
-            ev[n++] = (struct ev){t->started, 1, t};
-            ev[n++] = (struct ev){t->ended, -1, t};
+            ev[n++] = (struct ev){.t = t->started, .delta = 1, .trial = t};
+            ev[n++] = (struct ev){.t = t->ended, .delta = -1, .trial = t};
         }
         qsort(ev, n, sizeof *ev, by_time);
         double cum = 0, prev = n ? ev[0].t : 0, best = NAN;
         int maxi = s->meta.maximize;
-        struct busy busy = {NULL, NULL, 0, 0};
+        struct busy busy = {0};
         for (size_t i = 0; i < n; i++) {
             cum += busy_units(&busy) * (ev[i].t - prev) / 3600;
             prev = ev[i].t;

@@ -42,7 +42,7 @@ void fig_losses(struct report *r, struct pick *pk, size_t npk, struct err *e)
             if (j == nn) names[nn++] = n;
         }
     if (!nn) return;
-    struct dat d = {{0}, 0, 0};
+    struct dat d = {0};
     sb_init(&d.b);
     int *blk = xmalloc(nn * npk * sizeof *blk);
     for (size_t j = 0; j < nn; j++)

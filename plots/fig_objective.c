@@ -23,7 +23,7 @@
 
 void fig_objective(struct report *r, struct pick *pk, size_t npk, struct err *e)
 {
-    struct dat d = {{0}, 0, 0}, pr = {{0}, 0, 0};
+    struct dat d = {0}, pr = {0};
     sb_init(&d.b);
     sb_init(&pr.b);
     int *b0 = xcalloc(r->ns, sizeof *b0), *b1 = xcalloc(r->ns, sizeof *b1);

@@ -43,7 +43,7 @@ void fig_parallel(struct report *r, struct pick *pk, size_t npk, struct err *e)
         if (all && any) ax[na++] = k;
     }
     if (!na) return;
-    struct dat d = {{0}, 0, 0};
+    struct dat d = {0};
     sb_init(&d.b);
     double lo = INFINITY, hi = -INFINITY;
     for (size_t si = 0; si < r->ns; si++)

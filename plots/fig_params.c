@@ -52,7 +52,7 @@ void fig_params(struct report *r, struct pick *pk, size_t npk, struct err *e)
     (void)pk, (void)npk;
     for (size_t k = 0; k < r->nc; k++) {
         const struct col *c = &r->c[k];
-        struct dat d = {{0}, 0, 0};
+        struct dat d = {0};
         sb_init(&d.b);
         int *done = xmalloc(r->ns * sizeof *done), *other = xmalloc(r->ns * sizeof *other);
         for (size_t si = 0; si < r->ns; si++) {

@@ -94,7 +94,7 @@ void fig_timeline(struct report *r, struct pick *pk, size_t npk, struct err *e)
     if (!total) goto out;
     double unit = span < 120 ? 1 : span < 7200 ? 60 : 3600;
     const char *uname = unit == 1 ? "seconds" : unit == 60 ? "minutes" : "hours";
-    struct dat d = {{0}, 0, 0};
+    struct dat d = {0};
     sb_init(&d.b);
     int *blk = xmalloc(r->ns * sizeof *blk);
     int states[TRIAL_NSTATES] = {0};

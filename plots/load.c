@@ -129,7 +129,7 @@ int rp_load_sweep(struct report *r, struct rsweep *s, struct err *e)
     }
     s->byid = xcalloc((size_t)s->maxid + 1, sizeof *s->byid);
     for (size_t i = 0; i < s->nt; i++) s->byid[s->t[i].id] = &s->t[i];
-    struct load_ctx lc = {s, -1, NULL, -1, NULL};
+    struct load_ctx lc = {.s = s, .trial = -1, .last_idx = -1};
     rc = store_each_metric(st, load_metric, &lc, e);
     if (rc) {
         store_close(st);

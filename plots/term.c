@@ -44,7 +44,7 @@ int plots_terminal(struct store *st, long long n, int width, int height, struct 
         store_sweep_release(&sw);
         return err_set(e, "--plot needs gnuplot, which is not on PATH (Debian: apt-get install gnuplot-nox)");
     }
-    struct curves c = {xcalloc((size_t)n, sizeof *c.ids), 0, (size_t)n, NULL};
+    struct curves c = {.ids = xcalloc((size_t)n, sizeof *c.ids), .cap = (size_t)n};
     rc = -1;
     if (store_each_trial(st, ORDER_RANK, -1, 0, pick, &c, e)) goto out;
     if (!c.n) {

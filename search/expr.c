@@ -39,7 +39,7 @@ struct parser {
 static void emit(struct parser *p, enum op_kind k, double num, size_t var)
 {
     p->x->ops = xrealloc(p->x->ops, (p->x->n + 1) * sizeof *p->x->ops);
-    p->x->ops[p->x->n++] = (struct op){k, num, var};
+    p->x->ops[p->x->n++] = (struct op){.kind = k, .num = num, .var = var};
 }
 
 static void fail(struct parser *p, const char *what)
@@ -173,7 +173,7 @@ static void parse_expr(struct parser *p)
 
 struct expr *expr_compile(const char *text, char *msg, size_t msglen, size_t *err_at)
 {
-    struct parser p = {text, 0, xcalloc(1, sizeof(struct expr)), msg, msglen, 0, 0, 0};
+    struct parser p = {.s = text, .x = xcalloc(1, sizeof(struct expr)), .msg = msg, .msglen = msglen};
     parse_expr(&p);
     skip(&p);
     if (!p.failed && text[p.pos]) fail(&p, "an operator (+ - * / ^) expected");

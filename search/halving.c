@@ -23,7 +23,7 @@ void hb_plan(const struct space *sp, long long nconfigs, struct hb_plan *p)
     long long cap = nconfigs; /* -1: unbounded */
     if (sp->method == METHOD_HALVING) {
         p->nbrackets = 1;
-        p->b[0] = (struct hb_bracket){0, cap > 0 ? cap : 1, 0};
+        p->b[0] = (struct hb_bracket){.start = 0, .n = cap > 0 ? cap : 1, .first = 0};
     } else {
         p->nbrackets = k + 1;
         long long sum = 0;
@@ -121,7 +121,7 @@ double hb_select(const double *v, size_t n, size_t keep, int *promoted)
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         promoted[i] = 0;
-        if (!isnan(v[i])) r[m++] = (struct ranked){v[i], i};
+        if (!isnan(v[i])) r[m++] = (struct ranked){.v = v[i], .i = i};
     }
     qsort(r, m, sizeof *r, by_value);
     double worst = NAN;

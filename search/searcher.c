@@ -139,11 +139,6 @@ void searcher_free(struct searcher *s)
     free(s);
 }
 
-const char *searcher_name(const struct searcher *s)
-{
-    return s->ops->name;
-}
-
 long long searcher_total(const struct searcher *s)
 {
     return s->ops->total(s->state);

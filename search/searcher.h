@@ -77,7 +77,6 @@ struct searcher_ops {
  * searched (a grid too large to count without run_cap). */
 struct searcher *searcher_new(const struct space *sp, struct err *e);
 void searcher_free(struct searcher *s); /* NULL is fine */
-const char *searcher_name(const struct searcher *s);
 
 /* Trials in all, if every rung promotes its share; -1 unbounded. */
 long long searcher_total(const struct searcher *s);

@@ -104,7 +104,7 @@ void sx_parse_env(struct ctx *c, const struct value *m)
         if (!val) continue;
         sx_check_placeholders(c, val, e->val->line, e->val->col, 0, "env");
         sp->env = xrealloc(sp->env, (sp->nenv + 1) * sizeof *sp->env);
-        sp->env[sp->nenv++] = (struct envvar){xstrdup(e->key), val};
+        sp->env[sp->nenv++] = (struct envvar){.name = xstrdup(e->key), .value = val};
     }
 }
 

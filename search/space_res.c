@@ -86,7 +86,8 @@ void sx_parse_metrics(struct ctx *c, const struct value *m)
                                                &ecode, &eoff, NULL);
                 sp->patterns = xrealloc(sp->patterns, (sp->npatterns + 1) * sizeof *sp->patterns);
                 sp->patterns[sp->npatterns++] =
-                    (struct pattern){name, xstrdup(rv->u.s), rv->line, rv->col};
+                    (struct pattern){.name = name, .regex = xstrdup(rv->u.s), .line = rv->line,
+                                     .col = rv->col};
                 if (!re) {
                     PCRE2_UCHAR buf[256];
                     pcre2_get_error_message(ecode, buf, sizeof buf);
@@ -192,7 +193,7 @@ static void parse_quantity(struct ctx *c, const struct value *v, struct quantity
             if (txt && a <= 0) diag_error(c->d, e->val->line, e->val->col, "%s: %s", what, example);
             free(txt);
             q->table = xrealloc(q->table, (q->ntable + 1) * sizeof *q->table);
-            q->table[q->ntable++] = (struct qentry){xstrdup(e->key), a};
+            q->table[q->ntable++] = (struct qentry){.key = xstrdup(e->key), .value = a};
         }
         const struct value *d = value_map_get(v, "default");
         if (d) {

@@ -8,7 +8,7 @@ int tpl_next(const char *s, size_t *pos, struct tpl_piece *p)
     size_t i = *pos;
     if (!s[i]) return 0;
     if (s[i] == '$' && s[i + 1] == '$' && s[i + 2] == '{') {
-        *p = (struct tpl_piece){0, s + i + 1, 2, i};
+        *p = (struct tpl_piece){.s = s + i + 1, .len = 2, .offset = i};
         *pos = i + 3;
         return 1;
     }
@@ -18,7 +18,8 @@ int tpl_next(const char *s, size_t *pos, struct tpl_piece *p)
             p->offset = i;
             return -1;
         }
-        *p = (struct tpl_piece){1, s + i + 2, (size_t)(close - (s + i + 2)), i};
+        *p = (struct tpl_piece){
+            .is_placeholder = 1, .s = s + i + 2, .len = (size_t)(close - (s + i + 2)), .offset = i};
         *pos = (size_t)(close - s) + 1;
         return 1;
     }
@@ -26,7 +27,7 @@ int tpl_next(const char *s, size_t *pos, struct tpl_piece *p)
     while (s[j] && !(s[j] == '$' && (s[j + 1] == '{' || (s[j + 1] == '$' && s[j + 2] == '{'))))
         j++;
     if (j == i) j++; /* a lone '$' */
-    *p = (struct tpl_piece){0, s + i, j - i, i};
+    *p = (struct tpl_piece){.s = s + i, .len = j - i, .offset = i};
     *pos = j;
     return 1;
 }

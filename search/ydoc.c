@@ -225,7 +225,7 @@ static void add_anchor(struct loader *L, const yaml_char_t *name, struct value *
 {
     if (!name) return;
     L->anchors = xrealloc(L->anchors, (L->nanchors + 1) * sizeof *L->anchors);
-    L->anchors[L->nanchors++] = (struct anchor){xstrdup((const char *)name), v};
+    L->anchors[L->nanchors++] = (struct anchor){.name = xstrdup((const char *)name), .v = v};
 }
 
 static long count_nodes(const struct value *v)
@@ -328,7 +328,7 @@ static void push(struct loader *L, struct value *v)
         L->cap = L->cap ? 2 * L->cap : 16;
         L->stack = xrealloc(L->stack, L->cap * sizeof *L->stack);
     }
-    L->stack[L->depth++] = (struct frame){v, NULL, 0, 0, 0, NULL, 0};
+    L->stack[L->depth++] = (struct frame){.v = v};
 }
 
 static struct value *pop(struct loader *L)

@@ -180,8 +180,9 @@ int cmd_metrics(int argc, char **argv)
                 goto out;
             }
             pats = xrealloc(pats, (npats + 1) * sizeof *pats);
-            pats[npats++] = (struct pattern){eq == optarg ? NULL : xstrndup(optarg, (size_t)(eq - optarg)),
-                                             xstrdup(eq + 1), 0, 0};
+            pats[npats++] = (struct pattern){
+                .name = eq == optarg ? NULL : xstrndup(optarg, (size_t)(eq - optarg)),
+                .regex = xstrdup(eq + 1)};
             break;
         }
         case 'h': fputs(USAGE, stdout); goto out;
@@ -229,7 +230,8 @@ int cmd_metrics(int argc, char **argv)
             rc = cli_fail(&e);
             break;
         }
-        struct out_ctx oc = {mp, {0}, {0}, json, first, argc - optind > 1, argv[i], &out};
+        struct out_ctx oc = {.mp = mp, .json = json, .first = first, .multi = argc - optind > 1,
+                             .file = argv[i], .out = &out};
         metric_batch_init(&oc.batch);
         if (strcmp(argv[i], "-") && access(argv[i], R_OK) != 0) {
             err_errno(&e, "%s", argv[i]);

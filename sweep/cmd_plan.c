@@ -135,7 +135,7 @@ static double past_duration(const struct past *p, const struct value *params)
 static void plan_gpus(const struct space *sp, const struct hb_plan *hp, long long n,
                       const char *dir)
 {
-    struct past past = {sp, NULL, NULL, NULL, 0, 0, 0};
+    struct past past = {.sp = sp};
     if (sp->duration.kind == Q_NONE || sp->duration.kind == Q_TABLE) {
         char *db = xasprintf("%s/sweep.db", dir);
         struct err e = {0};
@@ -170,7 +170,8 @@ static void plan_gpus(const struct space *sp, const struct hb_plan *hp, long lon
         double d = pack_quantity(&sp->duration, p, NULL);
         if (d <= 0) d = past_duration(&past, p);
         if (d <= 0) durations = 0;
-        j[i] = (struct pack_job){i, pack_estimate(sp, p, NULL), d, 1, (size_t)i, -1, 0, 0};
+        j[i] = (struct pack_job){.id = i, .mem = pack_estimate(sp, p, NULL), .dur = d, .util = 1,
+                                  .order = (size_t)i, .gpu = -1};
         value_free(p);
     }
     if (!durations) { /* the first wave: what fits at once (stagger aside) */
@@ -423,7 +424,8 @@ static void plan_list(const struct space *sp, const struct hb_plan *plan, long l
     struct table t;
     struct value *b0 = NULL;
     struct value *p0 = hb ? hb_params(sp, plan, 0, plan->b[0].start, &b0) : trials_params(sp, 0);
-    struct render_ctx r = {sp, p0, 0, "DIR/trials/0000", "DIR", b0, NULL, -1, 0, 0};
+    struct render_ctx r = {.sp = sp, .params = p0, .trial_dir = "DIR/trials/0000",
+                           .sweep_dir = "DIR", .budget = b0, .gpu = -1};
     size_t argc0;
     char **av = render_argv(&r, &argc0);
     printf("\ncommand of trial 0:");

@@ -161,7 +161,8 @@ int cmd_status(int argc, char **argv)
         rc = show(st, dir, json, slots, &live);
         fflush(stdout);
         if (rc || watch <= 0 || !live) break;
-        struct timespec ts = {(time_t)watch, (long)((watch - (long)watch) * 1e9)};
+        struct timespec ts = {.tv_sec = (time_t)watch,
+                              .tv_nsec = (long)((watch - (long)watch) * 1e9)};
         nanosleep(&ts, NULL); /* Ctrl-C ends it */
     }
     store_close(st);

@@ -94,7 +94,7 @@ int cmd_top(int argc, char **argv)
         }
         if (plots_terminal(st, n ? n : 5, w, h, &e)) rc = cli_fail(&e);
     } else if (json) {
-        struct json_ctx jc = {{0}, 1};
+        struct json_ctx jc = {.first = 1};
         sb_init(&jc.b);
         sb_addc(&jc.b, '[');
         if (store_each_trial(st, ORDER_RANK, -1, n, json_row, &jc, &e)) rc = cli_fail(&e);

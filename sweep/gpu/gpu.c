@@ -106,7 +106,7 @@ static int app_row(char **f, size_t n, void *ctx)
         struct gpu *g = &inv->gpus[i];
         if (strcmp(g->uuid, f[1])) continue; /* a MIG instance's UUID matches none */
         g->procs = xrealloc(g->procs, (g->nprocs + 1) * sizeof *g->procs);
-        g->procs[g->nprocs++] = (struct gpu_proc){(long)pid, used};
+        g->procs[g->nprocs++] = (struct gpu_proc){.pid = (long)pid, .used_mib = used};
     }
     return 1;
 }

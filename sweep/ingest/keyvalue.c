@@ -96,7 +96,7 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
         if (is_step && metrics_step(v, &step)) {
             has_step = 1;
         } else {
-            pairs[np++] = (struct kv){s + start, nlen - start, v};
+            pairs[np++] = (struct kv){.name = s + start, .len = nlen - start, .value = v};
         }
         i = j + l;
     }

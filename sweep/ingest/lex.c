@@ -31,7 +31,7 @@ size_t lx_tokenize(const char *s, size_t n, struct tok *t, size_t max)
         if (i == n || s[i] == ':') break;
         size_t st = i;
         while (i < n && !lx_blank(s[i]) && s[i] != ':') i++;
-        t[nt++] = (struct tok){s + st, i - st, i < n};
+        t[nt++] = (struct tok){.s = s + st, .n = i - st, .complete = i < n};
     }
     return nt;
 }

@@ -42,7 +42,7 @@ static long long *last_step(struct mparser *p, const char *name, size_t len)
         if (strlen(p->steps[i].name) == len && !memcmp(p->steps[i].name, name, len))
             return &p->steps[i].step;
     p->steps = xrealloc(p->steps, (p->nsteps + 1) * sizeof *p->steps);
-    p->steps[p->nsteps] = (struct laststep){xstrndup(name, len), 0};
+    p->steps[p->nsteps] = (struct laststep){.name = xstrndup(name, len)};
     return &p->steps[p->nsteps++].step;
 }
 
@@ -74,7 +74,7 @@ void metrics_emit(struct mparser *p, struct metric_batch *b, const char *name, s
         b->cap = b->cap ? 2 * b->cap : 16;
         b->rows = xrealloc(b->rows, b->cap * sizeof *b->rows);
     }
-    b->rows[b->n++] = (struct metric){xstrndup(name, len), step, value};
+    b->rows[b->n++] = (struct metric){.name = xstrndup(name, len), .step = step, .value = value};
 }
 
 int metrics_step(double x, long long *step)
