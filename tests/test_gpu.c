@@ -3,7 +3,7 @@
 #include "sweep/gpu/gpu.h"
 #include "tests/check.h"
 
-int main(void)
+static void parses_query_apps_and_visible_devices(void)
 {
     struct err e = {0};
     struct gpu_inv inv = {0};
@@ -33,10 +33,25 @@ int main(void)
     gpu_filter_visible(&inv, "");
     CHECK_INT_EQ(inv.n, 0);
     gpu_inv_release(&inv);
+}
+
+static void malformed_lines_quote_the_line(void)
+{
+    struct err e = {0};
+    struct gpu_inv inv = {0};
     /* malformed lines are errors that quote the line */
     CHECK_INT_EQ(gpu_parse_query("0, GPU-x, Foo\n", &inv, &e), -1);
     CHECK_STR_EQ(e.msg, "nvidia-smi: unexpected output, line 1: 0, GPU-x, Foo");
     CHECK_INT_EQ(gpu_parse_query("zero, GPU-x, Foo, 1, 2, 3\n", &inv, &e), -1);
     gpu_inv_release(&inv);
-    return check_done();
+}
+
+static const struct check_case cases[] = {
+    CASE(parses_query_apps_and_visible_devices),
+    CASE(malformed_lines_quote_the_line),
+};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

@@ -44,7 +44,7 @@ static void expect_points(struct space *sp, const char *const *want, size_t n)
     }
 }
 
-int main(void)
+static void declaration_order_and_sort(void)
 {
     /* b is declared first, but a sorts first and varies slowest */
     struct space *sp = load("  b: {values: [x, y, z]}\n  a: {values: [1, 2]}\n");
@@ -53,7 +53,11 @@ int main(void)
         "{\"b\": \"x\", \"a\": 2}", "{\"b\": \"y\", \"a\": 2}", "{\"b\": \"z\", \"a\": 2}"};
     expect_points(sp, w1, 6);
     space_free(sp);
+}
 
+static void duplicates_booleans_constants(void)
+{
+    struct space *sp;
     /* duplicates count once (1.0 is 1); booleans; constants are no dimension */
     sp = load("  lr: {values: [0.001, 0.001, 0.1]}\n  c: {value: 5}\n"
               "  flag: {values: [true, false, true]}\n  n: {values: [1, 1.0, 2]}\n");
@@ -68,7 +72,11 @@ int main(void)
         "{\"lr\": 0.1, \"c\": 5, \"flag\": false, \"n\": 2}"};
     expect_points(sp, w2, 8);
     space_free(sp);
+}
 
+static void int_uniform_and_q_uniform(void)
+{
+    struct space *sp;
     /* int_uniform includes max; q_uniform excludes it (numpy.arange) */
     sp = load("  e: {min: 1, max: 3}\n  q: {distribution: q_uniform, min: 0, max: 1, q: 0.25}\n");
     const char *const w3[] = {
@@ -78,12 +86,21 @@ int main(void)
         "{\"e\": 3, \"q\": 0.25}", "{\"e\": 3, \"q\": 0.5}",  "{\"e\": 3, \"q\": 0.75}"};
     expect_points(sp, w3, 12);
     space_free(sp);
+}
+
+static void integer_q_gives_integers(void)
+{
+    struct space *sp;
     /* an integer q on integer bounds gives integers */
     sp = load("  bs: {distribution: q_uniform, min: 16, max: 64, q: 16}\n");
     const char *const w4[] = {"{\"bs\": 16}", "{\"bs\": 32}", "{\"bs\": 48}"};
     expect_points(sp, w4, 3);
     space_free(sp);
+}
 
+static void nested_groups_sort_as_wandb(void)
+{
+    struct space *sp;
     /* nested groups: W&B sorts flattened names, whose delimiter is not "."
      * ("a.b" < "a<delim>c" < "a_z") */
     sp = load("  a_z: {values: [1, 2]}\n  a:\n    parameters:\n      c: {values: [3, 4]}\n"
@@ -95,7 +112,11 @@ int main(void)
         "{\"a_z\": 1, \"a\": {\"c\": 4}, \"a.b\": 6}", "{\"a_z\": 2, \"a\": {\"c\": 4}, \"a.b\": 6}"};
     expect_points(sp, w5, 8);
     space_free(sp);
+}
 
+static void num_points_across_a_range(void)
+{
+    struct space *sp;
     /* num: points across a continuous range, ends included */
     sp = load("  u: {min: 0.0, max: 1.0, num: 5}\n"
               "  l: {distribution: log_uniform_values, min: 0.001, max: 0.1, num: 3}\n");
@@ -114,7 +135,11 @@ int main(void)
     CHECK_NEAR(value_map_get(v14, "l")->u.f, 0.1, 0); /* ends are exact */
     value_free(v14);
     space_free(sp);
+}
 
+static void a_million_points_from_the_index(void)
+{
+    struct space *sp;
     /* a million points, computed from the index: the last is the last of each */
     sp = load("  a: {min: 1, max: 100}\n  b: {min: 1, max: 100}\n  c: {min: 1, max: 100}\n");
     CHECK_INT_EQ(trials_total(sp), 1000000);
@@ -125,7 +150,11 @@ int main(void)
     CHECK_STR_EQ(mid, "{\"a\": 13, \"b\": 35, \"c\": 57}");
     free(mid);
     space_free(sp);
+}
 
+static void run_cap_cuts_the_grid(void)
+{
+    struct space *sp;
     /* run_cap cuts the grid */
     char *text = xasprintf("method: grid\ncommand: [x]\nrun_cap: 4\nparameters:\n  a: {min: 1, max: 10}\n");
     struct diag d;
@@ -135,5 +164,20 @@ int main(void)
     space_free(sp);
     diag_release(&d);
     free(text);
-    return check_done();
+}
+
+static const struct check_case cases[] = {
+    CASE(declaration_order_and_sort),
+    CASE(duplicates_booleans_constants),
+    CASE(int_uniform_and_q_uniform),
+    CASE(integer_q_gives_integers),
+    CASE(nested_groups_sort_as_wandb),
+    CASE(num_points_across_a_range),
+    CASE(a_million_points_from_the_index),
+    CASE(run_cap_cuts_the_grid),
+};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

@@ -21,7 +21,7 @@ static struct space *load(const char *text)
     return sp;
 }
 
-int main(void)
+static void hyperband_plan_is_the_paper_table(void)
 {
     struct space *sp = load("method: hyperband\n"
                             "metric: {name: loss, goal: minimize}\n"
@@ -29,7 +29,7 @@ int main(void)
                             "parameters: {lr: {min: 0.001, max: 0.1}}\n"
                             "command: [t, '${epochs}']\n");
     CHECK(sp != NULL);
-    if (!sp) return check_done();
+    if (!sp) return;
     struct hb_plan p;
     hb_plan(sp, -1, &p);
     CHECK_INT_EQ(p.nlevels, 5);
@@ -84,13 +84,19 @@ int main(void)
     CHECK_NEAR(p.level[2], 50, 0);
     CHECK_INT_EQ(p.total, 200 + 66 + 22);
     space_free(sp);
+}
 
+static void keep_is_floor_n_over_eta(void)
+{
     /* keep: floor(n / eta), at least 1 */
     CHECK_INT_EQ(hb_keep(9, 3), 3);
     CHECK_INT_EQ(hb_keep(8, 3), 2);
     CHECK_INT_EQ(hb_keep(2, 3), 1);
     CHECK_INT_EQ(hb_keep(10, 2.5), 4);
+}
 
+static void select_lower_is_better(void)
+{
     /* select: lower is better, NaN never, ties to the lower index */
     double v[] = {3, NAN, 1, 2, 1, 5};
     int go[6];
@@ -105,5 +111,15 @@ int main(void)
     worst = hb_select(nan2, 2, 1, go);
     CHECK_INT_EQ(go[0] + go[1], 0);
     CHECK(isnan(worst));
-    return check_done();
+}
+
+static const struct check_case cases[] = {
+    CASE(hyperband_plan_is_the_paper_table),
+    CASE(keep_is_floor_n_over_eta),
+    CASE(select_lower_is_better),
+};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

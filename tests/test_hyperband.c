@@ -3,7 +3,7 @@
 #include "search/hyperband.h"
 #include "tests/check.h"
 
-int main(void)
+static void bands_min_iter_form(void)
 {
     long b[128];
     /* min_iter 3, eta 3: [3, 9, 27, 81, ...] */
@@ -13,6 +13,12 @@ int main(void)
     CHECK_INT_EQ(b[1], 9);
     CHECK_INT_EQ(b[2], 27);
     CHECK_INT_EQ(b[3], 81);
+}
+
+static void bands_max_iter_form(void)
+{
+    size_t n;
+    long b[128];
     /* max_iter 27, s 2, eta 3: [3, 9]; max_iter 10, s 2: [1, 3] */
     n = hyperband_bands(0, 27, 2, 3, b, 128);
     CHECK_INT_EQ(n, 2);
@@ -27,7 +33,12 @@ int main(void)
     CHECK_INT_EQ(n, 2);
     CHECK_INT_EQ(b[0], 1);
     CHECK_INT_EQ(b[1], 2);
+}
 
+static void thresholds_of_wandb_example(void)
+{
+    long b[128];
+    CHECK_INT_EQ(hyperband_bands(0, 5, 2, 2, b, 128), 2); /* max_iter 5, eta 2, s 2: [1, 2] */
     /* W&B's example (max_iter 5, eta 2, s 2, minimize loss):
      *   a finished [10, 9]; b running [10, 10]; c running [10, 8, 8];
      *   d running [10, 7, 7]; e finished [10, 6, 6].
@@ -46,8 +57,23 @@ int main(void)
     CHECK(10 > t1);  /* b stops */
     CHECK(8 > t2);   /* c stops */
     CHECK(!(7 > t2)); /* d goes on */
+}
+
+static void a_lone_trial_is_its_own_threshold(void)
+{
     /* one trial alone at a band is its own threshold: never stopped */
     double alone[] = {3.5};
     CHECK_NEAR(hyperband_threshold(alone, 1, 3), 3.5, 0);
-    return check_done();
+}
+
+static const struct check_case cases[] = {
+    CASE(bands_min_iter_form),
+    CASE(bands_max_iter_form),
+    CASE(thresholds_of_wandb_example),
+    CASE(a_lone_trial_is_its_own_threshold),
+};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

@@ -24,12 +24,11 @@ static void row(size_t i, long long step, const char *name, double value)
     CHECK_NEAR(b.rows[i].value, value, 0);
 }
 
-int main(void)
+static void keyvalue_forms_and_what_is_not_a_metric(void)
 {
-    metric_batch_init(&b);
     struct err e = {0};
+    metric_batch_init(&b);
     struct mparser *p = metrics_new("keyvalue", NULL, 0, &e);
-
     /* the simulated trainer's epoch line: no step key, so values count 1, 2, ... */
     feed(p, "epoch 1/3 box_loss=1.9354 cls_loss=2.8560 mAP50=0.0479 mAP50-95=0.0322");
     CHECK_INT_EQ(b.n, 4);
@@ -62,7 +61,12 @@ int main(void)
     CHECK_INT_EQ(b.n, 1);
     row(0, 102, "loss", 0.25);
     metrics_free(p);
+}
 
+static void step_markers_without_equals(void)
+{
+    metric_batch_init(&b);
+    struct err e = {0};
     /* step markers without '=': MXNet's Epoch[N], "epoch 3/50", "Epoch 7 of 9" */
     struct mparser *q = metrics_new("keyvalue", NULL, 0, &e);
     feed(q, "INFO:root:Epoch[5] Batch [400]\tSpeed: 13427.04 samples/sec\taccuracy=0.999500");
@@ -76,14 +80,26 @@ int main(void)
     feed(q, "epochs 12 loss=0.125 Epoch[x] epoch 2x");
     row(0, 8, "loss", 0.125); /* none of these is a step marker */
     metrics_free(q);
+}
 
+static void resumed_counting(void)
+{
+    metric_batch_init(&b);
+    struct err e = {0};
+    struct mparser *p;
     /* resumed counting */
     p = metrics_new("keyvalue", NULL, 0, &e);
     metrics_set_last_step(p, "mAP", 7);
     feed(p, "mAP=0.5");
     row(0, 8, "mAP", 0.5);
     metrics_free(p);
+}
 
+static void jsonl_lines(void)
+{
+    metric_batch_init(&b);
+    struct err e = {0};
+    struct mparser *p;
     /* jsonl */
     p = metrics_new("jsonl", NULL, 0, &e);
     feed(p, "{\"iteration\": 19, \"loss\": 1.5, \"lr\": 0.0002, \"data_time\": NaN, "
@@ -95,6 +111,14 @@ int main(void)
     row(3, 19, "bbox/AP", 40.1);
     feed(p, "{\"loss\": 1.25}");
     row(0, 20, "loss", 1.25);
+    metrics_free(p);
+}
+
+static void katib_numbers_as_strings(void)
+{
+    struct err e = {0};
+    metric_batch_init(&b);
+    struct mparser *p = metrics_new("jsonl", NULL, 0, &e);
     /* Katib writes numbers as strings, the step too */
     feed(p, "{\"global_step\": \"7\", \"acc\": \"0.93\", \"path\": \"\", \"when\": \"2021-12-02T14:27:50Z\"}");
     CHECK_INT_EQ(b.n, 1);
@@ -104,7 +128,13 @@ int main(void)
     feed(p, "{\"loss\": 1,");
     CHECK_INT_EQ(b.n, 0);
     metrics_free(p);
+}
 
+static void regex_groups(void)
+{
+    metric_batch_init(&b);
+    struct err e = {0};
+    struct mparser *p;
     /* regex with value, step and name groups; every match in a line */
     struct pattern pats[] = {
         {"loss", "loss=(?<value>[-+0-9.eE]+)", 0, 0},
@@ -127,7 +157,13 @@ int main(void)
     struct pattern novalue[] = {{"x", "x=(\\d+)", 0, 0}};
     CHECK(metrics_new("regex", novalue, 1, &e) == NULL);
     CHECK(metrics_new("nosuch", NULL, 0, &e) == NULL);
+}
 
+static void csv_padded_header_and_step_column(void)
+{
+    metric_batch_init(&b);
+    struct err e = {0};
+    struct mparser *p;
     /* csv: padded header, a step column, quoted fields, cells that are not numbers */
     p = metrics_new("csv", NULL, 0, &e);
     feed(p, "   epoch,  train/loss, \"a,b\",  note,   mAP");
@@ -149,6 +185,13 @@ int main(void)
     feed(p, "");
     CHECK_INT_EQ(b.n, 0);
     metrics_free(p);
+}
+
+static void csv_without_step_column(void)
+{
+    metric_batch_init(&b);
+    struct err e = {0};
+    struct mparser *p;
     /* no step column: each name counts 1, 2, ...; a short row gives what it has */
     p = metrics_new("csv", NULL, 0, &e);
     feed(p, "loss,acc");
@@ -158,5 +201,20 @@ int main(void)
     row(0, 2, "loss", 1.25);
     metrics_free(p);
     metric_batch_release(&b);
-    return check_done();
+}
+
+static const struct check_case cases[] = {
+    CASE(keyvalue_forms_and_what_is_not_a_metric),
+    CASE(step_markers_without_equals),
+    CASE(resumed_counting),
+    CASE(jsonl_lines),
+    CASE(katib_numbers_as_strings),
+    CASE(regex_groups),
+    CASE(csv_padded_header_and_step_column),
+    CASE(csv_without_step_column),
+};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

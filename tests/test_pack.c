@@ -11,7 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-int main(void)
+static void memory_formulas(void)
 {
     /* formulas */
     char msg[128];
@@ -44,14 +44,20 @@ int main(void)
     CHECK_INT_EQ(at, 2);
     CHECK(expr_compile("foo(1)", msg, sizeof msg, &at) == NULL);
     value_free(p);
+}
 
+static void sizes(void)
+{
     /* sizes */
     CHECK_NEAR(util_parse_size_mib("24GiB"), 24576, 0);
     CHECK_NEAR(util_parse_size_mib("1500MiB"), 1500, 0);
     CHECK_NEAR(util_parse_size_mib("6"), 6144, 0);
     CHECK_NEAR(util_parse_size_mib("0.5 G"), 512, 0);
     CHECK(util_parse_size_mib("6 apples") < 0);
+}
 
+static void placement_fewest_then_best_fit(void)
+{
     /* placement: the fewest of our trials, then best fit, then the lower
      * index; max_per_gpu, stagger, whole */
     struct pack_cfg c = {0, 0, 0, 0};
@@ -84,7 +90,10 @@ int main(void)
     CHECK(!pack_never_fits(&c, e, 1, 7169)); /* others' use is not for ever */
     CHECK(pack_never_fits(&c, e, 1, 8193));
     CHECK(!pack_never_fits(&c, e, 1, 8192));
+}
 
+static void simulation_longest_first(void)
+{
     /* the simulation: 2, 4 and 6 hours on two GPUs, a GPU each: longest
      * first gives 6 h; in the order given, 8 h */
     struct pack_cfg c0 = {0, 0, 0, 0};
@@ -96,6 +105,11 @@ int main(void)
     CHECK_INT_EQ(j[0].gpu, 1);
     CHECK_NEAR(j[0].start, 14400, 1e-6);
     CHECK_NEAR(pack_simulate(&c0, two, 2, j, 3, PACK_FIFO, 0), 28800, 1e-6);
+}
+
+static void shared_compute_halves_speed(void)
+{
+    struct pack_cfg c0 = {0};
     /* shared compute: two jobs of utilisation 1 on one GPU run at half speed */
     struct pack_gpu one[1] = {{0, 24576, 0, 0, 0, 0, -1e300}};
     struct pack_job k[2] = {{0, 1024, 3600, 1, 0, -1, 0, 0}, {1, 1024, 3600, 1, 1, -1, 0, 0}};
@@ -103,5 +117,17 @@ int main(void)
     CHECK_NEAR(pack_simulate(&c0, one, 1, k, 2, 0, 0), 3600, 1e-6);
     k[0].util = k[1].util = 0.5; /* together they fit in the GPU's compute */
     CHECK_NEAR(pack_simulate(&c0, one, 1, k, 2, PACK_SHARE, 0), 3600, 1e-6);
-    return check_done();
+}
+
+static const struct check_case cases[] = {
+    CASE(memory_formulas),
+    CASE(sizes),
+    CASE(placement_fewest_then_best_fit),
+    CASE(simulation_longest_first),
+    CASE(shared_compute_halves_speed),
+};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

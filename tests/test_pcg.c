@@ -2,7 +2,7 @@
 #include "search/pcg.h"
 #include "tests/check.h"
 
-int main(void)
+static void matches_pcg32_demo_vectors(void)
 {
     /* pcg32_srandom_r(&rng, 42u, 54u): the first outputs of pcg-random.org's pcg32-demo */
     static const uint32_t want[] = {0xa15c02b7, 0x7b47f409, 0xba1d3330,
@@ -10,7 +10,11 @@ int main(void)
     struct pcg r;
     pcg_seed(&r, 42u, 54u);
     for (int i = 0; i < 6; i++) CHECK_INT_EQ(pcg_next(&r), want[i]);
+}
 
+static void bounded_draws_cover_the_range(void)
+{
+    struct pcg r;
     /* bounded draws: in range and every value reached, roughly evenly */
     pcg_seed(&r, 1, 2);
     int hist[7] = {0};
@@ -27,6 +31,10 @@ int main(void)
         double u = pcg_unit(&r);
         CHECK(u >= 0.0 && u < 1.0);
     }
+}
+
+static void same_seed_same_stream_same_sequence(void)
+{
     /* the same seed and stream give the same sequence; another stream differs */
     struct pcg a, b, c;
     pcg_seed(&a, 7, 3);
@@ -40,5 +48,15 @@ int main(void)
     }
     CHECK(same);
     CHECK(differ);
-    return check_done();
+}
+
+static const struct check_case cases[] = {
+    CASE(matches_pcg32_demo_vectors),
+    CASE(bounded_draws_cover_the_range),
+    CASE(same_seed_same_stream_same_sequence),
+};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

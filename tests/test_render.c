@@ -30,7 +30,7 @@ static char *joined(char **argv)
     return sb_detach(&b);
 }
 
-int main(void)
+static void renders_every_placeholder_and_the_environment(void)
 {
     setenv("SWEEP_TEST_VAR", "hello", 1);
     unsetenv("SWEEP_UNSET_VAR");
@@ -45,7 +45,7 @@ int main(void)
         "  - --lr=${lr}\n  - ${opt.beta}\n  - ${opt}\n  - 'id=${trial_id} dir=${trial_dir} sw=${sweep_dir}'\n"
         "  - ${envvar:SWEEP_TEST_VAR}-${envvar:SWEEP_UNSET_VAR}\n  - '$${lr}'\n  - ${args_json_file}\n");
     CHECK(sp != NULL);
-    if (!sp) return check_done();
+    if (!sp) return;
     struct value *p = trials_params(sp, 0);
     struct render_ctx r = {sp, p, 7, "/s/trials/0007", "/s", NULL, NULL, -1, 0, 0};
     size_t argc;
@@ -73,13 +73,22 @@ int main(void)
     render_free_strv(env);
     value_free(p);
     space_free(sp);
+}
 
+static void shell_true_quotes_substituted_values(void)
+{
+    char *j;
+    char **env;
+    size_t argc;
+    char **argv;
+    struct value *p;
+    struct space *sp;
     /* shell: true - substituted values are quoted, literal text is not */
     sp = load("method: grid\nshell: true\nparameters:\n  v: {value: \"it's; $(touch x)\"}\n"
               "  n: {value: 3}\nenv: {X: 'v=${v}'}\nresources: {gpus: none}\n"
               "command: 'train --v ${v} ${args} > ${trial_dir}/o.txt'\n");
     CHECK(sp != NULL);
-    if (!sp) return check_done();
+    if (!sp) return;
     p = trials_params(sp, 0);
     struct render_ctx r2 = {sp, p, 1, "/t d", "/s", NULL, NULL, -1, 0, 0};
     argv = render_argv(&r2, &argc);
@@ -96,5 +105,14 @@ int main(void)
     render_free_strv(env);
     value_free(p);
     space_free(sp);
-    return check_done();
+}
+
+static const struct check_case cases[] = {
+    CASE(renders_every_placeholder_and_the_environment),
+    CASE(shell_true_quotes_substituted_values),
+};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

@@ -56,9 +56,7 @@ static void stats(const struct param *p, double *mean, double *lo, double *hi, d
     *logmean = ls / N;
 }
 
-int main(void)
-{
-    const char *space =
+static const char SPACE[] =
         "  lr: {distribution: log_uniform_values, min: 1e-4, max: 1e-1}\n"
         "  lrexp: {distribution: log_uniform, min: -9.2, max: -2.3}\n"
         "  inv: {distribution: inv_log_uniform_values, min: 0.01, max: 1}\n"
@@ -77,17 +75,19 @@ int main(void)
         "  qb: {distribution: q_beta, a: 2, b: 2, q: 0.1}\n"
         "  w: {values: [a, b, c], probabilities: [0.7, 0.2, 0.1]}\n"
         "  k: {value: 3}\n";
-    struct space *sp = load(space, 7);
-    CHECK(sp != NULL);
-    if (!sp) return check_done();
 
+static void the_same_seed_and_index_give_the_same_trial(void)
+{
+    struct space *sp = load(SPACE, 7);
+    CHECK(sp != NULL);
+    if (!sp) return;
     /* the same (seed, index) gives the same trial, whatever came before */
     char *a = json_of(sp, 5), *b = json_of(sp, 3), *c = json_of(sp, 5);
     CHECK_STR_EQ(a, c);
     CHECK(strcmp(a, b) != 0);
     free(b);
     free(c);
-    struct space *sp2 = load(space, 7), *sp3 = load(space, 8);
+    struct space *sp2 = load(SPACE, 7), *sp3 = load(SPACE, 8);
     char *a2 = json_of(sp2, 5), *a3 = json_of(sp3, 5);
     CHECK_STR_EQ(a, a2);
     CHECK(strcmp(a, a3) != 0);
@@ -96,7 +96,14 @@ int main(void)
     free(a3);
     space_free(sp2);
     space_free(sp3);
+    space_free(sp);
+}
 
+static void distributions_have_their_ranges_and_means(void)
+{
+    struct space *sp = load(SPACE, 7);
+    CHECK(sp != NULL);
+    if (!sp) return;
     double mean, lo, hi, lmean;
     const struct param *p;
     p = space_find(sp, "lr");
@@ -138,7 +145,14 @@ int main(void)
     stats(p, &mean, &lo, &hi, &lmean);
     CHECK(lo > 0 && hi < 1);
     CHECK_NEAR(mean, 2.0 / 8.0, 0.01);
+    space_free(sp);
+}
 
+static void integer_q_gives_integers(void)
+{
+    struct space *sp = load(SPACE, 7);
+    CHECK(sp != NULL);
+    if (!sp) return;
     /* types: integer q gives ints, the default q (1.0) floats */
     struct pcg r;
     pcg_seed(&r, 1, 1);
@@ -162,7 +176,17 @@ int main(void)
         CHECK(v->kind == V_INT && v->u.i == 3);
         value_free(v);
     }
+    space_free(sp);
+}
+
+static void categorical_weights(void)
+{
+    struct space *sp = load(SPACE, 7);
+    CHECK(sp != NULL);
+    if (!sp) return;
     /* categorical: uniform over indices; with probabilities as weighted */
+    struct pcg r;
+    pcg_seed(&r, 99, 1);
     int cats[4] = {0}, w[3] = {0};
     for (int i = 0; i < N; i++) {
         struct value *v = rsearch_sample(space_find(sp, "bs"), &r);
@@ -177,10 +201,25 @@ int main(void)
     CHECK_NEAR(w[1] / (double)N, 0.2, 0.015);
     CHECK_NEAR(w[2] / (double)N, 0.1, 0.015);
     space_free(sp);
+}
 
+static void random_without_run_cap_is_unbounded(void)
+{
     /* random without run_cap runs until stopped */
-    sp = load("  a: {values: [1]}\n", 0);
+    struct space *sp = load("  a: {values: [1]}\n", 0);
     CHECK_INT_EQ(trials_total(sp), -1);
     space_free(sp);
-    return check_done();
+}
+
+static const struct check_case cases[] = {
+    CASE(the_same_seed_and_index_give_the_same_trial),
+    CASE(distributions_have_their_ranges_and_means),
+    CASE(integer_q_gives_integers),
+    CASE(categorical_weights),
+    CASE(random_without_run_cap_is_unbounded),
+};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

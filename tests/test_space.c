@@ -13,7 +13,7 @@ static struct space *load(const char *text, struct diag *d)
     return space_load_text("s.yaml", text, strlen(text), d);
 }
 
-int main(void)
+static void wandb_file(void)
 {
     struct diag d;
     struct space *sp = load("program: train.py\n"
@@ -67,7 +67,12 @@ int main(void)
     }
     space_free(sp);
     diag_release(&d);
+}
 
+static void sweep_keys(void)
+{
+    struct space *sp;
+    struct diag d;
     /* sweep's own keys */
     sp = load("method: grid\nseed: 3\ntrials: 5\nretries: 2\ntimeout: 12h\nstall_timeout: 90\n"
               "stop_grace: 2m\nshell: true\ncommand: 'train --lr ${lr} > out.txt'\n"
@@ -99,7 +104,12 @@ int main(void)
     }
     space_free(sp);
     diag_release(&d);
+}
 
+static void several_errors_each_positioned(void)
+{
+    struct space *sp;
+    struct diag d;
     /* several errors in one file, each with its position */
     sp = load("method: random\nparameters:\n  lr: {min: 0.1, max: 0.01}\n  b: {valeus: [1]}\n"
               "metric: {goal: up}\ncommand: [x, '${lrr}']\n",
@@ -117,7 +127,12 @@ int main(void)
     for (size_t i = 0; i < d.n && i < 6; i++) CHECK_STR_EQ(d.msgs[i], want[i]);
     space_free(sp);
     diag_release(&d);
+}
 
+static void a_warning_alone_does_not_stop(void)
+{
+    struct space *sp;
+    struct diag d;
     /* a warning alone does not stop a file */
     sp = load("method: random\nparameters:\n  lr: {distribution: log_uniform, min: 0.0001, max: 0.1}\n"
               "command: [x]\n",
@@ -127,5 +142,16 @@ int main(void)
     CHECK_INT_EQ(d.n, 1);
     space_free(sp);
     diag_release(&d);
-    return check_done();
+}
+
+static const struct check_case cases[] = {
+    CASE(wandb_file),
+    CASE(sweep_keys),
+    CASE(several_errors_each_positioned),
+    CASE(a_warning_alone_does_not_stop),
+};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

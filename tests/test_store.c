@@ -24,7 +24,7 @@ static long long scalar(const char *db, const char *sql)
     return v;
 }
 
-int main(void)
+static void a_store_through_its_lifecycle(void)
 {
     char dir[] = "/tmp/sweep-store-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
@@ -32,7 +32,7 @@ int main(void)
     struct err e = {0};
     struct store *st = store_open(db, 1, &e);
     CHECK(st != NULL);
-    if (!st) return check_done();
+    if (!st) return;
     CHECK_INT_EQ(scalar(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     struct store_sweep w = {0}, r;
     CHECK_INT_EQ(store_get_sweep(st, &r, &e), 1);
@@ -150,5 +150,11 @@ int main(void)
     rmdir(dir);
     free(other);
     free(db);
-    return check_done();
+}
+
+static const struct check_case cases[] = {CASE(a_store_through_its_lifecycle)};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

@@ -2,13 +2,16 @@
 #include "surrogate.h"
 #include "tests/check.h"
 
-int main(void)
+static void unit_draws(void)
 {
     /* unit(seed, e, k) */
     CHECK_NEAR(surrogate_unit(0, 1, 0), 0.949198097513, 1e-12);
     CHECK_NEAR(surrogate_unit(7, 3, 2), 0.277453217894, 1e-12);
     CHECK_NEAR(surrogate_unit((uint64_t)-1, 50, 1), 0.182527239695, 1e-12);
+}
 
+static void intermediate_values(void)
+{
     /* intermediate values, rounded to 6 places in the reference */
     struct {
         struct surrogate_cfg c;
@@ -36,6 +39,10 @@ int main(void)
         surrogate_epoch(&cases[i].c, &t, 50, &m);
         CHECK_NEAR(m.map5095, cases[i].map50, 1e-6);
     }
+}
+
+static void first_test_vector_by_epoch(void)
+{
     /* the first test vector, epoch by epoch (printed with %.4f) */
     struct surrogate_cfg c = {0.01, 0.937, 0.0005, 16, 'x', 3, 0};
     struct surrogate_terms t;
@@ -55,5 +62,15 @@ int main(void)
     struct surrogate_cfg bad = c;
     bad.model = 'q';
     CHECK_INT_EQ(surrogate_terms(&bad, &t), -1);
-    return check_done();
+}
+
+static const struct check_case cases[] = {
+    CASE(unit_draws),
+    CASE(intermediate_values),
+    CASE(first_test_vector_by_epoch),
+};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

@@ -24,7 +24,7 @@ static void append(const char *path, const char *s, size_t n)
     close(fd);
 }
 
-int main(void)
+static void a_log_read_by_offset_through_every_misadventure(void)
 {
     char dir[] = "/tmp/sweep-tail-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
@@ -146,5 +146,11 @@ int main(void)
     unlink(path);
     rmdir(dir);
     free(path);
-    return check_done();
+}
+
+static const struct check_case cases[] = {CASE(a_log_read_by_offset_through_every_misadventure)};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

@@ -30,7 +30,7 @@ static void check_str(struct value *v, const char *want_str, const char *want_js
     value_free(v);
 }
 
-int main(void)
+static void python_repr_of_floats(void)
 {
     /* Python repr(float): shortest round-trip digits, exponent when
      * the decimal point is 4+ places left or 16+ places right */
@@ -53,7 +53,10 @@ int main(void)
     check_float(5e-324, "5e-324");
     check_float(INFINITY, "inf");
     check_float(NAN, "nan");
+}
 
+static void str_of_scalars_and_containers(void)
+{
     /* str() of scalars and containers */
     check_str(value_bool(1), "True", "true");
     check_str(value_bool(0), "False", "false");
@@ -74,12 +77,19 @@ int main(void)
     value_map_put(m, "nadam", inner);
     check_str(m, "{'lr': 0.001, 'nadam': {'beta': 0.9}}",
               "{\"lr\": 0.001, \"nadam\": {\"beta\": 0.9}}");
+}
+
+static void repr_quotes(void)
+{
     /* repr picks double quotes for a string with a single quote */
     struct value *q = value_list();
     value_list_push(q, value_str("it's"));
     value_list_push(q, value_str("a\"b\n"));
     check_str(q, "[\"it's\", 'a\"b\\n']", "[\"it's\", \"a\\\"b\\n\"]");
+}
 
+static void wandb_grid_equality(void)
+{
     /* W&B grid equality: 1.0 is 1, a string is not a number, maps ignore order */
     struct value *a = value_float(1.0), *b = value_int(1), *c = value_str("1");
     CHECK(value_equal(a, b));
@@ -100,7 +110,10 @@ int main(void)
     CHECK(!value_equal(m1, m2));
     value_free(m1);
     value_free(m2);
+}
 
+static void json_reading(void)
+{
     /* JSON reading, including the NaN that trainers write */
     struct err e = {0};
     const char *js = "{\"loss\": NaN, \"s\": \"\\u00e9\\n\", \"n\": [1, 2.5e-3, -0], \"t\": true}";
@@ -121,5 +134,17 @@ int main(void)
     json_quote(&bq, "a\x01\xff" "b");
     CHECK_STR_EQ(sb_str(&bq), "\"a\\u0001\\u00ffb\"");
     sb_release(&bq);
-    return check_done();
+}
+
+static const struct check_case cases[] = {
+    CASE(python_repr_of_floats),
+    CASE(str_of_scalars_and_containers),
+    CASE(repr_quotes),
+    CASE(wandb_grid_equality),
+    CASE(json_reading),
+};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

@@ -26,7 +26,7 @@ static struct value *load(const char *text, struct diag *d)
     return ydoc_load(text, strlen(text), d);
 }
 
-int main(void)
+static void floats_as_spec_says(void)
 {
     /* SPEC.md 3: 1e-5 is a float (PyYAML would say string) */
     plain("1e-5", V_FLOAT, 1e-5, NULL);
@@ -42,6 +42,10 @@ int main(void)
     plain(".", V_STR, 0, ".");
     plain("1.2.3", V_STR, 0, "1.2.3");
     plain("e5", V_STR, 0, "e5");
+}
+
+static void yaml11_integers(void)
+{
     /* YAML 1.1 integers */
     plain("42", V_INT, 42, NULL);
     plain("-7", V_INT, -7, NULL);
@@ -56,6 +60,10 @@ int main(void)
     plain("1:75", V_STR, 0, "1:75");
     plain("09", V_STR, 0, "09");
     plain("99999999999999999999", V_STR, 0, "99999999999999999999");
+}
+
+static void booleans(void)
+{
     /* booleans: yes/no/on/off in three cases; y and n stay strings */
     plain("yes", V_BOOL, 1, NULL);
     plain("No", V_BOOL, 0, NULL);
@@ -65,6 +73,10 @@ int main(void)
     plain("y", V_STR, 0, "y");
     plain("n", V_STR, 0, "n");
     plain("yEs", V_STR, 0, "yEs");
+}
+
+static void null_and_positions(void)
+{
     /* null */
     plain("~", V_NULL, 0, NULL);
     plain("null", V_NULL, 0, NULL);
@@ -95,14 +107,24 @@ int main(void)
     }
     value_free(v);
     diag_release(&d);
+}
 
+static void duplicate_key_names_both_lines(void)
+{
+    struct diag d;
+    struct value *v;
     /* a duplicate key is an error naming both lines */
     v = load("a: 1\nb: 2\na: 3\n", &d);
     CHECK_INT_EQ(d.nerrors, 1);
     if (d.n) CHECK_STR_EQ(d.msgs[0], "t.yaml:3:1: duplicate key 'a' (first at line 1)");
     value_free(v);
     diag_release(&d);
+}
 
+static void anchors_aliases_merges(void)
+{
+    struct diag d;
+    struct value *v;
     /* anchors, aliases and merge keys; explicit keys beat merged ones */
     v = load("base: &b {lr: 0.1, bs: 32}\nrun:\n  <<: *b\n  bs: 64\nalias: *b\n", &d);
     CHECK_INT_EQ(d.nerrors, 0);
@@ -114,7 +136,12 @@ int main(void)
     }
     value_free(v);
     diag_release(&d);
+}
 
+static void syntax_errors_have_positions(void)
+{
+    struct diag d;
+    struct value *v;
     /* syntax errors carry a position; tags we do not know are refused */
     v = load("a: [1, 2\nb: 3\n", &d);
     CHECK(v == NULL);
@@ -134,6 +161,12 @@ int main(void)
     v = load("? [a, b]\n: 1\n", &d);
     CHECK(v == NULL);
     diag_release(&d);
+}
+
+static void billion_laughs_stop_early(void)
+{
+    struct diag d;
+    struct value *v;
     /* a billion laughs stops early */
     v = load("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
              "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
@@ -142,5 +175,20 @@ int main(void)
              &d);
     CHECK(v == NULL);
     diag_release(&d);
-    return check_done();
+}
+
+static const struct check_case cases[] = {
+    CASE(floats_as_spec_says),
+    CASE(yaml11_integers),
+    CASE(booleans),
+    CASE(null_and_positions),
+    CASE(duplicate_key_names_both_lines),
+    CASE(anchors_aliases_merges),
+    CASE(syntax_errors_have_positions),
+    CASE(billion_laughs_stop_early),
+};
+
+int main(int argc, char **argv)
+{
+    return check_main(cases, CHECK_N(cases), argc, argv);
 }

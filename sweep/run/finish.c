@@ -73,11 +73,13 @@ static int oom_requeue(struct sched *s, struct slot *sl, double est, struct sb *
     layout_rotate_log(sl->log, sl->attempt);
     char *why = xasprintf("CUDA out of memory with %.1f GiB reserved; requeued with %.1f GiB",
                           est / 1024, want / 1024);
-    int bad = store_begin(s->st, e) || store_trial_requeue(s->st, sl->id, why, e) ||
-              store_trial_mem(s->st, sl->id, want, -1, e) ||
-              store_event(s->st, sl->id, "oom_requeued", why, e);
-    if (bad || store_commit(s->st, e)) {
-        if (bad) store_rollback(s->st);
+    int bad = store_begin(s->st, e) ||
+              store_settle(s->st,
+                           store_trial_requeue(s->st, sl->id, why, e) ||
+                               store_trial_mem(s->st, sl->id, want, -1, e) ||
+                               store_event(s->st, sl->id, "oom_requeued", why, e),
+                           e);
+    if (bad) {
         free(why);
         return -1;
     }
@@ -93,13 +95,13 @@ static int retry(struct sched *s, struct slot *sl, const char *reason, double se
 {
     layout_rotate_log(sl->log, sl->attempt); /* kept beside the new one */
     char *why = xasprintf("retry after: %s", reason);
-    int bad = store_begin(s->st, e) || store_trial_requeue(s->st, sl->id, why, e) ||
-              store_event(s->st, sl->id, "retry", why, e);
+    int bad = store_begin(s->st, e) ||
+              store_settle(s->st,
+                           store_trial_requeue(s->st, sl->id, why, e) ||
+                               store_event(s->st, sl->id, "retry", why, e),
+                           e);
     free(why);
-    if (bad || store_commit(s->st, e)) {
-        if (bad) store_rollback(s->st);
-        return -1;
-    }
+    if (bad) return -1;
     queue_push(s, sl->id);
     say(s, "trial %lld failed (%s) after %.1fs; retrying (attempt %d of %d)", sl->id, reason,
         secs, sl->attempt + 1, s->sp->retries + 1);
@@ -113,13 +115,12 @@ static int record_end(struct sched *s, struct slot *sl, const struct outcome *oc
     const struct space *sp = s->sp;
     const char *why = reason->len ? reason->buf : NULL;
     int bad = store_begin(s->st, e) ||
-              store_trial_end(s->st, sl->id, oc->state, why, oc->has_code, oc->code, oc->sig,
-                              util_now(), e) ||
-              store_event(s->st, sl->id, store_state_name(oc->state), why, e);
-    if (bad || store_commit(s->st, e)) {
-        if (bad) store_rollback(s->st);
-        return -1;
-    }
+              store_settle(s->st,
+                           store_trial_end(s->st, sl->id, oc->state, why, oc->has_code, oc->code,
+                                           oc->sig, util_now(), e) ||
+                               store_event(s->st, sl->id, store_state_name(oc->state), why, e),
+                           e);
+    if (bad) return -1;
     s->counts[oc->state]++;
     struct trial_row t;
     struct sb line;

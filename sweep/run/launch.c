@@ -277,8 +277,7 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
     if (!rc && resuming && store_event(s->st, id, "resumed", "from its checkpoint", e)) rc = -1;
     if (!rc && store_trial_start(s->st, id, aj, 0, 0, util_now(), e)) rc = -1;
     if (!rc && gi >= 0 && store_trial_gpu(s->st, id, gpu_txt, r.gpu_mem_mib, e)) rc = -1;
-    if (rc) store_rollback(s->st);
-    else if (store_commit(s->st, e)) rc = -1;
+    if (store_settle(s->st, rc, e)) rc = -1;
     if (rc) goto out;
     struct exec_spec spec = {.trial_dir = sl->dir, .cwd = s->o->cwd, .log = sl->log,
                              .argv = argv, .envp = envp};
@@ -297,8 +296,7 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
                store_event(s->st, id, "failed", te.msg, e)) {
         rc = -1;
     }
-    if (rc) store_rollback(s->st);
-    else if (store_commit(s->st, e)) rc = -1;
+    if (store_settle(s->st, rc, e)) rc = -1;
     if (rc) goto out;
     s->res->launched++;
     s->last_launch = util_mono();
@@ -362,12 +360,9 @@ static int materialize(struct sched *s, struct err *e)
     if (s->nqueue >= window || !searcher_more(s->search)) return 0;
     if (store_begin(s->st, e)) return -1;
     struct search_trial t;
-    while (s->nqueue < window && searcher_ask(s->search, &t) == 1)
-        if (add_pending(s, &t, e)) {
-            store_rollback(s->st);
-            return -1;
-        }
-    return store_commit(s->st, e);
+    int rc = 0;
+    while (!rc && s->nqueue < window && searcher_ask(s->search, &t) == 1) rc = add_pending(s, &t, e);
+    return store_settle(s->st, rc, e);
 }
 
 /* A trial that no GPU could ever hold fails now, with the numbers. */
@@ -378,11 +373,11 @@ static int never_fits(struct sched *s, long long id, double mem, struct err *e)
              "needs %.1f GiB of GPU memory; the largest GPU holds %.1f GiB (after headroom)",
              mem / 1024, largest_capacity(s) / 1024);
     if (store_begin(s->st, e) ||
-        store_trial_end(s->st, id, TRIAL_FAILED, why, 0, 0, 0, util_now(), e) ||
-        store_event(s->st, id, "failed", why, e) || store_commit(s->st, e)) {
-        store_rollback(s->st);
+        store_settle(s->st,
+                     store_trial_end(s->st, id, TRIAL_FAILED, why, 0, 0, 0, util_now(), e) ||
+                         store_event(s->st, id, "failed", why, e),
+                     e))
         return -1;
-    }
     say(s, "trial %lld: %s", id, why);
     s->counts[TRIAL_PENDING]--;
     s->counts[TRIAL_FAILED]++;

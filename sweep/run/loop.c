@@ -223,17 +223,15 @@ static int read_logs(struct sched *s, struct err *e)
     }
     if (!any) return 0;
     if (store_begin(s->st, e)) return -1;
-    for (size_t i = 0; i < s->nslots; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < s->nslots && !rc; i++) {
         struct slot *sl = &s->slots[i];
         if (!sl->used || sl->ended || !(tick || sl->dirty)) continue;
         sl->dirty = 0;
         if (s->ifd >= 0 && sl->wd < 0) watch_slot(s, sl);
-        if (ingest(s, sl, 0, e)) {
-            store_rollback(s->st);
-            return -1;
-        }
+        rc = ingest(s, sl, 0, e);
     }
-    return store_commit(s->st, e);
+    return store_settle(s->st, rc, e);
 }
 
 /* One wait: what is readable is marked (slots ended, logs dirty,

@@ -54,11 +54,7 @@ static int record(struct sched *s, const struct search_decision *d, const char *
             (*npruned)++;
         }
     }
-    if (rc) {
-        store_rollback(s->st);
-        return -1;
-    }
-    return store_commit(s->st, e);
+    return store_settle(s->st, rc, e);
 }
 
 int decide_rungs(struct sched *s, struct err *e)
