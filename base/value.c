@@ -353,3 +353,26 @@ const struct value *value_lookup(const struct value *params, const char *name)
     }
     return NULL;
 }
+
+static void each_leaf(const struct value *map, struct sb *path, value_leaf_cb cb, void *ctx)
+{
+    for (size_t i = 0; i < map->u.map.n; i++) {
+        const struct mapent *e = &map->u.map.e[i];
+        size_t len = path->len;
+        if (len) sb_addc(path, '.');
+        sb_add(path, e->key);
+        if (e->val->kind == V_MAP && e->val->u.map.n) each_leaf(e->val, path, cb, ctx);
+        else cb(path->buf, e->val, ctx);
+        path->len = len;
+        if (path->buf) path->buf[len] = '\0';
+    }
+}
+
+void value_each_leaf(const struct value *map, value_leaf_cb cb, void *ctx)
+{
+    if (!map || map->kind != V_MAP) return;
+    struct sb path;
+    sb_init(&path);
+    each_leaf(map, &path, cb, ctx);
+    sb_release(&path);
+}

@@ -50,6 +50,11 @@ struct value *value_map_get(const struct value *map, const char *key);
  * or NULL: "a.b.c" is a key with dots, or a path through nested maps. What
  * a ${name} placeholder and a report column look up. */
 const struct value *value_lookup(const struct value *params, const char *name);
+/* Calls cb for every leaf of a parameter map, depth first in the map's
+ * order, with its dotted path ("opt.beta"); an empty nested map is a leaf.
+ * path is valid during the call only. Nothing happens for a non-map. */
+typedef void (*value_leaf_cb)(const char *path, const struct value *leaf, void *ctx);
+void value_each_leaf(const struct value *map, value_leaf_cb cb, void *ctx);
 const struct mapent *value_map_entry(const struct value *map, const char *key);
 
 int value_is_num(const struct value *v);    /* int or float, not bool */

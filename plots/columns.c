@@ -23,26 +23,20 @@
 
 /* ---- parameter columns -------------------------------------------------- */
 
-static void flatten_paths(const struct value *v, const char *prefix, char ***paths, size_t *n)
+struct paths {
+    char **v;
+    size_t n;
+};
+
+/* Each leaf path once, in the order first seen. */
+static void path_leaf(const char *path, const struct value *leaf, void *ctx)
 {
-    if (!v || v->kind != V_MAP) return;
-    for (size_t i = 0; i < v->u.map.n; i++) {
-        const struct mapent *m = &v->u.map.e[i];
-        char *name = *prefix ? xasprintf("%s.%s", prefix, m->key) : xstrdup(m->key);
-        if (m->val->kind == V_MAP && m->val->u.map.n) {
-            flatten_paths(m->val, name, paths, n);
-            free(name);
-            continue;
-        }
-        size_t k = 0;
-        while (k < *n && strcmp((*paths)[k], name)) k++;
-        if (k < *n) {
-            free(name);
-            continue;
-        }
-        *paths = xrealloc(*paths, (*n + 1) * sizeof **paths);
-        (*paths)[(*n)++] = name;
-    }
+    struct paths *p = ctx;
+    (void)leaf;
+    for (size_t k = 0; k < p->n; k++)
+        if (!strcmp(p->v[k], path)) return;
+    p->v = xrealloc(p->v, (p->n + 1) * sizeof *p->v);
+    p->v[p->n++] = xstrdup(path);
 }
 
 char *rp_value_text(const struct value *v)
@@ -88,11 +82,12 @@ static int cat_index(const struct col *c, const struct value *v)
  * order they appear; the others are constants, listed once on the page. */
 void rp_find_columns(struct report *r)
 {
-    char **paths = NULL;
-    size_t np = 0;
+    struct paths all = {0};
     for (size_t si = 0; si < r->ns; si++)
         for (long long id = 0; id <= r->s[si].maxid; id++)
-            if (r->s[si].byid[id]) flatten_paths(r->s[si].byid[id]->params, "", &paths, &np);
+            if (r->s[si].byid[id]) value_each_leaf(r->s[si].byid[id]->params, path_leaf, &all);
+    char **paths = all.v;
+    size_t np = all.n;
     for (size_t k = 0; k < np; k++) {
         struct col c = {.path = paths[k], .numeric = 1, .min = INFINITY, .max = -INFINITY};
         const struct param *decl = NULL;

@@ -3,6 +3,7 @@
 #include "plots/report_int.h"
 #include "search/diag.h"
 #include "search/space.h"
+#include "store/layout.h"
 #include "store/stored.h"
 #include "sweep/ingest/metrics.h"
 #include "base/err.h"
@@ -105,7 +106,7 @@ static int load_metric(long long trial, const char *name, long long step, int ha
 
 int rp_load_sweep(struct report *r, struct rsweep *s, struct err *e)
 {
-    char *db = xasprintf("%s/sweep.db", s->dir);
+    char *db = layout_db(s->dir);
     struct stat sb;
     if (stat(db, &sb) < 0) {
         err_usage(e, "%s: no sweep here (no sweep.db)", s->dir);

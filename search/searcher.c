@@ -18,14 +18,10 @@ struct sampler {
 
 static void *sampler_init(const struct space *sp, struct err *e)
 {
-    long long total = trials_total(sp);
-    if (total == -2) {
-        err_usage(e, "the grid has more than 2^63 points; set run_cap");
-        return NULL;
-    }
+    (void)e;
     struct sampler *s = xcalloc(1, sizeof *s);
     s->sp = sp;
-    s->total = total;
+    s->total = trials_total(sp);
     return s;
 }
 
@@ -123,6 +119,10 @@ struct searcher *searcher_new(const struct space *sp, struct err *e)
         if (methods[i].method == sp->method) ops = methods[i].ops;
     if (!ops) {
         err_usage(e, "method %s has no searcher", space_method_name(sp->method));
+        return NULL;
+    }
+    if (trials_configs(sp) == -2) { /* every method draws from the sampler */
+        err_usage(e, "the grid has more than 2^63 points; set run_cap");
         return NULL;
     }
     void *state = ops->init(sp, e);

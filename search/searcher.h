@@ -60,7 +60,7 @@ void search_decision_release(struct search_decision *d);
 
 struct searcher_ops {
     const char *name;
-    void *(*init)(const struct space *sp, struct err *e);
+    void *(*init)(const struct space *sp, struct err *e); /* NULL: e says why */
     void (*free)(void *state);
     long long (*total)(const void *state);
     int (*ask)(void *state, struct search_trial *t);

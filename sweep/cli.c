@@ -3,6 +3,7 @@
 #include "search/diag.h"
 #include "search/space.h"
 #include "base/value.h"
+#include "store/layout.h"
 #include "store/store.h"
 #include "store/stored.h"
 #include "sweep/ingest/metrics.h"
@@ -97,7 +98,7 @@ char *cli_find_dir(const char *dir, struct err *e)
 {
     struct stat st;
     if (dir) {
-        char *db = xasprintf("%s/sweep.db", dir);
+        char *db = layout_db(dir);
         int ok = stat(db, &st) == 0;
         free(db);
         if (!ok) {
@@ -106,14 +107,19 @@ char *cli_find_dir(const char *dir, struct err *e)
         }
         return xstrdup(dir);
     }
-    if (stat("sweep.db", &st) == 0) return xstrdup(".");
+    char *here = layout_db(".");
+    int is_sweep = stat(here, &st) == 0;
+    free(here);
+    if (is_sweep) return xstrdup(".");
     DIR *d = opendir("runs");
     char *best = NULL;
     double newest = -1;
     struct dirent *de;
     while (d && (de = readdir(d))) {
         if (de->d_name[0] == '.') continue;
-        char *db = xasprintf("runs/%s/sweep.db", de->d_name);
+        char *sub = xasprintf("runs/%s", de->d_name);
+        char *db = layout_db(sub);
+        free(sub);
         if (stat(db, &st) == 0) {
             double t = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
             if (t > newest) {
@@ -158,7 +164,7 @@ struct store *cli_open_store(const char *dir, char **dir_out, struct err *e)
 {
     char *found = cli_find_dir(dir, e);
     if (!found) return NULL;
-    char *db = xasprintf("%s/sweep.db", found);
+    char *db = layout_db(found);
     struct store *st = store_open_ro(db, e);
     free(db);
     if (st && dir_out) *dir_out = found;
@@ -166,27 +172,22 @@ struct store *cli_open_store(const char *dir, char **dir_out, struct err *e)
     return st;
 }
 
-/* Flattens a params map into dotted names, for table columns. */
-static void flatten(const struct value *v, const char *prefix, char ***names, char ***vals,
-                    size_t *n)
+/* A params map as dotted names and their values, for table columns. */
+struct flat {
+    char **names, **vals;
+    size_t n;
+};
+
+static void flat_leaf(const char *path, const struct value *leaf, void *ctx)
 {
-    for (size_t i = 0; i < v->u.map.n; i++) {
-        const struct mapent *e = &v->u.map.e[i];
-        char *name = *prefix ? xasprintf("%s.%s", prefix, e->key) : xstrdup(e->key);
-        if (e->val->kind == V_MAP && e->val->u.map.n) {
-            flatten(e->val, name, names, vals, n);
-            free(name);
-            continue;
-        }
-        struct sb b;
-        sb_init(&b);
-        value_py_str(&b, e->val);
-        *names = xrealloc(*names, (*n + 1) * sizeof **names);
-        *vals = xrealloc(*vals, (*n + 1) * sizeof **vals);
-        (*names)[*n] = name;
-        (*vals)[*n] = sb_detach(&b);
-        (*n)++;
-    }
+    struct flat *f = ctx;
+    struct sb b;
+    sb_init(&b);
+    value_py_str(&b, leaf);
+    f->names = xrealloc(f->names, (f->n + 1) * sizeof *f->names);
+    f->vals = xrealloc(f->vals, (f->n + 1) * sizeof *f->vals);
+    f->names[f->n] = xstrdup(path);
+    f->vals[f->n++] = sb_detach(&b);
 }
 
 struct top_ctx {
@@ -202,9 +203,10 @@ static int top_row(const struct trial_row *tr, void *ctx)
 {
     struct top_ctx *c = ctx;
     struct value *p = json_parse(tr->params, strlen(tr->params), NULL);
-    char **names = NULL, **vals = NULL;
-    size_t n = 0;
-    if (p && p->kind == V_MAP) flatten(p, "", &names, &vals, &n);
+    struct flat f = {0};
+    value_each_leaf(p, flat_leaf, &f);
+    char **names = f.names, **vals = f.vals;
+    size_t n = f.n;
     if (!c->have_cols) { /* the first row names the columns */
         c->have_cols = 1;
         c->cols = xcalloc(n ? n : 1, sizeof *c->cols);

@@ -63,31 +63,35 @@ static void flush(struct ex *x)
     }
 }
 
-static void flatten(const struct value *v, const char *prefix, struct ex *x, char **vals, int add)
+struct leaf_ctx {
+    struct ex *x;
+    char **vals; /* NULL: only learn the columns */
+    int add;     /* new names become columns */
+};
+
+static void export_leaf(const char *path, const struct value *leaf, void *ctx)
 {
-    for (size_t i = 0; i < v->u.map.n; i++) {
-        const struct mapent *m = &v->u.map.e[i];
-        char *name = *prefix ? xasprintf("%s.%s", prefix, m->key) : xstrdup(m->key);
-        if (m->val->kind == V_MAP && m->val->u.map.n) {
-            flatten(m->val, name, x, vals, add);
-            free(name);
-            continue;
-        }
-        size_t k = 0;
-        while (k < x->ncols && strcmp(x->cols[k], name)) k++;
-        if (k == x->ncols && add) {
-            x->cols = xrealloc(x->cols, (x->ncols + 1) * sizeof *x->cols);
-            x->cols[x->ncols++] = xstrdup(name);
-        }
-        if (k < x->ncols && vals) {
-            struct sb b;
-            sb_init(&b);
-            value_py_str(&b, m->val);
-            free(vals[k]);
-            vals[k] = sb_detach(&b);
-        }
-        free(name);
+    struct leaf_ctx *c = ctx;
+    struct ex *x = c->x;
+    size_t k = 0;
+    while (k < x->ncols && strcmp(x->cols[k], path)) k++;
+    if (k == x->ncols && c->add) {
+        x->cols = xrealloc(x->cols, (x->ncols + 1) * sizeof *x->cols);
+        x->cols[x->ncols++] = xstrdup(path);
     }
+    if (k < x->ncols && c->vals) {
+        struct sb b;
+        sb_init(&b);
+        value_py_str(&b, leaf);
+        free(c->vals[k]);
+        c->vals[k] = sb_detach(&b);
+    }
+}
+
+static void flatten(const struct value *v, struct ex *x, char **vals, int add)
+{
+    struct leaf_ctx c = {.x = x, .vals = vals, .add = add};
+    value_each_leaf(v, export_leaf, &c);
 }
 
 static void num_or_null(struct sb *b, int has, double v)
@@ -108,7 +112,7 @@ static int read_trial(const struct trial_row *t, void *ctx)
     r->obj = t->objective;
     r->params = xstrdup(t->params);
     struct value *p = json_parse(t->params, strlen(t->params), NULL);
-    if (p && p->kind == V_MAP) flatten(p, "", x, NULL, 1);
+    if (p && p->kind == V_MAP) flatten(p, x, NULL, 1);
     value_free(p);
     struct sb b;
     sb_init(&b);
@@ -284,7 +288,7 @@ int cmd_export(int argc, char **argv)
     for (size_t i = 0; i < x.n; i++) { /* the CSV columns of each trial, now all are known */
         x.t[i].vals = xcalloc(x.ncols ? x.ncols : 1, sizeof *x.t[i].vals);
         struct value *p = json_parse(x.t[i].params, strlen(x.t[i].params), NULL);
-        if (p && p->kind == V_MAP) flatten(p, "", &x, x.t[i].vals, 0);
+        if (p && p->kind == V_MAP) flatten(p, &x, x.t[i].vals, 0);
         value_free(p);
     }
     if (csv) {

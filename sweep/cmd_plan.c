@@ -5,6 +5,7 @@
 #include "search/space.h"
 #include "search/trials.h"
 #include "base/value.h"
+#include "store/layout.h"
 #include "store/store.h"
 #include "sweep/cli.h"
 #include "sweep/gpu/pack.h"
@@ -137,7 +138,7 @@ static void plan_gpus(const struct space *sp, const struct hb_plan *hp, long lon
 {
     struct past past = {.sp = sp};
     if (sp->duration.kind == Q_NONE || sp->duration.kind == Q_TABLE) {
-        char *db = xasprintf("%s/sweep.db", dir);
+        char *db = layout_db(dir);
         struct err e = {0};
         struct stat stb;
         struct store *st = stat(db, &stb) == 0 ? store_open_ro(db, &e) : NULL;

@@ -6,20 +6,11 @@
 #include "search/space.h"
 #include "search/trials.h"
 #include "tests/check.h"
+#include "tests/space_text.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static struct space *load(const char *text)
-{
-    struct diag d;
-    diag_init(&d, "t.yaml");
-    struct space *sp = space_load_text("t.yaml", text, strlen(text), &d);
-    if (!sp) diag_print(&d);
-    diag_release(&d);
-    return sp;
-}
 
 static void hyperband_plan_is_the_paper_table(void)
 {

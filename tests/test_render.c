@@ -6,18 +6,9 @@
 #include "search/render.h"
 #include "base/util.h"
 #include "tests/check.h"
+#include "tests/space_text.h"
 
 #include <stdlib.h>
-
-static struct space *load(const char *text)
-{
-    struct diag d;
-    diag_init(&d, "r.yaml");
-    struct space *sp = space_load_text("r.yaml", text, strlen(text), &d);
-    if (!sp) diag_print(&d);
-    diag_release(&d);
-    return sp;
-}
 
 static char *joined(char **argv)
 {

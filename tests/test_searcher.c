@@ -9,20 +9,11 @@
 #include "base/util.h"
 #include "base/value.h"
 #include "tests/check.h"
+#include "tests/space_text.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static struct space *load(const char *text)
-{
-    struct diag d;
-    diag_init(&d, "t.yaml");
-    struct space *sp = space_load_text("t.yaml", text, strlen(text), &d);
-    if (!sp) diag_print(&d);
-    diag_release(&d);
-    return sp;
-}
 
 /* halving over 9 grid configurations, epochs 1 -> 3 -> 9, eta 3 */
 static const char HALVING[] = "method: halving\n"
@@ -30,6 +21,19 @@ static const char HALVING[] = "method: halving\n"
                               "budget: {parameter: epochs, min: 1, max: 9, eta: 3, sampler: grid}\n"
                               "parameters: {i: {values: [0, 1, 2, 3, 4, 5, 6, 7, 8]}}\n"
                               "command: [t]\n";
+
+/* The halving searcher of HALVING; NULL (a failed check) if there is none. */
+static struct searcher *halving(struct space **sp)
+{
+    *sp = load(HALVING);
+    CHECK(*sp != NULL);
+    if (!*sp) return NULL;
+    struct err e = {0};
+    struct searcher *s = searcher_new(*sp, &e);
+    CHECK(s != NULL);
+    if (!s) space_free(*sp);
+    return s;
+}
 
 static void grid_asks_every_point_once(void)
 {
@@ -82,12 +86,8 @@ static void a_grid_too_large_to_count_is_refused(void)
 
 static void halving_promotes_the_best_third_once_the_rung_ended(void)
 {
-    struct space *sp = load(HALVING);
-    CHECK(sp != NULL);
-    if (!sp) return;
-    struct err e = {0};
-    struct searcher *s = searcher_new(sp, &e);
-    CHECK(s != NULL);
+    struct space *sp;
+    struct searcher *s = halving(&sp);
     if (!s) return;
     CHECK_INT_EQ(searcher_total(s), 9 + 3 + 1);
     struct search_trial t;
@@ -148,12 +148,8 @@ static void halving_promotes_the_best_third_once_the_rung_ended(void)
 
 static void a_rebuilt_halving_searcher_takes_no_decision_twice(void)
 {
-    struct space *sp = load(HALVING);
-    CHECK(sp != NULL);
-    if (!sp) return;
-    struct err e = {0};
-    struct searcher *s = searcher_new(sp, &e);
-    CHECK(s != NULL);
+    struct space *sp;
+    struct searcher *s = halving(&sp);
     if (!s) return;
     /* the store after rung 0 was decided: 0..8 ended (6, 7, 8 promoted as
      * 9, 10, 11, which run) */
@@ -175,6 +171,7 @@ static void a_rebuilt_halving_searcher_takes_no_decision_twice(void)
     /* the store before the decision was recorded (killed in between):
      * every trial of rung 0 ended, none of rung 1 yet: decided now */
     searcher_free(s);
+    struct err e = {0};
     s = searcher_new(sp, &e);
     for (long long i = 0; i < 9; i++) searcher_restore(s, i, 0, -1, SEARCH_COMPLETED, 8.0 - i);
     CHECK_INT_EQ(searcher_decide(s, &d), 1);
