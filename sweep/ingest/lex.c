@@ -5,22 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int lx_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-int lx_starts(const char *s, size_t n, const char *prefix)
-{
-    size_t l = strlen(prefix);
-    return n >= l && !memcmp(s, prefix, l);
-}
-
-const char *lx_find(const char *s, size_t n, const char *what)
-{
-    return memmem(s, n, what, strlen(what));
-}
-
 /* Blank-separated tokens of s up to the first ':' (where tqdm's bar starts
  * after a description). */
 size_t lx_tokenize(const char *s, size_t n, struct tok *t, size_t max)
@@ -34,11 +18,6 @@ size_t lx_tokenize(const char *s, size_t n, struct tok *t, size_t max)
         t[nt++] = (struct tok){.s = s + st, .n = i - st, .complete = i < n};
     }
     return nt;
-}
-
-int lx_tok_is(const struct tok *t, const char *w)
-{
-    return t->n == strlen(w) && !memcmp(t->s, w, t->n);
 }
 
 int lx_tok_num(const struct tok *t, double *v)
@@ -82,11 +61,6 @@ void lx_free_names(char **v, size_t n)
     free(v);
 }
 
-
-int lx_name_char(char c)
-{
-    return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-' || c == '/';
-}
 
 int lx_skipped(const char *name, size_t len, const char *const *skip)
 {
