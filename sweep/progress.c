@@ -42,11 +42,34 @@ static void draw(struct progress *p)
     p->drawn = 1;
 }
 
+/* A line on stderr with control characters shown as \xNN: a path or a
+ * reason can carry any byte, and none of them may steer the terminal. */
+static void put_line(const char *prefix, const char *line)
+{
+    struct sb b;
+    sb_init(&b);
+    sb_add(&b, prefix);
+    for (const unsigned char *c = (const unsigned char *)line; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f) sb_addf(&b, "\\x%02x", *c);
+        else sb_addc(&b, (char)*c);
+    }
+    fprintf(stderr, "%s\n", sb_str(&b));
+    sb_release(&b);
+}
+
 static void on_say(void *ctx, const char *line)
 {
     struct progress *p = ctx;
     progress_clear(p);
-    fprintf(stderr, "%s\n", line);
+    put_line("", line);
+    draw(p);
+}
+
+static void on_warn(void *ctx, const char *line)
+{
+    struct progress *p = ctx;
+    progress_clear(p);
+    put_line("sweep: warning: ", line);
     draw(p);
 }
 
@@ -62,7 +85,7 @@ struct run_observer progress_observer(struct progress *p, int quiet, const char 
 {
     *p = (struct progress){.quiet = quiet, .metric = metric};
     p->tty = !quiet && isatty(STDERR_FILENO) && !getenv("NO_COLOR");
-    if (quiet) return (struct run_observer){0};
-    return (struct run_observer){.say = on_say, .progress = p->tty ? on_progress : NULL,
-                                 .ctx = p};
+    if (quiet) return (struct run_observer){.warn = on_warn, .ctx = p};
+    return (struct run_observer){.say = on_say, .warn = on_warn,
+                                 .progress = p->tty ? on_progress : NULL, .ctx = p};
 }

@@ -1,6 +1,7 @@
 /* progress.h - what `sweep run` shows while it runs: one line per event of
- * the run loop (its observer, sweep/run/run.h) and, when stderr is a
- * terminal and NO_COLOR is not set, a live progress line under them. */
+ * the run loop (its observer, sweep/run/run.h), its warnings (also with
+ * -q), and, when stderr is a terminal and NO_COLOR is not set, a live
+ * progress line under them. */
 #ifndef SWEEP_PROGRESS_H
 #define SWEEP_PROGRESS_H
 

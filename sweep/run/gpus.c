@@ -7,7 +7,6 @@
 #include "search/space.h"
 #include "store/store.h"
 #include "base/err.h"
-#include "base/log.h"
 #include "base/value.h"
 
 #include <stdlib.h>
@@ -100,7 +99,7 @@ void gpu_refresh(struct sched *s)
     if (now < s->next_smi) return;
     s->next_smi = now + RUN_SMI_EVERY_S;
     struct err e = {0};
-    if (gpu_query_start(&s->smi, &e)) log_warn("run", "nvidia-smi: %s", e.msg);
+    if (gpu_query_start(&s->smi, &e)) warn(s, "nvidia-smi: %s", e.msg);
 }
 
 /* nvidia-smi's answer: memory used by processes that are not ours, and our
@@ -139,7 +138,7 @@ void gpu_smi_read(struct sched *s)
     struct gpu_inv inv = {0};
     struct err e = {0};
     int rc = gpu_query_step(&s->smi, &inv, &e);
-    if (rc < 0) log_warn("run", "nvidia-smi: %s", e.msg);
+    if (rc < 0) warn(s, "nvidia-smi: %s", e.msg);
     if (rc <= 0) return;
     gpu_apply(s, &inv);
     gpu_inv_release(&inv);

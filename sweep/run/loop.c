@@ -9,7 +9,6 @@
 #include "store/layout.h"
 #include "store/store.h"
 #include "base/err.h"
-#include "base/log.h"
 
 #include <errno.h>
 #include <math.h>
@@ -41,12 +40,24 @@ void say(struct sched *s, const char *fmt, ...)
 {
     const struct run_observer *ob = &s->o->obs;
     if (!ob->say) return;
-    char buf[1200];
+    char buf[RUN_MAX_LINE];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     ob->say(ob->ctx, buf);
+}
+
+void warn(struct sched *s, const char *fmt, ...)
+{
+    const struct run_observer *ob = &s->o->obs;
+    if (!ob->warn) return;
+    char buf[RUN_MAX_LINE];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    ob->warn(ob->ctx, buf);
 }
 
 void request_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason)
@@ -56,7 +67,7 @@ void request_stop(struct sched *s, struct slot *sl, enum trial_state state, cons
     sl->stop_reason = xstrdup(reason);
     sl->kill_at = util_mono() + s->sp->stop_grace;
     if (exec_stop(s->exec, sl->dir, &sl->job, SIGTERM) != 0 && errno != ESRCH)
-        log_warn("run", "SIGTERM to trial %lld: %s", sl->id, strerror(errno));
+        warn(s, "SIGTERM to trial %lld: %s", sl->id, strerror(errno));
 }
 
 static void slot_ended(struct sched *s, struct slot *sl)

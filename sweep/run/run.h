@@ -9,7 +9,7 @@
  * the executor (sweep/exec/exec.h).
  *
  * The loop prints nothing: it tells an observer what happens, a line at a
- * time for people, and its progress. */
+ * time for people, its warnings, and its progress. */
 #ifndef SWEEP_RUN_H
 #define SWEEP_RUN_H
 
@@ -35,6 +35,10 @@ struct run_progress {
 struct run_observer {
     /* A line for people ("trial 3 completed in 2.1s: mAP 0.61"), no newline. */
     void (*say)(void *ctx, const char *line);
+    /* Something that went wrong beside the work and did not stop it
+     * ("nvidia-smi: did not answer within 20 s"): shown even when the lines
+     * are not. */
+    void (*warn)(void *ctx, const char *line);
     /* The progress, at most every RUN_PROGRESS_S while the sweep runs; NULL
      * for none (the loop then also sleeps longer). */
     void (*progress)(void *ctx, const struct run_progress *p);

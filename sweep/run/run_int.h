@@ -38,6 +38,7 @@ struct searcher;
 #define RUN_SMI_TIMEOUT_S 20.0   /* and how long it may take */
 #define RUN_IDLE_WAIT_S 3600.0   /* the longest poll() when nothing is due */
 #define RUN_MAX_POLL 4096        /* descriptors in one poll() */
+#define RUN_MAX_LINE 1200        /* a line to the observer; longer ones are cut */
 
 struct slot {
     int used;
@@ -129,6 +130,7 @@ struct sched {
 
 /* loop.c */
 void say(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void warn(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void request_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason);
 
 /* launch.c */
