@@ -268,7 +268,7 @@ static int same_sweep(struct store *st, const struct store_sweep *w, const struc
     } else {
         fprintf(stderr,
                 "sweep: %s holds a different sweep (from %s); refusing to mix them.\n"
-                "Changes from the stored file to %s (only a larger run_cap or trials, or more "
+                "Changes from the stored sweep to %s (only a larger run_cap or trials, or more "
                 "retries, extend a sweep; with halving and hyperband, only more retries):\n",
                 dir_arg, w->spec_path, sp->path);
         print_changes(osp, w->spec_text, sp);
