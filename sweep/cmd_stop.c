@@ -40,7 +40,8 @@ static const char USAGE[] =
 
 struct running {
     long long *ids;
-    pid_t *pids;
+    pid_t *pids;            /* their supervisors, as the store recorded them */
+    long long *starts;      /* and the supervisors' start times: their identity */
     size_t n;
 };
 
@@ -49,8 +50,10 @@ static int collect(const struct trial_row *t, void *ctx)
     struct running *r = ctx;
     r->ids = xrealloc(r->ids, (r->n + 1) * sizeof *r->ids);
     r->pids = xrealloc(r->pids, (r->n + 1) * sizeof *r->pids);
+    r->starts = xrealloc(r->starts, (r->n + 1) * sizeof *r->starts);
     r->ids[r->n] = t->id;
     r->pids[r->n] = (pid_t)t->pid;
+    r->starts[r->n] = t->pid_start;
     r->n++;
     return 0;
 }
@@ -61,20 +64,20 @@ static int stop_orphans(const char *dir, struct running *r, double grace)
 {
     int rc = 0;
     for (size_t i = 0; i < r->n; i++) {
-        char *tdir = xasprintf("%s/trials/%04lld", dir, r->ids[i]);
-        if (proc_stop(tdir, r->pids[i], SIGTERM) != 0 && errno != ESRCH) rc = 1;
+        char *tdir = layout_trial_dir(dir, r->ids[i]);
+        if (proc_stop(tdir, r->pids[i], r->starts[i], SIGTERM) != 0 && errno != ESRCH) rc = 1;
         free(tdir);
     }
     double until = util_mono() + grace;
     for (size_t i = 0; i < r->n; i++) {
-        char *exitf = xasprintf("%s/trials/%04lld/exit.json", dir, r->ids[i]);
-        char *tdir = xasprintf("%s/trials/%04lld", dir, r->ids[i]);
+        char *tdir = layout_trial_dir(dir, r->ids[i]);
+        char *exitf = xasprintf("%s/exit.json", tdir);
         struct stat st;
         while (stat(exitf, &st) != 0 && util_mono() < until) {
             struct timespec ts = {0, 50000000};
             nanosleep(&ts, NULL);
         }
-        if (stat(exitf, &st) != 0) proc_stop(tdir, r->pids[i], SIGKILL);
+        if (stat(exitf, &st) != 0) proc_stop(tdir, r->pids[i], r->starts[i], SIGKILL);
         free(exitf);
         free(tdir);
     }
@@ -171,6 +174,7 @@ int cmd_stop(int argc, char **argv)
 out:
     free(run.ids);
     free(run.pids);
+    free(run.starts);
     store_sweep_release(&w);
     store_close(st);
     return rc;

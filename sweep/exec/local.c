@@ -37,7 +37,7 @@ static int local_stop(struct executor *x, const char *trial_dir, const struct ex
                       int sig)
 {
     (void)x;
-    return proc_stop(trial_dir, j->pid, sig);
+    return proc_stop(trial_dir, j->pid, j->pid_start, sig);
 }
 
 static enum exec_found local_adopt(struct executor *x, const char *trial_dir, pid_t pid,
@@ -67,12 +67,9 @@ static enum exec_found local_adopt(struct executor *x, const char *trial_dir, pi
 static pid_t local_group(struct executor *x, const char *trial_dir)
 {
     (void)x;
-    char *f = xasprintf("%s/trainer.pid", trial_dir);
-    char *txt = util_read_file(f, NULL, NULL);
-    pid_t g = txt ? (pid_t)atol(txt) : 0;
-    free(txt);
-    free(f);
-    return g;
+    pid_t g;
+    long long start;
+    return proc_read_trainer(trial_dir, &g, &start) ? g : 0;
 }
 
 static const struct exec_ops local_ops = {

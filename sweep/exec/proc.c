@@ -89,18 +89,84 @@ int proc_start(const char *trial_dir, const char *cwd, const char *log_path,
     return 0;
 }
 
-int proc_stop(const char *trial_dir, pid_t supervisor, int sig)
+int proc_has_env(pid_t pid, const char *trial_dir)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/environ", (long)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    struct sb b; /* the whole environment: a variable before ours may be large */
+    sb_init(&b);
+    char buf[16384];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) sb_addn(&b, buf, (size_t)n);
+    close(fd);
+    char *tag = xasprintf("SWEEP_TRIAL_DIR=%s", trial_dir);
+    size_t taglen = strlen(tag) + 1; /* with its NUL: the whole variable */
+    int found = 0;
+    for (size_t i = 0; !found && i + taglen <= b.len;) {
+        found = !memcmp(b.buf + i, tag, taglen);
+        const char *nul = memchr(b.buf + i, '\0', b.len - i);
+        i = nul ? (size_t)(nul - b.buf) + 1 : b.len;
+    }
+    free(tag);
+    sb_release(&b);
+    return found;
+}
+
+int proc_read_trainer(const char *trial_dir, pid_t *pid, long long *start)
 {
     char *path = xasprintf("%s/trainer.pid", trial_dir);
     char *text = util_read_file(path, NULL, NULL);
     free(path);
-    long tpid = text ? strtol(text, NULL, 10) : 0;
+    *pid = 0;
+    *start = 0;
+    if (!text) return 0;
+    char *end;
+    long p = strtol(text, &end, 10);
+    long long st = strtoll(end, NULL, 10); /* absent (an older supervisor): 0 */
     free(text);
+    if (p <= 1) return 0;
+    *pid = (pid_t)p;
+    *start = st;
+    return 1;
+}
+
+/* 1 if group (the trainer's pid) is still the trial's group: its leader
+ * with the recorded start time, or, the leader gone, a member that carries
+ * the trial's environment (a group's id is not given to a new process while
+ * the group has members, so such a member proves the group). */
+static int group_of_trial(const char *trial_dir, pid_t group, long long start)
+{
+    if (start > 0 && proc_start_time(group) == start) return 1;
+    DIR *d = opendir("/proc");
+    if (!d) return 0;
+    struct dirent *de;
+    int found = 0;
+    while (!found && (de = readdir(d))) {
+        char *end;
+        long pid = strtol(de->d_name, &end, 10);
+        if (*end || pid <= 1 || getpgid((pid_t)pid) != group) continue;
+        found = proc_has_env((pid_t)pid, trial_dir);
+    }
+    closedir(d);
+    return found;
+}
+
+int proc_stop(const char *trial_dir, pid_t supervisor, long long supervisor_start, int sig)
+{
+    pid_t group;
+    long long start;
     int rc = -1;
-    if (tpid > 1) rc = kill((pid_t)-tpid, sig);
+    errno = ESRCH;
+    if (proc_read_trainer(trial_dir, &group, &start) && group_of_trial(trial_dir, group, start))
+        rc = kill(-group, sig);
     /* before the trainer has started, or if its group is gone: the
-     * supervisor forwards (SIGUSR1 standing for SIGKILL) */
-    if (rc != 0 && supervisor > 1) rc = kill(supervisor, sig == SIGKILL ? SIGUSR1 : sig);
+     * supervisor forwards (SIGUSR1 standing for SIGKILL), if it still is
+     * the one that was started (its start time) */
+    if (rc != 0 && supervisor > 1 && supervisor_start > 0 &&
+        proc_start_time(supervisor) == supervisor_start)
+        rc = kill(supervisor, sig == SIGKILL ? SIGUSR1 : sig);
     return rc;
 }
 

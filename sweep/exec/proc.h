@@ -36,9 +36,20 @@ int proc_start(const char *trial_dir, const char *cwd, const char *log_path,
 /* Reads DIR/exit.json: 1 if it exists (x filled), 0 if not, -1 on error. */
 int proc_read_exit(const char *trial_dir, struct proc_exit *x, struct err *e);
 
-/* Sends sig to the trial's trainer group (its pid is in DIR/trainer.pid),
- * or asks the supervisor to. 0, or -1 with errno (ESRCH: all gone). */
-int proc_stop(const char *trial_dir, pid_t supervisor, int sig);
+/* Sends sig to the trial's trainer group, or before the trainer has started
+ * to its supervisor (which passes it on; SIGKILL as SIGUSR1) - only to a
+ * process proven to be the trial's, since pids are reused: the group when
+ * its leader still has the start time trainer.pid recorded, or, the leader
+ * gone, when a member of the group carries the trial's SWEEP_TRIAL_DIR; the
+ * supervisor when its start time is supervisor_start (0 unknown: never).
+ * Every signal sweep sends to a trial goes through here. 0, or -1 with
+ * errno (ESRCH: nothing of the trial is left to signal). */
+int proc_stop(const char *trial_dir, pid_t supervisor, long long supervisor_start, int sig);
+/* TRIAL_DIR/trainer.pid: the trainer's pid (= its process group) and its
+ * start time (0 when an older supervisor wrote only the pid). 1 if there. */
+int proc_read_trainer(const char *trial_dir, pid_t *pid, long long *start);
+/* 1 if process pid's environment (read whole) has SWEEP_TRIAL_DIR=trial_dir. */
+int proc_has_env(pid_t pid, const char *trial_dir);
 
 /* The start time of a process (clock ticks after boot, /proc/PID/stat
  * field 22), to tell a pid from a reused one; -1 if there is no such

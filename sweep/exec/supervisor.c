@@ -60,23 +60,6 @@ static void write_exit(const char *dir, pid_t child, int status, const char *err
     sb_release(&b);
 }
 
-/* 1 if process pid carries this trial's environment (SWEEP_TRIAL_DIR). */
-static int of_trial(long pid, const char *tag, size_t taglen)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%ld/environ", pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    static char buf[1 << 16];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) return 0;
-    buf[n] = '\0';
-    for (char *p = buf; p < buf + n; p += strlen(p) + 1)
-        if (!strncmp(p, tag, taglen) && p[taglen] == '\0') return 1;
-    return 0;
-}
-
 /* Processes the trainer left behind: its process group, and those that
  * left the group (a double fork and setsid) but carry the trial's
  * environment. They would hold GPU memory and files after the trial; they
@@ -89,8 +72,6 @@ static int stop_leftovers(const char *dir, pid_t group)
         struct timespec ts = {0, 20000000};
         nanosleep(&ts, NULL);
     }
-    char *tag = xasprintf("SWEEP_TRIAL_DIR=%s", dir);
-    size_t taglen = strlen(tag);
     pid_t self = getpid();
     int found = 0;
     for (int round = 0; round < 2; round++) {
@@ -101,7 +82,7 @@ static int stop_leftovers(const char *dir, pid_t group)
             char *end;
             long pid = strtol(de->d_name, &end, 10);
             if (*end || pid <= 1 || pid == self || proc_start_time((pid_t)pid) < 0) continue;
-            if (getpgid((pid_t)pid) != group && !of_trial(pid, tag, taglen)) continue;
+            if (getpgid((pid_t)pid) != group && !proc_has_env((pid_t)pid, dir)) continue;
             kill((pid_t)pid, sig);
             here++;
         }
@@ -114,7 +95,6 @@ static int stop_leftovers(const char *dir, pid_t group)
             nanosleep(&ts, NULL);
         }
     }
-    free(tag);
     return found;
 }
 
@@ -158,8 +138,8 @@ static int supervise(const char *dir, const char *cwd, char *const targv[])
     }
     /* so that sweep can signal the trainer's group directly; no rename
      * needed: a reader that finds it empty signals the supervisor instead */
-    char *pidfile = xasprintf("%s/trainer.pid", dir), line[32];
-    int n = snprintf(line, sizeof line, "%ld\n", (long)child);
+    char *pidfile = xasprintf("%s/trainer.pid", dir), line[48];
+    int n = snprintf(line, sizeof line, "%ld %lld\n", (long)child, proc_start_time(child));
     int fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd >= 0) {
         if (write(fd, line, (size_t)n) != n) unlink(pidfile);

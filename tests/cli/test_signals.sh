@@ -57,7 +57,7 @@ check "trials start" wait_for 'running dead 2' 10
 kill -9 $pid; wait $pid 2>/dev/null
 # a reboot: supervisors and trainers die too, before anything is recorded
 for sup in $(sql dead/sweep.db "select pid from trials where state = 'running'"); do kill -9 $sup; done
-for d in dead/trials/*; do kill -9 -"$(cat $d/trainer.pid)" 2>/dev/null; done
+for d in dead/trials/*; do kill -9 -"$(cut -d" " -f1 $d/trainer.pid)" 2>/dev/null; done
 check "no exit was recorded" sh -c '! ls dead/trials/*/exit.json 2>/dev/null'
 sweep run s.yaml -d dead > dead2.log 2>&1
 check_eq "resume exit" "$?" 0

@@ -1,0 +1,67 @@
+#!/bin/bash
+# sweep signals only processes proven to be the trial's (SPEC.md §9): after
+# the trial's processes died with the machine (here: kill -9), its
+# trainer.pid and the stored supervisor pid name processes that now belong
+# to someone else (what pid reuse looks like). `sweep stop` must leave them
+# alone - and still stop a trial whose trainer outlived sweep and its
+# supervisor.
+. "$(dirname "$0")/lib.sh"
+
+cat > s.yaml <<'Y'
+method: grid
+parameters:
+  i: {values: [1]}
+command: [fake_trainer, --fake-epochs=600, --fake-sleep=0.1]
+resources: {gpus: none}
+stop_grace: 1s
+Y
+# alive PID: running, not a zombie (kill -0 succeeds on a zombie, and the
+# reaper of this machine's orphans may not reap at once)
+alive() {
+    local st
+    st=$(awk '{ print $3 }' "/proc/$1/stat" 2> /dev/null)
+    [ -n "$st" ] && [ "$st" != Z ]
+}
+dead() { ! alive "$1"; }
+start_and_kill() { # start_and_kill DIR: a sweep whose trial runs, then sweep killed -9
+    sweep run -q s.yaml -d "$1" > /dev/null 2>&1 &
+    local p=$!
+    wait_for "[ -s $1/trials/0000/trainer.pid ] && [ -n \"\$(sql $1/sweep.db 'select pid from trials where id = 0')\" ]" 10
+    kill -9 $p
+    wait $p 2> /dev/null
+}
+
+# 1. the trial's processes are gone; their pids now name two unrelated processes
+start_and_kill a
+tpid=$(cut -d' ' -f1 a/trials/0000/trainer.pid)
+tstart=$(cut -d' ' -f2 a/trials/0000/trainer.pid)
+spid=$(sql a/sweep.db 'select pid from trials where id = 0')
+check "trainer.pid records the trainer's start time" test -n "$tstart"
+kill -9 -- -"$tpid" "$spid"
+wait_for "! alive $tpid && ! alive $spid" 5
+# the victims are not our children (setsid -f): a killed one is reaped at
+# once and `kill -0` cannot mistake a zombie for a survivor
+setsid -f sleep 301
+setsid -f sleep 302
+wait_for "pgrep -f '^sleep 301\$' > /dev/null && pgrep -f '^sleep 302\$' > /dev/null" 5
+v1=$(pgrep -f '^sleep 301$')
+v2=$(pgrep -f '^sleep 302$')
+echo "$v1 $tstart" > a/trials/0000/trainer.pid
+sql a/sweep.db "update trials set pid = $v2 where id = 0"
+sweep stop a > stop.out 2> stop.err
+check "the process now at the trainer's pid (its own group) was not signalled" alive $v1
+check "the process now at the supervisor's pid was not signalled" alive $v2
+kill $v1 $v2 2> /dev/null
+
+# 2. control: a trainer that outlived sweep and its supervisor is stopped
+start_and_kill b
+tpid=$(cut -d' ' -f1 b/trials/0000/trainer.pid)
+spid=$(sql b/sweep.db 'select pid from trials where id = 0')
+kill -9 "$spid"
+sleep 0.2
+check "the orphaned trainer runs" alive "$tpid"
+sweep stop b > stop2.out 2> stop2.err
+check_eq "sweep stop: exit 0" "$?" 0
+wait_for "! alive $tpid" 5
+check "the orphaned trainer was stopped" dead "$tpid"
+finish
