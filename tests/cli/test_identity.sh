@@ -64,4 +64,19 @@ sweep stop b > stop2.out 2> stop2.err
 check_eq "sweep stop: exit 0" "$?" 0
 wait_for "! alive $tpid" 5
 check "the orphaned trainer was stopped" dead "$tpid"
+# 3. a process that escaped the trial's group (setsid) is a leftover when its
+#    environment carries the trial's SWEEP_TRIAL_DIR, however much comes before
+#    it (the environment is read whole: here 100 KB)
+cat > d.yaml <<'Y'
+method: grid
+parameters:
+  i: {values: [1]}
+command: [sh, -c, 'env -i BIG=$(head -c 100000 /dev/zero | tr "\\0" x) SWEEP_TRIAL_DIR="$SWEEP_TRIAL_DIR" setsid -f sleep 303; echo loss=1']
+resources: {gpus: none}
+Y
+sweep run -q d.yaml -d d > /dev/null 2> d.err
+check_eq "the trial with a daemon: exit 0" "$?" 0
+check "the daemon was stopped with its trial" bash -c '! pgrep -f "^sleep 303$" > /dev/null'
+check "and counted as a leftover" grep -q '"leftovers": 1' d/trials/0000/exit.json
+pkill -f '^sleep 303$'
 finish
