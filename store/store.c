@@ -99,6 +99,13 @@ static const char MIGRATE_V4[] =
     "  text TEXT NOT NULL\n"
     ");\n";
 
+/* v5: a decision to end a running trial (pruned, stopped, failed: timeout
+ * or stall), recorded with its event before the trial is signalled, so
+ * that a sweep killed before the trial ended still honours it on resume. */
+static const char MIGRATE_V5[] =
+    "ALTER TABLE trials ADD COLUMN stop_state TEXT;\n"
+    "ALTER TABLE trials ADD COLUMN stop_reason TEXT;\n";
+
 /* v3: GPU packing. mem_est: the memory (MiB) reserved for the trial on its
  * GPU; mem_peak: the most it was seen using. */
 static const char MIGRATE_V3[] =
@@ -115,12 +122,15 @@ const char *const store_sql[S_COUNT] = {
     [S_TRIAL_MEM_EST] = "UPDATE trials SET mem_est = ?2 WHERE id = ?1",
     [S_TRIAL_START] = "UPDATE trials SET state = 'running', reason = NULL, argv = ?2, pid = ?3, "
                       "pid_start = ?4, started = ?5, ended = NULL, exit_code = NULL, "
-                      "exit_signal = NULL, attempts = attempts + 1 WHERE id = ?1",
+                      "exit_signal = NULL, attempts = attempts + 1, stop_state = NULL, "
+                      "stop_reason = NULL WHERE id = ?1",
     [S_TRIAL_SET_PID] = "UPDATE trials SET pid = ?2, pid_start = ?3 WHERE id = ?1",
     [S_TRIAL_END] = "UPDATE trials SET state = ?2, reason = ?3, exit_code = ?4, exit_signal = ?5, "
                     "ended = ?6 WHERE id = ?1",
     [S_TRIAL_REQUEUE] = "UPDATE trials SET state = 'pending', reason = ?2, log_offset = 0, "
-                        "pid = NULL, pid_start = NULL WHERE id = ?1",
+                        "pid = NULL, pid_start = NULL, stop_state = NULL, stop_reason = NULL "
+                        "WHERE id = ?1",
+    [S_TRIAL_DECIDE] = "UPDATE trials SET stop_state = ?2, stop_reason = ?3 WHERE id = ?1",
     [S_TRIAL_FRESH_METRICS] = "DELETE FROM metrics WHERE trial = ?1",
     [S_TRIAL_FRESH] = "UPDATE trials SET objective = NULL, objective_step = NULL, "
                       "last_step = NULL, last_output = NULL WHERE id = ?1",
@@ -210,6 +220,7 @@ static int migrate(struct store *st, struct err *e)
     if (version < 2 && st_exec(st, MIGRATE_V2, e)) goto fail;
     if (version < 3 && st_exec(st, MIGRATE_V3, e)) goto fail;
     if (version < 4 && st_exec(st, MIGRATE_V4, e)) goto fail;
+    if (version < 5 && st_exec(st, MIGRATE_V5, e)) goto fail;
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
     if (st_exec(st, pragma, e) || st_exec(st, "COMMIT", e)) goto fail;

@@ -29,7 +29,7 @@ void metric_batch_init(struct metric_batch *b);
 void metric_batch_reset(struct metric_batch *b);   /* n = 0, frees the names */
 void metric_batch_release(struct metric_batch *b);
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 enum trial_state {
     TRIAL_PENDING,
@@ -83,6 +83,9 @@ struct trial_row {
     double mem_est;        /* GPU memory reserved for it, MiB; -1 if none */
     double mem_peak;       /* the most GPU memory it was seen using, MiB; -1 if unknown */
     char *gpu;             /* the GPUs it ran on, as CUDA_VISIBLE_DEVICES ("0", "0,1"); NULL if none recorded */
+    int stop_state;        /* v5: the state sweep decided it ends in (pruned, stopped,
+                              failed) while it ran; -1 none */
+    char *stop_reason;     /* and why; NULL none */
 };
 
 void trial_row_release(struct trial_row *t);
@@ -128,6 +131,12 @@ int store_trial_add_rung(struct store *st, long long id, const char *params_json
 /* GPU packing: the GPU a trial starts on and the memory reserved for it. */
 int store_trial_gpu(struct store *st, long long id, const char *gpu, double mem_est,
                     struct err *e);
+/* The decision to end a running trial (pruned, stopped, failed with a
+ * timeout...), before it is signalled: a resumed sweep records the trial in
+ * that state whether it is still running, ended meanwhile, or is gone.
+ * Starting or requeueing the trial clears it. */
+int store_trial_decide(struct store *st, long long id, enum trial_state state,
+                       const char *reason, struct err *e);
 /* mem_peak >= 0: raises the trial's measured peak to it; else sets its
  * estimate (a trial requeued after running out of memory). */
 int store_trial_mem(struct store *st, long long id, double mem_est, double mem_peak,

@@ -192,10 +192,12 @@ long long store_max_trial(struct store *st, struct err *e)
 #define TRIAL_COLS_V1 \
     "id, params, argv, state, reason, attempts, pid, queued, started, ended, exit_code, " \
     "exit_signal, log_offset, objective, objective_step, last_step, last_output, pid_start, gpu, "
-#define TRIAL_COLS(st)                                                                  \
-    ((st)->version >= 3   ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak"             \
-     : (st)->version >= 2 ? TRIAL_COLS_V1 "rung, parent, NULL, NULL"                    \
-                          : TRIAL_COLS_V1 "NULL, NULL, NULL, NULL")
+#define TRIAL_COLS(st)                                                                   \
+    ((st)->version >= 5   ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak, stop_state, "  \
+                                          "stop_reason"                                  \
+     : (st)->version >= 3 ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak, NULL, NULL"  \
+     : (st)->version >= 2 ? TRIAL_COLS_V1 "rung, parent, NULL, NULL, NULL, NULL"         \
+                          : TRIAL_COLS_V1 "NULL, NULL, NULL, NULL, NULL, NULL")
 
 static void read_trial(sqlite3_stmt *s, struct trial_row *t)
 {
@@ -226,6 +228,8 @@ static void read_trial(sqlite3_stmt *s, struct trial_row *t)
     t->parent = sqlite3_column_type(s, 20) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 20);
     t->mem_est = sqlite3_column_type(s, 21) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 21);
     t->mem_peak = sqlite3_column_type(s, 22) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 22);
+    t->stop_state = store_state_parse((const char *)sqlite3_column_text(s, 23));
+    t->stop_reason = st_col_text(s, 24);
 }
 
 void trial_row_release(struct trial_row *t)
@@ -234,6 +238,7 @@ void trial_row_release(struct trial_row *t)
     free(t->argv);
     free(t->reason);
     free(t->gpu);
+    free(t->stop_reason);
     memset(t, 0, sizeof *t);
 }
 
@@ -310,3 +315,15 @@ int store_each_trial(struct store *st, enum store_order order, int state, long l
     return 0;
 }
 
+int store_trial_decide(struct store *st, long long id, enum trial_state state,
+                       const char *reason, struct err *e)
+{
+    sqlite3_stmt *s = st_stmt(st, S_TRIAL_DECIDE, e);
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, store_state_name(state), -1, SQLITE_STATIC);
+    st_bind_text(s, 3, reason);
+    AUTOTXN_BEGIN(st, e);
+    int rc = st_step_done(st, s, e);
+    AUTOTXN_END(st, e, rc);
+}

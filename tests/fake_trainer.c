@@ -10,6 +10,7 @@
  *   --fake-signal=N       kill itself with signal N at the end
  *   --fake-fail-first=N   exit with N on the first launch only
  *   --fake-ignore-term    ignore SIGTERM
+ *   --fake-term-delay=S   on SIGTERM, go on S seconds (printing nothing), then exit 143
  *   --fake-loss=X         the loss of epoch 1 (then divided by the epoch)
  *   --fake-ckpt=PATH      write the epoch to PATH after each one (a checkpoint)
  *   --fake-resume=PATH    start after the epoch written in PATH
@@ -49,10 +50,28 @@ static int count_lines(const char *dir, const char *name)
     return n;
 }
 
+static double term_delay;
+
+/* A trainer that saves a checkpoint before it exits on SIGTERM. */
+static void on_term(int sig)
+{
+    (void)sig;
+    struct timespec ts = {(time_t)term_delay,
+                          (long)((term_delay - (long)term_delay) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+    _exit(143);
+}
+
 int main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) /* before anything else: a stop may come early */
+    for (int i = 1; i < argc; i++) { /* before anything else: a stop may come early */
         if (!strcmp(argv[i], "--fake-ignore-term")) signal(SIGTERM, SIG_IGN);
+        if (!strncmp(argv[i], "--fake-term-delay=", 18)) {
+            term_delay = atof(argv[i] + 18);
+            signal(SIGTERM, on_term);
+        }
+    }
     const char *dir = getenv("SWEEP_TRIAL_DIR");
     if (!dir) dir = ".";
     int epochs = 3, code = 0, sig = 0, fail_first = -1;

@@ -60,14 +60,30 @@ void warn(struct sched *s, const char *fmt, ...)
     ob->warn(ob->ctx, buf);
 }
 
-void request_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason)
+void signal_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason)
 {
-    if (sl->stop_reason || sl->ended) return;
+    free(sl->stop_reason);
     sl->stop_state = state;
     sl->stop_reason = xstrdup(reason);
     sl->kill_at = util_mono() + s->sp->stop_grace;
     if (exec_stop(s->exec, sl->dir, &sl->job, SIGTERM) != 0 && errno != ESRCH)
         warn(s, "SIGTERM to trial %lld: %s", sl->id, strerror(errno));
+}
+
+void request_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason,
+                  const char *event)
+{
+    if (sl->stop_reason || sl->ended) return;
+    /* decided first, then signalled: a sweep killed in between still
+     * records the trial as decided (resume.c) */
+    struct err e = {0};
+    if (store_begin(s->st, &e) ||
+        store_settle(s->st,
+                     store_trial_decide(s->st, sl->id, state, reason, &e) ||
+                         store_event(s->st, sl->id, event, reason, &e),
+                     &e))
+        warn(s, "trial %lld: the decision to stop it could not be recorded: %s", sl->id, e.msg);
+    signal_stop(s, sl, state, reason);
 }
 
 static void slot_ended(struct sched *s, struct slot *sl)
@@ -92,7 +108,7 @@ static void fail_after(struct sched *s, struct slot *sl, const char *what, doubl
     sb_init(&why);
     sb_addf(&why, "%s ", what);
     util_fmt_duration(&why, seconds);
-    request_stop(s, sl, TRIAL_FAILED, sb_str(&why));
+    request_stop(s, sl, TRIAL_FAILED, sb_str(&why), "stop_decided");
     sb_release(&why);
 }
 
@@ -159,7 +175,7 @@ static int stop_requested_trials(struct sched *s, struct err *e)
         struct slot *sl = &s->slots[i];
         if (sl->used && layout_stop_requested(s->o->dir, sl->id)) {
             say(s, "trial %lld: stop requested", sl->id);
-            request_stop(s, sl, TRIAL_STOPPED, why);
+            request_stop(s, sl, TRIAL_STOPPED, why, "stop_decided");
         }
     }
     for (size_t k = 0; k < s->nqueue;) {
@@ -212,7 +228,7 @@ static int read_signals(struct sched *s, struct err *e)
         char why[64];
         snprintf(why, sizeof why, "stopped by the user (%s)", proc_signal_name(s->stop_signal));
         for (size_t i = 0; i < s->nslots; i++)
-            if (s->slots[i].used) request_stop(s, &s->slots[i], TRIAL_STOPPED, why);
+            if (s->slots[i].used) request_stop(s, &s->slots[i], TRIAL_STOPPED, why, "stop_decided");
         store_event(s->st, -1, "stop_requested", proc_signal_name(s->stop_signal), NULL);
     }
     return 0;

@@ -10,10 +10,9 @@
 static void prune(struct sched *s, struct slot *sl, struct sb *why)
 {
     say(s, "trial %lld: %s", sl->id, sb_str(why));
-    /* when the decision was taken: what the trial logs after it is counted
-     * against us (bench/early_stop.sh) */
-    store_event(s->st, sl->id, "prune_decided", sb_str(why), NULL);
-    request_stop(s, sl, TRIAL_PRUNED, sb_str(why));
+    /* the prune_decided event tells when the decision was taken: what the
+     * trial logs after it is counted against us (bench/early_stop.sh) */
+    request_stop(s, sl, TRIAL_PRUNED, sb_str(why), "prune_decided");
 }
 
 void early_check(struct sched *s)

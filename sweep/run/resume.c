@@ -64,10 +64,27 @@ static struct slot *grow_slot(struct sched *s)
     return &s->slots[s->nslots++];
 }
 
+/* What was decided for a running trial before the sweep died: the decision
+ * recorded with it (pruned, stopped, a timeout), or a `sweep stop` made while
+ * no sweep ran. Returns the state (-1 none); *why gets the reason. */
+static int decided(struct sched *s, const struct trial_row *t, const char **why)
+{
+    if (t->stop_state >= 0 && t->stop_reason) {
+        *why = t->stop_reason;
+        return t->stop_state;
+    }
+    if (layout_stop_requested(s->o->dir, t->id)) { /* sweep stop while no sweep ran */
+        *why = stop_why;
+        return TRIAL_STOPPED;
+    }
+    *why = NULL;
+    return -1;
+}
+
 /* A trial the executor found still running, or ended while no sweep was
- * there. */
+ * there; state/why: what was decided for it (-1 nothing). */
 static void adopt(struct sched *s, struct slot *sl, const struct trial_row *t, int alive,
-                  int stop)
+                  int state, const char *why)
 {
     if (s->gpu && t->gpu)
         for (size_t i = 0; i < s->ngpus; i++)
@@ -80,9 +97,9 @@ static void adopt(struct sched *s, struct slot *sl, const struct trial_row *t, i
     s->counts[TRIAL_RUNNING]++;
     if (!alive) {
         sl->ended = 1; /* it ended while no sweep was there: record it */
-        if (stop) {
-            sl->stop_state = TRIAL_STOPPED;
-            sl->stop_reason = xstrdup(stop_why);
+        if (state >= 0) {
+            sl->stop_state = (enum trial_state)state;
+            sl->stop_reason = xstrdup(why);
         }
         return;
     }
@@ -95,7 +112,8 @@ static void adopt(struct sched *s, struct slot *sl, const struct trial_row *t, i
     say(s, "trial %lld is still running (pid %ld): following it again", t->id,
         (long)sl->job.pid);
     store_event(s->st, t->id, "adopted", NULL, NULL);
-    if (stop) request_stop(s, sl, TRIAL_STOPPED, stop_why);
+    if (state >= 0 && t->stop_state >= 0) signal_stop(s, sl, (enum trial_state)state, why);
+    else if (state >= 0) request_stop(s, sl, (enum trial_state)state, why, "stop_decided");
 }
 
 static int resume_running(const struct trial_row *t, void *ctx)
@@ -123,20 +141,25 @@ static int resume_running(const struct trial_row *t, void *ctx)
         slot_release(sl);
         return 1;
     }
-    int stop = layout_stop_requested(s->o->dir, t->id); /* sweep stop while no sweep ran */
+    const char *why;
+    int state = decided(s, t, &why);
     if (f != EXEC_GONE) {
-        adopt(s, sl, t, f == EXEC_ALIVE, stop);
+        adopt(s, sl, t, f == EXEC_ALIVE, state, why);
         return 0;
     }
     slot_release(sl);
-    if (stop) {
+    if (state >= 0) { /* gone, but decided: it ends as decided, it does not run again */
         layout_stop_done(s->o->dir, t->id);
-        s->counts[TRIAL_STOPPED]++;
-        if (store_trial_end(s->st, t->id, TRIAL_STOPPED, stop_why, 0, 0, 0, util_now(), rc->e)) {
+        s->counts[state]++;
+        if (store_trial_end(s->st, t->id, (enum trial_state)state, why, 0, 0, 0, util_now(),
+                            rc->e) ||
+            store_event(s->st, t->id, store_state_name((enum trial_state)state), why, rc->e)) {
             rc->rc = -1;
             return 1;
         }
-        return 0;
+        say(s, "trial %lld ended with an earlier sweep process: %s as decided (%s)", t->id,
+            store_state_name((enum trial_state)state), why);
+        return trial_ended(s, t->id, (enum trial_state)state, rc->e) ? (rc->rc = -1, 1) : 0;
     }
     /* died with the previous sweep (or the machine): run it again */
     if (store_trial_requeue(s->st, t->id, "requeued: it died with an earlier sweep process",

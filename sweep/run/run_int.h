@@ -131,7 +131,12 @@ struct sched {
 /* loop.c */
 void say(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void warn(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void request_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason);
+/* Decides that a running trial ends in state (recorded in the store with
+ * its event, so that a resumed sweep honours it), then signals it. */
+void request_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason,
+                  const char *event);
+/* Signals a trial to stop with what was decided (already recorded). */
+void signal_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason);
 
 /* launch.c */
 void queue_push(struct sched *s, long long id);

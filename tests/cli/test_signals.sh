@@ -139,9 +139,10 @@ for p in $(cat orphan/trials/000[01]/launches); do
 done
 sweep resume orphan > orphan2.log 2>&1
 check_eq "resume exit" "$?" 0
+# (the first Ctrl-C's decision stands: it is recorded with the trial)
 check_eq "stopped ones stay stopped, the rest completed" \
     "$(sql orphan/sweep.db "select group_concat(x, ',') from (select state || ':' || coalesce(reason, '') as x from trials order by id)")" \
-    "stopped:stopped by the user (sweep stop); killed by signal 9 (SIGKILL),stopped:stopped by the user (sweep stop); killed by signal 9 (SIGKILL),completed:,completed:"
+    "stopped:stopped by the user (SIGINT); killed by signal 9 (SIGKILL),stopped:stopped by the user (SIGINT); killed by signal 9 (SIGKILL),completed:,completed:"
 # 2b. a stale lock file from a dead process does not hold anything back
 mkdir -p stale && printf '99999 otherhost 1700000000\n' > stale/lock
 sweep run -q s.yaml -d stale > /dev/null 2>&1
