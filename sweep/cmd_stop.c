@@ -164,7 +164,11 @@ int cmd_stop(int argc, char **argv)
             fprintf(stderr, "sweep: stopping with the default grace period of %.0f s instead\n",
                     DEFAULT_GRACE_S);
         space_free(sp);
-        rc = stop_orphans(dir, &run, grace);
+        /* the trials know their directory by its absolute path
+         * (SWEEP_TRIAL_DIR): what proves a process is theirs */
+        char *abs = realpath(dir, NULL);
+        rc = stop_orphans(abs ? abs : dir, &run, grace);
+        free(abs);
         printf("%s: no sweep is running; %zu trials stopped, and `sweep resume %s` records "
                "them\n",
                dir, run.n, dir);

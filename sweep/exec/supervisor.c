@@ -21,7 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +98,56 @@ static int stop_leftovers(const char *dir, pid_t group)
     return found;
 }
 
+/* Starts the trainer: fork, then in the child a process group of its own,
+ * PR_SET_PDEATHSIG (SIGKILL the moment the supervisor dies: a trainer never
+ * runs on beside a retry of its trial), default signals and an empty mask,
+ * exec. An exec failure comes back through a CLOEXEC pipe (EOF: the exec
+ * succeeded). 0, or the errno of the failure. */
+static int start_trainer(char *const targv[], pid_t *child)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return errno;
+    pid_t self = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        int er = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return er;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != self) _exit(127); /* the supervisor died before the prctl */
+        sigset_t dfl, none;
+        spawn_default_signals(&dfl);
+        for (int sig = 1; sig < NSIG; sig++)
+            if (sigismember(&dfl, sig) == 1) signal(sig, SIG_DFL);
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execvp(targv[0], targv);
+        int er = errno;
+        ssize_t w = write(fds[1], &er, sizeof er);
+        (void)w;
+        _exit(127);
+    }
+    close(fds[1]);
+    setpgid(pid, pid); /* both sides: the group exists before either goes on */
+    int er = 0;
+    ssize_t n;
+    while ((n = read(fds[0], &er, sizeof er)) < 0 && errno == EINTR) {
+    }
+    close(fds[0]);
+    if (n == (ssize_t)sizeof er) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+        }
+        return er;
+    }
+    *child = pid;
+    return 0;
+}
+
 /* Waits for the trainer and records how it ended; the exit status. */
 static int supervise(const char *dir, const char *cwd, char *const targv[])
 {
@@ -106,7 +156,7 @@ static int supervise(const char *dir, const char *cwd, char *const targv[])
      * between two checks. The trainer starts with an empty mask and default
      * handlers, in a process group of its own: a signal for the trial goes
      * to that group, and the supervisor stays to record the end. */
-    sigset_t wait_set, none, dfl;
+    sigset_t wait_set;
     proc_supervisor_signals(&wait_set);
     sigprocmask(SIG_SETMASK, &wait_set, NULL); /* sweep started us so; be sure */
 
@@ -117,18 +167,8 @@ static int supervise(const char *dir, const char *cwd, char *const targv[])
         write_exit(dir, 0, 0, msg, started, 0);
         return 0;
     }
-    posix_spawnattr_t at;
-    posix_spawnattr_init(&at);
-    sigemptyset(&none);
-    spawn_default_signals(&dfl);
-    posix_spawnattr_setsigmask(&at, &none);
-    posix_spawnattr_setsigdefault(&at, &dfl);
-    posix_spawnattr_setpgroup(&at, 0);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-                                      POSIX_SPAWN_SETPGROUP);
-    pid_t child;
-    int rc = posix_spawnp(&child, targv[0], NULL, &at, targv, environ);
-    posix_spawnattr_destroy(&at);
+    pid_t child = 0;
+    int rc = start_trainer(targv, &child);
     if (rc != 0) {
         char msg[600];
         snprintf(msg, sizeof msg, "cannot run '%s': %s", targv[0], strerror(rc));

@@ -13,6 +13,7 @@
 #include "base/json.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -165,6 +166,10 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     struct sb reason;
     sb_init(&reason);
     outcome_classify(&in, &oc, &reason);
+    /* no record: its supervisor died. The trainer died with it
+     * (PR_SET_PDEATHSIG); what it started may not have: whatever is left of
+     * its group goes before the trial runs again (proven the trial's) */
+    if (in.have != 1) exec_stop(s->exec, sl->dir, &(struct exec_job){.fd = -1}, SIGKILL);
     double secs = util_mono() - sl->start_mono;
     /* its process group is gone (the supervisor waited for it): the GPU
      * memory it held is free for the next trial */

@@ -13,6 +13,7 @@
 #include "sweep/ingest/metrics.h"
 #include "base/value.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,6 +148,8 @@ static int resume_running(const struct trial_row *t, void *ctx)
         adopt(s, sl, t, f == EXEC_ALIVE, state, why);
         return 0;
     }
+    /* gone: its supervisor is dead; what its trainer started may not be */
+    exec_stop(s->exec, sl->dir, &(struct exec_job){.fd = -1}, SIGKILL);
     slot_release(sl);
     if (state >= 0) { /* gone, but decided: it ends as decided, it does not run again */
         layout_stop_done(s->o->dir, t->id);

@@ -53,17 +53,32 @@ check "the process now at the trainer's pid (its own group) was not signalled" a
 check "the process now at the supervisor's pid was not signalled" alive $v2
 kill $v1 $v2 2> /dev/null
 
-# 2. control: a trainer that outlived sweep and its supervisor is stopped
-start_and_kill b
-tpid=$(cut -d' ' -f1 b/trials/0000/trainer.pid)
-spid=$(sql b/sweep.db 'select pid from trials where id = 0')
-kill -9 "$spid"
-sleep 0.2
-check "the orphaned trainer runs" alive "$tpid"
+# 2. control: what the trainer started, left running after sweep and its
+#    supervisor died (the trainer itself dies with its supervisor), is still
+#    stopped: its group's leader is gone, and a member carries the trial's
+#    environment
+cat > b.yaml <<'Y'
+method: grid
+parameters:
+  i: {values: [1]}
+command: [sh, -c, 'fake_trainer --fake-epochs=600 --fake-sleep=0.1 & wait']
+resources: {gpus: none}
+stop_grace: 1s
+Y
+sweep run -q b.yaml -d b > /dev/null 2>&1 &
+p=$!
+wait_for "[ -s b/trials/0000/launches ] && [ -n \"\$(sql b/sweep.db 'select pid from trials where id = 0')\" ]" 10
+kill -9 $p
+wait $p 2> /dev/null
+orphan=$(head -1 b/trials/0000/launches)
+kill -9 "$(sql b/sweep.db 'select pid from trials where id = 0')"
+sleep 0.3
+check "the orphaned training process runs" alive "$orphan"
 sweep stop b > stop2.out 2> stop2.err
 check_eq "sweep stop: exit 0" "$?" 0
-wait_for "! alive $tpid" 5
-check "the orphaned trainer was stopped" dead "$tpid"
+wait_for "! alive $orphan" 5
+check "the orphaned training process was stopped" dead "$orphan"
+
 # 3. a process that escaped the trial's group (setsid) is a leftover when its
 #    environment carries the trial's SWEEP_TRIAL_DIR, however much comes before
 #    it (the environment is read whole: here 100 KB)
