@@ -41,6 +41,25 @@ char *sx_interpreter(struct ctx *c)
     return found;
 }
 
+/* Why a template's 'to' leaves the trial directory whatever the values,
+ * or NULL: an absolute path (other than under ${trial_dir}), or a '..'. */
+static const char *static_escape(const char *to)
+{
+    const char *p = to;
+    if (!strncmp(p, "${trial_dir}", 12) && (p[12] == '/' || p[12] == '\0')) p += 12;
+    else if (p[0] == '/')
+        return "an absolute path writes outside the trial directory (write a relative path, "
+               "or one under ${trial_dir})";
+    for (const char *q = p; *q;) {
+        while (*q == '/') q++;
+        size_t n = strcspn(q, "/");
+        if (n == 2 && !strncmp(q, "..", 2))
+            return "'..' climbs out of the trial directory";
+        q += n;
+    }
+    return NULL;
+}
+
 void sx_parse_templates(struct ctx *c, const struct value *v)
 {
     struct space *sp = c->sp;
@@ -77,6 +96,8 @@ void sx_parse_templates(struct ctx *c, const struct value *v)
         free(key);
         sx_check_template_text(c, path, text);
         sx_check_placeholders(c, to->u.s, to->line, to->col, 0, "a template's 'to'");
+        const char *esc = static_escape(to->u.s);
+        if (esc) diag_error(c->d, to->line, to->col, "template 'to' %s: %s", to->u.s, esc);
         sp->templates = xrealloc(sp->templates, (sp->ntemplates + 1) * sizeof *sp->templates);
         sp->templates[sp->ntemplates++] = (struct template_file){
             .name = xstrdup(from->u.s), .from = path, .text = text, .to = xstrdup(to->u.s)};

@@ -3,8 +3,12 @@
 #include "base/err.h"
 #include "base/util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 char *layout_db(const char *dir)
@@ -27,6 +31,91 @@ void layout_rotate_log(const char *log, int attempt)
     char *old = xasprintf("%s.attempt%d", log, attempt);
     rename(log, old);
     free(old);
+}
+
+/* A directory fd for path's directory name under dirfd, made if missing;
+ * a link there is not followed (ELOOP). -1 on error (errno). */
+static int enter_dir(int dirfd, const char *name)
+{
+    if (mkdirat(dirfd, name, 0755) != 0 && errno != EEXIST) return -1;
+    return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+int layout_make_trial_dir(const char *dir, long long trial, struct err *e)
+{
+    if (util_mkdirs(dir, e)) return -1;
+    int top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (top < 0) return err_errno(e, "%s", dir);
+    char name[32];
+    snprintf(name, sizeof name, "%04lld", trial);
+    int trials = enter_dir(top, "trials");
+    int t = trials >= 0 ? enter_dir(trials, name) : -1;
+    int saved = errno;
+    close(top);
+    if (trials >= 0) close(trials);
+    if (t >= 0) {
+        close(t);
+        return 0;
+    }
+    errno = saved;
+    if (errno == ELOOP || errno == ENOTDIR)
+        return err_set(e, "%s/trials/%s is not a directory of sweep's (a symbolic link?): it is "
+                          "not followed",
+                       dir, name);
+    return err_errno(e, "%s/trials/%s", dir, name);
+}
+
+int layout_write_under(const char *root, const char *rel, const char *data, size_t len,
+                       struct err *e)
+{
+    size_t rl = strlen(root);
+    const char *p = rel;
+    if (p[0] == '/') {
+        if (strncmp(p, root, rl) || (p[rl] != '/' && p[rl] != '\0'))
+            return err_usage(e, "%s: outside the trial directory", rel);
+        p += rl;
+    }
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return err_errno(e, "%s", root);
+    char *copy = xstrdup(p), *save = NULL, *part = strtok_r(copy, "/", &save);
+    int rc = 0;
+    while (part && !rc) {
+        char *next = strtok_r(NULL, "/", &save);
+        if (!strcmp(part, ".")) {
+            part = next;
+            continue;
+        }
+        if (!strcmp(part, "..")) {
+            rc = err_usage(e, "%s: outside the trial directory ('..')", rel);
+            break;
+        }
+        if (next) { /* a directory on the way */
+            int sub = enter_dir(fd, part);
+            if (sub < 0) rc = err_errno(e, "%s: %s", rel, part);
+            else {
+                close(fd);
+                fd = sub;
+            }
+        } else { /* the file: a temp beside it, then rename over it */
+            char *tmp = xasprintf(".%s.tmp%ld", part, (long)getpid());
+            int out = openat(fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+            if (out < 0) rc = err_errno(e, "%s", rel);
+            else {
+                ssize_t w = len ? write(out, data, len) : 0;
+                if (w != (ssize_t)len) rc = err_errno(e, "write %s", rel);
+                if (close(out) != 0 && !rc) rc = err_errno(e, "close %s", rel);
+                if (!rc && renameat(fd, tmp, fd, part) != 0) rc = err_errno(e, "rename %s", rel);
+                if (rc) unlinkat(fd, tmp, 0);
+            }
+            free(tmp);
+        }
+        part = next;
+    }
+    if (!rc && !part && strspn(p, "/.") == strlen(p))
+        rc = err_usage(e, "%s: names no file", rel);
+    free(copy);
+    close(fd);
+    return rc;
 }
 
 static char *stop_path(const char *dir, long long trial)

@@ -11,6 +11,8 @@
 #ifndef SWEEP_LAYOUT_H
 #define SWEEP_LAYOUT_H
 
+#include <stddef.h>
+
 struct err;
 
 char *layout_db(const char *dir);
@@ -20,6 +22,18 @@ char *layout_log(const char *trial_dir);
 /* Keeps a finished attempt's log beside the next one: renames log to
  * log.attemptN (a missing log is fine). */
 void layout_rotate_log(const char *log, int attempt);
+
+/* Makes DIR/trials/NNNN a real directory (and DIR/trials): a symbolic link
+ * at either is refused (ELOOP), never followed - a link planted there would
+ * send a trial's files elsewhere. */
+int layout_make_trial_dir(const char *dir, long long trial, struct err *e);
+/* Writes data to the file rel under root (a trial directory), atomically (a
+ * temp file, then rename). rel is relative, or absolute under root; after
+ * "." and empty parts are dropped it must not climb out (".." is refused:
+ * EPERM, with "outside"), and no link is followed on the way: directories
+ * are created and entered with openat(O_NOFOLLOW). */
+int layout_write_under(const char *root, const char *rel, const char *data, size_t len,
+                       struct err *e);
 
 /* Stop requests (sweep stop DIR TRIAL... while a sweep runs, or while none
  * does): a file DIR/stop/NNNN per trial. */

@@ -119,45 +119,38 @@ int slot_setup(struct sched *s, struct slot *sl, long long id, const struct valu
     return 0;
 }
 
-static int write_text(const char *path, const char *text, struct err *e)
-{
-    return util_write_atomic(path, text, strlen(text), e);
-}
-
 /* The trial's files: params.json, its templates, argv.json; the earlier
- * attempt's exit.json and trainer.pid go. 0, or -1 with te filled (a
- * problem of this trial only: a full disk, an unwritable template). */
+ * attempt's exit.json and trainer.pid go. Everything is written inside the
+ * trial directory, which is a real directory (a link there is refused), and
+ * no link is followed on the way (store/layout.h). 0, or -1 with te filled
+ * (a problem of this trial only: a full disk, a template whose path leaves
+ * the trial directory). */
 static int write_trial_files(const struct space *sp, const struct render_ctx *r,
-                             const char *dir, const char *params_json, const char *argv_text,
-                             size_t argc, struct err *te)
+                             const char *sweep_dir, long long id, const char *dir,
+                             const char *params_json, const char *argv_text, size_t argc,
+                             struct err *te)
 {
-    if (util_mkdirs(dir, te)) return -1;
-    char *path = xasprintf("%s/params.json", dir);
+    if (layout_make_trial_dir(sweep_dir, id, te)) return -1;
     char *pj = xasprintf("%s\n", params_json);
-    int rc = write_text(path, pj, te);
+    int rc = layout_write_under(dir, "params.json", pj, strlen(pj), te);
     free(pj);
-    free(path);
     for (size_t i = 0; !rc && i < sp->ntemplates; i++) {
         char *to = render_text(r, sp->templates[i].to);
-        char *dest = to[0] == '/' ? to : xasprintf("%s/%s", dir, to);
         char *text = render_text(r, sp->templates[i].text);
-        char *slash = strrchr(dest, '/');
-        if (slash && slash != dest) {
-            *slash = '\0';
-            rc = util_mkdirs(dest, te);
-            *slash = '/';
+        if (layout_write_under(dir, to, text, strlen(text), te)) {
+            struct sb m;
+            sb_init(&m);
+            sb_addf(&m, "template %s: %s", sp->templates[i].name, te->msg);
+            rc = err_set(te, "%.900s", m.buf);
+            sb_release(&m);
         }
-        if (!rc) rc = write_text(dest, text, te);
         free(text);
-        if (dest != to) free(dest);
         free(to);
     }
-    path = xasprintf("%s/argv.json", dir);
-    if (!rc) rc = write_text(path, argv_text, te);
-    free(path);
+    if (!rc) rc = layout_write_under(dir, "argv.json", argv_text, strlen(argv_text), te);
     const char *stale[] = {"exit.json", "trainer.pid"}; /* from an earlier attempt */
     for (size_t i = 0; i < ARRAY_LEN(stale); i++) {
-        path = xasprintf("%s/%s", dir, stale[i]);
+        char *path = xasprintf("%s/%s", dir, stale[i]);
         unlink(path);
         free(path);
     }
@@ -260,7 +253,7 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
     argv = trial_argv(sp, &r, resuming, &argc);
     envp = render_env(&r, environ);
     aj = argv_json(argv, argc);
-    ok = write_trial_files(sp, &r, sl->dir, pj.buf, aj, argc, &te) == 0;
+    ok = write_trial_files(sp, &r, s->o->dir, id, sl->dir, pj.buf, aj, argc, &te) == 0;
     /* The trial is recorded before its supervisor starts: a sweep killed in
      * between leaves a running row that a resume resolves (the supervisor is
      * found by its command line, or the trial runs again), never a second
