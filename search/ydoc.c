@@ -17,6 +17,7 @@
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
 #define MAX_NODES 1000000 /* aliases can multiply a small file; stop early */
+#define MAX_DEPTH 64       /* lists and maps in lists and maps: every tree walk stays shallow */
 
 struct frame {
     struct value *v;     /* the list or map being filled */
@@ -322,6 +323,24 @@ static void add_node(struct loader *L, struct value *v, const char *raw, int is_
     f->key = NULL;
 }
 
+/* How deep a tree is (a scalar: 0). Trees here are at most MAX_DEPTH deep. */
+static size_t tree_depth(const struct value *v)
+{
+    size_t d = 0;
+    if (v->kind == V_LIST)
+        for (size_t i = 0; i < v->u.list.n; i++) {
+            size_t k = tree_depth(v->u.list.v[i]);
+            if (k > d) d = k;
+        }
+    else if (v->kind == V_MAP)
+        for (size_t i = 0; i < v->u.map.n; i++) {
+            size_t k = tree_depth(v->u.map.e[i].val);
+            if (k > d) d = k;
+        }
+    else return 0;
+    return d + 1;
+}
+
 static void push(struct loader *L, struct value *v)
 {
     if (L->depth == L->cap) {
@@ -385,6 +404,11 @@ static void on_event(struct loader *L, yaml_event_t *ev, int *ndocs)
             L->fatal = 1;
             return;
         }
+        if (L->depth >= MAX_DEPTH) { /* before libyaml reads on: deep flow nesting is slow */
+            diag_error(L->d, line, col, "lists and maps nest deeper than %d levels", MAX_DEPTH);
+            L->fatal = 1;
+            return;
+        }
         struct value *v = ev->type == YAML_SEQUENCE_START_EVENT ? value_list() : value_map();
         v->line = line;
         v->col = col;
@@ -410,6 +434,11 @@ static void on_event(struct loader *L, yaml_event_t *ev, int *ndocs)
             }
         if (!target) {
             diag_error(L->d, line, col, "unknown alias *%s", name);
+            L->fatal = 1;
+            return;
+        }
+        if (L->depth + tree_depth(target) > MAX_DEPTH) { /* every tree is bounded, so is this */
+            diag_error(L->d, line, col, "alias *%s nests deeper than %d levels", name, MAX_DEPTH);
             L->fatal = 1;
             return;
         }
