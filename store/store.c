@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const STATE_NAMES[] = {"pending", "running", "completed",
                                           "failed",  "pruned",  "stopped"};
@@ -201,6 +202,19 @@ void st_bind_text(sqlite3_stmt *s, int i, const char *t)
 }
 
 
+/* A file that is an SQLite database but not a sweep's: never written into. */
+static int foreign(struct store *st)
+{
+    sqlite3_stmt *s;
+    int n = 0;
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master", -1, &s, NULL) ==
+        SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+    }
+    return n > 0;
+}
+
 static int migrate(struct store *st, struct err *e)
 {
     sqlite3_stmt *s;
@@ -213,6 +227,9 @@ static int migrate(struct store *st, struct err *e)
         return err_usage(e, "sweep.db has schema version %d; this sweep knows up to %d: use a "
                             "newer sweep",
                          version, STORE_SCHEMA_VERSION);
+    if (version == 0 && foreign(st))
+        return err_usage(e, "%s is an SQLite database of something else, not a sweep's store",
+                         st->path);
     st->version = STORE_SCHEMA_VERSION;
     if (version == STORE_SCHEMA_VERSION) return 0;
     if (st_exec(st, "BEGIN IMMEDIATE", e)) return -1;
@@ -240,6 +257,12 @@ static struct store *open_db(const char *path, int flags, struct err *e)
     }
     sqlite3_busy_timeout(st->db, 10000);
     sqlite3_extended_result_codes(st->db, 1);
+    st->path = xstrdup(path);
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        st->dev = (unsigned long long)sb.st_dev;
+        st->ino = (unsigned long long)sb.st_ino;
+    }
     return st;
 }
 
@@ -287,6 +310,7 @@ void store_close(struct store *st)
     for (int i = 0; i < S_COUNT; i++) sqlite3_finalize(st->stmt[i]);
     sqlite3_close(st->db);
     free(st->objective);
+    free(st->path);
     free(st);
 }
 
@@ -322,6 +346,16 @@ void store_rollback(struct store *st)
 {
     st->in_txn = 0;
     st_exec(st, "ROLLBACK", NULL);
+}
+
+int store_check(struct store *st, struct err *e)
+{
+    struct stat sb;
+    if (stat(st->path, &sb) != 0)
+        return err_set(e, "%s was deleted while the sweep ran", st->path);
+    if ((unsigned long long)sb.st_dev != st->dev || (unsigned long long)sb.st_ino != st->ino)
+        return err_set(e, "%s was replaced by another file while the sweep ran", st->path);
+    return 0;
 }
 
 int store_settle(struct store *st, int rc, struct err *e)

@@ -114,6 +114,10 @@ void store_rollback(struct store *st);
  * back. 0, or -1 (e filled when the commit failed). Call sites read
  * `if (store_begin(st, e)) ...; rc = a || b; if (store_settle(st, rc, e))`. */
 int store_settle(struct store *st, int rc, struct err *e);
+/* Is the store's file still the one that was opened (not deleted, not
+ * replaced)? 0, or -1 with e saying which. Cheap (one stat): the run loop
+ * asks every turn, since SQLite writes on into an unlinked file. */
+int store_check(struct store *st, struct err *e);
 
 /* What the sweep file took from outside its text (struct space_input):
  * replaced whole, in one transaction unless one is open. */

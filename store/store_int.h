@@ -45,6 +45,8 @@ struct store {
     char *objective;
     int maximize, summary_last;
     int version;              /* the schema's user_version */
+    char *path;               /* the file, as opened */
+    unsigned long long dev, ino; /* its identity when opened (store_check) */
 };
 
 /* SQLite's message, with the system's when there is one. -1. */

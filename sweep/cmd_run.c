@@ -318,6 +318,20 @@ static int run_and_report(struct space *sp, struct store *st, const char *dir, c
     return res.interrupted ? 130 : 0;
 }
 
+/* 1 if DIR/trials holds any trial directory. */
+static int has_trials(const char *dir)
+{
+    char *t = xasprintf("%s/trials", dir);
+    DIR *d = opendir(t);
+    free(t);
+    if (!d) return 0;
+    struct dirent *de;
+    int any = 0;
+    while (!any && (de = readdir(d))) any = de->d_name[0] != '.';
+    closedir(d);
+    return any;
+}
+
 /* Runs sp in dir: a new sweep, or the one stored there (must_exist: it has
  * to be there). */
 static int run_dir(struct space *sp, const char *dir_arg, int quiet, int must_exist)
@@ -334,6 +348,12 @@ static int run_dir(struct space *sp, const char *dir_arg, int quiet, int must_ex
         err_usage(&e, "%s is not a sweep directory (no sweep.db)", dir_arg);
         goto fail;
     }
+    if (exists && stb.st_size == 0 && has_trials(dir)) { /* never a new sweep over old trials */
+        err_usage(&e, "%s/sweep.db is empty, but %s/trials/ holds trials: the store was emptied "
+                      "or replaced; sweep does not run a new sweep over them",
+                  dir_arg, dir_arg);
+        goto fail;
+    }
     if (prepare_dir(sp, dir, dir_arg, exists, &e)) goto fail;
     lockfd = dirlock_acquire(dir, &e);
     if (lockfd < 0) goto fail;
@@ -341,6 +361,12 @@ static int run_dir(struct space *sp, const char *dir_arg, int quiet, int must_ex
     if (!st) goto fail;
     int got = store_get_sweep(st, &w, &e);
     if (got < 0) goto fail;
+    if (got == 1 && has_trials(dir)) {
+        err_usage(&e, "%s/sweep.db holds no sweep, but %s/trials/ holds trials: the store was "
+                      "emptied or replaced; sweep does not run a new sweep over them",
+                  dir_arg, dir_arg);
+        goto fail;
+    }
     if (got == 1) { /* a new sweep */
         if (init_sweep(st, sp, &w, &e)) goto fail;
     } else {

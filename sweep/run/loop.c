@@ -299,9 +299,22 @@ static int wait_turn(struct sched *s, int first, struct err *e)
     return 0;
 }
 
+/* The store's file was deleted or replaced: nothing more can be recorded.
+ * Launch nothing, leave the running trials running (they record their end
+ * in their directories), and say so. */
+static int store_lost(struct sched *s, struct err *e)
+{
+    char what[sizeof e->msg];
+    snprintf(what, sizeof what, "%s", e->msg);
+    return err_set(e, "%.600s: stopping; nothing more can be recorded. %zu running trials "
+                      "keep running; their logs and exit.json are in their directories",
+                   what, s->running);
+}
+
 static int run_loop(struct sched *s, struct err *e)
 {
     for (int first = 1;; first = 0) {
+        if (store_check(s->st, e)) return store_lost(s, e);
         if (launch_ready(s, e)) return -1;
         if (s->running == 0 && !more_to_launch(s)) return 0;
         int rc = wait_turn(s, first, e);
