@@ -412,3 +412,64 @@ int util_on_path(const char *name)
     }
     return 0;
 }
+
+void sb_add_visible(struct sb *b, const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f) sb_addf(b, "\\x%02x", *c);
+        else sb_addc(b, (char)*c);
+    }
+}
+
+/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len;
+    unsigned lo = 0x80, hi = 0xbf; /* the allowed range of the second byte */
+    if (c < 0x80) return 1;
+    if (c >= 0xc2 && c <= 0xdf) len = 2;
+    else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        if (c == 0xe0) lo = 0xa0;      /* no overlong forms */
+        else if (c == 0xed) hi = 0x9f; /* no surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        if (c == 0xf0) lo = 0x90;
+        else if (c == 0xf4) hi = 0x8f; /* not past U+10FFFF */
+    } else return 0;
+    if (n < len || s[1] < lo || s[1] > hi) return 0;
+    for (size_t i = 2; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80) return 0;
+    return len;
+}
+
+char *util_utf8_fix(const char *s, size_t n, size_t *out_len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n && u[i] < 0x80) i++; /* the common case: ASCII */
+    while (i < n) {
+        size_t l = utf8_seq(u + i, n - i);
+        if (!l) break;
+        i += l;
+    }
+    if (i == n) return NULL;
+    char *out = xmalloc(3 * n + 1); /* at worst each byte becomes three */
+    size_t o = 0;
+    for (i = 0; i < n;) {
+        size_t l = utf8_seq(u + i, n - i);
+        if (l) {
+            for (size_t k = 0; k < l; k++) out[o++] = s[i + k];
+            i += l;
+        } else { /* U+FFFD for a byte that is not UTF-8 */
+            out[o++] = (char)0xef;
+            out[o++] = (char)0xbf;
+            out[o++] = (char)0xbd;
+            i++;
+        }
+    }
+    out[o] = '\0';
+    *out_len = o;
+    return out;
+}

@@ -32,6 +32,14 @@ void sb_addn(struct sb *b, const char *s, size_t n);
 void sb_add(struct sb *b, const char *s);
 void sb_addc(struct sb *b, char c);
 void sb_addf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s with control characters (below 0x20, and 0x7f) as \xNN: text
+ * for a terminal, which an ESC, \r, \b or newline in a value must not
+ * steer; one line stays one line. */
+void sb_add_visible(struct sb *b, const char *s);
+/* s (n bytes) as valid UTF-8: NULL when it already is (the caller keeps s),
+ * else a new string (caller frees, *out_len its length) in which each byte
+ * that is not part of a valid sequence became U+FFFD. */
+char *util_utf8_fix(const char *s, size_t n, size_t *out_len);
 
 /* Reads a whole file; *len gets its size. NULL on error. */
 char *util_read_file(const char *path, size_t *len, struct err *e);

@@ -80,7 +80,13 @@ void diag_print(const struct diag *d)
         }
         ord[j] = i;
     }
-    for (size_t i = 0; i < d->n; i++) fprintf(stderr, "%s\n", d->msgs[ord[i]]);
+    for (size_t i = 0; i < d->n; i++) { /* one line each, whatever the file held */
+        struct sb b;
+        sb_init(&b);
+        sb_add_visible(&b, d->msgs[ord[i]]);
+        fprintf(stderr, "%s\n", sb_str(&b));
+        sb_release(&b);
+    }
     free(ord);
 }
 

@@ -1,6 +1,7 @@
 /* cli.c - dispatch, shared helpers and the leaderboard table. */
 #include "sweep/cli.h"
 #include "search/diag.h"
+#include "search/render.h"
 #include "search/space.h"
 #include "base/value.h"
 #include "store/layout.h"
@@ -84,8 +85,32 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 
 int cli_fail(const struct err *e)
 {
-    fprintf(stderr, "sweep: %s\n", e->msg);
+    struct sb b;
+    sb_init(&b);
+    sb_add_visible(&b, e->msg);
+    fprintf(stderr, "sweep: %s\n", sb_str(&b));
+    sb_release(&b);
     return e->status ? e->status : 1;
+}
+
+char *cli_word(const char *s)
+{
+    int plain = *s != '\0';
+    for (const char *c = s; *c; c++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=/.,:@%",
+                    *c))
+            plain = 0;
+    struct sb b;
+    sb_init(&b);
+    if (plain) sb_add(&b, s);
+    else {
+        struct sb q;
+        sb_init(&q);
+        render_shell_quote(&q, s);
+        sb_add_visible(&b, sb_str(&q));
+        sb_release(&q);
+    }
+    return sb_detach(&b);
 }
 
 int cli_color(FILE *f)

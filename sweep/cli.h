@@ -38,6 +38,9 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* "sweep: message"; returns e->status (1 when unset). */
 int cli_fail(const struct err *e);
 /* Colour on f: a terminal, and NO_COLOR unset or empty. */
+/* s as one word a person can paste into a shell: as it is when plain, else
+ * single-quoted (control characters as \xNN). New string. */
+char *cli_word(const char *s);
 int cli_color(FILE *f);
 /* The sweep directory a reading command works on: dir if given; else the
  * current directory if it holds sweep.db; else the newest runs/NAME/ (by the age of its sweep.db).

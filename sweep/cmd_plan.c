@@ -441,7 +441,11 @@ static void plan_list(const struct space *sp, const struct hb_plan *plan, long l
                 plain = 0;
         if (plain) sb_add(&q, av[i]);
         else render_shell_quote(&q, av[i]);
-        printf(" %s", sb_str(&q));
+        struct sb v;
+        sb_init(&v);
+        sb_add_visible(&v, sb_str(&q));
+        printf(" %s", sb_str(&v));
+        sb_release(&v);
         sb_release(&q);
     }
     printf("\n\n");

@@ -272,9 +272,11 @@ static int same_sweep(struct store *st, const struct store_sweep *w, const struc
                 "retries, extend a sweep; with halving and hyperband, only more retries):\n",
                 dir_arg, w->spec_path, sp->path);
         print_changes(osp, w->spec_text, sp);
+        char *word = cli_word(dir_arg);
         fprintf(stderr, "Run the new file in another directory (-d DIR), or resume the stored "
                         "one with `sweep resume %s`.\n",
-                dir_arg);
+                word);
+        free(word);
     }
     sb_release(&ext);
     space_free(osp);
@@ -312,7 +314,9 @@ static int run_and_report(struct space *sp, struct store *st, const char *dir, c
                     res.interrupted ? "stopped" : "finished", counts[TRIAL_COMPLETED],
                     counts[TRIAL_PRUNED], counts[TRIAL_FAILED], counts[TRIAL_STOPPED],
                     counts[TRIAL_PENDING]);
-        printf("top trials (sweep top %s):\n", dir_arg);
+        char *word = cli_word(dir_arg);
+        printf("top trials (sweep top %s):\n", word);
+        free(word);
         cli_print_top(st, stdout, 5, 0, NULL);
     }
     return res.interrupted ? 130 : 0;

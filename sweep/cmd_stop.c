@@ -169,9 +169,11 @@ int cmd_stop(int argc, char **argv)
         char *abs = realpath(dir, NULL);
         rc = stop_orphans(abs ? abs : dir, &run, grace);
         free(abs);
+        char *word = cli_word(dir);
         printf("%s: no sweep is running; %zu trials stopped, and `sweep resume %s` records "
                "them\n",
-               dir, run.n, dir);
+               dir, run.n, word);
+        free(word);
     } else if (!live && optind >= argc) {
         printf("%s: no sweep is running, and no trial either\n", dir);
     }

@@ -49,10 +49,7 @@ static void put_line(const char *prefix, const char *line)
     struct sb b;
     sb_init(&b);
     sb_add(&b, prefix);
-    for (const unsigned char *c = (const unsigned char *)line; *c; c++) {
-        if (*c < 0x20 || *c == 0x7f) sb_addf(&b, "\\x%02x", *c);
-        else sb_addc(&b, (char)*c);
-    }
+    sb_add_visible(&b, line);
     fprintf(stderr, "%s\n", sb_str(&b));
     sb_release(&b);
 }

@@ -16,10 +16,15 @@ void table_init(struct table *t, size_t ncols)
 void table_release(struct table *t)
 {
     for (size_t r = 0; r < t->nrows; r++) {
-        for (size_t c = 0; c < t->ncols; c++) free(t->rows[r][c]);
+        for (size_t c = 0; c < t->ncols; c++) {
+            free(t->rows[r][c]);
+            free(t->vis[r][c]);
+        }
         free(t->rows[r]);
+        free(t->vis[r]);
     }
     free(t->rows);
+    free(t->vis);
     free(t->right);
     free(t->sgr);
     memset(t, 0, sizeof *t);
@@ -41,7 +46,17 @@ void table_add_sgr(struct table *t, const char *const *cells, const char *sgr)
     t->sgr[t->nrows] = sgr;
     t->rows = xrealloc(t->rows, (t->nrows + 1) * sizeof *t->rows);
     char **row = xcalloc(t->ncols ? t->ncols : 1, sizeof *row);
-    for (size_t c = 0; c < t->ncols; c++) row[c] = xstrdup(cells[c] ? cells[c] : "");
+    char **vis = xcalloc(t->ncols ? t->ncols : 1, sizeof *vis);
+    for (size_t c = 0; c < t->ncols; c++) {
+        row[c] = xstrdup(cells[c] ? cells[c] : "");
+        struct sb v; /* for a terminal: no control characters */
+        sb_init(&v);
+        sb_add_visible(&v, row[c]);
+        vis[c] = v.len ? sb_detach(&v) : xstrdup("");
+        sb_release(&v);
+    }
+    t->vis = xrealloc(t->vis, (t->nrows + 1) * sizeof *t->vis);
+    t->vis[t->nrows] = vis;
     t->rows[t->nrows++] = row;
 }
 
@@ -79,7 +94,7 @@ void table_print(const struct table *t, FILE *f)
     size_t *w = xcalloc(t->ncols ? t->ncols : 1, sizeof *w);
     for (size_t r = 0; r < t->nrows; r++)
         for (size_t c = 0; c < t->ncols; c++) {
-            size_t cw = width(t->rows[r][c]);
+            size_t cw = width(t->vis[r][c]);
             if (cw > t->maxw) cw = t->maxw;
             if (cw > w[c]) w[c] = cw;
         }
@@ -88,7 +103,7 @@ void table_print(const struct table *t, FILE *f)
         if (sgr) fprintf(f, "\033[%sm", t->sgr[r]);
         for (size_t c = 0; c < t->ncols; c++) {
             if (c) fputs("  ", f);
-            print_cell(f, t->rows[r][c], w[c], t->maxw, t->right[c], c + 1 == t->ncols);
+            print_cell(f, t->vis[r][c], w[c], t->maxw, t->right[c], c + 1 == t->ncols);
         }
         if (sgr) fputs("\033[0m", f);
         fputc('\n', f);

@@ -6,7 +6,8 @@
 #include <stdio.h>
 
 struct table {
-    char ***rows;    /* rows[r][c], owned */
+    char ***rows;    /* rows[r][c], owned, as given: what CSV writes */
+    char ***vis;     /* the same with control characters as \xNN: what a terminal gets */
     size_t nrows, ncols;
     int *right;      /* per column: right-align (numbers) */
     size_t maxw;     /* cells are cut to this many characters (default 40) */

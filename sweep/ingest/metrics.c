@@ -66,6 +66,13 @@ static int covered(const struct mparser *r, const char *name, size_t len)
 void metrics_emit(struct mparser *p, struct metric_batch *b, const char *name, size_t len,
                   int has_step, long long step, double value)
 {
+    size_t fixed_len;
+    char *fixed = util_utf8_fix(name, len, &fixed_len); /* names are text: valid UTF-8 */
+    if (fixed) {
+        metrics_emit(p, b, fixed, fixed_len, has_step, step, value);
+        free(fixed);
+        return;
+    }
     if (p->results && covered(p->results, name, len)) return; /* the file's wins */
     long long *last = last_step(p, name, len);
     if (!has_step) step = *last < LLONG_MAX ? *last + 1 : *last;

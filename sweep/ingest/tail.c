@@ -129,7 +129,7 @@ static int read_range(const char *path, struct tail_pos *pos, int final, long lo
             }
             unsigned char c = (unsigned char)buf[i];
             if (c >= 0x20 && c != 0x7f) continue; /* the common case, first */
-            if (c != '\n' && c != '\r') {
+            if (c != '\n' && c != '\r' && c != '\0') { /* a NUL ends a line too */
                 dirty |= c != '\t';
                 continue;
             }
