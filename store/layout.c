@@ -118,6 +118,24 @@ int layout_write_under(const char *root, const char *rel, const char *data, size
     return rc;
 }
 
+int layout_environmental(int code)
+{
+    return code == EROFS || code == ENOSPC || code == EDQUOT || code == EACCES ||
+           code == EIO || code == EFBIG;
+}
+
+int layout_probe(const char *dir, struct err *e)
+{
+    char *path = xasprintf("%s/.sweep-probe", dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    int rc = 0;
+    if (fd < 0 || write(fd, "x", 1) != 1) rc = err_errno(e, "cannot write in %s", dir);
+    if (fd >= 0) close(fd);
+    unlink(path);
+    free(path);
+    return rc;
+}
+
 static char *stop_path(const char *dir, long long trial)
 {
     return xasprintf("%s/stop/%04lld", dir, trial);

@@ -35,6 +35,14 @@ int layout_make_trial_dir(const char *dir, long long trial, struct err *e);
 int layout_write_under(const char *root, const char *rel, const char *data, size_t len,
                        struct err *e);
 
+/* 1 if an errno is the environment's, not a trial's: a read-only
+ * filesystem, a full disk or quota, no permission, an I/O error, a file
+ * size limit. Such an error of the sweep's own directory stops the sweep
+ * (resumable); it is never recorded as a trial's failure. */
+int layout_environmental(int code);
+/* Can files be written in dir now? 0, or -1 with e (e->code the errno). */
+int layout_probe(const char *dir, struct err *e);
+
 /* Stop requests (sweep stop DIR TRIAL... while a sweep runs, or while none
  * does): a file DIR/stop/NNNN per trial. */
 int layout_request_stop(const char *dir, long long trial, struct err *e);

@@ -162,6 +162,13 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
         in.no_rows = tr.last_step < 0;
         trial_row_release(&tr);
     }
+    struct err pe = {0};
+    if (in.have != 1 && !sl->stop_reason && layout_probe(sl->dir, &pe) &&
+        layout_environmental(pe.code)) /* exit.json could not be written: not the trial's fault */
+        return err_set(e, "trial %lld ended, but its end could not be recorded (%.600s): "
+                          "stopping; `sweep resume` records or reruns it once the directory can "
+                          "be written",
+                       sl->id, pe.msg);
     struct outcome oc;
     struct sb reason;
     sb_init(&reason);

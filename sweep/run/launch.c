@@ -254,6 +254,13 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
     envp = render_env(&r, environ);
     aj = argv_json(argv, argc);
     ok = write_trial_files(sp, &r, s->o->dir, id, sl->dir, pj.buf, aj, argc, &te) == 0;
+    if (!ok && layout_environmental(te.code)) { /* the sweep directory's, not the trial's */
+        err_set(e, "%.700s: the sweep directory cannot be written; stopping (the trial was not "
+                   "started; `sweep resume` goes on once it can be)",
+                te.msg);
+        rc = -1;
+        goto out;
+    }
     /* The trial is recorded before its supervisor starts: a sweep killed in
      * between leaves a running row that a resume resolves (the supervisor is
      * found by its command line, or the trial runs again), never a second
