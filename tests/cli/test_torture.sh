@@ -11,7 +11,9 @@
 . "$(dirname "$0")/lib.sh"
 
 # 1. 20 random kills: patience prunes the trials whose loss only worsens
-#    (loss -1: -1, -0.5, ...); ff 3 fails a trial's first launch (retried)
+#    (loss -1: -1, -0.5, ...); ff 3 fails a trial's first launch (retried);
+#    a trainer takes 0.3 s to exit on SIGTERM, so that kills land between a
+#    decision and the end it asks for
 cat > p.yaml <<'Y'
 method: grid
 metric: {name: loss, goal: minimize}
@@ -20,7 +22,7 @@ parameters:
   loss: {values: [-1, 1]}
   ff: {values: [-1, 3]}
   rep: {values: [1, 2, 3, 4]}
-command: [fake_trainer, "--fake-loss=${loss}", "--fake-fail-first=${ff}", --fake-epochs=80, --fake-sleep=0.05]
+command: [fake_trainer, "--fake-loss=${loss}", "--fake-fail-first=${ff}", --fake-epochs=80, --fake-sleep=0.05, --fake-term-delay=0.3]
 resources: {gpus: none, max_parallel: 3}
 retries: 1
 stop_grace: 1s
@@ -41,6 +43,8 @@ check_eq "20 kills landed" "$kills" 20
 check_eq "every trial ended" "$(sql p/sweep.db "select count(*) from trials where state not in ('completed', 'pruned')")" 0
 check_eq "a trial decided pruned ends pruned" \
     "$(sql p/sweep.db "select count(*) from trials t where t.state != 'pruned' and exists (select 1 from events e where e.trial = t.id and e.kind = 'prune_decided')")" 0
+check_eq "nothing ran a trial again after it was decided pruned" \
+    "$(sql p/sweep.db "select count(*) from events r where r.kind in ('retry', 'started') and exists (select 1 from events d where d.trial = r.trial and d.kind = 'prune_decided' and d.id < r.id)")" 0
 check "some were pruned" test "$(sql p/sweep.db "select count(*) from trials where state = 'pruned'")" -gt 0
 over=0 lost=0
 for d in p/trials/*; do
