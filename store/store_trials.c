@@ -57,10 +57,11 @@ int store_trial_mem(struct store *st, long long id, double mem_est, double mem_p
     AUTOTXN_END(st, e, rc);
 }
 
-int store_trial_mark(struct store *st, long long id, enum trial_state state, const char *reason,
-                     struct err *e)
+/* A statement that sets (id, a state, a reason): mark and decide. */
+static int set_state_reason(struct store *st, int which, long long id, enum trial_state state,
+                            const char *reason, struct err *e)
 {
-    sqlite3_stmt *s = st_stmt(st, S_TRIAL_MARK, e);
+    sqlite3_stmt *s = st_stmt(st, which, e);
     if (!s) return -1;
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_text(s, 2, store_state_name(state), -1, SQLITE_STATIC);
@@ -68,6 +69,12 @@ int store_trial_mark(struct store *st, long long id, enum trial_state state, con
     AUTOTXN_BEGIN(st, e);
     int rc = st_step_done(st, s, e);
     AUTOTXN_END(st, e, rc);
+}
+
+int store_trial_mark(struct store *st, long long id, enum trial_state state, const char *reason,
+                     struct err *e)
+{
+    return set_state_reason(st, S_TRIAL_MARK, id, state, reason, e);
 }
 
 int store_trial_start(struct store *st, long long id, const char *argv_json, long long pid,
@@ -318,12 +325,5 @@ int store_each_trial(struct store *st, enum store_order order, int state, long l
 int store_trial_decide(struct store *st, long long id, enum trial_state state,
                        const char *reason, struct err *e)
 {
-    sqlite3_stmt *s = st_stmt(st, S_TRIAL_DECIDE, e);
-    if (!s) return -1;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_text(s, 2, store_state_name(state), -1, SQLITE_STATIC);
-    st_bind_text(s, 3, reason);
-    AUTOTXN_BEGIN(st, e);
-    int rc = st_step_done(st, s, e);
-    AUTOTXN_END(st, e, rc);
+    return set_state_reason(st, S_TRIAL_DECIDE, id, state, reason, e);
 }

@@ -36,28 +36,30 @@ static void progress(struct sched *s)
     s->last_progress = util_mono();
 }
 
+/* A line to the observer's say or warn (NULL: nobody wants it). */
+static void tell(const struct run_observer *ob, void (*fn)(void *, const char *), const char *fmt,
+                 va_list ap)
+{
+    if (!fn) return;
+    char buf[RUN_MAX_LINE];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    fn(ob->ctx, buf);
+}
+
 void say(struct sched *s, const char *fmt, ...)
 {
-    const struct run_observer *ob = &s->o->obs;
-    if (!ob->say) return;
-    char buf[RUN_MAX_LINE];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    tell(&s->o->obs, s->o->obs.say, fmt, ap);
     va_end(ap);
-    ob->say(ob->ctx, buf);
 }
 
 void warn(struct sched *s, const char *fmt, ...)
 {
-    const struct run_observer *ob = &s->o->obs;
-    if (!ob->warn) return;
-    char buf[RUN_MAX_LINE];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    tell(&s->o->obs, s->o->obs.warn, fmt, ap);
     va_end(ap);
-    ob->warn(ob->ctx, buf);
 }
 
 void signal_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason)

@@ -36,3 +36,11 @@ wait_for() {
         sleep 0.05
     done
 }
+# alive PID: running, not a zombie (kill -0 succeeds on a zombie, and the
+# reaper of this machine's orphans may not reap at once); dead PID: not so
+alive() {
+    local st
+    st=$(awk '{ print $3 }' "/proc/$1/stat" 2> /dev/null)
+    [ -n "$st" ] && [ "$st" != Z ]
+}
+dead() { ! alive "$1"; }

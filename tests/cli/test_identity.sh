@@ -15,14 +15,6 @@ command: [fake_trainer, --fake-epochs=600, --fake-sleep=0.1]
 resources: {gpus: none}
 stop_grace: 1s
 Y
-# alive PID: running, not a zombie (kill -0 succeeds on a zombie, and the
-# reaper of this machine's orphans may not reap at once)
-alive() {
-    local st
-    st=$(awk '{ print $3 }' "/proc/$1/stat" 2> /dev/null)
-    [ -n "$st" ] && [ "$st" != Z ]
-}
-dead() { ! alive "$1"; }
 start_and_kill() { # start_and_kill DIR: a sweep whose trial runs, then sweep killed -9
     sweep run -q s.yaml -d "$1" > /dev/null 2>&1 &
     local p=$!

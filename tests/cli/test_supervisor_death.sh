@@ -5,13 +5,6 @@
 # is stopped by sweep, proven the trial's, before the trial runs again.
 . "$(dirname "$0")/lib.sh"
 
-alive() {
-    local st
-    st=$(awk '{ print $3 }' "/proc/$1/stat" 2> /dev/null)
-    [ -n "$st" ] && [ "$st" != Z ]
-}
-dead() { ! alive "$1"; }
-
 cat > s.yaml <<'Y'
 method: grid
 parameters:
