@@ -30,6 +30,30 @@ static void describe(int fd, char *who, size_t size)
     }
 }
 
+#define STALE_WAIT_TRIES 100     /* times STALE_WAIT_NS: 2 s */
+#define STALE_WAIT_NS 20000000L
+
+/* 1 if the process the lock file names, on this host, is gone (or a zombie). */
+static int holder_dead(int fd)
+{
+    char buf[256] = {0}, host[128] = "", here[128] = "";
+    long pid = 0;
+    if (pread(fd, buf, sizeof buf - 1, 0) <= 0 || sscanf(buf, "%ld %127s", &pid, host) != 2 ||
+        pid <= 1)
+        return 0;
+    gethostname(here, sizeof here - 1);
+    if (strcmp(host, here)) return 0; /* another machine's: not ours to judge */
+    char path[64], st[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 1;
+    size_t n = fread(st, 1, sizeof st - 1, f);
+    fclose(f);
+    st[n] = '\0';
+    const char *close_paren = strrchr(st, ')');
+    return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
+}
+
 int dirlock_acquire(const char *dir, struct err *e)
 {
     char *path = xasprintf("%s/lock", dir);
@@ -39,8 +63,18 @@ int dirlock_acquire(const char *dir, struct err *e)
         free(path);
         return -1;
     }
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        int saved = errno;
+    int locked = flock(fd, LOCK_EX | LOCK_NB) == 0, saved = errno;
+    /* A sweep killed while starting a trial leaves its lock with the child
+     * it was spawning until that child's exec closes it: when the recorded
+     * holder is dead, the lock is about to go - wait for it a moment. */
+    for (int i = 0; !locked && saved == EWOULDBLOCK && i < STALE_WAIT_TRIES && holder_dead(fd);
+         i++) {
+        struct timespec ts = {.tv_nsec = STALE_WAIT_NS};
+        nanosleep(&ts, NULL);
+        locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+        saved = errno;
+    }
+    if (!locked) {
         if (saved == EWOULDBLOCK) {
             char who[300];
             describe(fd, who, sizeof who);
