@@ -217,8 +217,9 @@ static void plan_gpus(const struct space *sp, const struct hb_plan *hp, long lon
         shown++;
     }
     if (durations && past.nall)
-        printf("durations: %s%lld trials completed in %s (their mean, by memory kind)\n",
-               sp->duration.kind != Q_NONE ? "resources.duration, else " : "", past.nall, dir);
+        printf("durations: %s%lld trial%s completed in %s (their mean, by memory kind)\n",
+               sp->duration.kind != Q_NONE ? "resources.duration, else " : "", past.nall,
+               past.nall == 1 ? "" : "s", dir);
     printf("%s\n", durations ? "simulated schedule (the placement of sweep run):"
                              : "the first wave (what starts at once; give resources.duration for a "
                                "whole schedule and its makespan):");
@@ -227,7 +228,7 @@ static void plan_gpus(const struct space *sp, const struct hb_plan *hp, long lon
     if (durations && shown < n) printf("... (the first %lld shown)\n", shown);
     if (!durations && shown < n - nofit)
         printf("... %lld more start as these end\n", n - nofit - shown);
-    if (nofit) printf("%lld trials fit on no GPU (they would fail at once)\n", nofit);
+    if (nofit) printf("%lld trial%s fit%s on no GPU (they would fail at once)\n", nofit, nofit == 1 ? "" : "s", nofit == 1 ? "s" : "");
     if (durations) {
         struct sb m;
         sb_init(&m);
@@ -306,7 +307,7 @@ static void plan_header(const struct space *sp, const char *file, const struct h
                sp->max_parallel);
     } else {
         printf("%s: %s search, ", file, space_method_name(sp->method));
-        if (total >= 0) printf("%lld trials", total);
+        if (total >= 0) printf("%lld trial%s", total, total == 1 ? "" : "s");
         else printf("no trial limit (runs until stopped)");
         if (sp->method == METHOD_RANDOM) printf(", seed %llu", sp->seed);
         printf(", %d at a time\n", sp->max_parallel);

@@ -291,7 +291,7 @@ static int run_and_report(struct space *sp, struct store *st, const char *dir, c
         long long total = trials_total(sp);
         fprintf(stderr, "sweep: %s -> %s: %s search, ", sp->path, dir_arg,
                 space_method_name(sp->method));
-        if (total >= 0) fprintf(stderr, "%lld trials", total);
+        if (total >= 0) fprintf(stderr, "%lld trial%s", total, total == 1 ? "" : "s");
         else fprintf(stderr, "no trial limit (until Ctrl-C or the target)");
         fprintf(stderr, ", %d at a time\n", sp->max_parallel);
     }
@@ -303,9 +303,10 @@ static int run_and_report(struct space *sp, struct store *st, const char *dir, c
     progress_clear(&pr);
     if (failed) return -1;
     if (res.interrupted == 2)
-        fprintf(stderr, "sweep: second %s: exiting now; %zu trials keep running and "
+        fprintf(stderr, "sweep: second %s: exiting now; %zu trial%s keep%s running and "
                         "`sweep run` on this directory follows them again\n",
-                proc_signal_name(res.signal), res.left_running);
+                proc_signal_name(res.signal), res.left_running,
+                res.left_running == 1 ? "" : "s", res.left_running == 1 ? "s" : "");
     if (!quiet && res.interrupted != 2) {
         long long counts[TRIAL_NSTATES];
         if (store_counts(st, counts, e) == 0)

@@ -244,9 +244,11 @@ static int show(struct store *st, char *dir, int json, int slots, int *live_out)
     if (live) printf("  (%s)\n", who);
     printf("trials: ");
     if (w.total >= 0) printf("%lld in all; ", w.total);
-    printf("%lld completed, %lld failed, %lld stopped, %lld running, %lld pending", 
-           counts[TRIAL_COMPLETED], counts[TRIAL_FAILED], counts[TRIAL_STOPPED],
-           counts[TRIAL_RUNNING], w.total >= 0 ? left - counts[TRIAL_RUNNING] : counts[TRIAL_PENDING]);
+    /* every state, always (a halving sweep's pruned trials among them) */
+    printf("%lld completed, %lld pruned, %lld failed, %lld stopped, %lld running, %lld pending",
+           counts[TRIAL_COMPLETED], counts[TRIAL_PRUNED], counts[TRIAL_FAILED],
+           counts[TRIAL_STOPPED], counts[TRIAL_RUNNING],
+           w.total >= 0 ? left - counts[TRIAL_RUNNING] : counts[TRIAL_PENDING]);
     printf("\n");
     if (best.params) {
         struct sb b;
@@ -263,8 +265,9 @@ static int show(struct store *st, char *dir, int json, int slots, int *live_out)
         struct sb b;
         sb_init(&b);
         util_fmt_duration(&b, eta);
-        printf("\nestimated time left: %s (%lld trials left, %d at a time, %.1fs per trial so far)\n",
-               sb_str(&b), left, slots, dc.sum / (double)dc.n);
+        printf("\nestimated time left: %s (%lld trial%s left, %d at a time, %.1fs per trial so "
+               "far)\n",
+               sb_str(&b), left, left == 1 ? "" : "s", slots, dc.sum / (double)dc.n);
         sb_release(&b);
     }
 out:

@@ -170,9 +170,9 @@ int cmd_stop(int argc, char **argv)
         rc = stop_orphans(abs ? abs : dir, &run, grace);
         free(abs);
         char *word = cli_word(dir);
-        printf("%s: no sweep is running; %zu trials stopped, and `sweep resume %s` records "
-               "them\n",
-               dir, run.n, word);
+        printf("%s: no sweep is running; %zu trial%s stopped, and `sweep resume %s` records "
+               "%s\n",
+               dir, run.n, run.n == 1 ? "" : "s", word, run.n == 1 ? "it" : "them");
         free(word);
     } else if (!live && optind >= argc) {
         printf("%s: no sweep is running, and no trial either\n", dir);

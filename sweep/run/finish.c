@@ -111,14 +111,14 @@ static int retry(struct sched *s, struct slot *sl, const char *reason, double se
 
 /* The final state, its event, and the line people read. */
 static int record_end(struct sched *s, struct slot *sl, const struct outcome *oc,
-                      const struct sb *reason, double secs, struct err *e)
+                      const struct sb *reason, double secs, double ended, struct err *e)
 {
     const struct space *sp = s->sp;
     const char *why = reason->len ? reason->buf : NULL;
     int bad = store_begin(s->st, e) ||
               store_settle(s->st,
                            store_trial_end(s->st, sl->id, oc->state, why, oc->has_code, oc->code,
-                                           oc->sig, util_now(), e) ||
+                                           oc->sig, ended, e) ||
                                store_event(s->st, sl->id, store_state_name(oc->state), why, e),
                            e);
     if (bad) return -1;
@@ -177,7 +177,11 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
      * (PR_SET_PDEATHSIG); what it started may not have: whatever is left of
      * its group goes before the trial runs again (proven the trial's) */
     if (in.have != 1) exec_stop(s->exec, sl->dir, &(struct exec_job){.fd = -1}, SIGKILL);
-    double secs = util_mono() - sl->start_mono;
+    /* how long it ran, and when it ended: the supervisor's record says, also
+     * for a trial that ended while no sweep was there (not the resume's time) */
+    int timed = in.have == 1 && x.started > 0 && x.ended >= x.started;
+    double secs = timed ? x.ended - x.started : util_mono() - sl->start_mono;
+    double ended = timed ? x.ended : util_now();
     /* its process group is gone (the supervisor waited for it): the GPU
      * memory it held is free for the next trial */
     int had_gpu = sl->g >= 0;
@@ -193,7 +197,7 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
             !oc.cannot_start)
             rc = retry(s, sl, sb_str(&reason), secs, e);
         else
-            rc = record_end(s, sl, &oc, &reason, secs, e);
+            rc = record_end(s, sl, &oc, &reason, secs, ended, e);
     }
     sb_release(&reason);
     if (rc < 0) return -1;

@@ -41,7 +41,7 @@ check_eq "top --json's first is the store's best" "$(grep -m1 -o '"trial": [0-9]
 sweep top runs/quickstart --csv -n 2 > top.csv
 check "top --csv header" grep -q '^rank,trial,state,mAP50-95,step,lr0,momentum,weight_decay,batch,model,epochs' top.csv
 sweep status runs/quickstart > status.txt
-check "status counts" grep -q '24 completed, 0 failed' status.txt
+check "status counts every state" grep -q '24 completed, 0 pruned, 0 failed, 0 stopped' status.txt
 sweep status runs/quickstart --json > status.json
 check "status --json" grep -q '"counts": {"pending": 0, "running": 0, "completed": 24' status.json
 # without DIR, status and top find the newest sweep under runs/
