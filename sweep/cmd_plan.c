@@ -432,22 +432,9 @@ static void plan_list(const struct space *sp, const struct hb_plan *plan, long l
     char **av = render_argv(&r, &argc0);
     printf("\ncommand of trial 0:");
     for (size_t i = 0; i < argc0; i++) {
-        struct sb q;
-        sb_init(&q);
-        int plain = av[i][0] != '\0';
-        for (const char *s = av[i]; *s; s++)
-            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                        "_-+=/.,:@%",
-                        *s))
-                plain = 0;
-        if (plain) sb_add(&q, av[i]);
-        else render_shell_quote(&q, av[i]);
-        struct sb v;
-        sb_init(&v);
-        sb_add_visible(&v, sb_str(&q));
-        printf(" %s", sb_str(&v));
-        sb_release(&v);
-        sb_release(&q);
+        char *word = cli_word(av[i]);
+        printf(" %s", word);
+        free(word);
     }
     printf("\n\n");
     render_free_strv(av);

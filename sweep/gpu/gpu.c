@@ -193,7 +193,6 @@ void gpu_query_cancel(struct gpu_query *q)
     if (q->phase) {
         char *out;
         int status;
-        q->job.deadline = 0;
         spawn_job_finish(&q->job, "nvidia-smi", GPU_SMI_TIMEOUT_S, &out, &status, NULL);
         free(out);
     }

@@ -172,7 +172,7 @@ static int next_timeout_ms(struct sched *s)
  * recorded as stopped without running. */
 static int stop_requested_trials(struct sched *s, struct err *e)
 {
-    static const char why[] = "stopped by the user (sweep stop)";
+    static const char why[] = RUN_STOP_REASON;
     for (size_t i = 0; i < s->nslots; i++) {
         struct slot *sl = &s->slots[i];
         if (sl->used && layout_stop_requested(s->o->dir, sl->id)) {

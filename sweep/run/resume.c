@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char stop_why[] = "stopped by the user (sweep stop)";
+static const char stop_why[] = RUN_STOP_REASON;
 
 struct resume_ctx {
     struct sched *s;

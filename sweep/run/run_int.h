@@ -38,6 +38,7 @@ struct searcher;
 #define RUN_SMI_TIMEOUT_S 20.0   /* and how long it may take */
 #define RUN_IDLE_WAIT_S 3600.0   /* the longest poll() when nothing is due */
 #define RUN_MAX_POLL 4096        /* descriptors in one poll() */
+#define RUN_STOP_REASON "stopped by the user (sweep stop)" /* a trial sweep stop named */
 #define RUN_MAX_LINE 1200        /* a line to the observer; longer ones are cut */
 
 struct slot {
