@@ -263,6 +263,13 @@ void util_fmt_duration(struct sb *b, double s)
     else sb_addf(b, "%ldd%02ldh", t / 86400, (t % 86400) / 3600);
 }
 
+void util_fmt_num(struct sb *b, double v)
+{
+    if (isnan(v)) sb_add(b, "nan");
+    else if (isinf(v)) sb_add(b, v > 0 ? "inf" : "-inf");
+    else sb_addf(b, "%.*g", UTIL_PEOPLE_DIGITS, v == 0 ? 0.0 : v); /* no "-0" */
+}
+
 int util_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);

@@ -58,6 +58,10 @@ double util_parse_duration(const char *s);
 double util_parse_size_mib(const char *s);
 /* Formats seconds as "1h02m", "3m05s", "12.3s". */
 void util_fmt_duration(struct sb *b, double s);
+/* A number for people: 5 significant digits, no trailing zeros ("0.082782",
+ * "1234.6", "1.5e-05"), nan and inf as such. Machines get json_num. */
+#define UTIL_PEOPLE_DIGITS 5
+void util_fmt_num(struct sb *b, double v);
 /* Levenshtein distance, for "did you mean". */
 int util_edit_distance(const char *a, const char *b);
 /* The closest of the NULL-terminated words to s, or NULL if none is close. */

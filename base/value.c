@@ -331,6 +331,12 @@ void value_py_str(struct sb *b, const struct value *v)
     else value_py_repr(b, v);
 }
 
+void value_people_str(struct sb *b, const struct value *v)
+{
+    if (v->kind == V_FLOAT) util_fmt_num(b, v->u.f);
+    else value_py_str(b, v);
+}
+
 void value_json(struct sb *b, const struct value *v)
 {
     render(b, v, 1);

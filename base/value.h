@@ -71,6 +71,9 @@ int value_same(const struct value *a, const struct value *b);
 
 /* Python str(): what W&B puts into argv ("True", "1e-05", "[1, 'a']"). */
 void value_py_str(struct sb *b, const struct value *v);
+/* For a table people read: as value_py_str, floats with 5 significant
+ * digits (util_fmt_num); machines get value_py_str or value_json. */
+void value_people_str(struct sb *b, const struct value *v);
 /* Python repr(). */
 void value_py_repr(struct sb *b, const struct value *v);
 /* Python repr() of a float: the shortest string that reads back exactly. */

@@ -199,20 +199,45 @@ struct store *cli_open_store(const char *dir, char **dir_out, struct err *e)
 
 /* A params map as dotted names and their values, for table columns. */
 struct flat {
-    char **names, **vals;
+    char **names, **vals, **shown; /* shown: for people (value_people_str) */
     size_t n;
 };
 
 static void flat_leaf(const char *path, const struct value *leaf, void *ctx)
 {
     struct flat *f = ctx;
-    struct sb b;
+    struct sb b, p;
     sb_init(&b);
+    sb_init(&p);
     value_py_str(&b, leaf);
+    value_people_str(&p, leaf);
     f->names = xrealloc(f->names, (f->n + 1) * sizeof *f->names);
     f->vals = xrealloc(f->vals, (f->n + 1) * sizeof *f->vals);
+    f->shown = xrealloc(f->shown, (f->n + 1) * sizeof *f->shown);
     f->names[f->n] = xstrdup(path);
-    f->vals[f->n++] = sb_detach(&b);
+    f->vals[f->n] = b.len ? sb_detach(&b) : xstrdup("");
+    f->shown[f->n++] = p.len ? sb_detach(&p) : xstrdup("");
+    sb_release(&b);
+    sb_release(&p);
+}
+
+static void people_leaf(const char *path, const struct value *leaf, void *ctx)
+{
+    struct sb *b = ctx;
+    sb_addf(b, "%s%s=", b->len ? " " : "", path);
+    value_people_str(b, leaf);
+}
+
+void cli_people_params(struct sb *b, const char *params_json)
+{
+    struct value *p = json_parse(params_json, strlen(params_json), NULL);
+    struct sb t;
+    sb_init(&t);
+    if (p) value_each_leaf(p, people_leaf, &t);
+    else sb_add(&t, params_json);
+    sb_add(b, sb_str(&t));
+    sb_release(&t);
+    value_free(p);
 }
 
 struct top_ctx {
@@ -224,67 +249,81 @@ struct top_ctx {
     const char *objective;
 };
 
+#define TOP_FIXED 5 /* rank, trial, state, objective, step; then the parameters, reason */
+
+static void top_header(struct top_ctx *c, char **names, size_t n)
+{
+    c->have_cols = 1;
+    c->cols = xcalloc(n ? n : 1, sizeof *c->cols);
+    for (size_t i = 0; i < n; i++) c->cols[i] = xstrdup(names[i]);
+    c->ncols = n;
+    table_init(&c->t, TOP_FIXED + n + 1);
+    const char **hdr = xcalloc(TOP_FIXED + n + 1, sizeof *hdr);
+    hdr[0] = "rank";
+    hdr[1] = "trial";
+    hdr[2] = "state";
+    hdr[3] = c->objective ? c->objective : "objective";
+    hdr[4] = "step";
+    for (size_t i = 0; i < n; i++) hdr[TOP_FIXED + i] = names[i];
+    hdr[TOP_FIXED + n] = "reason";
+    table_add(&c->t, hdr);
+    free(hdr);
+    for (size_t col = 0; col < TOP_FIXED; col++)
+        if (col != 2) table_right(&c->t, col);
+}
+
 static int top_row(const struct trial_row *tr, void *ctx)
 {
     struct top_ctx *c = ctx;
     struct value *p = json_parse(tr->params, strlen(tr->params), NULL);
     struct flat f = {0};
     value_each_leaf(p, flat_leaf, &f);
-    char **names = f.names, **vals = f.vals;
-    size_t n = f.n;
-    if (!c->have_cols) { /* the first row names the columns */
-        c->have_cols = 1;
-        c->cols = xcalloc(n ? n : 1, sizeof *c->cols);
-        for (size_t i = 0; i < n; i++) c->cols[i] = xstrdup(names[i]);
-        c->ncols = n;
-        table_init(&c->t, 5 + n);
-        const char **hdr = xcalloc(5 + n, sizeof *hdr);
-        hdr[0] = "rank";
-        hdr[1] = "trial";
-        hdr[2] = "state";
-        hdr[3] = c->objective ? c->objective : "objective";
-        hdr[4] = "step";
-        for (size_t i = 0; i < n; i++) hdr[5 + i] = names[i];
-        table_add(&c->t, hdr);
-        free(hdr);
-        table_right(&c->t, 0);
-        table_right(&c->t, 1);
-        table_right(&c->t, 3);
-        table_right(&c->t, 4);
-    }
-    const char **row = xcalloc(5 + c->ncols, sizeof *row);
+    if (!c->have_cols) top_header(c, f.names, f.n); /* the first row names the columns */
+    size_t nc = TOP_FIXED + c->ncols + 1;
+    const char **row = xcalloc(nc, sizeof *row), **shown = xcalloc(nc, sizeof *shown);
     char rank[24], id[24], step[24];
-    struct sb obj;
+    struct sb obj, objp;
     sb_init(&obj);
+    sb_init(&objp);
     snprintf(rank, sizeof rank, "%lld", ++c->rank);
     snprintf(id, sizeof id, "%lld", tr->id);
     step[0] = '\0';
     if (tr->has_objective) {
         json_num(&obj, tr->objective);
+        util_fmt_num(&objp, tr->objective);
         snprintf(step, sizeof step, "%lld", tr->objective_step);
     }
     row[0] = rank;
     row[1] = id;
     row[2] = store_state_name(tr->state);
     row[3] = sb_str(&obj);
+    shown[3] = sb_str(&objp);
     row[4] = step;
     /* columns by name: every trial of a sweep has the same parameters */
     for (size_t i = 0; i < c->ncols; i++) {
-        row[5 + i] = "";
-        for (size_t k = 0; k < n; k++)
-            if (!strcmp(c->cols[i], names[k])) row[5 + i] = vals[k];
+        row[TOP_FIXED + i] = "";
+        for (size_t k = 0; k < f.n; k++)
+            if (!strcmp(c->cols[i], f.names[k])) {
+                row[TOP_FIXED + i] = f.vals[k];
+                shown[TOP_FIXED + i] = f.shown[k];
+            }
     }
+    row[nc - 1] = tr->reason ? tr->reason : "";
     /* failed red, running yellow, stopped and pending dim */
     static const char *const sgr[TRIAL_NSTATES] = {"2", "33", NULL, "31", "2", "2"};
-    table_add_sgr(&c->t, row, sgr[tr->state]);
+    table_add_shown(&c->t, row, shown, sgr[tr->state]);
     free(row);
+    free(shown);
     sb_release(&obj);
-    for (size_t k = 0; k < n; k++) {
-        free(names[k]);
-        free(vals[k]);
+    sb_release(&objp);
+    for (size_t k = 0; k < f.n; k++) {
+        free(f.names[k]);
+        free(f.vals[k]);
+        free(f.shown[k]);
     }
-    free(names);
-    free(vals);
+    free(f.names);
+    free(f.vals);
+    free(f.shown);
     value_free(p);
     return 0;
 }

@@ -13,6 +13,7 @@ struct err;
 struct store;
 struct space;
 struct store_sweep;
+struct sb;
 
 struct command {
     const char *name;
@@ -41,6 +42,9 @@ int cli_fail(const struct err *e);
 /* s as one word a person can paste into a shell: as it is when plain, else
  * single-quoted (control characters as \xNN). New string. */
 char *cli_word(const char *s);
+/* A trial's parameters for people: "lr=0.080944 model=yolov8n" (floats cut to
+ * a few digits, nested names dotted). */
+void cli_people_params(struct sb *b, const char *params_json);
 int cli_color(FILE *f);
 /* The sweep directory a reading command works on: dir if given; else the
  * current directory if it holds sweep.db; else the newest runs/NAME/ (by the age of its sweep.db).

@@ -457,7 +457,7 @@ static void plan_list(const struct space *sp, const struct hb_plan *plan, long l
         for (size_t k = 0; k < sp->nparams; k++) {
             sb_init(&cells[k]);
             const struct value *v = value_lookup(p, sp->params[k].path);
-            if (v) value_py_str(&cells[k], v);
+            if (v) value_people_str(&cells[k], v); /* the argv above stays exact */
             row[k + 1] = sb_str(&cells[k]);
         }
         table_add(&t, row);

@@ -315,7 +315,7 @@ static int run_and_report(struct space *sp, struct store *st, const char *dir, c
                     res.interrupted ? "stopped" : "finished", counts[TRIAL_COMPLETED],
                     counts[TRIAL_PRUNED], counts[TRIAL_FAILED], counts[TRIAL_STOPPED],
                     counts[TRIAL_PENDING]);
-        char *word = cli_word(dir_arg);
+        char *word = cli_word(dir); /* absolute: it works from anywhere */
         printf("top trials (sweep top %s):\n", word);
         free(word);
         cli_print_top(st, stdout, 5, 0, NULL);

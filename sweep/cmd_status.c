@@ -4,6 +4,8 @@
 #include "store/store.h"
 #include "sweep/cli.h"
 #include "store/dirlock.h"
+#include "store/layout.h"
+#include "sweep/exec/proc.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "sweep/table.h"
@@ -34,11 +36,21 @@ struct running_ctx {
     struct sb json;
     int n;
     double now;
+    int live;            /* a sweep follows the running trials */
+    long long gone;      /* recorded running, their supervisor gone, no sweep running */
+    long long unfollowed; /* recorded running, alive, no sweep running */
 };
 
 static int running_row(const struct trial_row *tr, void *ctx)
 {
     struct running_ctx *c = ctx;
+    if (!c->live) { /* running only while its supervisor is (its identity proven) */
+        if (tr->pid <= 0 || tr->pid_start <= 0 || proc_start_time((pid_t)tr->pid) != tr->pid_start) {
+            c->gone++;
+            return 0;
+        }
+        c->unfollowed++;
+    }
     char id[24], pid[24], step[24], att[16];
     struct sb dur, obj, ago;
     sb_init(&dur);
@@ -50,7 +62,7 @@ static int running_row(const struct trial_row *tr, void *ctx)
     step[0] = '\0';
     if (tr->last_step >= 0) snprintf(step, sizeof step, "%lld", tr->last_step);
     util_fmt_duration(&dur, c->now - tr->started);
-    if (tr->has_objective) json_num(&obj, tr->objective);
+    if (tr->has_objective) util_fmt_num(&obj, tr->objective);
     if (tr->last_output > 0) {
         util_fmt_duration(&ago, c->now - tr->last_output);
         sb_add(&ago, " ago");
@@ -108,23 +120,107 @@ static int best_row(const struct trial_row *t, void *ctx)
     return 1;
 }
 
+/* What status takes from the file stored with the sweep. */
+struct stored_info {
+    int slots;          /* max_parallel; -1 (said on stderr) when it does not load */
+    char *parser;       /* metrics.parser; NULL then */
+    char *path;         /* the sweep file */
+};
+
 /* One report of the sweep in dir (opened as st); *live gets whether a
  * sweep is running there. */
-static int show(struct store *st, char *dir, int json, int slots, int *live);
+static int show(struct store *st, char *dir, int json, const struct stored_info *si, int *live);
 
-/* max_parallel, from the file stored with the sweep; -1 (said on stderr)
- * when it does not load. */
-static int stored_slots(struct store *st)
+static void stored_info(struct store *st, struct stored_info *si)
 {
     struct store_sweep w = {0};
-    int slots = -1;
+    memset(si, 0, sizeof *si);
+    si->slots = -1;
     if (store_get_sweep(st, &w, NULL) == 0) {
         struct space *sp = cli_load_stored(st, &w);
-        if (sp) slots = sp->max_parallel;
+        if (sp) {
+            si->slots = sp->max_parallel;
+            si->parser = xstrdup(sp->parser);
+            si->path = xstrdup(sp->path);
+        }
         space_free(sp);
     }
     store_sweep_release(&w);
-    return slots;
+}
+
+struct noobj_ctx {
+    long long n, first;
+};
+
+static int noobj_row(const struct trial_row *t, void *ctx)
+{
+    struct noobj_ctx *c = ctx;
+    if (!t->has_objective && c->n++ == 0) c->first = t->id;
+    return 0;
+}
+
+struct failed_ctx {
+    long long n;
+    long long ids[3];
+    char *why[3];
+};
+
+static int failed_row(const struct trial_row *t, void *ctx)
+{
+    struct failed_ctx *c = ctx;
+    size_t k = (size_t)(c->n++ % 3);
+    free(c->why[k]);
+    c->ids[k] = t->id;
+    c->why[k] = xstrdup(t->reason ? t->reason : "no reason recorded");
+    return 0;
+}
+
+/* The last three failures and why (the cause from the log when it said). */
+static void say_failures(struct store *st)
+{
+    struct failed_ctx c = {0};
+    if (store_each_trial(st, ORDER_ID, TRIAL_FAILED, 0, failed_row, &c, NULL) || !c.n) return;
+    long long shown = c.n < 3 ? c.n : 3;
+    printf("%s:\n", c.n > 3 ? "failed, the last three" : "failed");
+    for (long long i = c.n - shown; i < c.n; i++) {
+        size_t k = (size_t)(i % 3);
+        struct sb v;
+        sb_init(&v);
+        sb_add_visible(&v, c.why[k]);
+        printf("  trial %lld: %s\n", c.ids[k], sb_str(&v));
+        sb_release(&v);
+    }
+    for (int k = 0; k < 3; k++) free(c.why[k]);
+}
+
+/* Completed trials without a value of the objective: the parser read
+ * something else (said at once by `sweep run` too). */
+static void say_no_objective(struct store *st, const char *dir, const char *objective,
+                             const struct stored_info *si)
+{
+    struct noobj_ctx c = {0, -1};
+    if (!objective || store_each_trial(st, ORDER_ID, TRIAL_COMPLETED, 0, noobj_row, &c, NULL) ||
+        !c.n)
+        return;
+    char *td = layout_trial_dir(dir, c.first);
+    char *log = layout_log(td);
+    struct sb b;
+    sb_init(&b);
+    sb_addf(&b, "note: %lld completed trial%s gave no value of %s", c.n, c.n == 1 ? "" : "s",
+            objective);
+    if (si->parser) {
+        int rx = !strcmp(si->parser, "regex");
+        sb_addf(&b, " (parser %s); `sweep metrics %s %s %s` shows what it reads", si->parser,
+                rx ? "--config" : "--parser", rx ? si->path : si->parser, log);
+    }
+    struct sb v;
+    sb_init(&v);
+    sb_add_visible(&v, sb_str(&b));
+    printf("%s\n", sb_str(&v));
+    sb_release(&v);
+    sb_release(&b);
+    free(log);
+    free(td);
 }
 
 int cmd_status(int argc, char **argv)
@@ -155,10 +251,12 @@ int cmd_status(int argc, char **argv)
     char *dir = NULL;
     struct store *st = cli_open_store(optind < argc ? argv[optind] : NULL, &dir, &e);
     if (!st) return cli_fail(&e);
-    int live = 0, rc, slots = stored_slots(st);
+    int live = 0, rc;
+    struct stored_info si;
+    stored_info(st, &si);
     for (;;) {
         if (watch > 0) fputs("\033[H\033[2J", stdout); /* home, clear */
-        rc = show(st, dir, json, slots, &live);
+        rc = show(st, dir, json, &si, &live);
         fflush(stdout);
         if (rc || watch <= 0 || !live) break;
         struct timespec ts = {.tv_sec = (time_t)watch,
@@ -166,12 +264,36 @@ int cmd_status(int argc, char **argv)
         nanosleep(&ts, NULL); /* Ctrl-C ends it */
     }
     store_close(st);
+    free(si.parser);
+    free(si.path);
     free(dir);
     return rc;
 }
 
-static int show(struct store *st, char *dir, int json, int slots, int *live_out)
+/* The counts line: every state, always (a halving sweep's pruned trials
+ * among them), and trials recorded running that are not. */
+static void print_counts(const struct store_sweep *w, const long long *counts, long long pending,
+                         const struct running_ctx *r)
 {
+    printf("trials: ");
+    if (w->total >= 0) printf("%lld in all; ", w->total);
+    printf("%lld completed, %lld pruned, %lld failed, %lld stopped, %lld running, %lld pending",
+           counts[TRIAL_COMPLETED], counts[TRIAL_PRUNED], counts[TRIAL_FAILED],
+           counts[TRIAL_STOPPED], counts[TRIAL_RUNNING],
+           w->total >= 0 ? pending : counts[TRIAL_PENDING]);
+    if (r->gone) printf(", %lld ended while no sweep ran (`sweep resume` records how)", r->gone);
+    printf("\n");
+    if (r->unfollowed)
+        printf("note: %lld trial%s still running with no sweep following %s (`sweep resume` "
+               "adopts them)\n",
+               r->unfollowed, r->unfollowed == 1 ? " is" : "s are",
+               r->unfollowed == 1 ? "it" : "them");
+}
+
+static int show(struct store *st, char *dir, int json, const struct stored_info *si,
+                int *live_out)
+{
+    int slots = si->slots;
     struct err e = {0};
     int rc = 0;
     struct store_sweep w = {0};
@@ -189,6 +311,7 @@ static int show(struct store *st, char *dir, int json, int slots, int *live_out)
     *live_out = live;
 
     rc_.now = util_now();
+    rc_.live = live;
     table_init(&rc_.t, 8);
     sb_init(&rc_.json);
     const char *hdr[] = {"trial", "pid", "gpu", "attempt", "running", "step",
@@ -200,6 +323,10 @@ static int show(struct store *st, char *dir, int json, int slots, int *live_out)
         rc = cli_fail(&e);
         goto out;
     }
+    /* a trial whose supervisor is gone is not running: it ended while no
+     * sweep ran, and `sweep resume` records how (exit.json) */
+    long long recorded_running = counts[TRIAL_RUNNING];
+    counts[TRIAL_RUNNING] -= rc_.gone;
     struct duration_ctx dc = {0, 0};
     store_each_trial(st, ORDER_ID, TRIAL_COMPLETED, 0, duration_row, &dc, NULL);
     long long done = counts[TRIAL_COMPLETED] + counts[TRIAL_FAILED] + counts[TRIAL_STOPPED] +
@@ -221,7 +348,7 @@ static int show(struct store *st, char *dir, int json, int slots, int *live_out)
         sb_add(&j, ", \"counts\": {");
         for (int i = 0; i < TRIAL_NSTATES; i++)
             sb_addf(&j, "%s\"%s\": %lld", i ? ", " : "", store_state_name(i), counts[i]);
-        sb_add(&j, "}, \"objective\": ");
+        sb_addf(&j, "}, \"ended_unrecorded\": %lld, \"objective\": ", rc_.gone);
         if (w.objective) json_quote(&j, w.objective);
         else sb_add(&j, "null");
         sb_add(&j, ", \"best\": ");
@@ -242,19 +369,20 @@ static int show(struct store *st, char *dir, int json, int slots, int *live_out)
     if (w.objective) printf(", %s %s", w.maximize ? "maximize" : "minimize", w.objective);
     printf("\n%s\n", live ? "sweep is running" : "sweep is not running");
     if (live) printf("  (%s)\n", who);
-    printf("trials: ");
-    if (w.total >= 0) printf("%lld in all; ", w.total);
-    /* every state, always (a halving sweep's pruned trials among them) */
-    printf("%lld completed, %lld pruned, %lld failed, %lld stopped, %lld running, %lld pending",
-           counts[TRIAL_COMPLETED], counts[TRIAL_PRUNED], counts[TRIAL_FAILED],
-           counts[TRIAL_STOPPED], counts[TRIAL_RUNNING],
-           w.total >= 0 ? left - counts[TRIAL_RUNNING] : counts[TRIAL_PENDING]);
-    printf("\n");
+    print_counts(&w, counts, left - recorded_running, &rc_);
+    say_no_objective(st, dir, w.objective, si);
+    say_failures(st);
     if (best.params) {
         struct sb b;
         sb_init(&b);
-        json_num(&b, best.objective);
-        printf("best: trial %lld, %s %s, params %s\n", best.id, w.objective, sb_str(&b), best.params);
+        util_fmt_num(&b, best.objective);
+        sb_add(&b, ": ");
+        cli_people_params(&b, best.params);
+        struct sb v;
+        sb_init(&v);
+        sb_add_visible(&v, sb_str(&b));
+        printf("best: trial %lld, %s %s\n", best.id, w.objective, sb_str(&v));
+        sb_release(&v);
         sb_release(&b);
     }
     if (rc_.n) {

@@ -1,7 +1,6 @@
 /* progress.c - the run loop's observer for a person (progress.h): its
  * lines on stderr, and on a terminal a progress line redrawn under them. */
 #include "sweep/progress.h"
-#include "base/json.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -30,7 +29,7 @@ static void draw(struct progress *p)
     }
     if (r->have_best && p->metric) {
         sb_addf(&b, " | best %s ", p->metric);
-        json_num(&b, r->best);
+        util_fmt_num(&b, r->best);
         sb_addf(&b, " (trial %lld)", r->best_trial);
     }
     sb_add(&b, " | ");

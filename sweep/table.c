@@ -42,6 +42,12 @@ void table_add(struct table *t, const char *const *cells)
 
 void table_add_sgr(struct table *t, const char *const *cells, const char *sgr)
 {
+    table_add_shown(t, cells, NULL, sgr);
+}
+
+void table_add_shown(struct table *t, const char *const *cells, const char *const *shown,
+                     const char *sgr)
+{
     t->sgr = xrealloc(t->sgr, (t->nrows + 1) * sizeof *t->sgr);
     t->sgr[t->nrows] = sgr;
     t->rows = xrealloc(t->rows, (t->nrows + 1) * sizeof *t->rows);
@@ -51,7 +57,7 @@ void table_add_sgr(struct table *t, const char *const *cells, const char *sgr)
         row[c] = xstrdup(cells[c] ? cells[c] : "");
         struct sb v; /* for a terminal: no control characters */
         sb_init(&v);
-        sb_add_visible(&v, row[c]);
+        sb_add_visible(&v, shown && shown[c] ? shown[c] : row[c]);
         vis[c] = v.len ? sb_detach(&v) : xstrdup("");
         sb_release(&v);
     }
@@ -101,9 +107,13 @@ void table_print(const struct table *t, FILE *f)
     for (size_t r = 0; r < t->nrows; r++) {
         int sgr = t->color && t->sgr[r];
         if (sgr) fprintf(f, "\033[%sm", t->sgr[r]);
-        for (size_t c = 0; c < t->ncols; c++) {
+        size_t last = t->ncols; /* empty cells at the end: no trailing spaces */
+        while (last > 1 && !t->vis[r][last - 1][0]) last--;
+        for (size_t c = 0; c < last; c++) {
             if (c) fputs("  ", f);
-            print_cell(f, t->vis[r][c], w[c], t->maxw, t->right[c], c + 1 == t->ncols);
+            /* the last column (a reason) is not padded: it may be longer */
+            print_cell(f, t->vis[r][c], w[c], c + 1 == t->ncols ? 2 * t->maxw : t->maxw,
+                       t->right[c], c + 1 == last);
         }
         if (sgr) fputs("\033[0m", f);
         fputc('\n', f);

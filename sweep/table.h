@@ -7,7 +7,8 @@
 
 struct table {
     char ***rows;    /* rows[r][c], owned, as given: what CSV writes */
-    char ***vis;     /* the same with control characters as \xNN: what a terminal gets */
+    char ***vis;     /* what people read (numbers shortened), control characters as
+                        \xNN: what a terminal gets */
     size_t nrows, ncols;
     int *right;      /* per column: right-align (numbers) */
     size_t maxw;     /* cells are cut to this many characters (default 40) */
@@ -23,7 +24,13 @@ void table_add(struct table *t, const char *const *cells);
 /* The same, printed in colour sgr (a static string such as "31") when
  * t->color is set. */
 void table_add_sgr(struct table *t, const char *const *cells, const char *sgr);
-/* Two spaces between columns; cells longer than maxw are cut with '~'. */
+/* A row whose cells read differently for people (shown: numbers cut to a
+ * few digits) than for machines (cells: exact, what CSV writes); a NULL
+ * shown cell shows the cell itself. */
+void table_add_shown(struct table *t, const char *const *cells, const char *const *shown,
+                     const char *sgr);
+/* Two spaces between columns; cells longer than maxw (the last column: 2 maxw)
+ * are cut with '~'. */
 void table_print(const struct table *t, FILE *f);
 void table_print_csv(const struct table *t, FILE *f);
 /* One RFC 4180 field. */

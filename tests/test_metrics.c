@@ -82,6 +82,40 @@ static void step_markers_without_equals(void)
     metrics_free(q);
 }
 
+static void whitespace_pairs(void)
+{
+    metric_batch_init(&b);
+    struct err e = {0};
+    struct mparser *p = metrics_new("keyvalue", NULL, 0, &e);
+    /* a PyTorch script's line: runs of "name number" pairs, a step key numbers them */
+    feed(p, "epoch 3/10 train_loss 0.72 val_loss 0.41 val_acc 0.86 lr 0.05 time 0.13s");
+    CHECK_INT_EQ(b.n, 4); /* "time 0.13s": a unit after the number, not a pair */
+    row(0, 3, "train_loss", 0.72);
+    row(2, 3, "val_acc", 0.86);
+    row(3, 3, "lr", 0.05);
+    feed(p, "Epoch 4 | loss 0.5, acc 0.9");
+    CHECK_INT_EQ(b.n, 2);
+    row(0, 4, "loss", 0.5);
+    row(1, 4, "acc", 0.9);
+    feed(p, "val_acc nan top1 inf");
+    CHECK_INT_EQ(b.n, 2);
+    CHECK(isnan(b.rows[0].value));
+    /* prose: a lone pair, or pairs through a prose word, is not read */
+    feed(p, "Loaded 5000 images in 3 s");
+    CHECK_INT_EQ(b.n, 0);
+    feed(p, "batch 16 of 100");
+    CHECK_INT_EQ(b.n, 0);
+    feed(p, "epoch 5");
+    CHECK_INT_EQ(b.n, 0);
+    feed(p, "saving model 2 to disk");
+    CHECK_INT_EQ(b.n, 0);
+    /* a line with name=value pairs is read as those alone */
+    feed(p, "step=9 loss=0.1 extra 3 more 4");
+    CHECK_INT_EQ(b.n, 1);
+    row(0, 9, "loss", 0.1);
+    metrics_free(p);
+}
+
 static void resumed_counting(void)
 {
     metric_batch_init(&b);
@@ -205,6 +239,7 @@ static void csv_without_step_column(void)
 
 static const struct check_case cases[] = {
     CASE(keyvalue_forms_and_what_is_not_a_metric),
+    CASE(whitespace_pairs),
     CASE(step_markers_without_equals),
     CASE(resumed_counting),
     CASE(jsonl_lines),

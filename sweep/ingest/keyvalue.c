@@ -1,5 +1,7 @@
 /* keyvalue.c - the default parser: "name=value" and "name: value" pairs
- * on a line, a step from a step key or a "[k/N]" marker (docs/parsers.md). */
+ * on a line, a step from a step key or a "[k/N]" marker; on a line with
+ * none of those, runs of whitespace-separated "name number" pairs
+ * ("epoch 3/10 loss 0.72 acc 0.86") (docs/parsers.md). */
 #include "sweep/ingest/parser.h"
 #include "base/json.h"
 #include "base/util.h"
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int name_char(char c)
 {
@@ -58,6 +61,95 @@ struct kv {
     double value;
 };
 
+/* Words of prose that a number follows ("1 of 10", "in 3 s"): never a name. */
+static int prose_word(const char *s, size_t n)
+{
+    static const char *const words[] = {"of", "in", "at", "to", "for", "from", "with", "by",
+                                        "on", "and", "or", "is", "the", "a", "an", "after",
+                                        "per", "than", "over", "into", NULL};
+    for (const char *const *w = words; *w; w++)
+        if (strlen(*w) == n && !strncasecmp(*w, s, n)) return 1;
+    return 0;
+}
+
+/* The next whitespace-separated token of s from *i, separators (, ; |)
+ * trimmed from its end; 0 at the end of the line. */
+static size_t token(const char *s, size_t n, size_t *i, const char **tok)
+{
+    while (*i < n && (isspace((unsigned char)s[*i]) || strchr(",;|", s[*i]))) (*i)++;
+    size_t start = *i;
+    while (*i < n && !isspace((unsigned char)s[*i])) (*i)++;
+    size_t len = *i - start;
+    while (len > 0 && strchr(",;|", s[start + len - 1])) len--;
+    *tok = s + start;
+    return len;
+}
+
+static int is_name(const char *t, size_t len)
+{
+    if (!len || !(isalpha((unsigned char)t[0]) || t[0] == '_') || prose_word(t, len)) return 0;
+    for (size_t k = 0; k < len; k++)
+        if (!name_char(t[k])) return 0;
+    return !strchr(".-/", t[len - 1]);
+}
+
+/* A step written as a token of its own: "3" or "3/50". */
+static int step_token(const char *t, size_t len, long long *step)
+{
+    size_t d = 0;
+    while (d < len && isdigit((unsigned char)t[d])) d++;
+    if (d == 0 || d > 15) return 0;
+    if (d < len) {
+        if (t[d] != '/' || d + 1 == len) return 0;
+        for (size_t k = d + 1; k < len; k++)
+            if (!isdigit((unsigned char)t[k])) return 0;
+    }
+    *step = strtoll(t, NULL, 10);
+    return 1;
+}
+
+/* "name number" pairs: a run of at least two in a row (a step key with its
+ * "3" or "3/50" counts) is read; a lone pair ("loaded 5000 images") is
+ * prose and is not. */
+static void parse_spaced(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
+{
+    struct kv pairs[64], run[64];
+    size_t np = 0, nrun = 0, runlen = 0, i = 0;
+    int has_step = 0, run_step = 0;
+    long long step = 0, st = 0;
+    const char *t[2];
+    size_t len[2] = {token(s, n, &i, &t[0]), 0};
+    while (len[0]) {
+        len[1] = token(s, n, &i, &t[1]);
+        double v;
+        int pair = 0;
+        if (len[1] && is_name(t[0], len[0])) {
+            if (metrics_is_step_key(t[0], len[0]) && !run_step && step_token(t[1], len[1], &st))
+                pair = run_step = 1;
+            if (!pair && metrics_scan_number(t[1], len[1], &v) == len[1] && nrun < ARRAY_LEN(run)) {
+                run[nrun++] = (struct kv){.name = t[0], .len = len[0], .value = v};
+                pair = 1;
+            }
+        }
+        if (pair) {
+            runlen++;
+            len[0] = token(s, n, &i, &t[0]);
+            if (len[0]) continue;
+        }
+        if (runlen >= 2) { /* the run ends here: kept */
+            for (size_t k = 0; k < nrun && np < ARRAY_LEN(pairs); k++) pairs[np++] = run[k];
+            if (run_step && !has_step) has_step = 1, step = st;
+        }
+        nrun = runlen = 0;
+        run_step = 0;
+        if (pair) break; /* the line ended after a pair */
+        t[0] = t[1]; /* the second token may start the next run */
+        len[0] = len[1];
+    }
+    for (size_t k = 0; k < np; k++)
+        metrics_emit(p, b, pairs[k].name, pairs[k].len, has_step, step, pairs[k].value);
+}
+
 /* keyvalue: name=value and name: value pairs anywhere in the line; a step
  * key (step=100, Epoch[5], epoch 3/50) numbers the others. */
 static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
@@ -99,6 +191,10 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
             pairs[np++] = (struct kv){.name = s + start, .len = nlen - start, .value = v};
         }
         i = j + l;
+    }
+    if (np == 0) {
+        parse_spaced(p, s, n, b);
+        return;
     }
     for (size_t k = 0; k < np; k++)
         metrics_emit(p, b, pairs[k].name, pairs[k].len, has_step, step, pairs[k].value);

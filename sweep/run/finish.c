@@ -19,34 +19,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define OOM_TAIL_BYTES 65536 /* how much of a failed trial's log is searched */
-
-/* The out-of-memory message in the last OOM_TAIL_BYTES of a log, or NULL:
- * the PyTorch, CUDA runtime, cuBLAS and darknet wordings. */
-static const char *oom_in_log(void *ctx)
+/* The last OUTCOME_TAIL_BYTES of a failed trial's log, NUL bytes as
+ * spaces (outcome.h reads the cause there); NULL if unreadable. */
+static const char *log_tail(void *ctx)
 {
-    static const char *const words[] = {"CUDA out of memory",  "CUDA error: out of memory",
-                                        "CUDA Error: out of memory", "OutOfMemoryError",
-                                        "cudaErrorMemoryAllocation", "CUBLAS_STATUS_ALLOC_FAILED",
-                                        NULL};
     const char *path = ctx;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return NULL;
     struct stat st;
-    static char buf[OOM_TAIL_BYTES + 1];
+    static char buf[OUTCOME_TAIL_BYTES + 1];
     ssize_t n = 0;
     if (fstat(fd, &st) == 0) {
-        off_t from = st.st_size > OOM_TAIL_BYTES ? st.st_size - OOM_TAIL_BYTES : 0;
-        n = pread(fd, buf, OOM_TAIL_BYTES, from);
+        off_t from = st.st_size > OUTCOME_TAIL_BYTES ? st.st_size - OUTCOME_TAIL_BYTES : 0;
+        n = pread(fd, buf, OUTCOME_TAIL_BYTES, from);
     }
     close(fd);
     if (n <= 0) return NULL;
     buf[n] = '\0';
     for (ssize_t i = 0; i < n; i++)
         if (!buf[i]) buf[i] = ' ';
-    for (const char *const *w = words; *w; w++)
-        if (strstr(buf, *w)) return *w;
-    return NULL;
+    return buf;
 }
 
 /* The slot is done with: nothing of the trial runs any more. */
@@ -109,6 +101,52 @@ static int retry(struct sched *s, struct slot *sl, const char *reason, double se
     return 0;
 }
 
+struct names {
+    struct sb list;
+    const char *want;
+    char *near;     /* the name nearest to want, if near enough */
+    int dist;
+};
+
+static void name_cb(const char *name, long long step, void *ctx)
+{
+    (void)step;
+    struct names *n = ctx;
+    size_t ln = strlen(name), lw = strlen(n->want);
+    int prefix = ln >= 3 && lw >= 3 && !strncmp(name, n->want, ln < lw ? ln : lw);
+    int d = prefix ? 1 : util_edit_distance(name, n->want); /* val_acc for val_accuracy */
+    if (d < n->dist && d <= 3) {
+        free(n->near);
+        n->near = xstrdup(name);
+        n->dist = d;
+    }
+    if (n->list.len > 200) return;
+    sb_add(&n->list, n->list.len ? ", " : "");
+    sb_add(&n->list, n->list.len > 180 ? "..." : name);
+}
+
+/* A trial that completed without a value of the objective: said at once
+ * (as a warning: also with -q), with what the parser did read and the
+ * command that shows it. */
+static void warn_no_objective(struct sched *s, const struct slot *sl)
+{
+    const struct space *sp = s->sp;
+    struct names n = {.want = sp->metric_name, .dist = 99};
+    sb_init(&n.list);
+    store_last_steps(s->st, sl->id, name_cb, &n, NULL);
+    struct sb hint;
+    sb_init(&hint);
+    if (n.near) sb_addf(&hint, " (is metric.name %s meant?)", n.near);
+    int rx = !strcmp(sp->parser, "regex"); /* its patterns are in the file */
+    warn(s, "trial %lld completed, but its log gave no value of %s: parser %s read %s%s; "
+            "`sweep metrics %s %s %s` shows what it reads (docs/parsers.md)",
+         sl->id, sp->metric_name, sp->parser, n.list.len ? sb_str(&n.list) : "nothing",
+         sb_str(&hint), rx ? "--config" : "--parser", rx ? sp->path : sp->parser, sl->mfile);
+    sb_release(&hint);
+    sb_release(&n.list);
+    free(n.near);
+}
+
 /* The final state, its event, and the line people read. */
 static int record_end(struct sched *s, struct slot *sl, const struct outcome *oc,
                       const struct sb *reason, double secs, double ended, struct err *e)
@@ -125,13 +163,14 @@ static int record_end(struct sched *s, struct slot *sl, const struct outcome *oc
     s->counts[oc->state]++;
     struct trial_row t;
     struct sb line;
+    int no_objective = 0;
     sb_init(&line);
     sb_addf(&line, "trial %lld %s in %.1fs", sl->id, store_state_name(oc->state), secs);
     if (why) sb_addf(&line, " (%s)", why);
     if (store_get_trial(s->st, sl->id, &t, NULL) == 1) {
         if (t.has_objective && sp->metric_name) {
             sb_addf(&line, ": %s ", sp->metric_name);
-            json_num(&line, t.objective);
+            util_fmt_num(&line, t.objective);
             if (oc->state == TRIAL_COMPLETED &&
                 (!s->have_best || space_better(sp, t.objective, s->best))) {
                 s->have_best = 1;
@@ -140,9 +179,12 @@ static int record_end(struct sched *s, struct slot *sl, const struct outcome *oc
                 sb_add(&line, " (best so far)");
             }
         }
+        if (oc->state == TRIAL_COMPLETED && sp->metric_name && !t.has_objective)
+            no_objective = 1;
         trial_row_release(&t);
     }
     say(s, "%s", sb_str(&line));
+    if (no_objective) warn_no_objective(s, sl);
     sb_release(&line);
     return trial_ended(s, sl->id, oc->state, e);
 }
@@ -155,8 +197,8 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     struct outcome_in in = {.have = exec_result(sl->dir, &x, &xe), .x = &x,
                             .read_error = xe.msg, .stop_reason = sl->stop_reason,
                             .stop_state = sl->stop_state, .our_child = !sl->job.adopted,
-                            .wstatus = sl->job.wstatus, .oom_words = oom_in_log,
-                            .oom_ctx = sl->log};
+                            .wstatus = sl->job.wstatus, .log_tail = log_tail,
+                            .log_ctx = sl->log};
     struct trial_row tr;
     if (metrics_requires_rows(sl->mp) && store_get_trial(s->st, sl->id, &tr, NULL) == 1) {
         in.no_rows = tr.last_step < 0;
@@ -194,7 +236,7 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     if (rc == 0) {
         /* retries, except for a trainer that could not even start */
         if (oc.state == TRIAL_FAILED && sl->attempt <= s->sp->retries && !s->stopping &&
-            !oc.cannot_start)
+            !oc.cannot_start && !oc.final)
             rc = retry(s, sl, sb_str(&reason), secs, e);
         else
             rc = record_end(s, sl, &oc, &reason, secs, ended, e);

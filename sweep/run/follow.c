@@ -4,6 +4,7 @@
  * rungs; inotify on the logs' directories so that a new value is read at
  * once; the metric.target check. */
 #include "sweep/run/run_int.h"
+#include "sweep/run/outcome.h"
 #include "search/space.h"
 #include "store/store.h"
 #include "sweep/ingest/metrics.h"
@@ -89,6 +90,42 @@ static void check_target(struct sched *s, const struct slot *sl)
     }
 }
 
+/* The objective became nan or inf: the trial diverged. It is stopped at
+ * once and fails, not retried (the same configuration diverges again). */
+static void check_diverged(struct sched *s, struct slot *sl)
+{
+    const struct space *sp = s->sp;
+    if (!sp->metric_name || sl->stop_reason) return;
+    for (size_t i = 0; i < s->batch.n; i++) {
+        const struct metric *m = &s->batch.rows[i];
+        if (strcmp(m->name, sp->metric_name) || isfinite(m->value)) continue;
+        char why[256];
+        snprintf(why, sizeof why, OUTCOME_DIVERGED "%s %s at step %lld", sp->metric_name,
+                 isnan(m->value) ? "nan" : m->value > 0 ? "inf" : "-inf", m->step);
+        if (!sl->ended) { /* stopped once the rows are committed (stop_diverged) */
+            if (!sl->diverged) sl->diverged = xstrdup(why);
+        } else { /* seen in its last lines: it is over, recorded so by finish() */
+            sl->stop_state = TRIAL_FAILED;
+            sl->stop_reason = xstrdup(why);
+        }
+        return;
+    }
+}
+
+void stop_diverged(struct sched *s)
+{
+    for (size_t i = 0; i < s->nslots; i++) {
+        struct slot *sl = &s->slots[i];
+        if (!sl->used || !sl->diverged) continue;
+        if (!sl->stop_reason && !sl->ended) {
+            say(s, "trial %lld %s; stopping it", sl->id, sl->diverged);
+            request_stop(s, sl, TRIAL_FAILED, sl->diverged, "stop_decided");
+        }
+        free(sl->diverged);
+        sl->diverged = NULL;
+    }
+}
+
 /* The trainer's results file (parser ultralytics: results.csv...): found
  * under the trial's directory (looked for at most every RUN_RESULTS_SCAN_S),
  * or named by metrics.file; read into the same batch as the log. */
@@ -171,6 +208,7 @@ int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
                 hist_put(s, sl->id, m->step, m->value);
         }
     check_target(s, sl);
+    check_diverged(s, sl);
     return 0;
 }
 

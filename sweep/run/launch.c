@@ -64,6 +64,7 @@ void slot_release(struct slot *sl)
     metrics_free(sl->rmp);
     free(sl->log);
     free(sl->stop_reason);
+    free(sl->diverged);
     metrics_free(sl->mp);
     exec_job_release(&sl->job);
     if (sl->wd >= 0 && sl->ifd >= 0) inotify_rm_watch(sl->ifd, sl->wd);

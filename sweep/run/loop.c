@@ -260,7 +260,9 @@ static int read_logs(struct sched *s, struct err *e)
         if (s->ifd >= 0 && sl->wd < 0) watch_slot(s, sl);
         rc = ingest(s, sl, 0, e);
     }
-    return store_settle(s->st, rc, e);
+    if (store_settle(s->st, rc, e)) return -1;
+    stop_diverged(s);
+    return 0;
 }
 
 /* One wait: what is readable is marked (slots ended, logs dirty,

@@ -20,21 +20,37 @@ struct outcome_in {
     enum trial_state stop_state; /* and the state that asks for */
     int our_child;               /* the supervisor was our child: wstatus is its status */
     int wstatus;
-    /* The out-of-memory words in the trial's log, or NULL; asked only of a
-     * trial that failed on its own. */
-    const char *(*oom_words)(void *ctx);
-    void *oom_ctx;
+    /* The end of the trial's log (OUTCOME_TAIL_BYTES at most, no NUL
+     * bytes), or NULL; asked only of a trial that failed on its own, for
+     * the out-of-memory words and the error line in it. */
+    const char *(*log_tail)(void *ctx);
+    void *log_ctx;
 };
+
+#define OUTCOME_TAIL_BYTES 65536
+#define OUTCOME_ERROR_MAX 200    /* bytes of a log's error line kept in a reason */
+#define OUTCOME_DIVERGED "diverged: " /* how the reason of a diverged trial starts */
 
 struct outcome {
     enum trial_state state;
     int has_code, code, sig;     /* what the store records of its exit */
     const char *oom;             /* failed of CUDA out of memory: the words seen */
     int cannot_start;            /* the trainer could not even start: no retry */
+    int final;                   /* not retried: it would end so again (diverged) */
 };
 
 /* Classifies; the reason people read is appended to reason (nothing for a
  * plain completion). */
 void outcome_classify(const struct outcome_in *in, struct outcome *out, struct sb *reason);
 
+/* The out-of-memory words in a log's tail (PyTorch, the CUDA runtime,
+ * cuBLAS, darknet), or NULL. */
+const char *outcome_oom_words(const char *tail);
+/* The line of a log's tail that says why the trainer failed, appended to b
+ * (control characters dropped, cut to OUTCOME_ERROR_MAX bytes): a Python
+ * exception's line after the last traceback, else the last line that
+ * looks like an error (an "...Error:" or "...Exception" word, "error:",
+ * "ERROR", "FATAL", "Fatal", "Killed", "Segmentation fault", "No such file
+ * or directory", "CUDA error"). 1 if one was found. */
+int outcome_error_line(const char *tail, struct sb *b);
 #endif

@@ -43,9 +43,9 @@ static int record(struct sched *s, const struct search_decision *d, const char *
             if (isnan(d->values[i])) sb_add(&why, "it logged no value of the objective");
             else {
                 sb_addf(&why, "%s ", s->sp->metric_name);
-                json_num(&why, sign * d->values[i]);
+                util_fmt_num(&why, sign * d->values[i]);
                 sb_addf(&why, " is not in the best %zu of %zu (threshold ", d->keep, d->n);
-                json_num(&why, sign * d->threshold);
+                util_fmt_num(&why, sign * d->threshold);
                 sb_addc(&why, ')');
             }
             rc = store_trial_mark(s->st, id, TRIAL_PRUNED, why.buf, e) ||

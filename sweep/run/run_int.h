@@ -63,6 +63,8 @@ struct slot {
     double start_mono, last_out_mono;
     enum trial_state stop_state; /* when stopping: the state to record */
     char *stop_reason;       /* NULL unless we asked it to stop */
+    char *diverged;          /* its objective became nan or inf (why), while reading its
+                                log in a transaction: stopped after it (read_logs) */
     double kill_at;          /* SIGKILL then (monotonic), 0 if not due */
     long asha_rung;          /* the ASHA rung it was judged at (values), 0 if none */
     int ifd, wd;             /* inotify watch of mfile's directory; wd -1 if none */
@@ -156,6 +158,8 @@ void hist_put(struct sched *s, long long id, long long step, double v);
 void hist_load_cb(long long trial, long long step, double value, void *ctx);
 double hist_last(const struct sched *s, long long id); /* NaN if none */
 int ingest(struct sched *s, struct slot *sl, int final, struct err *e);
+/* Stops the trials whose objective became nan or inf (after the reads' commit). */
+void stop_diverged(struct sched *s);
 void watch_slot(struct sched *s, struct slot *sl);
 void read_inotify(struct sched *s);
 

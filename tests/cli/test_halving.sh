@@ -54,7 +54,7 @@ check_eq "halving: the winner's steps continue" \
     "4 5 6 7 8 9"
 check_eq "halving: why a configuration stopped" \
     "$(sql h/sweep.db "select reason from trials where id = 0")" \
-    "not promoted at rung 0 (budget 1): loss 5.0 is not in the best 3 of 9 (threshold 3.0)"
+    "not promoted at rung 0 (budget 1): loss 5 is not in the best 3 of 9 (threshold 3)"
 check_eq "halving: where a promoted one went" \
     "$(sql h/sweep.db "select reason from trials where id = 10")" \
     "promoted to rung 2 (budget 9) as trial 12"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # What a person reads after a resume (issue 14, points 2, 7 and 8): a trial
 # that ended while no sweep was there is recorded with its own end and
-# duration (from exit.json), not the resume's time; status counts every
-# state, pruned trials too; one trial is "1 trial".
+# duration (from exit.json), not the resume's time, and status does not
+# show it running meanwhile; status counts every state, pruned trials too;
+# one trial is "1 trial".
 . "$(dirname "$0")/lib.sh"
 
 cat > s.yaml <<'Y'
@@ -18,6 +19,11 @@ wait_for '[ -s r/trials/0000/trainer.pid ]' 10
 kill -9 $p
 wait $p 2> /dev/null
 wait_for '[ -e r/trials/0000/exit.json ]' 10
+sweep status r > gone.out
+check "status: a trial whose supervisor is gone is not running" \
+    grep -q '0 running, 0 pending, 1 ended while no sweep ran (`sweep resume` records how)$' gone.out
+sweep status --json r > gone.json
+check "status --json: nor there" grep -q '"running": 0, .*"ended_unrecorded": 1,' gone.json
 sleep 1.5 # the resume comes well after the trial's end
 sweep resume r > resume.out 2> resume.err
 check_eq "resume: exit 0" "$?" 0
