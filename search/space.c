@@ -174,7 +174,11 @@ static void parse_rest(struct ctx *c, const struct value *root)
 
     const struct value *cmd = value_map_get(root, "command");
     if (cmd) sx_parse_command(c, cmd, &sp->command, &sp->ncommand, "command");
-    else {
+    else if (!sp->program) {
+        /* W&B users run such a file with a Python function agent: it plans,
+         * and `sweep run` says that it needs a command (SPACE_NO_COMMAND) */
+        sp->ncommand = 0;
+    } else {
         static const char *const dflt[] = {"${env}", "${interpreter}", "${program}", "${args}"};
         sp->command = xcalloc(4, sizeof *sp->command);
         for (int i = 0; i < 4; i++) sp->command[i] = xstrdup(dflt[i]);
@@ -188,9 +192,7 @@ static void parse_rest(struct ctx *c, const struct value *root)
         if (strstr(sp->resume_command[i], "${program}")) uses_program = 1;
     if (uses_program && !sp->program)
         diag_error(d, cmd ? cmd->line : 1, cmd ? cmd->col : 1,
-                   cmd ? "command uses ${program}, but there is no 'program'"
-                       : "the sweep file needs 'command' or 'program' (the default command is "
-                         "${env} ${interpreter} ${program} ${args})");
+                   "command uses ${program}, but there is no 'program'");
 
     if ((v = value_map_get(root, "job")) || (v = value_map_get(root, "image_uri")))
         diag_warn(d, v->line, v->col, "W&B Launch keys (job, image_uri) are ignored");

@@ -115,6 +115,12 @@ struct space_env {
                                         stored before they were) is read under base_dir */
 };
 
+/* Why a file without 'command' or 'program' plans but does not run. */
+#define SPACE_NO_COMMAND                                                                          \
+    "the sweep file needs 'command' or 'program' to run (W&B runs such a file with a Python "     \
+    "function agent; sweep runs a program: add 'program: train.py', whose default command is "    \
+    "${env} ${interpreter} ${program} ${args}, or a 'command')"
+
 struct space {
     char *path;                 /* the file as given */
     char *dir;                  /* where relative template paths resolve */
@@ -147,7 +153,8 @@ struct space {
     double et_min_delta;
 
     char **command;             /* argv templates, one element each */
-    size_t ncommand;
+    size_t ncommand;            /* 0: neither command nor program (plans, does not run:
+                                   SPACE_NO_COMMAND) */
     int shell;                  /* shell: true - command joined and run by /bin/sh -c */
     int has_budget;             /* halving, hyperband: budget given */
     char *budget_param;         /* budget.parameter: the parameter the budget sets, or NULL */

@@ -175,7 +175,11 @@ long long store_max_trial(struct store *st, struct err *e); /* -1 if none */
 int store_get_trial(struct store *st, long long id, struct trial_row *t, struct err *e);
 /* 1 found, 0 not */
 
-enum store_order { ORDER_ID, ORDER_RANK };
+/* ORDER_RANK: every trial, best first. ORDER_CONFIGS: the same, one row per
+ * configuration: a trial promoted to a higher rung (halving, hyperband) is
+ * left out for the trial it became, and trials that ended at a rung
+ * (completed, or pruned there) rank together, the highest rung first. */
+enum store_order { ORDER_ID, ORDER_RANK, ORDER_CONFIGS };
 typedef int (*store_trial_cb)(const struct trial_row *t, void *ctx);
 /* Calls cb for trials (all, or only those in state when state >= 0), in
  * id or rank order, at most limit (0 = all). cb returning non-zero stops. */

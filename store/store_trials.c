@@ -272,11 +272,15 @@ int store_each_trial(struct store *st, enum store_order order, int state, long l
 {
     /* Rank: completed trials first, then running, pruned (the furthest
      * first: by their last step), stopped, failed, pending; within a group by
-     * the objective (trials without one last), then by id. */
-    char sql[1024];
+     * the objective (trials without one last), then by id. Halving and
+     * hyperband: trials that ran at a larger budget first in each group;
+     * by configuration, a trial pruned at its rung ranks with the completed
+     * ones (it got as far as its rung took it). */
+    char sql[1400];
     const char *dir = "ASC";
+    int rank = order != ORDER_ID, configs = order == ORDER_CONFIGS && st->version >= 2;
     sqlite3_stmt *g;
-    if (order == ORDER_RANK &&
+    if (rank &&
         sqlite3_prepare_v2(st->db, "SELECT goal FROM sweep WHERE id = 1", -1, &g, NULL) ==
             SQLITE_OK) {
         if (sqlite3_step(g) == SQLITE_ROW) {
@@ -285,22 +289,30 @@ int store_each_trial(struct store *st, enum store_order order, int state, long l
         }
         sqlite3_finalize(g);
     }
-    snprintf(sql, sizeof sql,
-             "SELECT %s FROM trials %s ORDER BY %s%s%s%s%s LIMIT ?2", TRIAL_COLS(st),
-             state >= 0 ? "WHERE state = ?1" : "",
-             order == ORDER_RANK
-                 ? "CASE state WHEN 'completed' THEN 0 WHEN 'running' THEN 1 WHEN 'pruned' THEN "
-                   "2 WHEN 'stopped' THEN 3 WHEN 'failed' THEN 4 ELSE 5 END, "
-                 : "",
-             /* halving: trials that ran at a larger budget first */
-             order == ORDER_RANK && st->version >= 2 ? "-coalesce(rung, 0), " : "",
-             order == ORDER_RANK
-                 ? ""
-                   /* pruned trials: the furthest first */
-                   "CASE state WHEN 'pruned' THEN -coalesce(last_step, 0) ELSE 0 END, "
-                   "objective IS NULL, objective "
-                 : "id",
-             order == ORDER_RANK ? dir : "", order == ORDER_RANK ? ", id" : "");
+    const char *where = state >= 0 ? "WHERE state = ?1" : "";
+    if (configs)
+        where = state >= 0 ? "WHERE state = ?1 AND NOT EXISTS (SELECT 1 FROM trials c WHERE "
+                             "c.parent = trials.id)"
+                           : "WHERE NOT EXISTS (SELECT 1 FROM trials c WHERE c.parent = "
+                             "trials.id)";
+    snprintf(sql, sizeof sql, "SELECT %s FROM trials %s ORDER BY %s%s%s%s%s%s LIMIT ?2",
+             TRIAL_COLS(st), where,
+             !rank ? ""
+             : configs
+                 ? "CASE state WHEN 'completed' THEN 0 WHEN 'pruned' THEN (CASE WHEN rung IS "
+                   "NULL THEN 2 ELSE 0 END) WHEN 'running' THEN 1 WHEN 'stopped' THEN 3 WHEN "
+                   "'failed' THEN 4 ELSE 5 END, "
+                 : "CASE state WHEN 'completed' THEN 0 WHEN 'running' THEN 1 WHEN 'pruned' THEN "
+                   "2 WHEN 'stopped' THEN 3 WHEN 'failed' THEN 4 ELSE 5 END, ",
+             rank && st->version >= 2 ? "-coalesce(rung, 0), " : "",
+             /* pruned trials: the furthest first (by configuration: those
+              * that ended at a rung rank by their objective there) */
+             !rank     ? ""
+             : configs ? "CASE WHEN state = 'pruned' AND rung IS NULL THEN -coalesce(last_step, "
+                         "0) ELSE 0 END, "
+                       : "CASE state WHEN 'pruned' THEN -coalesce(last_step, 0) ELSE 0 END, ",
+             rank ? "objective IS NULL, objective " : "id",
+             rank ? dir : "", rank ? ", id" : "");
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
         return st_db_err(st, e, "prepare");

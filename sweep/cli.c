@@ -247,13 +247,16 @@ struct top_ctx {
     size_t ncols;
     long long rank;
     const char *objective;
+    int rungs;      /* a rung column: the trials have rungs (halving, hyperband) */
 };
 
-#define TOP_FIXED 5 /* rank, trial, state, objective, step; then the parameters, reason */
+/* rank, trial, state, objective, step, (rung); then the parameters, reason */
+#define TOP_FIXED (5 + c->rungs)
 
-static void top_header(struct top_ctx *c, char **names, size_t n)
+static void top_header(struct top_ctx *c, char **names, size_t n, int rungs)
 {
     c->have_cols = 1;
+    c->rungs = rungs;
     c->cols = xcalloc(n ? n : 1, sizeof *c->cols);
     for (size_t i = 0; i < n; i++) c->cols[i] = xstrdup(names[i]);
     c->ncols = n;
@@ -264,6 +267,7 @@ static void top_header(struct top_ctx *c, char **names, size_t n)
     hdr[2] = "state";
     hdr[3] = c->objective ? c->objective : "objective";
     hdr[4] = "step";
+    if (c->rungs) hdr[5] = "rung";
     for (size_t i = 0; i < n; i++) hdr[TOP_FIXED + i] = names[i];
     hdr[TOP_FIXED + n] = "reason";
     table_add(&c->t, hdr);
@@ -278,10 +282,10 @@ static int top_row(const struct trial_row *tr, void *ctx)
     struct value *p = json_parse(tr->params, strlen(tr->params), NULL);
     struct flat f = {0};
     value_each_leaf(p, flat_leaf, &f);
-    if (!c->have_cols) top_header(c, f.names, f.n); /* the first row names the columns */
+    if (!c->have_cols) top_header(c, f.names, f.n, tr->rung >= 0); /* the first row names them */
     size_t nc = TOP_FIXED + c->ncols + 1;
     const char **row = xcalloc(nc, sizeof *row), **shown = xcalloc(nc, sizeof *shown);
-    char rank[24], id[24], step[24];
+    char rank[24], id[24], step[24], rung[16] = "";
     struct sb obj, objp;
     sb_init(&obj);
     sb_init(&objp);
@@ -299,6 +303,10 @@ static int top_row(const struct trial_row *tr, void *ctx)
     row[3] = sb_str(&obj);
     shown[3] = sb_str(&objp);
     row[4] = step;
+    if (c->rungs) {
+        if (tr->rung >= 0) snprintf(rung, sizeof rung, "%d", tr->rung);
+        row[5] = rung;
+    }
     /* columns by name: every trial of a sweep has the same parameters */
     for (size_t i = 0; i < c->ncols; i++) {
         row[TOP_FIXED + i] = "";
@@ -328,14 +336,14 @@ static int top_row(const struct trial_row *tr, void *ctx)
     return 0;
 }
 
-int cli_print_top(struct store *st, FILE *f, long long n, int csv, struct err *e)
+int cli_print_top(struct store *st, FILE *f, long long n, int csv, int all_rungs, struct err *e)
 {
     struct top_ctx c;
     memset(&c, 0, sizeof c);
     struct store_sweep w;
     if (store_get_sweep(st, &w, e) < 0) return -1;
     c.objective = w.objective;
-    int rc = store_each_trial(st, ORDER_RANK, -1, n, top_row, &c, e);
+    int rc = store_each_trial(st, all_rungs ? ORDER_RANK : ORDER_CONFIGS, -1, n, top_row, &c, e);
     if (!rc && c.have_cols) {
         c.t.color = !csv && cli_color(f);
         if (csv) table_print_csv(&c.t, f);

@@ -62,7 +62,8 @@ struct space *cli_load_stored(struct store *st, const struct store_sweep *w);
 /* Opens DIR's store for reading (DIR as for cli_find_dir); *dir_out gets
  * the directory used (caller frees). NULL and e filled on error. */
 struct store *cli_open_store(const char *dir, char **dir_out, struct err *e);
-/* Prints the leaderboard (at most n rows, 0 = all) as a text table. */
-int cli_print_top(struct store *st, FILE *f, long long n, int csv, struct err *e);
+/* Prints the leaderboard (at most n rows, 0 = all) as a text table (or
+ * CSV): one row per configuration, or every trial of every rung. */
+int cli_print_top(struct store *st, FILE *f, long long n, int csv, int all_rungs, struct err *e);
 
 #endif

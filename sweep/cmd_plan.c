@@ -429,6 +429,13 @@ static void plan_list(const struct space *sp, const struct hb_plan *plan, long l
     struct render_ctx r = {.sp = sp, .params = p0, .trial_dir = "DIR/trials/0000",
                            .sweep_dir = "DIR", .budget = b0, .gpu = -1};
     size_t argc0;
+    if (!sp->ncommand) {
+        printf("\nno command: `sweep run` refuses this file: %s\n\n", SPACE_NO_COMMAND);
+        value_free(p0);
+        value_free(b0);
+        p0 = b0 = NULL;
+        goto table;
+    }
     char **av = render_argv(&r, &argc0);
     printf("\ncommand of trial 0:");
     for (size_t i = 0; i < argc0; i++) {
@@ -440,7 +447,7 @@ static void plan_list(const struct space *sp, const struct hb_plan *plan, long l
     render_free_strv(av);
     value_free(p0);
     value_free(b0);
-
+table:;
     size_t nc = sp->nparams + 1;
     table_init(&t, nc);
     const char **row = xcalloc(nc, sizeof *row);

@@ -318,7 +318,7 @@ static int run_and_report(struct space *sp, struct store *st, const char *dir, c
         char *word = cli_word(dir); /* absolute: it works from anywhere */
         printf("top trials (sweep top %s):\n", word);
         free(word);
-        cli_print_top(st, stdout, 5, 0, NULL);
+        cli_print_top(st, stdout, 5, 0, 0, NULL);
     }
     return res.interrupted ? 130 : 0;
 }
@@ -428,6 +428,15 @@ int cmd_run(int argc, char **argv)
     const char *file = argv[optind];
     struct space *sp = cli_load_space(file);
     if (!sp) return 2;
+    if (!sp->ncommand) { /* it plans; it cannot run */
+        struct sb m;
+        sb_init(&m);
+        sb_add_visible(&m, file);
+        fprintf(stderr, "%s:1:1: %s\n", sb_str(&m), SPACE_NO_COMMAND);
+        sb_release(&m);
+        space_free(sp);
+        return 2;
+    }
     char *dflt = dir ? NULL : cli_default_dir(file);
     int rc = run_dir(sp, dir ? dir : dflt, quiet, 0);
     free(dflt);

@@ -14,14 +14,17 @@
 #include <unistd.h>
 
 static const char USAGE[] =
-    "usage: sweep top [DIR] [-n N] [--json | --csv | --plot]\n"
+    "usage: sweep top [DIR] [-n N] [--all-rungs] [--json | --csv | --plot]\n"
     "\n"
     "The trials of a sweep, best first: completed trials by the objective\n"
-    "(metric.name, goal, metrics.summary), then running, stopped, failed and\n"
-    "pending ones. DIR defaults to the current directory when it holds\n"
-    "sweep.db, else the newest sweep under runs/.\n"
+    "(metric.name, goal, metrics.summary), then running, pruned, stopped,\n"
+    "failed and pending ones. Halving and hyperband: one row per\n"
+    "configuration, at the furthest rung it reached (the highest rungs\n"
+    "first). DIR defaults to the current directory when it holds sweep.db,\n"
+    "else the newest sweep under runs/.\n"
     "\n"
     "  -n N        at most N trials (default: all)\n"
+    "  --all-rungs every trial of every rung (a configuration once per rung)\n"
     "  --json      [{\"trial\": i, \"state\": s, \"objective\": v, \"params\": {...}}, ...]\n"
     "              (objective null when the trial has none; also \"step\", \"reason\")\n"
     "  --csv       rank,trial,state,OBJECTIVE,step,PARAM... with a header row\n"
@@ -46,6 +49,8 @@ static int json_row(const struct trial_row *t, void *ctx)
     else sb_add(b, "null");
     if (t->has_objective) sb_addf(b, ", \"step\": %lld", t->objective_step);
     else sb_add(b, ", \"step\": null");
+    if (t->rung >= 0) sb_addf(b, ", \"rung\": %d", t->rung);
+    if (t->parent >= 0) sb_addf(b, ", \"parent\": %lld", t->parent);
     sb_add(b, ", \"reason\": ");
     if (t->reason) json_quote(b, t->reason);
     else sb_add(b, "null");
@@ -58,9 +63,10 @@ int cmd_top(int argc, char **argv)
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
                                          {"csv", no_argument, NULL, 'c'},
                                          {"plot", no_argument, NULL, 'p'},
+                                         {"all-rungs", no_argument, NULL, 'a'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    int json = 0, csv = 0, plot = 0, c;
+    int json = 0, csv = 0, plot = 0, all = 0, c;
     long long n = 0;
     optind = 1;
     opterr = 0;
@@ -69,6 +75,7 @@ int cmd_top(int argc, char **argv)
         case 'j': json = 1; break;
         case 'c': csv = 1; break;
         case 'p': plot = 1; break;
+        case 'a': all = 1; break;
         case 'n': {
             char *end;
             n = strtoll(optarg, &end, 10);
@@ -97,13 +104,14 @@ int cmd_top(int argc, char **argv)
         struct json_ctx jc = {.first = 1};
         sb_init(&jc.b);
         sb_addc(&jc.b, '[');
-        if (store_each_trial(st, ORDER_RANK, -1, n, json_row, &jc, &e)) rc = cli_fail(&e);
+        if (store_each_trial(st, all ? ORDER_RANK : ORDER_CONFIGS, -1, n, json_row, &jc, &e))
+            rc = cli_fail(&e);
         else {
             sb_add(&jc.b, jc.first ? "]\n" : "\n]\n");
             fputs(jc.b.buf, stdout);
         }
         sb_release(&jc.b);
-    } else if (cli_print_top(st, stdout, n, csv, &e)) {
+    } else if (cli_print_top(st, stdout, n, csv, all, &e)) {
         rc = cli_fail(&e);
     }
     store_close(st);

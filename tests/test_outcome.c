@@ -152,6 +152,11 @@ static void a_failure_reason_names_the_log_error(void)
              "not found\r\n",
              why, sizeof why);
     CHECK_STR_EQ(why, "exit code 1: ERROR dataset not found");
+    /* yolo-sim's own words, then its usage line */
+    error_of("yolo-sim: unknown option 'optimizer=sgd'\nusage: yolo-sim --lr0 F --model "
+             "{n,s,m,l,x}\n",
+             why, sizeof why);
+    CHECK_STR_EQ(why, "exit code 1: yolo-sim: unknown option 'optimizer=sgd'");
     /* python cannot find the program */
     error_of("/usr/bin/python3: can't open file '/w/train.py': [Errno 2] No such file or "
              "directory\n",

@@ -51,7 +51,8 @@ static int error_looking(struct span l)
 {
     static const char *const words[] = {"Error:", "Error ", "error:", "ERROR", "FATAL", "Fatal",
                                         "Killed", "Segmentation fault", "No such file or directory",
-                                        "CUDA error", "Exception:", "Aborted", NULL};
+                                        "CUDA error", "Exception:", "Aborted", "unknown option",
+                                        "nrecognized", "nvalid", "not found", NULL};
     if (exception_line(l)) return 1;
     for (const char *const *w = words; *w; w++)
         if (has(l, *w)) return 1;

@@ -50,7 +50,8 @@ const char *outcome_oom_words(const char *tail);
  * (control characters dropped, cut to OUTCOME_ERROR_MAX bytes): a Python
  * exception's line after the last traceback, else the last line that
  * looks like an error (an "...Error:" or "...Exception" word, "error:",
- * "ERROR", "FATAL", "Fatal", "Killed", "Segmentation fault", "No such file
- * or directory", "CUDA error"). 1 if one was found. */
+ * "ERROR", "FATAL", "Fatal", "Killed", "Aborted", "Segmentation fault",
+ * "No such file or directory", "CUDA error", "unknown option",
+ * "[Uu]nrecognized", "[Ii]nvalid", "not found"). 1 if one was found. */
 int outcome_error_line(const char *tail, struct sb *b);
 #endif

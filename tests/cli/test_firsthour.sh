@@ -98,4 +98,20 @@ sweep status b > b.status
 check "failure: status shows it" grep -qF "  trial 0: exit code 1: ModuleNotFoundError: No module named 'torch'" b.status
 sweep top b > b.top
 check "failure: top shows it" grep -qF "exit code 1: ModuleNotFoundError: No module named 'torch'" b.top
+# a W&B file for a function agent: no command, no program
+cat > w.yaml <<'Y'
+method: random
+run_cap: 2
+metric: {name: loss, goal: minimize}
+parameters:
+  lr: {min: 0.001, max: 0.1}
+Y
+sweep plan w.yaml > w.plan 2> w.err
+check_eq "no command: plan works" "$?" 0
+check "no command: plan shows the trials" grep -qE '^ +1 +0\.[0-9]+$' w.plan
+check "no command: plan says run refuses" grep -qF "no command: \`sweep run\` refuses this file: the sweep file needs 'command' or 'program' to run" w.plan
+sweep run w.yaml -d w > /dev/null 2> w.err
+check_eq "no command: run refuses (exit 2)" "$?" 2
+check "no command: FILE:LINE:COL" grep -qF "w.yaml:1:1: the sweep file needs 'command' or 'program' to run" w.err
+check "no command: nothing written" test ! -e w
 finish
