@@ -58,9 +58,18 @@ check_eq "halving: why a configuration stopped" \
 check_eq "halving: where a promoted one went" \
     "$(sql h/sweep.db "select reason from trials where id = 10")" \
     "promoted to rung 2 (budget 9) as trial 12"
-check_eq "top: the winner at the full budget first, then by rung and loss" \
-    "$(sweep top h --csv | tr -d '\r' | cut -d, -f1-3 | sed -n 2,6p | tr '\n' ' ')" \
+check_eq "top --all-rungs: the winner at the full budget first, then by rung and loss" \
+    "$(sweep top h --all-rungs --csv | tr -d '\r' | cut -d, -f1-3 | sed -n 2,6p | tr '\n' ' ')" \
     "1,12,completed 2,10,completed 3,3,completed 4,1,completed 5,5,completed "
+# one row per configuration, at the furthest rung it reached: L = 1 at rung
+# 2; L = 2, 3 pruned at rung 1; then rung 0 by loss (L = 4 5 6 7 8 9)
+check_eq "top: one row per configuration, by rung reached, then loss" \
+    "$(sweep top h --csv | tr -d '\r' | cut -d, -f2,6 | sed 1d | tr '\n' ' ')" \
+    "12,2 9,1 11,1 7,0 0,0 8,0 4,0 6,0 2,0 "
+check "top: a rung column" bash -c "sweep top h | head -1 | grep -q '^rank  trial  state  *loss  step  rung  l  *epochs  reason$'"
+check_eq "top --json: one per configuration, with rung and parent" \
+    "$(sweep top h --json | grep -c '"trial"')" 9
+check "top --json: rung and parent" bash -c "sweep top h --json | grep -q '\"rung\": 2, \"parent\": 10'"
 
 # The same without resume: promoted trials start again from epoch 1.
 grep -v '^resume' h.yaml > r.yaml
