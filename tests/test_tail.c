@@ -148,7 +148,30 @@ static void a_log_read_by_offset_through_every_misadventure(void)
     free(path);
 }
 
-static const struct check_case cases[] = {CASE(a_log_read_by_offset_through_every_misadventure)};
+static size_t stamp(const char *s)
+{
+    return tail_stamp(s, strlen(s));
+}
+
+static void timestamp_prefixes(void)
+{
+    CHECK_INT_EQ(stamp("2024-12-22T13:11:04.123456789Z loss=1"), 31);
+    CHECK_INT_EQ(stamp("2024-12-22 13:11:04 loss=1"), 20);
+    CHECK_INT_EQ(stamp("2024-12-22 13:11:04,123 INFO x"), 24); /* Python logging's asctime */
+    CHECK_INT_EQ(stamp("2024-12-22T13:11:04+01:00 x"), 26);
+    CHECK_INT_EQ(stamp("2024-12-22T13:11:04-0500 x"), 25);
+    CHECK_INT_EQ(stamp("2024-12-22T13:11:04Z   1/3  2.61G"), 21); /* one space: columns kept */
+    /* not stamps */
+    CHECK_INT_EQ(stamp("2024-12-22T13:11:04Z"), 0); /* nothing after it */
+    CHECK_INT_EQ(stamp("2024-12-22 13:11:04,0.5,0.6"), 0);  /* a CSV row */
+    CHECK_INT_EQ(stamp("2024-12-22 loss=1"), 0);
+    CHECK_INT_EQ(stamp("epoch 2024-12-22 13:11:04 x"), 0);
+    CHECK_INT_EQ(stamp("2024-12-22T13:11:04. x"), 0);
+    CHECK_INT_EQ(stamp("20x4-12-22T13:11:04 x"), 0);
+}
+
+static const struct check_case cases[] = {CASE(a_log_read_by_offset_through_every_misadventure),
+                                          CASE(timestamp_prefixes)};
 
 int main(int argc, char **argv)
 {

@@ -57,6 +57,10 @@ static void darknet_iteration(struct mparser *p, const char *s, size_t n, struct
     static const char *const names[] = {"loss", "avg_loss", "rate", "seconds", "images",
                                         "hours_left"};
     p->epoch = step;
+    /* the "Last accuracy" line before it is this iteration's */
+    if (!isnan(p->pend_map)) lx_emit_name(p, b, "mAP50", step, p->pend_map);
+    if (!isnan(p->pend_best)) lx_emit_name(p, b, "best_mAP50", step, p->pend_best);
+    p->pend_map = p->pend_best = NAN;
     for (int k = 0; k < 5 + hours; k++) lx_emit_name(p, b, names[k], step, v[k]);
 }
 
@@ -64,8 +68,9 @@ static void darknet_iteration(struct mparser *p, const char *s, size_t n, struct
  * "mean average precision (mAP@0.50) = 0.456700, or 45.67 %" (2018:
  * "(mAP) = ", and "for thresh =" for "for conf_thresh =") and the
  * precision/recall lines; each later iteration repeats "Last accuracy
- * mAP@0.5 = 45.67 %, best = 46.00 %", which counts only when it differs
- * from what was stored. Percentages become fractions. */
+ * mAP@0.5 = 45.67 %, best = 46.00 %" before the iteration line it belongs
+ * to, which counts only when it differs from what was stored. Percentages
+ * become fractions. */
 static void darknet_line(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
 {
     if (isdigit((unsigned char)s[0])) {
@@ -82,17 +87,21 @@ static void darknet_line(struct mparser *p, const char *s, size_t n, struct metr
         snprintf(name, sizeof name, "mAP%.0f", w * 100);
         lx_emit_name(p, b, name, p->epoch, v);
         if (!strcmp(name, "mAP50")) p->last_map = v;
-    } else if (expect(s, n, &i, "Last accuracy mAP@0.5 = ")) {
-        if (!number_at(s, n, &i, &v) || !expect(s, n, &i, " %")) return;
+    } else if (expect(s, n, &i, "Last accuracy mAP@")) {
+        /* "mAP@0.5 = " (2019), "mAP@0.50 = " (later): printed before the
+         * iteration line it belongs to, which emits it (darknet_iteration) */
+        if (!number_at(s, n, &i, &w) || fabs(w - 0.5) > 1e-9 || !expect(s, n, &i, " = ") ||
+            !number_at(s, n, &i, &v) || !expect(s, n, &i, " %"))
+            return;
         v /= 100;
         if (fabs(v - p->last_map) > 5e-5 || isnan(p->last_map)) {
-            lx_emit_name(p, b, "mAP50", p->epoch, v);
+            p->pend_map = v;
             p->last_map = v;
         }
         if (expect(s, n, &i, ", best = ") && number_at(s, n, &i, &w)) {
             w /= 100;
             if (fabs(w - p->last_best) > 5e-5 || isnan(p->last_best)) {
-                lx_emit_name(p, b, "best_mAP50", p->epoch, w);
+                p->pend_best = w;
                 p->last_best = w;
             }
         }

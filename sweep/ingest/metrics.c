@@ -243,6 +243,7 @@ struct mparser *metrics_new(const char *parser, const struct pattern *pats, size
     p->def = d;
     p->epoch = -1;
     p->last_map = p->last_best = NAN;
+    p->pend_map = p->pend_best = NAN;
     sb_init(&p->pending);
     if (d->init && d->init(p, pats, npats, e)) {
         metrics_free(p);

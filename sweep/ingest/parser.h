@@ -75,6 +75,12 @@ struct mparser {
     int classify;           /* its values are top-1 and top-5 accuracy */
     struct sb pending;      /* a train row whose bar has not reached its end */
     int final_val;          /* after "Validating .../best.pt": the best model's values */
+    long long val_q[16];    /* epochs whose training ended and whose validation row has
+                               not come yet, oldest first (stdout's rows can come after
+                               stderr's next bars: docker logs) */
+    int val_n;
+    double pend_map, pend_best; /* darknet: "Last accuracy" values (NaN: none), for the
+                                   iteration line printed next */
     char *task;             /* detectron2 copypaste: "bbox" */
     char **cp_names;        /* detectron2 copypaste: the names line */
     size_t ncp;

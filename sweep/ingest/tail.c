@@ -38,6 +38,38 @@ size_t tail_clean(char *s, size_t len)
     return o;
 }
 
+static int digits(const char *s, size_t len, size_t at, size_t n)
+{
+    if (at + n > len) return 0;
+    for (size_t i = at; i < at + n; i++)
+        if (s[i] < '0' || s[i] > '9') return 0;
+    return 1;
+}
+
+size_t tail_stamp(const char *s, size_t len)
+{
+    /* YYYY-MM-DD[T ]HH:MM:SS */
+    if (len < 20 || !digits(s, len, 0, 4) || s[4] != '-' || !digits(s, len, 5, 2) || s[7] != '-' ||
+        !digits(s, len, 8, 2) || (s[10] != 'T' && s[10] != ' ') || !digits(s, len, 11, 2) ||
+        s[13] != ':' || !digits(s, len, 14, 2) || s[16] != ':' || !digits(s, len, 17, 2))
+        return 0;
+    size_t i = 19;
+    if (i < len && (s[i] == '.' || s[i] == ',')) { /* fraction */
+        size_t d = ++i;
+        while (i < len && s[i] >= '0' && s[i] <= '9') i++;
+        if (i == d) return 0;
+    }
+    if (i < len && s[i] == 'Z') i++;
+    else if (i < len && (s[i] == '+' || s[i] == '-') && digits(s, len, i + 1, 2)) { /* offset */
+        i += 3;
+        if (i < len && s[i] == ':') i++;
+        if (!digits(s, len, i, 2)) return 0;
+        i += 2;
+    }
+    if (i >= len || s[i] != ' ') return 0; /* a stamp is followed by the line */
+    return i + 1;
+}
+
 /* Whether any of the eight bytes in w is below 0x20 or is 0x7f (the bit
  * trick of "Bit Twiddling Hacks": a byte below n sets its high bit in
  * (w - n*0x01..) & ~w & 0x80..; a 0x7f byte is a zero one in w ^ 0x7f..). */
@@ -54,9 +86,10 @@ static void deliver(char *s, size_t len, int dirty, tail_line_cb cb, void *ctx)
 {
     if (len > TAIL_MAX_LINE) len = TAIL_MAX_LINE;
     size_t n = dirty ? tail_clean(s, len) : len;
-    if (n) {
+    size_t k = tail_stamp(s, n); /* docker logs -t */
+    if (n > k) {
         s[n] = '\0';
-        cb(s, n, ctx);
+        cb(s + k, n - k, ctx);
     }
 }
 

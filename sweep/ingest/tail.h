@@ -50,5 +50,11 @@ int tail_read_upto(const char *path, struct tail_pos *pos, long long limit, tail
 /* Removes ANSI escape sequences and control characters other than tab, in
  * place; returns the new length. */
 size_t tail_clean(char *s, size_t len);
+/* The length of a timestamp prefix that `docker logs -t` / `docker compose
+ * logs -t` and log collectors put before each line, with the one space
+ * after it: "2024-12-22T13:11:04.123456789Z ", "2024-12-22 13:11:04 ",
+ * "2024-12-22T13:11:04+01:00 ". 0 if the line has none. Every line is
+ * delivered without it. */
+size_t tail_stamp(const char *s, size_t len);
 
 #endif

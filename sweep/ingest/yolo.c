@@ -63,8 +63,17 @@ static void train_row(struct mparser *p, const char *s, size_t n, struct metric_
     size_t nt = lx_tokenize(s, n, t, MAXTOK);
     long long e;
     if (!train_row_shape(t, nt) || !lx_tok_epoch(&t[0], &e)) return;
+    if (e < p->epoch) p->val_n = 0; /* training again (a restart appending to the log) */
     p->epoch = e;
-    p->final_val = 0; /* training again (a restart appending to the log) */
+    p->final_val = 0;
+    /* its validation row comes next, or after later rows (val_epoch) */
+    if (!p->val_n || p->val_q[p->val_n - 1] != e) {
+        if (p->val_n == (int)ARRAY_LEN(p->val_q)) { /* the oldest is lost */
+            memmove(p->val_q, p->val_q + 1, sizeof p->val_q - sizeof p->val_q[0]);
+            p->val_n--;
+        }
+        p->val_q[p->val_n++] = e;
+    }
     double v;
     if (t[1].complete && lx_tok_gb(&t[1], &v)) lx_emit_name(p, b, "gpu_mem", e, v);
     size_t nloss = p->train ? p->ntrain : nt >= 4 ? nt - 4 : 0;
@@ -136,8 +145,21 @@ static void val_header(struct mparser *p, const char *s, size_t n)
             p->letters[p->nletters++] = (char)toupper((unsigned char)t[i].s[0]);
 }
 
+/* The epoch a validation row belongs to: the oldest epoch whose training
+ * ended without one yet (stdout's rows may come after stderr's bars of the
+ * next epoch), else the last one trained. */
+static long long val_epoch(struct mparser *p)
+{
+    if (!p->val_n) return p->epoch;
+    long long e = p->val_q[0];
+    memmove(p->val_q, p->val_q + 1, (size_t)(p->val_n - 1) * sizeof p->val_q[0]);
+    p->val_n--;
+    return e;
+}
+
 /* "all  Images  Instances  P R mAP50 mAP50-95 [P R mAP50 mAP50-95]", at the
- * epoch of the last train row; after "Validating best.pt" as best/NAME. */
+ * epoch of its train rows (val_epoch); after "Validating best.pt" as
+ * best/NAME. */
 static void val_row(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
 {
     struct tok t[MAXTOK];
@@ -145,17 +167,18 @@ static void val_row(struct mparser *p, const char *s, size_t n, struct metric_ba
     double v[MAXTOK];
     for (size_t i = 1; i < nt; i++)
         if (!lx_tok_num(&t[i], &v[i])) return; /* a class named "all..."? not this row */
+    if (!p->classify && nt < 7) return;
     const char *pre = p->final_val ? "best/" : "";
+    long long step = p->final_val ? p->epoch : val_epoch(p);
     char name[96];
     if (p->classify) {
         static const char *const acc[] = {"metrics/accuracy_top1", "metrics/accuracy_top5"};
         for (size_t i = 1; i < nt && i <= 2; i++) {
             snprintf(name, sizeof name, "%s%s", pre, acc[i - 1]);
-            lx_emit_name(p, b, name, p->epoch, v[i]);
+            lx_emit_name(p, b, name, step, v[i]);
         }
         return;
     }
-    if (nt < 7) return;
     static const char *const u[] = {"precision", "recall", "mAP50", "mAP50-95"};
     static const char *const v5[] = {"precision", "recall", "mAP_0.5", "mAP_0.5:0.95"};
     size_t groups = (nt - 3) / 4;
@@ -167,7 +190,7 @@ static void val_row(struct mparser *p, const char *s, size_t n, struct metric_ba
         for (size_t k = 0; k < 4; k++) {
             snprintf(name, sizeof name, "%smetrics/%s%s", pre,
                      p->def == &parser_ultralytics ? u[k] : v5[k], suffix);
-            lx_emit_name(p, b, name, p->epoch, v[3 + 4 * g + k]);
+            lx_emit_name(p, b, name, step, v[3 + 4 * g + k]);
         }
     }
 }

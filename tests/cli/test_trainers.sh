@@ -9,7 +9,7 @@ F="$SRC/tests/fixtures"
 
 m() { sweep metrics "$@"; }
 for f in ultralytics-8.1-console ultralytics-narrow-docker ultralytics-8.3.200-console \
-         ultralytics-8.2-segment-console; do
+         ultralytics-8.2-segment-console ultralytics-8.1-docker-t; do
     check_eq "ultralytics: $f" "$(m -p ultralytics "$F/$f.log")" "$(cat "$F/$f.expected")"
 done
 check_eq "yolov5: 7.0 console" "$(m -p yolov5 "$F/yolov5-7.0-console.log")" "$(cat "$F/yolov5-7.0-console.expected")"
@@ -24,6 +24,21 @@ check_eq "mmdet: 2.x log (tabs)" "$(m -p mmdet "$F/mmdet-2.25-train.log")" "$(ca
 check_eq "mmdet: 2.x through syslog (#011)" "$(m -p mmdet "$F/mmdet-2.25-syslog.log")" "$(cat "$F/mmdet-2.25.expected")"
 check_eq "detectron2: console" "$(m -p detectron2 "$F/detectron2-0.6-console.log")" "$(cat "$F/detectron2-0.6-console.expected")"
 check_eq "darknet: AlexeyAB with -map" "$(m -p darknet "$F/darknet-alexeyab-map.log")" "$(cat "$F/darknet-alexeyab-map.expected")"
+# docker logs -t: the same values as the plain console, stdout's rows late
+check_eq "ultralytics: docker logs -t, the values of the plain log" \
+    "$(m -p ultralytics "$F/ultralytics-8.1-docker-t.log" | sort)" "$(sort "$F/ultralytics-8.1-console.expected")"
+# the other stamp form (docker compose logs -t, log collectors), and an offset
+check_eq "ultralytics: 'YYYY-MM-DD HH:MM:SS ' stamps" \
+    "$(sed -E 's/^([0-9-]{10})T([0-9:]{8})\.[0-9]+Z /\1 \2 /' "$F/ultralytics-8.1-docker-t.log" | m -p ultralytics - | sort)" \
+    "$(sort "$F/ultralytics-8.1-console.expected")"
+check_eq "keyvalue: a stamp with an offset is not a metric" \
+    "$(printf '2024-12-22T13:11:04+01:00 epoch=2 loss=0.5\n' | m -p keyvalue -)" "2,loss,0.5"
+# AlexeyAB's "Last accuracy" belongs to the iteration printed after it: read
+# from the middle of the log it lands there, not on step 1; "mAP@0.50" too
+check_eq "darknet: Last accuracy read from the middle of a log" \
+    "$(sed -n '/Total Detection Time/,$p' "$F/darknet-alexeyab-map.log" | sed 's/mAP@0.5 /mAP@0.50 /' | m -p darknet - | grep mAP)" \
+    "101,mAP50,0.4567
+101,best_mAP50,0.4567"
 check_eq "darknet: AlexeyAB of 2018, detector map" "$(m -p darknet "$F/darknet-alexeyab-2018.log")" "$(cat "$F/darknet-alexeyab-2018.expected")"
 
 # results.csv: 13 columns a row, 1-based epochs in every generation
