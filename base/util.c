@@ -403,6 +403,32 @@ double util_parse_size_mib(const char *s)
     return -1;
 }
 
+char *util_which(const char *name, const char *path, const char *cwd)
+{
+    if (!name || !*name) return NULL;
+    if (strchr(name, '/')) {
+        char *p = name[0] == '/' || !cwd ? xstrdup(name) : xasprintf("%s/%s", cwd, name);
+        if (access(p, X_OK) == 0) return p;
+        free(p);
+        return NULL;
+    }
+    if (!path || !*path) path = "/usr/local/bin:/usr/bin:/bin";
+    while (*path) {
+        const char *end = strchr(path, ':');
+        size_t n = end ? (size_t)(end - path) : strlen(path);
+        char *p;
+        if (n == 0) p = cwd ? xasprintf("%s/%s", cwd, name) : xasprintf("./%s", name);
+        else if (path[0] != '/' && cwd) p = xasprintf("%s/%.*s/%s", cwd, (int)n, path, name);
+        else p = xasprintf("%.*s/%s", (int)n, path, name);
+        struct stat st;
+        if (access(p, X_OK) == 0 && stat(p, &st) == 0 && S_ISREG(st.st_mode)) return p;
+        free(p);
+        path += n;
+        if (*path == ':') path++;
+    }
+    return NULL;
+}
+
 int util_on_path(const char *name)
 {
     const char *path = getenv("PATH");

@@ -71,6 +71,11 @@ void util_sha256_hex(const void *data, size_t len, char out[65]);
 /* 1 if an executable called name is in a directory of PATH (an empty or
  * unset PATH: /usr/local/bin:/usr/bin:/bin). */
 int util_on_path(const char *name);
+/* Where execvp would find name with PATH path (NULL: the default
+ * /usr/local/bin:/usr/bin:/bin), as an absolute path when cwd is given for a
+ * relative one; a name with a '/' is itself (made absolute). NULL if it is
+ * not there or not executable. Caller frees. */
+char *util_which(const char *name, const char *path, const char *cwd);
 /* Makes sure fds 0, 1 and 2 are open (on /dev/null if they were closed). */
 void util_ensure_stdio(void);
 

@@ -29,7 +29,7 @@ static const char *const TOP_KEYS[] = {
     "metrics", "apiVersion", "kind",
     /* sweep */
     "seed", "trials", "budget", "templates", "resources", "retries", "timeout",
-    "stall_timeout", "stop_grace", "env", "shell", "executor", "interpreter", "resume", NULL};
+    "stall_timeout", "stop_grace", "env", "shell", "executor", "interpreter", "resume", "promote_args", "rerun", NULL};
 
 static int misspelt(const struct value *m, const char *key)
 {
@@ -184,7 +184,17 @@ static void parse_rest(struct ctx *c, const struct value *root)
         for (int i = 0; i < 4; i++) sp->command[i] = xstrdup(dflt[i]);
         sp->ncommand = 4;
     }
-    if ((v = value_map_get(root, "resume"))) sx_parse_resume(c, v);
+    /* resume: the old key of both; promote_args and rerun say which */
+    const struct value *pa = value_map_get(root, "promote_args"), *rr = value_map_get(root, "rerun");
+    if ((v = value_map_get(root, "resume"))) {
+        if ((v->kind == V_LIST && pa) || (v->kind == V_MAP && rr))
+            diag_error(d, v->line, v->col, "resume and %s say the same: keep %s",
+                       pa && v->kind == V_LIST ? "promote_args" : "rerun",
+                       pa && v->kind == V_LIST ? "promote_args" : "rerun");
+        else sx_parse_resume(c, v, "resume");
+    }
+    if (pa) sx_parse_promote_args(c, pa, "promote_args");
+    if (rr) sx_parse_rerun(c, rr, "rerun");
     int uses_program = 0;
     for (size_t i = 0; i < sp->ncommand; i++)
         if (strstr(sp->command[i], "${program}")) uses_program = 1;

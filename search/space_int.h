@@ -53,7 +53,10 @@ void sx_parse_metric(struct ctx *c, const struct value *m);
 void sx_parse_early_terminate(struct ctx *c, const struct value *m);
 void sx_parse_command(struct ctx *c, const struct value *v, char ***cmd, size_t *ncmd,
                           const char *where);
-void sx_parse_resume(struct ctx *c, const struct value *m);
+/* resume (either form, as KEY), promote_args (a list), rerun (a map). */
+void sx_parse_resume(struct ctx *c, const struct value *m, const char *key);
+void sx_parse_promote_args(struct ctx *c, const struct value *m, const char *key);
+void sx_parse_rerun(struct ctx *c, const struct value *m, const char *key);
 void sx_parse_budget(struct ctx *c, const struct value *m);
 
 /* space_res.c: metrics (the log parser) and resources */

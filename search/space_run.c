@@ -12,6 +12,7 @@
 #include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -181,41 +182,67 @@ void sx_parse_command(struct ctx *c, const struct value *v, char ***cmd, size_t 
     }
 }
 
-void sx_parse_resume(struct ctx *c, const struct value *m)
+/* promote_args (resume as a list): arguments that make a promoted trial of
+ * halving/hyperband continue from the checkpoint of the rung before
+ * (${prev_trial_dir}). */
+void sx_parse_promote_args(struct ctx *c, const struct value *m, const char *key)
+{
+    struct space *sp = c->sp;
+    if (m->kind != V_LIST) {
+        diag_error(c->d, m->line, m->col, "%s must be a list of arguments for a promoted trial",
+                   key);
+        return;
+    }
+    if (sp->method != METHOD_HALVING && sp->method != METHOD_HYPERBAND) {
+        diag_error(c->d, m->line, m->col,
+                   "%s (arguments for a promoted trial) needs method halving or hyperband; for "
+                   "retries write rerun: {command: [...], if_exists: PATH}",
+                   key);
+        return;
+    }
+    sx_parse_command(c, m, &sp->promote_args, &sp->npromote_args, key);
+}
+
+/* rerun (resume as a map): how a trial that runs again continues from its
+ * checkpoint. */
+void sx_parse_rerun(struct ctx *c, const struct value *m, const char *key)
 {
     static const char *const keys[] = {"command", "if_exists", NULL};
     struct space *sp = c->sp;
-    if (m->kind == V_LIST) {
-        /* halving/hyperband: arguments that make a promoted trial continue
-         * from the checkpoint of the rung before (${prev_trial_dir}) */
-        if (sp->method != METHOD_HALVING && sp->method != METHOD_HYPERBAND) {
-            diag_error(c->d, m->line, m->col,
-                       "resume as a list (arguments for a promoted trial) needs method halving "
-                       "or hyperband; for retries write {command: [...], if_exists: PATH}");
-            return;
-        }
-        sx_parse_command(c, m, &sp->promote_args, &sp->npromote_args, "resume");
-        return;
-    }
     if (m->kind != V_MAP) {
-        diag_error(c->d, m->line, m->col,
-                   "resume must be a map {command: [...], if_exists: PATH}, or with halving and "
-                   "hyperband a list of arguments for a promoted trial");
+        diag_error(c->d, m->line, m->col, "%s must be a map {command: [...], if_exists: PATH}",
+                   key);
         return;
     }
-    sx_check_keys(c, m, keys, "resume");
+    sx_check_keys(c, m, keys, key);
     const struct value *cmd = value_map_get(m, "command");
-    if (!cmd) diag_error(c->d, m->line, m->col, "resume needs a 'command'");
-    else sx_parse_command(c, cmd, &sp->resume_command, &sp->nresume_command, "resume.command");
+    char where[64];
+    snprintf(where, sizeof where, "%s.command", key);
+    if (!cmd) diag_error(c->d, m->line, m->col, "%s needs a 'command'", key);
+    else sx_parse_command(c, cmd, &sp->resume_command, &sp->nresume_command, where);
     const struct value *f = value_map_get(m, "if_exists");
+    snprintf(where, sizeof where, "%s.if_exists", key);
     if (f) {
         if (f->kind != V_STR || !*f->u.s)
             diag_error(c->d, f->line, f->col, "if_exists must be a path");
         else {
             sp->resume_if_exists = xstrdup(f->u.s);
-            sx_check_placeholders(c, f->u.s, f->line, f->col, 0, "resume.if_exists");
+            sx_check_placeholders(c, f->u.s, f->line, f->col, 0, where);
         }
     }
+}
+
+/* resume: the older key of both, told apart by its form. */
+void sx_parse_resume(struct ctx *c, const struct value *m, const char *key)
+{
+    if (m->kind == V_LIST) sx_parse_promote_args(c, m, key);
+    else if (m->kind == V_MAP) sx_parse_rerun(c, m, key);
+    else
+        diag_error(c->d, m->line, m->col,
+                   "%s must be a map {command: [...], if_exists: PATH} (or write rerun:), or with "
+                   "halving and hyperband a list of arguments for a promoted trial (or write "
+                   "promote_args:)",
+                   key);
 }
 
 /* budget: {parameter, min, max, eta, sampler}: the resource that successive

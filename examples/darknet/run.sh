@@ -1,16 +1,29 @@
 #!/bin/bash
-# examples/darknet: installs Debian's darknet when it is missing (as root),
-# makes the dataset (64 images of 96 x 96), and runs the sweep; then the
-# leaderboard and the report. From the repository root, after the build:
-#   examples/darknet/run.sh [BUILD_DIR]     (default build)
+# examples/darknet: a real YOLO sweep on the CPU. Installs Debian's darknet
+# when it is missing (as root), makes the dataset (64 images of 96 x 96),
+# runs the sweep, then the leaderboard and the report. From any directory,
+# with sweep installed (cmake --install build) or on PATH (a build tree):
+#   /usr/local/share/sweep/examples/darknet/run.sh
+#   PATH=$PWD/build:$PATH examples/darknet/run.sh        (in a checkout)
+# It writes under ./runs/ only: the dataset in runs/shapes-data, the sweep in
+# runs/darknet.
 set -eu
-cd "$(dirname "$0")/../.."
-B=${1:-build}
+EX=$(cd "$(dirname "$0")" && pwd)
+SWEEP=$(command -v sweep) || {
+    echo "run.sh: sweep is not on PATH (cmake --install build, or PATH=\$PWD/build:\$PATH)" >&2
+    exit 1
+}
+BIN=$(dirname "$SWEEP")
+DATA_BIN=
+for c in "$BIN/../libexec/sweep/shapes-data" "$BIN/shapes-data"; do
+    [ -x "$c" ] && { DATA_BIN=$c; break; }
+done
+[ -n "$DATA_BIN" ] || { echo "run.sh: shapes-data is not installed next to $SWEEP" >&2; exit 1; }
 if ! command -v darknet > /dev/null; then
-    [ "$(id -u)" = 0 ] || { echo "darknet is not installed: apt-get install darknet" >&2; exit 1; }
+    [ "$(id -u)" = 0 ] || { echo "run.sh: darknet is not installed: apt-get install darknet" >&2; exit 1; }
     DEBIAN_FRONTEND=noninteractive apt-get install -y darknet
 fi
-cmake --build "$B" --target shapes-data > /dev/null
-[ -s examples/darknet/data/train.txt ] || "$B/shapes-data" examples/darknet/data 64 96
-"$B/sweep" run examples/darknet/sweep.yaml
-"$B/sweep" report runs/darknet
+mkdir -p runs
+[ -s runs/shapes-data/train.txt ] || "$DATA_BIN" runs/shapes-data 64 96
+sweep run "$EX/sweep.yaml" -d runs/darknet
+sweep report runs/darknet

@@ -41,6 +41,27 @@ static const char *log_tail(void *ctx)
     return buf;
 }
 
+/* A trial whose program was not found (it could not start, or env said
+ * 127) and whose command runs ${interpreter} (W&B's default): which
+ * interpreter that was, and where it came from. */
+static void say_interpreter(const struct space *sp, struct sb *reason)
+{
+    int uses = 0, dflt = 0;
+    for (size_t i = 0; i < sp->ncommand; i++)
+        if (!strcmp(sp->command[i], "${interpreter}")) uses = 1;
+    for (size_t i = 0; i < sp->ninputs; i++)
+        if (!strcmp(sp->inputs[i].name, "interpreter")) dflt = 1;
+    if (!uses || sp->shell) return;
+    if (dflt)
+        sb_addf(reason, " (${interpreter} is '%s': %s; set interpreter: in the sweep file to the "
+                        "python to use)",
+                sp->interpreter,
+                strcmp(sp->interpreter, "python") ? "no 'python' was on PATH when the sweep began"
+                                                  : "'python' was on PATH when the sweep began");
+    else
+        sb_addf(reason, " (${interpreter} is '%s', the sweep file's interpreter:)", sp->interpreter);
+}
+
 /* The slot is done with: nothing of the trial runs any more. */
 static void slot_done(struct sched *s, struct slot *sl)
 {
@@ -215,6 +236,8 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     struct sb reason;
     sb_init(&reason);
     outcome_classify(&in, &oc, &reason);
+    if (oc.state == TRIAL_FAILED && (oc.cannot_start || (oc.has_code && oc.code == 127)))
+        say_interpreter(s->sp, &reason);
     /* no record: its supervisor died. The trainer died with it
      * (PR_SET_PDEATHSIG); what it started may not have: whatever is left of
      * its group goes before the trial runs again (proven the trial's) */

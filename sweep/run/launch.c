@@ -173,6 +173,40 @@ static char *argv_json(char **argv, size_t argc)
     return sb_detach(&aj);
 }
 
+/* argv.json: the exact argv, the program execvp runs (found on the
+ * trial's PATH, from the directory trials run in), and the interpreter when
+ * the command names ${interpreter}, so that a person sees which python ran. */
+static char *argv_file(const struct space *sp, char **argv, size_t argc, char *const *envp,
+                       const char *cwd, const char *aj)
+{
+    const char *path = NULL;
+    for (char *const *e = envp; e && *e; e++)
+        if (!strncmp(*e, "PATH=", 5)) path = *e + 5;
+    char *exe = argc && !sp->shell ? util_which(argv[0], path, cwd) : NULL;
+    struct sb b;
+    sb_init(&b);
+    sb_add(&b, "{\"argv\": ");
+    sb_addn(&b, aj, strlen(aj) - 1); /* without its newline */
+    sb_add(&b, ", \"executable\": ");
+    if (exe) json_quote(&b, exe);
+    else sb_add(&b, "null");
+    int interp = 0;
+    for (size_t i = 0; i < sp->ncommand; i++)
+        if (strstr(sp->command[i], "${interpreter}")) interp = 1;
+    if (interp) { /* ${env} runs it: where env finds it */
+        char *ip = util_which(sp->interpreter, path, cwd);
+        sb_add(&b, ", \"interpreter\": ");
+        json_quote(&b, sp->interpreter);
+        sb_add(&b, ", \"interpreter_path\": ");
+        if (ip) json_quote(&b, ip);
+        else sb_add(&b, "null");
+        free(ip);
+    }
+    sb_add(&b, "}\n");
+    free(exe);
+    return sb_detach(&b);
+}
+
 /* A trial that ran before continues from its checkpoint when the file says
  * how (resume:) and the checkpoint is there; otherwise it starts again from
  * scratch, and its earlier metrics go. */
@@ -254,7 +288,9 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
     argv = trial_argv(sp, &r, resuming, &argc);
     envp = render_env(&r, environ);
     aj = argv_json(argv, argc);
-    ok = write_trial_files(sp, &r, s->o->dir, id, sl->dir, pj.buf, aj, argc, &te) == 0;
+    char *af = argv_file(sp, argv, argc, envp, s->o->cwd, aj);
+    ok = write_trial_files(sp, &r, s->o->dir, id, sl->dir, pj.buf, af, argc, &te) == 0;
+    free(af);
     if (!ok && layout_environmental(te.code)) { /* the sweep directory's, not the trial's */
         err_set(e, "%.700s: the sweep directory cannot be written; stopping (the trial was not "
                    "started; `sweep resume` goes on once it can be)",

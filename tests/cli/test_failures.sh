@@ -50,7 +50,7 @@ metric: {name: loss, goal: minimize}
 parameters:
   die: {values: [--fake-die-at=2, --fake-die-at=0]}
 command: [fake_trainer, "${die}", --fake-epochs=5, "--fake-ckpt=${trial_dir}/ckpt"]
-resume:
+rerun:
   if_exists: ckpt
   command: [fake_trainer, --fake-epochs=5, "--fake-ckpt=${trial_dir}/ckpt", "--fake-resume=${trial_dir}/ckpt"]
 resources: {gpus: none, max_parallel: 2}
@@ -62,6 +62,7 @@ check_eq "resume: the first attempt's rows are kept" "$(sql r/sweep.db "select g
 check_eq "resume: recorded" "$(sql r/sweep.db "select count(*) from events where kind = 'resumed'")" 1
 check_eq "resume: objective over all epochs" "$(sql r/sweep.db 'select objective from trials where id = 0')" 0.2
 # without a checkpoint, a retry starts from scratch and the failed attempt's rows go
+# (written with the older key of rerun, resume as a map: it still works)
 cat > r2.yaml <<'Y'
 method: grid
 retries: 1

@@ -98,6 +98,27 @@ sweep status b > b.status
 check "failure: status shows it" grep -qF "  trial 0: exit code 1: ModuleNotFoundError: No module named 'torch'" b.status
 sweep top b > b.top
 check "failure: top shows it" grep -qF "exit code 1: ModuleNotFoundError: No module named 'torch'" b.top
+# W&B's default command, ${env} ${interpreter} ${program} ${args}: argv.json
+# says which interpreter ran; a missing one is named in the reason
+printf 'echo "epoch=1 loss=0.5"\n' > train.sh
+cat > i.yaml <<'Y'
+program: train.sh
+interpreter: sh
+method: grid
+parameters:
+  lr: {values: [0.1]}
+resources: {gpus: none}
+Y
+sweep run -q i.yaml -d i > /dev/null 2>&1
+check_eq "interpreter: argv.json" "$(cat i/trials/0000/argv.json)" \
+    "{\"argv\": [\"/usr/bin/env\", \"sh\", \"train.sh\", \"--lr=0.1\"], \"executable\": \"/usr/bin/env\", \"interpreter\": \"sh\", \"interpreter_path\": \"$(command -v sh)\"}"
+sed 's/^interpreter: sh/interpreter: python9/' i.yaml > i9.yaml
+sweep run -q i9.yaml -d i9 > /dev/null 2>&1
+sql i9/sweep.db 'select reason from trials' > i9.reason
+check "interpreter missing: the reason names it (env's quotes follow the locale)" \
+    grep -qE "^exit code 127: /usr/bin/env: .{1,3}python9.{1,3}: No such file or directory \(\\\$\{interpreter\} is 'python9', the sweep file's interpreter:\)$" i9.reason
+check "interpreter missing: argv.json says it was not found" grep -q '"interpreter_path": null' i9/trials/0000/argv.json
+
 # a W&B file for a function agent: no command, no program
 cat > w.yaml <<'Y'
 method: random

@@ -71,6 +71,15 @@ check_eq "top --json: one per configuration, with rung and parent" \
     "$(sweep top h --json | grep -c '"trial"')" 9
 check "top --json: rung and parent" bash -c "sweep top h --json | grep -q '\"rung\": 2, \"parent\": 10'"
 
+# promote_args: the same as resume as a list
+sed 's/^resume:/promote_args:/' h.yaml > pa.yaml
+sweep run -q pa.yaml -d pa > /dev/null
+check "promote_args: a promoted trial gets them" \
+    grep -qF "\"--fake-resume=$T/pa/trials/0003/ckpt\"" pa/trials/0010/argv.json
+check_eq "promote_args: the same decisions" \
+    "$(sql pa/sweep.db "select group_concat(id || state, ' ') from (select * from trials order by id)")" \
+    "$(sql h/sweep.db "select group_concat(id || state, ' ') from (select * from trials order by id)")"
+
 # The same without resume: promoted trials start again from epoch 1.
 grep -v '^resume' h.yaml > r.yaml
 sweep run -q r.yaml -d r > /dev/null
