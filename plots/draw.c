@@ -115,7 +115,7 @@ size_t rp_pick_trials(struct report *r, struct pick *out, size_t max)
         size_t want = r->ns == 1 ? TOP_N : 1;
         for (size_t i = 0; i < s->nt && want && n < max; i++) {
             struct rtrial *t = &s->t[i];
-            if (!rp_trial_series(t, s->obj) || !t->has_obj) continue;
+            if (!rp_trial_series(t, s->obj) || !t->has_obj || t->promoted) continue;
             struct pick *p = &out[n];
             p->s = s;
             p->t = t;

@@ -74,8 +74,20 @@ static void td_num(struct sb *b, int has, double x)
     else sb_add(b, "<td class=\"n\">-</td>");
 }
 
+/* A duration for people (3.2s, 4m10s, 2h01m), or "-". */
+static void td_dur(struct sb *b, int has, double secs)
+{
+    sb_add(b, "<td class=\"n\">");
+    if (has) util_fmt_duration(b, secs);
+    else sb_add(b, "-");
+    sb_add(b, "</td>");
+}
+
 static const char *et_name(const struct rsweep *s)
 {
+    /* halving and hyperband stop weak configurations at their rungs */
+    if (s->sp && s->sp->method == METHOD_HALVING) return "successive halving at each rung";
+    if (s->sp && s->sp->method == METHOD_HYPERBAND) return "hyperband brackets, halving at each rung";
     if (!s->sp || !s->sp->et_enabled) return "none";
     switch (s->sp->et_type) {
     case ET_HYPERBAND: return "hyperband";
@@ -90,8 +102,8 @@ static void page_summary(struct report *r, struct sb *b, const char *absout)
     sb_add(b, "<table class=\"sum\">\n<tr><th>sweep</th><th>method</th><th>early stopping</th>"
               "<th>trials</th><th>best trial</th><th>");
     html_esc(b, r->objname);
-    sb_addf(b, "</th><th>epochs</th><th>%s</th><th>%s until the best</th></tr>\n",
-            r->gpus ? "GPU-hours" : "trial-hours", r->gpus ? "GPU-hours" : "trial-hours");
+    sb_addf(b, "</th><th>values logged</th><th>%s</th><th>%s until the best</th></tr>\n",
+            r->gpus ? "GPU time" : "trial time", r->gpus ? "GPU time" : "trial time");
     for (size_t si = 0; si < r->ns; si++) {
         struct rsweep *s = &r->s[si];
         sb_add(b, "<tr><td>");
@@ -127,8 +139,9 @@ static void page_summary(struct report *r, struct sb *b, const char *absout)
         } else {
             sb_add(b, "<td>-</td><td class=\"n\">-</td>");
         }
-        sb_addf(b, "<td class=\"n\">%lld</td><td class=\"n\">%.3g</td>", s->epochs, s->hours);
-        td_num(b, s->best >= 0 && s->hours_to_best > 0, s->hours_to_best);
+        sb_addf(b, "<td class=\"n\">%lld</td>", s->epochs);
+        td_dur(b, 1, s->hours * 3600);
+        td_dur(b, s->best >= 0 && s->hours_to_best > 0, s->hours_to_best * 3600);
         sb_add(b, "</tr>\n");
     }
     sb_add(b, "</table>\n");
@@ -145,14 +158,16 @@ static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, c
     sb_add(b, "</h2>\n<table class=\"lb\">\n<tr><th>#</th><th>trial</th><th>state</th><th>");
     html_esc(b, s->meta.objective ? s->meta.objective : "objective");
     sb_add(b, "</th><th>at step</th>");
+    if (s->rungs) sb_add(b, "<th>rung</th>");
     for (size_t k = 0; k < r->nc; k++) {
         sb_add(b, "<th>");
         html_esc(b, r->c[k].path);
         sb_add(b, "</th>");
     }
-    sb_add(b, "<th>epochs</th><th>hours</th><th>log</th><th>note</th></tr>\n");
+    sb_add(b, "<th>values</th><th>time</th><th>log</th><th>note</th></tr>\n");
     for (size_t i = 0; i < s->nt; i++) {
         const struct rtrial *t = &s->t[i];
+        if (t->promoted) continue; /* shown as its configuration's last rung */
         char *tdir = abs ? xasprintf("%s/trials/%04lld", abs, t->id) : NULL;
         char *rel = tdir ? relpath(absout, tdir) : NULL;
         sb_addf(b, "<tr class=\"%s\"><td class=\"n\">%d</td><td class=\"n\">", store_state_name(t->state),
@@ -168,6 +183,10 @@ static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, c
         td_num(b, t->has_obj, t->obj);
         if (t->has_obj) sb_addf(b, "<td class=\"n\">%lld</td>", t->obj_step);
         else sb_add(b, "<td class=\"n\">-</td>");
+        if (s->rungs) {
+            if (t->rung >= 0) sb_addf(b, "<td class=\"n\">%d</td>", t->rung);
+            else sb_add(b, "<td class=\"n\">-</td>");
+        }
         for (size_t k = 0; k < r->nc; k++) {
             const struct value *v = value_lookup(t->params, r->c[k].path);
             sb_add(b, r->c[k].numeric ? "<td class=\"n\">" : "<td>");
@@ -182,7 +201,7 @@ static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, c
         }
         struct series *o = rp_trial_series(t, s->obj);
         sb_addf(b, "<td class=\"n\">%zu</td>", o ? o->n : 0);
-        td_num(b, t->started > 0 && t->ended >= t->started, (t->ended - t->started) / 3600);
+        td_dur(b, t->started > 0 && t->ended >= t->started, t->ended - t->started);
         if (rel) {
             sb_add(b, "<td><a href=\"");
             html_href(b, rel);
@@ -191,6 +210,16 @@ static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, c
             sb_add(b, "<td>-</td>");
         }
         sb_add(b, "<td class=\"note\">");
+        if (t->parent >= 0) { /* its configuration's earlier rungs */
+            long long up[32];
+            size_t nup = 0;
+            for (long long a = t->parent; a >= 0 && a <= s->maxid && s->byid[a] && nup < 32;
+                 a = s->byid[a]->parent)
+                up[nup++] = a;
+            sb_add(b, "rungs: trials ");
+            while (nup) sb_addf(b, "%lld &#8594; ", up[--nup]);
+            sb_addf(b, "%lld. ", t->id);
+        }
         if (t->reason) html_esc(b, t->reason);
         sb_add(b, "</td></tr>\n");
         free(tdir);
@@ -269,8 +298,9 @@ int rp_write_page(struct report *r, struct err *e)
         sb_add(&b, "</figcaption></figure>\n");
     }
     for (size_t si = 0; si < r->ns; si++) page_leaderboard(r, &r->s[si], &b, absout);
-    sb_add(&b, "<p class=\"dim\">hours: each trial's wall-clock time (GPU-hours when it has one "
-               "GPU). Each plot's gnuplot script and data are next to this page "
+    sb_add(&b, "<p class=\"dim\">time: each trial's wall-clock time (trial time and GPU time in "
+               "the summary: their sum, each trial's time times its GPUs when GPUs are recorded); "
+               "values: how many values of the objective it logged. Each plot's gnuplot script and data are next to this page "
                "(<code>NAME.gp</code>, <code>data/</code>).</p>\n</body>\n</html>\n");
     int rc = rp_write_file(r, "index.html", b.buf, b.len, e);
     sb_release(&b);

@@ -39,14 +39,37 @@ static int intern(struct rsweep *s, const char *name)
     return (int)s->nnames++;
 }
 
+struct load_pass {
+    struct rsweep *s;
+    char *seen;            /* by id: loaded in the first pass */
+    size_t nseen;
+    int second;            /* the promoted trials, after the configurations */
+};
+
 static int load_trial(const struct trial_row *row, void *ctx)
 {
-    struct rsweep *s = ctx;
+    struct load_pass *lp = ctx;
+    struct rsweep *s = lp->s;
+    if (lp->second && row->id >= 0 && (size_t)row->id < lp->nseen && lp->seen[row->id]) return 0;
+    if (!lp->second && row->id >= 0) {
+        if ((size_t)row->id >= lp->nseen) {
+            size_t n = (size_t)row->id + 256;
+            lp->seen = xrealloc(lp->seen, n);
+            memset(lp->seen + lp->nseen, 0, n - lp->nseen);
+            lp->nseen = n;
+        }
+        lp->seen[row->id] = 1;
+    }
     s->t = xrealloc(s->t, (s->nt + 1) * sizeof *s->t);
     struct rtrial *t = &s->t[s->nt];
     memset(t, 0, sizeof *t);
     t->id = row->id;
-    t->rank = (int)++s->nt;
+    s->nt++;
+    t->rank = lp->second ? 0 : (int)s->nt;
+    t->promoted = lp->second;
+    t->rung = row->rung;
+    t->parent = row->parent;
+    if (row->rung >= 0) s->rungs = 1;
     t->state = row->state;
     t->reason = row->reason ? xstrdup(row->reason) : NULL;
     t->has_obj = row->has_objective;
@@ -104,6 +127,51 @@ static int load_metric(long long trial, const char *name, long long step, int ha
 }
 
 
+/* A configuration's curve across rungs: a promoted trial that continued
+ * its parent's steps (its first step after the parent's last) is drawn
+ * joined to its parents'. */
+static void chain_series(struct rsweep *s)
+{
+    if (!s->rungs || s->obj < 0) return;
+    s->chain = xcalloc(s->nt, sizeof *s->chain);
+    for (size_t i = 0; i < s->nt; i++) {
+        const struct rtrial *t = &s->t[i];
+        const struct series *own = rp_trial_series(t, s->obj);
+        if (!own || !own->n || t->parent < 0) continue;
+        /* the ancestors whose steps the next one continues, oldest first */
+        struct rtrial *up[64];
+        size_t nup = 0;
+        long long first = own->step[0];
+        for (const struct rtrial *a = t; a->parent >= 0 && a->parent <= s->maxid && nup < 64;) {
+            struct rtrial *p = s->byid[a->parent];
+            const struct series *ps = p ? rp_trial_series(p, s->obj) : NULL;
+            if (!ps || !ps->n || ps->step[ps->n - 1] >= first) break;
+            up[nup++] = p;
+            first = ps->step[0];
+            a = p;
+        }
+        if (!nup) continue;
+        for (size_t k = 0; k < nup; k++) up[k]->joined = 1;
+        struct series *c = &s->chain[i];
+        for (size_t k = nup + 1; k-- > 0;) {
+            const struct series *x = k == 0 ? own : rp_trial_series(up[k - 1], s->obj);
+            c->step = xrealloc(c->step, (c->n + x->n) * sizeof *c->step);
+            c->v = xrealloc(c->v, (c->n + x->n) * sizeof *c->v);
+            memcpy(c->step + c->n, x->step, x->n * sizeof *x->step);
+            memcpy(c->v + c->n, x->v, x->n * sizeof *x->v);
+            c->n += x->n;
+        }
+        c->cap = c->n;
+    }
+}
+
+const struct series *rp_objective_curve(const struct rsweep *s, const struct rtrial *t)
+{
+    size_t i = (size_t)(t - s->t);
+    if (s->chain && i < s->nt && s->chain[i].n) return &s->chain[i];
+    return rp_trial_series(t, s->obj);
+}
+
 int rp_load_sweep(struct report *r, struct rsweep *s, struct err *e)
 {
     char *db = layout_db(s->dir);
@@ -124,7 +192,12 @@ int rp_load_sweep(struct report *r, struct rsweep *s, struct err *e)
     }
     if (s->meta.objective)
         store_set_objective(st, s->meta.objective, s->meta.maximize, s->meta.summary_last);
-    if (store_each_trial(st, ORDER_RANK, -1, 0, load_trial, s, e)) {
+    struct load_pass lp = {.s = s};
+    rc = store_each_trial(st, ORDER_CONFIGS, -1, 0, load_trial, &lp, e);
+    lp.second = 1;
+    if (!rc) rc = store_each_trial(st, ORDER_RANK, -1, 0, load_trial, &lp, e);
+    free(lp.seen);
+    if (rc) {
         store_close(st);
         return -1;
     }
@@ -159,7 +232,8 @@ int rp_load_sweep(struct report *r, struct rsweep *s, struct err *e)
         if (t->started > 0 && t->ended > t->started) s->hours += (t->ended - t->started) / 3600;
         struct series *o = rp_trial_series(t, s->obj);
         if (o) s->epochs += (long long)o->n;
-        if (s->best < 0 && t->state == TRIAL_COMPLETED && t->has_obj) s->best = (int)i;
+        if (s->best < 0 && t->state == TRIAL_COMPLETED && t->has_obj && !t->promoted)
+            s->best = (int)i;
         const char *parser = s->sp ? s->sp->parser : NULL;
         for (size_t k = 0; k < t->nm && t->mem < 0; k++)
             for (size_t j = 0; j < t->m[k].s.n; j++) {
@@ -167,6 +241,7 @@ int rp_load_sweep(struct report *r, struct rsweep *s, struct err *e)
                 if (gb > t->mem) t->mem = gb;
             }
     }
+    chain_series(s);
     return 0;
 }
 
@@ -183,6 +258,11 @@ void rp_free_sweep(struct rsweep *s)
         }
         free(t->m);
     }
+    for (size_t i = 0; s->chain && i < s->nt; i++) {
+        free(s->chain[i].step);
+        free(s->chain[i].v);
+    }
+    free(s->chain);
     free(s->t);
     free(s->byid);
     for (size_t i = 0; i < s->nnames; i++) free(s->names[i]);

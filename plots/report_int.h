@@ -57,6 +57,10 @@ struct rtrial {
     int block;             /* its curve's index in data/objective.dat, -1 none */
     char *gpu;             /* as stored, or NULL */
     int lane;              /* timeline lane, 1-based */
+    int rung;              /* halving/hyperband: its rung; -1 otherwise */
+    long long parent;      /* the trial it was promoted from; -1 none */
+    int promoted;          /* it went on as another trial: the leaderboard shows that one */
+    int joined;            /* its curve is part of a later rung's (rp_objective_curve) */
 };
 
 struct rsweep {
@@ -64,7 +68,10 @@ struct rsweep {
     char *label;
     struct store_sweep meta;
     struct space *sp;      /* the stored file read again; NULL if it does not load now */
-    struct rtrial *t;      /* leaderboard order */
+    struct rtrial *t;      /* leaderboard order: one per configuration (store ORDER_CONFIGS,
+                              rank 1...), then the promoted trials of halving and
+                              hyperband (rank 0: shown as their configuration's last) */
+    int rungs;             /* its trials have rungs */
     size_t nt;
     struct rtrial **byid;
     long long maxid;
@@ -77,6 +84,9 @@ struct rsweep {
                               GPU-hours when GPUs are recorded */
     double hours_to_best;  /* trial-hours spent when the best trial ended */
     long long epochs;      /* objective values logged, all trials */
+    struct series *chain;  /* per trial (index into t): its configuration's values of
+                              the objective across rungs, when a promoted trial continued
+                              its parent's steps (NULL: its own series) */
     int best;              /* index into t of the best completed trial, -1 */
 };
 
@@ -146,6 +156,9 @@ void fig_parallel(struct report *r, struct pick *pk, size_t npk, struct err *e);
 void fig_timeline(struct report *r, struct pick *pk, size_t npk, struct err *e);
 
 struct series *rp_trial_series(const struct rtrial *t, int name);
+/* The objective's curve of a trial's configuration: joined to its parents'
+ * where it continued their steps (halving, hyperband), else its own. */
+const struct series *rp_objective_curve(const struct rsweep *s, const struct rtrial *t);
 int rp_load_sweep(struct report *r, struct rsweep *s, struct err *e);
 void rp_free_sweep(struct rsweep *s);
 char *rp_value_text(const struct value *v);
