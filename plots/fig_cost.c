@@ -143,16 +143,18 @@ void fig_cost(struct report *r, struct pick *pk, size_t npk, struct err *e)
     for (size_t si = 0; si < r->ns; si++) {
         const char *col = r->ns == 1 ? "1f77b4" : COLORS[si % NCOLORS];
         if (pblk[si] >= 0) {
-            char faint[10];
-            rp_faint_color(faint, r->ns == 1 ? "909090" : col);
+            /* visible at the page's size: solid, a quarter transparent */
             rp_plot_sep(&p);
-            sb_addf(&p, "'data/cost-trials.dat' index %d with points pt 7 ps 0.5 lc rgb '%s' ", pblk[si], faint);
+            sb_addf(&p, "'data/cost-trials.dat' index %d with points pt 7 ps 1.1 lc rgb '#40%s' ",
+                    pblk[si], r->ns == 1 ? "606060" : col);
             if (r->ns == 1) sb_add(&p, "title 'a trial completes'");
             else sb_add(&p, "notitle");
         }
         if (blk[si] >= 0) {
             rp_plot_sep(&p);
-            sb_addf(&p, "'data/cost.dat' index %d with steps lw 2.5 lc rgb '#%s' title ", blk[si], col);
+            /* compared sweeps: a dash pattern each, so that none hides another */
+            sb_addf(&p, "'data/cost.dat' index %d with steps lw 2.5 lc rgb '#%s' dt %zu title ",
+                    blk[si], col, r->ns == 1 ? (size_t)1 : si % 5 + 1);
             plots_quote(&p, r->ns == 1 ? "best so far" : r->s[si].label);
         }
     }

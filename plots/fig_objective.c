@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The objective's axis: the finite values drawn, less outliers (beyond 3
+/* The objective's axis: the finite values drawn, less outliers (beyond 20
  * interquartile ranges from the quartiles), which are counted, not scaled
  * to. */
 struct yrange {
@@ -57,7 +57,7 @@ static void robust_range(const struct report *r, struct yrange *yr)
     }
     qsort(v, n, sizeof *v, cmp_double);
     double q1 = v[n / 4], q3 = v[(3 * n) / 4], iqr = q3 - q1;
-    double flo = q1 - 3 * iqr, fhi = q3 + 3 * iqr;
+    double flo = q1 - 20 * iqr, fhi = q3 + 20 * iqr; /* far out: a diverging 1e+35 */
     yr->lo = INFINITY;
     yr->hi = -INFINITY;
     yr->out_lo = INFINITY;
@@ -148,8 +148,12 @@ void fig_objective(struct report *r, struct pick *pk, size_t npk, struct err *e)
     }
     for (size_t i = 0; i < npk; i++) {
         rp_plot_sep(&p);
-        sb_addf(&p, "'data/objective.dat' index %d with lines lw 2.5 lc rgb '#%s' title ",
-                pk[i].t->block, pk[i].color);
+        /* compared sweeps: a dash pattern each, so that none hides another */
+        size_t dt = 1;
+        for (size_t si = 0; r->ns > 1 && si < r->ns; si++)
+            if (pk[i].s == &r->s[si]) dt = si % 5 + 1;
+        sb_addf(&p, "'data/objective.dat' index %d with lines lw 2.5 lc rgb '#%s' dt %zu title ",
+                pk[i].t->block, pk[i].color, dt);
         plots_quote(&p, pk[i].title);
     }
     sb_add(&g, p.buf);

@@ -21,22 +21,52 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Each parameter axis: its categories, decades, or numbers, labelled
+ * beside it. */
+static void axis_tics(struct sb *g, const struct report *r, const size_t *ax, size_t na)
+{
+    for (size_t a = 0; a < na; a++) {
+        const struct col *c = &r->c[ax[a]];
+        char what[64];
+        snprintf(what, sizeof what, "paxis %zu tics nomirror offset -0.6,0", a + 1);
+        if (!c->numeric) {
+            rp_cat_tics(g, what, c);
+            sb_addf(g, "set paxis %zu range [-0.3:%zu.3]\n", a + 1, c->ncats - 1);
+        } else if (c->logx) {
+            int d0 = (int)floor(log10(c->min)), d1 = (int)ceil(log10(c->max));
+            if (d1 <= d0) d1 = d0 + 1; /* one value: a decade, not one tic twice */
+            sb_addf(g, "set %s (", what);
+            for (int x = d0; x <= d1; x++) sb_addf(g, "%s'%g' %d", x > d0 ? ", " : "", pow(10, x), x);
+            sb_add(g, ")\n");
+            sb_addf(g, "set paxis %zu range [%g:%g]\n", a + 1, d0 - 0.04, d1 + 0.04);
+        } else {
+            sb_addf(g, "set %s\n", what);
+        }
+    }
+}
+
 void fig_parallel(struct report *r, struct pick *pk, size_t npk, struct err *e)
 {
     (void)pk, (void)npk;
     if (!r->nc) return;
     /* The trials drawn: completed ones with an objective (any with an
      * objective if none completed); the axes: columns all of them have. */
-    int only_done = 0;
-    for (size_t si = 0; si < r->ns; si++)
+    int only_done = 0, rungs = 0;
+    for (size_t si = 0; si < r->ns; si++) {
         if (r->s[si].best >= 0) only_done = 1;
+        if (r->s[si].rungs) rungs = 1;
+    }
+    /* halving, hyperband: each configuration once, at the furthest rung it
+     * reached (pruned there or completed) */
+    if (rungs) only_done = 0;
     size_t ax[MAX_PAXES], na = 0;
     for (size_t k = 0; k < r->nc && na < MAX_PAXES; k++) {
         int all = 1, any = 0;
         for (size_t si = 0; si < r->ns && all; si++)
             for (size_t i = 0; i < r->s[si].nt && all; i++) {
                 const struct rtrial *t = &r->s[si].t[i];
-                if (!t->has_obj || (only_done && t->state != TRIAL_COMPLETED)) continue;
+                if (!t->has_obj || t->promoted || (only_done && t->state != TRIAL_COMPLETED))
+                    continue;
                 any = 1;
                 if (isnan(rp_col_pos(&r->c[k], t, 1))) all = 0;
             }
@@ -49,7 +79,8 @@ void fig_parallel(struct report *r, struct pick *pk, size_t npk, struct err *e)
     for (size_t si = 0; si < r->ns; si++)
         for (size_t i = 0; i < r->s[si].nt; i++) {
             const struct rtrial *t = &r->s[si].t[i];
-            if (!t->has_obj || (only_done && t->state != TRIAL_COMPLETED)) continue;
+            if (!t->has_obj || t->promoted || (only_done && t->state != TRIAL_COMPLETED))
+                continue;
             struct sb row;
             sb_init(&row);
             for (size_t a = 0; a < na; a++) sb_addf(&row, "%.10g ", rp_col_pos(&r->c[ax[a]], t, 1));
@@ -67,12 +98,14 @@ void fig_parallel(struct report *r, struct pick *pk, size_t npk, struct err *e)
     sb_init(&g);
     sb_init(&t);
     rp_gp_begin(r, &g, "parallel", 1000, 520);
-    sb_addf(&t, "Parameters and %s of %s trials, %s", r->objname,
-            only_done ? "completed" : "all scored",
+    sb_addf(&t, "Parameters and %s of %s, %s", r->objname,
+            rungs ? "each configuration at its furthest rung"
+            : only_done ? "completed trials" : "all scored trials",
             r->ns == 1 ? "coloured by the objective" : "one colour per sweep");
     rp_gp_set(&g, "title", t.buf);
-    sb_add(&g, "set style data parallelaxes\nset border 0\nunset ytics\nunset grid\n"
-               "set xtics scale 0 nomirror\nset key off\n");
+    /* tic labels in front of the lines, beside their axis, not on it */
+    sb_add(&g, "set style data parallelaxes\nset tics front\nset border 0\nunset ytics\n"
+               "unset grid\nset xtics scale 0 nomirror\nset key off\n");
     sb_add(&g, "set xtics (");
     for (size_t a = 0; a <= na; a++) {
         if (a) sb_add(&g, ", ");
@@ -87,24 +120,8 @@ void fig_parallel(struct report *r, struct pick *pk, size_t npk, struct err *e)
         sb_addf(&g, " %zu", a + 1);
     }
     sb_add(&g, ")\n");
-    for (size_t a = 0; a < na; a++) {
-        const struct col *c = &r->c[ax[a]];
-        char what[32];
-        snprintf(what, sizeof what, "paxis %zu tics", a + 1);
-        if (!c->numeric) {
-            rp_cat_tics(&g, what, c);
-            sb_addf(&g, "set paxis %zu range [-0.3:%zu.3]\n", a + 1, c->ncats - 1);
-        } else if (c->logx) {
-            int d0 = (int)floor(log10(c->min)), d1 = (int)ceil(log10(c->max));
-            sb_addf(&g, "set %s (", what);
-            for (int x = d0; x <= d1; x++) sb_addf(&g, "%s'%g' %d", x > d0 ? ", " : "", pow(10, x), x);
-            sb_add(&g, ")\n");
-            sb_addf(&g, "set paxis %zu range [%d:%d]\n", a + 1, d0, d1);
-        } else {
-            sb_addf(&g, "set %s\n", what);
-        }
-    }
-    sb_addf(&g, "set paxis %zu tics\n", na + 1);
+    axis_tics(&g, r, ax, na);
+    sb_addf(&g, "set paxis %zu tics nomirror offset -0.6,0\n", na + 1);
     if (r->ns == 1) {
         int maxi = r->s[0].meta.maximize;
         sb_addf(&g, "set palette defined (0 '#%s', 0.5 '#f0e442', 1 '#%s')\n",

@@ -55,18 +55,28 @@ void fig_params(struct report *r, struct pick *pk, size_t npk, struct err *e)
         struct dat d = {0};
         sb_init(&d.b);
         int *done = xmalloc(r->ns * sizeof *done), *other = xmalloc(r->ns * sizeof *other);
+        int *best = xmalloc(r->ns * sizeof *best);
         for (size_t si = 0; si < r->ns; si++) {
             struct rsweep *s = &r->s[si];
             for (int pass = 0; pass < 2; pass++) {
                 for (size_t i = 0; i < s->nt; i++) {
                     const struct rtrial *t = &s->t[i];
-                    if (!t->has_obj || (t->state == TRIAL_COMPLETED) != (pass == 0)) continue;
+                    /* a configuration once: at its furthest rung */
+                    if (!t->has_obj || t->promoted || (t->state == TRIAL_COMPLETED) != (pass == 0))
+                        continue;
                     double x = rp_col_pos(c, t, 0);
                     if (isnan(x)) continue;
                     if (!c->numeric) x += jitter(t->id);
                     rp_dat_row(&d, "%.10g %.10g %lld", x, t->obj, t->id);
                 }
                 (pass ? other : done)[si] = rp_dat_end(&d);
+            }
+            best[si] = -1; /* the best trial, marked */
+            if (s->best >= 0 && !isnan(rp_col_pos(c, &s->t[s->best], 0))) {
+                const struct rtrial *t = &s->t[s->best];
+                double x = rp_col_pos(c, t, 0) + (c->numeric ? 0 : jitter(t->id));
+                rp_dat_row(&d, "%.10g %.10g %lld", x, t->obj, t->id);
+                best[si] = rp_dat_end(&d);
             }
         }
         if (!d.nblocks) goto next;
@@ -96,7 +106,8 @@ void fig_params(struct report *r, struct pick *pk, size_t npk, struct err *e)
         } else if (c->min == c->max) {
             sb_addf(&g, "set xrange [%.10g:%.10g]\n", c->min - 1, c->max + 1);
         }
-        sb_add(&g, "set key below horizontal\n");
+        /* the legend above the plot, clear of the data and the axis labels */
+        sb_add(&g, "set key outside top center horizontal\n");
         int titled_other = 0;
         for (size_t si = 0; si < r->ns; si++) {
             const char *col = r->ns == 1 ? "1f77b4" : COLORS[si % NCOLORS];
@@ -115,11 +126,23 @@ void fig_params(struct report *r, struct pick *pk, size_t npk, struct err *e)
                 else sb_add(&p, "title 'not completed (value when it stopped)'");
             }
         }
+        for (size_t si = 0; si < r->ns; si++) {
+            if (best[si] < 0) continue;
+            rp_plot_sep(&p);
+            sb_addf(&p, "'data/%s.dat' index %d using 1:2 with points pt 3 ps 2.6 lw 2 lc rgb '#%s' title ",
+                    name, best[si], r->ns == 1 ? "d62728" : COLORS[si % NCOLORS]);
+            char *bt = xasprintf("%s%sbest: trial %lld", r->ns == 1 ? "" : r->s[si].label,
+                                 r->ns == 1 ? "" : " ", r->s[si].t[r->s[si].best].id);
+            plots_quote(&p, bt);
+            free(bt);
+        }
         sb_add(&g, p.buf);
         sb_addc(&g, '\n');
         sb_reset(&t);
-        sb_addf(&t, "%s of each trial against %s%s%s.", r->objname, c->path,
-                c->logx ? " (log axis)" : "", c->numeric ? "" : " (categories, spread sideways)");
+        sb_addf(&t, "%s of each %s against %s%s%s; the star is the best trial.", r->objname,
+                r->s[0].rungs ? "configuration (at its furthest rung)" : "trial", c->path,
+                c->logx ? " (log axis)" : "",
+                c->numeric ? "" : " (a strip per category, its points spread sideways)");
         rp_run_plot(r, name, &g, t.buf);
         sb_release(&g);
         sb_release(&p);
@@ -129,6 +152,7 @@ void fig_params(struct report *r, struct pick *pk, size_t npk, struct err *e)
     next:
         free(done);
         free(other);
+        free(best);
         sb_release(&d.b);
     }
 }

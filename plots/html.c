@@ -147,6 +147,75 @@ static void page_summary(struct report *r, struct sb *b, const char *absout)
     sb_add(b, "</table>\n");
 }
 
+/* Which parameters matter: per sweep, a row per parameter, most important
+ * first, with what it says in words. */
+static void page_importance(struct report *r, struct sb *b)
+{
+    if (!r->nc) return;
+    struct importance *im = xcalloc(r->nc, sizeof *im);
+    int head = 0;
+    for (size_t si = 0; si < r->ns; si++) {
+        struct rsweep *s = &r->s[si];
+        size_t n = rp_importance(r, s, im);
+        /* the most important first (insertion sort: a handful of rows) */
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0; j--) {
+                double a = isnan(im[j - 1].eta2) ? -1 : im[j - 1].eta2;
+                double c = isnan(im[j].eta2) ? -1 : im[j].eta2;
+                if (c <= a) break;
+                struct importance t = im[j];
+                im[j] = im[j - 1];
+                im[j - 1] = t;
+            }
+        if (!head++) sb_add(b, "<h2>Which parameters matter</h2>\n");
+        if (r->ns > 1) {
+            sb_add(b, "<p>");
+            html_esc(b, s->label);
+            sb_add(b, "</p>\n");
+        }
+        if (!n || im[0].n < IMPORTANCE_MIN_N) {
+            sb_addf(b, "<p class=\"dim\">Too few trials to tell (it takes %d %s with a value of "
+                       "the objective).</p>\n",
+                    IMPORTANCE_MIN_N, s->rungs ? "configurations" : "completed trials");
+            continue;
+        }
+        sb_add(b, "<table class=\"imp\">\n<tr><th>parameter</th><th>variance explained</th>"
+                  "<th>rank correlation</th><th>trials</th><th>what it says</th></tr>\n");
+        for (size_t i = 0; i < n; i++) {
+            const struct importance *x = &im[i];
+            sb_add(b, "<tr><td>");
+            html_esc(b, r->c[x->col].path);
+            sb_add(b, "</td>");
+            if (isnan(x->eta2)) sb_add(b, "<td class=\"n\">-</td>");
+            else sb_addf(b, "<td class=\"n\">%.0f%% <span class=\"dim\">(%d %s)</span></td>",
+                         100 * x->eta2, x->groups, x->ordered ? "bins" : "categories");
+            if (isnan(x->rho)) sb_add(b, "<td class=\"n\">-</td>");
+            else sb_addf(b, "<td class=\"n\">%+.2f</td>", x->rho);
+            sb_addf(b, "<td class=\"n\">%zu</td><td>", x->n);
+            int maxi = s->meta.maximize;
+            if (!isnan(x->rho) && fabs(x->rho) >= 0.3) {
+                sb_add(b, "a larger ");
+                html_esc(b, r->c[x->col].path);
+                sb_addf(b, " goes with a %s objective", (x->rho > 0) == maxi ? "better" : "worse");
+            } else if (!isnan(x->eta2) && x->eta2 >= 0.3) {
+                sb_add(b, "its value matters, not in one direction");
+            } else if (!isnan(x->eta2)) {
+                sb_add(b, "little effect seen");
+            }
+            sb_add(b, "</td></tr>\n");
+        }
+        sb_add(b, "</table>\n");
+    }
+    if (head)
+        sb_add(b, "<p class=\"dim\">Variance explained: the share of the objective's variance "
+                  "between the parameter's categories, or between quantile bins of its values "
+                  "(eta squared; with few trials per bin it reads high by chance). Rank "
+                  "correlation: Spearman's, of the parameter's values with the objective. Both look "
+                  "at one parameter at a time: an effect that shows only with another parameter "
+                  "is not seen (docs/reports.md).</p>\n");
+    free(im);
+}
+
 static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, const char *absout)
 {
     char *abs = realpath(s->dir, NULL);
@@ -287,6 +356,7 @@ int rp_write_page(struct report *r, struct err *e)
     }
     sb_add(&b, "<h2>Summary</h2>\n");
     page_summary(r, &b, absout);
+    page_importance(r, &b);
     if (r->nfig) sb_add(&b, "<h2>Plots</h2>\n");
     for (size_t i = 0; i < r->nfig; i++) {
         sb_add(&b, "<figure><img src=\"");

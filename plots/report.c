@@ -51,6 +51,7 @@ static const struct {
 } FIGURES[] = {
     {"cost", fig_cost},         {"objective", fig_objective}, {"losses", fig_losses},
     {"params", fig_params},     {"parallel", fig_parallel},   {"timeline", fig_timeline},
+    {"importance", fig_importance},
 };
 
 int plots_report(char *const *dirs, size_t ndirs, const char *out, enum plots_format fmt,

@@ -146,6 +146,23 @@ struct pick {
 };
 
 
+/* Which parameters matter (importance.c): per parameter of r->c, over a
+ * sweep's completed trials (halving, hyperband: every configuration at rung
+ * 0), Spearman's rank correlation with the objective (ordered parameters)
+ * and the share of the objective's variance its categories or quantile
+ * bins explain (eta squared). NaN where it cannot be told. */
+#define IMPORTANCE_MIN_N 5  /* fewer trials than this: nothing is said */
+#define IMPORTANCE_BINS 5   /* quantile bins of a numeric parameter */
+struct importance {
+    size_t col;      /* index into r->c */
+    int ordered;     /* numeric: rho is defined */
+    double rho;      /* rank correlation with the objective, -1..1 */
+    double eta2;     /* variance explained, 0..1 */
+    int groups;      /* categories or bins eta2 is over */
+    size_t n;        /* trials */
+};
+size_t rp_importance(const struct report *r, const struct rsweep *s, struct importance *out);
+
 /* A figure: draws itself into r (r->fig gets its image, r->fails its
  * failure) from the trials picked for colour. */
 void fig_cost(struct report *r, struct pick *pk, size_t npk, struct err *e);
@@ -154,6 +171,7 @@ void fig_losses(struct report *r, struct pick *pk, size_t npk, struct err *e);
 void fig_params(struct report *r, struct pick *pk, size_t npk, struct err *e);
 void fig_parallel(struct report *r, struct pick *pk, size_t npk, struct err *e);
 void fig_timeline(struct report *r, struct pick *pk, size_t npk, struct err *e);
+void fig_importance(struct report *r, struct pick *pk, size_t npk, struct err *e);
 
 struct series *rp_trial_series(const struct rtrial *t, int name);
 /* The objective's curve of a trial's configuration: joined to its parents'

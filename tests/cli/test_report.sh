@@ -98,7 +98,7 @@ check_eq "gpu lanes: each trial in its GPU's lanes" \
     "$(awk '$6 % 2 == 0 { print $2 }' rg/report/data/timeline.dat | sort -u | tr '\n' ' ')" \
     "$(grep -o "'GPU 0 ([0-9])' [0-9]*" rg/report/timeline.gp | awk '{print $NF}' | sort -u | tr '\n' ' ')"
 check "gpu lanes: image" images_ok rg/report png
-check "gpu lanes: costs in GPU-hours" grep -q "<th>GPU-hours</th>" rg/report/index.html
+check "gpu lanes: costs in GPU time" grep -q "<th>GPU time</th>" rg/report/index.html
 check "gpu lanes: the cost axis says so" grep -q "GPU-[a-z]* spent (a GPU busy with trials counts once)" rg/report/cost.gp
 
 # SVG

@@ -1,0 +1,146 @@
+/* importance.c - which parameters matter for the objective (report_int.h):
+ * Spearman's rank correlation for ordered parameters, and the share of the
+ * objective's variance that a parameter's categories (or, for a number,
+ * its quantile bins) explain (the correlation ratio, eta squared).
+ * docs/reports.md says how it is computed and what it cannot tell. */
+#include "plots/report_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pt {
+    double x, y;
+    double rx, ry; /* ranks (ties: the mean of their ranks) */
+};
+
+static int by_x(const void *a, const void *b)
+{
+    const struct pt *p = a, *q = b;
+    return p->x < q->x ? -1 : p->x > q->x;
+}
+
+static int by_y(const void *a, const void *b)
+{
+    const struct pt *p = a, *q = b;
+    return p->y < q->y ? -1 : p->y > q->y;
+}
+
+/* Ranks by x (which 0) or y (which 1), 1-based, ties averaged; pts end up
+ * sorted by that coordinate. */
+static void rank(struct pt *pts, size_t n, int which)
+{
+    qsort(pts, n, sizeof *pts, which ? by_y : by_x);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        double v = which ? pts[i].y : pts[i].x;
+        while (j < n && (which ? pts[j].y : pts[j].x) == v) j++;
+        double r = (double)(i + 1 + j) / 2; /* mean of ranks i+1 .. j */
+        for (size_t k = i; k < j; k++) *(which ? &pts[k].ry : &pts[k].rx) = r;
+        i = j;
+    }
+}
+
+static double pearson_ranks(const struct pt *p, size_t n)
+{
+    double mx = 0, my = 0;
+    for (size_t i = 0; i < n; i++) mx += p[i].rx, my += p[i].ry;
+    mx /= (double)n;
+    my /= (double)n;
+    double sxy = 0, sxx = 0, syy = 0;
+    for (size_t i = 0; i < n; i++) {
+        double dx = p[i].rx - mx, dy = p[i].ry - my;
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
+}
+
+/* eta^2 = SS between groups / SS total; group g of point i in grp[i]. */
+static double eta_squared(const struct pt *p, const int *grp, size_t n, int ngroups)
+{
+    double *sum = calloc((size_t)ngroups, sizeof *sum), *cnt = calloc((size_t)ngroups, sizeof *cnt);
+    if (!sum || !cnt) abort();
+    double mean = 0;
+    for (size_t i = 0; i < n; i++) {
+        mean += p[i].y;
+        sum[grp[i]] += p[i].y;
+        cnt[grp[i]]++;
+    }
+    mean /= (double)n;
+    double total = 0, between = 0;
+    for (size_t i = 0; i < n; i++) total += (p[i].y - mean) * (p[i].y - mean);
+    for (int g = 0; g < ngroups; g++)
+        if (cnt[g] > 0) {
+            double d = sum[g] / cnt[g] - mean;
+            between += cnt[g] * d * d;
+        }
+    free(sum);
+    free(cnt);
+    return total > 0 ? between / total : NAN;
+}
+
+/* The trials a sweep's importance is computed over: completed ones with an
+ * objective; for halving and hyperband every configuration's value at the
+ * first rung (the one budget all of them ran at). */
+static int sample(const struct rsweep *s, const struct rtrial *t)
+{
+    if (!t->has_obj || !isfinite(t->obj)) return 0;
+    if (s->rungs) return t->rung == 0 && (t->state == TRIAL_COMPLETED || t->state == TRIAL_PRUNED);
+    return t->state == TRIAL_COMPLETED;
+}
+
+size_t rp_importance(const struct report *r, const struct rsweep *s, struct importance *out)
+{
+    size_t nout = 0;
+    struct pt *pts = xcalloc(s->nt ? s->nt : 1, sizeof *pts);
+    int *grp = xcalloc(s->nt ? s->nt : 1, sizeof *grp);
+    for (size_t k = 0; k < r->nc; k++) {
+        const struct col *c = &r->c[k];
+        size_t n = 0;
+        for (size_t i = 0; i < s->nt; i++) {
+            const struct rtrial *t = &s->t[i];
+            if (!sample(s, t)) continue;
+            double x = rp_col_pos(c, t, 1);
+            if (isnan(x)) continue;
+            pts[n++] = (struct pt){.x = x, .y = t->obj};
+        }
+        struct importance *im = &out[nout];
+        memset(im, 0, sizeof *im);
+        im->col = k;
+        im->n = n;
+        im->ordered = c->numeric;
+        im->rho = NAN;
+        im->eta2 = NAN;
+        if (n < IMPORTANCE_MIN_N) {
+            nout++;
+            continue;
+        }
+        rank(pts, n, 1);
+        rank(pts, n, 0); /* sorted by x now */
+        if (c->numeric) im->rho = pearson_ranks(pts, n);
+        /* groups: the categories, or quantile bins of a number's ranks */
+        int ngroups;
+        if (!c->numeric) {
+            ngroups = (int)c->ncats;
+            for (size_t i = 0; i < n; i++) grp[i] = (int)pts[i].x;
+        } else {
+            size_t distinct = 0;
+            for (size_t i = 0; i < n; i++)
+                if (i == 0 || pts[i].x != pts[i - 1].x) distinct++;
+            ngroups = distinct < IMPORTANCE_BINS ? (int)distinct : IMPORTANCE_BINS;
+            /* by rank, ties kept together: a bin is never split inside a value */
+            for (size_t i = 0; i < n; i++) {
+                int g = (int)((pts[i].rx - 1) * ngroups / (double)n);
+                grp[i] = g >= ngroups ? ngroups - 1 : g;
+            }
+        }
+        im->groups = ngroups;
+        if (ngroups >= 2) im->eta2 = eta_squared(pts, grp, n, ngroups);
+        nout++;
+    }
+    free(pts);
+    free(grp);
+    return nout;
+}
