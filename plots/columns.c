@@ -43,8 +43,7 @@ char *rp_value_text(const struct value *v)
 {
     struct sb b;
     sb_init(&b);
-    if (v->kind == V_FLOAT) sb_addf(&b, "%.4g", v->u.f);
-    else value_py_str(&b, v);
+    value_people_str(&b, v); /* 5 digits, as the command's tables */
     return sb_detach(&b);
 }
 

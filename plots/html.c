@@ -70,7 +70,11 @@ static char *relpath(const char *from, const char *to)
 
 static void td_num(struct sb *b, int has, double x)
 {
-    if (has) sb_addf(b, "<td class=\"n\">%.6g</td>", x);
+    if (has) {
+        sb_add(b, "<td class=\"n\">");
+        util_fmt_num(b, x); /* for people: a few digits */
+        sb_add(b, "</td>");
+    }
     else sb_add(b, "<td class=\"n\">-</td>");
 }
 
@@ -228,9 +232,16 @@ static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, c
     html_esc(b, s->meta.objective ? s->meta.objective : "objective");
     sb_add(b, "</th><th>at step</th>");
     if (s->rungs) sb_add(b, "<th>rung</th>");
+    /* never two columns with one name: a parameter called like one of ours */
+    static const char *const ours[] = {"#", "trial", "state", "at step", "rung", "values",
+                                       "time", "log", "note", NULL};
     for (size_t k = 0; k < r->nc; k++) {
+        int clash = s->meta.objective && !strcmp(r->c[k].path, s->meta.objective);
+        for (const char *const *o = ours; *o; o++)
+            if (!strcmp(r->c[k].path, *o)) clash = 1;
         sb_add(b, "<th>");
         html_esc(b, r->c[k].path);
+        if (clash) sb_add(b, " (parameter)");
         sb_add(b, "</th>");
     }
     sb_add(b, "<th>values</th><th>time</th><th>log</th><th>note</th></tr>\n");

@@ -268,9 +268,20 @@ static void top_header(struct top_ctx *c, char **names, size_t n, int rungs)
     hdr[3] = c->objective ? c->objective : "objective";
     hdr[4] = "step";
     if (c->rungs) hdr[5] = "rung";
-    for (size_t i = 0; i < n; i++) hdr[TOP_FIXED + i] = names[i];
+    /* never two columns with one name: a parameter called like one of ours
+     * (step, rung, reason...) is shown as "NAME (parameter)" */
+    char **own = xcalloc(n ? n : 1, sizeof *own);
+    for (size_t i = 0; i < n; i++) {
+        int clash = !strcmp(names[i], "reason");
+        for (size_t k = 0; k < (size_t)TOP_FIXED; k++)
+            if (!strcmp(names[i], hdr[k])) clash = 1;
+        if (clash) own[i] = xasprintf("%s (parameter)", names[i]);
+        hdr[TOP_FIXED + i] = own[i] ? own[i] : names[i];
+    }
     hdr[TOP_FIXED + n] = "reason";
     table_add(&c->t, hdr);
+    for (size_t i = 0; i < n; i++) free(own[i]);
+    free(own);
     free(hdr);
     for (size_t col = 0; col < TOP_FIXED; col++)
         if (col != 2) table_right(&c->t, col);

@@ -54,6 +54,19 @@ sweep plan p.yaml > p.plan
 check "plan: its table for people" grep -qE '^ +0 +0\.082782$' p.plan
 check "plan: the argv stays exact" grep -qF '0.08278235406320576' p.plan
 
+# a parameter named like a column of top's: never two columns with one name
+cat > c.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  step: {values: [1]}
+command: [echo, "loss=${step}"]
+resources: {gpus: none}
+Y
+sweep run -q c.yaml -d c > /dev/null 2>&1
+check "top: a parameter called step is not a second step column" \
+    bash -c "sweep top c | head -1 | grep -q '^rank  trial  state  loss  step  step (parameter)  reason$'"
+
 # the objective named as the trainer does not print it
 sed 's/name: val_acc,/name: val_accuracy,/' p.yaml > q.yaml
 sweep run -q q.yaml -d q > q.out 2> q.err

@@ -27,7 +27,7 @@ resources: {gpus: none}
 Y
 sweep run s.yaml -d "my runs/odd" > run.out 2> run.err
 check_eq "a run into a directory with a space: exit 0" "$?" 0
-check "its closing hint quotes the directory" grep -qF "top trials (sweep top 'my runs/odd'):" run.out
+check "its closing hint quotes the directory, absolute" grep -qF "top trials (sweep top '$T/my runs/odd'):" run.out
 sweep export "my runs/odd" --csv > e.csv
 check "export --csv is valid UTF-8" iconv -f UTF-8 -t UTF-8 e.csv -o /dev/null
 check "with the name repaired" grep -qF "a$(printf '\357\277\275')b" e.csv
