@@ -65,7 +65,7 @@ resources: {gpus: none}
 Y
 sweep run -q c.yaml -d c > /dev/null 2>&1
 check "top: a parameter called step is not a second step column" \
-    bash -c "sweep top c | head -1 | grep -q '^rank  trial  state  loss  step  step (parameter)  reason$'"
+    bash -c "sweep top c | head -1 | grep -qE '^rank  trial  state +loss  step  step \(parameter\)  reason$'"
 
 # the objective named as the trainer does not print it
 sed 's/name: val_acc,/name: val_accuracy,/' p.yaml > q.yaml
