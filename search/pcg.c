@@ -46,3 +46,11 @@ double pcg_unit(struct pcg *r)
     uint64_t a = pcg_next(r) >> 5, b = pcg_next(r) >> 6; /* 27 + 26 bits */
     return ((double)a * 67108864.0 + (double)b) * (1.0 / 9007199254740992.0);
 }
+
+uint64_t pcg_mix64(uint64_t z)
+{
+    z += 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}

@@ -21,5 +21,8 @@ uint32_t pcg_bounded(struct pcg *r, uint32_t bound);
 uint64_t pcg_bounded64(struct pcg *r, uint64_t bound);
 /* Uniform on [0, 1) with 53 random bits. */
 double pcg_unit(struct pcg *r);
+/* splitmix64's finaliser: spreads a seed and an index so that neighbouring
+ * trials start far apart in PCG's state space. */
+uint64_t pcg_mix64(uint64_t z);
 
 #endif

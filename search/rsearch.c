@@ -94,20 +94,10 @@ struct value *rsearch_sample(const struct param *p, struct pcg *r)
     return value_null();
 }
 
-/* splitmix64: spreads (seed, index) so that neighbouring trials start far
- * apart in PCG's state space as well as on different streams. */
-static uint64_t mix64(uint64_t z)
-{
-    z += 0x9E3779B97F4A7C15ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 void rsearch_point(const struct space *sp, uint64_t idx, struct value **out)
 {
     struct pcg r;
-    pcg_seed(&r, mix64(sp->seed ^ mix64(idx)), idx);
+    pcg_seed(&r, pcg_mix64(sp->seed ^ pcg_mix64(idx)), idx);
     for (size_t j = 0; j < sp->nparams; j++) {
         size_t i = sp->order[j];
         out[i] = rsearch_sample(&sp->params[i], &r);

@@ -94,7 +94,9 @@ static const struct searcher_ops sampler_ops = {
     .accept = sampler_accept,
 };
 
-extern const struct searcher_ops search_rungs_ops; /* rungs.c */
+extern const struct searcher_ops search_rungs_ops;  /* rungs.c */
+extern const struct searcher_ops search_tpe_ops;    /* tpe.c */
+extern const struct searcher_ops search_evolve_ops; /* evolve.c */
 
 /* One line per method. */
 static const struct {
@@ -105,6 +107,8 @@ static const struct {
     {METHOD_RANDOM, &sampler_ops},
     {METHOD_HALVING, &search_rungs_ops},
     {METHOD_HYPERBAND, &search_rungs_ops},
+    {METHOD_BAYES, &search_tpe_ops},
+    {METHOD_EVOLVE, &search_evolve_ops},
 };
 
 struct searcher {
@@ -178,6 +182,16 @@ int searcher_decide(struct searcher *s, struct search_decision *d)
 void searcher_accept(struct searcher *s, const struct search_decision *d)
 {
     s->ops->accept(s->state, d);
+}
+
+void searcher_observe(struct searcher *s, const struct search_result *r)
+{
+    if (s->ops->observe) s->ops->observe(s->state, r);
+}
+
+int searcher_learns(const struct searcher *s)
+{
+    return s->ops->observe != NULL;
 }
 
 void search_decision_release(struct search_decision *d)

@@ -58,6 +58,18 @@ struct search_decision {
 };
 void search_decision_release(struct search_decision *d);
 
+/* What a model-based method (bayes, evolve) learns of a trial: how it
+ * stands or ended, its value of the objective as metrics.summary says
+ * (smaller is better), the last step it logged, and its parameters. */
+enum search_how { HOW_RUNNING, HOW_COMPLETED, HOW_PRUNED, HOW_FAILED, HOW_STOPPED };
+struct search_result {
+    long long id;                /* a trial of this sweep; < 0: an earlier sweep's (prior) */
+    enum search_how how;
+    double value;                /* NaN: none */
+    long long step;              /* -1: none */
+    const struct value *params;  /* NULL: the searcher's own (a trial it suggested) */
+};
+
 struct searcher_ops {
     const char *name;
     void *(*init)(const struct space *sp, struct err *e); /* NULL: e says why */
@@ -71,6 +83,9 @@ struct searcher_ops {
     void (*tell)(void *state, long long id, enum search_end end, double value);
     int (*decide)(void *state, struct search_decision *d);
     void (*accept)(void *state, const struct search_decision *d);
+    /* NULL for the methods that learn nothing from values (grid, random,
+     * halving and hyperband decide on tell's values alone) */
+    void (*observe)(void *state, const struct search_result *r);
 };
 
 /* The searcher of sp's method. NULL with e filled when the space cannot be
@@ -97,5 +112,12 @@ int searcher_decide(struct searcher *s, struct search_decision *d);
 /* The loop recorded d: the searcher takes it as made (its promoted trials
  * exist from now on). */
 void searcher_accept(struct searcher *s, const struct search_decision *d);
+/* What a model learns (bayes, evolve): told after searcher_tell when a
+ * trial ends, after searcher_restore for every stored trial on resume (with
+ * its stored parameters), and for each result of a prior sweep (id < 0)
+ * before the first ask. A no-op for the other methods. */
+void searcher_observe(struct searcher *s, const struct search_result *r);
+/* 1 when the method learns from results (searcher_observe matters). */
+int searcher_learns(const struct searcher *s);
 
 #endif

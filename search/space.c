@@ -55,27 +55,26 @@ static int parse_method(struct ctx *c, const struct value *root, const struct ma
     int method_ok = 0;
     if (!me) {
         if (!misspelt(root, "method"))
-            diag_error(d, 1, 1, "the sweep file needs 'method' (grid, random, halving or hyperband)");
+            diag_error(d, 1, 1,
+                       "the sweep file needs 'method' (grid, random, bayes, evolve, halving or "
+                       "hyperband)");
     } else {
-        static const char *const methods[] = {"grid", "random", "bayes", "halving",
-                                              "hyperband", NULL};
+        static const char *const methods[] = {"grid",    "random",    "bayes", "evolve",
+                                              "halving", "hyperband", NULL};
         const struct value *mv = me->val;
         method_ok = 1;
         if (mv->kind == V_STR && !strcmp(mv->u.s, "grid")) sp->method = METHOD_GRID;
         else if (mv->kind == V_STR && !strcmp(mv->u.s, "random")) sp->method = METHOD_RANDOM;
         else if (mv->kind == V_STR && !strcmp(mv->u.s, "halving")) sp->method = METHOD_HALVING;
         else if (mv->kind == V_STR && !strcmp(mv->u.s, "hyperband")) sp->method = METHOD_HYPERBAND;
+        else if (mv->kind == V_STR && !strcmp(mv->u.s, "bayes")) sp->method = METHOD_BAYES;
+        else if (mv->kind == V_STR && !strcmp(mv->u.s, "evolve")) sp->method = METHOD_EVOLVE;
         else method_ok = 0;
-        if (method_ok) {
-            /* known */
-        } else if (mv->kind == V_STR && !strcmp(mv->u.s, "bayes"))
-            diag_error(d, mv->line, mv->col,
-                       "method 'bayes' is not available in this version (grid, random, halving "
-                       "and hyperband are); it is never run as random");
-        else {
+        if (!method_ok) {
             const char *s = mv->kind == V_STR ? util_suggest(mv->u.s, methods) : NULL;
             diag_error(d, mv->line, mv->col,
-                       "unknown method '%s'%s%s%s: grid, random, halving or hyperband",
+                       "unknown method '%s'%s%s%s: grid, random, bayes, evolve, halving or "
+                       "hyperband",
                        mv->kind == V_STR ? mv->u.s : "?", s ? " (did you mean '" : "", s ? s : "",
                        s ? "'?)" : "");
         }
@@ -115,8 +114,18 @@ static void parse_run_shape(struct ctx *c, const struct value *root, const struc
                        "method %s needs a 'metric' to decide which configurations go on",
                        space_method_name(sp->method));
     } else if (v) {
-        diag_error(d, v->line, v->col, "'budget' is for methods halving and hyperband");
+        diag_error(d, v->line, v->col,
+                   sp->method == METHOD_BAYES
+                       ? "'budget' is for methods halving and hyperband (bayes with budget "
+                         "brackets, BOHB, is not available in this version; bayes with "
+                         "early_terminate is)"
+                       : "'budget' is for methods halving and hyperband");
     }
+    if (method_ok && (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) &&
+        !sp->metric_name)
+        diag_error(d, me->val->line, me->val->col,
+                   "method %s needs a 'metric' {name, goal}: it learns from its values",
+                   space_method_name(sp->method));
 
 }
 

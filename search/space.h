@@ -13,7 +13,8 @@
 struct value;
 struct diag;
 
-enum method { METHOD_GRID, METHOD_RANDOM, METHOD_HALVING, METHOD_HYPERBAND };
+enum method { METHOD_GRID, METHOD_RANDOM, METHOD_HALVING, METHOD_HYPERBAND, METHOD_BAYES,
+              METHOD_EVOLVE };
 enum goal { GOAL_MINIMIZE, GOAL_MAXIMIZE };
 
 enum dist {

@@ -18,7 +18,7 @@
 
 const char *space_method_name(enum method m)
 {
-    static const char *const names[] = {"grid", "random", "halving", "hyperband"};
+    static const char *const names[] = {"grid", "random", "halving", "hyperband", "bayes", "evolve"};
     return names[m];
 }
 

@@ -50,9 +50,15 @@ struct value *trials_params(const struct space *sp, unsigned long long idx)
     struct value **leaf = xcalloc(sp->nparams ? sp->nparams : 1, sizeof *leaf);
     if (sp->sampler == METHOD_GRID) grid_point(sp, idx, leaf);
     else rsearch_point(sp, idx, leaf);
+    struct value *map = trials_assemble(sp, leaf);
+    free(leaf);
+    return map;
+}
+
+struct value *trials_assemble(const struct space *sp, struct value **leaf)
+{
     struct value *map = value_map();
     for (size_t i = 0; i < sp->nparams; i++)
         set_path(map, sp->params[i].segs, sp->params[i].nsegs, leaf[i]);
-    free(leaf);
     return map;
 }

@@ -19,5 +19,8 @@ long long trials_total(const struct space *sp);
 long long trials_configs(const struct space *sp);
 /* Trial idx's parameters, a new map. */
 struct value *trials_params(const struct space *sp, unsigned long long idx);
+/* The params map of one value per leaf (leaf[i] for sp->params[i], taken:
+ * the map owns them). */
+struct value *trials_assemble(const struct space *sp, struct value **leaf);
 
 #endif

@@ -2,6 +2,7 @@
 #include "search/grid.h"
 #include "search/halving.h"
 #include "search/hyperband.h"
+#include "search/learner.h"
 #include "search/space.h"
 #include "search/trials.h"
 #include "base/value.h"
@@ -308,9 +309,24 @@ static void plan_header(const struct space *sp, const char *file, const struct h
     } else {
         printf("%s: %s search, ", file, space_method_name(sp->method));
         if (total >= 0) printf("%lld trial%s", total, total == 1 ? "" : "s");
+        else if (sp->has_target)
+            printf("no trial limit (runs until stopped or metric.target %g is reached)", sp->target);
         else printf("no trial limit (runs until stopped)");
-        if (sp->method == METHOD_RANDOM) printf(", seed %llu", sp->seed);
+        if (sp->method != METHOD_GRID) printf(", seed %llu", sp->seed);
         printf(", %d at a time\n", sp->max_parallel);
+    }
+    if (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) {
+        long long n0 = learner_startup(sp);
+        if (sp->method == METHOD_BAYES)
+            printf("search: the first %lld trials are random draws (listed below); after them each "
+                   "trial is suggested by a multivariate TPE from every result so far, the trials "
+                   "still running counted as bad (constant liar)\n",
+                   n0);
+        else
+            printf("search: the first %lld trials are random draws (listed below); after them each "
+                   "trial is bred from the best %d results so far (crossover, then mutation with "
+                   "a step that shrinks over the sweep)\n",
+                   n0, EVOLVE_PARENTS);
     }
     if (sp->metric_name)
         printf("objective: %s %s (%s value of each trial)\n",
@@ -521,6 +537,11 @@ int cmd_plan(int argc, char **argv)
     int hb = sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND;
     struct hb_plan plan;
     long long listed = total;
+    /* bayes, evolve: only the random start-up trials can be named now */
+    if (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) {
+        long long n0 = learner_startup(sp);
+        if (listed < 0 || listed > n0) listed = n0;
+    }
     if (hb) {
         hb_plan(sp, trials_configs(sp), &plan);
         listed = plan.nconfigs;

@@ -14,6 +14,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Records one decision; 0 or -1 (rolled back). */
 static int record(struct sched *s, const struct search_decision *d, const char *bn,
@@ -89,9 +90,30 @@ int decide_rungs(struct sched *s, struct err *e)
     return 0;
 }
 
+void observe_trial(struct sched *s, const struct trial_row *t, int with_params)
+{
+    if (!searcher_learns(s->search)) return;
+    static const enum search_how how[TRIAL_NSTATES] = {
+        [TRIAL_PENDING] = HOW_RUNNING,  [TRIAL_RUNNING] = HOW_RUNNING,
+        [TRIAL_COMPLETED] = HOW_COMPLETED, [TRIAL_FAILED] = HOW_FAILED,
+        [TRIAL_PRUNED] = HOW_PRUNED,    [TRIAL_STOPPED] = HOW_STOPPED};
+    struct value *params = with_params ? json_parse(t->params, strlen(t->params), NULL) : NULL;
+    double v = t->has_objective ? t->objective : NAN; /* as metrics.summary says */
+    if (s->sp->goal == GOAL_MAXIMIZE) v = -v;          /* smaller is better */
+    struct search_result r = {.id = t->id, .how = how[t->state], .value = v,
+                              .step = t->last_step, .params = params};
+    searcher_observe(s->search, &r);
+    value_free(params);
+}
+
 int trial_ended(struct sched *s, long long id, enum trial_state state, struct err *e)
 {
     enum search_end end = state == TRIAL_COMPLETED ? SEARCH_COMPLETED : SEARCH_ENDED;
     searcher_tell(s->search, id, end, hist_last(s, id));
+    struct trial_row t;
+    if (searcher_learns(s->search) && store_get_trial(s->st, id, &t, NULL) == 1) {
+        observe_trial(s, &t, 0);
+        trial_row_release(&t);
+    }
     return decide_rungs(s, e);
 }

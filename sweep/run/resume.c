@@ -32,6 +32,7 @@ static int restore_cb(const struct trial_row *t, void *ctx)
                           : t->state == TRIAL_COMPLETED                           ? SEARCH_COMPLETED
                                                                                   : SEARCH_ENDED;
     searcher_restore(s->search, t->id, t->rung, t->parent, end, hist_last(s, t->id));
+    observe_trial(s, t, 1); /* a model learns every stored result, with its parameters */
     return 0;
 }
 

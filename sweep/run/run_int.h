@@ -179,6 +179,9 @@ void gpu_smi_read(struct sched *s);  /* its output is readable, or its deadline 
 
 /* promote.c */
 int trial_ended(struct sched *s, long long id, enum trial_state state, struct err *e);
+/* Tells a learning searcher (bayes, evolve) what the store holds of t;
+ * with_params: with its stored parameters (a resume). */
+void observe_trial(struct sched *s, const struct trial_row *t, int with_params);
 int decide_rungs(struct sched *s, struct err *e);
 
 /* prune.c */

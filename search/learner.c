@@ -1,0 +1,136 @@
+/* learner.c - the searcher ops the model-based methods share (learner.h). */
+#include "search/learner.h"
+#include "search/pcg.h"
+#include "search/space.h"
+#include "search/trials.h"
+#include "base/util.h"
+#include "base/value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+long long learner_startup(const struct space *sp)
+{
+    struct model_space m;
+    model_space_init(&m, sp);
+    long long d = (long long)m.nsearch, n;
+    model_space_release(&m);
+    if (sp->method == METHOD_EVOLVE) n = d < 4 ? 4 : d > 10 ? 10 : d;
+    else n = 2 * d < 10 ? 10 : 2 * d > 25 ? 25 : 2 * d;
+    return n;
+}
+
+struct learner *learner_new(const struct space *sp, long long startup,
+                            void (*suggest)(struct learner *l, long long id, double *z))
+{
+    struct learner *l = xcalloc(1, sizeof *l);
+    l->sp = sp;
+    model_space_init(&l->m, sp);
+    history_init(&l->h, l->m.n);
+    l->total = trials_total(sp);
+    l->startup = startup;
+    l->suggest = suggest;
+    return l;
+}
+
+void learner_free(void *state)
+{
+    struct learner *l = state;
+    for (size_t i = 0; i < l->nparams; i++) value_free(l->params[i]);
+    free(l->params);
+    history_release(&l->h);
+    model_space_release(&l->m);
+    free(l);
+}
+
+static void keep_params(struct learner *l, long long id, struct value *p)
+{
+    if (id < 0) { /* a prior sweep's trial: only its point counts */
+        value_free(p);
+        return;
+    }
+    if ((size_t)id >= l->nparams) {
+        size_t n = (size_t)id + 64;
+        l->params = xrealloc(l->params, n * sizeof *l->params);
+        memset(l->params + l->nparams, 0, (n - l->nparams) * sizeof *l->params);
+        l->nparams = n;
+    }
+    value_free(l->params[id]);
+    l->params[id] = p;
+}
+
+long long learner_total(const void *state)
+{
+    return ((const struct learner *)state)->total;
+}
+
+int learner_more(const void *state)
+{
+    const struct learner *l = state;
+    return l->total < 0 || l->next < l->total;
+}
+
+int learner_ask(void *state, struct search_trial *t)
+{
+    struct learner *l = state;
+    if (!learner_more(l)) return 0;
+    long long id = l->next++;
+    struct obs *o = history_get(&l->h, id);
+    struct value *p;
+    if ((long long)history_results(&l->h) < l->startup || !l->m.nsearch) {
+        p = trials_params(l->sp, (unsigned long long)id); /* the random search's draw id */
+    } else {
+        l->suggest(l, id, o->z);
+        p = model_params(&l->m, o->z);
+    }
+    model_point(&l->m, p, o->z); /* as quantized */
+    o->state = OBS_RUNNING;
+    keep_params(l, id, p);
+    *t = (struct search_trial){.id = id, .rung = -1, .parent = -1};
+    return 1;
+}
+
+struct value *learner_params(void *state, long long id, struct value **budget)
+{
+    struct learner *l = state;
+    *budget = NULL;
+    if (id >= 0 && (size_t)id < l->nparams && l->params[id]) return value_clone(l->params[id]);
+    return trials_params(l->sp, (unsigned long long)id);
+}
+
+void learner_restore(void *state, long long id, int rung, long long parent, enum search_end end,
+                     double value)
+{
+    struct learner *l = state;
+    (void)rung, (void)parent, (void)end, (void)value;
+    if (id + 1 > l->next) l->next = id + 1;
+}
+
+void learner_tell(void *state, long long id, enum search_end end, double value)
+{
+    (void)state, (void)id, (void)end, (void)value; /* observe tells it all */
+}
+
+int learner_decide(void *state, struct search_decision *d)
+{
+    (void)state, (void)d;
+    return 0;
+}
+
+void learner_accept(void *state, const struct search_decision *d)
+{
+    (void)state, (void)d;
+}
+
+void learner_observe(void *state, const struct search_result *r)
+{
+    struct learner *l = state;
+    model_observe(&l->m, &l->h, r);
+    if (r->params) keep_params(l, r->id, value_clone(r->params));
+    if (r->id >= l->next) l->next = r->id + 1;
+}
+
+void learner_rng(const struct learner *l, long long id, uint64_t salt, struct pcg *r)
+{
+    pcg_seed(r, pcg_mix64(l->sp->seed ^ pcg_mix64((uint64_t)id ^ salt)), (uint64_t)id);
+}

@@ -1,0 +1,54 @@
+/* learner.h - what the model-based methods (bayes: tpe.c, evolve: evolve.c)
+ * share behind the searcher seam: every trial's parameters as suggested or
+ * stored, the history of results (model.h), trial numbering, and the
+ * random start-up. A method gives a suggestion function and how many
+ * results it needs before it suggests; learner.c is the rest of its ops. */
+#ifndef SWEEP_LEARNER_H
+#define SWEEP_LEARNER_H
+
+#include "search/model.h"
+#include "search/searcher.h"
+
+#include <stdint.h>
+
+struct pcg;
+
+struct learner {
+    const struct space *sp;
+    struct model_space m;
+    struct history h;
+    struct value **params;   /* by id: what each trial got */
+    size_t nparams;
+    long long next, total;
+    long long startup;       /* results before the first suggestion (random until then) */
+    /* The suggestion for trial id from the history: z[m.n]. */
+    void (*suggest)(struct learner *l, long long id, double *z);
+};
+
+#define EVOLVE_PARENTS 5 /* evolve: parents are drawn from the best this many results */
+
+/* Results a method needs before its first suggestion, for a space with d
+ * searched parameters: bayes clamp(2 d, 10, 25) (Optuna: 10), evolve
+ * clamp(d, 4, 10); until then, trials are the random search's draws. */
+long long learner_startup(const struct space *sp);
+
+/* A learner for sp (freed with the searcher's free: learner_free). */
+struct learner *learner_new(const struct space *sp, long long startup,
+                            void (*suggest)(struct learner *l, long long id, double *z));
+void learner_free(void *state);
+long long learner_total(const void *state);
+int learner_more(const void *state);
+int learner_ask(void *state, struct search_trial *t);
+struct value *learner_params(void *state, long long id, struct value **budget);
+void learner_restore(void *state, long long id, int rung, long long parent, enum search_end end,
+                     double value);
+void learner_tell(void *state, long long id, enum search_end end, double value);
+int learner_decide(void *state, struct search_decision *d);
+void learner_accept(void *state, const struct search_decision *d);
+void learner_observe(void *state, const struct search_result *r);
+
+/* The PCG stream of trial id's suggestion: the same for the same seed, id
+ * and salt (one per method). */
+void learner_rng(const struct learner *l, long long id, uint64_t salt, struct pcg *r);
+
+#endif

@@ -1,0 +1,109 @@
+#!/bin/bash
+# method bayes (TPE) and evolve end to end (issue 15): every W&B bayes file
+# of tests/config/good plans and runs a few trials of a fake trainer; on a
+# smooth function bayes beats random for a fixed set of seeds, evolve too;
+# plan says what decides the trials; kill -9 in a bayes sweep and resume:
+# no trial lost or run twice, and the suggestions go on from every result;
+# a bad method is a FILE:LINE:COL error.
+. "$(dirname "$0")/lib.sh"
+
+# the W&B files as they are, run by a trainer that prints the metric each
+# file asks for (train.py stands in for the user's program)
+cat > train.py <<'S'
+h=$(printf '%s' "$*" | cksum | cut -d' ' -f1)
+v=$(awk -v h="$h" 'BEGIN { printf "%.4f", (h % 1000) / 1000 }')
+for e in 1 2 3 4; do
+    echo "epoch=$e val_loss=$v val_accuracy=$v metrics/mAP50-95(B)=$v"
+    sleep 0.1
+done
+S
+for f in "$SRC"/tests/config/good/wandb-bayes-*.yaml; do
+    n=$(basename "$f" .yaml)
+    sweep plan "$f" > "$n.plan" 2> "$n.err"
+    check_eq "$n: plans" "$?" 0
+    check "$n: plan says TPE decides after the start-up" grep -q 'after them each trial is suggested by a multivariate TPE' "$n.plan"
+    # the same file, run here: 12 trials (past the 10 random ones) of train.py
+    { cat "$f"; printf 'run_cap: 12\ninterpreter: sh\nresources: {gpus: none, max_parallel: 3}\n'; } > "$n.yaml"
+    if grep -q '^command:' "$f"; then # its own command: train.py in its place
+        awk '/^command:/ { skip = 1; print "command: [sh, train.py, \"${args_no_hyphens}\"]"; next } skip && /^  - / { next } { skip = 0; print }' "$n.yaml" > "$n.tmp" && mv "$n.tmp" "$n.yaml"
+        sed -i 's/  target: 0.9/  target: 2/' "$n.yaml"
+    fi
+    sweep run -q "$n.yaml" -d "$n" > /dev/null 2> "$n.run.err"
+    check_eq "$n: runs" "$?" 0
+    check_eq "$n: 12 trials ended" "$(sql "$n/sweep.db" "select count(*) from trials where state in ('completed','pruned')")" 12
+done
+check "hyperband with bayes: trials pruned and learnt from" \
+    test "$(sql wandb-bayes-hyperband/sweep.db "select count(*) from trials where state = 'pruned'")" -ge 1
+
+# Branin, 40 trials, 4 at a time: bayes, evolve and random over five seeds
+cat > branin.sh <<'S'
+#!/bin/sh
+awk -v x="$1" -v y="$2" 'BEGIN { pi = atan2(0, -1); b = 5.1 / (4 * pi * pi); c = 5 / pi; t = 1 / (8 * pi);
+  printf "loss=%.6f\n", (y - b * x * x + c * x - 6) ^ 2 + 10 * (1 - t) * cos(x) + 10 }'
+S
+chmod +x branin.sh
+best() { sql "$1/sweep.db" "select min(objective) from trials"; }
+for m in bayes evolve random; do
+    : > "$m.best"
+    for seed in 1 2 3 4 5; do
+        cat > "$m-$seed.yaml" <<Y
+method: $m
+run_cap: 40
+seed: $seed
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {min: -5.0, max: 10.0}
+  y: {min: 0.0, max: 15.0}
+command: ["./branin.sh", "\${x}", "\${y}"]
+resources: {gpus: none, max_parallel: 4}
+Y
+        sweep run -q "$m-$seed.yaml" -d "$m-$seed" > /dev/null 2>&1
+        best "$m-$seed" >> "$m.best"
+    done
+done
+median() { sort -g "$1" | sed -n 3p; }
+echo "Branin, best of 40 (median of 5 seeds): bayes $(median bayes.best), evolve $(median evolve.best), random $(median random.best) (optimum 0.398)"
+check "bayes beats random (median of 5 seeds)" awk -v b="$(median bayes.best)" -v r="$(median random.best)" 'BEGIN { exit !(b < r) }'
+check "evolve beats random (median of 5 seeds)" awk -v b="$(median evolve.best)" -v r="$(median random.best)" 'BEGIN { exit !(b < r) }'
+check "bayes gets near the optimum" awk -v b="$(median bayes.best)" 'BEGIN { exit !(b < 1.5) }'
+# the same results in the same order (one at a time): the same suggestions
+sed 's/max_parallel: 4/max_parallel: 1/' bayes-1.yaml > one.yaml
+sweep run -q one.yaml -d one > /dev/null 2>&1
+sweep run -q one.yaml -d again > /dev/null 2>&1
+check_eq "the same seed and results, the same suggestions" \
+    "$(sql again/sweep.db 'select group_concat(params, " ") from trials')" \
+    "$(sql one/sweep.db 'select group_concat(params, " ") from trials')"
+sed 's/seed: 1/seed: 2/' one.yaml > two.yaml
+sweep run -q two.yaml -d two > /dev/null 2>&1
+check "another seed, other suggestions" test "$(sql two/sweep.db 'select params from trials where id = 15')" != "$(sql one/sweep.db 'select params from trials where id = 15')"
+
+# kill -9 mid-sweep, then resume
+cat > slow.sh <<'S'
+#!/bin/sh
+echo "$$ $1 $2" >> launches
+sleep 0.3
+exec ./branin.sh "$1" "$2"
+S
+chmod +x slow.sh
+sed -e 's/run_cap: 40/run_cap: 24/' -e 's|"./branin.sh"|"./slow.sh"|' bayes-2.yaml > k.yaml
+sweep run -q k.yaml -d k > /dev/null 2>&1 &
+p=$!
+wait_for "[ \$(sql k/sweep.db \"select count(*) from trials where state = 'completed'\" 2> /dev/null || echo 0) -ge 13 ]" 30
+kill -9 $p
+wait $p 2> /dev/null
+before=$(sql k/sweep.db "select count(*) from trials where state = 'completed'")
+sleep 0.5 # the trials running at the kill end on their own
+sweep resume k > /dev/null 2> k.err
+check_eq "resume: exit 0" "$?" 0
+check_eq "resume: 24 trials, each once" "$(sql k/sweep.db "select count(*) || ' ' || count(distinct id) from trials where state = 'completed'")" "24 24"
+check_eq "resume: no trial ran twice" "$(wc -l < launches)" 24
+check "resume: suggestions after the kill (from $before results) are TPE's, not random draws" \
+    test "$(sql k/sweep.db "select params from trials where id = 23")" != "$(sweep plan k.yaml --json --limit 24 2> /dev/null | grep -o '"index": 23, "params": {[^}]*}' | sed 's/.*"params": //')"
+check "resume: still a good result" awk -v b="$(best k)" 'BEGIN { exit !(b < 5) }'
+
+# bad input
+printf 'method: bayse\nmetric: {name: loss}\nparameters: {x: {min: 0.0, max: 1.0}}\ncommand: [t]\n' > bad.yaml
+sweep plan bad.yaml > /dev/null 2> bad.err
+check_eq "a misspelt method: exit 2" "$?" 2
+check "a misspelt method: FILE:LINE:COL and a suggestion" grep -q "^bad.yaml:1:9: unknown method 'bayse' (did you mean 'bayes'?)" bad.err
+finish
