@@ -16,7 +16,7 @@ long long learner_startup(const struct space *sp)
     long long d = (long long)m.nsearch, n;
     model_space_release(&m);
     if (sp->method == METHOD_EVOLVE) n = d < 4 ? 4 : d > 10 ? 10 : d;
-    else n = 2 * d < 10 ? 10 : 2 * d > 25 ? 25 : 2 * d;
+    else n = d + 1 < 10 ? 10 : d + 1 > 25 ? 25 : d + 1;
     return n;
 }
 

@@ -28,7 +28,7 @@ struct learner {
 #define EVOLVE_PARENTS 5 /* evolve: parents are drawn from the best this many results */
 
 /* Results a method needs before its first suggestion, for a space with d
- * searched parameters: bayes clamp(2 d, 10, 25) (Optuna: 10), evolve
+ * searched parameters: bayes clamp(d + 1, 10, 25) (Optuna: 10), evolve
  * clamp(d, 4, 10); until then, trials are the random search's draws. */
 long long learner_startup(const struct space *sp);
 

@@ -38,7 +38,20 @@ struct mixture {
     size_t n;
     double *sigma;           /* [dim] bandwidth of the numbers */
     double *lognorm;         /* [(n + 1) * dim]: log of each truncated normal's normaliser */
+    double *w, *logw;        /* [n + 1] component weights (summing to 1), their logs */
+    double catw;             /* a category kernel's weight on every category: the prior's
+                                weight / (n + 1), its own category 1 more */
 };
+
+/* Optuna's default weights: equal below TPE_RAMP observations; beyond, the
+ * oldest ramp down linearly to 1 / n, the newest TPE_RAMP keep 1. */
+#define TPE_RAMP 25
+
+static int by_id(const void *a, const void *b)
+{
+    long long x = (*(const struct obs *const *)a)->id, y = (*(const struct obs *const *)b)->id;
+    return x < y ? -1 : x > y;
+}
 
 static void mixture_init(struct mixture *x, const struct model_space *m, const struct obs **obs,
                          size_t n)
@@ -49,12 +62,40 @@ static void mixture_init(struct mixture *x, const struct model_space *m, const s
     size_t dim = m->n;
     x->sigma = xcalloc(dim ? dim : 1, sizeof *x->sigma);
     x->lognorm = xcalloc((n + 1) * (dim ? dim : 1), sizeof *x->lognorm);
+    x->w = xcalloc(n + 1, sizeof *x->w);
+    x->logw = xcalloc(n + 1, sizeof *x->logw);
+    x->catw = TPE_PRIOR_WEIGHT / (double)(n + 1);
+    /* weights by age: the components in id order */
+    const struct obs **age = xcalloc(n ? n : 1, sizeof *age);
+    memcpy(age, obs, n * sizeof *age);
+    qsort(age, n, sizeof *age, by_id);
+    double total = TPE_PRIOR_WEIGHT;
+    for (size_t j = 0; j < n; j++) {
+        size_t rank = 0; /* its place among the group by age, oldest 0 */
+        while (rank < n && age[rank] != obs[j]) rank++;
+        double wj = 1;
+        if (n >= TPE_RAMP && rank < n - TPE_RAMP) /* numpy.linspace(1 / n, 1, n - 25) */
+            wj = n - TPE_RAMP > 1 ? 1.0 / (double)n + (1 - 1.0 / (double)n) * (double)rank /
+                                                           (double)(n - TPE_RAMP - 1)
+                                  : 1.0 / (double)n;
+        x->w[j] = wj;
+        total += wj;
+    }
+    free(age);
+    x->w[n] = TPE_PRIOR_WEIGHT;
+    for (size_t j = 0; j <= n; j++) {
+        x->w[j] /= total;
+        x->logw[j] = log(x->w[j]);
+    }
     double shrink = pow((double)(n ? n : 1), -1.0 / ((double)m->nsearch + 4));
     for (size_t d = 0; d < dim; d++) {
         const struct coord *c = &m->c[d];
         if (c->kind != COORD_NUM) continue;
-        double range = c->hi - c->lo, lo = range / (n + 1 < 100 ? (double)(n + 1) : 100.0);
-        double s = TPE_SIGMA0 * range * shrink;
+        /* Optuna's multivariate bandwidth: 0.2 of the range, shrinking with
+         * the group's size as n^(-1 / (d + 4)), and its "magic clip": at
+         * least the range / min(100, components) */
+        double range = c->hi - c->lo, s = TPE_SIGMA0 * range * shrink;
+        double lo = range / (n + 2 < 100 ? (double)(n + 2) : 100.0);
         x->sigma[d] = s < lo ? lo : s > range ? range : s;
         for (size_t j = 0; j <= n; j++) {
             double mu = j < n && !isnan(obs[j]->z[d]) ? obs[j]->z[d] : (c->lo + c->hi) / 2;
@@ -69,6 +110,8 @@ static void mixture_release(struct mixture *x)
 {
     free(x->sigma);
     free(x->lognorm);
+    free(x->w);
+    free(x->logw);
 }
 
 /* log of component j's density at z (the searched coordinates). */
@@ -87,8 +130,7 @@ static double component_logpdf(const struct mixture *x, size_t j, const double *
         } else if (c->kind == COORD_CAT) {
             double k = (double)c->ncat;
             double p = isnan(at) ? 1.0 / k
-                                 : (TPE_PRIOR_WEIGHT / k + (lround(at) == lround(z[d]))) /
-                                       (1 + TPE_PRIOR_WEIGHT);
+                                 : (x->catw + (lround(at) == lround(z[d]))) / (1 + k * x->catw);
             lp += log(p);
         }
     }
@@ -99,26 +141,28 @@ static double mixture_logpdf(const struct mixture *x, const double *z, double *s
 {
     double hi = -INFINITY;
     for (size_t j = 0; j <= x->n; j++) {
-        scratch[j] = component_logpdf(x, j, z);
+        scratch[j] = x->logw[j] + component_logpdf(x, j, z);
         if (scratch[j] > hi) hi = scratch[j];
     }
     double s = 0;
     for (size_t j = 0; j <= x->n; j++) s += exp(scratch[j] - hi);
-    return hi + log(s) - log((double)(x->n + 1)); /* equal weights, the prior one of them */
+    return hi + log(s);
 }
 
 static void mixture_draw(const struct mixture *x, struct pcg *r, double *z)
 {
     const struct model_space *m = x->m;
-    size_t j = (size_t)pcg_bounded64(r, x->n + 1);
+    size_t j = 0; /* a component by its weight */
+    for (double u = pcg_unit(r); j < x->n && (u -= x->w[j]) >= 0; j++) {
+    }
     for (size_t d = 0; d < m->n; d++) {
         const struct coord *c = &m->c[d];
         double at = j < x->n ? x->obs[j]->z[d] : NAN;
         if (c->kind == COORD_FIXED) {
             z[d] = NAN;
         } else if (c->kind == COORD_CAT) {
-            /* the kernel: its category with weight 1, every one with PRIOR_WEIGHT / K */
-            double u = pcg_unit(r) * (1 + TPE_PRIOR_WEIGHT);
+            /* the kernel: its category with weight 1 + catw, every other catw */
+            double k = (double)c->ncat, u = pcg_unit(r) * (1 + k * x->catw);
             z[d] = !isnan(at) && u < 1 ? (double)lround(at) : (double)pcg_bounded64(r, c->ncat);
         } else {
             double mu = isnan(at) ? (c->lo + c->hi) / 2 : at;
@@ -137,7 +181,13 @@ static void tpe_suggest(struct learner *t, long long id, double *z)
     struct history *h = &t->h;
     size_t *idx = xcalloc(h->n ? h->n : 1, sizeof *idx);
     size_t n = history_rank(h, idx);
-    size_t ngood = (size_t)ceil(0.1 * (double)n);
+    /* the trial being suggested is not one of its own liars */
+    for (size_t i = 0; i < n; i++)
+        if (h->o[idx[i]].id == id) memmove(idx + i, idx + i + 1, (--n - i) * sizeof *idx);
+    /* gamma counts results, not the trials running (Optuna's n) */
+    size_t nres = 0;
+    for (size_t i = 0; i < n; i++) nres += h->o[idx[i]].state != OBS_RUNNING;
+    size_t ngood = (size_t)ceil(0.1 * (double)nres);
     if (ngood > TPE_GAMMA_MAX) ngood = TPE_GAMMA_MAX;
     if (ngood < 1) ngood = 1;
     /* the good ones are results with a value; a failed or running one never is */
