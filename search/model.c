@@ -71,10 +71,20 @@ static double z_of(const struct coord *c, const struct value *v)
         return NAN;
     }
     if (c->kind != COORD_NUM || !value_is_num(v)) return NAN;
-    double x = value_num(v);
-    if (c->xform == 0) return x;
-    if (!(x > 0)) return NAN;
-    return c->xform == 1 ? log(x) : -log(x);
+    double x = value_num(v), z;
+    if (c->xform == 0) z = x;
+    else if (!(x > 0)) return NAN;
+    else z = c->xform == 1 ? log(x) : -log(x);
+    /* outside the line (an earlier sweep's wider range): not of this space;
+     * a quantized value may round just past the bounds: it is clamped */
+    switch (c->p->dist) {
+    case DIST_Q_UNIFORM: case DIST_Q_LOG_UNIFORM: case DIST_Q_LOG_UNIFORM_VALUES:
+    case DIST_Q_NORMAL: case DIST_Q_LOG_NORMAL: case DIST_Q_BETA: case DIST_INT_UNIFORM:
+        return z < c->lo ? c->lo : z > c->hi ? c->hi : z;
+    default: break;
+    }
+    double slack = 1e-9 * (c->hi - c->lo);
+    return z < c->lo - slack || z > c->hi + slack ? NAN : z;
 }
 
 void model_point(const struct model_space *m, const struct value *params, double *z)

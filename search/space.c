@@ -29,7 +29,7 @@ static const char *const TOP_KEYS[] = {
     "metrics", "apiVersion", "kind",
     /* sweep */
     "seed", "trials", "budget", "templates", "resources", "retries", "timeout",
-    "stall_timeout", "stop_grace", "env", "shell", "executor", "interpreter", "resume", "promote_args", "rerun", NULL};
+    "stall_timeout", "stop_grace", "env", "shell", "executor", "interpreter", "resume", "promote_args", "rerun", "prior", NULL};
 
 static int misspelt(const struct value *m, const char *key)
 {
@@ -121,6 +121,7 @@ static void parse_run_shape(struct ctx *c, const struct value *root, const struc
                          "early_terminate is)"
                        : "'budget' is for methods halving and hyperband");
     }
+    if ((v = value_map_get(root, "prior"))) sx_parse_prior(c, v, method_ok);
     if (method_ok && (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) &&
         !sp->metric_name)
         diag_error(d, me->val->line, me->val->col,
@@ -395,6 +396,8 @@ void space_free(struct space *sp)
     free(sp->dir);
     free(sp->text);
     free(sp->name);
+    for (size_t i = 0; i < sp->npriors; i++) free(sp->priors[i]);
+    free(sp->priors);
     free(sp->metric_name);
     for (size_t i = 0; i < sp->ncommand; i++) free(sp->command[i]);
     free(sp->command);

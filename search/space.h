@@ -134,6 +134,9 @@ struct space {
     struct space_input *inputs; /* what it took from outside its text (see above) */
     size_t ninputs;
     char *name;                 /* name:, or NULL */
+    char **priors;              /* prior: earlier sweeps' directories, as written (relative
+                                   ones to dir) */
+    size_t npriors;
 
     enum method method;
     enum method sampler;        /* where configurations come from: grid or random (=

@@ -57,6 +57,8 @@ void sx_parse_command(struct ctx *c, const struct value *v, char ***cmd, size_t 
 void sx_parse_resume(struct ctx *c, const struct value *m, const char *key);
 void sx_parse_promote_args(struct ctx *c, const struct value *m, const char *key);
 void sx_parse_rerun(struct ctx *c, const struct value *m, const char *key);
+/* prior: a directory or a list of them (bayes and evolve only). */
+void sx_parse_prior(struct ctx *c, const struct value *v, int method_ok);
 void sx_parse_budget(struct ctx *c, const struct value *m);
 
 /* space_res.c: metrics (the log parser) and resources */

@@ -232,6 +232,27 @@ void sx_parse_rerun(struct ctx *c, const struct value *m, const char *key)
     }
 }
 
+void sx_parse_prior(struct ctx *c, const struct value *v, int method_ok)
+{
+    struct space *sp = c->sp;
+    if (method_ok && sp->method != METHOD_BAYES && sp->method != METHOD_EVOLVE) {
+        diag_error(c->d, v->line, v->col,
+                   "prior (earlier sweeps' results) is for methods bayes and evolve, which learn "
+                   "from them");
+        return;
+    }
+    size_t n = v->kind == V_LIST ? v->u.list.n : 1;
+    for (size_t i = 0; i < n; i++) {
+        const struct value *x = v->kind == V_LIST ? v->u.list.v[i] : v;
+        if (x->kind != V_STR || !*x->u.s) {
+            diag_error(c->d, x->line, x->col, "prior: a sweep directory (a path), or a list of them");
+            continue;
+        }
+        sp->priors = xrealloc(sp->priors, (sp->npriors + 1) * sizeof *sp->priors);
+        sp->priors[sp->npriors++] = xstrdup(x->u.s);
+    }
+}
+
 /* resume: the older key of both, told apart by its form. */
 void sx_parse_resume(struct ctx *c, const struct value *m, const char *key)
 {

@@ -38,7 +38,8 @@ struct mixture {
     size_t n;
     double *sigma;           /* [dim] bandwidth of the numbers */
     double *lognorm;         /* [(n + 1) * dim]: log of each truncated normal's normaliser */
-    double *w, *logw;        /* [n + 1] component weights (summing to 1), their logs */
+    double *w;               /* [n + 1] component weights for drawing (summing to 1) */
+    double *logw;            /* [n + 1] their logs for scoring, the prior's weighed up */
     double catw;             /* a category kernel's weight on every category: the prior's
                                 weight / (n + 1), its own category 1 more */
 };
@@ -82,11 +83,6 @@ static void mixture_init(struct mixture *x, const struct model_space *m, const s
         total += wj;
     }
     free(age);
-    x->w[n] = TPE_PRIOR_WEIGHT;
-    for (size_t j = 0; j <= n; j++) {
-        x->w[j] /= total;
-        x->logw[j] = log(x->w[j]);
-    }
     double shrink = pow((double)(n ? n : 1), -1.0 / ((double)m->nsearch + 4));
     for (size_t d = 0; d < dim; d++) {
         const struct coord *c = &m->c[d];
@@ -104,6 +100,25 @@ static void mixture_init(struct mixture *x, const struct model_space *m, const s
             x->lognorm[j * dim + d] = log(sg * sqrt(2 * M_PI)) + log(mass > 1e-300 ? mass : 1e-300);
         }
     }
+    /* The prior weighs as many observations as kernels it takes to cover
+     * the space: TPE_PRIOR_WEIGHT x the product of range / bandwidth over
+     * the numbers. A group of many close kernels (the bad one: more trials,
+     * narrower kernels) leans more on its prior, so l/g rewards nearness
+     * to good trials more than distance from bad ones. (Optuna 3.1's
+     * truncated normal leaves out the scale of its log density, which
+     * weighs its mixtures just so; docs/config.md.) */
+    double logprior = log(TPE_PRIOR_WEIGHT);
+    for (size_t d = 0; d < dim; d++)
+        if (m->c[d].kind == COORD_NUM) logprior += log((m->c[d].hi - m->c[d].lo) / x->sigma[d]);
+    /* candidates are drawn with the plain weights (the prior one of them);
+     * the densities that score them weigh the prior so (not normalised:
+     * the score's ratio does not need it) */
+    x->w[n] = TPE_PRIOR_WEIGHT;
+    for (size_t j = 0; j <= n; j++) {
+        x->w[j] /= total;
+        x->logw[j] = log(x->w[j]);
+    }
+    x->logw[n] = logprior - log(total);
 }
 
 static void mixture_release(struct mixture *x)

@@ -357,7 +357,7 @@ static int setup(struct sched *s, struct err *e)
         store_metric_values(s->st, sp->metric_name, hist_load_cb, s, e))
         return -1;
     if ((sp->gpus_auto || sp->ngpu_list) && gpu_setup(s, e)) return -1;
-    if (resume(s, e)) return -1;
+    if (resume(s, e) || load_priors(s, e)) return -1;
     store_each_trial(s->st, ORDER_RANK, TRIAL_COMPLETED, 1, best_cb, s, NULL);
     store_event(s->st, -1, "sweep_started", NULL, NULL);
     return 0;

@@ -182,6 +182,9 @@ int trial_ended(struct sched *s, long long id, enum trial_state state, struct er
 /* Tells a learning searcher (bayes, evolve) what the store holds of t;
  * with_params: with its stored parameters (a resume). */
 void observe_trial(struct sched *s, const struct trial_row *t, int with_params);
+/* prior.c: an earlier sweep's results, told to bayes and evolve before
+ * their first suggestion (prior: [DIR...]). */
+int load_priors(struct sched *s, struct err *e);
 int decide_rungs(struct sched *s, struct err *e);
 
 /* prune.c */

@@ -101,6 +101,24 @@ check "resume: suggestions after the kill (from $before results) are TPE's, not 
     test "$(sql k/sweep.db "select params from trials where id = 23")" != "$(sweep plan k.yaml --json --limit 24 2> /dev/null | grep -o '"index": 23, "params": {[^}]*}' | sed 's/.*"params": //')"
 check "resume: still a good result" awk -v b="$(best k)" 'BEGIN { exit !(b < 5) }'
 
+# warm start: a second sweep over the same parameters learns the first's
+# results; its first trial is already a suggestion, not a random draw
+{ sed -e 's/run_cap: 40/run_cap: 4/' -e 's/seed: 1/seed: 7/' bayes-1.yaml; printf 'prior: [bayes-1, bayes-2]\n'; } > warm.yaml
+sweep run warm.yaml -d warm > /dev/null 2> warm.err
+check_eq "prior: exit 0" "$?" 0
+check "prior: said" grep -q 'prior bayes-1: 40 results learnt' warm.err
+check "prior: both" grep -q 'prior bayes-2: 40 results learnt' warm.err
+check "prior: the first trial is not the random draw" \
+    test "$(sql warm/sweep.db 'select params from trials where id = 0')" != "$(sweep plan warm.yaml --json --limit 1 | grep -o '"params": {[^}]*}' | sed 's/"params": //')"
+check "prior: a good first result already" awk -v b="$(sql warm/sweep.db 'select min(objective) from trials')" 'BEGIN { exit !(b < 3) }'
+{ sed -e 's/run_cap: 40/run_cap: 1/' -e 's/goal: minimize/goal: maximize/' bayes-1.yaml; printf 'prior: bayes-1\nrun_cap: 1\n'; } | grep -v '^run_cap: 1$' > other.yaml
+printf 'run_cap: 1\n' >> other.yaml
+sweep run -q other.yaml -d other > /dev/null 2> other.err
+check "prior of another goal: left out, said" grep -q 'prior bayes-1: it minimized loss, this sweep maximizes loss; left out' other.err
+printf 'method: random\nrun_cap: 1\nprior: [a]\nparameters: {x: {min: 0.0, max: 1.0}}\ncommand: [t]\n' > pr.yaml
+sweep plan pr.yaml > /dev/null 2> pr.err
+check "prior with random: FILE:LINE:COL" grep -q '^pr.yaml:3:8: prior (earlier sweeps' pr.err
+
 # bad input
 printf 'method: bayse\nmetric: {name: loss}\nparameters: {x: {min: 0.0, max: 1.0}}\ncommand: [t]\n' > bad.yaml
 sweep plan bad.yaml > /dev/null 2> bad.err

@@ -1,0 +1,81 @@
+/* prior.c - warm starts: bayes and evolve learn the results of earlier
+ * sweeps (prior: [DIR...]) before their first suggestion. Each earlier
+ * sweep's store is read, never written; its trials are told to the
+ * searcher as prior results (ids from -1 down), with their parameters and
+ * their objective as that sweep's metrics.summary gave it. A prior that is
+ * not there, or that optimised another objective, is said and left out. */
+#include "sweep/run/run_int.h"
+#include "search/searcher.h"
+#include "search/space.h"
+#include "store/layout.h"
+#include "store/store.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/value.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct prior_ctx {
+    struct sched *s;
+    long long next;   /* the next prior id: -1, -2, ... */
+    long long n;
+};
+
+static int prior_trial(const struct trial_row *t, void *ctx)
+{
+    struct prior_ctx *c = ctx;
+    static const enum search_how how[TRIAL_NSTATES] = {
+        [TRIAL_PENDING] = HOW_STOPPED, [TRIAL_RUNNING] = HOW_STOPPED,
+        [TRIAL_COMPLETED] = HOW_COMPLETED, [TRIAL_FAILED] = HOW_FAILED,
+        [TRIAL_PRUNED] = HOW_PRUNED, [TRIAL_STOPPED] = HOW_STOPPED};
+    if (how[t->state] == HOW_STOPPED) return 0; /* no result: nothing to learn */
+    struct value *params = json_parse(t->params, strlen(t->params), NULL);
+    if (!params) return 0;
+    double v = t->has_objective ? t->objective : NAN;
+    if (c->s->sp->goal == GOAL_MAXIMIZE) v = -v;
+    struct search_result r = {.id = c->next--, .how = how[t->state], .value = v,
+                              .step = t->last_step, .params = params};
+    searcher_observe(c->s->search, &r);
+    value_free(params);
+    c->n++;
+    return 0;
+}
+
+int load_priors(struct sched *s, struct err *e)
+{
+    (void)e; /* a prior's trouble is said, not the sweep's failure */
+    const struct space *sp = s->sp;
+    if (!sp->npriors || !searcher_learns(s->search)) return 0;
+    struct prior_ctx c = {.s = s, .next = -1};
+    for (size_t i = 0; i < sp->npriors; i++) {
+        const char *p = sp->priors[i];
+        char *dir = p[0] == '/' ? xstrdup(p) : xasprintf("%s/%s", sp->dir, p);
+        char *db = layout_db(dir);
+        struct err pe = {0};
+        struct store *st = store_open_ro(db, &pe);
+        struct store_sweep w = {0};
+        long long before = c.n;
+        if (!st) {
+            warn(s, "prior %s: %s; left out", p, pe.msg);
+        } else if (store_get_sweep(st, &w, &pe) != 0) {
+            warn(s, "prior %s: holds no sweep; left out", p);
+        } else if (!w.objective || strcmp(w.objective, sp->metric_name) ||
+                   w.maximize != (sp->goal == GOAL_MAXIMIZE)) {
+            warn(s, "prior %s: it %s %s, this sweep %s %s; left out", p,
+                 w.maximize ? "maximized" : "minimized", w.objective ? w.objective : "nothing",
+                 sp->goal == GOAL_MAXIMIZE ? "maximizes" : "minimizes", sp->metric_name);
+        } else {
+            store_set_objective(st, w.objective, w.maximize, w.summary_last);
+            if (store_each_trial(st, ORDER_ID, -1, 0, prior_trial, &c, &pe))
+                warn(s, "prior %s: %s", p, pe.msg);
+            say(s, "prior %s: %lld result%s learnt", p, c.n - before, c.n - before == 1 ? "" : "s");
+        }
+        store_sweep_release(&w);
+        if (st) store_close(st);
+        free(db);
+        free(dir);
+    }
+    return 0;
+}
