@@ -100,17 +100,4 @@ static void *evolve_init(const struct space *sp, struct err *e)
     return learner_new(sp, learner_startup(sp), evolve_suggest);
 }
 
-const struct searcher_ops search_evolve_ops = {
-    .name = "evolve",
-    .init = evolve_init,
-    .free = learner_free,
-    .total = learner_total,
-    .ask = learner_ask,
-    .more = learner_more,
-    .params = learner_params,
-    .restore = learner_restore,
-    .tell = learner_tell,
-    .decide = learner_decide,
-    .accept = learner_accept,
-    .observe = learner_observe,
-};
+const struct searcher_ops search_evolve_ops = LEARNER_OPS("evolve", evolve_init);

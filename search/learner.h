@@ -47,6 +47,15 @@ int learner_decide(void *state, struct search_decision *d);
 void learner_accept(void *state, const struct search_decision *d);
 void learner_observe(void *state, const struct search_result *r);
 
+/* The ops table of a learning method: its name and init, the rest learner.c's. */
+#define LEARNER_OPS(NAME, INIT)                                                                   \
+    {                                                                                             \
+        .name = NAME, .init = INIT, .free = learner_free, .total = learner_total,                 \
+        .ask = learner_ask, .more = learner_more, .params = learner_params,                       \
+        .restore = learner_restore, .tell = learner_tell, .decide = learner_decide,               \
+        .accept = learner_accept, .observe = learner_observe,                                     \
+    }
+
 /* The PCG stream of trial id's suggestion: the same for the same seed, id
  * and salt (one per method). */
 void learner_rng(const struct learner *l, long long id, uint64_t salt, struct pcg *r);

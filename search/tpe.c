@@ -243,17 +243,4 @@ static void *tpe_init(const struct space *sp, struct err *e)
     return learner_new(sp, learner_startup(sp), tpe_suggest);
 }
 
-const struct searcher_ops search_tpe_ops = {
-    .name = "bayes",
-    .init = tpe_init,
-    .free = learner_free,
-    .total = learner_total,
-    .ask = learner_ask,
-    .more = learner_more,
-    .params = learner_params,
-    .restore = learner_restore,
-    .tell = learner_tell,
-    .decide = learner_decide,
-    .accept = learner_accept,
-    .observe = learner_observe,
-};
+const struct searcher_ops search_tpe_ops = LEARNER_OPS("bayes", tpe_init);
