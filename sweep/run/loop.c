@@ -323,10 +323,14 @@ static int run_loop(struct sched *s, struct err *e)
         if (s->running == 0 && !more_to_launch(s)) return 0;
         int rc = wait_turn(s, first, e);
         if (rc) return rc < 0 ? -1 : 0;
-        /* refill the slots first; recording the trials that ended can wait */
-        if (launch_ready(s, e)) return -1;
+        /* refill the slots first; recording the trials that ended can wait,
+         * except for a method that learns (bayes, evolve): its suggestion for
+         * the freed slot is made from every result, theirs too */
+        int learns = searcher_learns(s->search);
+        if (!learns && launch_ready(s, e)) return -1;
         for (size_t i = 0; i < s->nslots; i++)
             if (s->slots[i].used && s->slots[i].ended && finish(s, &s->slots[i], e)) return -1;
+        if (learns && launch_ready(s, e)) return -1;
         if (read_logs(s, e)) return -1;
         early_check(s);
         enforce_deadlines(s);
