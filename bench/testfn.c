@@ -2,11 +2,14 @@
  * function with a known optimum and prints it as a metric line.
  *   testfn branin X Y              loss=F   (minimum 0.397887 at three points)
  *   testfn hartmann6 X1 ... X6     loss=F   (minimum -3.32237, x in [0,1]^6)
- * The same formulas as bench/search_quality.py's, for Optuna. */
+ * The same formulas as bench/search_quality.py's, for Optuna. Each takes
+ * TESTFN_SECONDS (default 0.03 s) before it prints, so that trials end in
+ * the order they started, as in Optuna's simulated pool of 4. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static double branin(double x, double y)
 {
@@ -40,6 +43,10 @@ static double hartmann6(const double *x)
 
 int main(int argc, char **argv)
 {
+    const char *w = getenv("TESTFN_SECONDS");
+    double secs = w ? atof(w) : 0.03;
+    struct timespec ts = {(time_t)secs, (long)((secs - (double)(time_t)secs) * 1e9)};
+    if (secs > 0) nanosleep(&ts, NULL);
     if (argc == 4 && !strcmp(argv[1], "branin")) {
         printf("loss=%.10g\n", branin(atof(argv[2]), atof(argv[3])));
         return 0;

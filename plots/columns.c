@@ -77,6 +77,12 @@ static int cat_index(const struct col *c, const struct value *v)
     return k;
 }
 
+static int by_number(const void *a, const void *b)
+{
+    double x = value_num(*(struct value *const *)a), y = value_num(*(struct value *const *)b);
+    return x < y ? -1 : x > y;
+}
+
 /* The parameters that take more than one value across the report, in the
  * order they appear; the others are constants, listed once on the page. */
 void rp_find_columns(struct report *r)
@@ -119,10 +125,25 @@ void rp_find_columns(struct report *r)
             continue;
         }
         free(first);
+        /* a short list of numbers reads better as equally spaced categories
+         * (batch 8, 16, 32, 64) than as points bunched on a number line */
+        if (c.numeric && decl && decl->dist == DIST_CATEGORICAL && decl->ndistinct <= 8) {
+            c.numeric = 0;
+            c.ordered = 1;
+            struct value **v = xcalloc(decl->ndistinct, sizeof *v);
+            memcpy(v, decl->distinct, decl->ndistinct * sizeof *v);
+            qsort(v, decl->ndistinct, sizeof *v, by_number);
+            for (size_t i = 0; i < decl->ndistinct; i++) {
+                char *txt = rp_value_text(v[i]);
+                add_cat(&c, txt);
+                free(txt);
+            }
+            free(v);
+        }
         if (c.numeric) {
             if (decl && decl->dist != DIST_CATEGORICAL) c.logx = is_log_dist(decl->dist) && c.min > 0;
             else c.logx = c.min > 0 && c.max / c.min >= 100;
-        } else {
+        } else if (!c.ordered) {
             /* Categories in the order the file declares them, then as met. */
             if (decl && decl->dist == DIST_CATEGORICAL)
                 for (size_t i = 0; i < decl->ndistinct; i++) {

@@ -192,7 +192,7 @@ static void page_importance(struct report *r, struct sb *b)
             sb_add(b, "</td>");
             if (isnan(x->eta2)) sb_add(b, "<td class=\"n\">-</td>");
             else sb_addf(b, "<td class=\"n\">%.0f%% <span class=\"dim\">(%d %s)</span></td>",
-                         100 * x->eta2, x->groups, x->ordered ? "bins" : "categories");
+                         100 * x->eta2, x->groups, r->c[x->col].numeric ? "bins" : "categories");
             if (isnan(x->rho)) sb_add(b, "<td class=\"n\">-</td>");
             else sb_addf(b, "<td class=\"n\">%+.2f</td>", x->rho);
             sb_addf(b, "<td class=\"n\">%zu</td><td>", x->n);

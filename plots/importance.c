@@ -110,7 +110,7 @@ size_t rp_importance(const struct report *r, const struct rsweep *s, struct impo
         memset(im, 0, sizeof *im);
         im->col = k;
         im->n = n;
-        im->ordered = c->numeric;
+        im->ordered = c->numeric || c->ordered;
         im->rho = NAN;
         im->eta2 = NAN;
         if (n < IMPORTANCE_MIN_N) {
@@ -119,7 +119,7 @@ size_t rp_importance(const struct report *r, const struct rsweep *s, struct impo
         }
         rank(pts, n, 1);
         rank(pts, n, 0); /* sorted by x now */
-        if (c->numeric) im->rho = pearson_ranks(pts, n);
+        if (im->ordered) im->rho = pearson_ranks(pts, n);
         /* groups: the categories, or quantile bins of a number's ranks */
         int ngroups;
         if (!c->numeric) {

@@ -92,7 +92,9 @@ struct rsweep {
 
 struct col {               /* a parameter that varies within the report */
     char *path;
-    int numeric;           /* every value is a number */
+    int numeric;           /* every value is a number, on a number axis */
+    int ordered;           /* a short list of numbers (values: [8, 16, 32, 64]) drawn as
+                              categories, in their order: ranks still mean something */
     int logx;
     char **cats;           /* categorical: labels in axis order */
     size_t ncats;

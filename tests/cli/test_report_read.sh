@@ -79,7 +79,9 @@ sweep report imp > /dev/null 2>&1
 I=$(sed -n '/<h2>Which parameters matter/,/<\/table>/p' imp/report/index.html)
 check "importance: a table" grep -q '<th>variance explained</th><th>rank correlation</th>' <<< "$I"
 check "importance: lr first, all its variance, rank correlation +1" \
-    grep -qE '<tr><td>lr</td><td class="n">(9[0-9]|100)% <span class="dim">\(5 bins\)</span></td><td class="n">\+1\.00</td><td class="n">12</td><td>a larger lr goes with a worse objective</td></tr>' <<< "$I"
+    grep -qE '<tr><td>lr</td><td class="n">(9[0-9]|100)% <span class="dim">\(6 categories\)</span></td><td class="n">\+1\.00</td><td class="n">12</td><td>a larger lr goes with a worse objective</td></tr>' <<< "$I"
+check "importance: a short list of numbers is drawn as categories in order" \
+    grep -q "set xtics ('1' 0, '2' 1, '3' 2, '4' 3, '5' 4, '6' 5)" imp/report/param-1.gp
 check "importance: seed explains nothing" grep -qE '<tr><td>seed</td><td class="n">0% .*little effect seen' <<< "$I"
 check "importance: a figure" test -s imp/report/importance.png
 check "importance: documented" grep -q 'Which parameters matter' "$SRC/docs/reports.md"
