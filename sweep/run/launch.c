@@ -394,6 +394,9 @@ static int materialize(struct sched *s, struct err *e)
 {
     size_t per = s->pc.max_per_gpu ? (size_t)s->pc.max_per_gpu : DEFAULT_PER_GPU;
     size_t window = WINDOW_PER_GPU_SLOT * s->ngpus * per + WINDOW_EXTRA;
+    /* a learning method (bayes, evolve) suggests from the results so far:
+     * only as many ahead as could start now, not a queue made blind */
+    if (searcher_learns(s->search)) window = s->ngpus * per;
     if (s->nqueue >= window || !searcher_more(s->search)) return 0;
     if (store_begin(s->st, e)) return -1;
     struct search_trial t;

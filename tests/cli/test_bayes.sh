@@ -101,6 +101,16 @@ check "resume: suggestions after the kill (from $before results) are TPE's, not 
     test "$(sql k/sweep.db "select params from trials where id = 23")" != "$(sweep plan k.yaml --json --limit 24 2> /dev/null | grep -o '"index": 23, "params": {[^}]*}' | sed 's/.*"params": //')"
 check "resume: still a good result" awk -v b="$(best k)" 'BEGIN { exit !(b < 5) }'
 
+# bayes packed on (declared) GPUs: runs, and asks no queue ahead of its results
+sed -e 's/resources: {gpus: none, max_parallel: 4}/resources: {gpus: [{id: 0, memory: 8GiB}], memory: 2GiB, headroom: 0%}/' \
+    -e 's/run_cap: 40/run_cap: 16/' bayes-3.yaml > g.yaml
+sweep run -q g.yaml -d g > /dev/null 2> g.err
+check_eq "on GPUs: exit 0" "$?" 0
+check_eq "on GPUs: 16 completed" "$(sql g/sweep.db "select count(*) from trials where state = 'completed'")" 16
+check "on GPUs: never more trials recorded ahead than could run (4)" \
+    test "$(sql g/sweep.db "select max(n) from (select (select count(*) from trials t2 where t2.queued <= t.started and (t2.started is null or t2.started >= t.started)) as n from trials t)")" -le 5
+check "on GPUs: suggestions after the start-up" test "$(sql g/sweep.db "select params from trials where id = 15")" != "$(sweep plan g.yaml --json --limit 16 2> /dev/null | grep -o '"index": 15, "params": {[^}]*}' | sed 's/.*"params": //')"
+
 # warm start: a second sweep over the same parameters learns the first's
 # results; its first trial is already a suggestion, not a random draw
 { sed -e 's/run_cap: 40/run_cap: 4/' -e 's/seed: 1/seed: 7/' bayes-1.yaml; printf 'prior: [bayes-1, bayes-2]\n'; } > warm.yaml
