@@ -280,6 +280,8 @@ struct store *store_open(const char *path, int create, struct err *e)
     }
     const char *crash = getenv("SWEEP_TEST_CRASH_BEFORE_COMMIT");
     if (crash) st->crash_countdown = strtol(crash, NULL, 10);
+    crash = getenv("SWEEP_TEST_CRASH_AFTER_COMMIT");
+    if (crash) st->crash_after = strtol(crash, NULL, 10);
     return st;
 }
 
@@ -331,14 +333,16 @@ int store_begin(struct store *st, struct err *e)
 
 int store_commit(struct store *st, struct err *e)
 {
-    /* Test-only fault point: SWEEP_TEST_CRASH_BEFORE_COMMIT=N kills the
-     * process, inside the open transaction, just before its Nth commit. */
+    /* Test-only fault points: SWEEP_TEST_CRASH_BEFORE_COMMIT=N kills the
+     * process, inside the open transaction, just before its Nth commit; */
     if (st->crash_countdown > 0 && --st->crash_countdown == 0) raise(SIGKILL);
     st->in_txn = 0;
     if (st_exec(st, "COMMIT", e)) {
         st_exec(st, "ROLLBACK", NULL);
         return -1;
     }
+    /* ... and SWEEP_TEST_CRASH_AFTER_COMMIT=N just after its Nth */
+    if (st->crash_after > 0 && --st->crash_after == 0) raise(SIGKILL);
     return 0;
 }
 

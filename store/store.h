@@ -171,6 +171,8 @@ int store_event(struct store *st, long long trial, const char *kind, const char 
 
 /* Reading. */
 int store_counts(struct store *st, long long counts[TRIAL_NSTATES], struct err *e);
+/* How many events of kind a trial has (-1 on error): its retries, say. */
+long long store_event_count(struct store *st, long long trial, const char *kind, struct err *e);
 long long store_max_trial(struct store *st, struct err *e); /* -1 if none */
 int store_get_trial(struct store *st, long long id, struct trial_row *t, struct err *e);
 /* 1 found, 0 not */

@@ -40,6 +40,7 @@ extern const char *const store_sql[S_COUNT];
 struct store {
     sqlite3 *db;
     long crash_countdown;     /* tests: SIGKILL before this many-th COMMIT (0: never) */
+    long crash_after;         /* tests: SIGKILL just after this many-th COMMIT (0: never) */
     sqlite3_stmt *stmt[S_COUNT];
     int in_txn;               /* an explicit store_begin is open */
     char *objective;

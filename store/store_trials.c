@@ -166,6 +166,20 @@ int store_event(struct store *st, long long trial, const char *kind, const char 
     AUTOTXN_END(st, e, rc);
 }
 
+long long store_event_count(struct store *st, long long trial, const char *kind, struct err *e)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM events WHERE trial = ?1 AND kind = ?2",
+                           -1, &s, NULL) != SQLITE_OK)
+        return st_db_err(st, e, "prepare");
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_text(s, 2, kind, -1, SQLITE_TRANSIENT);
+    long long n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_finalize(s);
+    if (n < 0) return st_db_err(st, e, "count events");
+    return n;
+}
+
 int store_counts(struct store *st, long long counts[TRIAL_NSTATES], struct err *e)
 {
     sqlite3_stmt *s;

@@ -105,7 +105,7 @@ static int oom_requeue(struct sched *s, struct slot *sl, double est, struct sb *
 }
 
 static int retry(struct sched *s, struct slot *sl, const char *reason, double secs,
-                 struct err *e)
+                 long long done, struct err *e)
 {
     layout_rotate_log(sl->log, sl->attempt); /* kept beside the new one */
     char *why = xasprintf("retry after: %s", reason);
@@ -117,8 +117,8 @@ static int retry(struct sched *s, struct slot *sl, const char *reason, double se
     free(why);
     if (bad) return -1;
     queue_push(s, sl->id);
-    say(s, "trial %lld failed (%s) after %.1fs; retrying (attempt %d of %d)", sl->id, reason,
-        secs, sl->attempt + 1, s->sp->retries + 1);
+    say(s, "trial %lld failed (%s) after %.1fs; retrying (retry %lld of %d)", sl->id, reason, secs,
+        done + 1, s->sp->retries);
     return 0;
 }
 
@@ -257,10 +257,15 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     if (had_gpu && oc.state == TRIAL_FAILED && oc.oom && !s->stopping)
         rc = oom_requeue(s, sl, est, &reason, e);
     if (rc == 0) {
-        /* retries, except for a trainer that could not even start */
-        if (oc.state == TRIAL_FAILED && sl->attempt <= s->sp->retries && !s->stopping &&
-            !oc.cannot_start && !oc.final)
-            rc = retry(s, sl, sb_str(&reason), secs, e);
+        /* retries, except for a trainer that could not even start; counted
+         * by the retries made (an attempt lost with a killed sweep, or
+         * requeued after running out of GPU memory, is not one) */
+        long long done = 0;
+        if (oc.state == TRIAL_FAILED && !s->stopping && !oc.cannot_start && !oc.final)
+            done = store_event_count(s->st, sl->id, "retry", NULL);
+        if (oc.state == TRIAL_FAILED && !s->stopping && !oc.cannot_start && !oc.final &&
+            done >= 0 && done < s->sp->retries)
+            rc = retry(s, sl, sb_str(&reason), secs, done, e);
         else
             rc = record_end(s, sl, &oc, &reason, secs, ended, e);
     }

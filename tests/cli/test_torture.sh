@@ -94,4 +94,26 @@ while [ $k -lt 400 ]; do
 done
 check "a crash before each of its commits ($crashes)" test $crashes -ge 30
 check_eq "after each, the resumed end equals the uninterrupted run's" "$bad" 0
+
+# 3. A crash just after each commit. A retry is for the trainer's own
+#    failure: an attempt lost with a killed sweep (recorded as started,
+#    never launched) does not use it up (found by 20 random kills in CI).
+#    The trainer fails its first launch; retries: 1 lets it succeed after.
+cat > r.yaml <<'Y'
+method: grid
+parameters:
+  i: {values: [1]}
+command: [fake_trainer, --fake-fail-first=3, --fake-epochs=2]
+retries: 1
+resources: {gpus: none}
+Y
+k=1 lost=0
+while [ $k -lt 40 ]; do
+    rm -rf r
+    SWEEP_TEST_CRASH_AFTER_COMMIT=$k sweep run -q r.yaml -d r > /dev/null 2>> r.err && break
+    sweep run -q r.yaml -d r > /dev/null 2>> r.err
+    [ "$(sql r/sweep.db "select state from trials")" = completed ] || { lost=$((lost + 1)); echo "k=$k: $(sql r/sweep.db "select state || ' ' || attempts || ' ' || coalesce(reason, '') from trials")" >&2; }
+    k=$((k + 1))
+done
+check_eq "after a crash just after each commit, the trial still got its retry" "$lost" 0
 finish
