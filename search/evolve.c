@@ -17,6 +17,7 @@
  * the random search's draws. */
 #include "search/learner.h"
 #include "search/pcg.h"
+#include "search/rsearch.h"
 #include "search/space.h"
 #include "base/util.h"
 
@@ -29,12 +30,6 @@
 #define EVOLVE_MUTATE_P 0.8
 #define EVOLVE_SIGMA0 0.2
 #define EVOLVE_HORIZON 100
-
-static double normal(struct pcg *r)
-{
-    double u1 = 1.0 - pcg_unit(r), u2 = pcg_unit(r);
-    return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
-}
 
 /* A parent: index into idx[0..k), the best k times as likely as the last. */
 static size_t pick(struct pcg *r, size_t k)
@@ -87,7 +82,7 @@ static void evolve_suggest(struct learner *l, long long id, double *z)
             if (isnan(za)) za = zb = model_prior_draw(&l->m, d, &r);
             double lo = za < zb ? za : zb, hi = za < zb ? zb : za, w = hi - lo;
             double x = lo - EVOLVE_ALPHA * w + pcg_unit(&r) * (1 + 2 * EVOLVE_ALPHA) * w;
-            if (pcg_unit(&r) < EVOLVE_MUTATE_P) x += normal(&r) * sigma * (c->hi - c->lo);
+            if (pcg_unit(&r) < EVOLVE_MUTATE_P) x += rsearch_normal(&r) * sigma * (c->hi - c->lo);
             z[d] = x < c->lo ? c->lo : x > c->hi ? c->hi : x;
         }
     }

@@ -93,14 +93,6 @@ void model_point(const struct model_space *m, const struct value *params, double
         z[i] = m->c[i].kind == COORD_FIXED ? NAN : z_of(&m->c[i], value_lookup(params, m->c[i].p->path));
 }
 
-/* As rsearch's quantize: numpy.round(x / q) * q, integers when q is. */
-static struct value *quantized(const struct param *p, double x)
-{
-    double v = nearbyint(x / p->q) * p->q;
-    if (p->ints && fabs(v) < 9.2e18) return value_int((long long)llround(v));
-    return value_float(v);
-}
-
 static struct value *value_at(const struct coord *c, double z)
 {
     const struct param *p = c->p;
@@ -125,7 +117,7 @@ static struct value *value_at(const struct coord *c, double z)
     }
     case DIST_Q_UNIFORM: case DIST_Q_LOG_UNIFORM: case DIST_Q_LOG_UNIFORM_VALUES:
     case DIST_Q_NORMAL: case DIST_Q_LOG_NORMAL: case DIST_Q_BETA:
-        return quantized(p, x);
+        return rsearch_quantize(p, x);
     default: return value_float(x);
     }
 }

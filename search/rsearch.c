@@ -11,7 +11,7 @@ static double unit_open(struct pcg *r) /* (0, 1] */
     return 1.0 - pcg_unit(r);
 }
 
-static double std_normal(struct pcg *r)
+double rsearch_normal(struct pcg *r)
 {
     /* Box-Muller; one of the pair is used so every draw costs the same */
     double u1 = unit_open(r), u2 = pcg_unit(r);
@@ -26,7 +26,7 @@ static double gamma_draw(struct pcg *r, double a)
     for (;;) {
         double x, v;
         do {
-            x = std_normal(r);
+            x = rsearch_normal(r);
             v = 1.0 + c * x;
         } while (v <= 0);
         v = v * v * v;
@@ -37,7 +37,7 @@ static double gamma_draw(struct pcg *r, double a)
 }
 
 /* numpy.round(x / q) * q: round half to even (the default rounding mode). */
-static struct value *quantize(const struct param *p, double x)
+struct value *rsearch_quantize(const struct param *p, double x)
 {
     double v = nearbyint(x / p->q) * p->q;
     if (p->ints && fabs(v) < 9.2e18) return value_int((long long)llround(v));
@@ -67,28 +67,28 @@ struct value *rsearch_sample(const struct param *p, struct pcg *r)
         return value_int((long long)((uint64_t)lo + pcg_bounded64(r, span)));
     }
     case DIST_UNIFORM: return value_float(p->min + pcg_unit(r) * (p->max - p->min));
-    case DIST_Q_UNIFORM: return quantize(p, p->min + pcg_unit(r) * (p->max - p->min));
+    case DIST_Q_UNIFORM: return rsearch_quantize(p, p->min + pcg_unit(r) * (p->max - p->min));
     case DIST_LOG_UNIFORM: return value_float(exp(p->min + pcg_unit(r) * (p->max - p->min)));
-    case DIST_Q_LOG_UNIFORM: return quantize(p, exp(p->min + pcg_unit(r) * (p->max - p->min)));
+    case DIST_Q_LOG_UNIFORM: return rsearch_quantize(p, exp(p->min + pcg_unit(r) * (p->max - p->min)));
     case DIST_LOG_UNIFORM_VALUES:
         x = log(p->min) + pcg_unit(r) * (log(p->max) - log(p->min));
         return value_float(exp(x));
     case DIST_Q_LOG_UNIFORM_VALUES:
         x = log(p->min) + pcg_unit(r) * (log(p->max) - log(p->min));
-        return quantize(p, exp(x));
+        return rsearch_quantize(p, exp(x));
     case DIST_INV_LOG_UNIFORM: return value_float(exp(-(p->min + pcg_unit(r) * (p->max - p->min))));
     case DIST_INV_LOG_UNIFORM_VALUES:
         x = -log(p->max) + pcg_unit(r) * (log(p->max) - log(p->min));
         return value_float(exp(-x));
-    case DIST_NORMAL: return value_float(p->mu + p->sigma * std_normal(r));
-    case DIST_Q_NORMAL: return quantize(p, p->mu + p->sigma * std_normal(r));
-    case DIST_LOG_NORMAL: return value_float(exp(p->mu + p->sigma * std_normal(r)));
-    case DIST_Q_LOG_NORMAL: return quantize(p, exp(p->mu + p->sigma * std_normal(r)));
+    case DIST_NORMAL: return value_float(p->mu + p->sigma * rsearch_normal(r));
+    case DIST_Q_NORMAL: return rsearch_quantize(p, p->mu + p->sigma * rsearch_normal(r));
+    case DIST_LOG_NORMAL: return value_float(exp(p->mu + p->sigma * rsearch_normal(r)));
+    case DIST_Q_LOG_NORMAL: return rsearch_quantize(p, exp(p->mu + p->sigma * rsearch_normal(r)));
     case DIST_BETA:
     case DIST_Q_BETA: {
         double ga = gamma_draw(r, p->a), gb = gamma_draw(r, p->b);
         x = ga / (ga + gb);
-        return p->dist == DIST_BETA ? value_float(x) : quantize(p, x);
+        return p->dist == DIST_BETA ? value_float(x) : rsearch_quantize(p, x);
     }
     }
     return value_null();

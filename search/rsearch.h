@@ -13,6 +13,11 @@ struct param;
 struct value;
 struct pcg;
 
+/* A standard normal draw (Box-Muller, one of the pair). */
+double rsearch_normal(struct pcg *r);
+/* numpy.round(x / q) * q (round half to even), an integer when p's q is:
+ * how every q_* form quantizes. A new value. */
+struct value *rsearch_quantize(const struct param *p, double x);
 /* One draw of a leaf; a new value. */
 struct value *rsearch_sample(const struct param *p, struct pcg *r);
 /* Fills out[i] (i indexing sp->params) with new values of trial idx. */

@@ -48,9 +48,11 @@ struct mixture {
  * oldest ramp down linearly to 1 / n, the newest TPE_RAMP keep 1. */
 #define TPE_RAMP 25
 
+static const struct obs **age_obs; /* for qsort: the group being weighed */
+
 static int by_id(const void *a, const void *b)
 {
-    long long x = (*(const struct obs *const *)a)->id, y = (*(const struct obs *const *)b)->id;
+    long long x = age_obs[*(const size_t *)a]->id, y = age_obs[*(const size_t *)b]->id;
     return x < y ? -1 : x > y;
 }
 
@@ -66,14 +68,15 @@ static void mixture_init(struct mixture *x, const struct model_space *m, const s
     x->w = xcalloc(n + 1, sizeof *x->w);
     x->logw = xcalloc(n + 1, sizeof *x->logw);
     x->catw = TPE_PRIOR_WEIGHT / (double)(n + 1);
-    /* weights by age: the components in id order */
-    const struct obs **age = xcalloc(n ? n : 1, sizeof *age);
-    memcpy(age, obs, n * sizeof *age);
+    /* weights by age: each component's place in id order, oldest 0 */
+    size_t *age = xcalloc(n ? n : 1, sizeof *age), *place = xcalloc(n ? n : 1, sizeof *place);
+    for (size_t j = 0; j < n; j++) age[j] = j;
+    age_obs = obs;
     qsort(age, n, sizeof *age, by_id);
+    for (size_t k = 0; k < n; k++) place[age[k]] = k;
     double total = TPE_PRIOR_WEIGHT;
     for (size_t j = 0; j < n; j++) {
-        size_t rank = 0; /* its place among the group by age, oldest 0 */
-        while (rank < n && age[rank] != obs[j]) rank++;
+        size_t rank = place[j];
         double wj = 1;
         if (n >= TPE_RAMP && rank < n - TPE_RAMP) /* numpy.linspace(1 / n, 1, n - 25) */
             wj = n - TPE_RAMP > 1 ? 1.0 / (double)n + (1 - 1.0 / (double)n) * (double)rank /
@@ -83,6 +86,7 @@ static void mixture_init(struct mixture *x, const struct model_space *m, const s
         total += wj;
     }
     free(age);
+    free(place);
     double shrink = pow((double)(n ? n : 1), -1.0 / ((double)m->nsearch + 4));
     for (size_t d = 0; d < dim; d++) {
         const struct coord *c = &m->c[d];
