@@ -194,6 +194,8 @@ static void parse_rest(struct ctx *c, const struct value *root)
         for (int i = 0; i < 4; i++) sp->command[i] = xstrdup(dflt[i]);
         sp->ncommand = 4;
     }
+    for (size_t i = 0; i < sp->ncommand && !sp->shell; i++) /* shell: is read before */
+        if (!strcmp(sp->command[i], "${interpreter}")) sp->runs_interpreter = 1;
     /* resume: the old key of both; promote_args and rerun say which */
     const struct value *pa = value_map_get(root, "promote_args"), *rr = value_map_get(root, "rerun");
     if ((v = value_map_get(root, "resume"))) {

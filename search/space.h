@@ -171,6 +171,8 @@ struct space {
     char *resume_if_exists;     /* resume.if_exists: only when this file exists */
     char *program;
     char *interpreter;
+    int runs_interpreter;       /* an element of command is ${interpreter} (W&B's default
+                                   command): the program ${env} runs */
 
     char *parser;               /* keyvalue | jsonl | regex */
     struct pattern *patterns;

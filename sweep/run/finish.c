@@ -46,12 +46,10 @@ static const char *log_tail(void *ctx)
  * interpreter that was, and where it came from. */
 static void say_interpreter(const struct space *sp, struct sb *reason)
 {
-    int uses = 0, dflt = 0;
-    for (size_t i = 0; i < sp->ncommand; i++)
-        if (!strcmp(sp->command[i], "${interpreter}")) uses = 1;
+    int dflt = 0; /* found on PATH, not the file's interpreter: */
     for (size_t i = 0; i < sp->ninputs; i++)
         if (!strcmp(sp->inputs[i].name, "interpreter")) dflt = 1;
-    if (!uses || sp->shell) return;
+    if (!sp->runs_interpreter) return;
     if (dflt)
         sb_addf(reason, " (${interpreter} is '%s': %s; set interpreter: in the sweep file to the "
                         "python to use)",

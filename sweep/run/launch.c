@@ -190,10 +190,7 @@ static char *argv_file(const struct space *sp, char **argv, size_t argc, char *c
     sb_add(&b, ", \"executable\": ");
     if (exe) json_quote(&b, exe);
     else sb_add(&b, "null");
-    int interp = 0;
-    for (size_t i = 0; i < sp->ncommand; i++)
-        if (strstr(sp->command[i], "${interpreter}")) interp = 1;
-    if (interp) { /* ${env} runs it: where env finds it */
+    if (sp->runs_interpreter) { /* ${env} runs it: where env finds it */
         char *ip = util_which(sp->interpreter, path, cwd);
         sb_add(&b, ", \"interpreter\": ");
         json_quote(&b, sp->interpreter);
