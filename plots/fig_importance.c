@@ -7,36 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct importance *sort_base; /* for qsort: one report at a time */
-
-static int by_eta(const void *a, const void *b)
-{
-    double x = sort_base[*(const size_t *)a].eta2, y = sort_base[*(const size_t *)b].eta2;
-    if (isnan(x)) x = -1;
-    if (isnan(y)) y = -1;
-    return x > y ? -1 : x < y;
-}
-
 void fig_importance(struct report *r, struct pick *pk, size_t npk, struct err *e)
 {
     (void)pk, (void)npk;
     if (!r->nc) return;
-    struct importance *im = xcalloc(r->ns * r->nc, sizeof *im);
+    const struct importance *im = r->imp;
     int any = 0;
-    for (size_t si = 0; si < r->ns; si++) {
-        size_t n = rp_importance(r, &r->s[si], im + si * r->nc);
-        for (size_t k = 0; k < n; k++)
-            if (!isnan(im[si * r->nc + k].eta2)) any = 1;
-    }
-    if (!any) {
-        free(im);
-        return;
-    }
+    for (size_t k = 0; k < r->ns * r->nc; k++)
+        if (!isnan(im[k].eta2)) any = 1;
+    if (!any) return;
     /* the parameters by the first sweep's importance, highest first */
     size_t *order = xcalloc(r->nc, sizeof *order);
-    for (size_t k = 0; k < r->nc; k++) order[k] = k;
-    sort_base = im;
-    qsort(order, r->nc, sizeof *order, by_eta);
+    rp_importance_order(im, r->nc, order);
     struct dat d = {0};
     sb_init(&d.b);
     int *blk = xcalloc(r->ns, sizeof *blk);
@@ -90,5 +72,4 @@ out:
     sb_release(&d.b);
     free(blk);
     free(order);
-    free(im);
 }

@@ -156,28 +156,20 @@ static void page_summary(struct report *r, struct sb *b, const char *absout)
 static void page_importance(struct report *r, struct sb *b)
 {
     if (!r->nc) return;
-    struct importance *im = xcalloc(r->nc, sizeof *im);
+    size_t *order = xcalloc(r->nc, sizeof *order);
     int head = 0;
     for (size_t si = 0; si < r->ns; si++) {
         struct rsweep *s = &r->s[si];
-        size_t n = rp_importance(r, s, im);
-        /* the most important first (insertion sort: a handful of rows) */
-        for (size_t i = 1; i < n; i++)
-            for (size_t j = i; j > 0; j--) {
-                double a = isnan(im[j - 1].eta2) ? -1 : im[j - 1].eta2;
-                double c = isnan(im[j].eta2) ? -1 : im[j].eta2;
-                if (c <= a) break;
-                struct importance t = im[j];
-                im[j] = im[j - 1];
-                im[j - 1] = t;
-            }
+        const struct importance *im = r->imp + si * r->nc;
+        size_t n = r->nc;
+        rp_importance_order(im, n, order);
         if (!head++) sb_add(b, "<h2>Which parameters matter</h2>\n");
         if (r->ns > 1) {
             sb_add(b, "<p>");
             html_esc(b, s->label);
             sb_add(b, "</p>\n");
         }
-        if (!n || im[0].n < IMPORTANCE_MIN_N) {
+        if (!n || im[order[0]].n < IMPORTANCE_MIN_N) {
             sb_addf(b, "<p class=\"dim\">Too few trials to tell (it takes %d %s with a value of "
                        "the objective).</p>\n",
                     IMPORTANCE_MIN_N, s->rungs ? "configurations" : "completed trials");
@@ -186,7 +178,7 @@ static void page_importance(struct report *r, struct sb *b)
         sb_add(b, "<table class=\"imp\">\n<tr><th>parameter</th><th>variance explained</th>"
                   "<th>rank correlation</th><th>trials</th><th>what it says</th></tr>\n");
         for (size_t i = 0; i < n; i++) {
-            const struct importance *x = &im[i];
+            const struct importance *x = &im[order[i]];
             sb_add(b, "<tr><td>");
             html_esc(b, r->c[x->col].path);
             sb_add(b, "</td>");
@@ -217,7 +209,7 @@ static void page_importance(struct report *r, struct sb *b)
                   "correlation: Spearman's, of the parameter's values with the objective. Both look "
                   "at one parameter at a time: an effect that shows only with another parameter "
                   "is not seen (docs/reports.md).</p>\n");
-    free(im);
+    free(order);
 }
 
 static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, const char *absout)

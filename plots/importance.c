@@ -91,7 +91,7 @@ static int sample(const struct rsweep *s, const struct rtrial *t)
     return t->state == TRIAL_COMPLETED;
 }
 
-size_t rp_importance(const struct report *r, const struct rsweep *s, struct importance *out)
+static size_t importance_of(const struct report *r, const struct rsweep *s, struct importance *out)
 {
     size_t nout = 0;
     struct pt *pts = xcalloc(s->nt ? s->nt : 1, sizeof *pts);
@@ -143,4 +143,21 @@ size_t rp_importance(const struct report *r, const struct rsweep *s, struct impo
     free(pts);
     free(grp);
     return nout;
+}
+
+void rp_importance_all(struct report *r)
+{
+    r->imp = xcalloc(r->ns * (r->nc ? r->nc : 1), sizeof *r->imp);
+    for (size_t si = 0; si < r->ns; si++) importance_of(r, &r->s[si], r->imp + si * r->nc);
+}
+
+void rp_importance_order(const struct importance *im, size_t n, size_t *order)
+{
+    for (size_t i = 0; i < n; i++) { /* insertion: a handful of rows, stable */
+        size_t j = i;
+        double v = isnan(im[i].eta2) ? -1 : im[i].eta2;
+        for (; j > 0 && (isnan(im[order[j - 1]].eta2) ? -1 : im[order[j - 1]].eta2) < v; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
 }

@@ -98,6 +98,7 @@ int plots_report(char *const *dirs, size_t ndirs, const char *out, enum plots_fo
     if (rc) goto out;
     rc = -1;
     rp_find_columns(&r);
+    rp_importance_all(&r);
     r.gnuplot = plots_have_gnuplot();
     struct pick pk[TOP_N > 8 ? TOP_N : 8];
     size_t npk = rp_pick_trials(&r, pk, r.ns == 1 ? TOP_N : (r.ns < 8 ? r.ns : 8));
@@ -125,6 +126,7 @@ out:
         free(r.c[k].cats);
     }
     free(r.c);
+    free(r.imp);
     for (size_t i = 0; i < r.nfig; i++) {
         free(r.fig[i].file);
         free(r.fig[i].caption);

@@ -106,6 +106,21 @@ struct figure {
     char *caption;
 };
 
+/* Which parameters matter (importance.c): per parameter of r->c, over a
+ * sweep's completed trials (halving, hyperband: every configuration at rung
+ * 0), Spearman's rank correlation with the objective (ordered parameters)
+ * and the share of the objective's variance its categories or quantile
+ * bins explain (eta squared). NaN where it cannot be told. */
+#define IMPORTANCE_MIN_N 5  /* fewer trials than this: nothing is said */
+#define IMPORTANCE_BINS 5   /* quantile bins of a numeric parameter */
+struct importance {
+    size_t col;      /* index into r->c */
+    int ordered;     /* numeric: rho is defined */
+    double rho;      /* rank correlation with the objective, -1..1 */
+    double eta2;     /* variance explained, 0..1 */
+    int groups;      /* categories or bins eta2 is over */
+    size_t n;        /* trials */
+};
 struct report {
     struct rsweep *s;
     size_t ns;
@@ -123,6 +138,7 @@ struct report {
     size_t nfails;
     struct sb fixed;       /* "name=value, ...": parameters with one value throughout */
     int gpus;              /* some trial has a GPU recorded: costs are GPU-hours */
+    struct importance *imp; /* [ns * nc]: which parameters matter (rp_importance_all) */
 };
 
 
@@ -148,22 +164,11 @@ struct pick {
 };
 
 
-/* Which parameters matter (importance.c): per parameter of r->c, over a
- * sweep's completed trials (halving, hyperband: every configuration at rung
- * 0), Spearman's rank correlation with the objective (ordered parameters)
- * and the share of the objective's variance its categories or quantile
- * bins explain (eta squared). NaN where it cannot be told. */
-#define IMPORTANCE_MIN_N 5  /* fewer trials than this: nothing is said */
-#define IMPORTANCE_BINS 5   /* quantile bins of a numeric parameter */
-struct importance {
-    size_t col;      /* index into r->c */
-    int ordered;     /* numeric: rho is defined */
-    double rho;      /* rank correlation with the objective, -1..1 */
-    double eta2;     /* variance explained, 0..1 */
-    int groups;      /* categories or bins eta2 is over */
-    size_t n;        /* trials */
-};
-size_t rp_importance(const struct report *r, const struct rsweep *s, struct importance *out);
+/* Fills r->imp: each sweep's r->nc entries, in column order. */
+void rp_importance_all(struct report *r);
+/* order[0..n) gets the indices of im[0..n), the most important first
+ * (what cannot be told last; ties keep column order). */
+void rp_importance_order(const struct importance *im, size_t n, size_t *order);
 
 /* A figure: draws itself into r (r->fig gets its image, r->fails its
  * failure) from the trials picked for colour. */
