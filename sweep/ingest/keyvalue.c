@@ -74,23 +74,33 @@ static int prose_word(const char *s, size_t n)
 
 /* The next whitespace-separated token of s from *i, separators (, ; |)
  * trimmed from its end; 0 at the end of the line. */
+static int pair_sep(char c) /* between pairs: , ; | (a progress bar's many lines: no strchr) */
+{
+    return c == ',' || c == ';' || c == '|';
+}
+
+static int blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
+}
+
 static size_t token(const char *s, size_t n, size_t *i, const char **tok)
 {
-    while (*i < n && (isspace((unsigned char)s[*i]) || strchr(",;|", s[*i]))) (*i)++;
+    while (*i < n && (blank(s[*i]) || pair_sep(s[*i]))) (*i)++;
     size_t start = *i;
-    while (*i < n && !isspace((unsigned char)s[*i])) (*i)++;
+    while (*i < n && !blank(s[*i])) (*i)++;
     size_t len = *i - start;
-    while (len > 0 && strchr(",;|", s[start + len - 1])) len--;
+    while (len > 0 && pair_sep(s[start + len - 1])) len--;
     *tok = s + start;
     return len;
 }
 
 static int is_name(const char *t, size_t len)
 {
-    if (!len || !(isalpha((unsigned char)t[0]) || t[0] == '_') || prose_word(t, len)) return 0;
+    if (!len || !(isalpha((unsigned char)t[0]) || t[0] == '_')) return 0;
     for (size_t k = 0; k < len; k++)
         if (!name_char(t[k])) return 0;
-    return !strchr(".-/", t[len - 1]);
+    return !strchr(".-/", t[len - 1]) && !prose_word(t, len); /* the word list last */
 }
 
 /* A step written as a token of its own: "3" or "3/50". */
@@ -123,7 +133,10 @@ static void parse_spaced(struct mparser *p, const char *s, size_t n, struct metr
         len[1] = token(s, n, &i, &t[1]);
         double v;
         int pair = 0;
-        if (len[1] && is_name(t[0], len[0])) {
+        /* cheapest first: a number starts with a digit, a sign, a point, n or i */
+        unsigned char c1 = len[1] ? (unsigned char)t[1][0] : 0;
+        int numlike = c1 && (isdigit(c1) || strchr("+-.nNiI", c1));
+        if (numlike && is_name(t[0], len[0])) {
             if (metrics_is_step_key(t[0], len[0]) && !run_step && step_token(t[1], len[1], &st))
                 pair = run_step = 1;
             if (!pair && metrics_scan_number(t[1], len[1], &v) == len[1] && nrun < ARRAY_LEN(run)) {
@@ -156,7 +169,7 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
 {
     struct kv pairs[64];
     size_t np = 0, i = 0;
-    int has_step = 0;
+    int has_step = 0, spaced = 0; /* spaced: names with a number-like word after them */
     long long step = 0;
     while (i < n && np < ARRAY_LEN(pairs)) {
         if (!(isalpha((unsigned char)s[i]) || s[i] == '_') || (i > 0 && name_char(s[i - 1]))) {
@@ -171,6 +184,10 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
         size_t j = i;
         while (j < n && s[j] == ' ') j++;
         if (j >= n || (s[j] != '=' && s[j] != ':')) {
+            size_t k = i; /* what parse_spaced would take as the next token */
+            while (k < n && (blank(s[k]) || pair_sep(s[k]))) k++;
+            unsigned char c = k < n && k > i ? (unsigned char)s[k] : 0;
+            if (c && (isdigit(c) || strchr("+-.nNiI", c))) spaced++;
             long long st;
             size_t l = is_step && nlen == i ? step_marker(s + i, n - i, &st) : 0;
             if (l && !has_step) {
@@ -193,7 +210,9 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
         i = j + l;
     }
     if (np == 0) {
-        parse_spaced(p, s, n, b);
+        /* a run of "name number" pairs needs two such names (a progress
+         * bar's many lines have none: they are not tokenized again) */
+        if (spaced >= 2) parse_spaced(p, s, n, b);
         return;
     }
     for (size_t k = 0; k < np; k++)
