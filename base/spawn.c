@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -21,6 +22,12 @@ void spawn_default_signals(sigset_t *set)
 }
 
 int spawn_job_start(struct spawn_job *j, char *const argv[], double timeout, struct err *e)
+{
+    return spawn_job_start_env(j, argv, environ, timeout, e);
+}
+
+int spawn_job_start_env(struct spawn_job *j, char *const argv[], char *const envp[],
+                        double timeout, struct err *e)
 {
     j->pid = 0;
     j->fd = -1;
@@ -41,7 +48,7 @@ int spawn_job_start(struct spawn_job *j, char *const argv[], double timeout, str
     posix_spawnattr_setsigdefault(&at, &dfl);
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
+    int rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, envp);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     close(fds[1]);
@@ -96,4 +103,20 @@ int spawn_job_finish(struct spawn_job *j, const char *name, double timeout, char
     }
     *out = sb_detach(&j->out);
     return 0;
+}
+
+int spawn_run(char *const argv[], char *const envp[], double timeout, char **out, int *status,
+              struct err *e)
+{
+    struct spawn_job j;
+    *out = NULL;
+    if (spawn_job_start_env(&j, argv, envp ? envp : environ, timeout, e)) return -1;
+    while (!spawn_job_read(&j)) {
+        double left = j.deadline - util_mono();
+        if (left <= 0) break;
+        struct pollfd p = {.fd = j.fd, .events = POLLIN};
+        int ms = left > 60 ? 60000 : (int)(left * 1000) + 1;
+        if (poll(&p, 1, ms) < 0 && errno != EINTR) break;
+    }
+    return spawn_job_finish(&j, argv[0], timeout, out, status, e);
 }

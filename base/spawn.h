@@ -35,6 +35,14 @@ struct spawn_job {
 /* Starts argv (PATH lookup) with stdin /dev/null. -1 if it could not start
  * (e->code ENOENT: not found); the job is then left with pid 0. */
 int spawn_job_start(struct spawn_job *j, char *const argv[], double timeout, struct err *e);
+/* The same with the environment envp. */
+int spawn_job_start_env(struct spawn_job *j, char *const argv[], char *const envp[],
+                        double timeout, struct err *e);
+/* Runs argv to its end (envp NULL: ours), at most timeout seconds: what it
+ * printed (stdout and stderr; *out, caller frees) and its exit status. -1
+ * if it could not start or was killed at the deadline. */
+int spawn_run(char *const argv[], char *const envp[], double timeout, char **out, int *status,
+              struct err *e);
 /* Reads what is there. 1 at EOF (the helper closed its output), else 0. */
 int spawn_job_read(struct spawn_job *j);
 /* Ends the job: kills it if it is past its deadline and not done, reaps it

@@ -29,7 +29,7 @@ static const char *const TOP_KEYS[] = {
     "metrics", "apiVersion", "kind",
     /* sweep */
     "seed", "trials", "budget", "templates", "resources", "retries", "timeout",
-    "stall_timeout", "stop_grace", "env", "shell", "executor", "interpreter", "resume", "promote_args", "rerun", "prior", NULL};
+    "stall_timeout", "stop_grace", "env", "shell", "executor", "slurm", "interpreter", "resume", "promote_args", "rerun", "prior", NULL};
 
 static int misspelt(const struct value *m, const char *key)
 {
@@ -154,14 +154,6 @@ static void parse_rest(struct ctx *c, const struct value *root)
     sp->stall_timeout = sx_get_duration(c, root, "stall_timeout", 0);
     sp->stop_grace = sx_get_duration(c, root, "stop_grace", sp->stop_grace);
 
-    if ((v = value_map_get(root, "executor"))) {
-        if (v->kind != V_STR || strcmp(v->u.s, "local")) {
-            if (v->kind == V_STR && !strcmp(v->u.s, "slurm"))
-                diag_error(d, v->line, v->col,
-                           "executor slurm is not available in this version (local is)");
-            else diag_error(d, v->line, v->col, "executor must be 'local'");
-        }
-    }
     if ((v = value_map_get(root, "scheduler")))
         diag_error(d, v->line, v->col,
                    "W&B's 'scheduler' (Optuna/Ax engines) is not supported; use method");
@@ -173,6 +165,7 @@ static void parse_rest(struct ctx *c, const struct value *root)
         const struct mapent *mm = value_map_entry(value_map_get(root, "metrics"), "patterns");
         diag_error(d, mm->line, mm->col, "'patterns' are used by parser: regex only");
     }
+    sx_parse_executor(c, root); /* after resources and the limits: it checks against them */
     if ((v = value_map_get(root, "env"))) sx_parse_env(c, v);
     if ((v = value_map_get(root, "templates"))) sx_parse_templates(c, v);
 
@@ -394,6 +387,7 @@ const char *space_input(const struct space *sp, const char *name)
 void space_free(struct space *sp)
 {
     if (!sp) return;
+    sx_slurm_release(&sp->slurm);
     free(sp->path);
     free(sp->dir);
     free(sp->text);

@@ -185,6 +185,20 @@ struct space {
     struct envvar *env;
     size_t nenv;
 
+    enum executor_kind { EXECUTOR_LOCAL, EXECUTOR_SLURM } executor;
+    struct slurm_spec {         /* executor: slurm - the slurm section (docs/slurm.md) */
+        char *partition, *account, *qos, *constraint; /* NULL: not given */
+        char *mem;              /* --mem as written (16G); NULL: not given */
+        double time;            /* --time, seconds; 0: none (timeout's when there is one) */
+        int gpus;               /* per trial: --gres=gpu:N (or shards); 0: none */
+        int cpus;               /* --cpus-per-task; 0: not given */
+        int share_shard;        /* share: shard - GPUs shared by memory (gres/shard) */
+        int shards_per_gpu;     /* shards: how many one GPU has (share: shard) */
+        double gpu_mib;         /* share: shard - one GPU's memory (gpu_memory), MiB */
+        char **args;            /* more sbatch options, one argv element each */
+        size_t nargs;
+        double poll;            /* seconds between two looks at the queue */
+    } slurm;
     int gpus_none;              /* resources.gpus: none was written: hide GPUs from trials */
     /* GPU packing (resources.gpus: auto or a list); docs/config.md "GPUs" */
     int gpus_auto;              /* gpus: auto - the GPUs nvidia-smi shows */

@@ -7,7 +7,8 @@
  *   space_params.c  parameters (W&B's distributions, nested groups)
  *   space_run.c     metric, early_terminate, command, resume, budget
  *   space_res.c     metrics (the log parser) and resources (GPUs, memory)
- *   space_files.c   templates and env */
+ *   space_files.c   templates and env
+ *   space_slurm.c   executor and its slurm section */
 #ifndef SWEEP_SPACE_INT_H
 #define SWEEP_SPACE_INT_H
 
@@ -65,6 +66,10 @@ void sx_parse_budget(struct ctx *c, const struct value *m);
 void sx_parse_metrics(struct ctx *c, const struct value *m);
 void sx_quantity_release(struct quantity *q);
 void sx_parse_resources(struct ctx *c, const struct value *m);
+
+/* space_slurm.c: executor (local or slurm) and the slurm section */
+void sx_parse_executor(struct ctx *c, const struct value *root);
+void sx_slurm_release(struct slurm_spec *s);
 
 /* space_files.c: templates and env */
 void sx_parse_templates(struct ctx *c, const struct value *v);

@@ -41,10 +41,18 @@ struct running_ctx {
     long long unfollowed; /* recorded running, alive, no sweep running */
 };
 
+static int any_job(const struct trial_row *tr, void *ctx)
+{
+    if (tr->job_id) *(int *)ctx = 1;
+    return tr->job_id != 0; /* found: enough */
+}
+
 static int running_row(const struct trial_row *tr, void *ctx)
 {
     struct running_ctx *c = ctx;
-    if (!c->live) { /* running only while its supervisor is (its identity proven) */
+    if (!c->live && tr->job_id) { /* a Slurm job: resume asks the queue */
+        c->unfollowed++;
+    } else if (!c->live) { /* running only while its supervisor is (its identity proven) */
         if (tr->pid <= 0 || tr->pid_start <= 0 || proc_start_time((pid_t)tr->pid) != tr->pid_start) {
             c->gone++;
             return 0;
@@ -57,7 +65,9 @@ static int running_row(const struct trial_row *tr, void *ctx)
     sb_init(&obj);
     sb_init(&ago);
     snprintf(id, sizeof id, "%lld", tr->id);
-    snprintf(pid, sizeof pid, "%lld", tr->pid);
+    if (tr->job_id) snprintf(pid, sizeof pid, "job %lld", tr->job_id);
+    else snprintf(pid, sizeof pid, "%lld", tr->pid);
+    const char *where = tr->job_id ? (tr->job_state ? tr->job_state : "?") : tr->gpu ? tr->gpu : "-";
     snprintf(att, sizeof att, "%d", tr->attempts);
     step[0] = '\0';
     if (tr->last_step >= 0) snprintf(step, sizeof step, "%lld", tr->last_step);
@@ -67,13 +77,18 @@ static int running_row(const struct trial_row *tr, void *ctx)
         util_fmt_duration(&ago, c->now - tr->last_output);
         sb_add(&ago, " ago");
     }
-    const char *row[] = {id, pid, tr->gpu ? tr->gpu : "-", att, sb_str(&dur), step, sb_str(&obj),
+    const char *row[] = {id, pid, where, att, sb_str(&dur), step, sb_str(&obj),
                          sb_str(&ago)};
     table_add(&c->t, row);
     struct sb *j = &c->json;
     sb_addf(j, "%s{\"trial\": %lld, \"pid\": %lld, \"gpu\": ", c->n ? ", " : "", tr->id, tr->pid);
     if (tr->gpu) json_quote(j, tr->gpu);
     else sb_add(j, "null");
+    if (tr->job_id) {
+        sb_addf(j, ", \"job_id\": %lld, \"job_state\": ", tr->job_id);
+        if (tr->job_state) json_quote(j, tr->job_state);
+        else sb_add(j, "null");
+    }
     sb_addf(j, ", \"attempt\": %d, \"seconds\": ", tr->attempts);
     json_num(j, c->now - tr->started);
     sb_add(j, ", \"step\": ");
@@ -314,8 +329,11 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
     rc_.live = live;
     table_init(&rc_.t, 8);
     sb_init(&rc_.json);
-    const char *hdr[] = {"trial", "pid", "gpu", "attempt", "running", "step",
-                         w.objective ? w.objective : "objective", "last metric"};
+    int on_slurm = 0; /* a running trial is a Slurm job: the columns say so */
+    store_each_trial(st, ORDER_ID, TRIAL_RUNNING, 0, any_job, &on_slurm, NULL);
+    const char *hdr[] = {"trial", on_slurm ? "pid/job" : "pid", on_slurm ? "gpu/queue" : "gpu",
+                         "attempt", "running", "step", w.objective ? w.objective : "objective",
+                         "last metric"};
     table_add(&rc_.t, hdr);
     for (int i = 0; i < 7; i++) table_right(&rc_.t, (size_t)i);
     if (store_each_trial(st, ORDER_ID, TRIAL_RUNNING, 0, running_row, &rc_, &e) ||

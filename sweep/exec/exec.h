@@ -8,10 +8,12 @@
  * from the trial directory (exit.json, written by the per-trial supervisor),
  * so a sweep learns the end of a trial it did not start.
  *
- * One executor today, the local one (local.c: sweep-supervisor on this
- * machine, proc.h); another is one more file with a `struct exec_ops`. The
- * loop owns each struct exec_job (embedded in its slot); an executor never
- * prints and never touches the store. Errors: -1 with e filled (err.h). */
+ * Two executors: the local one (local.c: sweep-supervisor on this machine,
+ * proc.h) and Slurm (slurm.c: one job per trial, running the same
+ * supervisor; slurm.h). Another is one more file with a `struct exec_ops`.
+ * The loop owns each struct exec_job (embedded in its slot); an executor
+ * never prints and never touches the store. Errors: -1 with e filled
+ * (err.h). */
 #ifndef SWEEP_EXEC_H
 #define SWEEP_EXEC_H
 
@@ -29,7 +31,16 @@ struct exec_spec {
     const char *log;           /* its stdout and stderr (opened O_APPEND) */
     char *const *argv;         /* argv[0] is looked up in PATH; no shell */
     char *const *envp;
+    long long trial;           /* its number (a Slurm job is named after it) */
+    double mem_mib;            /* its GPU memory estimate, -1 none (Slurm shards) */
 };
+
+/* How a trial ended, as the executor knows it: from its record (exit.json:
+ * the usual case), or in words of the executor's own that decide (a
+ * Slurm time limit, a job cancelled by someone else, one that can never
+ * run), or ended by the machine it ran on (a node failure, preemption):
+ * run again, not a failure. */
+enum exec_end { EXEC_END_RECORD, EXEC_END_FAILED, EXEC_END_REQUEUE };
 
 /* One trial's process as the executor knows it. */
 struct exec_job {
@@ -38,6 +49,20 @@ struct exec_job {
     int fd;                    /* readable once it has ended (a pidfd); -1: exec_reap tells */
     int adopted;               /* started by an earlier sweep: not our child */
     int wstatus;               /* not adopted: the supervisor's wait status once reaped */
+    int waiting;               /* Slurm: its job waits in the queue (its time does not run) */
+    long long job_id;          /* Slurm: its job; 0 none (local, or not yet submitted) */
+    char state[112];           /* Slurm: how the queue shows it ("PENDING (Resources)") */
+    enum exec_end end;         /* once ended: what decides how */
+    char why[256];             /* the executor's words, when end is not EXEC_END_RECORD */
+};
+
+/* What the store recorded of a running trial, for exec_adopt. */
+struct exec_record {
+    const char *trial_dir;
+    long long trial;
+    pid_t pid;                 /* local: its supervisor, 0 none recorded */
+    long long pid_start;
+    long long job_id;          /* Slurm: its job, 0 none recorded */
 };
 
 /* What exec_adopt found. */
@@ -53,9 +78,14 @@ struct exec_ops {
                  struct err *e);
     int (*reap)(struct executor *x, struct exec_job *j);
     int (*stop)(struct executor *x, const char *trial_dir, const struct exec_job *j, int sig);
-    enum exec_found (*adopt)(struct executor *x, const char *trial_dir, pid_t pid,
-                             long long pid_start, struct exec_job *j);
+    enum exec_found (*adopt)(struct executor *x, const struct exec_record *r,
+                             struct exec_job *j);
     pid_t (*group)(struct executor *x, const char *trial_dir);
+    /* optional (NULL: nothing to do) */
+    int (*poll)(struct executor *x, struct err *e);
+    int (*prepare_adopt)(struct executor *x, struct err *e);
+    double (*wake)(struct executor *x);
+    void (*free)(struct executor *x);
 };
 
 struct executor {
@@ -75,11 +105,23 @@ int exec_reap(struct executor *x, struct exec_job *j);
  * trainer.pid), or before the trainer has started to its supervisor, which
  * passes it on. 0, or -1 with errno (ESRCH: gone). */
 int exec_stop(struct executor *x, const char *trial_dir, const struct exec_job *j, int sig);
-/* After a crash: is the trial that the store says runs with pid (started at
- * pid_start) still there? A supervisor whose pid was never recorded is found
- * by its trial directory; j->pid and j->pid_start then tell the new one. */
-enum exec_found exec_adopt(struct executor *x, const char *trial_dir, pid_t pid,
-                           long long pid_start, struct exec_job *j);
+/* After a crash: is the trial that the store recorded still there? Local: a
+ * supervisor whose pid was never recorded is found by its trial directory;
+ * Slurm: a job whose id was never recorded, by its name. j->pid, pid_start
+ * and job_id then tell the one found. Call exec_prepare_adopt first. */
+enum exec_found exec_adopt(struct executor *x, const struct exec_record *r, struct exec_job *j);
+/* Before the first exec_adopt: what it needs in one go (Slurm: the sweep's
+ * jobs in the queue). -1 when that cannot be known: nothing may then be
+ * started again, or a trial could run twice. */
+int exec_prepare_adopt(struct executor *x, struct err *e);
+/* Once per turn of the loop, before exec_reap: what the executor asks of
+ * the outside (Slurm: one query for all jobs, when due). -1: it could not
+ * (e says why; the loop goes on and asks again). */
+int exec_poll(struct executor *x, struct err *e);
+/* Seconds until the executor wants a turn (exec_poll), or a large number. */
+double exec_wake(struct executor *x);
+/* Releases an executor (the local one is static: nothing). */
+void exec_free(struct executor *x);
 /* The trainer's process group, once known (0 before): what GPU memory
  * reports are matched with. */
 pid_t exec_group(struct executor *x, const char *trial_dir);

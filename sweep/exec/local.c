@@ -40,10 +40,13 @@ static int local_stop(struct executor *x, const char *trial_dir, const struct ex
     return proc_stop(trial_dir, j->pid, j->pid_start, sig);
 }
 
-static enum exec_found local_adopt(struct executor *x, const char *trial_dir, pid_t pid,
-                                   long long pid_start, struct exec_job *j)
+static enum exec_found local_adopt(struct executor *x, const struct exec_record *r,
+                                   struct exec_job *j)
 {
     (void)x;
+    const char *trial_dir = r->trial_dir;
+    pid_t pid = r->pid;
+    long long pid_start = r->pid_start;
     *j = (struct exec_job){.pid = pid, .pid_start = pid_start, .fd = -1, .adopted = 1};
     struct proc_exit px;
     if (proc_read_exit(trial_dir, &px, NULL) == 1) return EXEC_ENDED;
@@ -102,10 +105,29 @@ int exec_stop(struct executor *x, const char *trial_dir, const struct exec_job *
     return x->ops->stop(x, trial_dir, j, sig);
 }
 
-enum exec_found exec_adopt(struct executor *x, const char *trial_dir, pid_t pid,
-                           long long pid_start, struct exec_job *j)
+enum exec_found exec_adopt(struct executor *x, const struct exec_record *r, struct exec_job *j)
 {
-    return x->ops->adopt(x, trial_dir, pid, pid_start, j);
+    return x->ops->adopt(x, r, j);
+}
+
+int exec_prepare_adopt(struct executor *x, struct err *e)
+{
+    return x->ops->prepare_adopt ? x->ops->prepare_adopt(x, e) : 0;
+}
+
+int exec_poll(struct executor *x, struct err *e)
+{
+    return x->ops->poll ? x->ops->poll(x, e) : 0;
+}
+
+double exec_wake(struct executor *x)
+{
+    return x->ops->wake ? x->ops->wake(x) : 1e9;
+}
+
+void exec_free(struct executor *x)
+{
+    if (x && x->ops->free) x->ops->free(x);
 }
 
 pid_t exec_group(struct executor *x, const char *trial_dir)

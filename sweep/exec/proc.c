@@ -29,7 +29,7 @@ void proc_supervisor_signals(sigset_t *set)
 }
 
 /* The supervisor executable: next to this binary (build tree or install). */
-static const char *supervisor_path(void)
+const char *proc_supervisor_path(void)
 {
     static char path[4096];
     if (path[0]) return path;
@@ -77,14 +77,14 @@ int proc_start(const char *trial_dir, const char *cwd, const char *log_path,
     /* its own session: it outlives sweep and sweep's terminal */
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
                                       POSIX_SPAWN_SETSIGDEF);
-    int rc = posix_spawn(pid, supervisor_path(), &fa, &at, sargv, envp);
+    int rc = posix_spawn(pid, proc_supervisor_path(), &fa, &at, sargv, envp);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     close(logfd); /* the child holds it now; sweep reads the file by offset */
     free(sargv);
     if (rc != 0) {
         errno = rc;
-        return err_errno(e, "start %s", supervisor_path());
+        return err_errno(e, "start %s", proc_supervisor_path());
     }
     return 0;
 }

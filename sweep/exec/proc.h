@@ -66,5 +66,7 @@ pid_t proc_find_supervisor(const char *trial_dir, long long *start);
 
 /* "SIGKILL" for 9. */
 const char *proc_signal_name(int sig);
+/* sweep-supervisor's path: next to this binary (build tree or install). */
+const char *proc_supervisor_path(void);
 
 #endif

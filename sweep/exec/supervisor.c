@@ -1,6 +1,12 @@
 /* supervisor.c - sweep-supervisor, the per-trial supervisor.
  *
  *   sweep-supervisor TRIAL_DIR CWD -- TRAINER [ARGS...]
+ *   sweep-supervisor --slurm-job SCRIPT TRIAL_DIR CWD -- TRAINER [ARGS...]
+ *
+ * The second form is a Slurm job's: its batch script's #! line names the
+ * supervisor with --slurm-job, so the kernel adds the script's path
+ * (slurm.c); the job then exits as the trainer did, so that Slurm's own
+ * state (COMPLETED, FAILED) agrees with exit.json.
  *
  * sweep starts one per trial, in a session of its own, with the trial's
  * environment and its log file as stdout and stderr. It starts the trainer
@@ -148,8 +154,9 @@ static int start_trainer(char *const targv[], pid_t *child)
     return 0;
 }
 
-/* Waits for the trainer and records how it ended; the exit status. */
-static int supervise(const char *dir, const char *cwd, char *const targv[])
+/* Waits for the trainer and records how it ended; the exit status: 0, or
+ * with as_job the trainer's own (128 + its signal). */
+static int supervise(const char *dir, const char *cwd, char *const targv[], int as_job)
 {
     double started = util_now();
     /* Signals are taken synchronously (sigwaitinfo), so none can slip in
@@ -165,7 +172,7 @@ static int supervise(const char *dir, const char *cwd, char *const targv[])
         snprintf(msg, sizeof msg, "cannot enter %s: %s", cwd, strerror(errno));
         fprintf(stderr, "sweep: %s\n", msg);
         write_exit(dir, 0, 0, msg, started, 0);
-        return 0;
+        return as_job ? 127 : 0;
     }
     pid_t child = 0;
     int rc = start_trainer(targv, &child);
@@ -174,7 +181,7 @@ static int supervise(const char *dir, const char *cwd, char *const targv[])
         snprintf(msg, sizeof msg, "cannot run '%s': %s", targv[0], strerror(rc));
         fprintf(stderr, "sweep: %s\n", msg);
         write_exit(dir, 0, 0, msg, started, 0);
-        return 0;
+        return as_job ? 127 : 0;
     }
     /* so that sweep can signal the trainer's group directly; no rename
      * needed: a reader that finds it empty signals the supervisor instead */
@@ -205,16 +212,22 @@ static int supervise(const char *dir, const char *cwd, char *const targv[])
     }
     int left = stop_leftovers(dir, child);
     write_exit(dir, child, status, NULL, started, left);
-    return 0;
+    if (!as_job) return 0;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 int main(int argc, char **argv)
 {
+    int as_job = argc > 1 && !strcmp(argv[1], "--slurm-job");
+    if (as_job) { /* --slurm-job SCRIPT: the rest as below */
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 5 || strcmp(argv[3], "--")) {
         fprintf(stderr, "usage: sweep-supervisor TRIAL_DIR CWD -- TRAINER [ARGS...]\n"
                         "(started by sweep run, one per trial)\n");
         return 2;
     }
     util_ensure_stdio();
-    return supervise(argv[1], argv[2], argv + 4);
+    return supervise(argv[1], argv[2], argv + 4, as_job);
 }

@@ -102,6 +102,25 @@ static int oom_requeue(struct sched *s, struct slot *sl, double est, struct sb *
     return 1;
 }
 
+/* Its node failed or it was preempted: it runs again (from its checkpoint
+ * where the file says how), as a new job; not a failure, not a retry. */
+static int node_requeue(struct sched *s, struct slot *sl, struct err *e)
+{
+    layout_rotate_log(sl->log, sl->attempt);
+    char *why = xasprintf("%s; requeued", sl->job.why);
+    int bad = store_begin(s->st, e) ||
+              store_settle(s->st,
+                           store_trial_requeue(s->st, sl->id, why, e) ||
+                               store_event(s->st, sl->id, "requeued", why, e),
+                           e);
+    if (!bad) {
+        say(s, "trial %lld: %s", sl->id, why);
+        queue_push(s, sl->id);
+    }
+    free(why);
+    return bad ? -1 : 1;
+}
+
 static int retry(struct sched *s, struct slot *sl, const char *reason, double secs,
                  long long done, struct err *e)
 {
@@ -216,6 +235,7 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     struct outcome_in in = {.have = exec_result(sl->dir, &x, &xe), .x = &x,
                             .read_error = xe.msg, .stop_reason = sl->stop_reason,
                             .stop_state = sl->stop_state, .our_child = !sl->job.adopted,
+                            .exec_end = sl->job.end == EXEC_END_FAILED ? sl->job.why : NULL,
                             .wstatus = sl->job.wstatus, .log_tail = log_tail,
                             .log_ctx = sl->log};
     struct trial_row tr;
@@ -245,6 +265,8 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     int timed = in.have == 1 && x.started > 0 && x.ended >= x.started;
     double secs = timed ? x.ended - x.started : util_mono() - sl->start_mono;
     double ended = timed ? x.ended : util_now();
+    if (timed && sl->job.job_id) /* a job's run began when its supervisor did, not at sbatch */
+        store_trial_started(s->st, sl->id, x.started, NULL);
     /* its process group is gone (the supervisor waited for it): the GPU
      * memory it held is free for the next trial */
     int had_gpu = sl->g >= 0;
@@ -254,6 +276,8 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     int rc = 0;
     if (had_gpu && oc.state == TRIAL_FAILED && oc.oom && !s->stopping)
         rc = oom_requeue(s, sl, est, &reason, e);
+    if (sl->job.end == EXEC_END_REQUEUE && !sl->stop_reason && !s->stopping)
+        rc = node_requeue(s, sl, e);
     if (rc == 0) {
         /* retries, except for a trainer that could not even start; counted
          * by the retries made (an attempt lost with a killed sweep, or

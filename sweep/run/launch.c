@@ -239,6 +239,33 @@ static char **trial_argv(const struct space *sp, const struct render_ctx *r, int
     return argv;
 }
 
+/* The transaction after the start: its process (pid) or Slurm job (the job
+ * id, so that a resume follows that job), or that it failed to start. */
+static int record_start(struct sched *s, struct slot *sl, int ok, const char *why, struct err *e)
+{
+    long long id = sl->id;
+    if (store_begin(s->st, e)) return -1;
+    char detail[64];
+    int rc = 0;
+    if (ok && sl->job.job_id) {
+        snprintf(detail, sizeof detail, "job %lld", sl->job.job_id);
+        snprintf(sl->job_state, sizeof sl->job_state, "%s", sl->job.state);
+        sl->job_waited = sl->job.waiting;
+        if (store_trial_set_job(s->st, id, sl->job.job_id, sl->job.state, e) ||
+            store_event(s->st, id, "submitted", detail, e))
+            rc = -1;
+    } else if (ok) {
+        snprintf(detail, sizeof detail, "pid %ld", (long)sl->job.pid);
+        if (store_trial_set_pid(s->st, id, sl->job.pid, sl->job.pid_start, e) ||
+            store_event(s->st, id, "started", detail, e))
+            rc = -1;
+    } else if (store_trial_end(s->st, id, TRIAL_FAILED, why, 0, 0, 0, util_now(), e) ||
+               store_event(s->st, id, "failed", why, e)) {
+        rc = -1;
+    }
+    return store_settle(s->st, rc, e) ? -1 : rc;
+}
+
 /* Starts trial id: a new one from the searcher (nt), or one the store
  * holds (nt NULL: pending, promoted, or to run again); gi: its GPU (index
  * into s->gpus, -1 none), est: the memory reserved for it there. On a
@@ -314,24 +341,14 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
     if (store_settle(s->st, rc, e)) rc = -1;
     if (rc) goto out;
     struct exec_spec spec = {.trial_dir = sl->dir, .cwd = s->o->cwd, .log = sl->log,
-                             .argv = argv, .envp = envp};
+                             .argv = argv, .envp = envp, .trial = id,
+                             .mem_mib = sp->slurm.share_shard ? pack_estimate(sp, params, NULL)
+                                                              : -1};
     if (ok) ok = exec_start(s->exec, &spec, &sl->job, &te) == 0;
-    if (store_begin(s->st, e)) {
+    if (record_start(s, sl, ok, te.msg, e)) {
         rc = -1;
         goto out;
     }
-    if (ok) {
-        char detail[64];
-        snprintf(detail, sizeof detail, "pid %ld", (long)sl->job.pid);
-        if (store_trial_set_pid(s->st, id, sl->job.pid, sl->job.pid_start, e) ||
-            store_event(s->st, id, "started", detail, e))
-            rc = -1;
-    } else if (store_trial_end(s->st, id, TRIAL_FAILED, te.msg, 0, 0, 0, util_now(), e) ||
-               store_event(s->st, id, "failed", te.msg, e)) {
-        rc = -1;
-    }
-    if (store_settle(s->st, rc, e)) rc = -1;
-    if (rc) goto out;
     s->res->launched++;
     s->last_launch = util_mono();
     if (!ok) {
@@ -351,9 +368,9 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
     s->running++;
     s->active++;
     s->counts[TRIAL_RUNNING]++;
-    say(s, "trial %lld started%s (pid %ld)", id,
-        resuming ? " again, from its checkpoint" : attempt > 1 ? " again" : "",
-        (long)sl->job.pid);
+    const char *again = resuming ? " again, from its checkpoint" : attempt > 1 ? " again" : "";
+    if (sl->job.job_id) say(s, "trial %lld submitted%s (job %lld)", id, again, sl->job.job_id);
+    else say(s, "trial %lld started%s (pid %ld)", id, again, (long)sl->job.pid);
 out:
     if (rc && sl && sl->used) slot_release(sl);
     render_free_strv(argv);

@@ -97,9 +97,13 @@ static void slot_ended(struct sched *s, struct slot *sl)
 
 static void reap(struct sched *s)
 {
+    run_executor_poll(s);
     for (size_t i = 0; i < s->nslots; i++) {
         struct slot *sl = &s->slots[i];
-        if (sl->used && !sl->ended && exec_reap(s->exec, &sl->job)) slot_ended(s, sl);
+        if (!sl->used || sl->ended) continue;
+        int ended = exec_reap(s->exec, &sl->job);
+        run_job_state(s, sl);
+        if (ended) slot_ended(s, sl);
     }
 }
 
@@ -126,7 +130,7 @@ static void enforce_deadlines(struct sched *s)
             sl->kill_at = 0;
             continue;
         }
-        if (sl->stop_reason) continue;
+        if (sl->stop_reason || sl->job.waiting) continue; /* a queued job's time has not begun */
         struct stat stb;
         if (sp->stall_timeout > 0 && stat(sl->log, &stb) == 0 && stb.st_size != sl->log_size) {
             sl->log_size = stb.st_size;
@@ -163,6 +167,7 @@ static int next_timeout_ms(struct sched *s)
     for (size_t i = 0; i < s->nslots; i++)
         if (s->slots[i].used && s->slots[i].kill_at && s->slots[i].kill_at - now < wait)
             wait = s->slots[i].kill_at - now;
+    if (s->running && exec_wake(s->exec) < wait) wait = exec_wake(s->exec);
     if (s->o->obs.progress && wait > RUN_PROGRESS_S) wait = RUN_PROGRESS_S;
     if (wait < 0) wait = 0;
     return (int)ceil(wait * 1000);
@@ -348,6 +353,7 @@ static double cpu_seconds(const struct rusage *r)
 static int setup(struct sched *s, struct err *e)
 {
     const struct space *sp = s->sp;
+    if (run_executor(s, e)) return -1;
     s->search = searcher_new(sp, e);
     if (!s->search) return -1;
     s->total = searcher_total(s->search);
@@ -384,6 +390,7 @@ static void teardown(struct sched *s)
     gpu_query_cancel(&s->smi);
     learn_release(&s->learned);
     metric_batch_release(&s->batch);
+    run_executor_done(s);
     searcher_free(s->search);
 }
 
@@ -396,7 +403,6 @@ int run_sweep(const struct run_opts *o, struct run_result *res, struct err *e)
     s.sp = o->sp;
     s.st = o->st;
     s.res = res;
-    s.exec = exec_local();
     s.nslots = 2 * (size_t)o->sp->max_parallel;
     s.slots = xcalloc(s.nslots, sizeof *s.slots);
     for (size_t i = 0; i < s.nslots; i++) slot_init(&s.slots[i]);

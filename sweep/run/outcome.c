@@ -149,6 +149,13 @@ void outcome_classify(const struct outcome_in *in, struct outcome *out, struct s
             sb_add(reason, "; ");
             describe_exit(reason, x);
         }
+    } else if (in->exec_end && !in->stop_reason) { /* Slurm's TIMEOUT, a foreign scancel */
+        out->state = TRIAL_FAILED;
+        sb_add(reason, in->exec_end);
+        if (x && !clean) {
+            sb_add(reason, "; ");
+            describe_exit(reason, x);
+        }
     } else if (clean && in->no_rows && !in->stop_reason) {
         /* darknet exits 0 after "Couldn't open file" and the like */
         out->state = TRIAL_FAILED;

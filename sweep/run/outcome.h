@@ -18,6 +18,8 @@ struct outcome_in {
     int no_rows;                 /* its parser needs rows (darknet) and it logged none */
     const char *stop_reason;     /* sweep asked it to stop, and why; NULL if not */
     enum trial_state stop_state; /* and the state that asks for */
+    const char *exec_end;        /* the executor's words that decide how it ended (a Slurm
+                                    time limit, a job cancelled by someone else), or NULL */
     int our_child;               /* the supervisor was our child: wstatus is its status */
     int wstatus;
     /* The end of the trial's log (OUTCOME_TAIL_BYTES at most, no NUL

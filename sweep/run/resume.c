@@ -14,6 +14,7 @@
 #include "base/value.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,8 +112,12 @@ static void adopt(struct sched *s, struct slot *sl, const struct trial_row *t, i
         sl->asha_rung = stopping_asha_rung(s->hist[t->id].n, s->sp->et_min_iter,
                                            s->sp->et_max_iter, s->sp->et_eta);
     watch_slot(s, sl);
-    say(s, "trial %lld is still running (pid %ld): following it again", t->id,
-        (long)sl->job.pid);
+    if (sl->job.job_id)
+        say(s, "trial %lld is still in Slurm (job %lld, %s): following it again", t->id,
+            sl->job.job_id, sl->job.state);
+    else
+        say(s, "trial %lld is still running (pid %ld): following it again", t->id,
+            (long)sl->job.pid);
     store_event(s->st, t->id, "adopted", NULL, NULL);
     if (state >= 0 && t->stop_state >= 0) signal_stop(s, sl, (enum trial_state)state, why);
     else if (state >= 0) request_stop(s, sl, (enum trial_state)state, why, "stop_decided");
@@ -136,13 +141,23 @@ static int resume_running(const struct trial_row *t, void *ctx)
     sl->tp.offset = t->log_offset;
     metrics_prime(sl->mp, sl->mfile, sl->tp.offset); /* csv: its header row; consoles: headers */
     store_last_steps(s->st, t->id, init_steps_cb, sl->mp, NULL);
-    enum exec_found f = exec_adopt(s->exec, sl->dir, (pid_t)t->pid, t->pid_start, &sl->job);
-    if (f == EXEC_ALIVE && (sl->job.pid != (pid_t)t->pid || sl->job.pid_start != t->pid_start) &&
-        store_trial_set_pid(s->st, t->id, sl->job.pid, sl->job.pid_start, rc->e)) {
+    struct exec_record rec = {.trial_dir = sl->dir, .trial = t->id, .pid = (pid_t)t->pid,
+                              .pid_start = t->pid_start, .job_id = t->job_id};
+    enum exec_found f = exec_adopt(s->exec, &rec, &sl->job);
+    int moved = sl->job.job_id ? sl->job.job_id != t->job_id
+                               : sl->job.pid != (pid_t)t->pid || sl->job.pid_start != t->pid_start;
+    if (f != EXEC_GONE && moved &&
+        (sl->job.job_id
+             ? store_trial_set_job(s->st, t->id, sl->job.job_id, sl->job.state, rc->e) ||
+                   store_event(s->st, t->id, "submitted",
+                               "its job, found again by its name after a crash", rc->e)
+             : store_trial_set_pid(s->st, t->id, sl->job.pid, sl->job.pid_start, rc->e))) {
         rc->rc = -1;
         slot_release(sl);
         return 1;
     }
+    if (t->job_state) snprintf(sl->job_state, sizeof sl->job_state, "%s", t->job_state);
+    sl->job_waited = sl->job.waiting;
     const char *why;
     int state = decided(s, t, &why);
     if (f != EXEC_GONE) {
@@ -192,6 +207,7 @@ int resume(struct sched *s, struct err *e)
     struct resume_ctx rc = {.s = s, .e = e};
     if (s->gpu && store_each_trial(s->st, ORDER_ID, -1, 0, resume_learn, s, e)) return -1;
     if (store_each_trial(s->st, ORDER_ID, TRIAL_PENDING, 0, resume_pending, &rc, e)) return -1;
+    if (counts[TRIAL_RUNNING] && exec_prepare_adopt(s->exec, e)) return -1;
     if (store_each_trial(s->st, ORDER_ID, TRIAL_RUNNING, 0, resume_running, &rc, e) || rc.rc)
         return -1;
     /* rungs that ended while no sweep was there (or just before it died) */

@@ -75,6 +75,8 @@ struct slot {
     char *kind;              /* what its estimate depends on (learning) */
     pid_t pgid;              /* its trainer's process group, 0 unknown */
     int dirty;               /* inotify: mfile changed since it was last read */
+    char job_state[112];     /* Slurm: the job's state as the store has it */
+    int job_waited;          /* Slurm: its job was last seen waiting in the queue */
 };
 
 /* A trial's logged values of the objective (negated for maximize), by step:
@@ -129,6 +131,7 @@ struct sched {
     struct gpu_query smi;    /* nvidia-smi while it runs (smi.phase != 0) */
     struct learn_table learned;
     double next_tick;        /* when every running trial's log is read next (monotonic) */
+    int exec_failing;        /* the executor's last poll failed (said once) */
 };
 
 /* loop.c */
@@ -192,5 +195,13 @@ void early_check(struct sched *s);
 
 /* resume.c */
 int resume(struct sched *s, struct err *e);
+
+/* executor.c */
+struct exec_slurm_opts;
+void run_slurm_opts(const struct space *sp, const char *tag, struct exec_slurm_opts *o);
+int run_executor(struct sched *s, struct err *e);  /* s->exec, as the file says */
+void run_executor_done(struct sched *s);           /* its counts recorded; freed */
+void run_executor_poll(struct sched *s);           /* once per turn; failures said once */
+void run_job_state(struct sched *s, struct slot *sl); /* a changed job state to the store */
 
 #endif

@@ -1,0 +1,196 @@
+/* space_slurm.c - `executor` (local or slurm) and the `slurm` section:
+ * what each trial's job asks of the cluster. The sbatch command line is
+ * built from it in sweep/exec/slurm_cmd.c; docs/slurm.md says what each key
+ * becomes. */
+#include "search/space_int.h"
+#include "base/util.h"
+#include "base/value.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Minutes between the sweep's own timeout and the job's default --time:
+ * sweep's timeout acts first (with its own reason), Slurm's is the net. */
+#define SLURM_TIME_MARGIN_S 120.0
+#define SLURM_DEFAULT_POLL_S 2.0
+
+void sx_slurm_release(struct slurm_spec *s)
+{
+    free(s->partition);
+    free(s->account);
+    free(s->qos);
+    free(s->constraint);
+    free(s->mem);
+    for (size_t i = 0; i < s->nargs; i++) free(s->args[i]);
+    free(s->args);
+}
+
+/* --mem as Slurm reads it: a number with an optional K, M, G or T. */
+static int mem_ok(const char *s)
+{
+    size_t i = 0;
+    while (isdigit((unsigned char)s[i])) i++;
+    if (i == 0) return 0;
+    if (!s[i]) return 1;
+    return strchr("KMGTkmgt", s[i]) && !s[i + 1];
+}
+
+/* The sbatch options sweep sets itself (a job it can find again, its
+ * output in the trial directory, requeues it decides): "name" matches
+ * --name and --name=...; the short forms are listed too. */
+static const char *owned_option(const char *a)
+{
+    static const char *const longs[] = {"job-name", "output", "error", "chdir", "parsable",
+                                        "comment", "export", "wrap", "array", "requeue",
+                                        "no-requeue", "input", "open-mode", NULL};
+    static const char shorts[] = "JoeDai";
+    if (a[0] == '-' && a[1] && a[1] != '-' && strchr(shorts, a[1])) return a;
+    if (strncmp(a, "--", 2)) return NULL;
+    for (const char *const *k = longs; *k; k++) {
+        size_t n = strlen(*k);
+        if (!strncmp(a + 2, *k, n) && (a[2 + n] == '\0' || a[2 + n] == '=')) return *k;
+    }
+    return NULL;
+}
+
+static void parse_args(struct ctx *c, const struct value *v, struct slurm_spec *s)
+{
+    if (v->kind != V_LIST) {
+        diag_error(c->d, v->line, v->col,
+                   "slurm.args must be a list of sbatch options, one element each "
+                   "([--nodes=1, --exclusive])");
+        return;
+    }
+    for (size_t i = 0; i < v->u.list.n; i++) {
+        const struct value *a = v->u.list.v[i];
+        char *t = sx_get_scalar_text(c, a, "an element of slurm.args");
+        if (!t) continue;
+        const char *own = owned_option(t);
+        if (own)
+            diag_error(c->d, a->line, a->col,
+                       "slurm.args: %s is set by sweep (each trial's job is named, writes into "
+                       "its trial directory and is requeued by sweep)",
+                       t);
+        else if (!strncmp(t, "--gres", 6) && s->gpus)
+            diag_error(c->d, a->line, a->col,
+                       "slurm.args: --gres and slurm.gpus both ask for GPUs; keep one");
+        s->args = xrealloc(s->args, (s->nargs + 1) * sizeof *s->args);
+        s->args[s->nargs++] = t;
+    }
+}
+
+static char *opt_text(struct ctx *c, const struct value *m, const char *key)
+{
+    const struct value *v = value_map_get(m, key);
+    if (!v) return NULL;
+    char *t = sx_get_scalar_text(c, v, key);
+    if (t && (!t[0] || strpbrk(t, " \t\n"))) {
+        diag_error(c->d, v->line, v->col, "slurm.%s: one word, as sbatch takes it", key);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+static void parse_slurm(struct ctx *c, const struct value *m)
+{
+    static const char *const keys[] = {"partition", "account", "qos", "time", "gpus",
+                                       "mem", "cpus", "constraint", "args", "share",
+                                       "shards_per_gpu", "gpu_memory", "poll", NULL};
+    struct space *sp = c->sp;
+    struct slurm_spec *s = &sp->slurm;
+    if (m->kind != V_MAP) {
+        diag_error(c->d, m->line, m->col,
+                   "slurm must be a map (partition, account, qos, time, gpus, mem, cpus, "
+                   "constraint, args)");
+        return;
+    }
+    sx_check_keys(c, m, keys, "slurm");
+    s->partition = opt_text(c, m, "partition");
+    s->account = opt_text(c, m, "account");
+    s->qos = opt_text(c, m, "qos");
+    s->constraint = opt_text(c, m, "constraint");
+    s->mem = opt_text(c, m, "mem");
+    const struct value *v = value_map_get(m, "mem");
+    if (s->mem && !mem_ok(s->mem)) {
+        diag_error(c->d, v->line, v->col,
+                   "slurm.mem: a size as sbatch takes it (16G, 500M: a number with K, M, G or "
+                   "T)");
+    }
+    s->time = sx_get_duration(c, m, "time", 0);
+    s->gpus = (int)sx_get_int(c, m, "gpus", 0, 1024, 0);
+    s->cpus = (int)sx_get_int(c, m, "cpus", 1, 100000, 0);
+    s->poll = sx_get_duration(c, m, "poll", SLURM_DEFAULT_POLL_S);
+    if (s->poll < 0.2) s->poll = 0.2;
+    if ((v = value_map_get(m, "share"))) {
+        if (v->kind == V_STR && !strcmp(v->u.s, "shard")) s->share_shard = 1;
+        else if (!(v->kind == V_STR && !strcmp(v->u.s, "none")))
+            diag_error(c->d, v->line, v->col,
+                       "slurm.share must be shard (GPUs shared by memory through gres/shard) "
+                       "or none");
+    }
+    s->shards_per_gpu = (int)sx_get_int(c, m, "shards_per_gpu", 1, 100000, 0);
+    if (s->shards_per_gpu && !s->share_shard) {
+        const struct mapent *e = value_map_entry(m, "shards_per_gpu");
+        diag_error(c->d, e->line, e->col, "slurm.shards_per_gpu is for share: shard");
+    }
+    if ((v = value_map_get(m, "gpu_memory"))) {
+        char *t = sx_get_scalar_text(c, v, "gpu_memory");
+        s->gpu_mib = t ? util_parse_size_mib(t) : -1;
+        if (!(s->gpu_mib > 0))
+            diag_error(c->d, v->line, v->col, "slurm.gpu_memory: a size (80GiB, 24GB)");
+        if (!s->share_shard)
+            diag_error(c->d, v->line, v->col, "slurm.gpu_memory is for share: shard");
+        free(t);
+    }
+    if (s->share_shard && !(s->gpu_mib > 0)) {
+        v = value_map_get(m, "share");
+        diag_error(c->d, v->line, v->col,
+                   "slurm.share: shard needs gpu_memory (one GPU's memory: a trial gets the "
+                   "share of its shards that its memory estimate is of it)");
+    }
+    if (s->share_shard && !s->gpus) s->gpus = 1;
+    if (s->share_shard && !s->shards_per_gpu) {
+        v = value_map_get(m, "share");
+        diag_error(c->d, v->line, v->col,
+                   "slurm.share: shard needs shards_per_gpu (the Count= of gres/shard on one "
+                   "GPU, as the cluster's gres.conf says)");
+    }
+    if ((v = value_map_get(m, "args"))) parse_args(c, v, s);
+}
+
+void sx_parse_executor(struct ctx *c, const struct value *root)
+{
+    struct space *sp = c->sp;
+    const struct value *v = value_map_get(root, "executor");
+    const struct value *sl = value_map_get(root, "slurm");
+    if (v) {
+        if (v->kind == V_STR && !strcmp(v->u.s, "slurm")) sp->executor = EXECUTOR_SLURM;
+        else if (!(v->kind == V_STR && !strcmp(v->u.s, "local")))
+            diag_error(c->d, v->line, v->col, "executor must be local or slurm");
+    }
+    if (sl && sp->executor != EXECUTOR_SLURM) {
+        const struct mapent *e = value_map_entry(root, "slurm");
+        diag_error(c->d, e->line, e->col, "a slurm section needs executor: slurm");
+        return;
+    }
+    if (sp->executor != EXECUTOR_SLURM) return;
+    sp->slurm.poll = SLURM_DEFAULT_POLL_S;
+    if (sl) parse_slurm(c, sl);
+    if (sp->slurm.time == 0 && sp->timeout > 0)
+        sp->slurm.time = sp->timeout + sp->stop_grace + SLURM_TIME_MARGIN_S;
+    if (sp->gpus_auto || sp->ngpu_list) {
+        const struct value *res = value_map_get(root, "resources");
+        const struct mapent *g = value_map_entry(res, "gpus");
+        diag_error(c->d, g->line, g->col,
+                   "resources.gpus places trials on this machine's GPUs; with executor slurm "
+                   "Slurm places them: give slurm.gpus (GPUs per trial)");
+    }
+    if (sp->shell) {
+        const struct value *s = value_map_get(root, "shell");
+        diag_error(c->d, s ? s->line : v->line, s ? s->col : v->col,
+                   "shell: true is for the local executor; a Slurm job runs its command "
+                   "without a shell (as an argv)");
+    }
+}

@@ -1,0 +1,533 @@
+/* slurm.c - the Slurm executor (slurm.h, exec.h). A trial is a job whose
+ * batch script is two lines, "#!SUPERVISOR --slurm-job" and a comment, and
+ * whose arguments are the supervisor's (trial directory, directory to run
+ * in, --, the trainer's argv): slurmstepd runs the supervisor, which
+ * records exit.json in the trial directory as it does locally. The jobs
+ * are followed with one squeue per poll interval for all of them, and
+ * between two polls by their exit.json (a stat); a job no longer in the
+ * queue is settled by its exit.json, sacct where accounting exists, or
+ * said to be gone. Every command gets a fixed argv (spawn.h). */
+#include "sweep/exec/slurm.h"
+#include "base/err.h"
+#include "base/spawn.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SLURM_CMD_TIMEOUT_S 60.0  /* the longest an sbatch, squeue... may take */
+#define SLURM_SETTLE_S 10.0       /* a failed record waits this long for Slurm's state */
+#define SLURM_SOON_S 0.3          /* the next poll after a stop or a failed record */
+#define SLURM_MISSING_POLLS 2     /* polls a job is absent from before it is settled */
+
+struct sjob {
+    long long id, trial;
+    char *dir;
+    struct slurm_row row;         /* as the queue last showed it */
+    int missing;                  /* polls it was absent from */
+    int ours;                     /* sweep cancelled it */
+    int ended;
+    enum exec_end end;
+    char why[256];
+    double failed_record_at;      /* exit.json says it failed: Slurm's state may say why */
+};
+
+struct slurm_x {
+    struct executor x;
+    struct exec_slurm_opts o;
+    char **owned;                 /* the strings o points to */
+    size_t nowned;
+    char time_limit[32];
+    struct sjob *jobs;
+    size_t njobs;
+    double next_poll;
+    int sacct;                    /* 1 works, 0 disabled here, -1 not yet known */
+    struct slurm_row *listing;    /* prepare_adopt: the sweep's jobs in the queue */
+    size_t nlisting;
+    struct slurm_stats st;
+};
+
+static const char *keep(struct slurm_x *s, const char *v)
+{
+    if (!v) return NULL;
+    s->owned = xrealloc(s->owned, (s->nowned + 1) * sizeof *s->owned);
+    return s->owned[s->nowned++] = xstrdup(v);
+}
+
+static struct sjob *find(struct slurm_x *s, long long id)
+{
+    for (size_t i = 0; i < s->njobs; i++)
+        if (s->jobs[i].id == id) return &s->jobs[i];
+    return NULL;
+}
+
+static struct sjob *track(struct slurm_x *s, long long id, long long trial, const char *dir)
+{
+    struct sjob *j = find(s, id);
+    if (j) return j;
+    s->jobs = xrealloc(s->jobs, (s->njobs + 1) * sizeof *s->jobs);
+    j = &s->jobs[s->njobs++];
+    memset(j, 0, sizeof *j);
+    j->id = id;
+    j->trial = trial;
+    j->dir = xstrdup(dir);
+    j->row.id = id;
+    snprintf(j->row.state, sizeof j->row.state, "PENDING");
+    return j;
+}
+
+static void untrack(struct slurm_x *s, struct sjob *j)
+{
+    free(j->dir);
+    size_t i = (size_t)(j - s->jobs);
+    memmove(j, j + 1, (s->njobs - i - 1) * sizeof *j);
+    s->njobs--;
+}
+
+/* Runs a Slurm command; its output in *out (caller frees). -1 if it could
+ * not run or ran past its deadline; otherwise its exit status. */
+static int run(struct slurm_x *s, char **argv, char *const *envp, char **out, struct err *e)
+{
+    long *count = !strcmp(argv[0], "sbatch")   ? &s->st.sbatch
+                  : !strcmp(argv[0], "squeue") ? &s->st.squeue
+                  : !strcmp(argv[0], "sacct")  ? &s->st.sacct
+                  : !strcmp(argv[0], "scancel") ? &s->st.scancel
+                                                : &s->st.scontrol;
+    (*count)++;
+    int status;
+    struct err re = {0};
+    if (spawn_run(argv, envp, SLURM_CMD_TIMEOUT_S, out, &status, &re)) {
+        if (re.code == ENOENT)
+            return err_set(e, "%s is not on PATH: executor slurm needs a Slurm submit host "
+                              "(slurm-client)",
+                           argv[0]);
+        return err_set(e, "%.900s", re.msg);
+    }
+    return status;
+}
+
+static int have_record(const char *dir, int *clean)
+{
+    struct proc_exit x;
+    if (proc_read_exit(dir, &x, NULL) != 1) return 0;
+    *clean = !x.error[0] && x.has_code && x.code == 0;
+    return 1;
+}
+
+static void settle(struct slurm_x *s, struct sjob *j)
+{
+    int clean = 0, rec = have_record(j->dir, &clean);
+    j->end = slurm_end(&j->row, rec, j->ours, s->time_limit[0] ? s->time_limit : NULL, j->why,
+                       sizeof j->why);
+    j->ended = 1;
+}
+
+/* One sacct for the jobs the queue no longer shows (accounting keeps them
+ * after MinJobAge); where accounting is disabled, they are settled by their
+ * exit.json or said to be gone. */
+static void settle_missing(struct slurm_x *s)
+{
+    struct sb ids;
+    sb_init(&ids);
+    for (size_t i = 0; i < s->njobs; i++)
+        if (!s->jobs[i].ended && s->jobs[i].missing >= SLURM_MISSING_POLLS)
+            sb_addf(&ids, "%s%lld", ids.len ? "," : "", s->jobs[i].id);
+    if (!ids.len) {
+        sb_release(&ids);
+        return;
+    }
+    struct slurm_row *rows = NULL;
+    size_t nrows = 0;
+    if (s->sacct != 0) {
+        char *jobs = xasprintf("--jobs=%s", ids.buf), *out = NULL;
+        char *argv[] = {"sacct", "-X", "-n", "-P", "-o", "JobID,State,ExitCode,JobName", jobs,
+                        NULL};
+        struct err e = {0};
+        int rc = run(s, argv, NULL, &out, &e);
+        if (rc == 0) {
+            s->sacct = 1;
+            nrows = slurm_parse_rows(out, 1, &rows);
+        } else if (rc > 0 && out && strstr(out, "accounting storage is disabled")) {
+            s->sacct = 0;
+        }
+        free(out);
+        free(jobs);
+    }
+    for (size_t i = 0; i < s->njobs; i++) {
+        struct sjob *j = &s->jobs[i];
+        if (j->ended || j->missing < SLURM_MISSING_POLLS) continue;
+        int clean, found = 0;
+        for (size_t k = 0; k < nrows; k++)
+            if (rows[k].id == j->id && slurm_state_phase(rows[k].state) == SLURM_ENDED) {
+                j->row = rows[k];
+                found = 1;
+            }
+        if (found) settle(s, j);
+        else if (have_record(j->dir, &clean)) {
+            j->end = EXEC_END_RECORD;
+            j->ended = 1;
+        } else {
+            j->end = EXEC_END_FAILED;
+            snprintf(j->why, sizeof j->why,
+                     "its job %lld left Slurm's queue (purged after MinJobAge%s) without a "
+                     "record of its end",
+                     j->id, s->sacct == 0 ? ", no accounting" : "");
+            j->ended = 1;
+        }
+    }
+    free(rows);
+    sb_release(&ids);
+}
+
+static void cancel(struct slurm_x *s, struct sjob *j, int term)
+{
+    char id[32], *out = NULL;
+    snprintf(id, sizeof id, "%lld", j->id);
+    char *plain[] = {"scancel", id, NULL};
+    char *soft[] = {"scancel", "--batch", "--signal=TERM", id, NULL};
+    struct err e = {0};
+    run(s, term ? soft : plain, NULL, &out, &e);
+    free(out);
+    s->next_poll = util_mono() + SLURM_SOON_S;
+}
+
+static int slurm_poll(struct executor *x, struct err *e)
+{
+    struct slurm_x *s = (struct slurm_x *)x;
+    double now = util_mono();
+    if (now < s->next_poll) return 0;
+    s->next_poll = now + s->o.poll;
+    struct sb ids;
+    sb_init(&ids);
+    long n = 0;
+    for (size_t i = 0; i < s->njobs; i++)
+        if (!s->jobs[i].ended) {
+            sb_addf(&ids, "%s%lld", ids.len ? "," : "--jobs=", s->jobs[i].id);
+            n++;
+        }
+    if (!n) {
+        sb_release(&ids);
+        return 0;
+    }
+    char *argv[] = {"squeue", "-h", "-t", "all", ids.buf, "-o", "%i|%T|%r|%j", NULL};
+    char *out = NULL;
+    s->st.listed += n;
+    int rc = run(s, argv, NULL, &out, e);
+    sb_release(&ids);
+    int purged = rc > 0 && out && strstr(out, "Invalid job id specified");
+    if (rc != 0 && !purged) {
+        if (rc > 0) {
+            struct sb m;
+            sb_init(&m);
+            slurm_error_line(out, &m);
+            err_set(e, "squeue: %.800s", m.buf);
+            sb_release(&m);
+        }
+        free(out);
+        return -1;
+    }
+    struct slurm_row *rows = NULL;
+    size_t nrows = purged ? 0 : slurm_parse_rows(out, 0, &rows);
+    free(out);
+    for (size_t i = 0; i < s->njobs; i++) {
+        struct sjob *j = &s->jobs[i];
+        if (j->ended) continue;
+        struct slurm_row *r = NULL;
+        for (size_t k = 0; k < nrows; k++)
+            if (rows[k].id == j->id) r = &rows[k];
+        if (!r) {
+            j->missing++;
+            continue;
+        }
+        j->missing = 0;
+        j->row = *r;
+        enum slurm_phase ph = slurm_state_phase(r->state);
+        if (ph == SLURM_ENDED) settle(s, j);
+        else if (ph == SLURM_WAITING && slurm_never_runs(r->reason)) {
+            cancel(s, j, 0);
+            j->ended = 1;
+            j->end = EXEC_END_FAILED;
+            snprintf(j->why, sizeof j->why,
+                     "Slurm can never run its job %lld as submitted: %s (%s); cancelled", j->id,
+                     r->state, r->reason);
+        }
+    }
+    free(rows);
+    settle_missing(s);
+    return 0;
+}
+
+static void show_state(const struct sjob *sj, struct exec_job *j)
+{
+    const struct slurm_row *r = &sj->row;
+    enum slurm_phase ph = slurm_state_phase(r->state);
+    if (ph == SLURM_WAITING && r->reason[0] && strcmp(r->reason, "None"))
+        snprintf(j->state, sizeof j->state, "%s (%s)", r->state, r->reason);
+    else snprintf(j->state, sizeof j->state, "%s", r->state);
+    j->waiting = ph == SLURM_WAITING;
+}
+
+static int slurm_reap(struct executor *x, struct exec_job *j)
+{
+    struct slurm_x *s = (struct slurm_x *)x;
+    struct sjob *sj = find(s, j->job_id);
+    if (!sj) return 1; /* ended before (adopt said so) */
+    show_state(sj, j);
+    if (!sj->ended) {
+        int clean = 0;
+        if (have_record(sj->dir, &clean)) {
+            /* the supervisor's record is its last act; a failure waits a
+             * moment for Slurm's state, which may say why (TIMEOUT) */
+            double now = util_mono();
+            if (clean || sj->ours) {
+                sj->ended = 1;
+                sj->end = EXEC_END_RECORD;
+            } else if (!sj->failed_record_at) {
+                sj->failed_record_at = now;
+                s->next_poll = now + SLURM_SOON_S;
+            } else if (now - sj->failed_record_at > SLURM_SETTLE_S) {
+                sj->ended = 1;
+                sj->end = EXEC_END_RECORD;
+            }
+        }
+    }
+    if (!sj->ended) return 0;
+    j->end = sj->end;
+    snprintf(j->why, sizeof j->why, "%s", sj->why);
+    untrack(s, sj);
+    return 1;
+}
+
+static int slurm_stop(struct executor *x, const char *trial_dir, const struct exec_job *j,
+                      int sig)
+{
+    (void)trial_dir;
+    struct slurm_x *s = (struct slurm_x *)x;
+    struct sjob *sj = j->job_id ? find(s, j->job_id) : NULL;
+    if (!sj || sj->ended) {
+        errno = ESRCH;
+        return -1;
+    }
+    sj->ours = 1;
+    /* SIGTERM to the supervisor (the batch step), which passes it on to
+     * the trainer's group; a job that has not started yet just goes */
+    cancel(s, sj, sig == SIGTERM && slurm_state_phase(sj->row.state) == SLURM_RUNNING);
+    return 0;
+}
+
+/* Writes TRIAL_DIR/job.sh, the batch script. */
+static char *write_script(const char *trial_dir, struct err *e)
+{
+    const char *sup = proc_supervisor_path();
+    if (sup[0] != '/' || strpbrk(sup, " \t\n") || strlen(sup) > 200) {
+        err_set(e, "sweep-supervisor's path (%.300s) cannot be a #! line (absolute, no spaces, "
+                   "at most 200 bytes): install sweep elsewhere",
+                sup);
+        return NULL;
+    }
+    char *path = xasprintf("%s/job.sh", trial_dir);
+    char *text = xasprintf("#!%s --slurm-job\n"
+                           "# sweep: the batch script of one trial; the supervisor runs its "
+                           "arguments (docs/slurm.md)\n",
+                           sup);
+    int rc = util_write_atomic(path, text, strlen(text), e);
+    free(text);
+    if (rc == 0 && chmod(path, 0755) != 0) rc = err_errno(e, "chmod %s", path);
+    if (rc) {
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+/* The job of a trial whose sbatch did not answer, found by its name. */
+static long long find_by_name(struct slurm_x *s, long long trial)
+{
+    char name[160], *out = NULL;
+    slurm_job_name(name, sizeof name, s->o.tag, trial);
+    char *nm = xasprintf("--name=%s", name);
+    char *argv[] = {"squeue", "-h", "-t", "all", nm, "-o", "%i|%T|%r|%j", NULL};
+    struct err e = {0};
+    long long id = -1;
+    if (run(s, argv, NULL, &out, &e) == 0) {
+        struct slurm_row *rows;
+        size_t n = slurm_parse_rows(out, 0, &rows);
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(rows[i].name, name) && rows[i].id > id) id = rows[i].id;
+        free(rows);
+    }
+    free(out);
+    free(nm);
+    return id;
+}
+
+static int slurm_start(struct executor *x, const struct exec_spec *sp, struct exec_job *j,
+                       struct err *e)
+{
+    struct slurm_x *s = (struct slurm_x *)x;
+    *j = (struct exec_job){.fd = -1, .adopted = 1};
+    char *script = write_script(sp->trial_dir, e);
+    if (!script) return -1;
+    char **argv = slurm_sbatch_argv(&s->o, sp, script);
+    char *out = NULL;
+    struct err re = {0};
+    int rc = run(s, argv, sp->envp, &out, &re);
+    long long id = rc == 0 ? slurm_parse_jobid(out) : -1;
+    if (rc < 0 && strstr(re.msg, "did not answer")) id = find_by_name(s, sp->trial);
+    exec_free_strv(argv);
+    free(script);
+    if (id <= 0) {
+        if (rc < 0) err_set(e, "sbatch: %.900s", re.msg);
+        else {
+            struct sb m;
+            sb_init(&m);
+            slurm_error_line(out, &m);
+            err_set(e, "sbatch: %.900s", m.buf);
+            sb_release(&m);
+        }
+        free(out);
+        return -1;
+    }
+    free(out);
+    track(s, id, sp->trial, sp->trial_dir);
+    j->job_id = id;
+    j->waiting = 1;
+    snprintf(j->state, sizeof j->state, "PENDING");
+    return 0;
+}
+
+static int slurm_prepare_adopt(struct executor *x, struct err *e)
+{
+    struct slurm_x *s = (struct slurm_x *)x;
+    char user[48], *out = NULL;
+    snprintf(user, sizeof user, "--user=%u", (unsigned)getuid());
+    char *argv[] = {"squeue", "-h", "-a", "-t", "all", user, "-o", "%i|%T|%r|%j", NULL};
+    int rc = run(s, argv, NULL, &out, e);
+    if (rc != 0) {
+        if (rc > 0) {
+            struct sb m;
+            sb_init(&m);
+            slurm_error_line(out, &m);
+            err_set(e, "squeue: %.800s", m.buf);
+            sb_release(&m);
+        }
+        free(out);
+        char what[sizeof e->msg];
+        snprintf(what, sizeof what, "%s", e->msg);
+        return err_set(e, "cannot list this sweep's jobs in Slurm (%.700s): nothing was "
+                          "submitted again; resume once squeue answers",
+                       what);
+    }
+    struct slurm_row *rows;
+    size_t n = slurm_parse_rows(out, 0, &rows);
+    free(out);
+    size_t tl = strlen(s->o.tag);
+    free(s->listing);
+    s->listing = NULL;
+    s->nlisting = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strncmp(rows[i].name, s->o.tag, tl) && rows[i].name[tl] == '-') {
+            s->listing = xrealloc(s->listing, (s->nlisting + 1) * sizeof *s->listing);
+            s->listing[s->nlisting++] = rows[i];
+        }
+    free(rows);
+    return 0;
+}
+
+static enum exec_found slurm_adopt(struct executor *x, const struct exec_record *r,
+                                   struct exec_job *j)
+{
+    struct slurm_x *s = (struct slurm_x *)x;
+    *j = (struct exec_job){.fd = -1, .adopted = 1};
+    char name[160];
+    slurm_job_name(name, sizeof name, s->o.tag, r->trial);
+    const struct slurm_row *f = NULL;
+    for (size_t i = 0; i < s->nlisting; i++) {
+        const struct slurm_row *l = &s->listing[i];
+        if (r->job_id > 0 ? l->id == r->job_id : !strcmp(l->name, name) && (!f || l->id > f->id))
+            f = l;
+    }
+    int clean;
+    if (!f) /* not in the queue: ended long ago (its record says how), or never submitted */
+        return have_record(r->trial_dir, &clean) ? (j->job_id = r->job_id, EXEC_ENDED)
+                                                 : EXEC_GONE;
+    struct sjob *sj = track(s, f->id, r->trial, r->trial_dir);
+    sj->row = *f;
+    j->job_id = f->id;
+    show_state(sj, j);
+    if (slurm_state_phase(f->state) != SLURM_ENDED) return EXEC_ALIVE;
+    settle(s, sj);
+    j->end = sj->end;
+    snprintf(j->why, sizeof j->why, "%s", sj->why);
+    untrack(s, sj);
+    return EXEC_ENDED;
+}
+
+static pid_t slurm_group(struct executor *x, const char *trial_dir)
+{
+    (void)x;
+    (void)trial_dir;
+    return 0; /* its processes are on another machine */
+}
+
+static double slurm_wake(struct executor *x)
+{
+    struct slurm_x *s = (struct slurm_x *)x;
+    return s->njobs ? s->next_poll - util_mono() : 1e9;
+}
+
+static void slurm_free(struct executor *x)
+{
+    struct slurm_x *s = (struct slurm_x *)x;
+    for (size_t i = 0; i < s->njobs; i++) free(s->jobs[i].dir);
+    free(s->jobs);
+    for (size_t i = 0; i < s->nowned; i++) free(s->owned[i]);
+    free(s->owned);
+    free(s->listing);
+    free(s);
+}
+
+static const struct exec_ops slurm_ops = {
+    .name = "slurm",
+    .start = slurm_start,
+    .reap = slurm_reap,
+    .stop = slurm_stop,
+    .adopt = slurm_adopt,
+    .group = slurm_group,
+    .poll = slurm_poll,
+    .prepare_adopt = slurm_prepare_adopt,
+    .wake = slurm_wake,
+    .free = slurm_free,
+};
+
+struct executor *exec_slurm(const struct exec_slurm_opts *o, struct err *e)
+{
+    (void)e;
+    struct slurm_x *s = xcalloc(1, sizeof *s);
+    s->x.ops = &slurm_ops;
+    s->o = *o;
+    s->o.partition = keep(s, o->partition);
+    s->o.account = keep(s, o->account);
+    s->o.qos = keep(s, o->qos);
+    s->o.constraint = keep(s, o->constraint);
+    s->o.mem = keep(s, o->mem);
+    s->o.tag = keep(s, o->tag);
+    char **args = o->nargs ? xcalloc(o->nargs, sizeof *args) : NULL;
+    for (size_t i = 0; i < o->nargs; i++) args[i] = (char *)keep(s, o->args[i]);
+    s->o.args = args;
+    s->owned = xrealloc(s->owned, (s->nowned + 1) * sizeof *s->owned);
+    s->owned[s->nowned++] = (char *)args; /* freed with the strings */
+    if (o->time > 0) slurm_fmt_time(s->time_limit, sizeof s->time_limit, o->time);
+    s->sacct = -1;
+    return &s->x;
+}
+
+const struct slurm_stats *exec_slurm_stats(struct executor *x)
+{
+    return x->ops == &slurm_ops ? &((struct slurm_x *)x)->st : NULL;
+}

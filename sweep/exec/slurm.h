@@ -1,0 +1,96 @@
+/* slurm.h - the Slurm executor (exec.h): one job per trial, each running
+ * sweep-supervisor as its batch script (a two-line script whose #! line is
+ * the supervisor; no shell), followed with one squeue per poll interval for
+ * all of the sweep's jobs, stopped with scancel. docs/slurm.md tells users
+ * what happens; the facts it rests on are in docs/design.md "Slurm".
+ *
+ * slurm_cmd.c: the sbatch command line and reading what squeue, scontrol
+ * and sacct print (pure, tested in tests/test_slurm.c); slurm.c: the
+ * executor, which runs them (spawn.h: a fixed argv, never a shell). */
+#ifndef SWEEP_SLURM_H
+#define SWEEP_SLURM_H
+
+#include "sweep/exec/exec.h"
+#include "base/util.h" /* struct sb */
+
+#include <stddef.h>
+
+struct err;
+
+/* What each job asks for (the sweep file's slurm section, search/space.h). */
+struct exec_slurm_opts {
+    const char *partition, *account, *qos, *constraint, *mem; /* NULL: not given */
+    double time;            /* --time in seconds, 0 none */
+    int gpus;               /* GPUs per trial, 0 none */
+    int cpus;               /* --cpus-per-task, 0 not given */
+    int share_shard;        /* GPUs as gres/shard in proportion to the memory estimate */
+    int shards_per_gpu;
+    double gpu_mib;         /* share: one GPU's memory, MiB (resources.memory's unit) */
+    char *const *args;      /* more sbatch options */
+    size_t nargs;
+    double poll;            /* seconds between two squeue */
+    const char *tag;        /* the sweep's: its jobs are named TAG-TRIAL */
+};
+
+/* Commands run so far (bench/slurm_scale.sh reports them). listed: job ids
+ * named in all squeue calls, i.e. the queries one query per job would have
+ * cost. */
+struct slurm_stats {
+    long sbatch, squeue, scontrol, sacct, scancel;
+    long listed;
+};
+
+/* The executor; exec_free releases it. */
+struct executor *exec_slurm(const struct exec_slurm_opts *o, struct err *e);
+const struct slurm_stats *exec_slurm_stats(struct executor *x);
+
+/* slurm_cmd.c */
+
+/* The sweep's tag: "sweep-" and 8 hex digits of the sweep directory's path
+ * and creation time, so that two sweeps' jobs never share a name. */
+void slurm_tag(char out[32], const char *sweep_dir, double created);
+/* A job's name: TAG-TRIAL. */
+void slurm_job_name(char *out, size_t n, const char *tag, long long trial);
+/* sbatch's argv for a trial (NULL-terminated; exec_free_strv), its batch
+ * script at script. */
+char **slurm_sbatch_argv(const struct exec_slurm_opts *o, const struct exec_spec *s,
+                         const char *script);
+void exec_free_strv(char **v);
+/* --time as Slurm reads it (D-HH:MM:SS), rounded up to a minute. */
+void slurm_fmt_time(char *out, size_t n, double seconds);
+/* The job id in sbatch --parsable's answer ("42" or "42;cluster"), or -1. */
+long long slurm_parse_jobid(const char *out);
+/* The line of a Slurm command's output that says what went wrong ("Batch
+ * job submission failed: ..."), appended to b; the last non-empty line if
+ * none does. */
+void slurm_error_line(const char *out, struct sb *b);
+
+/* One job as squeue (or sacct, or scontrol) shows it. */
+struct slurm_row {
+    long long id;
+    char state[32];         /* PENDING, RUNNING, COMPLETED, ... (sacct's "CANCELLED by 0": CANCELLED) */
+    char reason[64];        /* squeue's %r ("Resources"; "None") */
+    char name[128];
+    char exit[16];          /* "3:0" where known, else "" */
+};
+
+/* Reads the rows of squeue -o '%i|%T|%r|%j' (or sacct -P -o
+ * JobID,State,ExitCode,JobName) into rows (caller frees). The count. */
+size_t slurm_parse_rows(const char *out, int sacct, struct slurm_row **rows);
+/* Fills row from scontrol -o show job's line (JobState, Reason,
+ * ExitCode, JobName). 1 if it named a job. */
+int slurm_parse_scontrol(const char *out, struct slurm_row *row);
+
+enum slurm_phase { SLURM_WAITING, SLURM_RUNNING, SLURM_ENDED };
+/* What a state means here. */
+enum slurm_phase slurm_state_phase(const char *state);
+/* A pending reason with which the job can never run as submitted. */
+int slurm_never_runs(const char *reason);
+/* How an ended job's end is decided, with the executor's words in why:
+ * EXEC_END_RECORD (exit.json decides: COMPLETED, FAILED with a record,
+ * CANCELLED by sweep), EXEC_END_FAILED or EXEC_END_REQUEUE. have_record: an
+ * exit.json is there; ours: sweep cancelled it. */
+enum exec_end slurm_end(const struct slurm_row *r, int have_record, int ours, const char *time_limit,
+                        char *why, size_t n);
+
+#endif

@@ -1,0 +1,241 @@
+#!/bin/bash
+# executor: slurm against a real Slurm (issue 16): scripts/slurm-cluster.sh
+# starts munged + slurmctld + slurmd in a private directory with 4 fake
+# GPUs. Covered: 4 GPU trials at once and a 5th pending (Resources); exit 3;
+# sweep's timeout and Slurm's TIMEOUT; scancel from outside; a job sbatch
+# rejects; early termination and sweep stop through scancel; kill -9 of
+# sweep with jobs pending and running, then resume (each trial submitted
+# once, no metric row lost or doubled); an sbatch answer lost in a crash
+# (the job found by its name); a node failure (the trial requeued).
+# Skipped (exit 77, loudly) only where Slurm cannot be installed.
+. "$(dirname "$0")/lib.sh"
+
+if ! bash "$SRC/scripts/slurm-cluster.sh" install > install.log 2>&1; then
+    echo "SKIPPED: Slurm cannot be installed here (slurm-wlm, munge): $(tail -1 install.log)" >&2
+    exit 77
+fi
+# ports of its own, so that another cluster on this machine does not matter
+base=$((20000 + ($$ % 4000) * 2))
+export SLURM_CI_CTLD_PORT=$base SLURM_CI_SLURMD_PORT=$((base + 1))
+C=$(mktemp -d /tmp/sweep-slurm.XXXXXX) # munged wants every directory above its socket searchable
+chmod 755 "$C"
+trap 'bash "$SRC/scripts/slurm-cluster.sh" stop "$C" > /dev/null 2>&1; [ "$FAILED" -eq 0 ] && rm -rf "$T" || echo "kept $T" >&2' EXIT
+if ! bash "$SRC/scripts/slurm-cluster.sh" start "$C" > start.log 2>&1; then
+    fail "the test cluster starts: $(cat start.log)"
+    finish
+    exit 1
+fi
+. "$C/env.sh"
+HOST=$(hostname -s)
+
+states() { sql "$1/sweep.db" "select group_concat(state, ',') from (select state from trials order by id)"; }
+reason() { sql "$1/sweep.db" "select reason from trials where id = $2"; }
+
+# Slurm's own time limit (1 minute, enforced ~90 s late): started first, in
+# the background, checked at the end
+cat > tl.yaml <<'Y'
+method: grid
+parameters:
+  x: {value: 1}
+command: [sleep, "300"]
+executor: slurm
+slurm: {time: 1m, mem: 50M, poll: 1s}
+Y
+sweep run -q tl.yaml -d tl > tl.out 2> tl.err &
+TL=$!
+
+# 4 GPUs, 5 trials of one GPU each: 4 at once, the 5th waits for a GPU
+cat > g.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  L: {values: [1, 2, 3, 4, 5]}
+command: [sh, -c, 'echo "cuda=$CUDA_VISIBLE_DEVICES job=$SLURM_JOB_ID trial=$SWEEP_TRIAL_ID"; exec fake_trainer "$@"', x, "--fake-loss=${L}", --fake-epochs=3, --fake-sleep=1]
+executor: slurm
+slurm: {gpus: 1, mem: 100M, poll: 0.5s}
+resources: {max_parallel: 5}
+Y
+sweep run g.yaml -d g > g.out 2> g.err &
+G=$!
+check "the 5th job waits for a GPU, and status says why" \
+    wait_for "sweep status g 2> /dev/null | grep -q 'PENDING (Resources)'" 20
+wait $G
+check_eq "gpus: exit" "$?" 0
+check_eq "gpus: all completed" "$(states g)" "completed,completed,completed,completed,completed"
+check_eq "gpus: the first four on four GPUs" \
+    "$(for i in 0 1 2 3; do grep -o 'cuda=[0-9]' g/trials/000$i/stdout.log; done | sort -u | wc -l)" 4
+check "gpus: each trial says its job" grep -q "trial 4 submitted (job [0-9]*)" g.err
+check_eq "gpus: job ids in the store" "$(sql g/sweep.db "select count(distinct job_id) from trials")" 5
+check_eq "gpus: metrics rows" "$(sql g/sweep.db "select count(*) from metrics where name = 'loss'")" 15
+check_eq "gpus: the 5th started after one of the first ended" \
+    "$(sql g/sweep.db "select started >= (select min(ended) from trials where id < 4) from trials where id = 4")" 1
+sql g/sweep.db "select detail from events where kind = 'slurm_commands'" > g.commands
+check "gpus: the commands are counted" grep -q 'sbatch=5 squeue=[0-9]* scontrol=0 sacct=0 scancel=0' g.commands
+check "gpus: top as locally" sh -c 'sweep top g | grep -q "1  *0  *completed  *0.33333"'
+
+# exit 3, a job sbatch rejects (5 GPUs on a 4-GPU node), a job cancelled
+# from outside, sweep's own timeout: each with its reason
+cat > f.yaml <<'Y'
+method: grid
+parameters:
+  case: {values: [exit, cancel, timeout]}
+command: [sh, -c, 'case "$0" in exit) echo "RuntimeError: bad"; exit 3;; *) sleep 60;; esac', "${case}"]
+executor: slurm
+timeout: 6s
+slurm: {mem: 50M, poll: 0.5s}
+resources: {max_parallel: 3}
+Y
+sweep run -q f.yaml -d f > f.out 2> f.err &
+F=$!
+wait_for "[ -n \"\$(sql f/sweep.db 'select job_id from trials where id = 1 and job_state = \"RUNNING\"' 2> /dev/null)\" ]" 20
+scancel "$(sql f/sweep.db 'select job_id from trials where id = 1')"
+wait $F
+check_eq "failures: exit" "$?" 0
+check_eq "failures: states" "$(states f)" "failed,failed,failed"
+check_eq "exit 3: the reason" "$(reason f 0)" "exit code 3: RuntimeError: bad"
+check_eq "scancel from outside: the reason" "$(reason f 1 | sed 's/job [0-9]*/job N/')" \
+    "its job N was cancelled in Slurm, not by sweep (scancel); killed by signal 15 (SIGTERM)"
+check_eq "sweep's timeout: the reason" "$(reason f 2)" "timeout after 6.0s; killed by signal 15 (SIGTERM)"
+
+cat > r.yaml <<'Y'
+method: grid
+parameters:
+  x: {value: 1}
+command: [true]
+executor: slurm
+slurm: {gpus: 5}
+Y
+sweep run r.yaml -d r > /dev/null 2> r.err
+check_eq "rejected: exit" "$?" 0
+check_eq "rejected: failed with Slurm's words" "$(reason r 0)" "sbatch: Requested node configuration is not available"
+check "rejected: said at once" grep -q "trial 0 failed to start: sbatch: Requested node configuration is not available" r.err
+
+# early termination (hyperband, as test_early.sh: trials 2 and 3 pruned)
+# and sweep stop both cancel jobs: SIGTERM through scancel first
+cat > h.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  L: {values: [1, 2, 3, 4, 0.5]}
+command: [fake_trainer, "--fake-loss=${L}", --fake-epochs=4, --fake-sleep=0.5]
+early_terminate: {type: hyperband, min_iter: 1, eta: 2}
+executor: slurm
+slurm: {mem: 50M, poll: 0.5s}
+Y
+sweep run -q h.yaml -d h > /dev/null 2> h.err
+check_eq "early termination: states" "$(states h)" "completed,completed,pruned,pruned,completed"
+check "early termination: SIGTERM reached the trainer" \
+    grep -q 'killed by signal 15 (SIGTERM)' <<< "$(reason h 2)"
+check_eq "early termination: no third value" "$(sql h/sweep.db "select count(*) from metrics where trial in (2, 3)")" 4
+
+cat > st.yaml <<'Y'
+method: grid
+parameters:
+  x: {values: [1, 2]}
+command: [fake_trainer, --fake-epochs=40, --fake-sleep=0.5]
+executor: slurm
+slurm: {mem: 50M, poll: 0.5s}
+resources: {max_parallel: 2}
+Y
+sweep run -q st.yaml -d st > /dev/null 2> st.err &
+S=$!
+wait_for "[ \"\$(sql st/sweep.db \"select count(*) from trials where job_state = 'RUNNING'\" 2> /dev/null)\" = 2 ]" 20
+sweep stop st 1 > /dev/null 2>&1
+check "sweep stop: trial 1 stopped" wait_for "[ \"\$(sql st/sweep.db 'select state from trials where id = 1')\" = stopped ]" 20
+kill -INT $S
+wait $S
+check_eq "Ctrl-C: the other stopped too" "$(states st)" "stopped,stopped"
+check_eq "no job of it left in the queue" \
+    "$(squeue -h -t pending,running -j "$(sql st/sweep.db "select group_concat(job_id) from trials")" -o %i | wc -l)" 0
+
+# kill -9 of sweep with jobs running and pending, then resume: each trial
+# submitted once, every metric row once
+cat > k.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  L: {values: [1, 2, 3, 4, 5, 6, 7, 8]}
+command: [fake_trainer, "--fake-loss=${L}", --fake-epochs=6, --fake-sleep=0.5]
+executor: slurm
+slurm: {gpus: 1, mem: 50M, poll: 0.5s}
+resources: {max_parallel: 6}
+Y
+sweep run -q k.yaml -d k > /dev/null 2> k.err &
+K=$!
+wait_for "[ \"\$(sql k/sweep.db \"select count(*) from trials where job_state like 'PENDING%'\" 2> /dev/null)\" -ge 1 ] 2> /dev/null && [ \"\$(sql k/sweep.db \"select count(*) from trials where job_state = 'RUNNING'\" 2> /dev/null)\" = 4 ]" 30
+kill -9 $K
+wait $K 2> /dev/null
+sleep 1
+sweep resume k > k.resume.out 2> k.resume.err
+check_eq "kill -9: resume exits 0" "$?" 0
+check "kill -9: jobs followed again" grep -q "is still in Slurm (job [0-9]*, " k.resume.err
+check_eq "kill -9: all completed" "$(states k)" "completed,completed,completed,completed,completed,completed,completed,completed"
+ktag=$(squeue -h -t all -j "$(sql k/sweep.db "select job_id from trials where id = 0")" -o %j | sed 's/-0$//')
+check_eq "kill -9: each trial submitted once" "$(squeue -h -t all -o %j | grep -c "^$ktag-[0-7]$")" 8
+check_eq "kill -9: no name twice" "$(squeue -h -t all -o %j | grep "^$ktag-" | sort | uniq -d | wc -l)" 0
+check_eq "kill -9: every metric row once" "$(sql k/sweep.db "select count(*) from metrics where name = 'loss'")" 48
+
+# an sbatch answer lost: sweep killed after sbatch, before the job id was
+# committed. The commit to kill at is found by trying (the first few are
+# the sweep's creation).
+cat > l.yaml <<'Y'
+method: grid
+parameters:
+  x: {values: [1, 2]}
+command: [fake_trainer, --fake-epochs=3, --fake-sleep=0.3]
+executor: slurm
+slurm: {mem: 50M, poll: 0.5s}
+Y
+lost=0
+newest() { squeue -h -t all -o %i | sort -n | tail -1; }
+for n in 2 3 4 5 6 7 8 9 10; do
+    rm -rf l
+    before=$(newest)
+    SWEEP_TEST_CRASH_BEFORE_COMMIT=$n sweep run -q l.yaml -d l > /dev/null 2>&1
+    job0=$(newest)
+    if [ "$(sql l/sweep.db "select count(*) from trials where state = 'running' and job_id is null" 2> /dev/null)" = 1 ] &&
+        [ "$job0" != "$before" ]; then
+        lost=1
+        break
+    fi
+done
+check "lost answer: a crash between sbatch and its record was made" test $lost = 1
+name0=$(squeue -h -t all -j "$job0" -o %j)
+sweep resume l > /dev/null 2> l.err
+check_eq "lost answer: resume exits 0" "$?" 0
+check_eq "lost answer: trial 0 completed" "$(states l)" "completed,completed"
+check_eq "lost answer: its job was found, not submitted again" "$(squeue -h -t all -o '%j' | grep -c "^${name0}$")" 1
+check "lost answer: found by its name" \
+    grep -q 'found again by its name' <<< "$(sql l/sweep.db "select detail from events where trial = 0 and kind = 'submitted'")"
+
+# a node failure while a job runs: the trial is requeued as a new job (not
+# a failure, not a retry) and completes once the node is back
+cat > n.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {value: 1}
+command: [fake_trainer, --fake-loss=1, --fake-epochs=8, --fake-sleep=0.5]
+executor: slurm
+slurm: {mem: 50M, poll: 0.5s}
+Y
+sweep run n.yaml -d n > n.out 2> n.err &
+N=$!
+wait_for "[ \"\$(sql n/sweep.db \"select job_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
+sleep 1
+scontrol update nodename="$HOST" state=down reason=sweep-test
+check "node failure: the trial is requeued" wait_for "grep -q 'NODE_FAIL.*requeued' n.err" 30
+scontrol update nodename="$HOST" state=resume 2> /dev/null # back already, or now
+wait $N
+check_eq "node failure: exit" "$?" 0
+check_eq "node failure: completed" "$(states n)" completed
+check_eq "node failure: attempts" "$(sql n/sweep.db "select attempts from trials where id = 0")" 2
+check_eq "node failure: not a retry" "$(sql n/sweep.db "select count(*) from events where kind = 'retry'")" 0
+check_eq "node failure: metric rows of the second run only" "$(sql n/sweep.db "select count(*) from metrics where name = 'loss'")" 8
+
+wait $TL
+check_eq "Slurm's time limit: failed" "$(states tl)" failed
+check_eq "Slurm's time limit: the reason" "$(reason tl 0 | sed 's/job [0-9]*/job N/')" \
+    "Slurm's time limit --time=0-00:01:00 reached (job N TIMEOUT); killed by signal 15 (SIGTERM)"
+
+finish
