@@ -14,6 +14,7 @@
  * sweep's timeout acts first (with its own reason), Slurm's is the net. */
 #define SLURM_TIME_MARGIN_S 120.0
 #define SLURM_DEFAULT_POLL_S 2.0
+#define SLURM_DEFAULT_JOBS 8
 
 void sx_slurm_release(struct slurm_spec *s)
 {
@@ -177,6 +178,9 @@ void sx_parse_executor(struct ctx *c, const struct value *root)
     }
     if (sp->executor != EXECUTOR_SLURM) return;
     sp->slurm.poll = SLURM_DEFAULT_POLL_S;
+    /* a cluster runs several: 8 jobs in the queue unless resources says */
+    if (!value_map_get(value_map_get(root, "resources"), "max_parallel"))
+        sp->max_parallel = SLURM_DEFAULT_JOBS;
     if (sl) parse_slurm(c, sl);
     if (sp->slurm.time == 0 && sp->timeout > 0)
         sp->slurm.time = sp->timeout + sp->stop_grace + SLURM_TIME_MARGIN_S;

@@ -10,6 +10,8 @@
 #include "store/store.h"
 #include "sweep/cli.h"
 #include "sweep/gpu/pack.h"
+#include "sweep/exec/slurm.h"
+#include "sweep/run/run.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "sweep/ingest/metrics.h"
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char USAGE[] =
     "usage: sweep plan FILE.yaml [--json] [--limit N] [-d DIR]\n"
@@ -495,6 +498,49 @@ table:;
     else if (shown < listed) printf("... %lld more (--limit N shows N)\n", listed - shown);
 }
 
+/* executor: slurm - the sbatch command line of the first trials (the
+ * directories as DIR, the sweep's tag as sweep-XXXXXXXX: both are made
+ * when it starts). */
+static void plan_slurm(const struct space *sp, const struct hb_plan *plan, long long shown)
+{
+    struct exec_slurm_opts o;
+    run_slurm_opts(sp, "sweep-XXXXXXXX", &o);
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, ".");
+    printf("\nexecutor: slurm, %d job%s in the queue at once (resources.max_parallel), the queue "
+           "asked every %.1fs; each trial is submitted as:\n",
+           sp->max_parallel, sp->max_parallel == 1 ? "" : "s", sp->slurm.poll);
+    for (long long i = 0; i < shown && i < 3; i++) {
+        struct value *b = NULL;
+        struct value *p = plan ? hb_params(sp, plan, i, plan->b[hb_bracket_of(plan, i)].start, &b)
+                               : trials_params(sp, i);
+        char dir[64], log[96], script[96];
+        snprintf(dir, sizeof dir, "DIR/trials/%04lld", i);
+        snprintf(log, sizeof log, "%s/stdout.log", dir);
+        snprintf(script, sizeof script, "%s/job.sh", dir);
+        struct render_ctx r = {.sp = sp, .params = p, .id = i, .trial_dir = dir,
+                               .sweep_dir = "DIR", .budget = b, .gpu = -1};
+        size_t argc;
+        char **av = render_argv(&r, &argc);
+        struct exec_spec spec = {.trial_dir = dir, .cwd = cwd, .log = log, .argv = av,
+                                 .trial = i,
+                                 .mem_mib = sp->slurm.share_shard ? pack_estimate(sp, p, NULL) : -1};
+        char **sb = slurm_sbatch_argv(&o, &spec, script);
+        printf("  ");
+        for (size_t k = 0; sb[k]; k++) {
+            char *word = cli_word(sb[k]);
+            printf("%s%s", k ? " " : "", word);
+            free(word);
+        }
+        printf("\n");
+        exec_free_strv(sb);
+        render_free_strv(av);
+        value_free(p);
+        value_free(b);
+    }
+    printf("(job.sh runs sweep-supervisor, which runs the command; docs/slurm.md)\n");
+}
+
 int cmd_plan(int argc, char **argv)
 {
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
@@ -563,6 +609,8 @@ int cmd_plan(int argc, char **argv)
         free(dflt);
     }
 
+    if (sp->executor == EXECUTOR_SLURM && sp->ncommand && shown > 0)
+        plan_slurm(sp, hb ? &plan : NULL, shown);
     if (shown > 0) plan_list(sp, hb ? &plan : NULL, listed, shown);
     space_free(sp);
     return 0;

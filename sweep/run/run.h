@@ -66,4 +66,9 @@ struct run_result {
 
 int run_sweep(const struct run_opts *o, struct run_result *res, struct err *e);
 
+/* executor: slurm - what each job asks for, as the file's slurm section
+ * says (sweep plan shows the sbatch lines with it); tag: the sweep's. */
+struct exec_slurm_opts;
+void run_slurm_opts(const struct space *sp, const char *tag, struct exec_slurm_opts *o);
+
 #endif

@@ -197,8 +197,6 @@ void early_check(struct sched *s);
 int resume(struct sched *s, struct err *e);
 
 /* executor.c */
-struct exec_slurm_opts;
-void run_slurm_opts(const struct space *sp, const char *tag, struct exec_slurm_opts *o);
 int run_executor(struct sched *s, struct err *e);  /* s->exec, as the file says */
 void run_executor_done(struct sched *s);           /* its counts recorded; freed */
 void run_executor_poll(struct sched *s);           /* once per turn; failures said once */

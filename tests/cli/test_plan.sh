@@ -57,6 +57,25 @@ check_eq "W&B nested grid: 2 x 2 x 3 x 2 x 2 = 48 points" \
     "$(sweep plan "$SRC/tests/config/good/wandb-nested.yaml" --json --limit 1 | grep -o '"count": [0-9]*')" '"count": 48'
 check "yes/no are booleans" sh -c "sweep plan '$SRC/tests/config/good/wandb-nested.yaml' --json --limit 1 | grep -q '\"use_bn\": true'"
 check "help" sh -c 'sweep plan --help | grep -q "usage: sweep plan"'
+# executor: slurm - the sbatch line of the first trials, user data as argv
+# elements (a quote in a value stays one word)
+cat > sl.yaml <<'Y'
+method: grid
+parameters:
+  lr: {values: [0.1, "it's"]}
+command: [python3, train.py, "--lr=${lr}"]
+executor: slurm
+timeout: 1h
+slurm: {partition: gpu, account: lab, gpus: 2, mem: 16G, cpus: 8, args: [--exclusive]}
+Y
+sweep plan sl.yaml > sl.out 2> sl.err
+check_eq "slurm: plans" "$?" 0
+check "slurm: 8 jobs at once by default" grep -q "executor: slurm, 8 jobs in the queue at once" sl.out
+check "slurm: the sbatch line" grep -qF -- "sbatch --parsable --job-name=sweep-XXXXXXXX-0 '--comment=sweep trial 0 of sweep-XXXXXXXX' --output=DIR/trials/0000/stdout.log --open-mode=append --chdir=$PWD --no-requeue --partition=gpu --account=lab --time=0-01:03:00 --gres=gpu:2 --mem=16G --cpus-per-task=8 --exclusive DIR/trials/0000/job.sh DIR/trials/0000 $PWD -- python3 train.py --lr=0.1" sl.out
+check "slurm: a quote stays in its word" grep -qF -- "-- python3 train.py '--lr=it'\\''s'" sl.out
+sed -i 's/executor: slurm/executor: slurm\nresources: {max_parallel: 3}/' sl.yaml
+check "slurm: max_parallel is the jobs in the queue" sh -c "sweep plan sl.yaml | grep -q 'executor: slurm, 3 jobs in the queue at once'"
+
 sweep plan; check_eq "no file: exit 2" "$?" 2
 sweep plan nosuch.yaml 2> err.txt; check_eq "missing file: exit 2" "$?" 2
 check_eq "missing file message" "$(cat err.txt)" "nosuch.yaml: cannot read: No such file or directory"
