@@ -8,7 +8,7 @@
 #
 # Every file of the cluster lives under DIR; clients need SLURM_CONF (source
 # DIR/env.sh). Ports: SLURM_CI_CTLD_PORT (6817) and SLURM_CI_SLURMD_PORT
-# (6818). Facts behind each setting: ../shared/reference/slurm-test-cluster.md
+# (6818). SLURM_CI_SHARDS=N adds gres/shard, N shards per GPU. Facts behind each setting: ../shared/reference/slurm-test-cluster.md
 # and docs/slurm.md. Needs root (mknod for the fake GPUs, daemons as root).
 set -euo pipefail
 
@@ -90,7 +90,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 DefMemPerCPU=100
 SlurmdParameters=config_overrides
-GresTypes=gpu
+GresTypes=gpu${SLURM_CI_SHARDS:+,shard}
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/filetxt
 JobCompLoc=$dir/log/jobcomp.txt
@@ -98,13 +98,18 @@ MinJobAge=3600
 KillWait=2
 ReturnToService=2
 InactiveLimit=0
-NodeName=$host NodeAddr=127.0.0.1 CPUs=${SLURM_CI_CPUS:-32} RealMemory=8000 Gres=gpu:4 State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=${SLURM_CI_CPUS:-32} RealMemory=8000 Gres=gpu:4${SLURM_CI_SHARDS:+,shard:$((4 * SLURM_CI_SHARDS))} State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
     cat >"$dir/etc/gres.conf" <<EOF
 AutoDetect=off
 NodeName=$host Name=gpu File=$dir/dev/nvidia[0-3]
 EOF
+    if [[ -n ${SLURM_CI_SHARDS:-} ]]; then # one line per GPU: Count shards of that device
+        for i in 0 1 2 3; do
+            echo "NodeName=$host Name=shard Count=$SLURM_CI_SHARDS File=$dir/dev/nvidia$i"
+        done >>"$dir/etc/gres.conf"
+    fi
     cat >"$dir/env.sh" <<EOF
 export SLURM_CONF=$dir/etc/slurm.conf
 EOF

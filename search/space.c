@@ -157,6 +157,8 @@ static void parse_rest(struct ctx *c, const struct value *root)
     if ((v = value_map_get(root, "scheduler")))
         diag_error(d, v->line, v->col,
                    "W&B's 'scheduler' (Optuna/Ax engines) is not supported; use method");
+    if ((v = value_map_get(root, "executor")) && v->kind == V_STR && !strcmp(v->u.s, "slurm"))
+        sp->executor = EXECUTOR_SLURM; /* resources reads differently (checked in full below) */
     if ((v = value_map_get(root, "resources"))) sx_parse_resources(c, v);
     if ((v = value_map_get(root, "metrics"))) sx_parse_metrics(c, v);
     if (!strcmp(sp->parser, "regex") && sp->npatterns == 0)

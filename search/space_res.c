@@ -299,6 +299,8 @@ void sx_parse_resources(struct ctx *c, const struct value *m)
     static const char *const gpu_keys[] = {"memory", "headroom", "max_per_gpu", NULL};
     for (const char *const *k = gpu_keys; *k && !packing; k++) {
         const struct mapent *e = value_map_entry(m, *k);
+        /* Slurm's share: shard asks for shards by the memory estimate */
+        if (sp->executor == EXECUTOR_SLURM && !strcmp(*k, "memory")) continue;
         if (e)
             diag_error(c->d, e->line, e->col,
                        "'%s' is for GPU packing: set resources.gpus to auto or a list", *k);

@@ -6,7 +6,8 @@
 # rejects; early termination and sweep stop through scancel; kill -9 of
 # sweep with jobs pending and running, then resume (each trial submitted
 # once, no metric row lost or doubled); an sbatch answer lost in a crash
-# (the job found by its name); a node failure (the trial requeued).
+# (the job found by its name); a node failure (the trial requeued); GPUs
+# shared by memory through gres/shard.
 # Skipped (exit 77, loudly) only where Slurm cannot be installed.
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +21,7 @@ export SLURM_CI_CTLD_PORT=$base SLURM_CI_SLURMD_PORT=$((base + 1))
 C=$(mktemp -d /tmp/sweep-slurm.XXXXXX) # munged wants every directory above its socket searchable
 chmod 755 "$C"
 trap 'bash "$SRC/scripts/slurm-cluster.sh" stop "$C" > /dev/null 2>&1; [ "$FAILED" -eq 0 ] && rm -rf "$T" || echo "kept $T" >&2' EXIT
-if ! bash "$SRC/scripts/slurm-cluster.sh" start "$C" > start.log 2>&1; then
+if ! SLURM_CI_SHARDS=8 bash "$SRC/scripts/slurm-cluster.sh" start "$C" > start.log 2>&1; then
     fail "the test cluster starts: $(cat start.log)"
     finish
     exit 1
@@ -121,6 +122,7 @@ command: [fake_trainer, "--fake-loss=${L}", --fake-epochs=4, --fake-sleep=0.5]
 early_terminate: {type: hyperband, min_iter: 1, eta: 2}
 executor: slurm
 slurm: {mem: 50M, poll: 0.5s}
+resources: {max_parallel: 1}
 Y
 sweep run -q h.yaml -d h > /dev/null 2> h.err
 check_eq "early termination: states" "$(states h)" "completed,completed,pruned,pruned,completed"
@@ -232,6 +234,27 @@ check_eq "node failure: completed" "$(states n)" completed
 check_eq "node failure: attempts" "$(sql n/sweep.db "select attempts from trials where id = 0")" 2
 check_eq "node failure: not a retry" "$(sql n/sweep.db "select count(*) from events where kind = 'retry'")" 0
 check_eq "node failure: metric rows of the second run only" "$(sql n/sweep.db "select count(*) from metrics where name = 'loss'")" 8
+
+# share: shard - 8 shards per GPU; 10, 30 and 80 GiB of 80: 1, 3 and 8
+# shards; more trials than GPUs run at once, Slurm keeping the count
+cat > sh.yaml <<'Y'
+method: grid
+parameters:
+  model: {values: [n, m, x]}
+  seed: {values: [1, 2, 3, 4]}
+command: [sh, -c, 'echo "cuda=$CUDA_VISIBLE_DEVICES shards=$SLURM_SHARDS_ON_NODE"; sleep 3']
+executor: slurm
+slurm: {share: shard, shards_per_gpu: 8, gpu_memory: 80GiB, mem: 50M, poll: 0.5s}
+resources:
+  max_parallel: 12
+  memory: {by: model, values: {n: 10GiB, m: 30GiB, x: 80GiB}}
+Y
+sweep run -q sh.yaml -d sh > /dev/null 2> sh.err
+check_eq "shards: all completed" "$(sql sh/sweep.db "select count(*) from trials where state = 'completed'")" 12
+check_eq "shards: by the memory estimate" \
+    "$(for m in 0 4 8; do sed -n 's/.*shards=//p' sh/trials/000$m/stdout.log; done | tr '\n' ' ')" "1 3 8 "
+check "shards: more trials at once than the 4 GPUs" test \
+    "$(sql sh/sweep.db "select count(*) from trials where started < (select min(started) from trials) + 1")" -ge 8
 
 wait $TL
 check_eq "Slurm's time limit: failed" "$(states tl)" failed
