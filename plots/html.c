@@ -3,6 +3,7 @@
 #include "plots/report_int.h"
 #include "search/diag.h"
 #include "search/space.h"
+#include "store/layout.h"
 #include "store/stored.h"
 #include "sweep/ingest/metrics.h"
 #include "base/err.h"
@@ -125,7 +126,7 @@ static void page_summary(struct report *r, struct sb *b, const char *absout)
         if (s->best >= 0) {
             const struct rtrial *t = &s->t[s->best];
             char *abs = realpath(s->dir, NULL);
-            char *tdir = abs ? xasprintf("%s/trials/%04lld", abs, t->id) : NULL;
+            char *tdir = abs ? layout_trial_dir(abs, t->id) : NULL;
             char *rel = tdir ? relpath(absout, tdir) : NULL;
             sb_add(b, "<td>");
             if (rel) {
@@ -240,7 +241,7 @@ static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, c
     for (size_t i = 0; i < s->nt; i++) {
         const struct rtrial *t = &s->t[i];
         if (t->promoted) continue; /* shown as its configuration's last rung */
-        char *tdir = abs ? xasprintf("%s/trials/%04lld", abs, t->id) : NULL;
+        char *tdir = abs ? layout_trial_dir(abs, t->id) : NULL;
         char *rel = tdir ? relpath(absout, tdir) : NULL;
         sb_addf(b, "<tr class=\"%s\"><td class=\"n\">%d</td><td class=\"n\">", store_state_name(t->state),
                 t->rank);

@@ -198,6 +198,7 @@ struct space {
         char **args;            /* more sbatch options, one argv element each */
         size_t nargs;
         double poll;            /* seconds between two looks at the queue */
+        char *shared_dir;       /* trial directories under SHARED_DIR/TAG, not DIR/trials */
     } slurm;
     int gpus_none;              /* resources.gpus: none was written: hide GPUs from trials */
     /* GPU packing (resources.gpus: auto or a list); docs/config.md "GPUs" */

@@ -23,6 +23,7 @@ void sx_slurm_release(struct slurm_spec *s)
     free(s->qos);
     free(s->constraint);
     free(s->mem);
+    free(s->shared_dir);
     for (size_t i = 0; i < s->nargs; i++) free(s->args[i]);
     free(s->args);
 }
@@ -98,7 +99,7 @@ static void parse_slurm(struct ctx *c, const struct value *m)
 {
     static const char *const keys[] = {"partition", "account", "qos", "time", "gpus",
                                        "mem", "cpus", "constraint", "args", "share",
-                                       "shards_per_gpu", "gpu_memory", "poll", NULL};
+                                       "shards_per_gpu", "gpu_memory", "poll", "shared_dir", NULL};
     struct space *sp = c->sp;
     struct slurm_spec *s = &sp->slurm;
     if (m->kind != V_MAP) {
@@ -159,6 +160,16 @@ static void parse_slurm(struct ctx *c, const struct value *m)
                    "GPU, as the cluster's gres.conf says)");
     }
     if ((v = value_map_get(m, "args"))) parse_args(c, v, s);
+    if ((v = value_map_get(m, "shared_dir"))) {
+        s->shared_dir = sx_get_scalar_text(c, v, "shared_dir");
+        if (s->shared_dir && (s->shared_dir[0] != '/' || strchr(s->shared_dir, '\n'))) {
+            diag_error(c->d, v->line, v->col,
+                       "slurm.shared_dir: an absolute path (a directory the nodes and this "
+                       "machine see at the same path)");
+            free(s->shared_dir);
+            s->shared_dir = NULL;
+        }
+    }
 }
 
 void sx_parse_executor(struct ctx *c, const struct value *root)

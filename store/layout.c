@@ -16,9 +16,55 @@ char *layout_db(const char *dir)
     return xasprintf("%s/sweep.db", dir);
 }
 
+/* DIR/trials.root's line, or NULL. */
+static char *read_root(const char *dir)
+{
+    char *path = xasprintf("%s/trials.root", dir);
+    size_t n = 0;
+    char *text = util_read_file(path, &n, NULL);
+    free(path);
+    if (!text) return NULL;
+    text[strcspn(text, "\n")] = '\0';
+    if (text[0] != '/') {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+char *layout_trials_root(const char *dir)
+{
+    char *root = read_root(dir);
+    return root ? root : xasprintf("%s/trials", dir);
+}
+
 char *layout_trial_dir(const char *dir, long long trial)
 {
-    return xasprintf("%s/trials/%04lld", dir, trial);
+    char *root = read_root(dir);
+    if (!root) return xasprintf("%s/trials/%04lld", dir, trial);
+    char *t = xasprintf("%s/%04lld", root, trial);
+    free(root);
+    return t;
+}
+
+int layout_set_trials_root(const char *dir, const char *root, struct err *e)
+{
+    char *now = read_root(dir);
+    if (now) {
+        int same = !strcmp(now, root);
+        if (!same)
+            err_usage(e, "%s keeps its trial directories in %s, not %s (slurm.shared_dir was "
+                         "changed?)",
+                      dir, now, root);
+        free(now);
+        return same ? 0 : -1;
+    }
+    if (util_mkdirs(root, e)) return -1;
+    char *path = xasprintf("%s/trials.root", dir), *line = xasprintf("%s\n", root);
+    int rc = util_write_atomic(path, line, strlen(line), e);
+    free(path);
+    free(line);
+    return rc;
 }
 
 char *layout_log(const char *trial_dir)
@@ -43,12 +89,19 @@ static int enter_dir(int dirfd, const char *name)
 
 int layout_make_trial_dir(const char *dir, long long trial, struct err *e)
 {
-    if (util_mkdirs(dir, e)) return -1;
-    int top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char *root = read_root(dir); /* slurm.shared_dir: ROOT/NNNN */
+    const char *base = root ? root : dir;
+    if (util_mkdirs(base, e)) {
+        free(root);
+        return -1;
+    }
+    int shared = root != NULL;
+    int top = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(root);
     if (top < 0) return err_errno(e, "%s", dir);
     char name[32];
     snprintf(name, sizeof name, "%04lld", trial);
-    int trials = enter_dir(top, "trials");
+    int trials = shared ? dup(top) : enter_dir(top, "trials");
     int t = trials >= 0 ? enter_dir(trials, name) : -1;
     int saved = errno;
     close(top);

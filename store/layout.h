@@ -6,6 +6,9 @@
  *                            stdout.log.attemptK (earlier attempts),
  *                            trainer.pid and exit.json (the supervisor's)
  *   DIR/stop/NNNN            a stop request for trial N (sweep stop)
+ *   DIR/trials.root          executor slurm with shared_dir: one line, the
+ *                            absolute directory that holds the trial
+ *                            directories instead of DIR/trials (ROOT/NNNN)
  *
  * Every path comes back new (caller frees). */
 #ifndef SWEEP_LAYOUT_H
@@ -16,16 +19,23 @@
 struct err;
 
 char *layout_db(const char *dir);
+/* DIR/trials/NNNN, or ROOT/NNNN when DIR/trials.root names ROOT. */
 char *layout_trial_dir(const char *dir, long long trial);
+/* Where DIR's trial directories live: DIR/trials, or DIR/trials.root's. */
+char *layout_trials_root(const char *dir);
+/* Makes root (absolute) the home of DIR's trial directories, in
+ * DIR/trials.root (once: a sweep whose trials are elsewhere already is an
+ * error that names both). */
+int layout_set_trials_root(const char *dir, const char *root, struct err *e);
 /* The log of a trial directory: TRIAL_DIR/stdout.log. */
 char *layout_log(const char *trial_dir);
 /* Keeps a finished attempt's log beside the next one: renames log to
  * log.attemptN (a missing log is fine). */
 void layout_rotate_log(const char *log, int attempt);
 
-/* Makes DIR/trials/NNNN a real directory (and DIR/trials): a symbolic link
- * at either is refused (ELOOP), never followed - a link planted there would
- * send a trial's files elsewhere. */
+/* Makes DIR/trials/NNNN (or ROOT/NNNN) a real directory (and DIR/trials):
+ * a symbolic link at either is refused (ELOOP), never followed - a link
+ * planted there would send a trial's files elsewhere. */
 int layout_make_trial_dir(const char *dir, long long trial, struct err *e);
 /* Writes data to the file rel under root (a trial directory), atomically (a
  * temp file, then rename). rel is relative, or absolute under root; after

@@ -514,8 +514,10 @@ static void plan_slurm(const struct space *sp, const struct hb_plan *plan, long 
         struct value *b = NULL;
         struct value *p = plan ? hb_params(sp, plan, i, plan->b[hb_bracket_of(plan, i)].start, &b)
                                : trials_params(sp, i);
-        char dir[64], log[96], script[96];
-        snprintf(dir, sizeof dir, "DIR/trials/%04lld", i);
+        char dir[400], log[450], script[450];
+        if (sp->slurm.shared_dir) /* the trial directories where the nodes see them */
+            snprintf(dir, sizeof dir, "%.300s/sweep-XXXXXXXX/%04lld", sp->slurm.shared_dir, i);
+        else snprintf(dir, sizeof dir, "DIR/trials/%04lld", i);
         snprintf(log, sizeof log, "%s/stdout.log", dir);
         snprintf(script, sizeof script, "%s/job.sh", dir);
         struct render_ctx r = {.sp = sp, .params = p, .id = i, .trial_dir = dir,

@@ -4,11 +4,13 @@
  * the commands it cost. */
 #include "sweep/run/run_int.h"
 #include "search/space.h"
+#include "store/layout.h"
 #include "store/store.h"
 #include "sweep/exec/slurm.h"
 #include "base/err.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void run_slurm_opts(const struct space *sp, const char *tag, struct exec_slurm_opts *o)
@@ -33,6 +35,12 @@ int run_executor(struct sched *s, struct err *e)
     char tag[32];
     slurm_tag(tag, s->o->dir, sw.created);
     store_sweep_release(&sw);
+    if (s->sp->slurm.shared_dir) { /* trial directories where the nodes see them */
+        char *root = xasprintf("%s/%s", s->sp->slurm.shared_dir, tag);
+        int rc = layout_set_trials_root(s->o->dir, root, e);
+        free(root);
+        if (rc) return -1;
+    }
     struct exec_slurm_opts o;
     run_slurm_opts(s->sp, tag, &o);
     s->exec = exec_slurm(&o, e);

@@ -235,6 +235,28 @@ check_eq "node failure: attempts" "$(sql n/sweep.db "select attempts from trials
 check_eq "node failure: not a retry" "$(sql n/sweep.db "select count(*) from events where kind = 'retry'")" 0
 check_eq "node failure: metric rows of the second run only" "$(sql n/sweep.db "select count(*) from metrics where name = 'loss'")" 8
 
+# slurm.shared_dir: sweep.db stays in the sweep directory, the trial
+# directories go where the nodes see them; every command finds them
+cat > sd.yaml <<Y
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  L: {values: [1, 2]}
+command: [fake_trainer, "--fake-loss=\${L}", --fake-epochs=2, --fake-sleep=0.2]
+executor: slurm
+slurm: {mem: 50M, poll: 0.5s, shared_dir: $T/shared}
+Y
+sweep plan sd.yaml > sd.plan
+check "shared_dir: plan shows where" grep -q -- "--output=$T/shared/sweep-XXXXXXXX/0000/stdout.log" sd.plan
+sweep run -q sd.yaml -d sd > /dev/null 2> sd.err
+check_eq "shared_dir: completed" "$(states sd)" "completed,completed"
+check "shared_dir: no trials in the sweep directory" test ! -e sd/trials
+check_eq "shared_dir: the trial directories under it" "$(ls "$T"/shared/sweep-*/ | tr '\n' ' ')" "0000 0001 "
+check "shared_dir: the logs there" grep -q "loss" "$T"/shared/sweep-*/0001/stdout.log
+sweep report sd -o sd-report > /dev/null 2>&1
+check "shared_dir: the report links the trial's log there" grep -q "shared/sweep-[0-9a-f]*/0000/stdout.log" sd-report/index.html
+check "shared_dir: status reads the trials there" sh -c 'sweep status sd | grep -q "2 completed"'
+
 # share: shard - 8 shards per GPU; 10, 30 and 80 GiB of 80: 1, 3 and 8
 # shards; more trials than GPUs run at once, Slurm keeping the count
 cat > sh.yaml <<'Y'
