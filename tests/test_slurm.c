@@ -85,6 +85,18 @@ static void sbatch_answers(void)
     sb_release(&b);
 }
 
+static void not_now_answers(void)
+{
+    CHECK(slurm_busy("sbatch: error: Batch job submission failed: Job violates accounting/QOS "
+                     "policy (job submit limit, user's size and/or time limits)\n"));
+    CHECK(slurm_busy("sbatch: error: Batch job submission failed: Unable to contact slurm "
+                     "controller (connect failure)\n"));
+    CHECK(!slurm_busy("sbatch: error: Batch job submission failed: Requested node "
+                      "configuration is not available\n"));
+    CHECK(!slurm_busy("sbatch: error: Batch job submission failed: Invalid account or "
+                      "account/partition combination specified\n"));
+}
+
 static void squeue_rows(void)
 {
     const char *out = "5|PENDING|Resources|sweep-00b10867-4\n"
@@ -186,6 +198,7 @@ static const struct check_case cases[] = {
     CASE(shards_follow_the_memory_estimate),
     CASE(time_limits_round_up_to_minutes),
     CASE(sbatch_answers),
+    CASE(not_now_answers),
     CASE(squeue_rows),
     CASE(sacct_rows),
     CASE(scontrol_line),

@@ -390,6 +390,7 @@ static int slurm_start(struct executor *x, const struct exec_spec *sp, struct ex
             err_set(e, "sbatch: %.900s", m.buf);
             sb_release(&m);
         }
+        if (rc > 0 && slurm_busy(out)) e->code = EAGAIN; /* the same job goes later */
         free(out);
         return -1;
     }

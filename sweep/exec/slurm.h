@@ -65,6 +65,10 @@ long long slurm_parse_jobid(const char *out);
  * none does. */
 void slurm_error_line(const char *out, struct sb *b);
 
+/* 1 if sbatch's answer means "not now" (the controller unreachable or
+ * busy, a job submit limit reached), not a fault of the job. */
+int slurm_busy(const char *out);
+
 /* One job as squeue (or sacct, or scontrol) shows it. */
 struct slurm_row {
     long long id;

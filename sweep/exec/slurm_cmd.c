@@ -296,3 +296,16 @@ enum exec_end slurm_end(const struct slurm_row *r, int have_record, int ours, co
              ex ? ex : "");
     return EXEC_END_FAILED;
 }
+
+int slurm_busy(const char *out)
+{
+    /* the controller is down or busy, or a submit limit (MaxSubmitJobs) is
+     * reached: the same sbatch works later; anything else is the job's */
+    static const char *const busy[] = {"job submit limit", "Unable to contact slurm controller",
+                                       "Socket timed out", "Resource temporarily unavailable",
+                                       "temporarily unable to accept job",
+                                       "Slurm backup controller in standby mode", NULL};
+    for (const char *const *k = busy; out && *k; k++)
+        if (strstr(out, *k)) return 1;
+    return 0;
+}

@@ -15,6 +15,7 @@
 #include "base/json.h"
 #include "base/value.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,30 @@ static char **trial_argv(const struct space *sp, const struct render_ctx *r, int
     return argv;
 }
 
+/* The executor takes no trial now (Slurm's submit limit, its controller
+ * unreachable): the trial waits, first in the queue, and nothing starts
+ * for RUN_NOT_NOW_S. */
+static int not_now(struct sched *s, long long id, const char *why, struct err *e)
+{
+    char *r = xasprintf("waiting to be submitted: %s", why);
+    int rc = store_begin(s->st, e) ||
+             store_settle(s->st,
+                          store_trial_requeue(s->st, id, r, e) ||
+                              store_event(s->st, id, "not_submitted", why, e),
+                          e);
+    free(r);
+    if (rc) return -1;
+    s->queue = xrealloc(s->queue, (s->nqueue + 1) * sizeof *s->queue);
+    memmove(s->queue + 1, s->queue, s->nqueue * sizeof *s->queue);
+    s->queue[0] = id;
+    s->nqueue++;
+    if (!s->not_now_said) /* once until a submission succeeds */
+        say(s, "trial %lld waits to be submitted: %s; again every %.0fs", id, why, RUN_NOT_NOW_S);
+    s->not_now_said = 1;
+    s->not_now_until = util_mono() + RUN_NOT_NOW_S;
+    return 0;
+}
+
 /* The transaction after the start: its process (pid) or Slurm job (the job
  * id, so that a resume follows that job), or that it failed to start. */
 static int record_start(struct sched *s, struct slot *sl, int ok, const char *why, struct err *e)
@@ -247,6 +272,7 @@ static int record_start(struct sched *s, struct slot *sl, int ok, const char *wh
     if (store_begin(s->st, e)) return -1;
     char detail[64];
     int rc = 0;
+    if (ok) s->not_now_said = 0;
     if (ok && sl->job.job_id) {
         snprintf(detail, sizeof detail, "job %lld", sl->job.job_id);
         snprintf(sl->job_state, sizeof sl->job_state, "%s", sl->job.state);
@@ -345,6 +371,11 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
                              .mem_mib = sp->slurm.share_shard ? pack_estimate(sp, params, NULL)
                                                               : -1};
     if (ok) ok = exec_start(s->exec, &spec, &sl->job, &te) == 0;
+    if (!ok && te.code == EAGAIN) {
+        slot_release(sl);
+        rc = not_now(s, id, te.msg, e);
+        goto out;
+    }
     if (record_start(s, sl, ok, te.msg, e)) {
         rc = -1;
         goto out;
@@ -490,11 +521,14 @@ static int launch_gpus(struct sched *s, struct err *e)
 
 int launch_ready(struct sched *s, struct err *e)
 {
+    if (s->not_now_until && util_mono() < s->not_now_until) return 0;
+    s->not_now_until = 0;
     if (s->gpu) return launch_gpus(s, e);
     while (more_to_launch(s) && s->active < (size_t)s->sp->max_parallel && free_slot(s)) {
         if (s->sp->stagger > 0 && s->res->launched > 0 &&
             util_mono() < s->last_launch + s->sp->stagger)
             return 0;
+        if (s->not_now_until) return 0; /* the executor takes none for a while */
         if (s->nqueue) {
             long long id = s->queue[0];
             queue_remove(s, 0);

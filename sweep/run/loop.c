@@ -168,6 +168,7 @@ static int next_timeout_ms(struct sched *s)
         if (s->slots[i].used && s->slots[i].kill_at && s->slots[i].kill_at - now < wait)
             wait = s->slots[i].kill_at - now;
     if (s->running && exec_wake(s->exec) < wait) wait = exec_wake(s->exec);
+    if (s->not_now_until && s->not_now_until - now < wait) wait = s->not_now_until - now;
     if (s->o->obs.progress && wait > RUN_PROGRESS_S) wait = RUN_PROGRESS_S;
     if (wait < 0) wait = 0;
     return (int)ceil(wait * 1000);

@@ -30,6 +30,7 @@ struct value;
 struct mparser;
 struct searcher;
 
+#define RUN_NOT_NOW_S 10.0      /* the executor said "not now": the next start after this */
 #define RUN_TICK_S 0.2           /* how often running trials' logs are read */
 #define RUN_RESULTS_SCAN_S 1.0   /* how often a trial's directory is searched for its
                                     results file until found */
@@ -132,6 +133,8 @@ struct sched {
     struct learn_table learned;
     double next_tick;        /* when every running trial's log is read next (monotonic) */
     int exec_failing;        /* the executor's last poll failed (said once) */
+    double not_now_until;    /* the executor takes no trial until then (monotonic), 0 */
+    int not_now_said;        /* and that was said (until a start succeeds) */
 };
 
 /* loop.c */

@@ -235,6 +235,36 @@ check_eq "node failure: attempts" "$(sql n/sweep.db "select attempts from trials
 check_eq "node failure: not a retry" "$(sql n/sweep.db "select count(*) from events where kind = 'retry'")" 0
 check_eq "node failure: metric rows of the second run only" "$(sql n/sweep.db "select count(*) from metrics where name = 'loss'")" 8
 
+# a submit limit (MaxSubmitJobs: the words of Slurm's
+# ESLURM_ACCOUNTING_POLICY) is "not now", not a failure: an sbatch before
+# the real one refuses the first two submissions
+mkdir -p limit
+REAL_SBATCH=$(command -v sbatch)
+cat > limit/sbatch <<S
+#!/bin/sh
+n=\$(cat "$T/limit/count" 2> /dev/null || echo 0)
+echo \$((n + 1)) > "$T/limit/count"
+if [ "\$n" -lt 2 ]; then
+    echo "sbatch: error: Batch job submission failed: Job violates accounting/QOS policy (job submit limit, user's size and/or time limits)" >&2
+    exit 1
+fi
+exec "$REAL_SBATCH" "\$@"
+S
+chmod +x limit/sbatch
+cat > lim.yaml <<'Y'
+method: grid
+parameters:
+  x: {values: [1, 2]}
+command: [fake_trainer, --fake-epochs=1, --fake-sleep=0.1]
+executor: slurm
+slurm: {mem: 50M, poll: 0.5s}
+Y
+PATH="$T/limit:$PATH" sweep run lim.yaml -d lim > /dev/null 2> lim.err
+check_eq "submit limit: both completed" "$(states lim)" "completed,completed"
+check "submit limit: said, with Slurm's words" grep -q "trial 0 waits to be submitted: sbatch: Job violates accounting/QOS policy (job submit limit, user's size and/or time limits); again every 10s" lim.err
+check_eq "submit limit: said once" "$(grep -c "waits to be submitted" lim.err)" 1
+check_eq "submit limit: no failure recorded" "$(sql lim/sweep.db "select count(*) from events where kind = 'failed'")" 0
+
 # slurm.shared_dir: sweep.db stays in the sweep directory, the trial
 # directories go where the nodes see them; every command finds them
 cat > sd.yaml <<Y
