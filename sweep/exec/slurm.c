@@ -24,6 +24,8 @@
 #define SLURM_SETTLE_S 10.0       /* a failed record waits this long for Slurm's state */
 #define SLURM_SOON_S 0.3          /* the next poll after a stop or a failed record */
 #define SLURM_MISSING_POLLS 2     /* polls a job is absent from before it is settled */
+#define SLURM_RECORD_WAIT_S 30.0  /* an ended job's exit.json may show late on a shared
+                                     filesystem (NFS caches lookups): waited for this long */
 
 struct sjob {
     long long id, trial;
@@ -35,6 +37,7 @@ struct sjob {
     enum exec_end end;
     char why[256];
     double failed_record_at;      /* exit.json says it failed: Slurm's state may say why */
+    double no_record_at;          /* Slurm says it ended, no exit.json seen yet */
 };
 
 struct slurm_x {
@@ -196,6 +199,12 @@ static void cancel(struct slurm_x *s, struct sjob *j, int term)
     s->next_poll = util_mono() + SLURM_SOON_S;
 }
 
+/* The ends whose words come from the supervisor's record (not Slurm's). */
+static int record_matters(const char *state)
+{
+    return !strcmp(state, "COMPLETED") || !strcmp(state, "FAILED");
+}
+
 static int slurm_poll(struct executor *x, struct err *e)
 {
     struct slurm_x *s = (struct slurm_x *)x;
@@ -247,7 +256,11 @@ static int slurm_poll(struct executor *x, struct err *e)
         j->missing = 0;
         j->row = *r;
         enum slurm_phase ph = slurm_state_phase(r->state);
-        if (ph == SLURM_ENDED) settle(s, j);
+        int clean;
+        if (ph == SLURM_ENDED && !have_record(j->dir, &clean) && record_matters(r->state) &&
+            (!j->no_record_at || now - j->no_record_at < SLURM_RECORD_WAIT_S)) {
+            if (!j->no_record_at) j->no_record_at = now; /* its exit.json may be on its way */
+        } else if (ph == SLURM_ENDED) settle(s, j);
         else if (ph == SLURM_WAITING && slurm_never_runs(r->reason)) {
             cancel(s, j, 0);
             j->ended = 1;
@@ -287,6 +300,8 @@ static int slurm_reap(struct executor *x, struct exec_job *j)
             if (clean || sj->ours) {
                 sj->ended = 1;
                 sj->end = EXEC_END_RECORD;
+            } else if (slurm_state_phase(sj->row.state) == SLURM_ENDED) {
+                settle(s, sj); /* Slurm said how already */
             } else if (!sj->failed_record_at) {
                 sj->failed_record_at = now;
                 s->next_poll = now + SLURM_SOON_S;
