@@ -64,6 +64,8 @@ print("commands: " + ", ".join(f"{k} {c[k]} ({per_min(k):.1f}/min)" for k in ("s
 print(f"one query per job would have been {c['one_query_per_job']} squeue calls "
       f"({int(c['one_query_per_job']) / (w / 60):.0f}/min) for the {c['squeue']} made; "
       f"jobs named per squeue: {int(c['one_query_per_job']) / max(1, int(c['squeue'])):.1f} on average")
+sub = sorted(t for (t,) in q("slurm/sweep.db", "select time from events where kind = 'submitted'"))
+print(f"sbatch: the first {p} submitted in {sub[p - 1] - sub[0]:.3f} s ({(sub[p - 1] - sub[0]) / (p - 1) * 1000:.1f} ms each, with their records)")
 for d in ("slurm", "local"):
     sub = sorted(t for (t,) in q(f"{d}/sweep.db",
         "select time from events where kind in ('submitted', 'started') order by time"))
