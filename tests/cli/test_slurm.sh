@@ -98,6 +98,23 @@ check_eq "scancel from outside: the reason" "$(reason f 1 | sed 's/job [0-9]*/jo
     "its job N was cancelled in Slurm, not by sweep (scancel); killed by signal 15 (SIGTERM)"
 check_eq "sweep's timeout: the reason" "$(reason f 2)" "timeout after 6.0s; killed by signal 15 (SIGTERM)"
 
+# a job Slurm can never run (a dependency on a job that failed): cancelled,
+# failed with Slurm's words
+cat > dep.yaml <<Y
+method: grid
+parameters:
+  x: {value: 1}
+command: [true]
+executor: slurm
+slurm: {mem: 50M, poll: 0.5s, args: ["--dependency=afterok:$(sql f/sweep.db 'select job_id from trials where id = 0')"]}
+Y
+sweep run -q dep.yaml -d dep > /dev/null 2> dep.err
+check_eq "never runs: exit" "$?" 0
+check_eq "never runs: the reason" "$(reason dep 0 | sed 's/job [0-9]*/job N/')" \
+    "Slurm can never run its job N as submitted: PENDING (DependencyNeverSatisfied); cancelled"
+check_eq "never runs: not left in the queue" \
+    "$(squeue -h -t pending -j "$(sql dep/sweep.db 'select job_id from trials')" -o %i 2> /dev/null | wc -l)" 0
+
 cat > r.yaml <<'Y'
 method: grid
 parameters:
