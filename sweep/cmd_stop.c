@@ -8,6 +8,7 @@
 #include "store/layout.h"
 #include "base/err.h"
 #include "sweep/exec/proc.h"
+#include "sweep/exec/slurm.h"
 #include "base/util.h"
 
 #define DEFAULT_GRACE_S 10.0 /* stop_grace when the stored file does not load */
@@ -42,8 +43,18 @@ struct running {
     long long *ids;
     pid_t *pids;            /* their supervisors, as the store recorded them */
     long long *starts;      /* and the supervisors' start times: their identity */
+    long long *jobs;        /* executor slurm: their jobs, 0 none */
     size_t n;
+    char tag[32];           /* the sweep's Slurm tag (its jobs' names) */
 };
+
+/* A trial's supervisor or Slurm job gets sig (SIGTERM or SIGKILL). */
+static int stop_one(const char *tdir, const struct running *r, size_t i, int sig)
+{
+    struct err e = {0};
+    if (r->jobs[i]) return slurm_cancel_trial(r->jobs[i], r->tag, r->ids[i], sig == SIGTERM, &e);
+    return proc_stop(tdir, r->pids[i], r->starts[i], sig);
+}
 
 static int collect(const struct trial_row *t, void *ctx)
 {
@@ -51,6 +62,8 @@ static int collect(const struct trial_row *t, void *ctx)
     r->ids = xrealloc(r->ids, (r->n + 1) * sizeof *r->ids);
     r->pids = xrealloc(r->pids, (r->n + 1) * sizeof *r->pids);
     r->starts = xrealloc(r->starts, (r->n + 1) * sizeof *r->starts);
+    r->jobs = xrealloc(r->jobs, (r->n + 1) * sizeof *r->jobs);
+    r->jobs[r->n] = t->job_id;
     r->ids[r->n] = t->id;
     r->pids[r->n] = (pid_t)t->pid;
     r->starts[r->n] = t->pid_start;
@@ -65,7 +78,7 @@ static int stop_orphans(const char *dir, struct running *r, double grace)
     int rc = 0;
     for (size_t i = 0; i < r->n; i++) {
         char *tdir = layout_trial_dir(dir, r->ids[i]);
-        if (proc_stop(tdir, r->pids[i], r->starts[i], SIGTERM) != 0 && errno != ESRCH) rc = 1;
+        if (stop_one(tdir, r, i, SIGTERM) != 0 && errno != ESRCH) rc = 1;
         free(tdir);
     }
     double until = util_mono() + grace;
@@ -77,7 +90,7 @@ static int stop_orphans(const char *dir, struct running *r, double grace)
             struct timespec ts = {0, 50000000};
             nanosleep(&ts, NULL);
         }
-        if (stat(exitf, &st) != 0) proc_stop(tdir, r->pids[i], r->starts[i], SIGKILL);
+        if (stat(exitf, &st) != 0) stop_one(tdir, r, i, SIGKILL);
         free(exitf);
         free(tdir);
     }
@@ -167,6 +180,7 @@ int cmd_stop(int argc, char **argv)
         /* the trials know their directory by its absolute path
          * (SWEEP_TRIAL_DIR): what proves a process is theirs */
         char *abs = realpath(dir, NULL);
+        slurm_tag(run.tag, w.created);
         rc = stop_orphans(abs ? abs : dir, &run, grace);
         free(abs);
         char *word = cli_word(dir);
@@ -180,6 +194,7 @@ int cmd_stop(int argc, char **argv)
 out:
     free(run.ids);
     free(run.pids);
+    free(run.jobs);
     free(run.starts);
     store_sweep_release(&w);
     store_close(st);

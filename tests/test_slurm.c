@@ -182,14 +182,12 @@ static void states_map_to_trial_ends(void)
 
 static void tags_differ_by_sweep(void)
 {
-    char a[32], b[32], c[32];
-    slurm_tag(a, "/home/u/runs/s1", 1764600000.5);
-    slurm_tag(b, "/home/u/runs/s2", 1764600000.5);
-    slurm_tag(c, "/home/u/runs/s1", 1764600001.5);
+    char a[32], b[32];
+    slurm_tag(a, 1764600000.5);
+    slurm_tag(b, 1764600000.500001); /* another sweep a microsecond later */
     CHECK(strncmp(a, "sweep-", 6) == 0 && strlen(a) == 14);
     CHECK(strcmp(a, b) != 0);
-    CHECK(strcmp(a, c) != 0);
-    slurm_tag(b, "/home/u/runs/s1", 1764600000.5);
+    slurm_tag(b, 1764600000.5);
     CHECK_STR_EQ(a, b); /* the same sweep: the same tag after a resume */
 }
 

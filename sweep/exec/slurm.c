@@ -547,3 +547,30 @@ const struct slurm_stats *exec_slurm_stats(struct executor *x)
 {
     return x->ops == &slurm_ops ? &((struct slurm_x *)x)->st : NULL;
 }
+
+int slurm_cancel_trial(long long job_id, const char *tag, long long trial, int term, struct err *e)
+{
+    /* proven the trial's first: the job of that id carries its name */
+    char id[32], name[160], want[160], *out = NULL;
+    snprintf(id, sizeof id, "%lld", job_id);
+    slurm_job_name(want, sizeof want, tag, trial);
+    char *q[] = {"squeue", "-h", "-t", "all", "-j", id, "-o", "%j", NULL};
+    int status;
+    if (spawn_run(q, NULL, SLURM_CMD_TIMEOUT_S, &out, &status, e)) return -1;
+    snprintf(name, sizeof name, "%s", out ? out : "");
+    name[strcspn(name, "\n")] = '\0';
+    free(out);
+    if (status != 0 || strcmp(name, want)) {
+        errno = ESRCH; /* gone from the queue, or not this trial's job */
+        return -1;
+    }
+    char *soft[] = {"scancel", "--batch", "--signal=TERM", id, NULL};
+    char *plain[] = {"scancel", id, NULL};
+    if (spawn_run(term ? soft : plain, NULL, SLURM_CMD_TIMEOUT_S, &out, &status, e)) return -1;
+    free(out);
+    if (status != 0) {
+        errno = EIO;
+        return err_set(e, "scancel %s: exit status %d", id, status);
+    }
+    return 0;
+}

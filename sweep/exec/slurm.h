@@ -44,11 +44,19 @@ struct slurm_stats {
 struct executor *exec_slurm(const struct exec_slurm_opts *o, struct err *e);
 const struct slurm_stats *exec_slurm_stats(struct executor *x);
 
+/* Without the executor (sweep stop when no sweep runs): cancels trial's
+ * job, SIGTERM to its supervisor (term) or the whole job, once squeue shows
+ * the job under the trial's name. -1 with errno ESRCH when it does not. */
+int slurm_cancel_trial(long long job_id, const char *tag, long long trial, int term,
+                       struct err *e);
+
 /* slurm_cmd.c */
 
-/* The sweep's tag: "sweep-" and 8 hex digits of the sweep directory's path
- * and creation time, so that two sweeps' jobs never share a name. */
-void slurm_tag(char out[32], const char *sweep_dir, double created);
+/* The sweep's tag: "sweep-" and 8 hex digits of its creation time as the
+ * store keeps it (to the microsecond, never changed: a file extended with
+ * more trials keeps its tag), so that two sweeps' jobs do not share a name
+ * and a resume from any path finds the same. */
+void slurm_tag(char out[32], double created);
 /* A job's name: TAG-TRIAL. */
 void slurm_job_name(char *out, size_t n, const char *tag, long long trial);
 /* sbatch's argv for a trial (NULL-terminated; exec_free_strv), its batch

@@ -12,12 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void slurm_tag(char out[32], const char *sweep_dir, double created)
+void slurm_tag(char out[32], double created)
 {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
     char c[64];
-    snprintf(c, sizeof c, "|%.6f", created);
-    for (const char *p = sweep_dir; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    snprintf(c, sizeof c, "%.6f", created);
     for (const char *p = c; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
     snprintf(out, 32, "sweep-%08x", (unsigned)(h ^ (h >> 32)));
 }

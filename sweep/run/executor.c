@@ -33,7 +33,7 @@ int run_executor(struct sched *s, struct err *e)
     struct store_sweep sw;
     if (store_get_sweep(s->st, &sw, e)) return -1;
     char tag[32];
-    slurm_tag(tag, s->o->dir, sw.created);
+    slurm_tag(tag, sw.created);
     store_sweep_release(&sw);
     if (s->sp->slurm.shared_dir) { /* trial directories where the nodes see them */
         char *root = xasprintf("%s/%s", s->sp->slurm.shared_dir, tag);

@@ -194,6 +194,29 @@ check_eq "kill -9: each trial submitted once" "$(squeue -h -t all -o %j | grep -
 check_eq "kill -9: no name twice" "$(squeue -h -t all -o %j | grep "^$ktag-" | sort | uniq -d | wc -l)" 0
 check_eq "kill -9: every metric row once" "$(sql k/sweep.db "select count(*) from metrics where name = 'loss'")" 48
 
+# sweep stop with no sweep running: the jobs are cancelled (proven the
+# trials' by their names), and resume records them stopped
+cat > o.yaml <<'Y'
+method: grid
+parameters:
+  x: {values: [1, 2]}
+command: [fake_trainer, --fake-epochs=100, --fake-sleep=0.5]
+executor: slurm
+slurm: {mem: 50M, poll: 0.5s}
+stop_grace: 3s
+Y
+sweep run -q o.yaml -d o > /dev/null 2> o.err &
+O=$!
+wait_for "[ \"\$(sql o/sweep.db \"select count(*) from trials where job_state = 'RUNNING'\" 2> /dev/null)\" = 2 ]" 20
+kill -9 $O
+wait $O 2> /dev/null
+sweep stop o > o.stop 2>&1
+check_eq "stop, no sweep: exit" "$?" 0
+check_eq "stop, no sweep: the jobs ended" \
+    "$(squeue -h -t pending,running -j "$(sql o/sweep.db "select group_concat(job_id) from trials")" -o %i | wc -l)" 0
+sweep resume o > /dev/null 2> o.resume
+check_eq "stop, no sweep: resume records them stopped" "$(states o)" "stopped,stopped"
+
 # an sbatch answer lost: sweep killed after sbatch, before the job id was
 # committed. The commit to kill at is found by trying (the first few are
 # the sweep's creation).
