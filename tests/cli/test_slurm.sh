@@ -45,7 +45,8 @@ Y
 sweep run -q tl.yaml -d tl > tl.out 2> tl.err &
 TL=$!
 
-# 4 GPUs, 5 trials of one GPU each: 4 at once, the 5th waits for a GPU
+# 4 GPUs, 5 trials of one GPU each: 4 at once, the 5th waits for a GPU;
+# its timeout (5 s, for 3 s of work) runs from its start, not its submission
 cat > g.yaml <<'Y'
 method: grid
 metric: {name: loss, goal: minimize}
@@ -55,6 +56,7 @@ command: [sh, -c, 'echo "cuda=$CUDA_VISIBLE_DEVICES job=$SLURM_JOB_ID trial=$SWE
 executor: slurm
 slurm: {gpus: 1, mem: 100M, poll: 0.5s}
 resources: {max_parallel: 5}
+timeout: 5s
 Y
 sweep run g.yaml -d g > g.out 2> g.err &
 G=$!
@@ -62,7 +64,9 @@ check "the 5th job waits for a GPU, and status says why" \
     wait_for "sweep status g 2> /dev/null | grep -q 'PENDING (Resources)'" 20
 wait $G
 check_eq "gpus: exit" "$?" 0
-check_eq "gpus: all completed" "$(states g)" "completed,completed,completed,completed,completed"
+check_eq "gpus: all completed (the 5th's timeout from its start)" "$(states g)" "completed,completed,completed,completed,completed"
+check "gpus: the 5th was submitted more than 5 s before it ended" test \
+    "$(sql g/sweep.db "select (select ended from trials where id = 4) - min(time) > 5 from events where trial = 4 and kind = 'submitted'")" = 1
 check_eq "gpus: the first four on four GPUs" \
     "$(for i in 0 1 2 3; do grep -o 'cuda=[0-9]' g/trials/000$i/stdout.log; done | sort -u | wc -l)" 4
 check "gpus: each trial says its job" grep -q "trial 4 submitted (job [0-9]*)" g.err
