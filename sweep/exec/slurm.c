@@ -114,6 +114,16 @@ static int run(struct slurm_x *s, char **argv, char *const *envp, char **out, st
     return status;
 }
 
+/* e: what a command that failed said ("sbatch: Requested node ..."). */
+static void say_error(struct err *e, const char *cmd, const char *out)
+{
+    struct sb m;
+    sb_init(&m);
+    slurm_error_line(out, &m);
+    err_set(e, "%s: %.900s", cmd, m.buf);
+    sb_release(&m);
+}
+
 static int have_record(const char *dir, int *clean)
 {
     struct proc_exit x;
@@ -230,13 +240,7 @@ static int slurm_poll(struct executor *x, struct err *e)
     sb_release(&ids);
     int purged = rc > 0 && out && strstr(out, "Invalid job id specified");
     if (rc != 0 && !purged) {
-        if (rc > 0) {
-            struct sb m;
-            sb_init(&m);
-            slurm_error_line(out, &m);
-            err_set(e, "squeue: %.800s", m.buf);
-            sb_release(&m);
-        }
+        if (rc > 0) say_error(e, "squeue", out);
         free(out);
         return -1;
     }
@@ -398,13 +402,7 @@ static int slurm_start(struct executor *x, const struct exec_spec *sp, struct ex
     free(script);
     if (id <= 0) {
         if (rc < 0) err_set(e, "sbatch: %.900s", re.msg);
-        else {
-            struct sb m;
-            sb_init(&m);
-            slurm_error_line(out, &m);
-            err_set(e, "sbatch: %.900s", m.buf);
-            sb_release(&m);
-        }
+        else say_error(e, "sbatch", out);
         if (rc > 0 && slurm_busy(out)) e->code = EAGAIN; /* the same job goes later */
         free(out);
         return -1;
@@ -425,13 +423,7 @@ static int slurm_prepare_adopt(struct executor *x, struct err *e)
     char *argv[] = {"squeue", "-h", "-a", "-t", "all", user, "-o", "%i|%T|%r|%j", NULL};
     int rc = run(s, argv, NULL, &out, e);
     if (rc != 0) {
-        if (rc > 0) {
-            struct sb m;
-            sb_init(&m);
-            slurm_error_line(out, &m);
-            err_set(e, "squeue: %.800s", m.buf);
-            sb_release(&m);
-        }
+        if (rc > 0) say_error(e, "squeue", out);
         free(out);
         char what[sizeof e->msg];
         snprintf(what, sizeof what, "%s", e->msg);
