@@ -160,7 +160,7 @@ static void states_map_to_trial_ends(void)
     CHECK_INT_EQ(end_of("COMPLETED", "None", 1, 0, why), EXEC_END_RECORD);
     CHECK_INT_EQ(end_of("FAILED", "NonZeroExitCode", 1, 0, why), EXEC_END_RECORD);
     CHECK_INT_EQ(end_of("FAILED", "JobLaunchFailure", 0, 0, why), EXEC_END_FAILED);
-    CHECK_STR_EQ(why, "job 12 FAILED in Slurm (JobLaunchFailure) without running its trial");
+    CHECK_STR_EQ(why, "job 12 FAILED in Slurm (JobLaunchFailure), and its supervisor left no record");
     CHECK_INT_EQ(end_of("TIMEOUT", "TimeLimit", 1, 0, why), EXEC_END_FAILED);
     CHECK_STR_EQ(why, "Slurm's time limit --time=0-00:01:00 reached (job 12 TIMEOUT)");
     CHECK_INT_EQ(end_of("CANCELLED", "None", 1, 1, why), EXEC_END_RECORD); /* sweep's own */

@@ -132,9 +132,26 @@ static int have_record(const char *dir, int *clean)
     return 1;
 }
 
+/* squeue has no exit code: for a job that ended without a record (it never
+ * ran its trial), one scontrol -o show job tells it, for the reason. */
+static void exit_code(struct slurm_x *s, struct sjob *j)
+{
+    char id[32], *out = NULL;
+    snprintf(id, sizeof id, "%lld", j->id);
+    char *argv[] = {"scontrol", "-o", "show", "job", id, NULL};
+    struct err e = {0};
+    struct slurm_row r;
+    if (run(s, argv, NULL, &out, &e) == 0 && slurm_parse_scontrol(out, &r) && r.id == j->id) {
+        snprintf(j->row.exit, sizeof j->row.exit, "%s", r.exit);
+        if (r.reason[0]) snprintf(j->row.reason, sizeof j->row.reason, "%s", r.reason);
+    }
+    free(out);
+}
+
 static void settle(struct slurm_x *s, struct sjob *j)
 {
     int clean = 0, rec = have_record(j->dir, &clean);
+    if (!rec && !j->row.exit[0] && !strcmp(j->row.state, "FAILED")) exit_code(s, j);
     j->end = slurm_end(&j->row, rec, j->ours, s->time_limit[0] ? s->time_limit : NULL, j->why,
                        sizeof j->why);
     j->ended = 1;

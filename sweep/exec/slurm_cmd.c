@@ -287,12 +287,18 @@ enum exec_end slurm_end(const struct slurm_row *r, int have_record, int ours, co
         return EXEC_END_FAILED;
     }
     if (have_record) return EXEC_END_RECORD;
-    /* ended without the supervisor's record: it never ran, or died at once */
-    snprintf(why, n, "job %lld %s in Slurm%s%s%s%s%s without running its trial", r->id, s,
-             r->reason[0] && strcmp(r->reason, "None") ? " (" : "",
-             r->reason[0] && strcmp(r->reason, "None") ? r->reason : "",
-             r->reason[0] && strcmp(r->reason, "None") ? ")" : "", ex ? ", exit code " : "",
-             ex ? ex : "");
+    /* ended without the supervisor's record: it never ran, or its
+     * supervisor was killed */
+    int because = r->reason[0] && strcmp(r->reason, "None");
+    struct sb b;
+    sb_init(&b);
+    sb_addf(&b, "job %lld %s in Slurm", r->id, s);
+    if (because || ex)
+        sb_addf(&b, " (%s%s%s%s)", because ? r->reason : "", because && ex ? ", " : "",
+                ex ? "exit code " : "", ex ? ex : "");
+    sb_add(&b, ", and its supervisor left no record");
+    snprintf(why, n, "%s", b.buf);
+    sb_release(&b);
     return EXEC_END_FAILED;
 }
 

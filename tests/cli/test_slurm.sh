@@ -102,6 +102,25 @@ check_eq "scancel from outside: the reason" "$(reason f 1 | sed 's/job [0-9]*/jo
     "its job N was cancelled in Slurm, not by sweep (scancel); killed by signal 15 (SIGTERM)"
 check_eq "sweep's timeout: the reason" "$(reason f 2)" "timeout after 6.0s; killed by signal 15 (SIGTERM)"
 
+# the supervisor killed (kill -9) in its job: Slurm's FAILED with the exit
+# code scontrol tells (squeue has none), after the wait for a late exit.json
+cat > sk.yaml <<'Y'
+method: grid
+parameters:
+  x: {value: 1}
+command: [fake_trainer, --fake-epochs=100, --fake-sleep=0.5]
+executor: slurm
+slurm: {mem: 50M, poll: 0.5s}
+Y
+sweep run -q sk.yaml -d sk > /dev/null 2> sk.err &
+SK=$!
+wait_for "[ \"\$(sql sk/sweep.db \"select job_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
+wait_for "pgrep -f \"sweep-supervisor --slurm-job .* $T/sk/trials/0000 \" > /dev/null" 10
+pkill -9 -f "sweep-supervisor --slurm-job .* $T/sk/trials/0000 "
+wait $SK
+check_eq "supervisor killed: the reason" "$(reason sk 0 | sed 's/job [0-9]*/job N/')" \
+    "job N FAILED in Slurm (JobLaunchFailure, exit code 0:9), and its supervisor left no record"
+
 # a job Slurm can never run (a dependency on a job that failed): cancelled,
 # failed with Slurm's words
 cat > dep.yaml <<Y
