@@ -3,6 +3,7 @@
 #include "search/diag.h"
 #include "search/render.h"
 #include "search/space.h"
+#include "search/trials.h"
 #include "base/value.h"
 #include "store/layout.h"
 #include "store/store.h"
@@ -31,6 +32,7 @@ static const struct command COMMANDS[] = {
     {"metrics", cmd_metrics, "show what a parser extracts from a log"},
     {"gpus", cmd_gpus, "the GPUs found, and their total and free memory"},
     {"export", cmd_export, "every trial and metric value, as CSV or JSON"},
+    {"import", cmd_import, "earlier tuning results (tune_results.csv, evolve.csv) as a sweep"},
     {"report", cmd_report, "an HTML report with gnuplot images; compares sweeps"},
     {NULL, NULL, NULL},
 };
@@ -392,4 +394,27 @@ char *cli_default_dir(const char *file)
     char *dir = xasprintf("runs/%s", base);
     free(base);
     return dir;
+}
+
+/* A new sweep's row and the inputs its file took from outside. */
+int cli_init_sweep(struct store *st, const struct space *sp, struct store_sweep *w,
+                   struct err *e)
+{
+    char here[4096];
+    if (!getcwd(here, sizeof here)) return err_errno(e, "getcwd");
+    w->spec_path = xstrdup(sp->path);
+    w->spec_text = xstrdup(sp->text);
+    w->spec_hash = xstrdup(sp->hash);
+    w->cwd = xstrdup(here);
+    w->method = xstrdup(space_method_name(sp->method));
+    w->objective = sp->metric_name ? xstrdup(sp->metric_name) : NULL;
+    w->maximize = sp->goal == GOAL_MAXIMIZE;
+    w->summary_last = sp->summary_last;
+    w->total = trials_total(sp);
+    w->seed = (long long)sp->seed;
+    w->created = util_now();
+    w->version = xstrdup(SWEEP_VERSION);
+    if (store_begin(st, e)) return -1;
+    int rc = store_init_sweep(st, w, e) || store_put_inputs(st, sp->inputs, sp->ninputs, e);
+    return store_settle(st, rc, e);
 }

@@ -33,6 +33,7 @@ int cmd_stop(int argc, char **argv);
 int cmd_gpus(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* "sweep CMD: message" and a pointer to --help; returns 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -56,6 +57,10 @@ char *cli_default_dir(const char *file);
 /* Reads and checks a sweep file, printing its diagnostics; NULL if it has
  * errors (the caller exits 2). */
 struct space *cli_load_space(const char *file);
+/* A new sweep's row in st (w filled: caller releases) and the inputs its
+ * file took from outside, in one transaction. */
+int cli_init_sweep(struct store *st, const struct space *sp, struct store_sweep *w,
+                   struct err *e);
 /* The sweep a store holds (store/stored.h), loaded the same from anywhere;
  * when it does not load, says why on stderr and returns NULL. */
 struct space *cli_load_stored(struct store *st, const struct store_sweep *w);

@@ -210,29 +210,6 @@ static int prepare_dir(const struct space *sp, const char *dir, const char *dir_
     return util_mkdirs(dir, e);
 }
 
-/* A new sweep's row and the inputs its file took from outside. */
-static int init_sweep(struct store *st, const struct space *sp, struct store_sweep *w,
-                      struct err *e)
-{
-    char here[4096];
-    if (!getcwd(here, sizeof here)) return err_errno(e, "getcwd");
-    w->spec_path = xstrdup(sp->path);
-    w->spec_text = xstrdup(sp->text);
-    w->spec_hash = xstrdup(sp->hash);
-    w->cwd = xstrdup(here);
-    w->method = xstrdup(space_method_name(sp->method));
-    w->objective = sp->metric_name ? xstrdup(sp->metric_name) : NULL;
-    w->maximize = sp->goal == GOAL_MAXIMIZE;
-    w->summary_last = sp->summary_last;
-    w->total = trials_total(sp);
-    w->seed = (long long)sp->seed;
-    w->created = util_now();
-    w->version = xstrdup(SWEEP_VERSION);
-    if (store_begin(st, e)) return -1;
-    int rc = store_init_sweep(st, w, e) || store_put_inputs(st, sp->inputs, sp->ninputs, e);
-    return store_settle(st, rc, e);
-}
-
 /* The file sp against the sweep stored in w: 0 the same sweep (or one it
  * extends: recorded), 2 a different one (said, with the changes), -1 an
  * error. A sweep stored before templates were part of the hash is the same
@@ -373,7 +350,7 @@ static int run_dir(struct space *sp, const char *dir_arg, int quiet, int must_ex
         goto fail;
     }
     if (got == 1) { /* a new sweep */
-        if (init_sweep(st, sp, &w, &e)) goto fail;
+        if (cli_init_sweep(st, sp, &w, &e)) goto fail;
     } else {
         int same = same_sweep(st, &w, sp, dir_arg, quiet, &e);
         if (same < 0) goto fail;

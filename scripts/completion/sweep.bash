@@ -25,7 +25,7 @@ _sweep()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "run resume plan status top stop metrics gpus export report --help" -- "$cur"))
+        COMPREPLY=($(compgen -W "run resume plan status top stop metrics gpus export import report --help" -- "$cur"))
         return
     fi
     cmd=${COMP_WORDS[1]}
@@ -39,6 +39,7 @@ _sweep()
     metrics) opts="--parser --pattern --config --json --help" ;;
     gpus) opts="--json --help" ;;
     export) opts="--csv --json --help" ;;
+    import) opts="--dir --help" ;;
     report) opts="--output --format --help" ;;
     *) return ;;
     esac
@@ -69,6 +70,8 @@ _sweep()
         COMPREPLY=($(_sweep_dirs "$cur")) ;;
     metrics)
         COMPREPLY=($(compgen -f -- "$cur")) ;;
+    import)
+        COMPREPLY=($(compgen -f -X '!*.@(csv|yaml|yml)' -- "$cur") $(compgen -d -- "$cur")) ;;
     esac
 }
 complete -o filenames -F _sweep sweep
