@@ -296,7 +296,10 @@ static int write_trials(struct store *st, const struct space *sp, const struct c
 static int import(const char *csvfile, struct space *sp, const char *dir_arg, struct err *e)
 {
     struct csv c;
-    if (csv_read(csvfile, &c, e)) return -1;
+    if (csv_read(csvfile, &c, e)) {
+        csv_free(&c);
+        return -1;
+    }
     enum kind k;
     if (!strcmp(c.names[0], "fitness")) k = K_ULTRALYTICS;
     else if (find_col(&c, "metrics/mAP_0.5:0.95") >= 0 && find_col(&c, "metrics/mAP_0.5") >= 0)
