@@ -57,7 +57,8 @@ int proc_has_env(pid_t pid, const char *trial_dir);
 long long proc_start_time(pid_t pid);
 
 /* The signals the supervisor takes with sigwaitinfo (blocked from its
- * birth): SIGCHLD, and SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1 to pass on. */
+ * birth): SIGCHLD, and SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 to
+ * pass on. */
 void proc_supervisor_signals(sigset_t *set);
 
 /* The live sweep-supervisor process of trial_dir (found by its command

@@ -14,8 +14,9 @@
  * TRIAL_DIR/trainer.pid, waits for it, and writes how it ended to
  * TRIAL_DIR/exit.json (a temp file, then rename). It outlives sweep, so a
  * sweep that did not start a trial still learns how it ended. SIGTERM,
- * SIGINT, SIGHUP and SIGQUIT are passed on to the trainer's group; SIGUSR1
- * becomes SIGKILL of that group. It is small and links only libc, so that
+ * SIGINT, SIGHUP, SIGQUIT and SIGUSR2 are passed on to the trainer's group;
+ * SIGUSR1 becomes SIGKILL of that group (in a Slurm job, where it is the
+ * user's --signal warning, it is passed on too). It is small and links only libc, so that
  * starting it costs little (docs/benchmarks.md). */
 #include "base/err.h"
 #include "base/json.h"
@@ -207,8 +208,10 @@ static int supervise(const char *dir, const char *cwd, char *const targv[], int 
         siginfo_t si;
         int sig = sigwaitinfo(&wait_set, &si);
         if (sig < 0 || sig == SIGCHLD) continue;
-        /* SIGUSR1 asks for SIGKILL of the trainer's group */
-        kill(-child, sig == SIGUSR1 ? SIGKILL : sig);
+        /* SIGUSR1 from sweep asks for SIGKILL of the trainer's group; in a
+         * Slurm job sweep never sends it (it uses scancel), and a USR1 or
+         * USR2 there is the user's --signal=B:SIG@T warning: passed on */
+        kill(-child, sig == SIGUSR1 && !as_job ? SIGKILL : sig);
     }
     int left = stop_leftovers(dir, child);
     write_exit(dir, child, status, NULL, started, left);

@@ -121,6 +121,25 @@ wait $SK
 check_eq "supervisor killed: the reason" "$(reason sk 0 | sed 's/job [0-9]*/job N/')" \
     "job N FAILED in Slurm (JobLaunchFailure, exit code 0:9), and its supervisor left no record"
 
+# a --signal=B:USR1@T warning (here sent with scancel --signal) reaches the
+# trainer, which can save and stop; in a job the supervisor passes USR1 on
+cat > us.yaml <<'Y'
+method: grid
+parameters:
+  x: {value: 1}
+command: [sh, -c, 'trap "echo warned; exit 0" USR1; i=0; while [ $i -lt 150 ]; do sleep 0.2; i=$((i+1)); done']
+executor: slurm
+slurm: {mem: 50M, poll: 0.5s}
+Y
+sweep run -q us.yaml -d us > /dev/null 2> us.err &
+US=$!
+wait_for "[ \"\$(sql us/sweep.db \"select job_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
+wait_for "[ -s us/trials/0000/trainer.pid ]" 10
+scancel --batch --signal=USR1 "$(sql us/sweep.db 'select job_id from trials where id = 0')"
+wait $US
+check_eq "USR1 in a job: the trainer's own end" "$(states us)" completed
+check "USR1 in a job: it was warned" grep -q warned us/trials/0000/stdout.log
+
 # a job Slurm can never run (a dependency on a job that failed): cancelled,
 # failed with Slurm's words
 cat > dep.yaml <<Y
