@@ -97,7 +97,8 @@ struct executor {
 struct executor *exec_local(void);
 
 /* Starts a trial: j gets its supervisor and identity. -1 with e->code
- * EAGAIN: not now (Slurm refuses more jobs for a while): start it later. */
+ * EAGAIN: not now (Slurm refuses more jobs for a while): start it later;
+ * ENXIO: no trial can start here (no Slurm configuration): stop. */
 int exec_start(struct executor *x, const struct exec_spec *s, struct exec_job *j, struct err *e);
 /* 1 once the trial's process has ended (without blocking); then j->wstatus
  * holds its wait status if it was our child. */

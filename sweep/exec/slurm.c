@@ -421,6 +421,15 @@ static int slurm_start(struct executor *x, const struct exec_spec *sp, struct ex
         if (rc < 0) err_set(e, "sbatch: %.900s", re.msg);
         else say_error(e, "sbatch", out);
         if (rc > 0 && slurm_busy(out)) e->code = EAGAIN; /* the same job goes later */
+        if (rc > 0 && out && (strstr(out, "Could not establish a configuration source") ||
+                              strstr(out, "Unable to process configuration file"))) {
+            /* no cluster here at all: not this trial's fault, nor any other's */
+            err_set(e, "sbatch finds no Slurm configuration here (%s): set SLURM_CONF, or run "
+                       "sweep on a submit host",
+                    strstr(out, "Could not") ? "\"Could not establish a configuration source\""
+                                             : "\"Unable to process configuration file\"");
+            e->code = ENXIO;
+        }
         free(out);
         return -1;
     }

@@ -30,6 +30,12 @@ int run_executor(struct sched *s, struct err *e)
         s->exec = exec_local();
         return 0;
     }
+    /* a machine that is not a submit host: said once, before any trial */
+    char *sbatch = util_which("sbatch", getenv("PATH"), s->o->cwd);
+    free(sbatch);
+    if (!sbatch)
+        return err_set(e, "executor slurm: sbatch is not on PATH; run the sweep on a Slurm "
+                          "submit host (Debian: slurm-client). Nothing was submitted");
     struct store_sweep sw;
     if (store_get_sweep(s->st, &sw, e)) return -1;
     char tag[32];

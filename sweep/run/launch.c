@@ -243,7 +243,7 @@ static char **trial_argv(const struct space *sp, const struct render_ctx *r, int
 /* The executor takes no trial now (Slurm's submit limit, its controller
  * unreachable): the trial waits, first in the queue, and nothing starts
  * for RUN_NOT_NOW_S. */
-static int not_now(struct sched *s, long long id, const char *why, struct err *e)
+static int not_now(struct sched *s, long long id, const char *why, int again, struct err *e)
 {
     char *r = xasprintf("waiting to be submitted: %s", why);
     int rc = store_begin(s->st, e) ||
@@ -257,7 +257,7 @@ static int not_now(struct sched *s, long long id, const char *why, struct err *e
     memmove(s->queue + 1, s->queue, s->nqueue * sizeof *s->queue);
     s->queue[0] = id;
     s->nqueue++;
-    if (!s->not_now_said) /* once until a submission succeeds */
+    if (again && !s->not_now_said) /* once until a submission succeeds */
         say(s, "trial %lld waits to be submitted: %s; again every %.0fs", id, why, RUN_NOT_NOW_S);
     s->not_now_said = 1;
     s->not_now_until = util_mono() + RUN_NOT_NOW_S;
@@ -371,9 +371,13 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
                              .mem_mib = sp->slurm.share_shard ? pack_estimate(sp, params, NULL)
                                                               : -1};
     if (ok) ok = exec_start(s->exec, &spec, &sl->job, &te) == 0;
-    if (!ok && te.code == EAGAIN) {
+    if (!ok && (te.code == EAGAIN || te.code == ENXIO)) {
         slot_release(sl);
-        rc = not_now(s, id, te.msg, e);
+        rc = not_now(s, id, te.msg, te.code == EAGAIN, e);
+        if (!rc && te.code == ENXIO) /* not the trial's fault, and no other would start */
+            rc = err_set(e, "%.700s; stopping (trial %lld was not started: `sweep resume` goes on "
+                            "once it can be)",
+                         te.msg, id);
         goto out;
     }
     if (record_start(s, sl, ok, te.msg, e)) {

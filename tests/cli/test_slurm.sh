@@ -140,6 +140,22 @@ wait $US
 check_eq "USR1 in a job: the trainer's own end" "$(states us)" completed
 check "USR1 in a job: it was warned" grep -q warned us/trials/0000/stdout.log
 
+# no Slurm configuration at all (SLURM_CONF unset on a machine without
+# /etc/slurm): the sweep stops at the first sbatch, nothing failed
+cat > nc.yaml <<'Y'
+method: grid
+parameters:
+  x: {values: [1, 2]}
+command: [true]
+executor: slurm
+Y
+if [ ! -e /etc/slurm/slurm.conf ]; then # a machine that is a submit host has one
+    env -u SLURM_CONF sweep run nc.yaml -d nc > /dev/null 2> nc.err
+    check_eq "no configuration: exit 1" "$?" 1
+    check "no configuration: said" grep -q "sbatch finds no Slurm configuration here (\"Could not establish a configuration source\"): set SLURM_CONF, or run sweep on a submit host; stopping" nc.err
+    check_eq "no configuration: nothing failed" "$(sql nc/sweep.db "select count(*) from trials where state = 'failed'")" 0
+fi
+
 # a job Slurm can never run (a dependency on a job that failed): cancelled,
 # failed with Slurm's words
 cat > dep.yaml <<Y
