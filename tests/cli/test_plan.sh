@@ -76,6 +76,10 @@ check "slurm: a quote stays in its word" grep -qF -- "-- python3 train.py '--lr=
 sed -i 's/executor: slurm/executor: slurm\nresources: {max_parallel: 3}/' sl.yaml
 check "slurm: max_parallel is the jobs in the queue" sh -c "sweep plan sl.yaml | grep -q 'executor: slurm, 3 jobs in the queue at once'"
 
+sweep plan "$SRC/examples/slurm/sweep.yaml" > ex-slurm.out 2> ex-slurm.err
+check_eq "examples/slurm plans" "$?" 0
+check "examples/slurm: its trials under shared_dir" grep -qF -- "--output=/shared/sweeps/sweep-XXXXXXXX/0000/stdout.log" ex-slurm.out
+
 sweep plan; check_eq "no file: exit 2" "$?" 2
 sweep plan nosuch.yaml 2> err.txt; check_eq "missing file: exit 2" "$?" 2
 check_eq "missing file message" "$(cat err.txt)" "nosuch.yaml: cannot read: No such file or directory"
