@@ -157,8 +157,7 @@ static void parse_rest(struct ctx *c, const struct value *root)
     if ((v = value_map_get(root, "scheduler")))
         diag_error(d, v->line, v->col,
                    "W&B's 'scheduler' (Optuna/Ax engines) is not supported; use method");
-    if ((v = value_map_get(root, "executor")) && v->kind == V_STR && !strcmp(v->u.s, "slurm"))
-        sp->executor = EXECUTOR_SLURM; /* resources reads differently (checked in full below) */
+    sx_parse_executor(c, root);
     if ((v = value_map_get(root, "resources"))) sx_parse_resources(c, v);
     if ((v = value_map_get(root, "metrics"))) sx_parse_metrics(c, v);
     if (!strcmp(sp->parser, "regex") && sp->npatterns == 0)
@@ -167,7 +166,7 @@ static void parse_rest(struct ctx *c, const struct value *root)
         const struct mapent *mm = value_map_entry(value_map_get(root, "metrics"), "patterns");
         diag_error(d, mm->line, mm->col, "'patterns' are used by parser: regex only");
     }
-    sx_parse_executor(c, root); /* after resources and the limits: it checks against them */
+    sx_parse_slurm(c, root);
     if ((v = value_map_get(root, "env"))) sx_parse_env(c, v);
     if ((v = value_map_get(root, "templates"))) sx_parse_templates(c, v);
 

@@ -67,8 +67,11 @@ void sx_parse_metrics(struct ctx *c, const struct value *m);
 void sx_quantity_release(struct quantity *q);
 void sx_parse_resources(struct ctx *c, const struct value *m);
 
-/* space_slurm.c: executor (local or slurm) and the slurm section */
+/* space_slurm.c: executor (local or slurm; read before resources, which
+ * reads differently for Slurm) and the slurm section (after resources and
+ * the limits: it checks against them) */
 void sx_parse_executor(struct ctx *c, const struct value *root);
+void sx_parse_slurm(struct ctx *c, const struct value *root);
 void sx_slurm_release(struct slurm_spec *s);
 
 /* space_files.c: templates and env */

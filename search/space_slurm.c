@@ -95,7 +95,7 @@ static char *opt_text(struct ctx *c, const struct value *m, const char *key)
     return t;
 }
 
-static void parse_slurm(struct ctx *c, const struct value *m)
+static void parse_section(struct ctx *c, const struct value *m)
 {
     static const char *const keys[] = {"partition", "account", "qos", "time", "gpus",
                                        "mem", "cpus", "constraint", "args", "share",
@@ -174,14 +174,18 @@ static void parse_slurm(struct ctx *c, const struct value *m)
 
 void sx_parse_executor(struct ctx *c, const struct value *root)
 {
+    const struct value *v = value_map_get(root, "executor");
+    if (!v) return;
+    if (v->kind == V_STR && !strcmp(v->u.s, "slurm")) c->sp->executor = EXECUTOR_SLURM;
+    else if (!(v->kind == V_STR && !strcmp(v->u.s, "local")))
+        diag_error(c->d, v->line, v->col, "executor must be local or slurm");
+}
+
+void sx_parse_slurm(struct ctx *c, const struct value *root)
+{
     struct space *sp = c->sp;
     const struct value *v = value_map_get(root, "executor");
     const struct value *sl = value_map_get(root, "slurm");
-    if (v) {
-        if (v->kind == V_STR && !strcmp(v->u.s, "slurm")) sp->executor = EXECUTOR_SLURM;
-        else if (!(v->kind == V_STR && !strcmp(v->u.s, "local")))
-            diag_error(c->d, v->line, v->col, "executor must be local or slurm");
-    }
     if (sl && sp->executor != EXECUTOR_SLURM) {
         const struct mapent *e = value_map_entry(root, "slurm");
         diag_error(c->d, e->line, e->col, "a slurm section needs executor: slurm");
@@ -192,7 +196,7 @@ void sx_parse_executor(struct ctx *c, const struct value *root)
     /* a cluster runs several: 8 jobs in the queue unless resources says */
     if (!value_map_get(value_map_get(root, "resources"), "max_parallel"))
         sp->max_parallel = SLURM_DEFAULT_JOBS;
-    if (sl) parse_slurm(c, sl);
+    if (sl) parse_section(c, sl);
     if (sp->slurm.time == 0 && sp->timeout > 0)
         sp->slurm.time = sp->timeout + sp->stop_grace + SLURM_TIME_MARGIN_S;
     if (sp->gpus_auto || sp->ngpu_list) {

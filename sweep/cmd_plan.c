@@ -526,7 +526,7 @@ static void plan_slurm(const struct space *sp, const struct hb_plan *plan, long 
         char **av = render_argv(&r, &argc);
         struct exec_spec spec = {.trial_dir = dir, .cwd = cwd, .log = log, .argv = av,
                                  .trial = i,
-                                 .mem_mib = sp->slurm.share_shard ? pack_estimate(sp, p, NULL) : -1};
+                                 .mem_mib = run_slurm_mem(sp, p)};
         char **sb = slurm_sbatch_argv(&o, &spec, script);
         printf("  ");
         for (size_t k = 0; sb[k]; k++) {

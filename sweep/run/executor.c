@@ -24,6 +24,11 @@ void run_slurm_opts(const struct space *sp, const char *tag, struct exec_slurm_o
     o->gpu_mib = s->gpu_mib; /* share: shard - one GPU's memory: the share's whole */
 }
 
+double run_slurm_mem(const struct space *sp, const struct value *params)
+{
+    return sp->slurm.share_shard ? pack_estimate(sp, params, NULL) : -1;
+}
+
 int run_executor(struct sched *s, struct err *e)
 {
     if (s->sp->executor != EXECUTOR_SLURM) {

@@ -368,8 +368,7 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
     if (rc) goto out;
     struct exec_spec spec = {.trial_dir = sl->dir, .cwd = s->o->cwd, .log = sl->log,
                              .argv = argv, .envp = envp, .trial = id,
-                             .mem_mib = sp->slurm.share_shard ? pack_estimate(sp, params, NULL)
-                                                              : -1};
+                             .mem_mib = run_slurm_mem(sp, params)};
     if (ok) ok = exec_start(s->exec, &spec, &sl->job, &te) == 0;
     if (!ok && (te.code == EAGAIN || te.code == ENXIO)) {
         slot_release(sl);

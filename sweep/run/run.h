@@ -19,6 +19,8 @@
 
 struct space;
 struct err;
+struct value;
+struct exec_slurm_opts;
 
 /* The state of a sweep, for a progress line. */
 struct run_progress {
@@ -68,7 +70,8 @@ int run_sweep(const struct run_opts *o, struct run_result *res, struct err *e);
 
 /* executor: slurm - what each job asks for, as the file's slurm section
  * says (sweep plan shows the sbatch lines with it); tag: the sweep's. */
-struct exec_slurm_opts;
 void run_slurm_opts(const struct space *sp, const char *tag, struct exec_slurm_opts *o);
+/* The memory estimate a trial's job asks shards by (share: shard), or -1. */
+double run_slurm_mem(const struct space *sp, const struct value *params);
 
 #endif
