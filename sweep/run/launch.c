@@ -30,10 +30,18 @@ extern char **environ;
 #define WINDOW_EXTRA 16
 #define DEFAULT_PER_GPU 4
 
-void queue_push(struct sched *s, long long id)
+/* id goes last in the queue of trials to (re)start, or first (front). */
+static void queue_put(struct sched *s, long long id, int front)
 {
     s->queue = xrealloc(s->queue, (s->nqueue + 1) * sizeof *s->queue);
-    s->queue[s->nqueue++] = id;
+    if (front) memmove(s->queue + 1, s->queue, s->nqueue * sizeof *s->queue);
+    s->queue[front ? 0 : s->nqueue] = id;
+    s->nqueue++;
+}
+
+void queue_push(struct sched *s, long long id)
+{
+    queue_put(s, id, 0);
 }
 
 static void queue_remove(struct sched *s, size_t q)
@@ -253,10 +261,7 @@ static int not_now(struct sched *s, long long id, const char *why, int again, st
                           e);
     free(r);
     if (rc) return -1;
-    s->queue = xrealloc(s->queue, (s->nqueue + 1) * sizeof *s->queue);
-    memmove(s->queue + 1, s->queue, s->nqueue * sizeof *s->queue);
-    s->queue[0] = id;
-    s->nqueue++;
+    queue_put(s, id, 1); /* first in line: it was next */
     if (again && !s->not_now_said) /* once until a submission succeeds */
         say(s, "trial %lld waits to be submitted: %s; again every %.0fs", id, why, RUN_NOT_NOW_S);
     s->not_now_said = 1;
