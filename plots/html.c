@@ -93,6 +93,7 @@ static const char *et_name(const struct rsweep *s)
     /* halving and hyperband stop weak configurations at their rungs */
     if (s->sp && s->sp->method == METHOD_HALVING) return "successive halving at each rung";
     if (s->sp && s->sp->method == METHOD_HYPERBAND) return "hyperband brackets, halving at each rung";
+    if (s->sp && space_rungs(s->sp)) return "BOHB: hyperband brackets, halving at each rung";
     if (!s->sp || !s->sp->et_enabled) return "none";
     switch (s->sp->et_type) {
     case ET_HYPERBAND: return "hyperband";

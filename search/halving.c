@@ -67,7 +67,12 @@ struct value *hb_budget(const struct space *sp, const struct hb_plan *p, int lev
 struct value *hb_params(const struct space *sp, const struct hb_plan *p, long long c, int level,
                         struct value **budget)
 {
-    struct value *params = trials_params(sp, (unsigned long long)c);
+    return hb_set_budget(sp, p, trials_params(sp, (unsigned long long)c), level, budget);
+}
+
+struct value *hb_set_budget(const struct space *sp, const struct hb_plan *p, struct value *params,
+                            int level, struct value **budget)
+{
     *budget = hb_budget(sp, p, level);
     const char *name = sp->budget_param;
     if (name) {

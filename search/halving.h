@@ -46,6 +46,10 @@ struct value *hb_budget(const struct space *sp, const struct hb_plan *p, int lev
  * budget parameter (if any) set; *budget gets the budget. */
 struct value *hb_params(const struct space *sp, const struct hb_plan *p, long long c, int level,
                         struct value **budget);
+/* params (a configuration's, taken) with the budget parameter (if any) set
+ * to the level's budget; *budget gets the budget. */
+struct value *hb_set_budget(const struct space *sp, const struct hb_plan *p, struct value *params,
+                            int level, struct value **budget);
 /* How many of n go on: floor(n / eta), at least 1. */
 long long hb_keep(long long n, double eta);
 /* The bracket that configuration c belongs to, or -1. */

@@ -132,5 +132,5 @@ void learner_observe(void *state, const struct search_result *r)
 
 void learner_rng(const struct learner *l, long long id, uint64_t salt, struct pcg *r)
 {
-    pcg_seed(r, pcg_mix64(l->sp->seed ^ pcg_mix64((uint64_t)id ^ salt)), (uint64_t)id);
+    model_rng(l->sp, id, salt, r);
 }

@@ -269,3 +269,8 @@ double model_phi_inv(double p)
     x -= e * sqrt(2 * M_PI) * exp(x * x / 2);
     return x;
 }
+
+void model_rng(const struct space *sp, long long id, uint64_t salt, struct pcg *r)
+{
+    pcg_seed(r, pcg_mix64(sp->seed ^ pcg_mix64((uint64_t)id ^ salt)), (uint64_t)id);
+}

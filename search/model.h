@@ -15,6 +15,7 @@
 #define SWEEP_MODEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct space;
 struct value;
@@ -78,6 +79,10 @@ struct search_result;
 /* Records r (searcher.h) in h: its state, value, step, and its point when
  * r has parameters. */
 void model_observe(const struct model_space *m, struct history *h, const struct search_result *r);
+
+/* The PCG stream of trial id's suggestion in sp: the same for the same
+ * seed, id and salt (one per method). */
+void model_rng(const struct space *sp, long long id, uint64_t salt, struct pcg *r);
 
 /* The standard normal's cumulative distribution and its inverse. */
 double model_phi(double x);

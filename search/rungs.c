@@ -7,6 +7,7 @@
  * from), its level, the trial it was promoted from, and how it ended. A rung
  * is decided once: after the decision is accepted, or when trials of the
  * next level exist (a resumed sweep). */
+#include "search/bohb.h"
 #include "search/halving.h"
 #include "search/searcher.h"
 #include "search/space.h"
@@ -35,6 +36,8 @@ struct rungs {
     long long next;         /* the next configuration to start */
     long long next_promo;   /* the id the next promoted trial gets */
     unsigned char decided[HB_MAX_LEVELS][HB_MAX_LEVELS]; /* [bracket][level] */
+    struct bohb *model;     /* bayes with a budget: where configurations come from; NULL:
+                               the sampler's trial c (halving, hyperband) */
 };
 
 static struct rt *rt_get(struct rungs *r, long long id)
@@ -61,6 +64,7 @@ static void *rungs_init(const struct space *sp, struct err *e)
     r->sp = sp;
     hb_plan(sp, trials_configs(sp), &r->plan);
     r->next_promo = r->plan.nconfigs;
+    if (sp->method == METHOD_BAYES) r->model = bohb_new(sp, r->plan.nlevels);
     return r;
 }
 
@@ -68,6 +72,7 @@ static void rungs_free(void *state)
 {
     struct rungs *r = state;
     if (!r) return;
+    bohb_free(r->model);
     free(r->t);
     free(r);
 }
@@ -90,15 +95,29 @@ static int rungs_ask(void *state, struct search_trial *t)
     long long id = r->next++;
     int level = r->plan.b[hb_bracket_of(&r->plan, id)].start;
     rt_set(r, id, id, level, -1);
+    if (r->model) { /* BOHB: the configuration is proposed now, from every result so far */
+        int from;
+        value_free(bohb_propose(r->model, id, &from));
+        bohb_trial(r->model, id, id, level, OBS_RUNNING, NAN, -1);
+    }
     *t = (struct search_trial){.id = id, .rung = level, .parent = -1};
     return 1;
+}
+
+/* Configuration c's parameters at a level: the model's when it proposed
+ * them, else the sampler's trial c. */
+static struct value *config_params(struct rungs *r, long long c, int level, struct value **budget)
+{
+    const struct value *p = r->model ? bohb_config(r->model, c) : NULL;
+    if (p) return hb_set_budget(r->sp, &r->plan, value_clone(p), level, budget);
+    return hb_params(r->sp, &r->plan, c, level, budget);
 }
 
 static struct value *rungs_params(void *state, long long id, struct value **budget)
 {
     struct rungs *r = state;
     const struct rt *h = rt_get(r, id);
-    return hb_params(r->sp, &r->plan, h->config, h->level, budget);
+    return config_params(r, h->config, h->level, budget);
 }
 
 static void rungs_restore(void *state, long long id, int rung, long long parent,
@@ -175,8 +194,7 @@ static int rungs_decide(void *state, struct search_decision *d)
                 d->next_id[i] = go[i] ? next++ : -1;
                 if (go[i]) {
                     struct value *b;
-                    d->next_params[i] =
-                        hb_params(r->sp, &r->plan, r->t[ids[i]].config, level + 1, &b);
+                    d->next_params[i] = config_params(r, r->t[ids[i]].config, level + 1, &b);
                     value_free(b);
                 }
             }
@@ -199,9 +217,40 @@ static void rungs_accept(void *state, const struct search_decision *d)
         }
         long long config = r->t[d->ids[i]].config;
         rt_set(r, d->next_id[i], config, d->level + 1, d->ids[i]);
+        if (r->model) bohb_trial(r->model, d->next_id[i], config, d->level + 1, OBS_RUNNING, NAN, -1);
         if (d->next_id[i] + 1 > r->next_promo) r->next_promo = d->next_id[i] + 1;
     }
 }
+
+/* BOHB: the model learns each trial at its level, with the value
+ * metrics.summary gives (smaller is better), and on resume the parameters
+ * of each stored configuration. */
+static void rungs_observe(void *state, const struct search_result *res)
+{
+    struct rungs *r = state;
+    if (!r->model || res->id < 0 || (size_t)res->id >= r->nt || !r->t[res->id].known) return;
+    const struct rt *h = &r->t[res->id];
+    if (res->params && h->config == res->id) bohb_set_config(r->model, h->config, res->params);
+    static const enum obs_state st[] = {[HOW_RUNNING] = OBS_RUNNING, [HOW_COMPLETED] = OBS_DONE,
+                                        [HOW_PRUNED] = OBS_PRUNED, [HOW_FAILED] = OBS_FAILED,
+                                        [HOW_STOPPED] = OBS_STOPPED};
+    bohb_trial(r->model, res->id, h->config, h->level, st[res->how], res->value, res->step);
+}
+
+const struct searcher_ops search_bohb_ops = {
+    .name = "bohb",
+    .init = rungs_init,
+    .free = rungs_free,
+    .total = rungs_total,
+    .ask = rungs_ask,
+    .more = rungs_more,
+    .params = rungs_params,
+    .restore = rungs_restore,
+    .tell = rungs_tell,
+    .decide = rungs_decide,
+    .accept = rungs_accept,
+    .observe = rungs_observe,
+};
 
 const struct searcher_ops search_rungs_ops = {
     .name = "rungs",

@@ -96,6 +96,7 @@ static const struct searcher_ops sampler_ops = {
 
 extern const struct searcher_ops search_rungs_ops;  /* rungs.c */
 extern const struct searcher_ops search_tpe_ops;    /* tpe.c */
+extern const struct searcher_ops search_bohb_ops;   /* rungs.c: bayes with a budget */
 extern const struct searcher_ops search_evolve_ops; /* evolve.c */
 
 /* One line per method. */
@@ -121,6 +122,7 @@ struct searcher *searcher_new(const struct space *sp, struct err *e)
     const struct searcher_ops *ops = NULL;
     for (size_t i = 0; i < ARRAY_LEN(methods); i++)
         if (methods[i].method == sp->method) ops = methods[i].ops;
+    if (sp->method == METHOD_BAYES && sp->has_budget) ops = &search_bohb_ops;
     if (!ops) {
         err_usage(e, "method %s has no searcher", space_method_name(sp->method));
         return NULL;

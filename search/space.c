@@ -98,28 +98,26 @@ static void parse_run_shape(struct ctx *c, const struct value *root, const struc
     }
     sp->sampler = sp->method;
     v = value_map_get(root, "budget");
-    if (method_ok && (sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND)) {
+    int rungs = sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND;
+    if (method_ok && (rungs || (sp->method == METHOD_BAYES && v))) {
+        /* bayes with a budget is BOHB: hyperband's brackets, the model's
+         * configurations */
+        const char *what = rungs ? space_method_name(sp->method) : "bayes with a budget (BOHB)";
         if (!v) diag_error(d, me->val->line, me->val->col,
-                           "method %s needs a 'budget' {parameter, min, max, eta}",
-                           space_method_name(sp->method));
+                           "method %s needs a 'budget' {parameter, min, max, eta}", what);
         else sx_parse_budget(c, v);
         if (sp->et_enabled) {
             const struct value *et = value_map_get(root, "early_terminate");
             diag_error(d, et->line, et->col,
                        "early_terminate does not combine with method %s, which stops "
-                       "configurations itself", space_method_name(sp->method));
+                       "configurations itself", what);
         }
-        if (!sp->metric_name)
+        if (!sp->metric_name && rungs) /* bayes says so below */
             diag_error(d, me->val->line, me->val->col,
-                       "method %s needs a 'metric' to decide which configurations go on",
-                       space_method_name(sp->method));
+                       "method %s needs a 'metric' to decide which configurations go on", what);
     } else if (v) {
         diag_error(d, v->line, v->col,
-                   sp->method == METHOD_BAYES
-                       ? "'budget' is for methods halving and hyperband (bayes with budget "
-                         "brackets, BOHB, is not available in this version; bayes with "
-                         "early_terminate is)"
-                       : "'budget' is for methods halving and hyperband");
+                   "'budget' is for methods halving, hyperband and bayes (BOHB)");
     }
     if ((v = value_map_get(root, "prior"))) sx_parse_prior(c, v, method_ok);
     if (method_ok && (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) &&

@@ -160,7 +160,7 @@ struct space {
     size_t ncommand;            /* 0: neither command nor program (plans, does not run:
                                    SPACE_NO_COMMAND) */
     int shell;                  /* shell: true - command joined and run by /bin/sh -c */
-    int has_budget;             /* halving, hyperband: budget given */
+    int has_budget;             /* halving, hyperband, bayes (BOHB): budget given */
     char *budget_param;         /* budget.parameter: the parameter the budget sets, or NULL */
     double budget_min, budget_max, budget_eta;
     int budget_ints;            /* min and max are integers: budgets are rounded */
@@ -241,6 +241,9 @@ void space_free(struct space *sp);
 const struct param *space_find(const struct space *sp, const char *name);
 /* 1 if name is a parameter path or a group of parameters. */
 int space_has_name(const struct space *sp, const char *name);
+/* 1 for the methods that run budget rungs: halving, hyperband, and bayes
+ * with a budget (BOHB: hyperband's brackets, the model's configurations). */
+int space_rungs(const struct space *sp);
 /* The metric ranking goes by is "better" when a beats b. */
 int space_better(const struct space *sp, double a, double b);
 

@@ -173,7 +173,7 @@ void sx_check_placeholders(struct ctx *c, const char *s, int line, int col, int 
                 ok = 1;
             } else {
                 diag_error(c->d, line, col,
-                           "${%s} needs method halving or hyperband and a 'budget'", name);
+                           "${%s} needs a 'budget' (method halving, hyperband or bayes)", name);
                 ok = -1;
             }
         } else if (bi >= 0) {

@@ -16,6 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+int space_rungs(const struct space *sp)
+{
+    return sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND ||
+           (sp->method == METHOD_BAYES && sp->has_budget);
+}
+
 const char *space_method_name(enum method m)
 {
     static const char *const names[] = {"grid", "random", "halving", "hyperband", "bayes", "evolve"};
@@ -193,9 +199,10 @@ void sx_parse_promote_args(struct ctx *c, const struct value *m, const char *key
                    key);
         return;
     }
-    if (sp->method != METHOD_HALVING && sp->method != METHOD_HYPERBAND) {
+    if (!space_rungs(sp)) {
         diag_error(c->d, m->line, m->col,
-                   "%s (arguments for a promoted trial) needs method halving or hyperband; for "
+                   "%s (arguments for a promoted trial) needs method halving, hyperband or "
+                   "bayes with a budget; for "
                    "retries write rerun: {command: [...], if_exists: PATH}",
                    key);
         return;
@@ -239,6 +246,12 @@ void sx_parse_prior(struct ctx *c, const struct value *v, int method_ok)
         diag_error(c->d, v->line, v->col,
                    "prior (earlier sweeps' results) is for methods bayes and evolve, which learn "
                    "from them");
+        return;
+    }
+    if (sp->has_budget) {
+        diag_error(c->d, v->line, v->col,
+                   "prior does not combine with a budget (BOHB): an earlier sweep's results "
+                   "have no rung to be learnt at");
         return;
     }
     size_t n = v->kind == V_LIST ? v->u.list.n : 1;
@@ -298,7 +311,11 @@ void sx_parse_budget(struct ctx *c, const struct value *m)
     sp->budget_ints = sx_is_int_value(vmin) && sx_is_int_value(vmax);
     sp->budget_param = sx_get_string(c, m, "parameter", "budget.parameter");
     const struct value *smp = value_map_get(m, "sampler");
-    if (smp) {
+    if (smp && sp->method == METHOD_BAYES) {
+        diag_error(c->d, smp->line, smp->col,
+                   "budget.sampler is for halving and hyperband: bayes proposes its "
+                   "configurations itself");
+    } else if (smp) {
         if (smp->kind == V_STR && !strcmp(smp->u.s, "grid")) sp->sampler = METHOD_GRID;
         else if (smp->kind == V_STR && !strcmp(smp->u.s, "random")) sp->sampler = METHOD_RANDOM;
         else diag_error(c->d, smp->line, smp->col, "budget.sampler must be grid or random");

@@ -14,6 +14,7 @@
  * l(x) / g(x) is suggested. The first trials, until learner_startup()
  * results exist, are the random search's draws (the same trial ids, the same
  * parameters). docs/config.md ("method: bayes") gives the constants. */
+#include "search/tpe.h"
 #include "search/learner.h"
 #include "search/pcg.h"
 #include "search/space.h"
@@ -194,10 +195,9 @@ static void mixture_draw(const struct mixture *x, struct pcg *r, double *z)
     }
 }
 
-/* The suggestion for trial id from every result so far: z[dim]. */
-static void tpe_suggest(struct learner *t, long long id, double *z)
+void tpe_point(const struct model_space *m, const struct history *h, long long id, struct pcg *r,
+               double *z)
 {
-    struct history *h = &t->h;
     size_t *idx = xcalloc(h->n ? h->n : 1, sizeof *idx);
     size_t n = history_rank(h, idx);
     /* the trial being suggested is not one of its own liars */
@@ -218,18 +218,16 @@ static void tpe_suggest(struct learner *t, long long id, double *z)
     for (size_t i = 0; i < g; i++) good[i] = &h->o[idx[i]];
     for (size_t i = g; i < n; i++) bad[i - g] = &h->o[idx[i]];
     struct mixture lx, gx;
-    mixture_init(&lx, &t->m, good, g);
-    mixture_init(&gx, &t->m, bad, n - g);
-    struct pcg r;
-    learner_rng(t, id, 0x7470655f6261ULL, &r); /* "tpe_ba" */
-    double *cand = xcalloc(t->m.n ? t->m.n : 1, sizeof *cand);
+    mixture_init(&lx, m, good, g);
+    mixture_init(&gx, m, bad, n - g);
+    double *cand = xcalloc(m->n ? m->n : 1, sizeof *cand);
     double *scratch = xcalloc(n + 2, sizeof *scratch), best = -INFINITY;
     for (int k = 0; k < TPE_CANDIDATES; k++) {
-        mixture_draw(&lx, &r, cand);
+        mixture_draw(&lx, r, cand);
         double score = mixture_logpdf(&lx, cand, scratch) - mixture_logpdf(&gx, cand, scratch);
         if (score > best || k == 0) {
             best = score;
-            memcpy(z, cand, t->m.n * sizeof *z);
+            memcpy(z, cand, m->n * sizeof *z);
         }
     }
     free(cand);
@@ -239,6 +237,14 @@ static void tpe_suggest(struct learner *t, long long id, double *z)
     free(good);
     free(bad);
     free(idx);
+}
+
+/* The suggestion for trial id from every result so far: z[dim]. */
+static void tpe_suggest(struct learner *t, long long id, double *z)
+{
+    struct pcg r;
+    learner_rng(t, id, TPE_SALT, &r);
+    tpe_point(&t->m, &t->h, id, &r, z);
 }
 
 static void *tpe_init(const struct space *sp, struct err *e)

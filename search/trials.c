@@ -11,7 +11,7 @@
 
 long long trials_total(const struct space *sp)
 {
-    if (sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND) {
+    if (space_rungs(sp)) {
         long long n = trials_configs(sp);
         if (n == -2) return -2;
         struct hb_plan p;

@@ -303,10 +303,15 @@ static void plan_header(const struct space *sp, const char *file, const struct h
                         long long total)
 {
     int hb = plan != NULL;
-    if (hb) {
+    if (hb && sp->method == METHOD_BAYES) {
+        printf("%s: bayes with a budget (BOHB) over %lld configurations (seed %llu)", file,
+               plan->nconfigs, sp->seed);
+    } else if (hb) {
         printf("%s: %s over %lld %s configurations", file, space_method_name(sp->method),
                plan->nconfigs, space_method_name(sp->sampler));
         if (sp->sampler == METHOD_RANDOM) printf(" (seed %llu)", sp->seed);
+    }
+    if (hb) {
         printf(", %lld trials if every rung promotes its share, %d at a time\n", total,
                sp->max_parallel);
     } else {
@@ -320,7 +325,14 @@ static void plan_header(const struct space *sp, const char *file, const struct h
     }
     if (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) {
         long long n0 = learner_startup(sp);
-        if (sp->method == METHOD_BAYES)
+        if (sp->method == METHOD_BAYES && hb)
+            printf("search: BOHB: hyperband's brackets (below); the first %lld configurations are "
+                   "random draws (listed below); after them each new configuration is proposed by "
+                   "a multivariate TPE fitted to the trials of the largest budget that has %lld "
+                   "results, the trials still running counted as bad (constant liar), and a "
+                   "third of them (by the seed) are random draws as hyperband's\n",
+                   n0, n0);
+        else if (sp->method == METHOD_BAYES)
             printf("search: the first %lld trials are random draws (listed below); after them each "
                    "trial is suggested by a multivariate TPE from every result so far, the trials "
                    "still running counted as bad (constant liar)\n",
@@ -582,17 +594,17 @@ int cmd_plan(int argc, char **argv)
     }
     /* halving/hyperband: the trials listed are the configurations, each at
      * the budget its bracket starts with; later rungs depend on results */
-    int hb = sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND;
+    int hb = space_rungs(sp);
     struct hb_plan plan;
     long long listed = total;
+    if (hb) {
+        hb_plan(sp, trials_configs(sp), &plan);
+        listed = plan.nconfigs;
+    }
     /* bayes, evolve: only the random start-up trials can be named now */
     if (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) {
         long long n0 = learner_startup(sp);
         if (listed < 0 || listed > n0) listed = n0;
-    }
-    if (hb) {
-        hb_plan(sp, trials_configs(sp), &plan);
-        listed = plan.nconfigs;
     }
     if (limit < 0) limit = json ? (listed >= 0 ? listed : 10) : 20;
     long long shown = listed >= 0 && listed < limit ? listed : limit;

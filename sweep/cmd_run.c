@@ -138,7 +138,7 @@ static int compatible_extension(const struct space *osp, const struct space *nsp
     }
     /* halving and hyperband: the plan depends on run_cap (bracket and rung
      * sizes); only more retries extend them */
-    if (ok && (nsp->method == METHOD_HALVING || nsp->method == METHOD_HYPERBAND) &&
+    if (ok && space_rungs(nsp) &&
         osp->run_cap != nsp->run_cap)
         ok = 0;
     if (ok) {

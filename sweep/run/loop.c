@@ -358,7 +358,7 @@ static int setup(struct sched *s, struct err *e)
     s->search = searcher_new(sp, e);
     if (!s->search) return -1;
     s->total = searcher_total(s->search);
-    s->rungs = sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND;
+    s->rungs = space_rungs(sp);
     if (sp->et_enabled && sp->metric_name) {
         s->early = 1;
         s->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
