@@ -4,7 +4,11 @@
 # surrogate YOLO trainer (yolo-sim, 50 epochs, mAP50-95; the grid search's
 # optimum 0.511) over a mixed space with a categorical model; SEEDS seeds,
 # TRIALS trials, 4 pending at a time. sweep's random, bayes and evolve run
-# through `sweep run` (a trainer process per trial); Optuna 3.1's
+# through `sweep run` (a trainer process per trial), and again in one
+# process (bench/search_sim.c: the same suggestions, told one at a time
+# exactly as Optuna's pool is; `sweep run` tells two trials that end
+# within a tick together, so its rows move a little from run to run);
+# Optuna 3.1's
 # multivariate TPE with constant liar, its default TPE and its random
 # sampler are asked 4 at a time (bench/search_quality.py). Each sweep trial
 # takes about 30 ms (testfn's sleep, yolo-sim's epoch-seconds) so that its
@@ -14,6 +18,8 @@
 # surrogate, optimum minus best) after 25, 50 and 100 trials, and the time
 # of one suggestion at 100 and 1,000 recorded trials.
 # Usage: bench/search_quality.sh [BUILD_DIR] [SEEDS] [TRIALS]
+# (PROBLEMS="branin ..." runs some; OUT=FILE keeps the runs; TIMING=0 leaves
+# the timing out, for instances run side by side)
 set -eu
 B=$(cd "${1:-build}" && pwd)
 SEEDS=${2:-20}
@@ -52,6 +58,9 @@ for p in $PROBLEMS; do
             sweep run -q s.yaml -d d > /dev/null 2>&1
             sign=1; [ $p = surrogate ] && sign=-1
             echo "$p sweep-$m $s $(sqlite3 d/sweep.db "select group_concat(coalesce($sign * objective, 1e9), ' ') from (select objective from trials order by id)")" >> runs.txt
+            # the same search in one process, told exactly as Optuna's pool
+            # is (bench/search_sim.c): no two trials ending together
+            echo "$p sim-$m $s $(search_sim $m $p "$s" "$N")" >> runs.txt
         done
     done
     for m in tpe-mv-cl tpe random; do
@@ -72,11 +81,19 @@ for p in $PROBLEMS; do
         awk 'function flush() { if (!k) return; line[m] = line[m] sprintf("  %7.4g [%.3g, %.3g]", v[int(0.5 * (k - 1) + 0.5) + 1], v[int(0.25 * (k - 1) + 0.5) + 1], v[int(0.75 * (k - 1) + 0.5) + 1]); k = 0 }
              { if ($1 != m || $2 != w) { flush(); m = $1; w = $2; seen[m] = 1 } v[++k] = $3 }
              END { flush(); for (x in seen) printf "%-18s%s\n", x, line[x] }' | sort
+    # the target: bayes at 50 trials at least as near as Optuna's multivariate TPE
+    awk -v p=$p -v opt="$(optimum $p)" '$1 == p { best = 1e300
+        for (i = 4; i <= NF && i <= 53; i++) if ($i < best) best = $i
+        print $2, best - opt }' runs.txt | sort -k1,1 -k2,2g |
+        awk '{ if ($1 != m) { if (m != "") med[m] = v[int(0.5 * (k - 1) + 0.5) + 1]; m = $1; k = 0 } v[++k] = $2 }
+             END { med[m] = v[int(0.5 * (k - 1) + 0.5) + 1]; o = med["optuna-tpe-mv-cl"]
+                   if (o > 0) printf "median regret at 50, bayes / Optuna TPE mv+cl: sweep run %.2f, in one process %.2f\n", med["sweep-bayes"] / o, med["sim-bayes"] / o }'
 done
+cp runs.txt "${OUT:-/dev/null}" 2> /dev/null || true
+[ "${TIMING:-1}" = 0 ] && exit 0
 echo "== seconds per suggestion (Hartmann-6's space, 3 running)"
 for n in 100 1000; do
     printf 'at %4d recorded: sweep bayes %s, sweep evolve %s, optuna tpe-mv-cl %s, optuna tpe %s\n' $n \
         "$(suggest_time bayes $n)" "$(suggest_time evolve $n)" \
         "$($PY "$SRC/bench/search_quality.py" time tpe-mv-cl $n)" "$($PY "$SRC/bench/search_quality.py" time tpe $n)"
 done
-cp runs.txt "${OUT:-/dev/null}" 2> /dev/null || true
