@@ -86,4 +86,14 @@ check_eq "resume: trials at each level" \
 last=$(sql k/sweep.db "select max(id) from trials where parent is null")
 check "resume: configurations after the kill are proposed too" \
     test "$(sql k/sweep.db "attach 'h/sweep.db' as h; select count(*) from trials b join h.trials t using (id) where b.parent is null and b.id >= $before and b.id <= $last and json_remove(b.params, '$.epochs') != json_remove(t.params, '$.epochs')")" -ge 1
+
+# the installed example: plans and runs as it is
+cp "$SRC/examples/quickstart/bohb.yaml" ex.yaml
+sweep plan ex.yaml > ex.plan 2>&1
+check "example: plans as BOHB" grep -q '^ex.yaml: bayes with a budget (BOHB) over 60 configurations (seed 7), 83 trials' ex.plan
+sweep run -q ex.yaml -d ex > /dev/null 2> ex.err
+check_eq "example: runs (exit 0)" "$?" 0
+check_eq "example: 83 trials ended" "$(sql ex/sweep.db "select count(*) from trials where state in ('completed', 'pruned')")" 83
+check "example: a 54-epoch trial within 0.05 of the optimum (0.511)" \
+    awk -v b="$(sql ex/sweep.db "select max(objective) from trials where json_extract(params, '$.epochs') = 54")" 'BEGIN { exit !(b > 0.461) }'
 finish
