@@ -237,31 +237,12 @@ static void rungs_observe(void *state, const struct search_result *res)
     bohb_trial(r->model, res->id, h->config, h->level, st[res->how], res->value, res->step);
 }
 
-const struct searcher_ops search_bohb_ops = {
-    .name = "bohb",
-    .init = rungs_init,
-    .free = rungs_free,
-    .total = rungs_total,
-    .ask = rungs_ask,
-    .more = rungs_more,
-    .params = rungs_params,
-    .restore = rungs_restore,
-    .tell = rungs_tell,
-    .decide = rungs_decide,
-    .accept = rungs_accept,
-    .observe = rungs_observe,
-};
-
-const struct searcher_ops search_rungs_ops = {
-    .name = "rungs",
-    .init = rungs_init,
-    .free = rungs_free,
-    .total = rungs_total,
-    .ask = rungs_ask,
-    .more = rungs_more,
-    .params = rungs_params,
-    .restore = rungs_restore,
-    .tell = rungs_tell,
-    .decide = rungs_decide,
-    .accept = rungs_accept,
-};
+/* halving and hyperband; with the model (observe), bayes with a budget */
+#define RUNGS_OPS(NAME, OBSERVE)                                                                  \
+    {                                                                                             \
+        .name = NAME, .init = rungs_init, .free = rungs_free, .total = rungs_total,               \
+        .ask = rungs_ask, .more = rungs_more, .params = rungs_params, .restore = rungs_restore,    \
+        .tell = rungs_tell, .decide = rungs_decide, .accept = rungs_accept, .observe = OBSERVE,   \
+    }
+const struct searcher_ops search_rungs_ops = RUNGS_OPS("rungs", NULL);
+const struct searcher_ops search_bohb_ops = RUNGS_OPS("bohb", rungs_observe);
