@@ -100,30 +100,28 @@ static void level_view(const struct bohb *b, int L, struct history *h)
         }
 }
 
-struct value *bohb_propose(struct bohb *b, long long c, int *level)
+int bohb_propose(struct bohb *b, long long c)
 {
-    *level = -1;
+    int level = -1;
     struct pcg r;
     model_rng(b->sp, c, BOHB_SALT, &r);
     int random = pcg_unit(&r) < BOHB_RANDOM || !b->m.nsearch;
     for (int l = b->nlevels; !random && l-- > 0;)
         if ((long long)history_results(&b->lv[l]) >= b->startup) {
-            *level = l;
+            level = l;
             break;
         }
-    struct value *p;
-    if (*level < 0) {
-        p = trials_params(b->sp, (unsigned long long)c); /* hyperband's configuration c */
-    } else {
-        struct history h;
-        level_view(b, *level, &h);
-        double *z = xcalloc(b->m.n ? b->m.n : 1, sizeof *z);
-        model_rng(b->sp, c, TPE_SALT, &r);
-        tpe_point(&b->m, &h, c, &r, z);
-        p = model_params(&b->m, z);
-        free(z);
-        history_release(&h);
+    if (level < 0) {
+        keep(b, c, trials_params(b->sp, (unsigned long long)c)); /* hyperband's configuration c */
+        return -1;
     }
-    keep(b, c, value_clone(p));
-    return p;
+    struct history h;
+    level_view(b, level, &h);
+    double *z = xcalloc(b->m.n ? b->m.n : 1, sizeof *z);
+    model_rng(b->sp, c, TPE_SALT, &r);
+    tpe_point(&b->m, &h, c, &r, z);
+    keep(b, c, model_params(&b->m, z));
+    free(z);
+    history_release(&h);
+    return level;
 }

@@ -25,10 +25,10 @@ struct bohb;
 struct bohb *bohb_new(const struct space *sp, int nlevels);
 void bohb_free(struct bohb *b); /* NULL is fine */
 
-/* Configuration c's parameters (without the budget), proposed now and
- * kept: a new map. *level gets the level whose trials it was learnt from,
- * -1 for a random draw. */
-struct value *bohb_propose(struct bohb *b, long long c, int *level);
+/* Proposes configuration c's parameters (without the budget) now, from
+ * the results so far, and keeps them (bohb_config). Returns the level
+ * whose trials they were learnt from, -1 for a random draw. */
+int bohb_propose(struct bohb *b, long long c);
 /* Configuration c's parameters as they were proposed or stored (not a
  * copy), or NULL when they are not known. */
 const struct value *bohb_config(const struct bohb *b, long long c);

@@ -96,8 +96,7 @@ static int rungs_ask(void *state, struct search_trial *t)
     int level = r->plan.b[hb_bracket_of(&r->plan, id)].start;
     rt_set(r, id, id, level, -1);
     if (r->model) { /* BOHB: the configuration is proposed now, from every result so far */
-        int from;
-        value_free(bohb_propose(r->model, id, &from));
+        bohb_propose(r->model, id);
         bohb_trial(r->model, id, id, level, OBS_RUNNING, NAN, -1);
     }
     *t = (struct search_trial){.id = id, .rung = level, .parent = -1};
