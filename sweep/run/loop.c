@@ -321,8 +321,20 @@ static int store_lost(struct sched *s, struct err *e)
                    what, s->running);
 }
 
+/* Records the trials whose process has ended (their logs read to the end). */
+static int finish_ended(struct sched *s, struct err *e)
+{
+    for (size_t i = 0; i < s->nslots; i++)
+        if (s->slots[i].used && s->slots[i].ended && finish(s, &s->slots[i], e)) return -1;
+    return 0;
+}
+
 static int run_loop(struct sched *s, struct err *e)
 {
+    /* the trials that ended while no sweep was there are recorded before
+     * anything is launched: a method that learns proposes from their results
+     * as an uninterrupted sweep would, not with them as running liars */
+    if (finish_ended(s, e)) return -1;
     for (int first = 1;; first = 0) {
         if (store_check(s->st, e)) return store_lost(s, e);
         if (launch_ready(s, e)) return -1;
@@ -334,8 +346,7 @@ static int run_loop(struct sched *s, struct err *e)
          * the freed slot is made from every result, theirs too */
         int learns = searcher_learns(s->search);
         if (!learns && launch_ready(s, e)) return -1;
-        for (size_t i = 0; i < s->nslots; i++)
-            if (s->slots[i].used && s->slots[i].ended && finish(s, &s->slots[i], e)) return -1;
+        if (finish_ended(s, e)) return -1;
         if (learns && launch_ready(s, e)) return -1;
         if (read_logs(s, e)) return -1;
         early_check(s);

@@ -100,6 +100,7 @@ static void adopt(struct sched *s, struct slot *sl, const struct trial_row *t, i
     s->counts[TRIAL_RUNNING]++;
     if (!alive) {
         sl->ended = 1; /* it ended while no sweep was there: record it */
+        say(s, "trial %lld ended while no sweep was running: recording how", t->id);
         if (state >= 0) {
             sl->stop_state = (enum trial_state)state;
             sl->stop_reason = xstrdup(why);
@@ -203,6 +204,12 @@ int resume(struct sched *s, struct err *e)
         if (i != TRIAL_RUNNING && i != TRIAL_PENDING) s->counts[i] = counts[i];
     long long max = store_max_trial(s->st, e);
     if (max < -1) return -1;
+    /* said first: the lines on each trial that was running follow it */
+    if (max >= 0)
+        say(s, "resuming: %lld trials done, %lld were running, %lld pending",
+            counts[TRIAL_COMPLETED] + counts[TRIAL_FAILED] + counts[TRIAL_STOPPED] +
+                counts[TRIAL_PRUNED],
+            counts[TRIAL_RUNNING], counts[TRIAL_PENDING]);
     if (max >= 0 && store_each_trial(s->st, ORDER_ID, -1, 0, restore_cb, s, e)) return -1;
     struct resume_ctx rc = {.s = s, .e = e};
     if (s->gpu && store_each_trial(s->st, ORDER_ID, -1, 0, resume_learn, s, e)) return -1;
@@ -211,11 +218,5 @@ int resume(struct sched *s, struct err *e)
     if (store_each_trial(s->st, ORDER_ID, TRIAL_RUNNING, 0, resume_running, &rc, e) || rc.rc)
         return -1;
     /* rungs that ended while no sweep was there (or just before it died) */
-    if (decide_rungs(s, e)) return -1;
-    if (max >= 0)
-        say(s, "resuming: %lld trials done, %zu running, %zu queued",
-            counts[TRIAL_COMPLETED] + counts[TRIAL_FAILED] + counts[TRIAL_STOPPED] +
-                counts[TRIAL_PRUNED],
-            s->running, s->nqueue);
-    return 0;
+    return decide_rungs(s, e);
 }
