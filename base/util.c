@@ -446,11 +446,23 @@ int util_on_path(const char *name)
     return 0;
 }
 
+static size_t utf8_seq(const unsigned char *s, size_t n);
+
 void sb_add_visible(struct sb *b, const char *s)
 {
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c < 0x20 || *c == 0x7f) sb_addf(b, "\\x%02x", *c);
-        else sb_addc(b, (char)*c);
+    const unsigned char *c = (const unsigned char *)s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        size_t l = c[i] >= 0x80 ? utf8_seq(c + i, n - i) : 1;
+        /* C0 and DEL, a byte that is not UTF-8 (a raw 0x9b is CSI to some
+         * terminals), and the C1 controls U+0080..U+009F as UTF-8 */
+        if (c[i] < 0x20 || c[i] == 0x7f || l == 0 || (l == 2 && c[i] == 0xc2 && c[i + 1] < 0xa0)) {
+            for (size_t k = 0; k < (l ? l : 1); k++) sb_addf(b, "\\x%02x", c[i + k]);
+            i += l ? l : 1;
+            continue;
+        }
+        for (size_t k = 0; k < l; k++) sb_addc(b, (char)c[i + k]);
+        i += l;
     }
 }
 

@@ -32,9 +32,11 @@ void sb_addn(struct sb *b, const char *s, size_t n);
 void sb_add(struct sb *b, const char *s);
 void sb_addc(struct sb *b, char c);
 void sb_addf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Appends s with control characters (below 0x20, and 0x7f) as \xNN: text
- * for a terminal, which an ESC, \r, \b or newline in a value must not
- * steer; one line stays one line. */
+/* Appends s with control characters as \xNN: C0 (below 0x20), DEL, the C1
+ * controls (U+0080..U+009F, as UTF-8), and every byte that is not part of
+ * valid UTF-8 (a raw 0x9b is CSI to some terminals): text for a terminal,
+ * which an ESC, CSI, \r, \b or newline in a value must not steer; one line
+ * stays one line. Valid UTF-8 text (names in any script) stays as it is. */
 void sb_add_visible(struct sb *b, const char *s);
 /* s (n bytes) as valid UTF-8: NULL when it already is (the caller keeps s),
  * else a new string (caller frees, *out_len its length) in which each byte

@@ -136,7 +136,36 @@ static void json_reading(void)
     sb_release(&bq);
 }
 
+/* text for a terminal: C0, DEL, C1 (as UTF-8 and as a raw byte) and bytes
+ * that are not UTF-8 escaped; valid UTF-8 kept */
+static void visible_escapes_controls_and_bad_bytes(void)
+{
+    static const struct {
+        const char *in, *out;
+    } v[] = {
+        {"plain", "plain"},
+        {"a\x1b[31mred", "a\\x1b[31mred"},
+        {"csi\x9b" "2J", "csi\\x9b2J"},                 /* a raw C1 CSI */
+        {"c1\xc2\x9b" "2J", "c1\\xc2\\x9b2J"},          /* CSI as UTF-8 */
+        {"nbsp\xc2\xa0ok", "nbsp\xc2\xa0ok"},           /* U+00A0 is text */
+        {"Tesla \xe2\x84\xa2 GPU", "Tesla \xe2\x84\xa2 GPU"}, /* a trademark sign */
+        {"\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac"},
+        {"cut\xe6\x97", "cut\\xe6\\x97"},             /* a cut sequence */
+        {"\xff\xfe", "\\xff\\xfe"},
+        {"del\x7f", "del\\x7f"},
+        {"line\nbreak\r", "line\\x0abreak\\x0d"},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        struct sb b;
+        sb_init(&b);
+        sb_add_visible(&b, v[i].in);
+        CHECK_STR_EQ(sb_str(&b), v[i].out);
+        sb_release(&b);
+    }
+}
+
 static const struct check_case cases[] = {
+    CASE(visible_escapes_controls_and_bad_bytes),
     CASE(python_repr_of_floats),
     CASE(str_of_scalars_and_containers),
     CASE(repr_quotes),
