@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -261,6 +262,18 @@ fail:
 
 static struct store *open_db(const char *path, int flags, struct err *e)
 {
+    /* only a regular file (or none yet, to create): a FIFO or a device
+     * would block sqlite's open() for ever; O_NONBLOCK does not */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat sb;
+    if (fd >= 0) {
+        int regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+        close(fd);
+        if (!regular) {
+            err_usage(e, "%s is not a regular file", path);
+            return NULL;
+        }
+    }
     struct store *st = xcalloc(1, sizeof *st);
     if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
         err_set(e, "open %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -270,7 +283,6 @@ static struct store *open_db(const char *path, int flags, struct err *e)
     sqlite3_busy_timeout(st->db, 10000);
     sqlite3_extended_result_codes(st->db, 1);
     st->path = xstrdup(path);
-    struct stat sb;
     if (stat(path, &sb) == 0) {
         st->dev = (unsigned long long)sb.st_dev;
         st->ino = (unsigned long long)sb.st_ino;
