@@ -2,6 +2,7 @@
 #include "search/render.h"
 #include "search/space.h"
 #include "search/tpl.h"
+#include "base/json.h"
 #include "base/value.h"
 #include "base/util.h"
 
@@ -227,6 +228,10 @@ char **render_env(const struct render_ctx *r, char *const *base)
     env_set(&env, "SWEEP_TRIAL_ID", id);
     env_set(&env, "SWEEP_TRIAL_DIR", r->trial_dir);
     env_set(&env, "SWEEP_SWEEP_DIR", r->sweep_dir);
+    /* wandb.init() fills wandb.config from it, as under W&B's agent */
+    char *wp = xasprintf("%s/%s", r->trial_dir, RENDER_WANDB_CONFIG);
+    env_set(&env, "WANDB_SWEEP_PARAM_PATH", wp);
+    free(wp);
     if (r->budget) {
         struct sb bv;
         sb_init(&bv);
@@ -253,4 +258,18 @@ char **render_env(const struct render_ctx *r, char *const *base)
     }
     if (!env.v) strv_push(&env, NULL), env.n = 0;
     return env.v;
+}
+
+char *render_wandb_config(const struct value *params)
+{
+    struct sb b;
+    sb_init(&b);
+    sb_add(&b, "wandb_version: 1\n\n");
+    for (size_t i = 0; params && params->kind == V_MAP && i < params->u.map.n; i++) {
+        json_quote(&b, params->u.map.e[i].key); /* JSON is YAML: a key stays a string */
+        sb_add(&b, ":\n  value: ");
+        value_json(&b, params->u.map.e[i].val);
+        sb_add(&b, "\n");
+    }
+    return sb_detach(&b);
 }

@@ -37,8 +37,15 @@ char **render_argv(const struct render_ctx *r, size_t *argc);
 char **render_command(const struct render_ctx *r, char *const *command, size_t ncommand,
                       size_t *argc);
 /* The trial's environment: base (NULL-terminated, e.g. environ) with
- * PYTHONUNBUFFERED, SWEEP_* and the file's env: set. */
+ * PYTHONUNBUFFERED, SWEEP_*, WANDB_SWEEP_PARAM_PATH and the file's env: set. */
 char **render_env(const struct render_ctx *r, char *const *base);
+
+/* The trial's parameters in W&B's config file format, the file W&B's agent
+ * names in WANDB_SWEEP_PARAM_PATH (wandb.init() fills wandb.config from it):
+ * "wandb_version: 1", then each top-level parameter as NAME: {value: V},
+ * a nested group's value a map. A new string. */
+#define RENDER_WANDB_CONFIG "wandb-config.yaml" /* in the trial directory */
+char *render_wandb_config(const struct value *params);
 void render_free_strv(char **v);
 /* Writes v to b quoted for /bin/sh ('...' with '\'' for quotes). */
 void render_shell_quote(struct sb *b, const char *s);

@@ -18,6 +18,7 @@
 #include <ctype.h>
 #include <libgen.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,7 +30,8 @@ static const char *const TOP_KEYS[] = {
     "metrics", "apiVersion", "kind",
     /* sweep */
     "seed", "trials", "budget", "templates", "resources", "retries", "timeout",
-    "stall_timeout", "stop_grace", "env", "shell", "executor", "slurm", "interpreter", "resume", "promote_args", "rerun", "prior", NULL};
+    "stall_timeout", "stop_grace", "env", "shell", "executor", "slurm", "interpreter", "resume", "promote_args", "rerun", "prior",
+    "fail_fast", NULL};
 
 static int misspelt(const struct value *m, const char *key)
 {
@@ -128,6 +130,26 @@ static void parse_run_shape(struct ctx *c, const struct value *root, const struc
 
 }
 
+/* fail_fast: true (the defaults), false (never), or {first: N,
+ * consecutive: N}, 0 turning that rule off. */
+static void parse_fail_fast(struct ctx *c, const struct value *v)
+{
+    struct space *sp = c->sp;
+    if (v->kind == V_BOOL) {
+        if (!v->u.b) sp->fail_first = sp->fail_consecutive = 0;
+        return;
+    }
+    if (v->kind != V_MAP) {
+        diag_error(c->d, v->line, v->col,
+                   "fail_fast must be true, false or {first: N, consecutive: N}");
+        return;
+    }
+    static const char *const keys[] = {"first", "consecutive", NULL};
+    sx_check_keys(c, v, keys, "fail_fast");
+    sp->fail_first = (int)sx_get_int(c, v, "first", 0, 1000000, sp->fail_first);
+    sp->fail_consecutive = (int)sx_get_int(c, v, "consecutive", 0, 1000000, sp->fail_consecutive);
+}
+
 /* Limits, executor, resources, metrics, env, templates, the command. */
 static void parse_rest(struct ctx *c, const struct value *root)
 {
@@ -148,6 +170,7 @@ static void parse_rest(struct ctx *c, const struct value *root)
         else sp->seed = (unsigned long long)v->u.i;
     }
     sp->retries = (int)sx_get_int(c, root, "retries", 0, 1000, 0);
+    if ((v = value_map_get(root, "fail_fast"))) parse_fail_fast(c, v);
     sp->timeout = sx_get_duration(c, root, "timeout", 0);
     sp->stall_timeout = sx_get_duration(c, root, "stall_timeout", 0);
     sp->stop_grace = sx_get_duration(c, root, "stop_grace", sp->stop_grace);
@@ -268,6 +291,8 @@ static void build(struct ctx *c, const struct value *root)
     /* defaults */
     sp->max_parallel = 1;
     sp->stop_grace = 10;
+    sp->fail_first = SPACE_FAIL_FIRST;
+    sp->fail_consecutive = SPACE_FAIL_CONSECUTIVE;
     sp->headroom_frac = 0.10;
     sp->parser = xstrdup("keyvalue");
 
@@ -458,4 +483,39 @@ int space_has_name(const struct space *sp, const char *name)
 int space_better(const struct space *sp, double a, double b)
 {
     return sp->goal == GOAL_MAXIMIZE ? a > b : a < b;
+}
+
+/* 1 if s has a placeholder that carries a parameter: ${args...}, ${budget},
+ * or a parameter's own name (the checker let only known names through). */
+static int passes(const char *s)
+{
+    size_t pos = 0;
+    struct tpl_piece p;
+    int r;
+    while ((r = tpl_next(s, &pos, &p)) == 1) {
+        if (!p.is_placeholder) continue;
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)p.len, p.s);
+        int b = tpl_builtin(name);
+        if (b == TPL_NONE || b == TPL_BUDGET || b == TPL_ARGS_JSON || b == TPL_ARGS_JSON_FILE ||
+            tpl_builtins[b].list)
+            return 1;
+    }
+    return 0;
+}
+
+int space_passes_params(const struct space *sp)
+{
+    if (!sp->nparams) return 1;
+    for (size_t i = 0; i < sp->ncommand; i++)
+        if (passes(sp->command[i])) return 1;
+    for (size_t i = 0; i < sp->nresume_command; i++)
+        if (passes(sp->resume_command[i])) return 1;
+    for (size_t i = 0; i < sp->npromote_args; i++)
+        if (passes(sp->promote_args[i])) return 1;
+    for (size_t i = 0; i < sp->ntemplates; i++)
+        if (passes(sp->templates[i].text) || passes(sp->templates[i].to)) return 1;
+    for (size_t i = 0; i < sp->nenv; i++)
+        if (passes(sp->env[i].value)) return 1;
+    return 0;
 }

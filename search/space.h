@@ -117,6 +117,12 @@ struct space_env {
 };
 
 /* Why a file without 'command' or 'program' plans but does not run. */
+/* fail_fast's defaults: the first 3 trials to end in a run all failed, or
+ * 10 failures in a row, stop the sweep (W&B's agent: 3 failures in its
+ * first 60 s). */
+#define SPACE_FAIL_FIRST 3
+#define SPACE_FAIL_CONSECUTIVE 10
+
 #define SPACE_NO_COMMAND                                                                          \
     "the sweep file needs 'command' or 'program' to run (W&B runs such a file with a Python "     \
     "function agent; sweep runs a program: add 'program: train.py', whose default command is "    \
@@ -216,6 +222,9 @@ struct space {
     int max_parallel;
     double stagger;             /* seconds between two launches */
     int retries;
+    int fail_first;             /* fail_fast.first: stop when the first N trials to end in a
+                                   run all failed (0: off) */
+    int fail_consecutive;       /* fail_fast.consecutive: stop after N failures in a row (0: off) */
     double timeout;             /* seconds, 0 = none */
     double stall_timeout;       /* seconds, 0 = none */
     double stop_grace;          /* seconds between SIGTERM and SIGKILL */
@@ -228,6 +237,16 @@ struct space {
 /* Reads and checks a file. NULL when it has errors (all of them in d);
  * warnings may be in d either way. */
 struct space *space_load(const char *path, const struct space_env *env, struct diag *d);
+/* 1 if the trials get their parameters from the file by some route: the
+ * command (${args...}, ${name}, ${budget}), the rerun command, promote_args,
+ * a template or env; 0 if each would run the same command (a W&B trainer
+ * that reads wandb.config reads them from WANDB_SWEEP_PARAM_PATH). */
+int space_passes_params(const struct space *sp);
+#define SPACE_NO_PARAMS_PASSED                                                                    \
+    "the command passes none of the parameters (no ${args}, ${args_no_hyphens}, ${NAME}, in the " \
+    "command, a template or env): every trial runs the same command, and only a trainer that "    \
+    "reads wandb.config (from WANDB_SWEEP_PARAM_PATH, as W&B's agent gives it) sees its values"
+
 /* The same from text (path is used for messages and relative paths). */
 struct space *space_load_text(const char *path, const char *text, size_t len, struct diag *d);
 /* The same with its outside parts from env (NULL: as space_load_text). */

@@ -18,6 +18,7 @@
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <getopt.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ static const struct command COMMANDS[] = {
     {"plan", cmd_plan, "check a sweep file and print its trials; launches nothing"},
     {"status", cmd_status, "trial states, running trials, best so far, ETA"},
     {"top", cmd_top, "leaderboard by the objective"},
+    {"best", cmd_best, "the best trial's configuration, as YAML, JSON or a command line"},
     {"stop", cmd_stop, "stop a running sweep, or some of its trials"},
     {"metrics", cmd_metrics, "show what a parser extracts from a log"},
     {"gpus", cmd_gpus, "the GPUs found, and their total and free memory"},
@@ -54,11 +56,15 @@ int cli_main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (!strcmp(argv[1], "help") && argc > 2) { /* sweep help run: run's own help */
+        for (const struct command *c = COMMANDS; c->name; c++)
+            if (!strcmp(argv[2], c->name)) return c->fn(2, (char *[]){argv[2], "--help", NULL});
+    }
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
         usage(stdout);
         return 0;
     }
-    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+    if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
         printf("sweep %s\n", SWEEP_VERSION);
         return 0;
     }
@@ -83,6 +89,34 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry 'sweep %s --help'.\n", cmd);
     return 2;
+}
+
+int cli_bad_option(const char *cmd, const struct option *opts, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    /* a known option without its argument: getopt names it in optopt */
+    for (const struct option *o = opts; optopt && o->name; o++)
+        if (o->val == optopt && o->has_arg == required_argument)
+            return cli_usage(cmd, "option --%s (-%c) needs an argument", o->name, o->val);
+    if (optopt) { /* an unknown short option */
+        char one[3] = {'-', (char)optopt, '\0'};
+        return cli_usage(cmd, "unknown option %s", one);
+    }
+    const char *names[64];
+    size_t n = 0;
+    for (const struct option *o = opts; o->name && n < 63; o++) names[n++] = o->name;
+    names[n] = NULL;
+    char word[64];
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(arg + (arg[1] == '-' ? 2 : 1), "="),
+             arg + (arg[1] == '-' ? 2 : 1));
+    const char *near = util_suggest(word, names);
+    struct sb b;
+    sb_init(&b);
+    sb_add_visible(&b, arg);
+    int rc = near ? cli_usage(cmd, "unknown option %s (did you mean --%s?)", sb_str(&b), near)
+                  : cli_usage(cmd, "unknown option %s", sb_str(&b));
+    sb_release(&b);
+    return rc;
 }
 
 int cli_fail(const struct err *e)
@@ -417,4 +451,15 @@ int cli_init_sweep(struct store *st, const struct space *sp, struct store_sweep 
     if (store_begin(st, e)) return -1;
     int rc = store_init_sweep(st, w, e) || store_put_inputs(st, sp->inputs, sp->ninputs, e);
     return store_settle(st, rc, e);
+}
+
+void cli_warn_params(const struct space *sp)
+{
+    if (!sp->ncommand || space_passes_params(sp)) return;
+    struct sb m;
+    sb_init(&m);
+    sb_add_visible(&m, sp->path);
+    fprintf(stderr, "%s: warning: %s (docs/config.md, \"W&B trainers\")\n", sb_str(&m),
+            SPACE_NO_PARAMS_PASSED);
+    sb_release(&m);
 }

@@ -9,6 +9,8 @@
 
 #include <stdio.h>
 
+#define SWEEP_EXIT_FAILED 3 /* sweep run: every trial failed, or fail_fast stopped it */
+
 struct err;
 struct store;
 struct space;
@@ -34,9 +36,15 @@ int cmd_gpus(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_best(int argc, char **argv);
 
 /* "sweep CMD: message" and a pointer to --help; returns 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An option getopt_long refused (opterr = 0, after '?'): unknown, with the
+ * nearest long name as "did you mean", or missing its argument; said as
+ * cli_usage, returns 2. */
+struct option;
+int cli_bad_option(const char *cmd, const struct option *opts, char **argv);
 /* "sweep: message"; returns e->status (1 when unset). */
 int cli_fail(const struct err *e);
 /* Colour on f: a terminal, and NO_COLOR unset or empty. */
@@ -57,6 +65,9 @@ char *cli_default_dir(const char *file);
 /* Reads and checks a sweep file, printing its diagnostics; NULL if it has
  * errors (the caller exits 2). */
 struct space *cli_load_space(const char *file);
+/* Says on stderr (FILE: warning: ...) when the file passes no parameter to
+ * its trials (space_passes_params). */
+void cli_warn_params(const struct space *sp);
 /* A new sweep's row in st (w filled: caller releases) and the inputs its
  * file took from outside, in one transaction. */
 int cli_init_sweep(struct store *st, const struct space *sp, struct store_sweep *w,

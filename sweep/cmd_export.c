@@ -266,7 +266,7 @@ int cmd_export(int argc, char **argv)
         else if (c == 'h') {
             fputs(USAGE, stdout);
             return 0;
-        } else return cli_usage("export", "unknown option: %s", argv[optind - 1]);
+        } else return cli_bad_option("export", opts, argv);
     }
     if (csv == json) return cli_usage("export", "give one of --csv and --json");
     if (argc - optind != 1) return cli_usage("export", "expected one sweep directory");

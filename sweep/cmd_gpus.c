@@ -51,7 +51,7 @@ int cmd_gpus(int argc, char **argv)
         else if (c == 'h') {
             fputs(USAGE, stdout);
             return 0;
-        } else return cli_usage("gpus", "unknown option: %s", argv[optind - 1]);
+        } else return cli_bad_option("gpus", opts, argv);
     }
     if (optind != argc) return cli_usage("gpus", "takes no arguments");
     struct err e = {0};

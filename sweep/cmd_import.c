@@ -357,7 +357,7 @@ int cmd_import(int argc, char **argv)
         else if (c == 'h') {
             fputs(USAGE, stdout);
             return 0;
-        } else return cli_usage("import", "unknown option or missing argument: %s", argv[optind - 1]);
+        } else return cli_bad_option("import", opts, argv);
     }
     if (argc - optind != 2) return cli_usage("import", "expected RESULTS.csv and SWEEP.yaml");
     struct space *sp = cli_load_space(argv[optind + 1]);

@@ -187,7 +187,7 @@ int cmd_metrics(int argc, char **argv)
         }
         case 'h': fputs(USAGE, stdout); goto out;
         default:
-            rc = cli_usage("metrics", "unknown option or missing argument: %s", argv[optind - 1]);
+            rc = cli_bad_option("metrics", opts, argv);
             goto out;
         }
     }

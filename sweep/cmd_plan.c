@@ -578,13 +578,14 @@ int cmd_plan(int argc, char **argv)
             break;
         }
         case 'h': fputs(USAGE, stdout); return 0;
-        default: return cli_usage("plan", "unknown option or missing argument: %s", argv[optind - 1]);
+        default: return cli_bad_option("plan", opts, argv);
         }
     }
     if (optind != argc - 1) return cli_usage("plan", "expected one sweep file");
     const char *file = argv[optind];
     struct space *sp = cli_load_space(file);
     if (!sp) return 2;
+    cli_warn_params(sp);
 
     long long total = trials_total(sp);
     if (total == -2) {

@@ -47,7 +47,7 @@ int cmd_report(int argc, char **argv)
             else return cli_usage("report", "--format takes png or svg, not '%s'", optarg);
             break;
         case 'h': fputs(USAGE, stdout); return 0;
-        default: return cli_usage("report", "unknown option or missing argument: %s", argv[optind - 1]);
+        default: return cli_bad_option("report", opts, argv);
         }
     }
     int ndirs = argc - optind;

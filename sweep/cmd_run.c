@@ -25,31 +25,36 @@
 #include <unistd.h>
 
 static const char RUN_USAGE[] =
-    "usage: sweep run FILE.yaml [-d DIR] [-q]\n"
+    "usage: sweep run FILE.yaml [-d DIR] [-j N] [-q]\n"
     "\n"
     "Runs the sweep described by FILE.yaml: its trials, max_parallel at a time,\n"
     "each in DIR/trials/NNNN/, results in DIR/sweep.db. If DIR already holds\n"
     "this sweep, it is resumed: finished trials are not run again. A DIR that\n"
-    "holds a different sweep is refused.\n"
+    "holds a different sweep is refused; one that differs only in how it runs\n"
+    "(max_parallel, timeout, retries, a larger run_cap...) takes the new settings.\n"
     "\n"
     "  -d, --dir DIR   the sweep directory (default: runs/NAME, NAME being the\n"
     "                  file's name without .yaml, or its folder's name for a\n"
     "                  file called sweep.yaml)\n"
+    "  -j, --jobs N    N trials at a time in this run (max_parallel)\n"
     "  -q, --quiet     no line per trial, no progress\n"
     "  -h, --help      this text\n"
     "\n"
-    "Ctrl-C stops launching and stops the running trials (recorded as stopped);\n"
+    "Ctrl-C stops launching and stops the running trials (interrupted: resume\n"
+    "runs them again);"
     "a second Ctrl-C exits at once and leaves them running. Exit status: 0 the\n"
     "sweep ran to its end (look at `sweep top` for how trials did), 1 runtime\n"
-    "error, 2 bad file or usage or DIR in use, 130 stopped by a signal.\n";
+    "error, 2 bad file or usage or DIR in use, 3 the trials failed: every one, or\n"
+    "fail_fast stopped the sweep, 130 stopped by a signal.\n";
 
 static const char RESUME_USAGE[] =
-    "usage: sweep resume DIR [-q]\n"
+    "usage: sweep resume DIR [-j N] [-q]\n"
     "\n"
     "Continues the sweep stored in DIR/sweep.db, with the file stored there:\n"
     "finished trials are not run again, trials that died with an earlier sweep\n"
     "process are queued again, trials still running are followed again.\n"
     "\n"
+    "  -j, --jobs N    N trials at a time in this run (max_parallel)\n"
     "  -q, --quiet     no line per trial, no progress\n"
     "  -h, --help      this text\n";
 
@@ -115,43 +120,89 @@ static int same_templates(const struct space *a, const struct space *b)
     return 1;
 }
 
-/* The extensions a stored sweep accepts from a new version of its file:
- * more trials (a larger run_cap or trials, or none at all) and more
- * retries; everything else must read the same (comments and layout aside),
- * templates included. 1 and a description in what when nsp only extends
- * the stored osp. */
+/* How to run, not what to search: the keys a stored sweep takes from a new
+ * version of its file ("resources.max_parallel": a key of resources).
+ * run_cap and trials may only grow (and not at all with rungs). */
+static const char *const RUN_SETTINGS[] = {
+    "run_cap", "trials", "retries", "timeout", "stall_timeout", "stop_grace", "fail_fast",
+    "resources.max_parallel", "resources.stagger", "resources.max_per_gpu",
+    "resources.headroom", NULL};
+
+/* The entry of a dotted key in a map (NULL: none), and its map. */
+static struct value *setting_map(struct value *root, const char *key, const char **leaf)
+{
+    const char *dot = strchr(key, '.');
+    *leaf = dot ? dot + 1 : key;
+    if (!dot) return root;
+    char sect[32];
+    snprintf(sect, sizeof sect, "%.*s", (int)(dot - key), key);
+    struct value *m = value_map_get(root, sect);
+    return m && m->kind == V_MAP ? m : NULL;
+}
+
+/* "max_parallel 2 -> 4" for a setting that differs, into what. */
+static void describe_setting(struct sb *what, const char *key, const struct value *a,
+                             const struct value *b)
+{
+    if ((!a && !b) || (a && b && value_same(a, b))) return;
+    const char *dot = strchr(key, '.');
+    sb_addf(what, "%s%s ", what->len ? ", " : "", dot ? dot + 1 : key);
+    for (int i = 0; i < 2; i++) { /* as YAML writes it */
+        const struct value *v = i ? b : a;
+        if (i) sb_add(what, " -> ");
+        if (!v) sb_add(what, "(default)");
+        else if (v->kind == V_BOOL) sb_add(what, v->u.b ? "true" : "false");
+        else value_people_str(what, v);
+    }
+}
+
+/* The changes a stored sweep accepts from a new version of its file: its
+ * run settings (RUN_SETTINGS); everything else must read the same
+ * (comments and layout aside), templates included. 1 and a description in
+ * what when nsp differs from the stored osp only so. */
 static int compatible_extension(const struct space *osp, const struct space *nsp, struct sb *what)
 {
-    static const char *const growable[] = {"run_cap", "trials", "retries"};
     struct diag d1, d2;
     diag_init(&d1, "old");
     diag_init(&d2, "new");
     struct value *a = ydoc_load(osp->text, osp->textlen, &d1);
     struct value *b = ydoc_load(nsp->text, nsp->textlen, &d2);
     int ok = a && b && a->kind == V_MAP && b->kind == V_MAP && same_templates(osp, nsp);
-    if (ok) {
-        for (size_t k = 0; k < ARRAY_LEN(growable); k++) {
-            value_map_put(a, growable[k], value_null());
-            value_map_put(b, growable[k], value_null());
-        }
-        ok = value_same(a, b);
+    for (size_t k = 0; ok && RUN_SETTINGS[k]; k++) {
+        const char *leaf;
+        struct value *ma = setting_map(a, RUN_SETTINGS[k], &leaf);
+        struct value *mb = setting_map(b, RUN_SETTINGS[k], &leaf);
+        const struct value *va = ma ? value_map_get(ma, leaf) : NULL;
+        const struct value *vb = mb ? value_map_get(mb, leaf) : NULL;
+        if (strcmp(leaf, "run_cap") && strcmp(leaf, "trials")) describe_setting(what, RUN_SETTINGS[k], va, vb);
+        if (ma) value_map_put(ma, leaf, value_null());
+        if (mb) value_map_put(mb, leaf, value_null());
     }
+    /* a resources section that held only run settings reads the same as none */
+    for (struct value **r = (struct value *[]){a, b, NULL}; ok && *r; r++) {
+        struct value *m = value_map_get(*r, "resources");
+        int only_null = m && m->kind == V_MAP;
+        for (size_t i = 0; only_null && i < m->u.map.n; i++)
+            only_null = m->u.map.e[i].val->kind == V_NULL;
+        if (only_null) value_map_put(*r, "resources", value_null());
+    }
+    if (ok) ok = value_same(a, b);
     /* halving and hyperband: the plan depends on run_cap (bracket and rung
-     * sizes); only more retries extend them */
-    if (ok && space_rungs(nsp) &&
-        osp->run_cap != nsp->run_cap)
-        ok = 0;
+     * sizes) */
+    if (ok && space_rungs(nsp) && osp->run_cap != nsp->run_cap) ok = 0;
     if (ok) {
         long long ot = trials_total(osp), nt = trials_total(nsp);
-        int more = (nt < 0 && ot >= 0) || (ot >= 0 && nt >= ot) || (ot < 0 && nt < 0);
-        ok = more && nsp->retries >= osp->retries;
+        ok = (nt < 0 && ot >= 0) || (ot >= 0 && nt >= ot) || (ot < 0 && nt < 0);
+        struct sb t;
+        sb_init(&t);
         if (ok && nt != ot) {
-            if (nt < 0) sb_addf(what, "trials %lld -> until stopped", ot);
-            else sb_addf(what, "trials %lld -> %lld", ot, nt);
+            if (nt < 0) sb_addf(&t, "trials %lld -> until stopped", ot);
+            else sb_addf(&t, "trials %lld -> %lld", ot, nt);
+            if (what->len) sb_addf(&t, ", %s", what->buf);
+            what->len = 0;
+            sb_add(what, sb_str(&t));
         }
-        if (ok && nsp->retries != osp->retries)
-            sb_addf(what, "%sretries %d -> %d", what->len ? ", " : "", osp->retries,
-                    nsp->retries);
+        sb_release(&t);
     }
     value_free(a);
     value_free(b);
@@ -235,18 +286,21 @@ static int same_sweep(struct store *st, const struct store_sweep *w, const struc
         else if (store_settle(st, store_update_spec(st, sp->path, sp->text, sp->hash,
                                                     trials_total(sp), e) ||
                                       store_put_inputs(st, sp->inputs, sp->ninputs, e) ||
-                                      store_event(st, -1, "spec_extended",
+                                      store_event(st, -1, "settings_changed",
                                                   ext.len ? ext.buf : "layout", e),
                               e))
             rc = -1;
         else if (!quiet)
-            fprintf(stderr, "sweep: %s: the file extends the stored sweep%s%s\n", dir_arg,
-                    ext.len ? ": " : " (only comments or layout changed)", sb_str(&ext));
+            fprintf(stderr, "sweep: %s: the file changes how the stored sweep runs%s%s\n",
+                    dir_arg, ext.len ? ": " : " (only comments or layout changed)",
+                    sb_str(&ext));
     } else {
         fprintf(stderr,
                 "sweep: %s holds a different sweep (from %s); refusing to mix them.\n"
-                "Changes from the stored sweep to %s (only a larger run_cap or trials, or more "
-                "retries, extend a sweep; with halving and hyperband, only more retries):\n",
+                "Changes from the stored sweep to %s (only how it runs may change: a larger "
+                "run_cap or trials (not with halving, hyperband or BOHB), retries, timeout, "
+                "stall_timeout, stop_grace, fail_fast, and in resources max_parallel, stagger, "
+                "max_per_gpu, headroom):\n",
                 dir_arg, w->spec_path, sp->path);
         print_changes(osp, w->spec_text, sp);
         char *word = cli_word(dir_arg);
@@ -257,6 +311,145 @@ static int same_sweep(struct store *st, const struct store_sweep *w, const struc
     }
     sb_release(&ext);
     space_free(osp);
+    return rc;
+}
+
+/* 1 if name is a program this process could run: a path (relative to
+ * cwd) to an executable file, or found so on path. */
+static int runnable(const char *name, const char *path, const char *cwd)
+{
+    struct stat stb;
+    if (strchr(name, '/')) {
+        char *p = name[0] == '/' ? xstrdup(name) : xasprintf("%s/%s", cwd, name);
+        int ok = stat(p, &stb) == 0 && S_ISREG(stb.st_mode) && access(p, X_OK) == 0;
+        free(p);
+        return ok;
+    }
+    char *dirs = xstrdup(path ? path : "/usr/local/bin:/usr/bin:/bin"), *save = NULL;
+    int ok = 0;
+    for (char *d = strtok_r(dirs, ":", &save); d && !ok; d = strtok_r(NULL, ":", &save)) {
+        char *p = d[0] == '/' ? xasprintf("%s/%s", d, name) : xasprintf("%s/%s/%s", cwd, d, name);
+        ok = stat(p, &stb) == 0 && S_ISREG(stb.st_mode) && access(p, X_OK) == 0;
+        free(p);
+    }
+    free(dirs);
+    return ok;
+}
+
+/* Where the file writes KEY (its first element for a list), for
+ * FILE:LINE:COL; 1:1 if it cannot tell. */
+static void key_pos(const struct space *sp, const char *key, int *line, int *col)
+{
+    struct diag d;
+    diag_init(&d, sp->path);
+    struct value *root = ydoc_load(sp->text, sp->textlen, &d);
+    const struct mapent *me = root && root->kind == V_MAP ? value_map_entry(root, key) : NULL;
+    *line = me ? me->line : 1;
+    *col = me ? me->col : 1;
+    if (me && me->val->kind == V_LIST && me->val->u.list.n)
+        *line = me->val->u.list.v[0]->line, *col = me->val->u.list.v[0]->col;
+    else if (me && me->val->kind != V_MAP && me->val->line)
+        *line = me->val->line, *col = me->val->col;
+    value_free(root);
+    diag_release(&d);
+}
+
+/* Before the first launch (local executor): the program every trial would
+ * run exists and can run, so that a typo is one clear error, not a failed
+ * trial after another. Elements rendered per trial are not judged. 0, or 2
+ * (said as FILE:LINE:COL). */
+static int check_program(const struct space *sp, const char *cwd)
+{
+    if (sp->executor != EXECUTOR_LOCAL || sp->shell || !sp->ncommand) return 0;
+    const char *path = getenv("PATH");
+    for (size_t i = 0; i < sp->nenv; i++)
+        if (!strcmp(sp->env[i].name, "PATH") && !strchr(sp->env[i].value, '$'))
+            path = sp->env[i].value;
+    size_t k = 0;
+    if (!strcmp(sp->command[0], "${env}") && sp->ncommand > 1) k = 1; /* /usr/bin/env runs it */
+    const char *first = sp->command[k], *bad = NULL, *key = "command";
+    if (!strcmp(first, "${interpreter}")) {
+        if (!runnable(sp->interpreter, path, cwd)) bad = sp->interpreter, key = "interpreter";
+    } else if (!strchr(first, '$') && !runnable(first, path, cwd)) {
+        bad = first;
+    }
+    struct stat stb;
+    int no_program = !bad && sp->program && sp->runs_interpreter && !strchr(sp->program, '$') &&
+                     stat(sp->program[0] == '/' ? sp->program : "", &stb) != 0;
+    if (no_program && sp->program[0] != '/') {
+        char *p = xasprintf("%s/%s", cwd, sp->program);
+        no_program = stat(p, &stb) != 0;
+        free(p);
+    }
+    if (!bad && !no_program) return 0;
+    int line, col;
+    key_pos(sp, no_program ? "program" : key, &line, &col);
+    if (!strcmp(key, "interpreter") && line == 1 && col == 1) key_pos(sp, "command", &line, &col);
+    struct sb m;
+    sb_init(&m);
+    sb_add_visible(&m, sp->path);
+    sb_addf(&m, ":%d:%d: ", line, col);
+    if (no_program) {
+        sb_add(&m, "program: ");
+        sb_add_visible(&m, sp->program);
+        sb_add(&m, " does not exist in ");
+        sb_add_visible(&m, cwd);
+    } else {
+        sb_add(&m, "the command's program ");
+        sb_add_visible(&m, bad);
+        sb_add(&m, strchr(bad, '/') ? " is not an executable file"
+                                    : " is not found on PATH (nor executable there)");
+        if (!strcmp(key, "interpreter"))
+            sb_add(&m, " (${interpreter}; set interpreter: to the python to use)");
+    }
+    fprintf(stderr, "%s; no trial was started\n", sb_str(&m));
+    sb_release(&m);
+    return 2;
+}
+
+/* path made absolute without links: realpath, or for a path that is not
+ * there yet, its folder's realpath and its name. A new string. */
+static char *canon(const char *path)
+{
+    char *r = realpath(path, NULL);
+    if (r) return r;
+    char *a = xstrdup(path), *b = xstrdup(path);
+    char *parent = realpath(dirname(a), NULL);
+    char *out = xasprintf("%s/%s", parent ? parent : ".", basename(b));
+    free(parent);
+    free(a);
+    free(b);
+    return out;
+}
+
+/* prior: naming the sweep's own directory would teach the model its own
+ * results twice after a resume: refused, FILE:LINE:COL, exit 2. */
+static int check_priors(const struct space *sp, const char *dir)
+{
+    char *self = canon(dir);
+    int rc = 0;
+    for (size_t i = 0; i < sp->npriors && !rc; i++) {
+        const char *p = sp->priors[i];
+        char *pd = p[0] == '/' ? xstrdup(p) : xasprintf("%s/%s", sp->dir, p);
+        char *c = canon(pd);
+        if (!strcmp(c, self)) {
+            int line, col;
+            key_pos(sp, "prior", &line, &col);
+            struct sb m;
+            sb_init(&m);
+            sb_add_visible(&m, sp->path);
+            sb_addf(&m, ":%d:%d: prior ", line, col);
+            sb_add_visible(&m, p);
+            sb_add(&m, " is this sweep's own directory: its results are learnt as they come; "
+                       "name earlier sweeps only");
+            fprintf(stderr, "%s\n", sb_str(&m));
+            sb_release(&m);
+            rc = 2;
+        }
+        free(c);
+        free(pd);
+    }
+    free(self);
     return rc;
 }
 
@@ -284,18 +477,40 @@ static int run_and_report(struct space *sp, struct store *st, const char *dir, c
                         "`sweep run` on this directory follows them again\n",
                 proc_signal_name(res.signal), res.left_running,
                 res.left_running == 1 ? "" : "s", res.left_running == 1 ? "s" : "");
+    long long counts[TRIAL_NSTATES] = {0};
+    int have_counts = store_counts(st, counts, e) == 0;
+    int all_failed = have_counts && !res.interrupted && counts[TRIAL_FAILED] > 0 &&
+                     !counts[TRIAL_COMPLETED] && !counts[TRIAL_PRUNED];
     if (!quiet && res.interrupted != 2) {
-        long long counts[TRIAL_NSTATES];
-        if (store_counts(st, counts, e) == 0)
+        if (have_counts)
             fprintf(stderr,
                     "sweep: %s: %lld completed, %lld pruned, %lld failed, %lld stopped, %lld pending\n",
-                    res.interrupted ? "stopped" : "finished", counts[TRIAL_COMPLETED],
-                    counts[TRIAL_PRUNED], counts[TRIAL_FAILED], counts[TRIAL_STOPPED],
-                    counts[TRIAL_PENDING]);
+                    res.failed_fast[0] ? "stopped (fail_fast)"
+                    : res.interrupted  ? "stopped"
+                                       : "finished",
+                    counts[TRIAL_COMPLETED], counts[TRIAL_PRUNED], counts[TRIAL_FAILED],
+                    counts[TRIAL_STOPPED], counts[TRIAL_PENDING]);
         char *word = cli_word(dir); /* absolute: it works from anywhere */
+        if (res.interrupted && counts[TRIAL_PENDING] > 0)
+            fprintf(stderr, "sweep: `sweep resume %s` runs the %lld interrupted trial%s and the "
+                            "rest\n",
+                    word, counts[TRIAL_PENDING], counts[TRIAL_PENDING] == 1 ? "" : "s");
         printf("top trials (sweep top %s):\n", word);
         free(word);
         cli_print_top(st, stdout, 5, 0, 0, NULL);
+    }
+    /* said even with -q: the sweep did not do its job */
+    if (res.failed_fast[0]) {
+        struct sb m;
+        sb_init(&m);
+        sb_add_visible(&m, res.failed_fast);
+        fprintf(stderr, "sweep: stopped early: %s\n", sb_str(&m));
+        sb_release(&m);
+        return SWEEP_EXIT_FAILED;
+    }
+    if (all_failed) {
+        fprintf(stderr, "sweep: every trial failed (`sweep status` shows why)\n");
+        return SWEEP_EXIT_FAILED;
     }
     return res.interrupted ? 130 : 0;
 }
@@ -315,8 +530,8 @@ static int has_trials(const char *dir)
 }
 
 /* Runs sp in dir: a new sweep, or the one stored there (must_exist: it has
- * to be there). */
-static int run_dir(struct space *sp, const char *dir_arg, int quiet, int must_exist)
+ * to be there); jobs > 0: that many trials at a time in this run (-j). */
+static int run_dir(struct space *sp, const char *dir_arg, int quiet, int jobs, int must_exist)
 {
     struct err e = {0};
     char *dir = absolute(dir_arg);
@@ -336,6 +551,10 @@ static int run_dir(struct space *sp, const char *dir_arg, int quiet, int must_ex
                   dir_arg, dir_arg);
         goto fail;
     }
+    if ((rc = check_priors(sp, dir))) goto out;
+    cli_warn_params(sp);
+    char here[4096]; /* a new sweep runs its trials here: nothing is written before */
+    if (!exists && getcwd(here, sizeof here) && (rc = check_program(sp, here))) goto out;
     if (prepare_dir(sp, dir, dir_arg, exists, &e)) goto fail;
     lockfd = dirlock_acquire(dir, &e);
     if (lockfd < 0) goto fail;
@@ -360,6 +579,15 @@ static int run_dir(struct space *sp, const char *dir_arg, int quiet, int must_ex
         }
     }
     store_set_objective(st, sp->metric_name, sp->goal == GOAL_MAXIMIZE, sp->summary_last);
+    if (got == 0 && (rc = check_program(sp, w.cwd ? w.cwd : dir))) goto out;
+    if (jobs > 0 && jobs != sp->max_parallel) { /* for this run; recorded */
+        char what[96];
+        snprintf(what, sizeof what, "max_parallel %d -> %d for this run (-j)", sp->max_parallel,
+                 jobs);
+        if (store_event(st, -1, "settings_changed", what, &e)) goto fail;
+        if (!quiet) fprintf(stderr, "sweep: %s\n", what);
+        sp->max_parallel = jobs;
+    }
     rc = run_and_report(sp, st, dir, w.cwd, dir_arg, quiet, &e);
     if (rc >= 0) goto out;
 fail:
@@ -374,22 +602,31 @@ out:
 }
 
 static int parse_common(int argc, char **argv, const char *cmd, const char *help, char **dir,
-                        int *quiet, int want_dir)
+                        int *quiet, int *jobs, int want_dir)
 {
     static const struct option opts[] = {{"dir", required_argument, NULL, 'd'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"jobs", required_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int c;
+    char *end;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, want_dir ? "d:qh" : "qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, want_dir ? "d:qj:h" : "qj:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': *dir = optarg; break;
         case 'q': *quiet = 1; break;
+        case 'j':
+            errno = 0;
+            long j = strtol(optarg, &end, 10);
+            if (errno || *end || end == optarg || j < 1 || j > 4096)
+                return cli_usage(cmd, "-j takes a number of trials at a time, 1..4096: %s", optarg);
+            *jobs = (int)j;
+            break;
         case 'h': fputs(help, stdout); return 0;
         default:
-            return cli_usage(cmd, "unknown option or missing argument: %s", argv[optind - 1]);
+            return cli_bad_option(cmd, opts, argv);
         }
     }
     return -1;
@@ -398,8 +635,8 @@ static int parse_common(int argc, char **argv, const char *cmd, const char *help
 int cmd_run(int argc, char **argv)
 {
     char *dir = NULL;
-    int quiet = 0;
-    int r = parse_common(argc, argv, "run", RUN_USAGE, &dir, &quiet, 1);
+    int quiet = 0, jobs = 0;
+    int r = parse_common(argc, argv, "run", RUN_USAGE, &dir, &quiet, &jobs, 1);
     if (r >= 0) return r;
     if (optind != argc - 1) return cli_usage("run", "expected one sweep file");
     const char *file = argv[optind];
@@ -415,7 +652,7 @@ int cmd_run(int argc, char **argv)
         return 2;
     }
     char *dflt = dir ? NULL : cli_default_dir(file);
-    int rc = run_dir(sp, dir ? dir : dflt, quiet, 0);
+    int rc = run_dir(sp, dir ? dir : dflt, quiet, jobs, 0);
     free(dflt);
     space_free(sp);
     return rc;
@@ -424,8 +661,8 @@ int cmd_run(int argc, char **argv)
 int cmd_resume(int argc, char **argv)
 {
     char *unused = NULL;
-    int quiet = 0;
-    int r = parse_common(argc, argv, "resume", RESUME_USAGE, &unused, &quiet, 0);
+    int quiet = 0, jobs = 0;
+    int r = parse_common(argc, argv, "resume", RESUME_USAGE, &unused, &quiet, &jobs, 0);
     if (r >= 0) return r;
     if (optind != argc - 1) return cli_usage("resume", "expected one sweep directory");
     const char *dir = argv[optind];
@@ -450,7 +687,7 @@ int cmd_resume(int argc, char **argv)
     store_close(st);
     store_sweep_release(&w);
     if (!sp) return 2;
-    int rc = run_dir(sp, dir, quiet, 1);
+    int rc = run_dir(sp, dir, quiet, jobs, 1);
     space_free(sp);
     return rc;
 }

@@ -256,7 +256,7 @@ int cmd_status(int argc, char **argv)
             if (!(watch > 0)) return cli_usage("status", "--watch takes a duration (2, 500ms, 1m)");
             break;
         case 'h': fputs(USAGE, stdout); return 0;
-        default: return cli_usage("status", "unknown option: %s", argv[optind - 1]);
+        default: return cli_bad_option("status", opts, argv);
         }
     }
     if (argc - optind > 1) return cli_usage("status", "expected at most one sweep directory");

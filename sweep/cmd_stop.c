@@ -108,7 +108,7 @@ int cmd_stop(int argc, char **argv)
             fputs(USAGE, stdout);
             return 0;
         }
-        return cli_usage("stop", "unknown option: %s", argv[optind - 1]);
+        return cli_bad_option("stop", opts, argv);
     }
     if (optind >= argc) return cli_usage("stop", "expected a sweep directory");
     const char *dir = argv[optind++];

@@ -23,7 +23,7 @@ static const char USAGE[] =
     "first). DIR defaults to the current directory when it holds sweep.db,\n"
     "else the newest sweep under runs/.\n"
     "\n"
-    "  -n N        at most N trials (default: all)\n"
+    "  -n, --limit N  at most N trials (default: all)\n"
     "  --all-rungs every trial of every rung (a configuration once per rung)\n"
     "  --json      [{\"trial\": i, \"state\": s, \"objective\": v, \"params\": {...}}, ...]\n"
     "              (objective null when the trial has none; also \"step\", \"reason\")\n"
@@ -64,6 +64,7 @@ int cmd_top(int argc, char **argv)
                                          {"csv", no_argument, NULL, 'c'},
                                          {"plot", no_argument, NULL, 'p'},
                                          {"all-rungs", no_argument, NULL, 'a'},
+                                         {"limit", required_argument, NULL, 'n'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int json = 0, csv = 0, plot = 0, all = 0, c;
@@ -83,7 +84,7 @@ int cmd_top(int argc, char **argv)
             break;
         }
         case 'h': fputs(USAGE, stdout); return 0;
-        default: return cli_usage("top", "unknown option or missing argument: %s", argv[optind - 1]);
+        default: return cli_bad_option("top", opts, argv);
         }
     }
     if (json + csv + plot > 1) return cli_usage("top", "--json, --csv and --plot exclude each other");

@@ -66,7 +66,7 @@ static void a_stop_sweep_asked_for_keeps_its_state(void)
     struct outcome o;
     char why[256];
     CHECK_INT_EQ(classify(&in, &o, why, sizeof why), TRIAL_PRUNED);
-    CHECK_STR_EQ(why, "pruned by asha at rung 1; killed by signal 15 (SIGTERM)");
+    CHECK_STR_EQ(why, "pruned by asha at rung 1");
     CHECK_INT_EQ(o.sig, SIGTERM);
     /* a trial that exited 0 although asked to stop completed */
     struct proc_exit ok = {.has_code = 1, .code = 0};
@@ -192,7 +192,7 @@ static void a_diverged_trial_is_final(void)
     char why[256];
     CHECK_INT_EQ(classify(&in, &o, why, sizeof why), TRIAL_FAILED);
     CHECK_INT_EQ(o.final, 1);
-    CHECK_STR_EQ(why, "diverged: loss nan at step 3; killed by signal 15 (SIGTERM)");
+    CHECK_STR_EQ(why, "diverged: loss nan at step 3");
     /* it exits 0 on SIGTERM, or printed nan last and ended: failed all the same */
     struct proc_exit ok = {.has_code = 1, .code = 0};
     in.x = &ok;

@@ -59,7 +59,7 @@ static void renders_every_placeholder_and_the_environment(void)
     char **env = render_env(&r, base);
     j = joined(env);
     CHECK_STR_EQ(j, "PATH=/bin|SWEEP_TRIAL_ID=7|PYTHONUNBUFFERED=1|SWEEP_TRIAL_DIR=/s/trials/0007|"
-                    "SWEEP_SWEEP_DIR=/s");
+                    "SWEEP_SWEEP_DIR=/s|WANDB_SWEEP_PARAM_PATH=/s/trials/0007/wandb-config.yaml");
     free(j);
     render_free_strv(env);
     value_free(p);
@@ -91,6 +91,7 @@ static void shell_true_quotes_substituted_values(void)
     env = render_env(&r2, none);
     j = joined(env);
     CHECK_STR_EQ(j, "PYTHONUNBUFFERED=1|SWEEP_TRIAL_ID=1|SWEEP_TRIAL_DIR=/t d|SWEEP_SWEEP_DIR=/s|"
+                    "WANDB_SWEEP_PARAM_PATH=/t d/wandb-config.yaml|"
                     "CUDA_VISIBLE_DEVICES=|X=v=it's; $(touch x)");
     free(j);
     render_free_strv(env);

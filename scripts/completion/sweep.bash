@@ -25,16 +25,17 @@ _sweep()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "run resume plan status top stop metrics gpus export import report --help" -- "$cur"))
+        COMPREPLY=($(compgen -W "run resume plan status top best stop metrics gpus export import report --help" -- "$cur"))
         return
     fi
     cmd=${COMP_WORDS[1]}
     case $cmd in
-    run) opts="--dir --quiet --help" ;;
-    resume) opts="--quiet --help" ;;
+    run) opts="--dir --jobs --quiet --help" ;;
+    resume) opts="--jobs --quiet --help" ;;
     plan) opts="--json --limit --dir --help" ;;
     status) opts="--json --watch --help" ;;
-    top) opts="-n --all-rungs --json --csv --plot --help" ;;
+    top) opts="-n --limit --all-rungs --json --csv --plot --help" ;;
+    best) opts="--yaml --json --command --help" ;;
     stop) opts="--help" ;;
     metrics) opts="--parser --pattern --config --json --help" ;;
     gpus) opts="--json --help" ;;
@@ -56,7 +57,7 @@ _sweep()
     -d | --dir | -o | --output)
         COMPREPLY=($(compgen -d -- "$cur"))
         return ;;
-    -n | --limit | -e | --pattern)
+    -n | --limit | -e | --pattern | -j | --jobs)
         return ;;
     esac
     if [[ $cur == -* ]]; then
@@ -66,7 +67,7 @@ _sweep()
     case $cmd in
     run | plan)
         COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$cur") $(compgen -d -- "$cur")) ;;
-    resume | status | top | stop | export | report)
+    resume | status | top | best | stop | export | report)
         COMPREPLY=($(_sweep_dirs "$cur")) ;;
     metrics)
         COMPREPLY=($(compgen -f -- "$cur")) ;;

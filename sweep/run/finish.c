@@ -13,6 +13,7 @@
 #include "base/json.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,26 @@ static int node_requeue(struct sched *s, struct slot *sl, struct err *e)
     return bad ? -1 : 1;
 }
 
+/* Stopped with the whole sweep (Ctrl-C, SIGTERM): pending again, and the
+ * next resume runs it (from its checkpoint where the file says how); not a
+ * failure, not a retry, not told to the searcher. */
+static int interrupted(struct sched *s, struct slot *sl, const char *reason, struct err *e)
+{
+    layout_rotate_log(sl->log, sl->attempt);
+    char *why = xasprintf("%s; runs again on resume", reason);
+    int bad = store_begin(s->st, e) ||
+              store_settle(s->st,
+                           store_trial_requeue(s->st, sl->id, why, e) ||
+                               store_event(s->st, sl->id, "interrupted", why, e),
+                           e);
+    if (!bad) {
+        s->counts[TRIAL_PENDING]++;
+        say(s, "trial %lld: %s", sl->id, why);
+    }
+    free(why);
+    return bad ? -1 : 1;
+}
+
 static int retry(struct sched *s, struct slot *sl, const char *reason, double secs,
                  long long done, struct err *e)
 {
@@ -185,6 +206,31 @@ static void warn_no_objective(struct sched *s, const struct slot *sl)
     free(n.near);
 }
 
+/* fail_fast: the first trials of this run all failed, or too many failed
+ * in a row: the sweep stops (its command or trainer is broken), with the
+ * last failure's reason. Stopped trials do not count. */
+void fail_fast(struct sched *s, long long id, enum trial_state state, const char *why)
+{
+    const struct space *sp = s->sp;
+    if (state == TRIAL_FAILED) s->ff_streak++;
+    else if (state == TRIAL_COMPLETED || state == TRIAL_PRUNED) s->ff_streak = 0, s->ff_ok = 1;
+    else return;
+    s->ff_ended++;
+    int first = sp->fail_first > 0 && !s->ff_ok && s->ff_ended >= sp->fail_first;
+    int row = sp->fail_consecutive > 0 && s->ff_streak >= sp->fail_consecutive;
+    if (s->stopping || !(first || row)) return;
+    char what[96];
+    if (first && s->ff_ended == 1) snprintf(what, sizeof what, "the first trial failed");
+    else if (first) snprintf(what, sizeof what, "the first %lld trials all failed", s->ff_ended);
+    else snprintf(what, sizeof what, "%lld trials failed in a row", s->ff_streak);
+    snprintf(s->res->failed_fast, sizeof s->res->failed_fast, "%s (the last, trial %lld: %.200s)",
+             what, id, why ? why : "failed");
+    warn(s, "stopping the sweep: %s; the trials still running are interrupted and run again on "
+            "resume (fail_fast in the sweep file sets when this happens)",
+         s->res->failed_fast);
+    stop_sweep(s, "fail_fast");
+}
+
 /* The final state, its event, and the line people read. */
 static int record_end(struct sched *s, struct slot *sl, const struct outcome *oc,
                       const struct sb *reason, double secs, double ended, struct err *e)
@@ -224,6 +270,7 @@ static int record_end(struct sched *s, struct slot *sl, const struct outcome *oc
     say(s, "%s", sb_str(&line));
     if (no_objective) warn_no_objective(s, sl);
     sb_release(&line);
+    fail_fast(s, sl->id, oc->state, why);
     return trial_ended(s, sl->id, oc->state, e);
 }
 
@@ -278,6 +325,7 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
         rc = oom_requeue(s, sl, est, &reason, e);
     if (sl->job.end == EXEC_END_REQUEUE && !sl->stop_reason && !s->stopping)
         rc = node_requeue(s, sl, e);
+    if (rc == 0 && oc.state == TRIAL_PENDING) rc = interrupted(s, sl, sb_str(&reason), e);
     if (rc == 0) {
         /* retries, except for a trainer that could not even start; counted
          * by the retries made (an attempt lost with a killed sweep, or

@@ -158,6 +158,9 @@ static int write_trial_files(const struct space *sp, const struct render_ctx *r,
         free(to);
     }
     if (!rc) rc = layout_write_under(dir, "argv.json", argv_text, strlen(argv_text), te);
+    char *wc = render_wandb_config(r->params); /* WANDB_SWEEP_PARAM_PATH names it */
+    if (!rc) rc = layout_write_under(dir, RENDER_WANDB_CONFIG, wc, strlen(wc), te);
+    free(wc);
     const char *stale[] = {"exit.json", "trainer.pid"}; /* from an earlier attempt */
     for (size_t i = 0; i < ARRAY_LEN(stale); i++) {
         char *path = xasprintf("%s/%s", dir, stale[i]);
@@ -286,15 +289,21 @@ static int record_start(struct sched *s, struct slot *sl, int ok, const char *wh
             store_event(s->st, id, "submitted", detail, e))
             rc = -1;
     } else if (ok) {
-        snprintf(detail, sizeof detail, "pid %ld", (long)sl->job.pid);
-        if (store_trial_set_pid(s->st, id, sl->job.pid, sl->job.pid_start, e) ||
-            store_event(s->st, id, "started", detail, e))
-            rc = -1;
+        if (store_trial_set_pid(s->st, id, sl->job.pid, sl->job.pid_start, e)) rc = -1;
     } else if (store_trial_end(s->st, id, TRIAL_FAILED, why, 0, 0, 0, util_now(), e) ||
                store_event(s->st, id, "failed", why, e)) {
         rc = -1;
     }
     return store_settle(s->st, rc, e) ? -1 : rc;
+}
+
+/* The started event, with the row that says running: a sweep killed
+ * before the next commit keeps it. */
+static int event_started(struct sched *s, long long id, int attempt, struct err *e)
+{
+    char detail[32];
+    snprintf(detail, sizeof detail, "attempt %d", attempt);
+    return store_event(s->st, id, "started", detail, e);
 }
 
 /* Starts trial id: a new one from the searcher (nt), or one the store
@@ -368,6 +377,7 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
     }
     if (!rc && resuming && store_event(s->st, id, "resumed", "from its checkpoint", e)) rc = -1;
     if (!rc && store_trial_start(s->st, id, aj, 0, 0, util_now(), e)) rc = -1;
+    if (!rc && event_started(s, id, attempt, e)) rc = -1;
     if (!rc && gi >= 0 && store_trial_gpu(s->st, id, gpu_txt, r.gpu_mem_mib, e)) rc = -1;
     if (store_settle(s->st, rc, e)) rc = -1;
     if (rc) goto out;
@@ -393,6 +403,7 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
     if (!ok) {
         s->counts[TRIAL_FAILED]++;
         say(s, "trial %lld failed to start: %s", id, te.msg);
+        fail_fast(s, id, TRIAL_FAILED, te.msg);
         slot_release(sl);
         if (trial_ended(s, id, TRIAL_FAILED, e)) rc = -1; /* it may be the last of its rung */
         goto out;

@@ -88,6 +88,19 @@ void request_stop(struct sched *s, struct slot *sl, enum trial_state state, cons
     signal_stop(s, sl, state, reason);
 }
 
+void stop_sweep(struct sched *s, const char *why)
+{
+    s->stopping = 1;
+    /* interrupted with the whole sweep, not stopped on purpose: pending
+     * again when they end, and the next resume runs them (finish.c) */
+    char reason[160];
+    snprintf(reason, sizeof reason, "interrupted with the sweep (%s)", why);
+    for (size_t i = 0; i < s->nslots; i++)
+        if (s->slots[i].used)
+            request_stop(s, &s->slots[i], TRIAL_PENDING, reason, "interrupt_decided");
+    store_event(s->st, -1, "stop_requested", why, NULL);
+}
+
 static void slot_ended(struct sched *s, struct slot *sl)
 {
     if (sl->ended) return;
@@ -228,16 +241,11 @@ static int read_signals(struct sched *s, struct err *e)
             s->res->left_running = s->running;
             return 1;
         }
-        s->stopping = 1;
         s->stop_signal = (int)si.ssi_signo;
         s->res->signal = s->stop_signal;
         say(s, "%s: stopping %zu running trials (again to exit at once)",
             proc_signal_name(s->stop_signal), s->running);
-        char why[64];
-        snprintf(why, sizeof why, "stopped by the user (%s)", proc_signal_name(s->stop_signal));
-        for (size_t i = 0; i < s->nslots; i++)
-            if (s->slots[i].used) request_stop(s, &s->slots[i], TRIAL_STOPPED, why, "stop_decided");
-        store_event(s->st, -1, "stop_requested", proc_signal_name(s->stop_signal), NULL);
+        stop_sweep(s, proc_signal_name(s->stop_signal));
     }
     return 0;
 }

@@ -3,6 +3,7 @@
 #include "base/util.h"
 
 #include <ctype.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -129,6 +130,14 @@ static void describe_exit(struct sb *b, const struct proc_exit *x)
                 x->core ? ", core dumped" : "");
 }
 
+/* It ended as sweep's stop asks: by SIGTERM, or with the shell's 128 +
+ * SIGTERM (a SIGKILL after the grace is said: the trainer ignored it). */
+static int asked_end(const struct proc_exit *x)
+{
+    if (x->error[0]) return 0;
+    return x->has_code ? x->code == 128 + SIGTERM : x->signal == SIGTERM;
+}
+
 void outcome_classify(const struct outcome_in *in, struct outcome *out, struct sb *reason)
 {
     const struct proc_exit *x = in->have == 1 ? in->x : NULL;
@@ -145,7 +154,7 @@ void outcome_classify(const struct outcome_in *in, struct outcome *out, struct s
     if (out->final) { /* diverged: failed, however it exited */
         out->state = TRIAL_FAILED;
         sb_add(reason, in->stop_reason);
-        if (x && !clean) {
+        if (x && !clean && !asked_end(x)) {
             sb_add(reason, "; ");
             describe_exit(reason, x);
         }
@@ -165,7 +174,7 @@ void outcome_classify(const struct outcome_in *in, struct outcome *out, struct s
     } else if (in->stop_reason) {
         out->state = in->stop_state;
         sb_add(reason, in->stop_reason);
-        if (x) {
+        if (x && !asked_end(x)) { /* our SIGTERM is no news */
             sb_add(reason, "; ");
             describe_exit(reason, x);
         }

@@ -9,7 +9,7 @@
 
 static void prune(struct sched *s, struct slot *sl, struct sb *why)
 {
-    say(s, "trial %lld: %s", sl->id, sb_str(why));
+    /* said once, when it has ended: "trial N pruned in Ts (why)" (finish.c) */
     /* the prune_decided event tells when the decision was taken: what the
      * trial logs after it is counted against us (bench/early_stop.sh) */
     request_stop(s, sl, TRIAL_PRUNED, sb_str(why), "prune_decided");

@@ -72,13 +72,18 @@ static struct slot *grow_slot(struct sched *s)
  * no sweep ran. Returns the state (-1 none); *why gets the reason. */
 static int decided(struct sched *s, const struct trial_row *t, const char **why)
 {
-    if (t->stop_state >= 0 && t->stop_reason) {
+    int interrupted = t->stop_state == TRIAL_PENDING; /* with the whole sweep: runs again */
+    if (t->stop_state >= 0 && t->stop_reason && !interrupted) {
         *why = t->stop_reason;
         return t->stop_state;
     }
     if (layout_stop_requested(s->o->dir, t->id)) { /* sweep stop while no sweep ran */
         *why = stop_why;
         return TRIAL_STOPPED;
+    }
+    if (interrupted && t->stop_reason) {
+        *why = t->stop_reason;
+        return TRIAL_PENDING;
     }
     *why = NULL;
     return -1;
@@ -168,7 +173,9 @@ static int resume_running(const struct trial_row *t, void *ctx)
     /* gone: its supervisor is dead; what its trainer started may not be */
     exec_stop(s->exec, sl->dir, &(struct exec_job){.fd = -1}, SIGKILL);
     slot_release(sl);
-    if (state >= 0) { /* gone, but decided: it ends as decided, it does not run again */
+    /* gone, but decided: it ends as decided, it does not run again (one
+     * interrupted with the whole sweep runs again: below) */
+    if (state >= 0 && state != TRIAL_PENDING) {
         layout_stop_done(s->o->dir, t->id);
         s->counts[state]++;
         if (store_trial_end(s->st, t->id, (enum trial_state)state, why, 0, 0, 0, util_now(),

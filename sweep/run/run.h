@@ -62,6 +62,7 @@ struct run_result {
                                        signal, trials left running */
     int signal;                     /* the (last) signal that stopped it */
     size_t left_running;            /* interrupted == 2: trials still running */
+    char failed_fast[400];          /* fail_fast stopped the sweep: why; "" if not */
     long long launched;             /* trial starts, retries included */
     long long finished;
 };

@@ -135,6 +135,10 @@ struct sched {
     int exec_failing;        /* the executor's last poll failed (said once) */
     double not_now_until;    /* the executor takes no trial until then (monotonic), 0 */
     int not_now_said;        /* and that was said (until a start succeeds) */
+    /* fail_fast, over the trials that end in this run */
+    long long ff_ended;      /* trials that completed, were pruned or failed */
+    long long ff_streak;     /* failures in a row */
+    int ff_ok;               /* one completed or was pruned */
 };
 
 /* loop.c */
@@ -144,6 +148,10 @@ void warn(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2
  * its event, so that a resumed sweep honours it), then signals it. */
 void request_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason,
                   const char *event);
+/* Stops the whole sweep (why: "SIGINT", "fail_fast"): nothing more is
+ * launched, the running trials are interrupted (pending again: the next
+ * resume runs them). */
+void stop_sweep(struct sched *s, const char *why);
 /* Signals a trial to stop with what was decided (already recorded). */
 void signal_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason);
 
@@ -171,6 +179,9 @@ void read_inotify(struct sched *s);
 
 /* finish.c */
 int finish(struct sched *s, struct slot *sl, struct err *e);
+/* A trial ended in state (why: its reason): fail_fast stops the sweep when
+ * the file's rule says so. */
+void fail_fast(struct sched *s, long long id, enum trial_state state, const char *why);
 
 /* gpus.c */
 int gpu_setup(struct sched *s, struct err *e);

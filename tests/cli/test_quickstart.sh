@@ -72,7 +72,7 @@ check_eq "extension: the first 24 not run again" "$(sql $DB "select max(attempts
 check_eq "extension: trials 24-29 as a 30-trial sweep plans them" \
     "$(sql $DB "select params from trials where id >= 24 order by id")" \
     "$(sweep plan examples/quickstart/more.yaml --json | grep -o '"params": {[^}]*}' | tail -6 | sed 's/"params": //')"
-check_eq "extension: recorded" "$(sql $DB "select detail from events where kind = 'spec_extended'")" "trials 24 -> 30, retries 0 -> 1"
+check_eq "extension: recorded" "$(sql $DB "select detail from events where kind = 'settings_changed'")" "trials 24 -> 30, retries (default) -> 1"
 sed 's/^run_cap: 24$/run_cap: 20/' examples/quickstart/sweep.yaml > examples/quickstart/fewer.yaml
 sweep run examples/quickstart/fewer.yaml -d runs/quickstart > /dev/null 2>&1
 check_eq "fewer trials is not an extension" "$?" 2

@@ -13,19 +13,28 @@ resources: {gpus: none, max_parallel: 2}
 Y
 running() { [ "$(sql "$1/sweep.db" "select count(*) from trials where state = 'running'" 2>/dev/null)" = "$2" ]; }
 
-# 1. Ctrl-C: running trials are stopped and recorded, exit 130
+# 1. Ctrl-C: running trials are stopped and recorded as interrupted
+#    (pending: the next resume runs them again), exit 130
 sweep run s.yaml -d int > int.log 2>&1 &
 pid=$!
 check "two trials start" wait_for 'running int 2' 10
 kill -INT $pid
 wait $pid
 check_eq "exit status after Ctrl-C" "$?" 130
-check_eq "running trials recorded as stopped" \
-    "$(sql int/sweep.db "select count(*) from trials where state = 'stopped' and reason like 'stopped by the user (SIGINT)%'")" 2
+check_eq "running trials recorded as interrupted, pending" \
+    "$(sql int/sweep.db "select count(*) from trials where state = 'pending' and reason = 'interrupted with the sweep (SIGINT); runs again on resume'")" 2
+check_eq "each with its event" "$(sql int/sweep.db "select count(*) from events where kind = 'interrupted'")" 2
 check_eq "nothing else launched" "$(sql int/sweep.db 'select count(*) from trials')" 2
+check "the summary says how to go on" grep -q "sweep resume .*int.* runs the 2 interrupted trials" int.log
 for p in $(cat int/trials/*/launches); do
     check "trainer $p was stopped" sh -c "! grep -q '^State:.*[RSD]' /proc/$p/status 2>/dev/null"
 done
+sweep resume int > int2.log 2>&1
+check_eq "resume after Ctrl-C: exit 0" "$?" 0
+check_eq "resume after Ctrl-C: all 6 completed, no hole" \
+    "$(sql int/sweep.db "select count(*) from trials where state = 'completed'")" 6
+check_eq "the interrupted ones ran again" "$(sql int/sweep.db 'select group_concat(attempts) from trials order by id')" "2,2,1,1,1,1"
+check "their interrupted attempt's log is kept" test -e int/trials/0000/stdout.log.attempt1
 
 # 2. one writer: a second run on the same directory is refused, exit 2
 sweep run s.yaml -d lock > lock.log 2>&1 &
@@ -99,7 +108,7 @@ wait $pid
 check_eq "the sweep ran on" "$?" 0
 check_eq "trial 1 stopped, the others completed" \
     "$(sql one/sweep.db "select group_concat(x, ',') from (select state || ':' || coalesce(reason, '') as x from trials order by id)")" \
-    "completed:,stopped:stopped by the user (sweep stop); killed by signal 15 (SIGTERM),completed:,completed:,completed:,completed:"
+    "completed:,stopped:stopped by the user (sweep stop),completed:,completed:,completed:,completed:"
 check "the request is gone" test ! -e one/stop/0001
 sweep stop one 99 2> err.txt; check_eq "no such trial: exit 2" "$?" 2
 sweep stop one 0 > again.out; check "a finished trial" grep -q "trial 0 is already completed" again.out
@@ -111,7 +120,7 @@ check "trials start" wait_for 'running all 2' 10
 sweep stop all > /dev/null
 wait $pid
 check_eq "the sweep exits as after Ctrl-C" "$?" 130
-check_eq "its trials are stopped" "$(sql all/sweep.db "select count(*) from trials where state = 'stopped'")" 2
+check_eq "its trials are interrupted (pending)" "$(sql all/sweep.db "select count(*) from trials where state = 'pending' and reason like 'interrupted with the sweep (SIGTERM)%'")" 2
 
 # 8. no sweep running (a second Ctrl-C left the trials): stop them directly
 #    (SIGTERM, ignored here, then SIGKILL after stop_grace); the next resume
@@ -139,10 +148,10 @@ for p in $(cat orphan/trials/000[01]/launches); do
 done
 sweep resume orphan > orphan2.log 2>&1
 check_eq "resume exit" "$?" 0
-# (the first Ctrl-C's decision stands: it is recorded with the trial)
+# (sweep stop's decision stands over the Ctrl-C's interruption)
 check_eq "stopped ones stay stopped, the rest completed" \
     "$(sql orphan/sweep.db "select group_concat(x, ',') from (select state || ':' || coalesce(reason, '') as x from trials order by id)")" \
-    "stopped:stopped by the user (SIGINT); killed by signal 9 (SIGKILL),stopped:stopped by the user (SIGINT); killed by signal 9 (SIGKILL),completed:,completed:"
+    "stopped:stopped by the user (sweep stop); killed by signal 9 (SIGKILL),stopped:stopped by the user (sweep stop); killed by signal 9 (SIGKILL),completed:,completed:"
 # 2b. a stale lock file from a dead process does not hold anything back
 mkdir -p stale && printf '99999 otherhost 1700000000\n' > stale/lock
 sweep run -q s.yaml -d stale > /dev/null 2>&1

@@ -33,6 +33,6 @@ t1=$(date +%s.%N)
 check_eq "Ctrl-C during the hang: exit 130" "$rc" 130
 check "it stopped within the grace period, not after nvidia-smi's timeout ($(awk -v a=$t0 -v b=$t1 'BEGIN{print b-a}') s)" \
     awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 5) }'
-check_eq "both trials recorded as stopped" "$(sql run/sweep.db "select count(*) from trials where state = 'stopped'")" 2
+check_eq "both trials recorded as interrupted" "$(sql run/sweep.db "select count(*) from trials where state = 'pending' and reason like 'interrupted with the sweep (SIGINT)%'")" 2
 check "no hung nvidia-smi left" bash -c '! pgrep -f "^sleep 600$" > /dev/null'
 finish
