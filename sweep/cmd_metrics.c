@@ -154,6 +154,22 @@ static void on_line(const char *line, size_t len, void *ctx)
     if (c->batch.n) take_batch(c);
 }
 
+/* One line of the log gave a name twice: the values were merged. */
+static void warn_twice(const struct mparser *mp, const char *file)
+{
+    const char *twice = metrics_name_twice(mp);
+    if (!twice) return;
+    struct sb m;
+    sb_init(&m);
+    sb_add_visible(&m, file);
+    sb_add(&m, ": warning: a line gives ");
+    sb_add_visible(&m, twice);
+    sb_add(&m, " twice: its values are mixed in one series (a regex parser can tell them apart: "
+               "docs/parsers.md)");
+    fprintf(stderr, "%s\n", sb_str(&m));
+    sb_release(&m);
+}
+
 int cmd_metrics(int argc, char **argv)
 {
     static const struct option opts[] = {{"parser", required_argument, NULL, 'p'},
@@ -242,6 +258,7 @@ int cmd_metrics(int argc, char **argv)
             metrics_end(mp, &oc.batch);
             take_batch(&oc);
             print_rows(&oc);
+            warn_twice(mp, argv[i]);
         }
         first = oc.first;
         rows_release(&oc.rows);

@@ -8,6 +8,7 @@
 #include "base/value.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,41 +26,144 @@ static int value_end(char c)
 }
 
 /* A step number written after a step key without '=' or ':': "Epoch[5]"
- * (MXNet), "epoch 3" or "epoch 3/50". Returns its length (0 if none). */
+ * (MXNet), "epoch 3", "epoch 3/50", "Epoch [1/2]" (PyTorch examples).
+ * Returns its length (0 if none). */
 static size_t step_marker(const char *s, size_t n, long long *step)
 {
     size_t j = 0;
-    int bracket = 0;
-    if (j < n && s[j] == '[') bracket = 1, j++;
-    else {
-        while (j < n && s[j] == ' ') j++;
-        if (j == 0) return 0;
-    }
+    while (j < n && s[j] == ' ') j++;
+    int bracket = j < n && s[j] == '[';
+    if (bracket) j++;
+    else if (j == 0) return 0;
     size_t d = j;
     while (j < n && isdigit((unsigned char)s[j])) j++;
     if (j == d || j - d > 15) return 0;
     char buf[16];
     memcpy(buf, s + d, j - d);
     buf[j - d] = '\0';
-    if (bracket) {
-        if (j >= n || s[j] != ']') return 0;
-        j++;
-    } else if (j < n && s[j] == '/') { /* "3/50" */
+    if (j < n && s[j] == '/') { /* "3/50" */
         size_t k = j + 1;
         while (k < n && isdigit((unsigned char)s[k])) k++;
         if (k == j + 1) return 0;
         j = k;
+    }
+    if (bracket) {
+        if (j >= n || s[j] != ']') return 0;
+        j++;
     }
     if (j < n && !isspace((unsigned char)s[j]) && !strchr(",;:", s[j])) return 0;
     *step = strtoll(buf, NULL, 10);
     return j;
 }
 
+static int pair_sep(char c) /* between pairs: , ; | (a progress bar's many lines: no strchr) */
+{
+    return c == ',' || c == ';' || c == '|';
+}
+
+static int blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
+}
+
 struct kv {
     const char *name;
     size_t len;
     double value;
+    char own[96];            /* a name made here ("train Acc"); name points to it */
 };
+
+/* Words that qualify the name after them ("Val Loss", "train Acc", "Best
+ * val Acc"): the name keeps them. The phases also qualify the names of a
+ * line that starts with one ("val Loss: 0.2 Acc: 0.9": val Acc). */
+static int word_in(const char *w, size_t n, const char *const *list)
+{
+    for (const char *const *x = list; *x; x++)
+        if (strlen(*x) == n && !strncasecmp(*x, w, n)) return 1;
+    return 0;
+}
+static const char *const PHASES[] = {"train",      "training", "val",  "valid",
+                                     "validation", "test",     "eval", "evaluation", NULL};
+static const char *const SUMMARIES[] = {"best", "final", NULL};
+
+/* The start of the qualifier words written just before s[start] (one blank
+ * between each; at most two), or start. */
+static size_t qualified_from(const char *s, size_t start)
+{
+    size_t from = start;
+    for (int words = 0; words < 2 && from >= 2 && s[from - 1] == ' '; words++) {
+        size_t e = from - 1, b = e;
+        while (b > 0 && isalpha((unsigned char)s[b - 1])) b--;
+        if (b == e || (b > 0 && !blank(s[b - 1]) && !pair_sep(s[b - 1]) && s[b - 1] != '(' &&
+                       s[b - 1] != '['))
+            break;
+        if (!word_in(s + b, e - b, PHASES) && !word_in(s + b, e - b, SUMMARIES)) break;
+        from = b;
+    }
+    return from;
+}
+
+/* The phase word a line starts with ("train Loss: ..."), or 0. */
+static size_t line_phase(const char *s, size_t n, const char **w)
+{
+    size_t i = 0;
+    while (i < n && blank(s[i])) i++;
+    size_t b = i;
+    while (i < n && isalpha((unsigned char)s[i])) i++;
+    *w = s + b;
+    return i < n && s[i] == ' ' && word_in(s + b, i - b, PHASES) ? i - b : 0;
+}
+
+/* The name of a pair as a person means it: its phase (the line's, when it
+ * has none of its own) before it. */
+static void qualify(struct kv *kv, const char *phase, size_t plen)
+{
+    size_t first = 0;
+    while (first < kv->len && kv->name[first] != ' ') first++;
+    int has = first < kv->len && (word_in(kv->name, first, PHASES) ||
+                                  word_in(kv->name, first, SUMMARIES));
+    if (!plen || has || plen + 1 + kv->len >= sizeof kv->own) return;
+    snprintf(kv->own, sizeof kv->own, "%.*s %.*s", (int)plen, phase, (int)kv->len, kv->name);
+    kv->name = kv->own;
+    kv->len = plen + 1 + kv->len;
+}
+
+/* A closing summary ("final val_acc", "Best val Acc") belongs to the last
+ * step the log reached, not to a step after it. */
+static int summary_name(const struct kv *kv)
+{
+    size_t first = 0;
+    while (first < kv->len && kv->name[first] != ' ' && kv->name[first] != '_') first++;
+    return first < kv->len && word_in(kv->name, first, SUMMARIES);
+}
+
+static long long last_step_seen(const struct mparser *p)
+{
+    long long m = p->epoch;
+    for (size_t i = 0; i < p->nsteps; i++)
+        if (p->steps[i].step > m && p->steps[i].step < LLONG_MAX) m = p->steps[i].step;
+    return m;
+}
+
+/* Emits the line's pairs: each at the line's step, else at the step a step
+ * line before set, else its own next step; a summary at the last step. A
+ * name given twice on one line is remembered (metrics_name_twice). */
+static void emit_pairs(struct mparser *p, struct metric_batch *b, struct kv *pairs, size_t np,
+                       int has_step, long long step)
+{
+    for (size_t k = 0; k < np; k++) {
+        for (size_t m = 0; m < k && !p->twice; m++)
+            if (pairs[m].len == pairs[k].len && !memcmp(pairs[m].name, pairs[k].name, pairs[k].len))
+                p->twice = xstrndup(pairs[k].name, pairs[k].len);
+        int hs = has_step;
+        long long st = step;
+        if (!hs && summary_name(&pairs[k]) && last_step_seen(p) >= 0)
+            hs = 1, st = last_step_seen(p);
+        else if (!hs && p->epoch >= 0)
+            hs = 1, st = p->epoch;
+        metrics_emit(p, b, pairs[k].name, pairs[k].len, hs, st, pairs[k].value);
+    }
+}
 
 /* Words of prose that a number follows ("1 of 10", "in 3 s"): never a name. */
 static int prose_word(const char *s, size_t n)
@@ -74,16 +178,6 @@ static int prose_word(const char *s, size_t n)
 
 /* The next whitespace-separated token of s from *i, separators (, ; |)
  * trimmed from its end; 0 at the end of the line. */
-static int pair_sep(char c) /* between pairs: , ; | (a progress bar's many lines: no strchr) */
-{
-    return c == ',' || c == ';' || c == '|';
-}
-
-static int blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
-}
-
 static size_t token(const char *s, size_t n, size_t *i, const char **tok)
 {
     while (*i < n && (blank(s[*i]) || pair_sep(s[*i]))) (*i)++;
@@ -159,12 +253,51 @@ static void parse_spaced(struct mparser *p, const char *s, size_t n, struct metr
         t[0] = t[1]; /* the second token may start the next run */
         len[0] = len[1];
     }
-    for (size_t k = 0; k < np; k++)
-        metrics_emit(p, b, pairs[k].name, pairs[k].len, has_step, step, pairs[k].value);
+    emit_pairs(p, b, pairs, np, has_step, step);
+}
+
+/* "final val_acc 0.91", "best val Acc 0.93": a closing summary without
+ * ':' or '=' (one "name number" pair after summary or phase words): read
+ * as that name with its words, at the last step. 1 if the line was one. */
+static int spaced_summary(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
+{
+    size_t i = 0, len[5], nt = 0;
+    const char *t[5];
+    while (nt < 5 && (len[nt] = token(s, n, &i, &t[nt]))) nt++;
+    const char *more;
+    if (nt < 3 || nt > 4 || token(s, n, &i, &more) || !word_in(t[0], len[0], SUMMARIES)) return 0;
+    if (nt == 4 && !word_in(t[1], len[1], PHASES)) return 0;
+    double v;
+    const char *name = t[nt - 2], *num = t[nt - 1];
+    if (!is_name(name, len[nt - 2]) || metrics_scan_number(num, len[nt - 1], &v) != len[nt - 1])
+        return 0;
+    struct kv kv = {.value = v};
+    snprintf(kv.own, sizeof kv.own, "%.*s %.*s%s%.*s", (int)len[0], t[0],
+             nt == 4 ? (int)len[1] : 0, nt == 4 ? t[1] : "", nt == 4 ? " " : "",
+             (int)len[nt - 2], name);
+    kv.name = kv.own;
+    kv.len = strlen(kv.own);
+    emit_pairs(p, b, &kv, 1, 0, 0);
+    return 1;
+}
+
+/* A quoted key, 'name' or "name" (Python dicts: Hugging Face's Trainer
+ * prints {'eval_loss': 0.41, 'epoch': 1.0}), at s[i]; its length with the
+ * quotes, 0 if none. */
+static size_t quoted_key(const char *s, size_t n, size_t i)
+{
+    char q = s[i];
+    if ((q != '\'' && q != '"') || i + 1 >= n ||
+        !(isalpha((unsigned char)s[i + 1]) || s[i + 1] == '_'))
+        return 0;
+    size_t j = i + 1;
+    while (j < n && name_char(s[j])) j++;
+    return j < n && s[j] == q ? j + 1 - i : 0;
 }
 
 /* keyvalue: name=value and name: value pairs anywhere in the line; a step
- * key (step=100, Epoch[5], epoch 3/50) numbers the others. */
+ * key (step=100, Epoch[5], epoch 3/50) numbers the others; a line that is
+ * only a step ("Epoch 2/25") numbers the lines after it. */
 static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
 {
     struct kv pairs[64];
@@ -172,13 +305,16 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
     int has_step = 0, spaced = 0; /* spaced: names with a number-like word after them */
     long long step = 0;
     while (i < n && np < ARRAY_LEN(pairs)) {
-        if (!(isalpha((unsigned char)s[i]) || s[i] == '_') || (i > 0 && name_char(s[i - 1]))) {
+        size_t q = quoted_key(s, n, i);
+        if (!q && (!(isalpha((unsigned char)s[i]) || s[i] == '_') || (i > 0 && name_char(s[i - 1])))) {
             i++;
             continue;
         }
-        size_t start = i;
+        size_t start = q ? i + 1 : i;
+        i = start;
         while (i < n && name_char(s[i])) i++;
         size_t nlen = i;
+        if (q) i++; /* the closing quote */
         while (nlen > start && (s[nlen - 1] == '.' || s[nlen - 1] == '-')) nlen--; /* "x.:" */
         int is_step = metrics_is_step_key(s + start, nlen - start);
         size_t j = i;
@@ -204,8 +340,12 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
         if (!l || !value_end(j + l < n ? s[j + l] : '\0')) continue;
         if (is_step && metrics_step(v, &step)) {
             has_step = 1;
+        } else if (is_step && nlen - start == 5 && isfinite(v) && v > 0 && v < 1e15) {
+            has_step = 1; /* a fractional epoch (Hugging Face: 0.5): the epoch it is in */
+            step = (long long)ceil(v);
         } else {
-            pairs[np++] = (struct kv){.name = s + start, .len = nlen - start, .value = v};
+            size_t from = q ? start : qualified_from(s, start);
+            pairs[np++] = (struct kv){.name = s + from, .len = nlen - from, .value = v};
         }
         i = j + l;
     }
@@ -213,12 +353,15 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
         /* a run of "name number" pairs needs two such names (a progress
          * bar's many lines have none: they are not tokenized again) */
         if (spaced >= 2) parse_spaced(p, s, n, b);
+        else if (has_step) p->epoch = step; /* "Epoch 2/25" alone on its line */
+        else if (spaced == 1) spaced_summary(p, s, n, b);
         return;
     }
-    for (size_t k = 0; k < np; k++)
-        metrics_emit(p, b, pairs[k].name, pairs[k].len, has_step, step, pairs[k].value);
+    const char *phase;
+    size_t plen = line_phase(s, n, &phase);
+    for (size_t k = 0; k < np; k++) qualify(&pairs[k], phase, plen);
+    emit_pairs(p, b, pairs, np, has_step, step);
 }
-
 
 const struct parser_def parser_keyvalue = {
     .name = "keyvalue",

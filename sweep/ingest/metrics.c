@@ -271,6 +271,12 @@ void metrics_free(struct mparser *p)
     free(p->val_hdr);
     sb_release(&p->pending);
     free(p->task);
+    free(p->twice);
     free_strv(p->cp_names, p->ncp);
     free(p);
+}
+
+const char *metrics_name_twice(const struct mparser *p)
+{
+    return p ? p->twice : NULL;
 }

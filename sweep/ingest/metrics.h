@@ -23,6 +23,10 @@ struct mparser;
 struct mparser *metrics_new(const char *parser, const struct pattern *pats, size_t npats,
                             struct err *e);
 void metrics_free(struct mparser *p);
+/* The first name one line of the log gave twice ("Loss: 1.2, Val Loss: 0.7"
+ * read as two Loss values by a parser that could not tell them apart), or
+ * NULL: worth a warning, once per trial. Owned by p. */
+const char *metrics_name_twice(const struct mparser *p);
 /* Continues step counting after a restart: the last step stored for name. */
 void metrics_set_last_step(struct mparser *p, const char *name, long long step);
 /* A parser that starts reading path at offset (a resumed trial) first

@@ -86,6 +86,7 @@ struct mparser {
     size_t ncp;
     double last_map;        /* darknet: the last mAP emitted (AlexeyAB repeats it) */
     double last_best;
+    char *twice;            /* keyvalue: the first name one line gave twice, NULL none */
 };
 
 void metrics_emit(struct mparser *p, struct metric_batch *b, const char *name, size_t len,

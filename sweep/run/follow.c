@@ -209,6 +209,13 @@ int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
         }
     check_target(s, sl);
     check_diverged(s, sl);
+    const char *twice = metrics_name_twice(sl->mp);
+    if (twice && !sl->twice_said) { /* once per trial */
+        sl->twice_said = 1;
+        warn(s, "trial %lld: a line of its log gives %s twice: the values are mixed in one "
+                "series (a regex parser can tell them apart: docs/parsers.md)",
+             sl->id, twice);
+    }
     return 0;
 }
 

@@ -59,6 +59,7 @@ struct slot {
     double rscan;            /* when the trial's directory was last searched for it */
     int log_missing;         /* its deletion was reported */
     int log_error;           /* a read error was reported */
+    int twice_said;          /* a line giving one name twice was warned of */
     long long log_size;      /* of stdout.log when last seen (stall detection) */
     struct mparser *mp;
     double start_mono, last_out_mono;

@@ -6,6 +6,16 @@ F="$SRC/tests/fixtures"
 
 check_eq "yolo-sim (keyvalue)" "$(sweep metrics --parser keyvalue "$F/yolo-sim.log")" "$(cat "$F/yolo-sim.expected")"
 check_eq "MXNet train_mnist (keyvalue)" "$(sweep metrics --parser keyvalue "$F/mxnet-train-mnist.log")" "$(cat "$F/mxnet-train-mnist.expected")"
+# PyTorch prints as people mean them (issue 22, point 12): names with their
+# phase ("Val Loss", a "train"/"val" line's "Acc"), the epoch of a step line
+# or an "Epoch [k/N]" marker as the step, a closing summary at the last
+# step, Hugging Face's Trainer's dicts with their fractional epochs
+for f in pytorch-transfer-learning pytorch-epoch-bracket hf-trainer-4.40-console; do
+    check_eq "$f (keyvalue)" "$(sweep metrics --parser keyvalue "$F/$f.log")" "$(cat "$F/$f.expected")"
+done
+printf 'train loss: 0.5 loss: 0.4\n' > twice.log
+sweep metrics --parser keyvalue twice.log > /dev/null 2> twice.err
+check "a name given twice on one line is warned of" grep -q "^twice.log: warning: a line gives train loss twice" twice.err
 check_eq "Katib JSON (jsonl)" "$(sweep metrics --parser jsonl "$F/katib-good.json")" "$(cat "$F/katib-good.expected")"
 for f in darknet-train darknet-nan darknet-no-data; do
     check_eq "darknet: $f" "$(sweep metrics --parser darknet "$F/$f.log")" "$(cat "$F/$f.expected")"
