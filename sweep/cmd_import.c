@@ -14,6 +14,7 @@
  * Everything is read and checked before anything is written; the trials
  * are written in one transaction. */
 #include "search/space.h"
+#include "search/trials.h"
 #include "store/layout.h"
 #include "store/store.h"
 #include "sweep/cli.h"
@@ -53,6 +54,10 @@ static const char USAGE[] =
 
 enum kind { K_ULTRALYTICS, K_YOLOV5 };
 
+/* The largest magnitude a value may have: beyond it, what models compute
+ * from it (squares, exponentials of log values) overflows. */
+#define IMPORT_MAX_ABS 1e300
+
 struct csv {
     char **names;      /* header, trimmed */
     size_t ncol;
@@ -77,15 +82,18 @@ static char *trim(char *s)
     return s;
 }
 
-/* One line's fields, split at commas and trimmed (the line is cut up). */
-static size_t fields(char *l, char ***out)
+/* One line's fields, split at commas and trimmed (the line is cut up);
+ * *out grows by doubling (a million columns stay linear). */
+static size_t fields(char *l, char ***out, size_t *cap)
 {
     size_t n = 0;
-    *out = NULL;
     for (char *f = l, *comma; f; f = comma) {
         comma = strchr(f, ',');
         if (comma) *comma++ = '\0';
-        *out = xrealloc(*out, (n + 1) * sizeof **out);
+        if (n == *cap) {
+            *cap = *cap ? 2 * *cap : 16;
+            *out = xrealloc(*out, *cap * sizeof **out);
+        }
         (*out)[n++] = trim(f);
     }
     return n;
@@ -98,25 +106,36 @@ static int csv_read(const char *file, struct csv *c, struct err *e)
     size_t len;
     char *text = util_read_file(file, &len, e);
     if (!text) return -1;
-    int line = 0, rc = 0;
-    for (char *l = text, *next; l && *l && !rc; l = next) {
+    int line = 1, rc = 0;
+    for (size_t i = 0, col = 1; i < len && !rc; i++, col++) { /* a NUL would end the text early */
+        if (text[i] == '\n') line++, col = 0;
+        else if (!text[i])
+            rc = err_usage(e, "%s:%d:%zu: a NUL byte: not a CSV file of a tuner", file, line, col);
+    }
+    line = 0;
+    char **f = NULL;
+    size_t fcap = 0, rcap = 0;
+    for (char *l = text, *next; !rc && l && *l; l = next) {
         next = strchr(l, '\n');
         if (next) *next++ = '\0';
         line++;
-        char *t = trim(l), **f;
+        char *t = trim(l);
         if (!*t) continue;
-        size_t n = fields(t, &f);
+        size_t n = fields(t, &f, &fcap);
         if (!c->names) { /* the header */
             c->names = xcalloc(n, sizeof *c->names);
             for (size_t i = 0; i < n; i++) c->names[i] = xstrdup(f[i]);
             c->ncol = n;
-            free(f);
             continue;
         }
         if (n != c->ncol)
             rc = err_usage(e, "%s:%d:1: %zu values for the %zu columns of the header", file, line,
                            n, c->ncol);
-        c->v = xrealloc(c->v, (c->nrows + 1) * c->ncol * sizeof *c->v);
+        if (c->nrows == rcap) {
+            rcap = rcap ? 2 * rcap : 64;
+            c->v = xrealloc(c->v, rcap * c->ncol * sizeof *c->v);
+            c->line = xrealloc(c->line, rcap * sizeof *c->line);
+        }
         double *row = c->v + c->nrows * c->ncol;
         for (size_t i = 0; i < n && !rc; i++) {
             char *end;
@@ -124,13 +143,14 @@ static int csv_read(const char *file, struct csv *c, struct err *e)
             if (!*f[i] || *end)
                 rc = err_usage(e, "%s:%d:%ld: '%.40s' is not a number (column %s)", file, line,
                                (long)(f[i] - l) + 1, f[i], c->names[i]);
+            else if (!isfinite(row[i]) || fabs(row[i]) > IMPORT_MAX_ABS)
+                rc = err_usage(e, "%s:%d:%ld: '%.40s' (column %s) is not a number a sweep "
+                                  "stores (finite, at most 1e300 in magnitude)",
+                               file, line, (long)(f[i] - l) + 1, f[i], c->names[i]);
         }
-        free(f);
-        if (!rc) {
-            c->line = xrealloc(c->line, (c->nrows + 1) * sizeof *c->line);
-            c->line[c->nrows++] = line;
-        }
+        if (!rc) c->line[c->nrows++] = line;
     }
+    free(f);
     free(text);
     if (!rc && !c->ncol) rc = err_usage(e, "%s:1:1: empty: no header", file);
     return rc;
@@ -245,6 +265,35 @@ static int make_plan(const struct space *sp, const struct csv *c, enum kind k, c
     return 0;
 }
 
+/* The parameters of row r as the sweep takes them, or NULL when a value is
+ * outside its range or values. */
+static struct value *row_params(const struct space *sp, const struct plan *pl, const double *row)
+{
+    struct value *params = value_map();
+    for (size_t i = 0; i < sp->nparams; i++) {
+        const struct param *p = &sp->params[i];
+        struct value *pv = pl->col[i] < 0 ? value_clone(p->value) : param_value(p, row[pl->col[i]]);
+        if (!pv) {
+            value_free(params);
+            return NULL;
+        }
+        put(params, p, pv);
+    }
+    return params;
+}
+
+/* How many rows would be imported (the others are left out). */
+static long long importable(const struct space *sp, const struct csv *c, const struct plan *pl)
+{
+    long long n = 0;
+    for (size_t r = 0; r < c->nrows; r++) {
+        struct value *params = row_params(sp, pl, c->v + r * c->ncol);
+        n += params != NULL;
+        value_free(params);
+    }
+    return n;
+}
+
 /* The trials, in one transaction. n_out: imported, skipped_out: left out. */
 static int write_trials(struct store *st, const struct space *sp, const struct csv *c,
                         const struct plan *pl, enum kind k, const char *file, long long *n_out,
@@ -255,24 +304,16 @@ static int write_trials(struct store *st, const struct space *sp, const struct c
     int rc = 0;
     for (size_t r = 0; r < c->nrows && !rc; r++) {
         const double *row = c->v + r * c->ncol;
-        struct value *params = value_map();
-        int ok = 1;
-        for (size_t i = 0; i < sp->nparams && ok; i++) {
-            const struct param *p = &sp->params[i];
-            struct value *pv = pl->col[i] < 0 ? value_clone(p->value) : param_value(p, row[pl->col[i]]);
-            if (pv) put(params, p, pv);
-            else ok = 0;
-        }
+        struct value *params = row_params(sp, pl, row);
         double v = objective(pl, row);
+        if (!params) {
+            skipped++;
+            continue;
+        }
         struct sb j;
         sb_init(&j);
         value_json(&j, params);
         value_free(params);
-        if (!ok || !isfinite(v)) {
-            skipped++;
-            sb_release(&j);
-            continue;
-        }
         /* Ultralytics records a failed training as fitness 0.0 */
         int failed = k == K_ULTRALYTICS && pl->obj == 0 && v == 0;
         char why[600];
@@ -312,6 +353,11 @@ static int import(const char *csvfile, struct space *sp, const char *dir_arg, st
     }
     struct plan pl = {0};
     int rc = make_plan(sp, &c, k, csvfile, &pl, e);
+    long long total = trials_total(sp), rows = rc ? 0 : importable(sp, &c, &pl);
+    if (!rc && total >= 0 && rows > total) /* status would count pending trials below 0 */
+        rc = err_usage(e, "%s: %lld rows to import, but %s runs at most %lld trials (run_cap): "
+                          "raise run_cap to at least %lld, or leave rows out",
+                       csvfile, rows, sp->path, total, rows);
     char *db = layout_db(dir_arg);
     struct stat stb;
     if (!rc && stat(dir_arg, &stb) == 0)
@@ -326,12 +372,12 @@ static int import(const char *csvfile, struct space *sp, const char *dir_arg, st
     if (!rc) rc = cli_init_sweep(st, sp, &w, e) || write_trials(st, sp, &c, &pl, k, csvfile, &n,
                                                                &skipped, e);
     if (!rc)
-        printf("%s: %lld trials of %s imported from %s (%s); objective %s from %s%s\n"
+        printf("%s: %lld trials of %s imported from %s (%s); objective %s from %s\n"
                "give it as `prior: [%s]` to a bayes or evolve sweep, or go on with `sweep resume "
                "%s`\n",
                dir_arg, n, sp->path, csvfile,
                k == K_ULTRALYTICS ? "Ultralytics tune_results.csv" : "YOLOv5 evolve.csv",
-               sp->metric_name, pl.obj_from, "", dir_arg, dir_arg);
+               sp->metric_name, pl.obj_from, dir_arg, dir_arg);
     if (!rc && skipped)
         printf("%lld row%s left out: a value outside %s's range or values\n", skipped,
                skipped == 1 ? "" : "s", sp->path);
@@ -368,6 +414,11 @@ int cmd_import(int argc, char **argv)
         rc = err_usage(&e, "%s: method %s; import is for bayes and evolve, which learn from "
                            "earlier results",
                        argv[optind + 1], space_method_name(sp->method));
+    else if (space_rungs(sp)) /* BOHB: its trials have budget levels; imported ones have none */
+        rc = err_usage(&e, "%s: bayes with a budget (BOHB) learns each budget level from its own "
+                           "trials; imported results have no budget level: import into a bayes "
+                           "sweep without budget, or an evolve one",
+                       argv[optind + 1]);
     char *dflt = dir ? NULL : cli_default_dir(argv[optind + 1]);
     if (!rc) rc = import(argv[optind], sp, dir ? dir : dflt, &e);
     free(dflt);

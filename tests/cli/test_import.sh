@@ -79,6 +79,41 @@ sed 's/method: bayes/method: random/' tune.yaml > rnd.yaml
 sweep import "$F/ultralytics-tune_results.csv" rnd.yaml -d e4 > /dev/null 2> e4.err
 check_eq "random: exit 2" "$?" 2
 check "random: import is for bayes and evolve" grep -q "import is for bayes and evolve" e4.err
+# (issue 22, point 2) a NUL byte inside a row: refused where it is, not the
+# end of the file
+printf 'fitness,lr0,momentum,mosaic\n0.3,0.01,0.9,0.5\n0.4,0.01,0.9,0.5\0\n0.5,0.02,0.8,0.5\n' > nul.csv
+sweep import nul.csv tune.yaml -d e6 > /dev/null 2> e6.err
+check_eq "a NUL byte: exit 2" "$?" 2
+check_eq "a NUL byte: where" "$(cat e6.err)" "sweep: nul.csv:3:17: a NUL byte: not a CSV file of a tuner"
+check "a NUL byte: nothing written" test ! -e e6
+# nan, inf, 1e308 for a normal-family parameter: refused, never stored as null
+sed 's/momentum: {min: 0.6, max: 0.98}/momentum: {distribution: normal, mu: 0.9, sigma: 0.05}/' tune.yaml > normal.yaml
+for v in nan inf -inf 1e308; do
+    printf 'fitness,lr0,momentum,mosaic\n0.3,0.01,%s,0.5\n' "$v" > nf.csv
+    sweep import nf.csv normal.yaml -d e7 > /dev/null 2> e7.err
+    check_eq "momentum $v: exit 2" "$?" 2
+    check "momentum $v: why" grep -q "^sweep: nf.csv:2:10: '$v' (column momentum) is not a number a sweep stores" e7.err
+    check "momentum $v: nothing written" test ! -e e7
+done
+# more rows than run_cap: refused (status counted pending trials below 0)
+sed 's/run_cap: 15/run_cap: 5/' tune.yaml > cap5.yaml
+sweep import "$F/ultralytics-tune_results.csv" cap5.yaml -d e8 > /dev/null 2> e8.err
+check_eq "rows beyond run_cap: exit 2" "$?" 2
+check "rows beyond run_cap: says how many" grep -q "12 rows to import, but cap5.yaml runs at most 5 trials (run_cap): raise run_cap to at least 12" e8.err
+check "rows beyond run_cap: nothing written" test ! -e e8
+# bayes with a budget (BOHB): refused, not rewritten as pruned on the next resume
+printf 'budget: {parameter: epochs, min: 1, max: 9, eta: 3}\n' | cat tune.yaml - | sed 's/  epochs: {value: 3}/  epochs: {value: 1}/' > bohb.yaml
+sweep import "$F/ultralytics-tune_results.csv" bohb.yaml -d e9 > /dev/null 2> e9.err
+check_eq "BOHB: exit 2" "$?" 2
+check "BOHB: why" grep -q "bayes with a budget (BOHB) learns each budget level from its own trials" e9.err
+check "BOHB: nothing written" test ! -e e9
+# a million columns: read in linear time (a realloc per field was quadratic)
+/usr/bin/python3 -c "
+n = 1000000
+print('fitness,lr0,momentum,mosaic,' + ','.join('c%d' % i for i in range(n)))
+print('0.3,0.01,0.9,0.5,' + ','.join('1' for i in range(n)))" > wide.csv
+timeout 120 sweep import wide.csv tune.yaml -d wide > /dev/null 2> wide.err
+check_eq "a million columns: imported" "$?" 0
 sweep import "$F/ultralytics-tune_results.csv" tune.yaml -d u > /dev/null 2> e5.err
 check_eq "existing directory: exit 2" "$?" 2
 check_eq "existing directory: kept" "$(sql u/sweep.db "select count(*) from trials")" 15
