@@ -74,6 +74,12 @@ static void parse_args(struct ctx *c, const struct value *v, struct slurm_spec *
                        "slurm.args: %s is set by sweep (each trial's job is named, writes into "
                        "its trial directory and is requeued by sweep)",
                        t);
+        else if (strstr(t, "${"))
+            diag_error(c->d, a->line, a->col,
+                       "slurm.args: %s: the same options go to every trial's sbatch, as written: "
+                       "placeholders are not rendered there (per-trial values belong in the "
+                       "command, env or templates)",
+                       t);
         else if (!strncmp(t, "--gres", 6) && s->gpus)
             diag_error(c->d, a->line, a->col,
                        "slurm.args: --gres and slurm.gpus both ask for GPUs; keep one");

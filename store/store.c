@@ -143,6 +143,9 @@ const char *const store_sql[S_COUNT] = {
     [S_TRIAL_REQUEUE] = "UPDATE trials SET state = 'pending', reason = ?2, log_offset = 0, "
                         "pid = NULL, pid_start = NULL, stop_state = NULL, stop_reason = NULL "
                         "WHERE id = ?1",
+    [S_TRIAL_UNSTART] = "UPDATE trials SET state = 'pending', reason = ?2, log_offset = 0, "
+                        "pid = NULL, pid_start = NULL, stop_state = NULL, stop_reason = NULL, "
+                        "attempts = MAX(attempts - 1, 0) WHERE id = ?1",
     [S_TRIAL_DECIDE] = "UPDATE trials SET stop_state = ?2, stop_reason = ?3 WHERE id = ?1",
     [S_TRIAL_FRESH_METRICS] = "DELETE FROM metrics WHERE trial = ?1",
     [S_TRIAL_FRESH] = "UPDATE trials SET objective = NULL, objective_step = NULL, "

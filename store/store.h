@@ -168,6 +168,10 @@ int store_trial_end(struct store *st, long long id, enum trial_state state, cons
  * caller rotated the log). Its metrics stay: a trial resumed from its
  * checkpoint continues them. */
 int store_trial_requeue(struct store *st, long long id, const char *reason, struct err *e);
+/* Back to pending as if the attempt just recorded had not been made (the
+ * executor did not take it: a refused submission is not an attempt, so its
+ * next start is not a rerun). */
+int store_trial_unstart(struct store *st, long long id, const char *reason, struct err *e);
 /* A trial that starts again from scratch: its earlier metrics go. */
 int store_trial_fresh(struct store *st, long long id, struct err *e);
 /* Metric rows and the new log offset, in one transaction. A row whose

@@ -156,6 +156,17 @@ int store_trial_end(struct store *st, long long id, enum trial_state state, cons
     AUTOTXN_END(st, e, rc);
 }
 
+int store_trial_unstart(struct store *st, long long id, const char *reason, struct err *e)
+{
+    sqlite3_stmt *s = st_stmt(st, S_TRIAL_UNSTART, e);
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, id);
+    st_bind_text(s, 2, reason);
+    AUTOTXN_BEGIN(st, e);
+    int rc = st_step_done(st, s, e);
+    AUTOTXN_END(st, e, rc);
+}
+
 int store_trial_requeue(struct store *st, long long id, const char *reason, struct err *e)
 {
     sqlite3_stmt *s = st_stmt(st, S_TRIAL_REQUEUE, e);

@@ -97,6 +97,30 @@ static int stop_orphans(const char *dir, struct running *r, double grace)
     return rc;
 }
 
+/* No sweep runs, the whole sweep is stopped, on Slurm: the jobs in the
+ * queue under the sweep's names that its store does not know (submitted
+ * just before a crash) are cancelled too. 0, or 1 when squeue failed. */
+static int cancel_unrecorded(struct store *st, const struct store_sweep *w,
+                             const struct running *run, const char *dir)
+{
+    struct space *sp = cli_load_stored(st, w);
+    int slurm = sp && sp->executor == EXECUTOR_SLURM;
+    space_free(sp);
+    if (!slurm) return 0;
+    char tag[32];
+    slurm_tag(tag, w->created);
+    struct err e = {0};
+    long n = slurm_cancel_sweep(tag, run->jobs, run->n, &e);
+    if (n < 0) {
+        fprintf(stderr, "sweep: cannot list the sweep's jobs in Slurm: %s\n", e.msg);
+        return 1;
+    }
+    if (n > 0)
+        printf("%s: %ld more job%s of this sweep cancelled in Slurm (queued, not yet recorded)\n",
+               dir, n, n == 1 ? "" : "s");
+    return 0;
+}
+
 int cmd_stop(int argc, char **argv)
 {
     static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
@@ -191,6 +215,7 @@ int cmd_stop(int argc, char **argv)
     } else if (!live && optind >= argc) {
         printf("%s: no sweep is running, and no trial either\n", dir);
     }
+    if (!live && optind >= argc) rc |= cancel_unrecorded(st, &w, &run, dir);
 out:
     free(run.ids);
     free(run.pids);

@@ -85,16 +85,33 @@ static void sbatch_answers(void)
     sb_release(&b);
 }
 
-static void not_now_answers(void)
+static void refusals_told_apart(void)
 {
-    CHECK(slurm_busy("sbatch: error: Batch job submission failed: Job violates accounting/QOS "
-                     "policy (job submit limit, user's size and/or time limits)\n"));
-    CHECK(slurm_busy("sbatch: error: Batch job submission failed: Unable to contact slurm "
-                     "controller (connect failure)\n"));
-    CHECK(!slurm_busy("sbatch: error: Batch job submission failed: Requested node "
-                      "configuration is not available\n"));
-    CHECK(!slurm_busy("sbatch: error: Batch job submission failed: Invalid account or "
-                      "account/partition combination specified\n"));
+    const char *f = "sbatch: error: Batch job submission failed: ";
+    struct {
+        const char *what;
+        enum slurm_refusal want;
+    } v[] = {
+        {"Socket timed out on send/recv operation", SLURM_REFUSED_UNSURE},
+        {"Resource temporarily unavailable", SLURM_REFUSED_UNSURE},
+        {"Unable to contact slurm controller (connect failure)", SLURM_REFUSED_BUSY},
+        {"Job violates accounting/QOS policy (job submit limit, user's size and/or time limits)",
+         SLURM_REFUSED_POLICY},
+        {"Invalid account or account/partition combination specified", SLURM_REFUSED_SWEEP},
+        {"Invalid partition name specified", SLURM_REFUSED_SWEEP},
+        {"Invalid qos specification", SLURM_REFUSED_SWEEP},
+        {"Requested node configuration is not available", SLURM_REFUSED_JOB},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char out[300];
+        snprintf(out, sizeof out, "%s%s\n", f, v[i].what);
+        CHECK_INT_EQ(slurm_refusal(out), v[i].want);
+    }
+    struct sb b;
+    sb_init(&b);
+    slurm_output_path(&b, "/runs/50%off/trials/0001/stdout.log");
+    CHECK_STR_EQ(sb_str(&b), "/runs/50%%off/trials/0001/stdout.log");
+    sb_release(&b);
 }
 
 static void squeue_rows(void)
@@ -196,7 +213,7 @@ static const struct check_case cases[] = {
     CASE(shards_follow_the_memory_estimate),
     CASE(time_limits_round_up_to_minutes),
     CASE(sbatch_answers),
-    CASE(not_now_answers),
+    CASE(refusals_told_apart),
     CASE(squeue_rows),
     CASE(sacct_rows),
     CASE(scontrol_line),

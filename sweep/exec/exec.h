@@ -84,6 +84,8 @@ struct exec_ops {
     /* optional (NULL: nothing to do) */
     int (*poll)(struct executor *x, struct err *e);
     int (*prepare_adopt)(struct executor *x, struct err *e);
+    int (*recover)(struct executor *x, long long trial, const char *trial_dir,
+                   struct exec_job *j);
     double (*wake)(struct executor *x);
     void (*free)(struct executor *x);
 };
@@ -116,6 +118,12 @@ enum exec_found exec_adopt(struct executor *x, const struct exec_record *r, stru
  * jobs in the queue). -1 when that cannot be known: nothing may then be
  * started again, or a trial could run twice. */
 int exec_prepare_adopt(struct executor *x, struct err *e);
+/* Before a trial is started again after a start the executor could not
+ * be sure of (sbatch timed out: the controller may have queued the job all
+ * the same): 1 when that start did happen (j describes it: follow it, and
+ * leave the trial's files as they are), 0 when it must be started. */
+int exec_recover(struct executor *x, long long trial, const char *trial_dir,
+                 struct exec_job *j);
 /* Once per turn of the loop, before exec_reap: what the executor asks of
  * the outside (Slurm: one query for all jobs, when due). -1: it could not
  * (e says why; the loop goes on and asks again). */
@@ -131,5 +139,14 @@ pid_t exec_group(struct executor *x, const char *trial_dir);
 int exec_result(const char *trial_dir, struct proc_exit *x, struct err *e);
 /* Releases what j holds (its pidfd). */
 void exec_job_release(struct exec_job *j);
+
+/* The environment a trial of the local executor gets when sweep runs
+ * inside a Slurm allocation: envp less the variables of the job step sweep
+ * may run in (SLURM_STEP_*, SLURM_PROCID, SLURM_SRUN_COMM_*...), and at
+ * most one of SLURM_MEM_PER_CPU/GPU/NODE (the allocation's), as a login
+ * shell of that allocation has it; so that a trainer's srun works. A new
+ * array of envp's strings (free the array only); envp as it is outside
+ * Slurm. */
+char **exec_allocation_env(char *const *envp);
 
 #endif

@@ -8,16 +8,58 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* What a job step sets and a login shell of the allocation does not have
+ * (Slurm 22.05: srun's output environment less salloc's): a trainer's own
+ * srun must make a step of the allocation, not of sweep's step. */
+static int step_var(const char *v)
+{
+    static const char *const step[] = {
+        "SLURM_STEP",       "SLURM_STEPID=",      "SLURM_PROCID=",        "SLURM_LOCALID=",
+        "SLURM_NODEID=",    "SLURM_TASK_PID=",    "SLURM_GTIDS=",         "SLURM_PRIO_PROCESS=",
+        "SLURM_SRUN_COMM_", "SLURM_LAUNCH_NODE_", "SLURM_UMASK=",         "SLURM_CPU_BIND",
+        "SLURM_CPU_FREQ_",  "SLURM_TOPOLOGY_",    "SLURM_DISTRIBUTION=",  "SLURMD_NODENAME=",
+        "SLURM_JOB_CPUS_PER_NODE_PACK_GROUP_",    "SLURM_UNBUFFEREDIO=",  "SLURM_LABELIO=",
+        "SLURM_PTY_",       "SLURM_NPROCS=",      "SLURM_NTASKS=",        NULL};
+    for (const char *const *p = step; *p; p++)
+        if (!strncmp(v, *p, strlen(*p))) return 1;
+    return 0;
+}
+
+char **exec_allocation_env(char *const *envp)
+{
+    size_t n = 0;
+    int cpu = 0, gpu = 0;
+    for (char *const *p = envp; p && *p; p++, n++) {
+        cpu |= !strncmp(*p, "SLURM_MEM_PER_CPU=", 18);
+        gpu |= !strncmp(*p, "SLURM_MEM_PER_GPU=", 18);
+    }
+    char **out = xcalloc(n + 1, sizeof *out);
+    size_t k = 0;
+    for (char *const *p = envp; p && *p; p++) {
+        if (step_var(*p)) continue;
+        /* srun dies when two are set ("mutually exclusive"): a step exports
+         * SLURM_MEM_PER_NODE beside the allocation's per-CPU or per-GPU one */
+        if ((cpu || gpu) && !strncmp(*p, "SLURM_MEM_PER_NODE=", 19)) continue;
+        if (cpu && !strncmp(*p, "SLURM_MEM_PER_GPU=", 18)) continue;
+        out[k++] = *p;
+    }
+    return out;
+}
 
 static int local_start(struct executor *x, const struct exec_spec *s, struct exec_job *j,
                        struct err *e)
 {
     (void)x;
     *j = (struct exec_job){.fd = -1};
-    if (proc_start(s->trial_dir, s->cwd, s->log, s->argv, s->envp, &j->pid, e)) return -1;
+    char **env = exec_allocation_env(s->envp);
+    int rc = proc_start(s->trial_dir, s->cwd, s->log, s->argv, env, &j->pid, e);
+    free(env);
+    if (rc) return -1;
     j->pid_start = proc_start_time(j->pid);
     return 0;
 }
@@ -113,6 +155,12 @@ enum exec_found exec_adopt(struct executor *x, const struct exec_record *r, stru
 int exec_prepare_adopt(struct executor *x, struct err *e)
 {
     return x->ops->prepare_adopt ? x->ops->prepare_adopt(x, e) : 0;
+}
+
+int exec_recover(struct executor *x, long long trial, const char *trial_dir,
+                 struct exec_job *j)
+{
+    return x->ops->recover ? x->ops->recover(x, trial, trial_dir, j) : 0;
 }
 
 int exec_poll(struct executor *x, struct err *e)

@@ -52,6 +52,9 @@ struct slurm_x {
     int sacct;                    /* 1 works, 0 disabled here, -1 not yet known */
     struct slurm_row *listing;    /* prepare_adopt: the sweep's jobs in the queue */
     size_t nlisting;
+    long long *unsure;            /* trials whose sbatch may have queued a job all the same
+                                     (a timeout): looked up by name before the next sbatch */
+    size_t nunsure;
     struct slurm_stats st;
 };
 
@@ -402,6 +405,79 @@ static long long find_by_name(struct slurm_x *s, long long trial)
     return id;
 }
 
+/* A trial whose sbatch may have queued a job (unsure): remembered, or
+ * forgotten; 1 if it was remembered. */
+static int unsure(struct slurm_x *s, long long trial, int remember)
+{
+    for (size_t i = 0; i < s->nunsure; i++)
+        if (s->unsure[i] == trial) {
+            if (!remember) s->unsure[i] = s->unsure[--s->nunsure];
+            return 1;
+        }
+    if (remember) {
+        s->unsure = xrealloc(s->unsure, (s->nunsure + 1) * sizeof *s->unsure);
+        s->unsure[s->nunsure++] = trial;
+    }
+    return 0;
+}
+
+/* "Job violates accounting/QOS policy": a submit limit while jobs of this
+ * user are in the queue (they end, and free it), else a QOS's minimums or
+ * a limit of 0 that no wait lifts. 1 if it is worth waiting. */
+static int policy_waits(struct slurm_x *s)
+{
+    for (size_t i = 0; i < s->njobs; i++)
+        if (!s->jobs[i].ended) return 1;
+    char user[48], *out = NULL;
+    snprintf(user, sizeof user, "--user=%u", (unsigned)getuid());
+    char *argv[] = {"squeue", "-h", user, "-o", "%i", NULL};
+    struct err e = {0};
+    int queued = run(s, argv, NULL, &out, &e) == 0 && out && strspn(out, " \n") < strlen(out);
+    free(out);
+    return queued;
+}
+
+/* Why sbatch did not take the job, in e, with e->code: EAGAIN the same
+ * later, ENXIO no job of the sweep can be submitted (stop the sweep), else
+ * this trial's failure. */
+static void refused(struct slurm_x *s, const char *out, struct err *e)
+{
+    say_error(e, "sbatch", out);
+    if (out && (strstr(out, "Could not establish a configuration source") ||
+                strstr(out, "Unable to process configuration file"))) {
+        /* no cluster here at all: not this trial's fault, nor any other's */
+        err_set(e, "sbatch finds no Slurm configuration here (%s): set SLURM_CONF, or run "
+                   "sweep on a submit host",
+                strstr(out, "Could not") ? "\"Could not establish a configuration source\""
+                                         : "\"Unable to process configuration file\"");
+        e->code = ENXIO;
+        return;
+    }
+    char words[sizeof e->msg];
+    snprintf(words, sizeof words, "%s", e->msg);
+    switch (slurm_refusal(out)) {
+    case SLURM_REFUSED_UNSURE:
+    case SLURM_REFUSED_BUSY: e->code = EAGAIN; break;
+    case SLURM_REFUSED_POLICY:
+        if (policy_waits(s)) e->code = EAGAIN; /* a submit limit: jobs in the queue free it */
+        else {
+            err_set(e, "%.700s, with no job of yours in the queue: not a submit limit that "
+                       "frees up, but a limit of the account or QOS that this job breaks (ask "
+                       "your administrator, or change slurm: in the sweep file)",
+                    words);
+            e->code = ENXIO;
+        }
+        break;
+    case SLURM_REFUSED_SWEEP:
+        err_set(e, "%.700s: every job of this sweep would be refused; change slurm: in the "
+                   "sweep file",
+                words);
+        e->code = ENXIO;
+        break;
+    case SLURM_REFUSED_JOB: break;
+    }
+}
+
 static int slurm_start(struct executor *x, const struct exec_spec *sp, struct exec_job *j,
                        struct err *e)
 {
@@ -414,22 +490,16 @@ static int slurm_start(struct executor *x, const struct exec_spec *sp, struct ex
     struct err re = {0};
     int rc = run(s, argv, sp->envp, &out, &re);
     long long id = rc == 0 ? slurm_parse_jobid(out) : -1;
-    if (rc < 0 && strstr(re.msg, "did not answer")) id = find_by_name(s, sp->trial);
+    int maybe = (rc < 0 && strstr(re.msg, "did not answer")) ||
+                (rc > 0 && slurm_refusal(out) == SLURM_REFUSED_UNSURE);
+    if (id <= 0 && maybe) id = find_by_name(s, sp->trial);
     exec_free_strv(argv);
     free(script);
     if (id <= 0) {
         if (rc < 0) err_set(e, "sbatch: %.900s", re.msg);
-        else say_error(e, "sbatch", out);
-        if (rc > 0 && slurm_busy(out)) e->code = EAGAIN; /* the same job goes later */
-        if (rc > 0 && out && (strstr(out, "Could not establish a configuration source") ||
-                              strstr(out, "Unable to process configuration file"))) {
-            /* no cluster here at all: not this trial's fault, nor any other's */
-            err_set(e, "sbatch finds no Slurm configuration here (%s): set SLURM_CONF, or run "
-                       "sweep on a submit host",
-                    strstr(out, "Could not") ? "\"Could not establish a configuration source\""
-                                             : "\"Unable to process configuration file\"");
-            e->code = ENXIO;
-        }
+        else refused(s, out, e);
+        if (rc < 0) e->code = EAGAIN; /* it did not answer: try again, after a lookup */
+        if (maybe) unsure(s, sp->trial, 1);
         free(out);
         return -1;
     }
@@ -439,6 +509,20 @@ static int slurm_start(struct executor *x, const struct exec_spec *sp, struct ex
     j->waiting = 1;
     snprintf(j->state, sizeof j->state, "PENDING");
     return 0;
+}
+
+/* A trial whose sbatch timed out: its job, if the controller queued it. */
+static int slurm_recover(struct executor *x, long long trial, const char *trial_dir,
+                         struct exec_job *j)
+{
+    struct slurm_x *s = (struct slurm_x *)x;
+    if (!unsure(s, trial, 0)) return 0;
+    long long id = find_by_name(s, trial);
+    if (id <= 0) return 0;
+    track(s, id, trial, trial_dir);
+    *j = (struct exec_job){.fd = -1, .adopted = 1, .job_id = id, .waiting = 1};
+    snprintf(j->state, sizeof j->state, "PENDING");
+    return 1;
 }
 
 static int slurm_prepare_adopt(struct executor *x, struct err *e)
@@ -523,6 +607,7 @@ static void slurm_free(struct executor *x)
     for (size_t i = 0; i < s->nowned; i++) free(s->owned[i]);
     free(s->owned);
     free(s->listing);
+    free(s->unsure);
     free(s);
 }
 
@@ -535,6 +620,7 @@ static const struct exec_ops slurm_ops = {
     .group = slurm_group,
     .poll = slurm_poll,
     .prepare_adopt = slurm_prepare_adopt,
+    .recover = slurm_recover,
     .wake = slurm_wake,
     .free = slurm_free,
 };
@@ -591,4 +677,39 @@ int slurm_cancel_trial(long long job_id, const char *tag, long long trial, int t
         return err_set(e, "scancel %s: exit status %d", id, status);
     }
     return 0;
+}
+
+long slurm_cancel_sweep(const char *tag, const long long *skip, size_t n, struct err *e)
+{
+    char user[48], *out = NULL;
+    snprintf(user, sizeof user, "--user=%u", (unsigned)getuid());
+    char *q[] = {"squeue", "-h", user, "-o", "%i|%T|%r|%j", NULL};
+    int status;
+    if (spawn_run(q, NULL, SLURM_CMD_TIMEOUT_S, &out, &status, e)) return -1;
+    if (status != 0) {
+        free(out);
+        return err_set(e, "squeue: exit status %d", status);
+    }
+    struct slurm_row *rows;
+    size_t nrows = slurm_parse_rows(out, 0, &rows);
+    free(out);
+    size_t tl = strlen(tag);
+    long cancelled = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        const struct slurm_row *r = &rows[i];
+        int mine = !strncmp(r->name, tag, tl) && r->name[tl] == '-' && r->name[tl + 1] &&
+                   strspn(r->name + tl + 1, "0123456789") == strlen(r->name + tl + 1);
+        for (size_t k = 0; k < n && mine; k++)
+            if (skip[k] == r->id) mine = 0;
+        if (!mine || slurm_state_phase(r->state) == SLURM_ENDED) continue;
+        char id[32];
+        snprintf(id, sizeof id, "%lld", r->id);
+        char *c[] = {"scancel", id, NULL};
+        if (spawn_run(c, NULL, SLURM_CMD_TIMEOUT_S, &out, &status, NULL) == 0 && status == 0)
+            cancelled++;
+        free(out);
+        out = NULL;
+    }
+    free(rows);
+    return cancelled;
 }

@@ -49,6 +49,11 @@ const struct slurm_stats *exec_slurm_stats(struct executor *x);
  * the job under the trial's name. -1 with errno ESRCH when it does not. */
 int slurm_cancel_trial(long long job_id, const char *tag, long long trial, int term,
                        struct err *e);
+/* Without the executor: cancels every job of this user that squeue shows
+ * under one of the sweep's names (TAG-N: proven the sweep's by its name),
+ * except those in skip (n of them: cancelled as their trials'). The number
+ * cancelled, or -1 (e). */
+long slurm_cancel_sweep(const char *tag, const long long *skip, size_t n, struct err *e);
 
 /* slurm_cmd.c */
 
@@ -73,9 +78,19 @@ long long slurm_parse_jobid(const char *out);
  * none does. */
 void slurm_error_line(const char *out, struct sb *b);
 
-/* 1 if sbatch's answer means "not now" (the controller unreachable or
- * busy, a job submit limit reached), not a fault of the job. */
-int slurm_busy(const char *out);
+/* What sbatch's refusal means. */
+enum slurm_refusal {
+    SLURM_REFUSED_UNSURE,   /* a timeout: the controller may have queued the job all the same */
+    SLURM_REFUSED_BUSY,     /* the controller unreachable: nothing queued; the same later */
+    SLURM_REFUSED_POLICY,   /* "job violates accounting/QOS policy": a submit limit (later)
+                               or a QOS's minimums (never): the queue tells which */
+    SLURM_REFUSED_SWEEP,    /* every job of the sweep would be refused (a partition, account,
+                               QOS, gres or time the cluster does not have or allow) */
+    SLURM_REFUSED_JOB,      /* this job (its size, its node configuration) */
+};
+enum slurm_refusal slurm_refusal(const char *out);
+/* path for --output: sbatch reads %j, %x... in it, so a literal % is %%. */
+void slurm_output_path(struct sb *b, const char *path);
 
 /* One job as squeue (or sacct, or scontrol) shows it. */
 struct slurm_row {

@@ -76,7 +76,11 @@ char **slurm_sbatch_argv(const struct exec_slurm_opts *o, const struct exec_spec
     add(&a, xstrdup("--parsable"));
     opt(&a, "job-name", name);
     add(&a, xasprintf("--comment=sweep trial %lld of %s", s->trial, o->tag));
-    opt(&a, "output", s->log);
+    struct sb out;
+    sb_init(&out);
+    slurm_output_path(&out, s->log);
+    opt(&a, "output", sb_str(&out));
+    sb_release(&out);
     add(&a, xstrdup("--open-mode=append"));
     opt(&a, "chdir", s->cwd);
     add(&a, xstrdup("--no-requeue")); /* sweep requeues, as a new job it can follow */
@@ -302,15 +306,39 @@ enum exec_end slurm_end(const struct slurm_row *r, int have_record, int ours, co
     return EXEC_END_FAILED;
 }
 
-int slurm_busy(const char *out)
+enum slurm_refusal slurm_refusal(const char *out)
 {
-    /* the controller is down or busy, or a submit limit (MaxSubmitJobs) is
-     * reached: the same sbatch works later; anything else is the job's */
-    static const char *const busy[] = {"job submit limit", "Unable to contact slurm controller",
-                                       "Socket timed out", "Resource temporarily unavailable",
-                                       "temporarily unable to accept job",
+    /* the request may have reached the controller, which may have queued
+     * the job: look it up by its name before submitting again */
+    static const char *const ambiguous[] = {"Socket timed out", "Resource temporarily unavailable",
+                                            "temporarily unable to accept job", NULL};
+    /* the controller is down, or a backup in standby: nothing was queued */
+    static const char *const busy[] = {"Unable to contact slurm controller",
                                        "Slurm backup controller in standby mode", NULL};
+    /* refusals of every job the sweep would submit: its slurm section names
+     * what the cluster does not have or allow */
+    static const char *const sweep_wide[] = {
+        "Invalid partition name specified", "Invalid account or account/partition combination",
+        "Invalid qos specification", "Invalid generic resource (gres) specification",
+        "Requested time limit is invalid", "Job's QOS not permitted to use this partition",
+        "Invalid feature specification", NULL};
+    for (const char *const *k = ambiguous; out && *k; k++)
+        if (strstr(out, *k)) return SLURM_REFUSED_UNSURE;
     for (const char *const *k = busy; out && *k; k++)
-        if (strstr(out, *k)) return 1;
-    return 0;
+        if (strstr(out, *k)) return SLURM_REFUSED_BUSY;
+    /* MaxSubmitJobs and a QOS's minimums say the same words: the executor
+     * asks the queue which it is */
+    if (out && (strstr(out, "job submit limit") || strstr(out, "accounting/QOS policy")))
+        return SLURM_REFUSED_POLICY;
+    for (const char *const *k = sweep_wide; out && *k; k++)
+        if (strstr(out, *k)) return SLURM_REFUSED_SWEEP;
+    return SLURM_REFUSED_JOB;
+}
+
+void slurm_output_path(struct sb *b, const char *path)
+{
+    for (const char *c = path; *c; c++) { /* %j, %x... are sbatch's: a literal % is %% */
+        if (*c == '%') sb_addc(b, '%');
+        sb_addc(b, *c);
+    }
 }

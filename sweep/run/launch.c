@@ -259,7 +259,7 @@ static int not_now(struct sched *s, long long id, const char *why, int again, st
     char *r = xasprintf("waiting to be submitted: %s", why);
     int rc = store_begin(s->st, e) ||
              store_settle(s->st,
-                          store_trial_requeue(s->st, id, r, e) ||
+                          store_trial_unstart(s->st, id, r, e) ||
                               store_event(s->st, id, "not_submitted", why, e),
                           e);
     free(r);
@@ -295,6 +295,17 @@ static int record_start(struct sched *s, struct slot *sl, int ok, const char *wh
         rc = -1;
     }
     return store_settle(s->st, rc, e) ? -1 : rc;
+}
+
+/* The trial's files, argv.json with its argv and environment. */
+static int write_files(struct sched *s, const struct render_ctx *r, long long id, const char *dir,
+                       const char *pj, char **argv, size_t argc, char **envp, const char *aj,
+                       struct err *te)
+{
+    char *af = argv_file(s->sp, argv, argc, envp, s->o->cwd, aj);
+    int rc = write_trial_files(s->sp, r, s->o->dir, id, dir, pj, af, argc, te);
+    free(af);
+    return rc;
 }
 
 /* The started event, with the row that says running: a sweep killed
@@ -352,14 +363,13 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
     argv = trial_argv(sp, &r, resuming, &argc);
     envp = render_env(&r, environ);
     aj = argv_json(argv, argc);
-    char *af = argv_file(sp, argv, argc, envp, s->o->cwd, aj);
-    ok = write_trial_files(sp, &r, s->o->dir, id, sl->dir, pj.buf, af, argc, &te) == 0;
-    free(af);
+    struct exec_job found; /* a start the executor was not sure of, which happened */
+    int recovered = exec_recover(s->exec, id, sl->dir, &found); /* its files stay as they are */
+    ok = recovered || write_files(s, &r, id, sl->dir, pj.buf, argv, argc, envp, aj, &te) == 0;
     if (!ok && layout_environmental(te.code)) { /* the sweep directory's, not the trial's */
-        err_set(e, "%.700s: the sweep directory cannot be written; stopping (the trial was not "
-                   "started; `sweep resume` goes on once it can be)",
-                te.msg);
-        rc = -1;
+        rc = err_set(e, "%.700s: the sweep directory cannot be written; stopping (the trial was "
+                        "not started; `sweep resume` goes on once it can be)",
+                     te.msg);
         goto out;
     }
     /* The trial is recorded before its supervisor starts: a sweep killed in
@@ -384,7 +394,8 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
     struct exec_spec spec = {.trial_dir = sl->dir, .cwd = s->o->cwd, .log = sl->log,
                              .argv = argv, .envp = envp, .trial = id,
                              .mem_mib = run_slurm_mem(sp, params)};
-    if (ok) ok = exec_start(s->exec, &spec, &sl->job, &te) == 0;
+    if (recovered) sl->job = found;
+    else if (ok) ok = exec_start(s->exec, &spec, &sl->job, &te) == 0;
     if (!ok && (te.code == EAGAIN || te.code == ENXIO)) {
         slot_release(sl);
         rc = not_now(s, id, te.msg, te.code == EAGAIN, e);
