@@ -172,15 +172,18 @@ static void page_importance(struct report *r, struct sb *b)
             sb_add(b, "</p>\n");
         }
         if (!n || im[order[0]].n < IMPORTANCE_MIN_N) {
-            sb_addf(b, "<p class=\"dim\">Too few trials to tell (it takes %d %s with a value of "
-                       "the objective).</p>\n",
-                    IMPORTANCE_MIN_N, s->rungs ? "configurations" : "completed trials");
+            sb_addf(b, "<p class=\"dim\">Too few trials to tell (%zu; it takes %d %s with a value "
+                       "of the objective).</p>\n",
+                    n ? im[order[0]].n : 0, IMPORTANCE_MIN_N,
+                    s->rungs ? "configurations" : "completed or pruned trials");
             continue;
         }
         sb_add(b, "<table class=\"imp\">\n<tr><th>parameter</th><th>variance explained</th>"
                   "<th>rank correlation</th><th>trials</th><th>what it says</th></tr>\n");
         for (size_t i = 0; i < n; i++) {
             const struct importance *x = &im[order[i]];
+            int says = rp_importance_says(x);
+            if (says == IMP_NOTHING) continue; /* a constant (the budget at one rung) */
             sb_add(b, "<tr><td>");
             html_esc(b, r->c[x->col].path);
             sb_add(b, "</td>");
@@ -191,13 +194,13 @@ static void page_importance(struct report *r, struct sb *b)
             else sb_addf(b, "<td class=\"n\">%+.2f</td>", x->rho);
             sb_addf(b, "<td class=\"n\">%zu</td><td>", x->n);
             int maxi = s->meta.maximize;
-            if (!isnan(x->rho) && fabs(x->rho) >= 0.3) {
+            if (says == IMP_DIRECTION) {
                 sb_add(b, "a larger ");
                 html_esc(b, r->c[x->col].path);
                 sb_addf(b, " goes with a %s objective", (x->rho > 0) == maxi ? "better" : "worse");
-            } else if (!isnan(x->eta2) && x->eta2 >= 0.3) {
+            } else if (says == IMP_MATTERS) {
                 sb_add(b, "its value matters, not in one direction");
-            } else if (!isnan(x->eta2)) {
+            } else {
                 sb_add(b, "little effect seen");
             }
             sb_add(b, "</td></tr>\n");
@@ -207,10 +210,11 @@ static void page_importance(struct report *r, struct sb *b)
     if (head)
         sb_add(b, "<p class=\"dim\">Variance explained: the share of the objective's variance "
                   "between the parameter's categories, or between quantile bins of its values "
-                  "(eta squared; with few trials per bin it reads high by chance). Rank "
-                  "correlation: Spearman's, of the parameter's values with the objective. Both look "
-                  "at one parameter at a time: an effect that shows only with another parameter "
-                  "is not seen (docs/reports.md).</p>\n");
+                  "(eta squared; at least 3 trials a bin, and it still reads high by chance with "
+                  "few). Rank correlation: Spearman's, of the parameter's values with the "
+                  "objective; a direction is said only when it is clear of chance at that "
+                  "number of trials. Both look at one parameter at a time: an effect that shows "
+                  "only with another parameter is not seen (docs/reports.md).</p>\n");
     free(order);
 }
 

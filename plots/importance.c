@@ -81,14 +81,16 @@ static double eta_squared(const struct pt *p, const int *grp, size_t n, int ngro
     return total > 0 ? between / total : NAN;
 }
 
-/* The trials a sweep's importance is computed over: completed ones with an
- * objective; for halving and hyperband every configuration's value at the
- * first rung (the one budget all of them ran at). */
+/* The trials a sweep's importance is computed over: completed and pruned
+ * ones with an objective (a pruned trial at the value it was stopped with:
+ * leaving them out keeps only the good ones); for halving and hyperband
+ * every configuration's value at the first rung (the one budget all of
+ * them ran at). */
 static int sample(const struct rsweep *s, const struct rtrial *t)
 {
     if (!t->has_obj || !isfinite(t->obj)) return 0;
-    if (s->rungs) return t->rung == 0 && (t->state == TRIAL_COMPLETED || t->state == TRIAL_PRUNED);
-    return t->state == TRIAL_COMPLETED;
+    if (t->state != TRIAL_COMPLETED && t->state != TRIAL_PRUNED) return 0;
+    return !s->rungs || t->rung == 0;
 }
 
 static size_t importance_of(const struct report *r, const struct rsweep *s, struct importance *out)
@@ -130,6 +132,7 @@ static size_t importance_of(const struct report *r, const struct rsweep *s, stru
             for (size_t i = 0; i < n; i++)
                 if (i == 0 || pts[i].x != pts[i - 1].x) distinct++;
             ngroups = distinct < IMPORTANCE_BINS ? (int)distinct : IMPORTANCE_BINS;
+            if ((size_t)ngroups > n / IMPORTANCE_PER_BIN) ngroups = (int)(n / IMPORTANCE_PER_BIN);
             /* by rank, ties kept together: a bin is never split inside a value */
             for (size_t i = 0; i < n; i++) {
                 int g = (int)((pts[i].rx - 1) * ngroups / (double)n);
@@ -160,4 +163,16 @@ void rp_importance_order(const struct importance *im, size_t n, size_t *order)
             order[j] = order[j - 1];
         order[j] = i;
     }
+}
+
+int rp_importance_says(const struct importance *im)
+{
+    /* Spearman's rho against no relation, two-sided 5%: |rho| above
+     * 1.96 / sqrt(n - 1) (0.65 at 10 trials, 0.28 at 50); and 0.3 at least */
+    if (!isnan(im->rho) && im->n > 1 && fabs(im->rho) >= 0.3 &&
+        fabs(im->rho) >= 1.96 / sqrt((double)im->n - 1))
+        return IMP_DIRECTION;
+    if (!isnan(im->eta2) && im->eta2 >= 0.3) return IMP_MATTERS;
+    if (!isnan(im->eta2) || !isnan(im->rho)) return IMP_LITTLE;
+    return IMP_NOTHING;
 }

@@ -111,8 +111,10 @@ struct figure {
  * 0), Spearman's rank correlation with the objective (ordered parameters)
  * and the share of the objective's variance its categories or quantile
  * bins explain (eta squared). NaN where it cannot be told. */
-#define IMPORTANCE_MIN_N 5  /* fewer trials than this: nothing is said */
-#define IMPORTANCE_BINS 5   /* quantile bins of a numeric parameter */
+#define IMPORTANCE_MIN_N 10   /* fewer trials than this: "too few trials to tell" */
+#define IMPORTANCE_BINS 5      /* quantile bins of a numeric parameter, at most */
+#define IMPORTANCE_PER_BIN 3   /* trials per bin at least (fewer bins then): with one
+                                  trial a bin, every parameter explains 100% */
 struct importance {
     size_t col;      /* index into r->c */
     int ordered;     /* numeric: rho is defined */
@@ -168,6 +170,11 @@ struct pick {
 void rp_importance_all(struct report *r);
 /* order[0..n) gets the indices of im[0..n), the most important first
  * (what cannot be told last; ties keep column order). */
+/* What one parameter's figures allow saying: a direction (its rank
+ * correlation is clear of chance at its number of trials), that its value
+ * matters, that little effect is seen, or nothing (a constant). */
+enum { IMP_NOTHING, IMP_LITTLE, IMP_MATTERS, IMP_DIRECTION };
+int rp_importance_says(const struct importance *im);
 void rp_importance_order(const struct importance *im, size_t n, size_t *order);
 
 /* A figure: draws itself into r (r->fig gets its image, r->fails its

@@ -85,6 +85,28 @@ check "importance: a short list of numbers is drawn as categories in order" \
 check "importance: seed explains nothing" grep -qE '<tr><td>seed</td><td class="n">0% .*little effect seen' <<< "$I"
 check "importance: a figure" test -s imp/report/importance.png
 check "importance: documented" grep -q 'Which parameters matter' "$SRC/docs/reports.md"
+# (issue 22, point 13) 5 trials: nothing said, not "explains 100%"
+sed 's/lr: {values: \[1, 2, 3, 4, 5, 6\]}/lr: {values: [1, 2, 3, 4, 5]}/; s/seed: {values: \[1, 2\]}/seed: {value: 1}/' imp.yaml > few.yaml
+sweep run -q few.yaml -d few > /dev/null
+sweep report few > /dev/null 2>&1
+check "importance: 5 trials are too few to tell" \
+    grep -q 'Too few trials to tell (5; it takes 10 completed or pruned trials' few/report/index.html
+check "importance: no percentage from 5 trials" sh -c '! grep -q "100% <span" few/report/index.html'
+# pruned trials count, at the value they were stopped with
+cat > pr.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+early_terminate: {type: patience, patience: 2}
+parameters:
+  lr: {values: [-1, -2, -3, -4, -5, -6, 1, 2, 3, 4, 5, 6]}
+command: [fake_trainer, "--fake-loss=${lr}", --fake-epochs=6, --fake-sleep=0.02]
+resources: {gpus: none, max_parallel: 3}
+Y
+sweep run -q pr.yaml -d pr > /dev/null
+sweep report pr > /dev/null 2>&1
+check_eq "pruned: six of them" "$(sql pr/sweep.db "select count(*) from trials where state = 'pruned'")" 6
+check "importance: pruned trials are counted (12 trials)" \
+    grep -qE '<tr><td>lr</td><td class="n">[0-9]+% <span class="dim">\([0-9]+ bins\)</span></td><td class="n">[+-][0-9.]+</td><td class="n">12</td>' pr/report/index.html
 
 # the page in a real browser: every image loads, no error
 CHROME=$(command -v chromium || command -v chromium-browser || true)
