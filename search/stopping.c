@@ -51,7 +51,8 @@ int stopping_median(const double *h, size_t n, const double *const *others, cons
 long stopping_asha_rung(size_t n, int min_iter, int max_iter, double eta)
 {
     long rung = 0;
-    for (double r = min_iter; r <= (double)n && (max_iter <= 0 || r <= max_iter); r *= eta)
+    /* a rung at max_iter would judge a trial that has finished training */
+    for (double r = min_iter; r <= (double)n && (max_iter <= 0 || r < max_iter); r *= eta)
         rung = (long)r;
     return rung;
 }

@@ -20,7 +20,8 @@ int stopping_median(const double *h, size_t n, const double *const *others, cons
                     size_t nothers, int min_iter, int min_trials, double *median);
 
 /* asha (asynchronous successive halving, Li et al., MLSys 2020): the rungs
- * are at min_iter * eta^k values (up to max_iter when it is > 0). The
+ * are at min_iter * eta^k values (below max_iter when it is > 0: the final
+ * value is not judged). The
  * largest rung a trial with n values has reached, or 0. */
 long stopping_asha_rung(size_t n, int min_iter, int max_iter, double eta);
 /* ASHA's promotion rule at a rung: of the n values that trials logged there

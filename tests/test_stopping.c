@@ -44,6 +44,9 @@ static void asha_rungs_grow_by_eta(void)
     CHECK_INT_EQ(stopping_asha_rung(9, 1, 0, 3), 9);
     CHECK_INT_EQ(stopping_asha_rung(30, 1, 0, 3), 27);
     CHECK_INT_EQ(stopping_asha_rung(30, 1, 10, 3), 9); /* max_iter caps the rungs */
+    /* no rung on the final value: a trial that finished is not judged */
+    CHECK_INT_EQ(stopping_asha_rung(9, 1, 9, 3), 3);
+    CHECK_INT_EQ(stopping_asha_rung(30, 1, 27, 3), 9);
     CHECK_INT_EQ(stopping_asha_rung(4, 5, 0, 3), 0);   /* before the grace period */
 }
 
