@@ -42,6 +42,16 @@ void render_shell_quote(struct sb *b, const char *s)
     sb_addc(b, '\'');
 }
 
+void render_shell_word(struct sb *b, const char *s)
+{
+    int plain = *s != '\0';
+    for (const char *c = s; *c && plain; c++)
+        plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=/.,:@%",
+                       *c) != NULL;
+    if (plain) sb_add(b, s);
+    else render_shell_quote(b, s);
+}
+
 static char *inline_other(const struct render_ctx *r, const char *name);
 
 /* The text of an inline placeholder; NULL if it has none (a list macro). */

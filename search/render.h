@@ -49,5 +49,9 @@ char *render_wandb_config(const struct value *params);
 void render_free_strv(char **v);
 /* Writes v to b quoted for /bin/sh ('...' with '\'' for quotes). */
 void render_shell_quote(struct sb *b, const char *s);
+/* s as one word to paste into a shell: as it is when it is plain
+ * (letters, digits, _-+=/.,:@%), else quoted as render_shell_quote does.
+ * Hints that name a path use it. */
+void render_shell_word(struct sb *b, const char *s);
 
 #endif

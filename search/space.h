@@ -120,6 +120,8 @@ struct space_env {
 /* fail_fast's defaults: the first 3 trials to end in a run all failed, or
  * 10 failures in a row, stop the sweep (W&B's agent: 3 failures in its
  * first 60 s). */
+/* max_parallel with GPUs when the file does not say: no limit but theirs */
+#define SPACE_GPU_PARALLEL 4096
 #define SPACE_FAIL_FIRST 3
 #define SPACE_FAIL_CONSECUTIVE 10
 

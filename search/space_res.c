@@ -306,7 +306,7 @@ void sx_parse_resources(struct ctx *c, const struct value *m)
                        "'%s' is for GPU packing: set resources.gpus to auto or a list", *k);
     }
     /* with GPUs, how many trials run is the GPUs' business unless capped */
-    if (packing) sp->max_parallel = 4096;
+    if (packing) sp->max_parallel = SPACE_GPU_PARALLEL;
     sp->max_parallel = (int)sx_get_int(c, m, "max_parallel", 1, 4096, sp->max_parallel);
     sp->stagger = sx_get_duration(c, m, "stagger", sp->stagger);
 }

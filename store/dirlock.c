@@ -1,5 +1,6 @@
 /* dirlock.c - flock-based lock on DIR/lock. */
 #include "store/dirlock.h"
+#include "search/render.h"
 #include "base/err.h"
 #include "base/util.h"
 
@@ -78,8 +79,12 @@ int dirlock_acquire(const char *dir, struct err *e)
         if (saved == EWOULDBLOCK) {
             char who[300];
             describe(fd, who, sizeof who);
+            struct sb w;
+            sb_init(&w);
+            render_shell_word(&w, dir);
             err_usage(e, "%s is in use by another sweep (%s); wait for it, or `sweep stop %s`",
-                      dir, who, dir);
+                      dir, who, sb_str(&w));
+            sb_release(&w);
         } else {
             errno = saved;
             err_errno(e, "lock %s", path);

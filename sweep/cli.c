@@ -131,21 +131,12 @@ int cli_fail(const struct err *e)
 
 char *cli_word(const char *s)
 {
-    int plain = *s != '\0';
-    for (const char *c = s; *c; c++)
-        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=/.,:@%",
-                    *c))
-            plain = 0;
-    struct sb b;
+    struct sb q, b;
+    sb_init(&q);
     sb_init(&b);
-    if (plain) sb_add(&b, s);
-    else {
-        struct sb q;
-        sb_init(&q);
-        render_shell_quote(&q, s);
-        sb_add_visible(&b, sb_str(&q));
-        sb_release(&q);
-    }
+    render_shell_word(&q, s);
+    sb_add_visible(&b, sb_str(&q));
+    sb_release(&q);
     return sb_detach(&b);
 }
 
@@ -462,4 +453,13 @@ void cli_warn_params(const struct space *sp)
     fprintf(stderr, "%s: warning: %s (docs/config.md, \"W&B trainers\")\n", sb_str(&m),
             SPACE_NO_PARAMS_PASSED);
     sb_release(&m);
+}
+
+const char *cli_at_a_time(const struct space *sp, char *buf, size_t n)
+{
+    if (sp->max_parallel >= SPACE_GPU_PARALLEL && (sp->gpus_auto || sp->ngpu_list))
+        snprintf(buf, n, "as many at a time as the GPUs' memory holds%s",
+                 sp->max_per_gpu ? " (max_per_gpu a GPU)" : "");
+    else snprintf(buf, n, "%d at a time", sp->max_parallel);
+    return buf;
 }

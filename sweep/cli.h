@@ -7,6 +7,7 @@
 #ifndef SWEEP_CLI_H
 #define SWEEP_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #define SWEEP_EXIT_FAILED 3 /* sweep run: every trial failed, or fail_fast stopped it */
@@ -68,6 +69,9 @@ struct space *cli_load_space(const char *file);
 /* Says on stderr (FILE: warning: ...) when the file passes no parameter to
  * its trials (space_passes_params). */
 void cli_warn_params(const struct space *sp);
+/* "4 at a time", or with GPUs and no max_parallel "as many at a time as the
+ * GPUs' memory holds"; buf, returned. */
+const char *cli_at_a_time(const struct space *sp, char *buf, size_t n);
 /* A new sweep's row in st (w filled: caller releases) and the inputs its
  * file took from outside, in one transaction. */
 int cli_init_sweep(struct store *st, const struct space *sp, struct store_sweep *w,

@@ -21,6 +21,7 @@ static const char USAGE[] =
     "\n"
     "  --csv    one row per metric value, \"long\" format, with a header:\n"
     "           trial,state,objective,PARAM...,name,step,value,time\n"
+    "           (a parameter named like another column is \"NAME (parameter)\")\n"
     "           (a trial without metrics has one row with empty name, step,\n"
     "           value and time; nested parameters are dotted columns)\n"
     "  --json   {\"sweep\": {...}, \"trials\": [{\"trial\": i, \"state\": s, \"reason\": r,\n"
@@ -292,8 +293,20 @@ int cmd_export(int argc, char **argv)
         value_free(p);
     }
     if (csv) {
-        sb_addf(&x.out, "trial,state,%s", w.objective ? w.objective : "objective");
-        for (size_t k = 0; k < x.ncols; k++) sb_addf(&x.out, ",%s", x.cols[k]);
+        /* one name per column: a parameter named like one of ours is "NAME
+         * (parameter)", as in the report; names are CSV fields */
+        const char *obj = w.objective ? w.objective : "objective";
+        static const char *const ours[] = {"trial", "state", "name", "step", "value", "time", NULL};
+        sb_add(&x.out, "trial,state,");
+        csv_field(&x.out, obj);
+        for (size_t k = 0; k < x.ncols; k++) {
+            int clash = !strcmp(x.cols[k], obj);
+            for (const char *const *o = ours; *o; o++) clash |= !strcmp(x.cols[k], *o);
+            char *col = clash ? xasprintf("%s (parameter)", x.cols[k]) : xstrdup(x.cols[k]);
+            sb_addc(&x.out, ',');
+            csv_field(&x.out, col);
+            free(col);
+        }
         sb_add(&x.out, ",name,step,value,time\r\n");
     } else {
         sb_add(&x.out, "{\"sweep\": {\"spec_path\": ");

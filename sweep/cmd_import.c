@@ -371,13 +371,15 @@ static int import(const char *csvfile, struct space *sp, const char *dir_arg, st
     if (!rc) store_set_objective(st, sp->metric_name, sp->goal == GOAL_MAXIMIZE, sp->summary_last);
     if (!rc) rc = cli_init_sweep(st, sp, &w, e) || write_trials(st, sp, &c, &pl, k, csvfile, &n,
                                                                &skipped, e);
+    char *word = cli_word(dir_arg);
     if (!rc)
         printf("%s: %lld trials of %s imported from %s (%s); objective %s from %s\n"
                "give it as `prior: [%s]` to a bayes or evolve sweep, or go on with `sweep resume "
                "%s`\n",
                dir_arg, n, sp->path, csvfile,
                k == K_ULTRALYTICS ? "Ultralytics tune_results.csv" : "YOLOv5 evolve.csv",
-               sp->metric_name, pl.obj_from, dir_arg, dir_arg);
+               sp->metric_name, pl.obj_from, dir_arg, word);
+    free(word);
     if (!rc && skipped)
         printf("%lld row%s left out: a value outside %s's range or values\n", skipped,
                skipped == 1 ? "" : "s", sp->path);

@@ -20,6 +20,7 @@
 #include "base/util.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -250,6 +251,13 @@ static void plan_gpus(const struct space *sp, const struct hb_plan *hp, long lon
 }
 
 /* --json: the count, the method, halving's rungs and the listed trials. */
+/* A budget in JSON: an integer where the budget's bounds are (epochs). */
+static void budget_num(struct sb *b, const struct space *sp, double v)
+{
+    if (sp->budget_ints && v == floor(v) && fabs(v) < 1e15) sb_addf(b, "%lld", (long long)v);
+    else json_num(b, v);
+}
+
 static void plan_json(const struct space *sp, const struct hb_plan *plan, long long total,
                       long long shown)
 {
@@ -271,13 +279,13 @@ static void plan_json(const struct space *sp, const struct hb_plan *plan, long l
                 cont += (double)n * (plan->level[l] - prev);
                 sb_addf(&b, "%s{\"bracket\": %d, \"rung\": %d, \"budget\": ", k ? ", " : "",
                         bi, l);
-                json_num(&b, plan->level[l]);
+                budget_num(&b, sp, plan->level[l]);
                 sb_addf(&b, ", \"trials\": %lld}", n);
             }
         sb_add(&b, "], \"budget_total\": {\"restart\": ");
-        json_num(&b, restart);
+        budget_num(&b, sp, restart);
         sb_add(&b, ", \"continue\": ");
-        json_num(&b, cont);
+        budget_num(&b, sp, cont);
         sb_add(&b, "}, ");
     }
     sb_add(&b, "\"trials\": [");
@@ -311,9 +319,10 @@ static void plan_header(const struct space *sp, const char *file, const struct h
                plan->nconfigs, space_method_name(sp->sampler));
         if (sp->sampler == METHOD_RANDOM) printf(" (seed %llu)", sp->seed);
     }
+    char at[96];
+    cli_at_a_time(sp, at, sizeof at);
     if (hb) {
-        printf(", %lld trials if every rung promotes its share, %d at a time\n", total,
-               sp->max_parallel);
+        printf(", %lld trials if every rung promotes its share, %s\n", total, at);
     } else {
         printf("%s: %s search, ", file, space_method_name(sp->method));
         if (total >= 0) printf("%lld trial%s", total, total == 1 ? "" : "s");
@@ -321,7 +330,7 @@ static void plan_header(const struct space *sp, const char *file, const struct h
             printf("no trial limit (runs until stopped or metric.target %g is reached)", sp->target);
         else printf("no trial limit (runs until stopped)");
         if (sp->method != METHOD_GRID) printf(", seed %llu", sp->seed);
-        printf(", %d at a time\n", sp->max_parallel);
+        printf(", %s\n", at);
     }
     if (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) {
         long long n0 = learner_startup(sp);
@@ -418,7 +427,7 @@ static void plan_rungs(const struct space *sp, const struct hb_plan *plan)
     table_print(&t, stdout);
     table_release(&t);
     printf("budget spent: %g when a promoted trial starts again, %g when it continues "
-           "from the rung before (resume: [...] with ${prev_trial_dir})\n",
+           "from the rung before (promote_args: [...] with ${prev_trial_dir})\n",
            restart, cont);
 }
 

@@ -463,7 +463,8 @@ static int run_and_report(struct space *sp, struct store *st, const char *dir, c
                 space_method_name(sp->method));
         if (total >= 0) fprintf(stderr, "%lld trial%s", total, total == 1 ? "" : "s");
         else fprintf(stderr, "no trial limit (until Ctrl-C or the target)");
-        fprintf(stderr, ", %d at a time\n", sp->max_parallel);
+        char at[96];
+        fprintf(stderr, ", %s\n", cli_at_a_time(sp, at, sizeof at));
     }
     struct progress pr;
     struct run_opts o = {.sp = sp, .st = st, .dir = dir, .cwd = cwd,

@@ -225,8 +225,11 @@ static void say_no_objective(struct store *st, const char *dir, const char *obje
             objective);
     if (si->parser) {
         int rx = !strcmp(si->parser, "regex");
+        char *w1 = cli_word(rx ? si->path : si->parser), *w2 = cli_word(log);
         sb_addf(&b, " (parser %s); `sweep metrics %s %s %s` shows what it reads", si->parser,
-                rx ? "--config" : "--parser", rx ? si->path : si->parser, log);
+                rx ? "--config" : "--parser", w1, w2);
+        free(w1);
+        free(w2);
     }
     struct sb v;
     sb_init(&v);

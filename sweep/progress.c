@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 void progress_clear(struct progress *p)
@@ -80,7 +81,9 @@ static void on_progress(void *ctx, const struct run_progress *r)
 struct run_observer progress_observer(struct progress *p, int quiet, const char *metric)
 {
     *p = (struct progress){.quiet = quiet, .metric = metric};
-    p->tty = !quiet && isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+    /* NO_COLOR is about colour: the progress line has none, and stays */
+    const char *term = getenv("TERM");
+    p->tty = !quiet && isatty(STDERR_FILENO) && !(term && !strcmp(term, "dumb"));
     if (quiet) return (struct run_observer){.warn = on_warn, .ctx = p};
     return (struct run_observer){.say = on_say, .warn = on_warn,
                                  .progress = p->tty ? on_progress : NULL, .ctx = p};

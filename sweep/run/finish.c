@@ -5,6 +5,7 @@
  * transaction with its event. */
 #include "sweep/run/run_int.h"
 #include "sweep/run/outcome.h"
+#include "search/render.h"
 #include "search/space.h"
 #include "store/layout.h"
 #include "store/store.h"
@@ -197,10 +198,17 @@ static void warn_no_objective(struct sched *s, const struct slot *sl)
     sb_init(&hint);
     if (n.near) sb_addf(&hint, " (is metric.name %s meant?)", n.near);
     int rx = !strcmp(sp->parser, "regex"); /* its patterns are in the file */
+    struct sb cmd; /* to paste into a shell: paths quoted */
+    sb_init(&cmd);
+    sb_add(&cmd, rx ? "sweep metrics --config " : "sweep metrics --parser ");
+    render_shell_word(&cmd, rx ? sp->path : sp->parser);
+    sb_addc(&cmd, ' ');
+    render_shell_word(&cmd, sl->mfile);
     warn(s, "trial %lld completed, but its log gave no value of %s: parser %s read %s%s; "
-            "`sweep metrics %s %s %s` shows what it reads (docs/parsers.md)",
+            "`%s` shows what it reads (docs/parsers.md)",
          sl->id, sp->metric_name, sp->parser, n.list.len ? sb_str(&n.list) : "nothing",
-         sb_str(&hint), rx ? "--config" : "--parser", rx ? sp->path : sp->parser, sl->mfile);
+         sb_str(&hint), sb_str(&cmd));
+    sb_release(&cmd);
     sb_release(&hint);
     sb_release(&n.list);
     free(n.near);
