@@ -1,6 +1,7 @@
 /* learner.c - the searcher ops the model-based methods share (learner.h). */
 #include "search/learner.h"
 #include "search/pcg.h"
+#include "search/rsearch.h"
 #include "search/space.h"
 #include "search/trials.h"
 #include "base/util.h"
@@ -70,6 +71,39 @@ int learner_more(const void *state)
     return l->total < 0 || l->next < l->total;
 }
 
+/* A start-up draw: the random search's, each categorical parameter's value
+ * (when it has no probabilities) taken in turn from a permutation of its
+ * categories (a new one each round, from the seed): the first k draws
+ * cover its k categories. */
+struct value *learner_draw(const struct space *sp, long long id)
+{
+    if (sp->method != METHOD_EVOLVE || sp->sampler == METHOD_GRID)
+        return trials_params(sp, (unsigned long long)id);
+    struct value **leaf = xcalloc(sp->nparams ? sp->nparams : 1, sizeof *leaf);
+    rsearch_point(sp, (uint64_t)id, leaf);
+    for (size_t i = 0; i < sp->nparams; i++) {
+        const struct param *p = &sp->params[i];
+        size_t k = p->ndistinct;
+        if (p->dist != DIST_CATEGORICAL || p->probs || k < 2) continue;
+        uint64_t round = (uint64_t)id / k;
+        struct pcg r;
+        pcg_seed(&r, pcg_mix64(sp->seed ^ 0x636f766572ULL) ^ round, (uint64_t)i);
+        size_t *perm = xcalloc(k, sizeof *perm);
+        for (size_t j = 0; j < k; j++) perm[j] = j;
+        for (size_t j = k - 1; j > 0; j--) { /* Fisher-Yates */
+            size_t x = pcg_bounded(&r, (uint32_t)(j + 1)), tmp = perm[j];
+            perm[j] = perm[x];
+            perm[x] = tmp;
+        }
+        value_free(leaf[i]);
+        leaf[i] = value_clone(p->distinct[perm[(uint64_t)id % k]]);
+        free(perm);
+    }
+    struct value *map = trials_assemble(sp, leaf);
+    free(leaf);
+    return map;
+}
+
 int learner_ask(void *state, struct search_trial *t)
 {
     struct learner *l = state;
@@ -78,7 +112,7 @@ int learner_ask(void *state, struct search_trial *t)
     struct obs *o = history_get(&l->h, id);
     struct value *p;
     if ((long long)history_results(&l->h) < l->startup || !l->m.nsearch) {
-        p = trials_params(l->sp, (unsigned long long)id); /* the random search's draw id */
+        p = learner_draw(l->sp, id); /* the random search's draw id (evolve: categories covered) */
     } else {
         l->suggest(l, id, o->z);
         p = model_params(&l->m, o->z);
@@ -95,7 +129,7 @@ struct value *learner_params(void *state, long long id, struct value **budget)
     struct learner *l = state;
     *budget = NULL;
     if (id >= 0 && (size_t)id < l->nparams && l->params[id]) return value_clone(l->params[id]);
-    return trials_params(l->sp, (unsigned long long)id);
+    return learner_draw(l->sp, id);
 }
 
 void learner_restore(void *state, long long id, int rung, long long parent, enum search_end end,

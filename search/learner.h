@@ -25,6 +25,13 @@ struct learner {
     void (*suggest)(struct learner *l, long long id, double *z);
 };
 
+/* Trial id's parameters before any result: the random search's draw; for
+ * evolve each categorical parameter (without probabilities) takes its
+ * categories in turn, a new permutation of them (from the seed) each
+ * round, so that the first population holds every category: one missing
+ * there would never be bred. What sweep plan lists. A new map. */
+struct value *learner_draw(const struct space *sp, long long id);
+
 #define EVOLVE_PARENTS 5 /* evolve: parents are drawn from the best this many results */
 
 /* Results a method needs before its first suggestion, for a space with d

@@ -78,7 +78,7 @@ static void describe_param(struct sb *b, const struct param *p)
  * hyperband (hb: their plan, else NULL) at the budget its bracket starts at. */
 static struct value *config_params(const struct space *sp, const struct hb_plan *hb, long long i)
 {
-    if (!hb) return trials_params(sp, (unsigned long long)i);
+    if (!hb) return learner_draw(sp, i);
     struct value *bud, *p = hb_params(sp, hb, i, hb->b[hb_bracket_of(hb, i)].start, &bud);
     value_free(bud);
     return p;
@@ -307,8 +307,51 @@ static void plan_json(const struct space *sp, const struct hb_plan *plan, long l
 
 /* The lines that say what the sweep is: search, objective, parser, early
  * termination. */
+/* prior: the results the earlier sweeps give bayes and evolve before
+ * their first suggestion (as sweep/run/prior.c reads them: a sweep of the
+ * same objective and goal, its completed, pruned and failed trials); each
+ * said when say. Their number: they count towards the start-up draws. */
+static long long prior_results(const struct space *sp, int say)
+{
+    long long total = 0;
+    for (size_t i = 0; i < sp->npriors; i++) {
+        const char *p = sp->priors[i];
+        char *dir = p[0] == '/' ? xstrdup(p) : xasprintf("%s/%s", sp->dir, p);
+        char *db = layout_db(dir);
+        struct err e = {0};
+        struct store *st = store_open_ro(db, &e);
+        struct store_sweep w = {0};
+        long long c[TRIAL_NSTATES];
+        struct sb m;
+        sb_init(&m);
+        sb_add(&m, "prior ");
+        sb_add_visible(&m, p);
+        if (!st) {
+            sb_add(&m, ": ");
+            sb_add_visible(&m, e.msg);
+            sb_add(&m, "; left out");
+        } else if (store_get_sweep(st, &w, &e) != 0 || !w.objective ||
+                   strcmp(w.objective, sp->metric_name) ||
+                   w.maximize != (sp->goal == GOAL_MAXIMIZE)) {
+            sb_add(&m, ": not a sweep of this objective and goal; left out");
+        } else if (store_counts(st, c, &e) == 0) {
+            long long n = c[TRIAL_COMPLETED] + c[TRIAL_PRUNED] + c[TRIAL_FAILED];
+            sb_addf(&m, ": %lld result%s, learnt before the first suggestion", n,
+                    n == 1 ? "" : "s");
+            total += n;
+        }
+        if (say) printf("%s\n", sb_str(&m));
+        sb_release(&m);
+        store_sweep_release(&w);
+        store_close(st);
+        free(db);
+        free(dir);
+    }
+    return total;
+}
+
 static void plan_header(const struct space *sp, const char *file, const struct hb_plan *plan,
-                        long long total)
+                        long long total, long long n0)
 {
     int hb = plan != NULL;
     if (hb && sp->method == METHOD_BAYES) {
@@ -332,8 +375,15 @@ static void plan_header(const struct space *sp, const char *file, const struct h
         if (sp->method != METHOD_GRID) printf(", seed %llu", sp->seed);
         printf(", %s\n", at);
     }
-    if (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) {
-        long long n0 = learner_startup(sp);
+    if (n0 == 0 && sp->method == METHOD_BAYES)
+        printf("search: the priors' results complete the start-up: every trial is suggested by "
+               "a multivariate TPE from them and every result so far, the trials still running "
+               "counted as bad (constant liar)\n");
+    else if (n0 == 0 && sp->method == METHOD_EVOLVE)
+        printf("search: the priors' results complete the start-up: every trial is bred from the "
+               "best %d results so far, theirs included\n",
+               EVOLVE_PARENTS);
+    else if (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) {
         if (sp->method == METHOD_BAYES && hb)
             printf("search: BOHB: hyperband's brackets (below); the first %lld configurations are "
                    "random draws (listed below); after them each new configuration is proposed by "
@@ -465,7 +515,7 @@ static void plan_list(const struct space *sp, const struct hb_plan *plan, long l
     int hb = plan != NULL;
     struct table t;
     struct value *b0 = NULL;
-    struct value *p0 = hb ? hb_params(sp, plan, 0, plan->b[0].start, &b0) : trials_params(sp, 0);
+    struct value *p0 = hb ? hb_params(sp, plan, 0, plan->b[0].start, &b0) : learner_draw(sp, 0);
     struct render_ctx r = {.sp = sp, .params = p0, .trial_dir = "DIR/trials/0000",
                            .sweep_dir = "DIR", .budget = b0, .gpu = -1};
     size_t argc0;
@@ -534,7 +584,7 @@ static void plan_slurm(const struct space *sp, const struct hb_plan *plan, long 
     for (long long i = 0; i < shown && i < 3; i++) {
         struct value *b = NULL;
         struct value *p = plan ? hb_params(sp, plan, i, plan->b[hb_bracket_of(plan, i)].start, &b)
-                               : trials_params(sp, i);
+                               : learner_draw(sp, i);
         char dir[400], log[450], script[450];
         if (sp->slurm.shared_dir) /* the trial directories where the nodes see them */
             snprintf(dir, sizeof dir, "%.300s/sweep-XXXXXXXX/%04lld", sp->slurm.shared_dir, i);
@@ -611,9 +661,15 @@ int cmd_plan(int argc, char **argv)
         hb_plan(sp, trials_configs(sp), &plan);
         listed = plan.nconfigs;
     }
-    /* bayes, evolve: only the random start-up trials can be named now */
+    /* bayes, evolve: only the random start-up trials can be named now, less
+     * the results the priors give (they count towards the start-up) */
+    long long n0 = -1;
     if (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) {
-        long long n0 = learner_startup(sp);
+        n0 = learner_startup(sp);
+        if (sp->npriors) {
+            long long np = prior_results(sp, !json);
+            n0 = np >= n0 ? 0 : n0 - np;
+        }
         if (listed < 0 || listed > n0) listed = n0;
     }
     if (limit < 0) limit = json ? (listed >= 0 ? listed : 10) : 20;
@@ -624,7 +680,7 @@ int cmd_plan(int argc, char **argv)
         space_free(sp);
         return 0;
     }
-    plan_header(sp, file, hb ? &plan : NULL, total);
+    plan_header(sp, file, hb ? &plan : NULL, total, n0);
     if (hb) plan_rungs(sp, &plan);
     plan_params(sp);
     if ((sp->gpus_auto || sp->ngpu_list) && listed != 0) {

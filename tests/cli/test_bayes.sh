@@ -133,4 +133,28 @@ printf 'method: bayse\nmetric: {name: loss}\nparameters: {x: {min: 0.0, max: 1.0
 sweep plan bad.yaml > /dev/null 2> bad.err
 check_eq "a misspelt method: exit 2" "$?" 2
 check "a misspelt method: FILE:LINE:COL and a suggestion" grep -q "^bad.yaml:1:9: unknown method 'bayse' (did you mean 'bayes'?)" bad.err
+# (issue 22, point 15) evolve's first population holds every category of a
+# categorical parameter (4 draws, 4 optimizers), for every seed; plan lists
+# what runs
+bad=0
+for seed in 1 2 3 4 5 6 7 8; do
+    cat > cov-$seed.yaml <<Y
+method: evolve
+seed: $seed
+run_cap: 4
+metric: {name: loss, goal: minimize}
+parameters:
+  opt: {values: [sgd, adam, adamw, rmsprop]}
+  lr: {min: 0.1, max: 1.0}
+  wd: {min: 0.0, max: 0.1}
+command: [fake_trainer, "--fake-loss=\${lr}", "--o=\${opt}", --fake-epochs=1]
+resources: {gpus: none, max_parallel: 1}
+Y
+    sweep run -q cov-$seed.yaml -d cov-$seed > /dev/null 2>&1
+    n=$(sql cov-$seed/sweep.db "select count(distinct json_extract(params, '$.opt')) from trials where id < 4")
+    [ "$n" = 4 ] || bad=$((bad + 1))
+    [ "$(sweep plan cov-$seed.yaml | awk '/^trial/ { on = 1; next } on { print $2 }' | tr '\n' ' ')" = \
+      "$(sql cov-$seed/sweep.db "select json_extract(params, '$.opt') from trials order by id" | tr '\n' ' ')" ] || bad=$((bad + 1))
+done
+check_eq "evolve: every optimizer in the first population, as plan lists it, for 8 seeds" "$bad" 0
 finish

@@ -54,6 +54,15 @@ check_eq "narrow: the rest imported" "$(sql n/sweep.db "select count(*) from tri
 # a sweep learns them as a prior; resume goes on after them
 sed 's/run_cap: 15/run_cap: 3\nprior: [u, v]/' tune.yaml > p.yaml
 sweep run p.yaml -d p > /dev/null 2> p.err
+# (issue 22, point 15) plan reads the priors: no start-up draws listed that
+# will not run
+sweep plan p.yaml > p.plan
+check "plan: the priors' results" grep -q "^prior u: 12 results, learnt before the first suggestion" p.plan
+check "plan: the start-up is complete" grep -q "^search: the priors' results complete the start-up" p.plan
+check "plan: no random draws listed" sh -c '! grep -q "^trial " p.plan'
+sed 's/prior: \[u, v\]/prior: [u, nosuch]/' p.yaml > p1.yaml
+sweep plan p1.yaml > p1.plan 2>&1
+check "plan: a prior that is not there is said" grep -q "^prior nosuch: .*; left out" p1.plan
 check "prior: 12 results learnt" grep -q "prior u: 12 results learnt" p.err
 check "prior: 10 results learnt" grep -q "prior v: 10 results learnt" p.err
 sweep resume u > /dev/null 2> u.resume
