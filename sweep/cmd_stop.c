@@ -159,6 +159,17 @@ int cmd_stop(int argc, char **argv)
                 rc = cli_fail(&e);
                 goto out;
             }
+            if (!found && *argv[i] && !*end && id >= 0 && (w.total < 0 || id < w.total)) {
+                /* not started yet (a grid trial further on): stopped when its turn comes */
+                if (layout_request_stop(dir, id, &e)) {
+                    rc = cli_fail(&e);
+                    goto out;
+                }
+                printf("trial %lld has not started: it is recorded as stopped without running "
+                       "when its turn comes\n",
+                       id);
+                continue;
+            }
             if (!found) {
                 rc = cli_usage("stop", "%s: no trial %s", dir, argv[i]);
                 goto out;

@@ -297,6 +297,33 @@ static int record_start(struct sched *s, struct slot *sl, int ok, const char *wh
     return store_settle(s->st, rc, e) ? -1 : rc;
 }
 
+/* `sweep stop DIR N` named a trial before it started (a grid trial not
+ * yet run, a pending one): it is recorded as stopped without running. 1
+ * if it was, 0 if not asked, -1 on a store error. */
+static int stopped_before_start(struct sched *s, long long id, const struct search_trial *nt,
+                                struct err *e)
+{
+    if (!layout_stop_requested(s->o->dir, id)) return 0;
+    static const char why[] = RUN_STOP_REASON ", before it ran";
+    struct value *budget, *params = nt ? trial_params(s, id, &budget) : NULL;
+    struct sb pj;
+    sb_init(&pj);
+    if (params) value_json(&pj, params);
+    int bad = store_begin(s->st, e) ||
+              store_settle(s->st,
+                           (nt && store_trial_add_rung(s->st, id, pj.buf, nt->rung, nt->parent, e)) ||
+                               store_trial_end(s->st, id, TRIAL_STOPPED, why, 0, 0, 0, util_now(), e) ||
+                               store_event(s->st, id, "stopped", why, e),
+                           e);
+    sb_release(&pj);
+    if (params) value_free(params), value_free(budget);
+    if (bad) return -1;
+    layout_stop_done(s->o->dir, id);
+    s->counts[TRIAL_STOPPED]++;
+    say(s, "trial %lld stopped before it ran (sweep stop)", id);
+    return trial_ended(s, id, TRIAL_STOPPED, e) ? -1 : 1;
+}
+
 /* The trial's files, argv.json with its argv and environment. */
 static int write_files(struct sched *s, const struct render_ctx *r, long long id, const char *dir,
                        const char *pj, char **argv, size_t argc, char **envp, const char *aj,
@@ -322,8 +349,8 @@ static int event_started(struct sched *s, long long id, int attempt, struct err 
  * into s->gpus, -1 none), est: the memory reserved for it there. On a
  * failure that concerns only this trial, records it as failed and returns
  * 0; -1 is for store errors. */
-static int launch(struct sched *s, long long id, const struct search_trial *nt, int gi,
-                  double est, struct err *e)
+static int start_trial(struct sched *s, long long id, const struct search_trial *nt, int gi,
+                       double est, struct err *e)
 {
     const struct space *sp = s->sp;
     struct slot *sl = free_slot(s);
@@ -442,6 +469,14 @@ out:
     value_free(budget);
     free(prev_dir);
     return rc;
+}
+
+static int launch(struct sched *s, long long id, const struct search_trial *nt, int gi,
+                  double est, struct err *e)
+{
+    int before = stopped_before_start(s, id, nt, e);
+    if (before) return before < 0 ? -1 : 0;
+    return start_trial(s, id, nt, gi, est, e);
 }
 
 /* A new trial from the searcher, recorded as pending (GPU packing). */

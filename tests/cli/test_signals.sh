@@ -111,6 +111,18 @@ check_eq "trial 1 stopped, the others completed" \
     "completed:,stopped:stopped by the user (sweep stop),completed:,completed:,completed:,completed:"
 check "the request is gone" test ! -e one/stop/0001
 sweep stop one 99 2> err.txt; check_eq "no such trial: exit 2" "$?" 2
+# (issue 22, point 15) a grid trial not started yet: stopped without running
+sweep run s.yaml -d later > later.log 2>&1 &
+pid=$!
+check "trials start" wait_for 'running later 2' 10
+sweep stop later 4 > later.out
+check_eq "a trial not started yet: exit 0" "$?" 0
+check "it says what happens" grep -q "trial 4 has not started: it is recorded as stopped without running" later.out
+wait $pid
+check_eq "it was stopped, never run; the others completed" \
+    "$(sql later/sweep.db "select group_concat(state || ':' || attempts, ',') from (select state, attempts from trials order by id)")" \
+    "completed:1,completed:1,completed:1,completed:1,stopped:0,completed:1"
+check "its directory was never made" test ! -e later/trials/0004
 sweep stop one 0 > again.out; check "a finished trial" grep -q "trial 0 is already completed" again.out
 
 # 7. sweep stop DIR: the whole sweep, as Ctrl-C
