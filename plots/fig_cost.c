@@ -133,7 +133,7 @@ void fig_cost(struct report *r, struct pick *pk, size_t npk, struct err *e)
     rp_gp_set(&g, "title", t.buf);
     sb_reset(&t);
     if (r->gpus) sb_addf(&t, "GPU-%s spent (a GPU busy with trials counts once)", uname);
-    else sb_addf(&t, "trial-%s spent (GPU-%s when each trial has one GPU)", uname, uname);
+    else sb_addf(&t, "trial-%s spent (trials without GPUs: each counts on its own)", uname);
     rp_gp_set(&g, "xlabel", t.buf);
     sb_add(&g, "set xrange [0:*]\n");
     sb_reset(&t);

@@ -67,7 +67,23 @@ void fig_losses(struct report *r, struct pick *pk, size_t npk, struct err *e)
     sb_add(&g, "\nset key top right font ',8'\n");
     rp_gp_set(&g, "xlabel", "step");
     for (size_t j = 0; j < nn; j++) {
-        rp_gp_set(&g, "title", names[j]);
+        /* as the objective's panel: a loss that falls by orders of magnitude
+         * on a log axis (each panel by its own values) */
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < npk; i++)
+            for (size_t k = 0; k < pk[i].t->nm; k++)
+                if (!strcmp(pk[i].s->names[pk[i].t->m[k].name], names[j]))
+                    for (size_t q = 0; q < pk[i].t->m[k].s.n; q++) {
+                        double v = pk[i].t->m[k].s.v[q];
+                        if (!isfinite(v)) continue;
+                        if (v < lo) lo = v;
+                        if (v > hi) hi = v;
+                    }
+        int logy = lo > 0 && hi / lo > 20;
+        sb_add(&g, logy ? "set logscale y 10\nset format y '%g'\n" : "unset logscale y\n");
+        char *title = xasprintf("%s%s", names[j], logy ? " (log scale)" : "");
+        rp_gp_set(&g, "title", title);
+        free(title);
         struct sb p;
         sb_init(&p);
         for (size_t i = 0; i < npk; i++) {

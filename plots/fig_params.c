@@ -21,10 +21,15 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Spread of a category's points (trials apart), within its band: narrow
+ * enough that no point reads as a value between two categories. */
+#define CAT_JITTER 0.24
+#define CAT_BAND 0.36 /* the shaded band behind each category, half of it each side */
+
 static double jitter(long long id)
 {
     unsigned long long h = (unsigned long long)id * 2654435761ULL;
-    return ((double)(h % 1000) / 1000.0 - 0.5) * 0.4;
+    return ((double)(h % 1000) / 1000.0 - 0.5) * CAT_JITTER;
 }
 
 void rp_cat_tics(struct sb *g, const char *what, const struct col *c)
@@ -102,6 +107,11 @@ void fig_params(struct report *r, struct pick *pk, size_t npk, struct err *e)
         if (!c->numeric) {
             rp_cat_tics(&g, "xtics", c);
             sb_addf(&g, "set xrange [-0.5:%zu.5]\n", c->ncats - 1);
+            /* a band behind each category: its points are one value, spread apart */
+            for (size_t q = 0; q < c->ncats && q < 200; q++)
+                sb_addf(&g, "set object %zu rect from %g,graph 0 to %g,graph 1 fc rgb '#eef1f6' "
+                            "fs solid 1.0 noborder behind\n",
+                        q + 1, (double)q - CAT_BAND, (double)q + CAT_BAND);
             if (c->ncats > 6) sb_add(&g, "set xtics rotate by -30\n");
         } else if (c->min == c->max) {
             sb_addf(&g, "set xrange [%.10g:%.10g]\n", c->min - 1, c->max + 1);

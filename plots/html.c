@@ -1,6 +1,7 @@
 /* html.c - the page: summary, leaderboard, figures; every piece of user
  * text escaped. index.html is written last, atomically. */
 #include "plots/report_int.h"
+#include "search/render.h"
 #include "search/diag.h"
 #include "search/space.h"
 #include "store/layout.h"
@@ -218,6 +219,56 @@ static void page_importance(struct report *r, struct sb *b)
     free(order);
 }
 
+/* Completed trials, none with a value of the objective: what `sweep run`
+ * and `sweep status` say, here too (the names the parser read, a near one,
+ * the command that shows what it reads). */
+static void no_objective_hint(struct rsweep *s, struct sb *b)
+{
+    if (!s->meta.objective || s->obj >= 0 || !s->counts[TRIAL_COMPLETED]) return;
+    const struct rtrial *first = NULL;
+    for (size_t i = 0; i < s->nt && !first; i++)
+        if (s->t[i].state == TRIAL_COMPLETED) first = &s->t[i];
+    const char *near = NULL;
+    int best = 4;
+    for (size_t i = 0; i < s->nnames; i++) {
+        int d = util_edit_distance(s->names[i], s->meta.objective);
+        if (d < best) best = d, near = s->names[i];
+    }
+    const char *parser = s->sp ? s->sp->parser : "keyvalue";
+    sb_add(b, "<p class=\"warn\">No completed trial logged a value of <b>");
+    html_esc(b, s->meta.objective);
+    sb_add(b, "</b>: the parser ");
+    html_esc(b, parser);
+    sb_add(b, " read ");
+    if (!s->nnames) sb_add(b, "nothing");
+    for (size_t i = 0; i < s->nnames && i < 12; i++) {
+        sb_add(b, i ? ", " : "");
+        html_esc(b, s->names[i]);
+    }
+    if (s->nnames > 12) sb_add(b, ", ...");
+    if (near) {
+        sb_add(b, " (is metric.name ");
+        html_esc(b, near);
+        sb_add(b, " meant?)");
+    }
+    if (first) {
+        char *td = layout_trial_dir(s->dir, first->id), *log = layout_log(td);
+        struct sb cmd;
+        sb_init(&cmd);
+        sb_add(&cmd, "sweep metrics --parser ");
+        render_shell_word(&cmd, parser);
+        sb_addc(&cmd, ' ');
+        render_shell_word(&cmd, log);
+        sb_add(b, ". <code>");
+        html_esc(b, sb_str(&cmd));
+        sb_add(b, "</code> shows what it reads from a trial's log");
+        sb_release(&cmd);
+        free(log);
+        free(td);
+    }
+    sb_add(b, " (docs/parsers.md).</p>\n");
+}
+
 static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, const char *absout)
 {
     char *abs = realpath(s->dir, NULL);
@@ -226,7 +277,9 @@ static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, c
         sb_add(b, ": ");
         html_esc(b, s->label);
     }
-    sb_add(b, "</h2>\n<table class=\"lb\">\n<tr><th>#</th><th>trial</th><th>state</th><th>");
+    sb_add(b, "</h2>\n");
+    no_objective_hint(s, b);
+    sb_add(b, "<table class=\"lb\">\n<tr><th>#</th><th>trial</th><th>state</th><th>");
     html_esc(b, s->meta.objective ? s->meta.objective : "objective");
     sb_add(b, "</th><th>at step</th>");
     if (s->rungs) sb_add(b, "<th>rung</th>");

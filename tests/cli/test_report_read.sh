@@ -108,6 +108,38 @@ check_eq "pruned: six of them" "$(sql pr/sweep.db "select count(*) from trials w
 check "importance: pruned trials are counted (12 trials)" \
     grep -qE '<tr><td>lr</td><td class="n">[0-9]+% <span class="dim">\([0-9]+ bins\)</span></td><td class="n">[+-][0-9.]+</td><td class="n">12</td>' pr/report/index.html
 
+# (issue 22, point 18) what the report says of a sweep whose trials logged
+# no value of the objective: the hint run and status give
+cat > noobj.yaml <<'Y'
+method: grid
+metric: {name: val_los, goal: minimize}
+parameters:
+  x: {values: [1, 2]}
+command: [sh, -c, 'echo "epoch=1 val_loss=0.5"', "${x}"]
+resources: {gpus: none}
+Y
+sweep run -q noobj.yaml -d noobj > /dev/null 2>&1
+sweep report noobj > /dev/null 2>&1
+check "no objective: the report says why, as run and status do" \
+    grep -q '<p class="warn">No completed trial logged a value of <b>val_los</b>: the parser keyvalue read val_loss (is metric.name val_loss meant?). <code>sweep metrics --parser keyvalue .*/trials/0000/stdout.log</code>' noobj/report/index.html
+# the losses' panels on a log axis when they fall by orders of magnitude
+# (imp's loss is lr / epoch: 1 to 0.5; few's trains over 40 epochs)
+cat > lg.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  lr: {values: [1, 2]}
+  opt: {values: [sgd, adam]}
+command: [fake_trainer, "--fake-loss=${lr}", --fake-epochs=40]
+resources: {gpus: none, max_parallel: 2}
+Y
+sweep run -q lg.yaml -d lg > /dev/null 2>&1
+sweep report lg > /dev/null 2>&1
+check "losses: a log axis for a loss that falls 40-fold" grep -q "^set logscale y 10" lg/report/losses.gp
+check "losses: the panel says so" grep -q "loss (log scale)" lg/report/losses.gp
+check "cost: a CPU sweep's axis is trial time, not GPU time" sh -c '! grep -q "GPU-" lg/report/cost.gp'
+check "categories: a band behind each" grep -q "set object 2 rect from 0.64,graph 0 to 1.36,graph 1" lg/report/param-2.gp
+
 # the page in a real browser: every image loads, no error
 CHROME=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROME" ]; then
