@@ -20,7 +20,7 @@ metric: {name: loss, goal: minimize}
 parameters:
   x: {min: 0.5, max: 10.0}
   k: {values: [a, b, c, d]}
-command: [fake_trainer, "--fake-loss=\${x}", "--tag=\${k}", --fake-epochs=3, --fake-sleep=0.05]
+command: [fake_trainer, "--fake-loss=\${x}", "--tag=\${k}", --fake-epochs=3, --fake-sleep=0.08]
 resources: {gpus: none, max_parallel: 1}
 Y
     sweep run -q $m.yaml -d ref-$m > /dev/null 2> ref-$m.err
@@ -44,7 +44,7 @@ Y
     done
     sweep run -q $m.yaml -d k-$m > /dev/null 2>> k-$m.err
     check_eq "$m: after $kills kills, the last run: exit 0" "$?" 0
-    check "$m: at least 6 kills landed ($kills)" test "$kills" -ge 6
+    check "$m: at least 4 kills landed ($kills)" test "$kills" -ge 4
     ended_down=$(grep -c 'ended while no sweep was running' k-$m.err)
     got=$(sql k-$m/sweep.db "$trials")
     check_eq "$m: trial by trial as the uninterrupted run" "$got" "$want_trials"
