@@ -25,5 +25,6 @@ if ! command -v darknet > /dev/null; then
 fi
 mkdir -p runs
 [ -s runs/shapes-data/train.txt ] || "$DATA_BIN" runs/shapes-data 64 96
-sweep run "$EX/sweep.yaml" -d runs/darknet
+# shapes-map (beside shapes-data) scores each trial's detections: on PATH
+PATH="$(dirname "$DATA_BIN"):$PATH" sweep run "$EX/sweep.yaml" -d runs/darknet
 sweep report runs/darknet
