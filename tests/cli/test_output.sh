@@ -21,11 +21,14 @@ script -qec "NO_COLOR=1 sweep run s.yaml -d tty" /dev/null > tty.out 2>&1
 check "NO_COLOR: the progress line is still drawn" grep -q $'\r\033\[Krunning 1 | completed' tty.out
 check "NO_COLOR: no colour in it" sh -c "! grep -q $'\033\\[3[0-9]m' tty.out"
 
-# a hint with a path that has spaces: quoted, to paste as it is
-sweep run s.yaml -d "my runs" > /dev/null 2>&1 &
+# a hint with a path that has spaces: quoted, to paste as it is (the first
+# run holds the lock for a while: the second comes while it runs, however
+# loaded the machine)
+sed 's/--fake-sleep=0.4/--fake-sleep=1.5/' s.yaml > slow.yaml
+sweep run slow.yaml -d "my runs" > /dev/null 2>&1 &
 pid=$!
 wait_for '[ -e "my runs/sweep.db" ]' 10
-sweep run s.yaml -d "my runs" 2> lock.err
+sweep run slow.yaml -d "my runs" 2> lock.err
 check_eq "second run: refused" "$?" 2
 check "its hint quotes the path" grep -q "or \`sweep stop '$T/my runs'\`" lock.err
 wait $pid

@@ -31,6 +31,20 @@ check_eq "ultralytics: docker logs -t, the values of the plain log" \
 check_eq "ultralytics: 'YYYY-MM-DD HH:MM:SS ' stamps" \
     "$(sed -E 's/^([0-9-]{10})T([0-9:]{8})\.[0-9]+Z /\1 \2 /' "$F/ultralytics-8.1-docker-t.log" | m -p ultralytics - | sort)" \
     "$(sort "$F/ultralytics-8.1-console.expected")"
+# (issue 22, point 19) stdout later still: the first epochs' stderr (train
+# and validation bars) before any stdout line, stdout a block behind, and
+# stderr without timestamps: every epoch's values all the same
+D=$F/ultralytics-8.1-docker-t.log
+bad=0
+for order in "1 9 2 3 4 5 6 7 8" "1 9 10 2 3 4 5 6 7 8" "1 9 10 14 15 2 3 4 5 6 7 8 11 12 13" \
+             "1 9 10 14 15 19 20 2 3 4 5 6 7 8 11 12 13 16 17 18"; do
+    last=0
+    { for n in $order; do sed -n "${n}p" "$D"; [ "$n" -gt "$last" ] && last=$n; done; sed -n "$((last + 1)),\$p" "$D"; } > split.log
+    [ "$(m -p ultralytics split.log | sort)" = "$(sort "$F/ultralytics-8.1-console.expected")" ] || { bad=$((bad + 1)); echo "order $order differs" >&2; }
+done
+awk '{ if (index($0, "%|") > 0) sub(/^[0-9TZ:.-]+ /, ""); print }' "$D" > nots.log
+[ "$(m -p ultralytics nots.log | sort)" = "$(sort "$F/ultralytics-8.1-console.expected")" ] || bad=$((bad + 1))
+check_eq "docker split: stderr epochs ahead of stdout, stderr unstamped: every value" "$bad" 0
 check_eq "keyvalue: a stamp with an offset is not a metric" \
     "$(printf '2024-12-22T13:11:04+01:00 epoch=2 loss=0.5\n' | m -p keyvalue -)" "2,loss,0.5"
 # AlexeyAB's "Last accuracy" belongs to the iteration printed after it: read
