@@ -262,6 +262,9 @@ static void parse_spaced(struct mparser *p, const char *s, size_t n, struct metr
 static int spaced_summary(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
 {
     size_t i = 0, len[5], nt = 0;
+    while (i < n && blank(s[i])) i++; /* cheap first: most lines (progress bars) stop here */
+    if (i == n || !strchr("bBfF", s[i])) return 0;
+    i = 0;
     const char *t[5];
     while (nt < 5 && (len[nt] = token(s, n, &i, &t[nt]))) nt++;
     const char *more;
@@ -281,18 +284,42 @@ static int spaced_summary(struct mparser *p, const char *s, size_t n, struct met
     return 1;
 }
 
-/* A quoted key, 'name' or "name" (Python dicts: Hugging Face's Trainer
- * prints {'eval_loss': 0.41, 'epoch': 1.0}), at s[i]; its length with the
- * quotes, 0 if none. */
-static size_t quoted_key(const char *s, size_t n, size_t i)
+/* A printed Python dict, as Hugging Face's Trainer logs: {'loss': 0.69,
+ * 'learning_rate': 4.5e-05, 'epoch': 0.5}. Each 'name': number (quotes
+ * ' or "); 'epoch', 'step' and the other step keys give the step, a
+ * fractional epoch the epoch it is in (0.5 and 1.0: 1). */
+static void parse_dict(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
 {
-    char q = s[i];
-    if ((q != '\'' && q != '"') || i + 1 >= n ||
-        !(isalpha((unsigned char)s[i + 1]) || s[i + 1] == '_'))
-        return 0;
-    size_t j = i + 1;
-    while (j < n && name_char(s[j])) j++;
-    return j < n && s[j] == q ? j + 1 - i : 0;
+    struct kv pairs[64];
+    size_t np = 0;
+    int has_step = 0;
+    long long step = 0;
+    for (size_t i = 0; i < n && np < ARRAY_LEN(pairs); i++) {
+        char q = s[i];
+        if ((q != '\'' && q != '"') || i + 1 >= n ||
+            !(isalpha((unsigned char)s[i + 1]) || s[i + 1] == '_'))
+            continue;
+        size_t start = i + 1, j = start;
+        while (j < n && name_char(s[j])) j++;
+        if (j >= n || s[j] != q) continue;
+        size_t nlen = j - start, k = j + 1;
+        while (k < n && s[k] == ' ') k++;
+        if (k >= n || s[k] != ':') continue;
+        k++;
+        while (k < n && s[k] == ' ') k++;
+        double v;
+        size_t l = metrics_scan_number(s + k, n - k, &v);
+        i = j;
+        if (!l || !value_end(k + l < n ? s[k + l] : '\0')) continue;
+        i = k + l - 1;
+        if (metrics_is_step_key(s + start, nlen)) {
+            if (metrics_step(v, &step)) has_step = 1;
+            else if (nlen == 5 && isfinite(v) && v > 0 && v < 1e15) has_step = 1, step = (long long)ceil(v);
+            continue;
+        }
+        pairs[np++] = (struct kv){.name = s + start, .len = nlen, .value = v};
+    }
+    emit_pairs(p, b, pairs, np, has_step, step);
 }
 
 /* keyvalue: name=value and name: value pairs anywhere in the line; a step
@@ -304,17 +331,20 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
     size_t np = 0, i = 0;
     int has_step = 0, spaced = 0; /* spaced: names with a number-like word after them */
     long long step = 0;
+    while (i < n && blank(s[i])) i++;
+    if (i < n && s[i] == '{') { /* {'eval_loss': 0.41, ...}: its own pass, off the hot loop */
+        parse_dict(p, s, n, b);
+        return;
+    }
+    i = 0;
     while (i < n && np < ARRAY_LEN(pairs)) {
-        size_t q = quoted_key(s, n, i);
-        if (!q && (!(isalpha((unsigned char)s[i]) || s[i] == '_') || (i > 0 && name_char(s[i - 1])))) {
+        if (!(isalpha((unsigned char)s[i]) || s[i] == '_') || (i > 0 && name_char(s[i - 1]))) {
             i++;
             continue;
         }
-        size_t start = q ? i + 1 : i;
-        i = start;
+        size_t start = i;
         while (i < n && name_char(s[i])) i++;
         size_t nlen = i;
-        if (q) i++; /* the closing quote */
         while (nlen > start && (s[nlen - 1] == '.' || s[nlen - 1] == '-')) nlen--; /* "x.:" */
         int is_step = metrics_is_step_key(s + start, nlen - start);
         size_t j = i;
@@ -322,8 +352,8 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
         if (j >= n || (s[j] != '=' && s[j] != ':')) {
             size_t k = i; /* what parse_spaced would take as the next token */
             while (k < n && (blank(s[k]) || pair_sep(s[k]))) k++;
-            unsigned char c = k < n && k > i ? (unsigned char)s[k] : 0;
-            if (c && (isdigit(c) || strchr("+-.nNiI", c))) spaced++;
+            unsigned char nc = k < n && k > i ? (unsigned char)s[k] : 0;
+            if (nc && (isdigit(nc) || strchr("+-.nNiI", nc))) spaced++;
             long long st;
             size_t l = is_step && nlen == i ? step_marker(s + i, n - i, &st) : 0;
             if (l && !has_step) {
@@ -340,11 +370,8 @@ static void parse_keyvalue(struct mparser *p, const char *s, size_t n, struct me
         if (!l || !value_end(j + l < n ? s[j + l] : '\0')) continue;
         if (is_step && metrics_step(v, &step)) {
             has_step = 1;
-        } else if (is_step && nlen - start == 5 && isfinite(v) && v > 0 && v < 1e15) {
-            has_step = 1; /* a fractional epoch (Hugging Face: 0.5): the epoch it is in */
-            step = (long long)ceil(v);
         } else {
-            size_t from = q ? start : qualified_from(s, start);
+            size_t from = qualified_from(s, start);
             pairs[np++] = (struct kv){.name = s + from, .len = nlen - from, .value = v};
         }
         i = j + l;
