@@ -1,4 +1,4 @@
-/* plots.h - reports drawn with gnuplot (SPEC.md §7, docs/reports.md).
+/* plots.h - reports drawn with gnuplot (docs/contract.md §7, docs/reports.md).
  *
  * gnuplot is a separate program, found on PATH and started with a fixed
  * argv; its script goes through a pipe. Data never carries text: data files

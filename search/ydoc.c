@@ -126,7 +126,7 @@ static int parse_int11(const char *s, long long *out)
     return 1;
 }
 
-/* Floats: YAML 1.1's forms with a dot, plus "1e-5" without one (SPEC.md
+/* Floats: YAML 1.1's forms with a dot, plus "1e-5" without one (docs/contract.md
  * section 3), plus .inf / .nan. */
 static int parse_float11(const char *s, double *out)
 {

@@ -1,7 +1,7 @@
 /* ydoc.h - reading a YAML file into a value tree, with positions.
  *
  * Scalars follow YAML 1.1 as PyYAML (and so W&B) reads them, with the
- * decisions of SPEC.md section 3: "1e-5" is a float (YAML 1.1 would make it
+ * decisions of docs/contract.md §3: "1e-5" is a float (YAML 1.1 would make it
  * a string); yes/no/on/off are booleans; a duplicate key is an error that
  * names both lines. Tags !!str !!int !!float !!bool !!null are honoured,
  * anchors, aliases and "<<" merge keys work, and only one document is read.

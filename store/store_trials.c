@@ -156,9 +156,11 @@ int store_trial_end(struct store *st, long long id, enum trial_state state, cons
     AUTOTXN_END(st, e, rc);
 }
 
-int store_trial_unstart(struct store *st, long long id, const char *reason, struct err *e)
+/* Back to pending by statement which (requeue, or unstart too). */
+static int to_pending(struct store *st, int which, long long id, const char *reason,
+                      struct err *e)
 {
-    sqlite3_stmt *s = st_stmt(st, S_TRIAL_UNSTART, e);
+    sqlite3_stmt *s = st_stmt(st, which, e);
     if (!s) return -1;
     sqlite3_bind_int64(s, 1, id);
     st_bind_text(s, 2, reason);
@@ -167,15 +169,14 @@ int store_trial_unstart(struct store *st, long long id, const char *reason, stru
     AUTOTXN_END(st, e, rc);
 }
 
+int store_trial_unstart(struct store *st, long long id, const char *reason, struct err *e)
+{
+    return to_pending(st, S_TRIAL_UNSTART, id, reason, e);
+}
+
 int store_trial_requeue(struct store *st, long long id, const char *reason, struct err *e)
 {
-    sqlite3_stmt *s = st_stmt(st, S_TRIAL_REQUEUE, e);
-    if (!s) return -1;
-    sqlite3_bind_int64(s, 1, id);
-    st_bind_text(s, 2, reason);
-    AUTOTXN_BEGIN(st, e);
-    int rc = st_step_done(st, s, e);
-    AUTOTXN_END(st, e, rc);
+    return to_pending(st, S_TRIAL_REQUEUE, id, reason, e);
 }
 
 int store_trial_fresh(struct store *st, long long id, struct err *e)

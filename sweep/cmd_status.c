@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,6 +38,7 @@ struct running_ctx {
     int n;
     double now;
     int live;            /* a sweep follows the running trials */
+    const char *dir;     /* the sweep directory */
     long long gone;      /* recorded running, their supervisor gone, no sweep running */
     long long unfollowed; /* recorded running, alive, no sweep running */
 };
@@ -47,13 +49,26 @@ static int any_job(const struct trial_row *tr, void *ctx)
     return tr->job_id != 0; /* found: enough */
 }
 
+/* 1 if the trial's supervisor recorded how it ended (exit.json is there). */
+static int ended_record(const char *dir, long long id)
+{
+    char *td = layout_trial_dir(dir, id), *x = xasprintf("%s/exit.json", td);
+    struct stat stb;
+    int there = stat(x, &stb) == 0;
+    free(x);
+    free(td);
+    return there;
+}
+
 static int running_row(const struct trial_row *tr, void *ctx)
 {
     struct running_ctx *c = ctx;
     if (!c->live && tr->job_id) { /* a Slurm job: resume asks the queue */
         c->unfollowed++;
-    } else if (!c->live) { /* running only while its supervisor is (its identity proven) */
-        if (tr->pid <= 0 || tr->pid_start <= 0 || proc_start_time((pid_t)tr->pid) != tr->pid_start) {
+    } else if (!c->live) { /* running only while its supervisor is (its identity proven) and
+                              has not recorded the end (it may linger unreaped a while) */
+        if (tr->pid <= 0 || tr->pid_start <= 0 || proc_start_time((pid_t)tr->pid) != tr->pid_start ||
+            ended_record(c->dir, tr->id)) {
             c->gone++;
             return 0;
         }
@@ -315,7 +330,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
     struct err e = {0};
     int rc = 0;
     struct store_sweep w = {0};
-    struct running_ctx rc_ = {0};
+    struct running_ctx rc_ = {.dir = dir};
     struct trial_row best;
     memset(&best, 0, sizeof best);
     long long counts[TRIAL_NSTATES];

@@ -1,4 +1,4 @@
-/* The YAML reader: YAML 1.1 scalars with SPEC.md's decisions, positions,
+/* The YAML reader: YAML 1.1 scalars with docs/contract.md's decisions (§3), positions,
  * duplicate keys, tags, anchors and merges. */
 #include "search/diag.h"
 #include "base/value.h"
@@ -28,7 +28,7 @@ static struct value *load(const char *text, struct diag *d)
 
 static void floats_as_spec_says(void)
 {
-    /* SPEC.md 3: 1e-5 is a float (PyYAML would say string) */
+    /* docs/contract.md §3: 1e-5 is a float (PyYAML would say string) */
     plain("1e-5", V_FLOAT, 1e-5, NULL);
     plain("1E5", V_FLOAT, 1e5, NULL);
     plain("6.e-5", V_FLOAT, 6e-5, NULL);

@@ -104,17 +104,27 @@ static int oom_requeue(struct sched *s, struct slot *sl, double est, struct sb *
     return 1;
 }
 
+/* The trial is pending again, why its reason, with its event, in one
+ * transaction; its attempt's log kept beside the next. 0 or -1. */
+static int requeue(struct sched *s, struct slot *sl, const char *why, const char *event,
+                   struct err *e)
+{
+    layout_rotate_log(sl->log, sl->attempt);
+    return store_begin(s->st, e) ||
+                   store_settle(s->st,
+                                store_trial_requeue(s->st, sl->id, why, e) ||
+                                    store_event(s->st, sl->id, event, why, e),
+                                e)
+               ? -1
+               : 0;
+}
+
 /* Its node failed or it was preempted: it runs again (from its checkpoint
  * where the file says how), as a new job; not a failure, not a retry. */
 static int node_requeue(struct sched *s, struct slot *sl, struct err *e)
 {
-    layout_rotate_log(sl->log, sl->attempt);
     char *why = xasprintf("%s; requeued", sl->job.why);
-    int bad = store_begin(s->st, e) ||
-              store_settle(s->st,
-                           store_trial_requeue(s->st, sl->id, why, e) ||
-                               store_event(s->st, sl->id, "requeued", why, e),
-                           e);
+    int bad = requeue(s, sl, why, "requeued", e);
     if (!bad) {
         say(s, "trial %lld: %s", sl->id, why);
         queue_push(s, sl->id);
@@ -128,13 +138,8 @@ static int node_requeue(struct sched *s, struct slot *sl, struct err *e)
  * failure, not a retry, not told to the searcher. */
 static int interrupted(struct sched *s, struct slot *sl, const char *reason, struct err *e)
 {
-    layout_rotate_log(sl->log, sl->attempt);
     char *why = xasprintf("%s; runs again on resume", reason);
-    int bad = store_begin(s->st, e) ||
-              store_settle(s->st,
-                           store_trial_requeue(s->st, sl->id, why, e) ||
-                               store_event(s->st, sl->id, "interrupted", why, e),
-                           e);
+    int bad = requeue(s, sl, why, "interrupted", e);
     if (!bad) {
         s->counts[TRIAL_PENDING]++;
         say(s, "trial %lld: %s", sl->id, why);
@@ -146,13 +151,8 @@ static int interrupted(struct sched *s, struct slot *sl, const char *reason, str
 static int retry(struct sched *s, struct slot *sl, const char *reason, double secs,
                  long long done, struct err *e)
 {
-    layout_rotate_log(sl->log, sl->attempt); /* kept beside the new one */
     char *why = xasprintf("retry after: %s", reason);
-    int bad = store_begin(s->st, e) ||
-              store_settle(s->st,
-                           store_trial_requeue(s->st, sl->id, why, e) ||
-                               store_event(s->st, sl->id, "retry", why, e),
-                           e);
+    int bad = requeue(s, sl, why, "retry", e);
     free(why);
     if (bad) return -1;
     queue_push(s, sl->id);

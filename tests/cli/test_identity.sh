@@ -1,5 +1,5 @@
 #!/bin/bash
-# sweep signals only processes proven to be the trial's (SPEC.md §9): after
+# sweep signals only processes proven to be the trial's (docs/contract.md §9): after
 # the trial's processes died with the machine (here: kill -9), its
 # trainer.pid and the stored supervisor pid name processes that now belong
 # to someone else (what pid reuse looks like). `sweep stop` must leave them

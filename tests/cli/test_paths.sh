@@ -1,6 +1,6 @@
 #!/bin/bash
 # Nothing is written outside the sweep directory because of a value or a
-# path in the file (SPEC.md §9; issue 13.4, 13.8): a template's rendered 'to'
+# path in the file (docs/contract.md §9; issue 13.4, 13.8): a template's rendered 'to'
 # that leaves the trial directory fails that trial with a reason; a static
 # one is a FILE:LINE:COL error (tests/config/bad/51-template-escape.yaml);
 # a symbolic link planted at DIR/trials/NNNN is not followed.

@@ -71,6 +71,10 @@ check "no exit was recorded" sh -c '! ls dead/trials/*/exit.json 2>/dev/null'
 sweep run s.yaml -d dead > dead2.log 2>&1
 check_eq "resume exit" "$?" 0
 check "it requeued them" grep -q "died with an earlier sweep process: queued again" dead2.log
+# (issue 22, point 16) the resume line counts what was running, before the
+# lines on each of those trials
+check_eq "the resume line first, with what was running" \
+    "$(grep -m1 -n 'resuming:\|died with an earlier' dead2.log | cut -d: -f2-)" "resuming: 0 trials done, 2 were running, 0 pending"
 check_eq "all completed" "$(sql dead/sweep.db "select count(*) from trials where state = 'completed'")" 6
 check_eq "requeued trials ran twice, with the same trial number" \
     "$(sql dead/sweep.db 'select count(*) from trials where attempts = 2')" 2

@@ -116,4 +116,17 @@ while [ $k -lt 40 ]; do
     k=$((k + 1))
 done
 check_eq "after a crash just after each commit, the trial still got its retry" "$lost" 0
+
+# 4. (issue 22, point 7) a crash just after any commit leaves every attempt
+#    recorded as started: the started event is written with the row that
+#    says running, not in the transaction after the spawn
+k=1 missing=0
+while [ $k -lt 12 ]; do
+    rm -rf st
+    SWEEP_TEST_CRASH_AFTER_COMMIT=$k sweep run -q r.yaml -d st > /dev/null 2>> st.err && break
+    n=$(sql st/sweep.db "select count(*) from trials t where t.attempts != (select count(*) from events e where e.trial = t.id and e.kind = 'started')")
+    [ "$n" = 0 ] || { missing=$((missing + 1)); echo "k=$k: an attempt without its started event" >&2; }
+    k=$((k + 1))
+done
+check_eq "after a crash just after each commit, every attempt has its started event" "$missing" 0
 finish
