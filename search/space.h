@@ -117,7 +117,7 @@ struct space_env {
 };
 
 /* Why a file without 'command' or 'program' plans but does not run. */
-/* fail_fast's defaults: the first 3 trials to end in a run all failed, or
+/* fail_fast's defaults: the first 3 trials started in a run all failed, or
  * 10 failures in a row, stop the sweep (W&B's agent: 3 failures in its
  * first 60 s). */
 /* max_parallel with GPUs when the file does not say: no limit but theirs */
@@ -224,7 +224,7 @@ struct space {
     int max_parallel;
     double stagger;             /* seconds between two launches */
     int retries;
-    int fail_first;             /* fail_fast.first: stop when the first N trials to end in a
+    int fail_first;             /* fail_fast.first: stop when the first N trials started in a
                                    run all failed (0: off) */
     int fail_consecutive;       /* fail_fast.consecutive: stop after N failures in a row (0: off) */
     double timeout;             /* seconds, 0 = none */

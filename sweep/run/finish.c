@@ -214,22 +214,32 @@ static void warn_no_objective(struct sched *s, const struct slot *sl)
     free(n.near);
 }
 
-/* fail_fast: the first trials of this run all failed, or too many failed
- * in a row: the sweep stops (its command or trainer is broken), with the
- * last failure's reason. Stopped trials do not count. */
+void fail_fast_started(struct sched *s, long long id)
+{
+    if (s->ff_nfirst >= (size_t)s->sp->fail_first) return;
+    for (size_t i = 0; i < s->ff_nfirst; i++)
+        if (s->ff_first[i] == id) return; /* a retry of one of them */
+    s->ff_first = xrealloc(s->ff_first, (s->ff_nfirst + 1) * sizeof *s->ff_first);
+    s->ff_first[s->ff_nfirst++] = id;
+}
+
+/* fail_fast: the first trials this run started all failed, or too many
+ * failed in a row: the sweep stops (its command or trainer is broken),
+ * with the last failure's reason. Stopped trials do not count. */
 void fail_fast(struct sched *s, long long id, enum trial_state state, const char *why)
 {
     const struct space *sp = s->sp;
     if (state == TRIAL_FAILED) s->ff_streak++;
     else if (state == TRIAL_COMPLETED || state == TRIAL_PRUNED) s->ff_streak = 0, s->ff_ok = 1;
     else return;
-    s->ff_ended++;
-    int first = sp->fail_first > 0 && !s->ff_ok && s->ff_ended >= sp->fail_first;
+    for (size_t i = 0; i < s->ff_nfirst && state == TRIAL_FAILED; i++)
+        if (s->ff_first[i] == id) s->ff_first_failed++;
+    int first = sp->fail_first > 0 && !s->ff_ok && s->ff_first_failed >= sp->fail_first;
     int row = sp->fail_consecutive > 0 && s->ff_streak >= sp->fail_consecutive;
     if (s->stopping || !(first || row)) return;
     char what[96];
-    if (first && s->ff_ended == 1) snprintf(what, sizeof what, "the first trial failed");
-    else if (first) snprintf(what, sizeof what, "the first %lld trials all failed", s->ff_ended);
+    if (first && sp->fail_first == 1) snprintf(what, sizeof what, "the first trial failed");
+    else if (first) snprintf(what, sizeof what, "the first %d trials all failed", sp->fail_first);
     else snprintf(what, sizeof what, "%lld trials failed in a row", s->ff_streak);
     snprintf(s->res->failed_fast, sizeof s->res->failed_fast, "%s (the last, trial %lld: %.200s)",
              what, id, why ? why : "failed");

@@ -476,6 +476,7 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
 {
     int before = stopped_before_start(s, id, nt, e);
     if (before) return before < 0 ? -1 : 0;
+    fail_fast_started(s, id);
     return start_trial(s, id, nt, gi, est, e);
 }
 

@@ -401,6 +401,7 @@ static void teardown(struct sched *s)
     free(s->slots);
     if (s->ifd >= 0) close(s->ifd);
     free(s->queue);
+    free(s->ff_first);
     for (size_t i = 0; i < s->nhist; i++) {
         free(s->hist[i].step);
         free(s->hist[i].v);

@@ -136,9 +136,11 @@ struct sched {
     int exec_failing;        /* the executor's last poll failed (said once) */
     double not_now_until;    /* the executor takes no trial until then (monotonic), 0 */
     int not_now_said;        /* and that was said (until a start succeeds) */
-    /* fail_fast, over the trials that end in this run */
-    long long ff_ended;      /* trials that completed, were pruned or failed */
-    long long ff_streak;     /* failures in a row */
+    /* fail_fast, over this run */
+    long long *ff_first;     /* the first fail_first trials it started, in start order */
+    size_t ff_nfirst;
+    long long ff_first_failed; /* of those, how many failed for good */
+    long long ff_streak;     /* failures in a row, in the order trials end */
     int ff_ok;               /* one completed or was pruned */
 };
 
@@ -183,6 +185,10 @@ int finish(struct sched *s, struct slot *sl, struct err *e);
 /* A trial ended in state (why: its reason): fail_fast stops the sweep when
  * the file's rule says so. */
 void fail_fast(struct sched *s, long long id, enum trial_state state, const char *why);
+/* A trial starts: one of the first fail_first of this run, fail_fast's
+ * first rule waits for their ends (start order: trials that fail at once
+ * do not outrun the slow good ones). */
+void fail_fast_started(struct sched *s, long long id);
 
 /* gpus.c */
 int gpu_setup(struct sched *s, struct err *e);

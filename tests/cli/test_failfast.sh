@@ -47,6 +47,22 @@ check "no more than the first three and those running were started" \
 check "it says why" grep -q "^sweep: stopped early: the first 3 trials all failed (the last, trial [0-9]*: exit code 4)" broken.err
 check "and how to change it" grep -q "fail_fast in the sweep file" broken.err
 
+# 2b. the first rule counts the first trials started, not the first to end:
+#     configurations that crash at once do not stop a sweep whose first
+#     trial, slower, trains (4 at a time: trials 1-3 fail before 0 ends)
+cat > mixed.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  mode: {values: ["--fake-sleep=0.3", --fake-exit=5, --fake-exit=6, --fake-exit=7, "--fake-sleep=0.01"]}
+command: [fake_trainer, "${mode}", --fake-epochs=3]
+resources: {gpus: none, max_parallel: 4}
+Y
+sweep run -q mixed.yaml -d mixed > /dev/null 2> mixed.err
+check_eq "quick failures while the first trial trains: not stopped" "$(sql mixed/sweep.db "select group_concat(state) from (select state from trials order by id)")" \
+    "completed,failed,failed,failed,completed"
+check "they ended before it" test "$(sql mixed/sweep.db "select count(*) from trials where id between 1 and 3 and ended < (select ended from trials where id = 0)")" = 3
+
 # 3. consecutive failures after successes: {consecutive: 4}
 cat > later.yaml <<'Y'
 method: grid
