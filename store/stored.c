@@ -2,6 +2,7 @@
 #include "store/stored.h"
 #include "search/diag.h"
 #include "search/space.h"
+#include "store/layout.h"
 #include "store/store.h"
 #include "base/err.h"
 #include "base/util.h"
@@ -31,4 +32,33 @@ struct space *store_load_space(struct store *st, const struct store_sweep *w,
     free(base);
     store_inputs_free(in, n);
     return sp;
+}
+
+struct store *store_open_prior(const struct space *sp, size_t i, struct store_sweep *w,
+                               struct err *e)
+{
+    const char *p = sp->priors[i];
+    char *dir = p[0] == '/' ? xstrdup(p) : xasprintf("%s/%s", sp->dir, p);
+    char *db = layout_db(dir);
+    struct store *st = store_open_ro(db, e);
+    free(db);
+    free(dir);
+    *w = (struct store_sweep){0};
+    if (!st) return NULL;
+    struct err ge = {0};
+    if (store_get_sweep(st, w, &ge) != 0) {
+        err_set(e, "holds no sweep");
+    } else if (!w->objective || strcmp(w->objective, sp->metric_name) ||
+               w->maximize != (sp->goal == GOAL_MAXIMIZE)) {
+        err_set(e, "it %s %s, this sweep %s %s", w->maximize ? "maximized" : "minimized",
+                w->objective ? w->objective : "nothing",
+                sp->goal == GOAL_MAXIMIZE ? "maximizes" : "minimizes", sp->metric_name);
+    } else {
+        store_set_objective(st, w->objective, w->maximize, w->summary_last);
+        return st;
+    }
+    store_sweep_release(w);
+    *w = (struct store_sweep){0};
+    store_close(st);
+    return NULL;
 }

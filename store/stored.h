@@ -6,7 +6,10 @@
 #ifndef SWEEP_STORED_H
 #define SWEEP_STORED_H
 
+#include <stddef.h>
+
 struct diag;
+struct err;
 struct space;
 struct store;
 struct store_sweep;
@@ -16,5 +19,13 @@ struct store_sweep;
  * NULL when it does not load. */
 struct space *store_load_space(struct store *st, const struct store_sweep *w,
                                const char *const *parsers, struct diag *d);
+
+/* Earlier sweep i of sp's prior: list, its store opened read-only with its
+ * objective set, when it holds a sweep of sp's objective and goal (w gets
+ * it: caller releases). NULL otherwise, with why in e ("holds no sweep",
+ * "it minimized loss, this sweep maximizes loss", or why it did not open).
+ * The one place both sweep run and sweep plan read priors. */
+struct store *store_open_prior(const struct space *sp, size_t i, struct store_sweep *w,
+                               struct err *e);
 
 #endif

@@ -8,6 +8,7 @@
 #include "base/value.h"
 #include "store/layout.h"
 #include "store/store.h"
+#include "store/stored.h"
 #include "sweep/cli.h"
 #include "sweep/gpu/pack.h"
 #include "sweep/exec/slurm.h"
@@ -315,37 +316,27 @@ static long long prior_results(const struct space *sp, int say)
 {
     long long total = 0;
     for (size_t i = 0; i < sp->npriors; i++) {
-        const char *p = sp->priors[i];
-        char *dir = p[0] == '/' ? xstrdup(p) : xasprintf("%s/%s", sp->dir, p);
-        char *db = layout_db(dir);
         struct err e = {0};
-        struct store *st = store_open_ro(db, &e);
-        struct store_sweep w = {0};
-        long long c[TRIAL_NSTATES];
+        struct store_sweep w;
+        struct store *st = store_open_prior(sp, i, &w, &e);
+        long long c[TRIAL_NSTATES], n = 0;
         struct sb m;
         sb_init(&m);
         sb_add(&m, "prior ");
-        sb_add_visible(&m, p);
-        if (!st) {
+        sb_add_visible(&m, sp->priors[i]);
+        if (st && store_counts(st, c, &e) == 0) {
+            n = c[TRIAL_COMPLETED] + c[TRIAL_PRUNED] + c[TRIAL_FAILED];
+            sb_addf(&m, ": %lld result%s, learnt before the first suggestion", n, n == 1 ? "" : "s");
+            total += n;
+        } else {
             sb_add(&m, ": ");
             sb_add_visible(&m, e.msg);
             sb_add(&m, "; left out");
-        } else if (store_get_sweep(st, &w, &e) != 0 || !w.objective ||
-                   strcmp(w.objective, sp->metric_name) ||
-                   w.maximize != (sp->goal == GOAL_MAXIMIZE)) {
-            sb_add(&m, ": not a sweep of this objective and goal; left out");
-        } else if (store_counts(st, c, &e) == 0) {
-            long long n = c[TRIAL_COMPLETED] + c[TRIAL_PRUNED] + c[TRIAL_FAILED];
-            sb_addf(&m, ": %lld result%s, learnt before the first suggestion", n,
-                    n == 1 ? "" : "s");
-            total += n;
         }
         if (say) printf("%s\n", sb_str(&m));
         sb_release(&m);
         store_sweep_release(&w);
         store_close(st);
-        free(db);
-        free(dir);
     }
     return total;
 }

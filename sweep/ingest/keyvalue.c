@@ -157,8 +157,9 @@ static void emit_pairs(struct mparser *p, struct metric_batch *b, struct kv *pai
                 p->twice = xstrndup(pairs[k].name, pairs[k].len);
         int hs = has_step;
         long long st = step;
-        if (!hs && summary_name(&pairs[k]) && last_step_seen(p) >= 0)
-            hs = 1, st = last_step_seen(p);
+        long long last = !hs && summary_name(&pairs[k]) ? last_step_seen(p) : -1;
+        if (last >= 0)
+            hs = 1, st = last;
         else if (!hs && p->epoch >= 0)
             hs = 1, st = p->epoch;
         metrics_emit(p, b, pairs[k].name, pairs[k].len, hs, st, pairs[k].value);

@@ -7,8 +7,8 @@
 #include "sweep/run/run_int.h"
 #include "search/searcher.h"
 #include "search/space.h"
-#include "store/layout.h"
 #include "store/store.h"
+#include "store/stored.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/value.h"
@@ -51,31 +51,19 @@ int load_priors(struct sched *s, struct err *e)
     struct prior_ctx c = {.s = s, .next = -1};
     for (size_t i = 0; i < sp->npriors; i++) {
         const char *p = sp->priors[i];
-        char *dir = p[0] == '/' ? xstrdup(p) : xasprintf("%s/%s", sp->dir, p);
-        char *db = layout_db(dir);
         struct err pe = {0};
-        struct store *st = store_open_ro(db, &pe);
-        struct store_sweep w = {0};
+        struct store_sweep w;
+        struct store *st = store_open_prior(sp, i, &w, &pe);
         long long before = c.n;
         if (!st) {
             warn(s, "prior %s: %s; left out", p, pe.msg);
-        } else if (store_get_sweep(st, &w, &pe) != 0) {
-            warn(s, "prior %s: holds no sweep; left out", p);
-        } else if (!w.objective || strcmp(w.objective, sp->metric_name) ||
-                   w.maximize != (sp->goal == GOAL_MAXIMIZE)) {
-            warn(s, "prior %s: it %s %s, this sweep %s %s; left out", p,
-                 w.maximize ? "maximized" : "minimized", w.objective ? w.objective : "nothing",
-                 sp->goal == GOAL_MAXIMIZE ? "maximizes" : "minimizes", sp->metric_name);
-        } else {
-            store_set_objective(st, w.objective, w.maximize, w.summary_last);
-            if (store_each_trial(st, ORDER_ID, -1, 0, prior_trial, &c, &pe))
-                warn(s, "prior %s: %s", p, pe.msg);
-            say(s, "prior %s: %lld result%s learnt", p, c.n - before, c.n - before == 1 ? "" : "s");
+            continue;
         }
+        if (store_each_trial(st, ORDER_ID, -1, 0, prior_trial, &c, &pe))
+            warn(s, "prior %s: %s", p, pe.msg);
+        say(s, "prior %s: %lld result%s learnt", p, c.n - before, c.n - before == 1 ? "" : "s");
         store_sweep_release(&w);
-        if (st) store_close(st);
-        free(db);
-        free(dir);
+        store_close(st);
     }
     return 0;
 }
