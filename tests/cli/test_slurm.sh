@@ -74,6 +74,10 @@ Y
 sweep run -q f.yaml -d f > f.out 2> f.err &
 F=$!
 wait_for "[ -n \"\$(sql f/sweep.db 'select job_id from trials where id = 1 and job_state = \"RUNNING\"' 2> /dev/null)\" ]" 20
+# Slurm says RUNNING before the batch step has started the supervisor: a
+# SIGTERM before its handlers are set kills it without a record (the reason
+# then rightly lacks the trainer's signal); the test scancels a trainer
+wait_for "[ -s f/trials/0001/trainer.pid ]" 20
 scancel "$(sql f/sweep.db 'select job_id from trials where id = 1')"
 wait $F
 check_eq "failures: exit (every trial failed)" "$?" 3
