@@ -328,8 +328,8 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     /* how long it ran, and when it ended: the supervisor's record says, also
      * for a trial that ended while no sweep was there (not the resume's time) */
     int timed = in.have == 1 && x.started > 0 && x.ended >= x.started;
-    double secs = timed ? x.ended - x.started : util_mono() - sl->start_mono;
-    double ended = timed ? x.ended : util_now();
+    double secs = timed ? x.ended - x.started : run_mono(s) - sl->start_mono;
+    double ended = timed ? x.ended : run_now(s);
     if (timed && sl->job.job_id) /* a job's run began when its supervisor did, not at sbatch */
         store_trial_started(s->st, sl->id, x.started, NULL);
     /* its process group is gone (the supervisor waited for it): the GPU

@@ -134,7 +134,7 @@ static void read_results(struct sched *s, struct slot *sl, int final)
     const char *const *names = metrics_results_files(s->sp->parser);
     if (!names) return;
     if (!sl->rfile) {
-        double now = util_mono();
+        double now = run_mono(s);
         if (!final && now - sl->rscan < RUN_RESULTS_SCAN_S) return;
         sl->rscan = now;
         sl->rfile = results_find(sl->dir, names, RUN_RESULTS_DEPTH);
@@ -192,7 +192,7 @@ int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
     sl->log_error = 0;
     log_trouble(s, sl, ev, ino);
     if (sl->tp.offset == before && s->batch.n == 0) return 0;
-    if (store_ingest(s->st, sl->id, s->batch.rows, s->batch.n, sl->tp.offset, util_now(), e))
+    if (store_ingest(s->st, sl->id, s->batch.rows, s->batch.n, sl->tp.offset, run_now(s), e))
         return -1;
     if (sl->g >= 0)
         for (size_t i = 0; i < s->batch.n; i++) {

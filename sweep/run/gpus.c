@@ -49,7 +49,7 @@ void gpu_take(struct sched *s, struct slot *sl, int gi, double est)
     sl->held_mib = 0;
     g->ntrials++;
     if (est < 0) g->whole = 1;
-    g->last_launch = util_mono();
+    g->last_launch = run_mono(s);
     gpu_hold(s, sl);
 }
 
@@ -95,7 +95,7 @@ void slot_peak(struct sched *s, struct slot *sl, double mib)
 void gpu_refresh(struct sched *s)
 {
     if (!s->sp->gpus_auto || s->smi.phase) return;
-    double now = util_mono();
+    double now = run_mono(s);
     if (now < s->next_smi) return;
     s->next_smi = now + RUN_SMI_EVERY_S;
     struct err e = {0};
@@ -148,7 +148,7 @@ int gpu_setup(struct sched *s, struct err *e)
 {
     pack_cfg_from_space(&s->pc, s->sp);
     if (pack_gpus(s->sp, &s->gpus, &s->ngpus, e)) return -1;
-    if (s->sp->gpus_auto) s->next_smi = util_mono() + RUN_SMI_EVERY_S;
+    if (s->sp->gpus_auto) s->next_smi = run_mono(s) + RUN_SMI_EVERY_S;
     s->gpu = 1;
     return 0;
 }

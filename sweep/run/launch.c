@@ -125,7 +125,7 @@ int slot_setup(struct sched *s, struct slot *sl, long long id, const struct valu
             sl->mfile = path;
         }
     }
-    sl->start_mono = sl->last_out_mono = util_mono();
+    sl->start_mono = sl->last_out_mono = run_mono(s);
     return 0;
 }
 
@@ -268,7 +268,7 @@ static int not_now(struct sched *s, long long id, const char *why, int again, st
     if (again && !s->not_now_said) /* once until a submission succeeds */
         say(s, "trial %lld waits to be submitted: %s; again every %.0fs", id, why, RUN_NOT_NOW_S);
     s->not_now_said = 1;
-    s->not_now_until = util_mono() + RUN_NOT_NOW_S;
+    s->not_now_until = run_mono(s) + RUN_NOT_NOW_S;
     return 0;
 }
 
@@ -290,7 +290,7 @@ static int record_start(struct sched *s, struct slot *sl, int ok, const char *wh
             rc = -1;
     } else if (ok) {
         if (store_trial_set_pid(s->st, id, sl->job.pid, sl->job.pid_start, e)) rc = -1;
-    } else if (store_trial_end(s->st, id, TRIAL_FAILED, why, 0, 0, 0, util_now(), e) ||
+    } else if (store_trial_end(s->st, id, TRIAL_FAILED, why, 0, 0, 0, run_now(s), e) ||
                store_event(s->st, id, "failed", why, e)) {
         rc = -1;
     }
@@ -312,7 +312,7 @@ static int stopped_before_start(struct sched *s, long long id, const struct sear
     int bad = store_begin(s->st, e) ||
               store_settle(s->st,
                            (nt && store_trial_add_rung(s->st, id, pj.buf, nt->rung, nt->parent, e)) ||
-                               store_trial_end(s->st, id, TRIAL_STOPPED, why, 0, 0, 0, util_now(), e) ||
+                               store_trial_end(s->st, id, TRIAL_STOPPED, why, 0, 0, 0, run_now(s), e) ||
                                store_event(s->st, id, "stopped", why, e),
                            e);
     sb_release(&pj);
@@ -413,7 +413,7 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
         else if ((size_t)id < s->nhist) s->hist[id].n = 0; /* its old values are gone too */
     }
     if (!rc && resuming && store_event(s->st, id, "resumed", "from its checkpoint", e)) rc = -1;
-    if (!rc && store_trial_start(s->st, id, aj, 0, 0, util_now(), e)) rc = -1;
+    if (!rc && store_trial_start(s->st, id, aj, 0, 0, run_now(s), e)) rc = -1;
     if (!rc && event_started(s, id, attempt, e)) rc = -1;
     if (!rc && gi >= 0 && store_trial_gpu(s->st, id, gpu_txt, r.gpu_mem_mib, e)) rc = -1;
     if (store_settle(s->st, rc, e)) rc = -1;
@@ -437,7 +437,7 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
         goto out;
     }
     s->res->launched++;
-    s->last_launch = util_mono();
+    s->last_launch = run_mono(s);
     if (!ok) {
         s->counts[TRIAL_FAILED]++;
         say(s, "trial %lld failed to start: %s", id, te.msg);
@@ -525,7 +525,7 @@ static int never_fits(struct sched *s, long long id, double mem, struct err *e)
              mem / 1024, largest_capacity(s) / 1024);
     if (store_begin(s->st, e) ||
         store_settle(s->st,
-                     store_trial_end(s->st, id, TRIAL_FAILED, why, 0, 0, 0, util_now(), e) ||
+                     store_trial_end(s->st, id, TRIAL_FAILED, why, 0, 0, 0, run_now(s), e) ||
                          store_event(s->st, id, "failed", why, e),
                      e))
         return -1;
@@ -555,7 +555,7 @@ static int launch_gpus(struct sched *s, struct err *e)
         value_free(budget);
     }
     qsort(c, n, sizeof *c, pack_job_cmp);
-    double now = util_mono();
+    double now = run_mono(s);
     long long *started = xmalloc((n + 1) * sizeof *started);
     size_t nstarted = 0;
     int rc = 0;
@@ -571,7 +571,7 @@ static int launch_gpus(struct sched *s, struct err *e)
         started[nstarted++] = c[i].id;
         s->counts[TRIAL_PENDING]--;
         if (launch(s, c[i].id, NULL, gi, c[i].mem, e)) rc = -1;
-        now = util_mono();
+        now = run_mono(s);
     }
     /* take them out of the queue */
     for (size_t k = 0; k < nstarted; k++)
@@ -587,12 +587,12 @@ static int launch_gpus(struct sched *s, struct err *e)
 
 int launch_ready(struct sched *s, struct err *e)
 {
-    if (s->not_now_until && util_mono() < s->not_now_until) return 0;
+    if (s->not_now_until && run_mono(s) < s->not_now_until) return 0;
     s->not_now_until = 0;
     if (s->gpu) return launch_gpus(s, e);
     while (more_to_launch(s) && s->active < (size_t)s->sp->max_parallel && free_slot(s)) {
         if (s->sp->stagger > 0 && s->res->launched > 0 &&
-            util_mono() < s->last_launch + s->sp->stagger)
+            run_mono(s) < s->last_launch + s->sp->stagger)
             return 0;
         if (s->not_now_until) return 0; /* the executor takes none for a while */
         if (s->nqueue) {

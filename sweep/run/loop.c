@@ -24,16 +24,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static double sys_mono(void *ctx)
+{
+    (void)ctx;
+    return util_mono();
+}
+
+static double sys_now(void *ctx)
+{
+    (void)ctx;
+    return util_now();
+}
+
+static const struct run_clock system_clock = {.mono = sys_mono, .now = sys_now};
+
 static void progress(struct sched *s)
 {
     const struct run_observer *ob = &s->o->obs;
     if (!ob->progress) return;
     struct run_progress p = {.active = s->active, .total = s->total, .have_best = s->have_best,
                              .best = s->best, .best_trial = s->best_trial,
-                             .elapsed = util_mono() - s->t0, .stopping = s->stopping};
+                             .elapsed = run_mono(s) - s->t0, .stopping = s->stopping};
     memcpy(p.counts, s->counts, sizeof p.counts);
     ob->progress(ob->ctx, &p);
-    s->last_progress = util_mono();
+    s->last_progress = run_mono(s);
 }
 
 /* A line to the observer's say or warn (NULL: nobody wants it). */
@@ -67,7 +81,7 @@ void signal_stop(struct sched *s, struct slot *sl, enum trial_state state, const
     free(sl->stop_reason);
     sl->stop_state = state;
     sl->stop_reason = xstrdup(reason);
-    sl->kill_at = util_mono() + s->sp->stop_grace;
+    sl->kill_at = run_mono(s) + s->sp->stop_grace;
     if (exec_stop(s->exec, sl->dir, &sl->job, SIGTERM) != 0 && errno != ESRCH)
         warn(s, "SIGTERM to trial %lld: %s", sl->id, strerror(errno));
 }
@@ -133,7 +147,7 @@ static void fail_after(struct sched *s, struct slot *sl, const char *what, doubl
 
 static void enforce_deadlines(struct sched *s)
 {
-    double now = util_mono();
+    double now = run_mono(s);
     const struct space *sp = s->sp;
     for (size_t i = 0; i < s->nslots; i++) {
         struct slot *sl = &s->slots[i];
@@ -158,7 +172,7 @@ static void enforce_deadlines(struct sched *s)
 
 static int next_timeout_ms(struct sched *s)
 {
-    double now = util_mono(), wait = RUN_IDLE_WAIT_S;
+    double now = run_mono(s), wait = RUN_IDLE_WAIT_S;
     /* with early termination, decisions wait for the logs: inotify wakes us
      * for watched ones; the others are read more often */
     if (s->running) wait = s->next_tick - now;
@@ -174,7 +188,8 @@ static int next_timeout_ms(struct sched *s)
     /* GPUs: trials waiting for memory that others hold wait for nvidia-smi,
      * and a running nvidia-smi has a deadline */
     if (s->gpu && s->sp->gpus_auto && (s->running || s->nqueue)) {
-        double due = s->smi.phase ? gpu_query_deadline(&s->smi) : s->next_smi;
+        /* nvidia-smi's deadline is the system's clock, whatever the loop's */
+        double due = s->smi.phase ? now + gpu_query_deadline(&s->smi) - util_mono() : s->next_smi;
         if (due - now < wait) wait = due - now;
     }
     for (size_t i = 0; i < s->nslots; i++)
@@ -205,7 +220,7 @@ static int stop_requested_trials(struct sched *s, struct err *e)
             k++;
             continue;
         }
-        if (store_trial_end(s->st, id, TRIAL_STOPPED, why, 0, 0, 0, util_now(), e)) return -1;
+        if (store_trial_end(s->st, id, TRIAL_STOPPED, why, 0, 0, 0, run_now(s), e)) return -1;
         layout_stop_done(s->o->dir, id);
         s->counts[TRIAL_STOPPED]++;
         memmove(s->queue + k, s->queue + k + 1, (--s->nqueue - k) * sizeof *s->queue);
@@ -254,7 +269,7 @@ static int read_signals(struct sched *s, struct err *e)
  * every log on the tick, watched ones as soon as they change. */
 static int read_logs(struct sched *s, struct err *e)
 {
-    double now = util_mono();
+    double now = run_mono(s);
     int tick = now >= s->next_tick, any = 0;
     for (size_t i = 0; i < s->nslots; i++)
         if (s->slots[i].used && !s->slots[i].ended && (tick || s->slots[i].dirty)) any = 1;
@@ -300,8 +315,10 @@ static int wait_turn(struct sched *s, int first, struct err *e)
         if (s->slots[i].used && s->slots[i].job.fd >= 0 && !s->slots[i].ended)
             pfd[np++] = (struct pollfd){.fd = s->slots[i].job.fd, .events = POLLIN};
     /* no wait on the first turn: adopted trials' logs are read at once */
-    if (poll(pfd, np, first ? 0 : next_timeout_ms(s)) < 0 && errno != EINTR)
-        return err_errno(e, "poll");
+    int ms = first ? 0 : next_timeout_ms(s);
+    int ready = poll(pfd, np, s->clk->pass ? 0 : ms);
+    if (ready < 0 && errno != EINTR) return err_errno(e, "poll");
+    if (ready == 0 && ms > 0 && s->clk->pass) s->clk->pass(s->clk->ctx, ms / 1000.0);
     int rc = read_signals(s, e);
     if (rc) return rc;
     reap(s);
@@ -360,7 +377,7 @@ static int run_loop(struct sched *s, struct err *e)
         early_check(s);
         enforce_deadlines(s);
         if (s->gpu && (s->running || s->nqueue)) gpu_refresh(s);
-        if (util_mono() - s->last_progress >= RUN_PROGRESS_S) progress(s);
+        if (run_mono(s) - s->last_progress >= RUN_PROGRESS_S) progress(s);
     }
 }
 
@@ -424,12 +441,13 @@ int run_sweep(const struct run_opts *o, struct run_result *res, struct err *e)
     s.sp = o->sp;
     s.st = o->st;
     s.res = res;
+    s.clk = o->clock ? o->clock : &system_clock;
     s.nslots = 2 * (size_t)o->sp->max_parallel;
     s.slots = xcalloc(s.nslots, sizeof *s.slots);
     for (size_t i = 0; i < s.nslots; i++) slot_init(&s.slots[i]);
     s.ifd = -1;
     s.smi.job.fd = -1;
-    s.t0 = util_mono();
+    s.t0 = run_mono(&s);
     metric_batch_init(&s.batch);
 
     sigset_t set, old;
@@ -458,7 +476,7 @@ int run_sweep(const struct run_opts *o, struct run_result *res, struct err *e)
         getrusage(RUSAGE_CHILDREN, &kids);
         char cpu[128];
         snprintf(cpu, sizeof cpu, "wall=%.3f cpu_self=%.3f cpu_children=%.3f",
-                 util_mono() - s.t0, cpu_seconds(&self), cpu_seconds(&kids));
+                 run_mono(&s) - s.t0, cpu_seconds(&self), cpu_seconds(&kids));
         store_event(s.st, -1, s.stopping ? "sweep_stopped" : "sweep_finished", cpu, NULL);
     }
     teardown(&s);

@@ -178,7 +178,7 @@ static int resume_running(const struct trial_row *t, void *ctx)
     if (state >= 0 && state != TRIAL_PENDING) {
         layout_stop_done(s->o->dir, t->id);
         s->counts[state]++;
-        if (store_trial_end(s->st, t->id, (enum trial_state)state, why, 0, 0, 0, util_now(),
+        if (store_trial_end(s->st, t->id, (enum trial_state)state, why, 0, 0, 0, run_now(s),
                             rc->e) ||
             store_event(s->st, t->id, store_state_name((enum trial_state)state), why, rc->e)) {
             rc->rc = -1;

@@ -21,6 +21,7 @@ struct space;
 struct err;
 struct value;
 struct exec_slurm_opts;
+struct executor;
 
 /* The state of a sweep, for a progress line. */
 struct run_progress {
@@ -49,12 +50,29 @@ struct run_observer {
 
 #define RUN_PROGRESS_S 0.5
 
+/* The loop's time. The system's by default; a test's clock (tests/fake_exec.h)
+ * moves on only when the loop would wait, so that a test drives the loop
+ * through timeouts, stagger and grace periods with no sleep. */
+struct run_clock {
+    double (*mono)(void *ctx);      /* seconds, monotonic: deadlines */
+    double (*now)(void *ctx);       /* seconds since the epoch: what the store records */
+    /* Where the loop would block in poll() for up to seconds: instead, the
+     * descriptors are polled without waiting and this is called (a test's
+     * clock moves on). NULL: poll() waits. */
+    void (*pass)(void *ctx, double seconds);
+    void *ctx;
+};
+
 struct run_opts {
     const struct space *sp;
     struct store *st;
     const char *dir;                /* the sweep directory, absolute */
     const char *cwd;                /* where trials run */
     struct run_observer obs;        /* may be all NULL */
+    /* The executor the trials run on; NULL: the one the sweep file names
+     * (executor: local or slurm). A caller's is not freed by the loop. */
+    struct executor *exec;
+    const struct run_clock *clock;  /* NULL: the system's */
 };
 
 struct run_result {

@@ -91,6 +91,8 @@ struct hist {
 
 struct sched {
     const struct run_opts *o;
+    const struct run_clock *clk; /* o->clock, or the system's */
+    int own_exec;            /* exec is the file's (freed at the end), not the caller's */
     const struct space *sp;
     struct store *st;
     struct searcher *search;
@@ -143,6 +145,16 @@ struct sched {
     long long ff_streak;     /* failures in a row, in the order trials end */
     int ff_ok;               /* one completed or was pruned */
 };
+
+/* The loop's clocks (run.h's struct run_clock). */
+static inline double run_mono(const struct sched *s)
+{
+    return s->clk->mono(s->clk->ctx);
+}
+static inline double run_now(const struct sched *s)
+{
+    return s->clk->now(s->clk->ctx);
+}
 
 /* loop.c */
 void say(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
