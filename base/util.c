@@ -41,6 +41,16 @@ void *xrealloc(void *p, size_t n)
     return p;
 }
 
+void *xgrow_index(void *p, size_t *n, size_t i, size_t elem)
+{
+    if (i < *n) return p;
+    size_t want = i + 64;
+    p = xrealloc(p, want * elem);
+    memset((char *)p + *n * elem, 0, (want - *n) * elem);
+    *n = want;
+    return p;
+}
+
 char *xstrdup(const char *s)
 {
     return xstrndup(s, strlen(s));

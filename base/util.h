@@ -13,6 +13,10 @@ struct err;
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* An array indexed by a number (a trial id) that must hold index i: grown
+ * (to i + 64 elements, the new ones zeroed) when it does not; *n is its
+ * length in elements of size elem. Returns the array. */
+void *xgrow_index(void *p, size_t *n, size_t i, size_t elem);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

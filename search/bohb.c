@@ -56,12 +56,7 @@ const struct value *bohb_config(const struct bohb *b, long long c)
 
 static void keep(struct bohb *b, long long c, struct value *params)
 {
-    if ((size_t)c >= b->ncfg) {
-        size_t n = (size_t)c + 64;
-        b->cfg = xrealloc(b->cfg, n * sizeof *b->cfg);
-        memset(b->cfg + b->ncfg, 0, (n - b->ncfg) * sizeof *b->cfg);
-        b->ncfg = n;
-    }
+    b->cfg = xgrow_index(b->cfg, &b->ncfg, (size_t)c, sizeof *b->cfg);
     value_free(b->cfg[c]);
     b->cfg[c] = params;
 }

@@ -50,12 +50,7 @@ static void keep_params(struct learner *l, long long id, struct value *p)
         value_free(p);
         return;
     }
-    if ((size_t)id >= l->nparams) {
-        size_t n = (size_t)id + 64;
-        l->params = xrealloc(l->params, n * sizeof *l->params);
-        memset(l->params + l->nparams, 0, (n - l->nparams) * sizeof *l->params);
-        l->nparams = n;
-    }
+    l->params = xgrow_index(l->params, &l->nparams, (size_t)id, sizeof *l->params);
     value_free(l->params[id]);
     l->params[id] = p;
 }

@@ -25,7 +25,7 @@
 
 static struct searcher *searcher(const char *text, struct space **sp)
 {
-    *sp = load(text);
+    *sp = space_text("%s", text);
     CHECK(*sp != NULL);
     if (!*sp) return NULL;
     struct err e = {0};

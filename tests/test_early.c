@@ -5,23 +5,14 @@
 #include "search/space.h"
 #include "base/util.h"
 #include "tests/check.h"
+#include "tests/space_text.h"
 
 #include <string.h>
 
-static struct space *load(const char *et)
-{
-    char *text = xasprintf("method: random\nrun_cap: 10\nmetric: {name: loss, goal: minimize}\n"
-                           "early_terminate: %s\nparameters: {a: {min: 0.0, max: 1.0}}\n"
-                           "command: [t]\n",
-                           et);
-    struct diag d;
-    diag_init(&d, "t.yaml");
-    struct space *sp = space_load_text("t.yaml", text, strlen(text), &d);
-    if (!sp) diag_print(&d);
-    diag_release(&d);
-    free(text);
-    return sp;
-}
+/* a random sweep with the early_terminate given (printf %s) */
+#define ET_SWEEP                                                                              \
+    "method: random\nrun_cap: 10\nmetric: {name: loss, goal: minimize}\n"                       \
+    "early_terminate: %s\nparameters: {a: {min: 0.0, max: 1.0}}\ncommand: [t]\n"
 
 /* Judges trial self of hist[n][len] (rows end at len[i]); 1 if it stops. */
 static int judge(const struct space *sp, double hist[][4], const size_t *len, size_t n,
@@ -41,7 +32,7 @@ static int judge(const struct space *sp, double hist[][4], const size_t *len, si
 static void hyperband_stops_below_the_band_threshold(void)
 {
     /* W&B's example: max_iter 5, eta 2, s 2: bands at values 2 and 3 */
-    struct space *sp = load("{type: hyperband, max_iter: 5, eta: 2, s: 2}");
+    struct space *sp = space_text(ET_SWEEP, "{type: hyperband, max_iter: 5, eta: 2, s: 2}");
     CHECK(sp != NULL);
     if (!sp) return;
     double h[5][4] = {{10, 9}, {10, 10}, {10, 8, 8}, {10, 7, 7}, {10, 6, 6}};
@@ -63,7 +54,7 @@ static void hyperband_stops_below_the_band_threshold(void)
 
 static void asha_judges_once_per_rung(void)
 {
-    struct space *sp = load("{type: asha, min_iter: 1, eta: 2}");
+    struct space *sp = space_text(ET_SWEEP, "{type: asha, min_iter: 1, eta: 2}");
     CHECK(sp != NULL);
     if (!sp) return;
     double h[2][4] = {{1}, {5}};
@@ -83,7 +74,7 @@ static void asha_judges_once_per_rung(void)
 
 static void median_and_patience(void)
 {
-    struct space *sp = load("{type: median, min_iter: 1, min_trials: 2}");
+    struct space *sp = space_text(ET_SWEEP, "{type: median, min_iter: 1, min_trials: 2}");
     CHECK(sp != NULL);
     if (!sp) return;
     double h[3][4] = {{1, 1}, {2, 2}, {9, 9}};
@@ -95,7 +86,7 @@ static void median_and_patience(void)
     CHECK(strstr(sb_str(&why), "median of the others' running averages 1.5") != NULL);
     CHECK_INT_EQ(judge(sp, h, len, 3, 0, &r, &(struct sb){0}), 0);
     space_free(sp);
-    sp = load("{type: patience, patience: 2}");
+    sp = space_text(ET_SWEEP, "{type: patience, patience: 2}");
     CHECK(sp != NULL);
     if (!sp) return;
     double p[1][4] = {{3, 2, 2.5, 2.2}};

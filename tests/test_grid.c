@@ -8,20 +8,12 @@
 #include "base/value.h"
 #include "base/util.h"
 #include "tests/check.h"
+#include "tests/space_text.h"
 
 #include <stdlib.h>
 
-static struct space *load(const char *params)
-{
-    char *text = xasprintf("method: grid\ncommand: [x]\nparameters:\n%s", params);
-    struct diag d;
-    diag_init(&d, "g.yaml");
-    struct space *sp = space_load_text("g.yaml", text, strlen(text), &d);
-    if (!sp) diag_print(&d);
-    diag_release(&d);
-    free(text);
-    return sp;
-}
+/* a grid over the parameters given (printf %s) */
+#define GRID_SWEEP "method: grid\ncommand: [x]\nparameters:\n%s"
 
 /* The trial's parameters as JSON. */
 static char *point(struct space *sp, unsigned long long i)
@@ -47,7 +39,7 @@ static void expect_points(struct space *sp, const char *const *want, size_t n)
 static void declaration_order_and_sort(void)
 {
     /* b is declared first, but a sorts first and varies slowest */
-    struct space *sp = load("  b: {values: [x, y, z]}\n  a: {values: [1, 2]}\n");
+    struct space *sp = space_text(GRID_SWEEP, "  b: {values: [x, y, z]}\n  a: {values: [1, 2]}\n");
     const char *const w1[] = {
         "{\"b\": \"x\", \"a\": 1}", "{\"b\": \"y\", \"a\": 1}", "{\"b\": \"z\", \"a\": 1}",
         "{\"b\": \"x\", \"a\": 2}", "{\"b\": \"y\", \"a\": 2}", "{\"b\": \"z\", \"a\": 2}"};
@@ -59,7 +51,7 @@ static void duplicates_booleans_constants(void)
 {
     struct space *sp;
     /* duplicates count once (1.0 is 1); booleans; constants are no dimension */
-    sp = load("  lr: {values: [0.001, 0.001, 0.1]}\n  c: {value: 5}\n"
+    sp = space_text(GRID_SWEEP, "  lr: {values: [0.001, 0.001, 0.1]}\n  c: {value: 5}\n"
               "  flag: {values: [true, false, true]}\n  n: {values: [1, 1.0, 2]}\n");
     const char *const w2[] = {
         "{\"lr\": 0.001, \"c\": 5, \"flag\": true, \"n\": 1}",
@@ -78,7 +70,7 @@ static void int_uniform_and_q_uniform(void)
 {
     struct space *sp;
     /* int_uniform includes max; q_uniform excludes it (numpy.arange) */
-    sp = load("  e: {min: 1, max: 3}\n  q: {distribution: q_uniform, min: 0, max: 1, q: 0.25}\n");
+    sp = space_text(GRID_SWEEP, "  e: {min: 1, max: 3}\n  q: {distribution: q_uniform, min: 0, max: 1, q: 0.25}\n");
     const char *const w3[] = {
         "{\"e\": 1, \"q\": 0.0}",  "{\"e\": 1, \"q\": 0.25}", "{\"e\": 1, \"q\": 0.5}",
         "{\"e\": 1, \"q\": 0.75}", "{\"e\": 2, \"q\": 0.0}",  "{\"e\": 2, \"q\": 0.25}",
@@ -92,7 +84,7 @@ static void integer_q_gives_integers(void)
 {
     struct space *sp;
     /* an integer q on integer bounds gives integers */
-    sp = load("  bs: {distribution: q_uniform, min: 16, max: 64, q: 16}\n");
+    sp = space_text(GRID_SWEEP, "  bs: {distribution: q_uniform, min: 16, max: 64, q: 16}\n");
     const char *const w4[] = {"{\"bs\": 16}", "{\"bs\": 32}", "{\"bs\": 48}"};
     expect_points(sp, w4, 3);
     space_free(sp);
@@ -103,7 +95,7 @@ static void nested_groups_sort_as_wandb(void)
     struct space *sp;
     /* nested groups: W&B sorts flattened names, whose delimiter is not "."
      * ("a.b" < "a<delim>c" < "a_z") */
-    sp = load("  a_z: {values: [1, 2]}\n  a:\n    parameters:\n      c: {values: [3, 4]}\n"
+    sp = space_text(GRID_SWEEP, "  a_z: {values: [1, 2]}\n  a:\n    parameters:\n      c: {values: [3, 4]}\n"
               "  a.b: {values: [5, 6]}\n");
     const char *const w5[] = {
         "{\"a_z\": 1, \"a\": {\"c\": 3}, \"a.b\": 5}", "{\"a_z\": 2, \"a\": {\"c\": 3}, \"a.b\": 5}",
@@ -118,7 +110,7 @@ static void num_points_across_a_range(void)
 {
     struct space *sp;
     /* num: points across a continuous range, ends included */
-    sp = load("  u: {min: 0.0, max: 1.0, num: 5}\n"
+    sp = space_text(GRID_SWEEP, "  u: {min: 0.0, max: 1.0, num: 5}\n"
               "  l: {distribution: log_uniform_values, min: 0.001, max: 0.1, num: 3}\n");
     CHECK_INT_EQ(trials_total(sp), 15);
     /* l sorts before u: l is the slow one */
@@ -141,7 +133,7 @@ static void a_million_points_from_the_index(void)
 {
     struct space *sp;
     /* a million points, computed from the index: the last is the last of each */
-    sp = load("  a: {min: 1, max: 100}\n  b: {min: 1, max: 100}\n  c: {min: 1, max: 100}\n");
+    sp = space_text(GRID_SWEEP, "  a: {min: 1, max: 100}\n  b: {min: 1, max: 100}\n  c: {min: 1, max: 100}\n");
     CHECK_INT_EQ(trials_total(sp), 1000000);
     char *last = point(sp, 999999);
     CHECK_STR_EQ(last, "{\"a\": 100, \"b\": 100, \"c\": 100}");

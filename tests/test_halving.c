@@ -14,7 +14,7 @@
 
 static void hyperband_plan_is_the_paper_table(void)
 {
-    struct space *sp = load("method: hyperband\n"
+    struct space *sp = space_text("%s", "method: hyperband\n"
                             "metric: {name: loss, goal: minimize}\n"
                             "budget: {parameter: epochs, min: 1, max: 81, eta: 3}\n"
                             "parameters: {lr: {min: 0.001, max: 0.1}}\n"
@@ -49,7 +49,7 @@ static void hyperband_plan_is_the_paper_table(void)
     space_free(sp);
 
     /* run_cap scales the brackets: 9, 5, 3 (levels 1, 3, 9) x 2 */
-    sp = load("method: hyperband\nrun_cap: 34\n"
+    sp = space_text("%s", "method: hyperband\nrun_cap: 34\n"
               "metric: {name: loss, goal: minimize}\n"
               "budget: {min: 1, max: 9, eta: 3}\n"
               "parameters: {lr: {min: 0.001, max: 0.1}}\n"
@@ -62,7 +62,7 @@ static void hyperband_plan_is_the_paper_table(void)
     space_free(sp);
 
     /* halving: one bracket; max not a power of eta: levels 5, 15, 50 */
-    sp = load("method: halving\nrun_cap: 200\n"
+    sp = space_text("%s", "method: halving\nrun_cap: 200\n"
               "metric: {name: m, goal: maximize}\n"
               "budget: {parameter: epochs, min: 5, max: 50, eta: 3}\n"
               "parameters: {lr: {min: 0.001, max: 0.1}}\n"

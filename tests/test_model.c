@@ -74,7 +74,7 @@ static void inside(const struct value *p)
 
 static void every_form_maps_and_comes_back_inside(void)
 {
-    struct space *sp = load(FORMS);
+    struct space *sp = space_text("%s", FORMS);
     if (!CHECK(sp != NULL)) return;
     struct model_space m;
     model_space_init(&m, sp);
@@ -140,7 +140,7 @@ static void ranking_splits_good_from_bad(void)
 static double run(const char *text, int n, int k, double (*f)(const struct value *),
                   struct value **out)
 {
-    struct space *sp = load(text);
+    struct space *sp = space_text("%s", text);
     if (!CHECK(sp != NULL)) return NAN;
     struct err e = {0};
     struct searcher *s = searcher_new(sp, &e);
@@ -234,7 +234,7 @@ static void a_running_trial_is_a_liar(void)
 {
     char text[512];
     snprintf(text, sizeof text, BOWL, 9);
-    struct space *sp = load(text);
+    struct space *sp = space_text("%s", text);
     if (!CHECK(sp != NULL)) return;
     struct err e = {0};
     struct searcher *s = searcher_new(sp, &e);
@@ -264,7 +264,7 @@ static void a_running_trial_is_a_liar(void)
 static void children_stay_inside_the_space(void)
 {
     char *text = with_method(FORMS, "evolve");
-    struct space *sp = load(text);
+    struct space *sp = space_text("%s", text);
     free(text);
     if (!CHECK(sp != NULL)) return;
     struct err e = {0};

@@ -25,7 +25,7 @@ static void renders_every_placeholder_and_the_environment(void)
 {
     setenv("SWEEP_TEST_VAR", "hello", 1);
     unsetenv("SWEEP_UNSET_VAR");
-    struct space *sp = load(
+    struct space *sp = space_text("%s", 
         "method: grid\nprogram: train.py\ninterpreter: python3\n"
         "parameters:\n"
         "  lr: {value: 1e-5}\n  flag: {value: true}\n  off: {value: false}\n"
@@ -75,7 +75,7 @@ static void shell_true_quotes_substituted_values(void)
     struct value *p;
     struct space *sp;
     /* shell: true - substituted values are quoted, literal text is not */
-    sp = load("method: grid\nshell: true\nparameters:\n  v: {value: \"it's; $(touch x)\"}\n"
+    sp = space_text("%s", "method: grid\nshell: true\nparameters:\n  v: {value: \"it's; $(touch x)\"}\n"
               "  n: {value: 3}\nenv: {X: 'v=${v}'}\nresources: {gpus: none}\n"
               "command: 'train --v ${v} ${args} > ${trial_dir}/o.txt'\n");
     CHECK(sp != NULL);

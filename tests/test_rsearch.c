@@ -8,21 +8,13 @@
 #include "base/value.h"
 #include "base/util.h"
 #include "tests/check.h"
+#include "tests/space_text.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-static struct space *load(const char *params, int seed)
-{
-    char *text = xasprintf("method: random\nseed: %d\ncommand: [x]\nparameters:\n%s", seed, params);
-    struct diag d;
-    diag_init(&d, "r.yaml");
-    struct space *sp = space_load_text("r.yaml", text, strlen(text), &d);
-    if (!sp) diag_print(&d);
-    diag_release(&d);
-    free(text);
-    return sp;
-}
+/* a random search with the seed and parameters given (printf %d, %s) */
+#define RANDOM_SWEEP "method: random\nseed: %d\ncommand: [x]\nparameters:\n%s"
 
 static char *json_of(struct space *sp, unsigned long long i)
 {
@@ -78,7 +70,7 @@ static const char SPACE[] =
 
 static void the_same_seed_and_index_give_the_same_trial(void)
 {
-    struct space *sp = load(SPACE, 7);
+    struct space *sp = space_text(RANDOM_SWEEP, 7, SPACE);
     CHECK(sp != NULL);
     if (!sp) return;
     /* the same (seed, index) gives the same trial, whatever came before */
@@ -87,7 +79,7 @@ static void the_same_seed_and_index_give_the_same_trial(void)
     CHECK(strcmp(a, b) != 0);
     free(b);
     free(c);
-    struct space *sp2 = load(SPACE, 7), *sp3 = load(SPACE, 8);
+    struct space *sp2 = space_text(RANDOM_SWEEP, 7, SPACE), *sp3 = space_text(RANDOM_SWEEP, 8, SPACE);
     char *a2 = json_of(sp2, 5), *a3 = json_of(sp3, 5);
     CHECK_STR_EQ(a, a2);
     CHECK(strcmp(a, a3) != 0);
@@ -101,7 +93,7 @@ static void the_same_seed_and_index_give_the_same_trial(void)
 
 static void distributions_have_their_ranges_and_means(void)
 {
-    struct space *sp = load(SPACE, 7);
+    struct space *sp = space_text(RANDOM_SWEEP, 7, SPACE);
     CHECK(sp != NULL);
     if (!sp) return;
     double mean, lo, hi, lmean;
@@ -150,7 +142,7 @@ static void distributions_have_their_ranges_and_means(void)
 
 static void integer_q_gives_integers(void)
 {
-    struct space *sp = load(SPACE, 7);
+    struct space *sp = space_text(RANDOM_SWEEP, 7, SPACE);
     CHECK(sp != NULL);
     if (!sp) return;
     /* types: integer q gives ints, the default q (1.0) floats */
@@ -181,7 +173,7 @@ static void integer_q_gives_integers(void)
 
 static void categorical_weights(void)
 {
-    struct space *sp = load(SPACE, 7);
+    struct space *sp = space_text(RANDOM_SWEEP, 7, SPACE);
     CHECK(sp != NULL);
     if (!sp) return;
     /* categorical: uniform over indices; with probabilities as weighted */
@@ -206,7 +198,7 @@ static void categorical_weights(void)
 static void random_without_run_cap_is_unbounded(void)
 {
     /* random without run_cap runs until stopped */
-    struct space *sp = load("  a: {values: [1]}\n", 0);
+    struct space *sp = space_text(RANDOM_SWEEP, 0, "  a: {values: [1]}\n");
     CHECK_INT_EQ(trials_total(sp), -1);
     space_free(sp);
 }

@@ -46,7 +46,7 @@ static int rig_open(struct rig *r, const char *text, fake_play play, void *ctx)
     sb_init(&r->said);
     snprintf(r->dir, sizeof r->dir, "/tmp/sweep-run-XXXXXX");
     if (!mkdtemp(r->dir)) return -1;
-    r->sp = load(text);
+    r->sp = space_text("%s", text);
     if (!r->sp) return -1;
     char *db = layout_db(r->dir);
     r->st = store_open(db, 1, &r->e);

@@ -25,7 +25,7 @@ static const char HALVING[] = "method: halving\n"
 /* The halving searcher of HALVING; NULL (a failed check) if there is none. */
 static struct searcher *halving(struct space **sp)
 {
-    *sp = load(HALVING);
+    *sp = space_text("%s", HALVING);
     CHECK(*sp != NULL);
     if (!*sp) return NULL;
     struct err e = {0};
@@ -37,7 +37,7 @@ static struct searcher *halving(struct space **sp)
 
 static void grid_asks_every_point_once(void)
 {
-    struct space *sp = load("method: grid\nparameters: {a: {values: [x, y, z]}}\ncommand: [t]\n");
+    struct space *sp = space_text("%s", "method: grid\nparameters: {a: {values: [x, y, z]}}\ncommand: [t]\n");
     struct err e = {0};
     struct searcher *s = searcher_new(sp, &e);
     CHECK(s != NULL);
@@ -70,7 +70,7 @@ static void grid_asks_every_point_once(void)
 
 static void a_grid_too_large_to_count_is_refused(void)
 {
-    struct space *sp = load("method: grid\nparameters:\n  a: {distribution: uniform, min: 0, "
+    struct space *sp = space_text("%s", "method: grid\nparameters:\n  a: {distribution: uniform, min: 0, "
                             "max: 1, num: 1000000}\n  b: {distribution: uniform, min: 0, max: 1, "
                             "num: 1000000}\n  c: {distribution: uniform, min: 0, max: 1, num: "
                             "1000000}\n  d: {distribution: uniform, min: 0, max: 1, num: "

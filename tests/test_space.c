@@ -4,19 +4,15 @@
 #include "base/value.h"
 #include "base/util.h"
 #include "tests/check.h"
+#include "tests/space_text.h"
 
 #include <stdlib.h>
 
-static struct space *load(const char *text, struct diag *d)
-{
-    diag_init(d, "s.yaml");
-    return space_load_text("s.yaml", text, strlen(text), d);
-}
 
 static void wandb_file(void)
 {
     struct diag d;
-    struct space *sp = load("program: train.py\n"
+    struct space *sp = space_text_diag(&d, "program: train.py\n"
                             "method: random\n"
                             "metric: {name: val/mAP, goal: maximize, target: 0.9}\n"
                             "parameters:\n"
@@ -32,8 +28,7 @@ static void wandb_file(void)
                             "      nadam:\n"
                             "        parameters:\n"
                             "          beta: {value: 0.9}\n"
-                            "early_terminate: {type: hyperband, min_iter: 3}\n",
-                            &d);
+                            "early_terminate: {type: hyperband, min_iter: 3}\n");
     CHECK(sp != NULL);
     CHECK_INT_EQ(d.nerrors, 0);
     if (sp) {
@@ -74,14 +69,13 @@ static void sweep_keys(void)
     struct space *sp;
     struct diag d;
     /* sweep's own keys */
-    sp = load("method: grid\nseed: 3\ntrials: 5\nretries: 2\ntimeout: 12h\nstall_timeout: 90\n"
+    sp = space_text_diag(&d, "method: grid\nseed: 3\ntrials: 5\nretries: 2\ntimeout: 12h\nstall_timeout: 90\n"
               "stop_grace: 2m\nshell: true\ncommand: 'train --lr ${lr} > out.txt'\n"
               "env: {OMP_NUM_THREADS: 4, RUN: 'r${trial_id}'}\n"
               "metrics: {parser: regex, summary: last, file: metrics.log,\n"
               "  patterns: [{name: loss, regex: 'loss=(?<value>\\S+)'}]}\n"
               "resources: {gpus: none, max_parallel: 8, stagger: 1.5s}\n"
-              "parameters:\n  lr: {values: [0.1, 0.2]}\n",
-              &d);
+              "parameters:\n  lr: {values: [0.1, 0.2]}\n");
     CHECK(sp != NULL);
     if (sp) {
         CHECK_INT_EQ(sp->seed, 3);
@@ -111,18 +105,17 @@ static void several_errors_each_positioned(void)
     struct space *sp;
     struct diag d;
     /* several errors in one file, each with its position */
-    sp = load("method: random\nparameters:\n  lr: {min: 0.1, max: 0.01}\n  b: {valeus: [1]}\n"
-              "metric: {goal: up}\ncommand: [x, '${lrr}']\n",
-              &d);
+    sp = space_text_diag(&d, "method: random\nparameters:\n  lr: {min: 0.1, max: 0.01}\n  b: {valeus: [1]}\n"
+              "metric: {goal: up}\ncommand: [x, '${lrr}']\n");
     CHECK(sp == NULL);
     CHECK_INT_EQ(d.nerrors, 6);
     const char *const want[] = {
-        "s.yaml:3:13: lr: 'min' (0.1) must be less than 'max' (0.01)",
-        "s.yaml:4:7: unknown key 'valeus' in a parameter (did you mean 'values'?)",
-        "s.yaml:4:3: b: a parameter needs 'value', 'values', 'min' and 'max', or a 'distribution'",
-        "s.yaml:5:9: metric needs a 'name'",
-        "s.yaml:5:16: metric goal must be 'minimize' or 'maximize', not 'up'; W&B would silently minimize",
-        "s.yaml:6:14: unknown placeholder ${lrr} in command (did you mean ${lr}?)",
+        "t.yaml:3:13: lr: 'min' (0.1) must be less than 'max' (0.01)",
+        "t.yaml:4:7: unknown key 'valeus' in a parameter (did you mean 'values'?)",
+        "t.yaml:4:3: b: a parameter needs 'value', 'values', 'min' and 'max', or a 'distribution'",
+        "t.yaml:5:9: metric needs a 'name'",
+        "t.yaml:5:16: metric goal must be 'minimize' or 'maximize', not 'up'; W&B would silently minimize",
+        "t.yaml:6:14: unknown placeholder ${lrr} in command (did you mean ${lr}?)",
     };
     for (size_t i = 0; i < d.n && i < 6; i++) CHECK_STR_EQ(d.msgs[i], want[i]);
     space_free(sp);
@@ -134,9 +127,8 @@ static void a_warning_alone_does_not_stop(void)
     struct space *sp;
     struct diag d;
     /* a warning alone does not stop a file */
-    sp = load("method: random\nparameters:\n  lr: {distribution: log_uniform, min: 0.0001, max: 0.1}\n"
-              "command: [x]\n",
-              &d);
+    sp = space_text_diag(&d, "method: random\nparameters:\n  lr: {distribution: log_uniform, min: 0.0001, max: 0.1}\n"
+              "command: [x]\n");
     CHECK(sp != NULL);
     CHECK_INT_EQ(d.nerrors, 0);
     CHECK_INT_EQ(d.n, 1);

@@ -5,6 +5,7 @@
 #include "search/ydoc.h"
 #include "base/util.h"
 #include "tests/check.h"
+#include "tests/space_text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -20,11 +21,6 @@ static void plain(const char *s, enum vkind kind, double num, const char *str)
     value_free(v);
 }
 
-static struct value *load(const char *text, struct diag *d)
-{
-    diag_init(d, "t.yaml");
-    return ydoc_load(text, strlen(text), d);
-}
 
 static void floats_as_spec_says(void)
 {
@@ -84,9 +80,8 @@ static void null_and_positions(void)
     plain("adam", V_STR, 0, "adam");
 
     struct diag d;
-    struct value *v = load("a: 1\nb:\n  - x\n  - 'yes'\n  - !!float 1\n  - !!str 5\n"
-                           "  - \"1e-5\"\nc: # comment\nd: {e: [1, 2]}\n",
-                           &d);
+    struct value *v = yaml_text(&d, "a: 1\nb:\n  - x\n  - 'yes'\n  - !!float 1\n  - !!str 5\n"
+                           "  - \"1e-5\"\nc: # comment\nd: {e: [1, 2]}\n");
     CHECK(v != NULL);
     CHECK_INT_EQ(d.nerrors, 0);
     if (v) {
@@ -114,7 +109,7 @@ static void duplicate_key_names_both_lines(void)
     struct diag d;
     struct value *v;
     /* a duplicate key is an error naming both lines */
-    v = load("a: 1\nb: 2\na: 3\n", &d);
+    v = yaml_text(&d, "a: 1\nb: 2\na: 3\n");
     CHECK_INT_EQ(d.nerrors, 1);
     if (d.n) CHECK_STR_EQ(d.msgs[0], "t.yaml:3:1: duplicate key 'a' (first at line 1)");
     value_free(v);
@@ -126,7 +121,7 @@ static void anchors_aliases_merges(void)
     struct diag d;
     struct value *v;
     /* anchors, aliases and merge keys; explicit keys beat merged ones */
-    v = load("base: &b {lr: 0.1, bs: 32}\nrun:\n  <<: *b\n  bs: 64\nalias: *b\n", &d);
+    v = yaml_text(&d, "base: &b {lr: 0.1, bs: 32}\nrun:\n  <<: *b\n  bs: 64\nalias: *b\n");
     CHECK_INT_EQ(d.nerrors, 0);
     if (v) {
         const struct value *run = value_map_get(v, "run");
@@ -143,22 +138,22 @@ static void syntax_errors_have_positions(void)
     struct diag d;
     struct value *v;
     /* syntax errors carry a position; tags we do not know are refused */
-    v = load("a: [1, 2\nb: 3\n", &d);
+    v = yaml_text(&d, "a: [1, 2\nb: 3\n");
     CHECK(v == NULL);
     CHECK_INT_EQ(d.nerrors, 1);
     diag_release(&d);
-    v = load("a: !!python/tuple [1, 2]\n", &d);
+    v = yaml_text(&d, "a: !!python/tuple [1, 2]\n");
     CHECK(v == NULL);
     diag_release(&d);
-    v = load("a: !!int abc\n", &d);
+    v = yaml_text(&d, "a: !!int abc\n");
     CHECK_INT_EQ(d.nerrors, 1);
     if (d.n) CHECK_STR_EQ(d.msgs[0], "t.yaml:1:4: 'abc' is not a valid !!int");
     value_free(v);
     diag_release(&d);
-    v = load("a: 1\n---\nb: 2\n", &d);
+    v = yaml_text(&d, "a: 1\n---\nb: 2\n");
     CHECK(v == NULL);
     diag_release(&d);
-    v = load("? [a, b]\n: 1\n", &d);
+    v = yaml_text(&d, "? [a, b]\n: 1\n");
     CHECK(v == NULL);
     diag_release(&d);
 }
@@ -168,11 +163,10 @@ static void billion_laughs_stop_early(void)
     struct diag d;
     struct value *v;
     /* a billion laughs stops early */
-    v = load("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    v = yaml_text(&d, "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
              "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
              "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-             "g: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
-             &d);
+             "g: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n");
     CHECK(v == NULL);
     diag_release(&d);
 }

@@ -21,12 +21,7 @@
 void hist_put(struct sched *s, long long id, long long step, double v)
 {
     if (id < 0) return;
-    if ((size_t)id >= s->nhist) {
-        size_t n = (size_t)id + 64;
-        s->hist = xrealloc(s->hist, n * sizeof *s->hist);
-        memset(s->hist + s->nhist, 0, (n - s->nhist) * sizeof *s->hist);
-        s->nhist = n;
-    }
+    s->hist = xgrow_index(s->hist, &s->nhist, (size_t)id, sizeof *s->hist);
     struct hist *h = &s->hist[id];
     if (s->sp->goal == GOAL_MAXIMIZE) v = -v;
     size_t i = h->n;
