@@ -6,6 +6,8 @@
 # The map is the table under "## Module map": | `folder/` | library | owns |
 # may use (modules: the library names without sweep_, comma-separated, or
 # "libc") |.
+# Inside each module, no more than three files may call each other in a
+# cycle (scripts/file-cycles.awk).
 # Usage: scripts/check-deps.sh [SOURCE_DIR]   Exit 1 on any violation.
 set -eu
 cd "${1:-$(dirname "$0")/..}"
@@ -57,5 +59,14 @@ for f in "${folders[@]}"; do
         bad=1
     fi
 done
-[ "$bad" = 0 ] && echo "check-deps: ${#folders[@]} modules, every include and link follows the map"
+# Inside a module, files call each other in layers: no cycle of more than
+# three files (docs/design.md, "Module map").
+for f in "${folders[@]}"; do
+    cyc=$(awk -v MAX=3 -f scripts/file-cycles.awk $(find "$f" -maxdepth 1 -name '*.c' | sort))
+    if [ -n "$cyc" ]; then
+        echo "$f: $cyc"
+        bad=1
+    fi
+done
+[ "$bad" = 0 ] && echo "check-deps: ${#folders[@]} modules, every include and link follows the map, no cycle of more than 3 files in one"
 exit "$bad"

@@ -485,6 +485,16 @@ int space_better(const struct space *sp, double a, double b)
     return sp->goal == GOAL_MAXIMIZE ? a > b : a < b;
 }
 
+int space_maximizes(const struct space *sp)
+{
+    return sp->goal == GOAL_MAXIMIZE;
+}
+
+const char *space_goal_name(const struct space *sp)
+{
+    return sp->goal == GOAL_MAXIMIZE ? "maximize" : "minimize";
+}
+
 /* 1 if s has a placeholder that carries a parameter: ${args...}, ${budget},
  * or a parameter's own name (the checker let only known names through). */
 static int passes(const char *s)

@@ -267,5 +267,8 @@ int space_has_name(const struct space *sp, const char *name);
 int space_rungs(const struct space *sp);
 /* The metric ranking goes by is "better" when a beats b. */
 int space_better(const struct space *sp, double a, double b);
+/* 1 when the metric is maximized; its goal's word ("maximize", "minimize"). */
+int space_maximizes(const struct space *sp);
+const char *space_goal_name(const struct space *sp);
 
 #endif

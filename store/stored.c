@@ -49,10 +49,10 @@ struct store *store_open_prior(const struct space *sp, size_t i, struct store_sw
     if (store_get_sweep(st, w, &ge) != 0) {
         err_set(e, "holds no sweep");
     } else if (!w->objective || strcmp(w->objective, sp->metric_name) ||
-               w->maximize != (sp->goal == GOAL_MAXIMIZE)) {
+               w->maximize != space_maximizes(sp)) {
         err_set(e, "it %s %s, this sweep %s %s", w->maximize ? "maximized" : "minimized",
                 w->objective ? w->objective : "nothing",
-                sp->goal == GOAL_MAXIMIZE ? "maximizes" : "minimizes", sp->metric_name);
+                space_maximizes(sp) ? "maximizes" : "minimizes", sp->metric_name);
     } else {
         store_set_objective(st, w->objective, w->maximize, w->summary_last);
         return st;

@@ -433,7 +433,7 @@ int cli_init_sweep(struct store *st, const struct space *sp, struct store_sweep 
     w->cwd = xstrdup(here);
     w->method = xstrdup(space_method_name(sp->method));
     w->objective = sp->metric_name ? xstrdup(sp->metric_name) : NULL;
-    w->maximize = sp->goal == GOAL_MAXIMIZE;
+    w->maximize = space_maximizes(sp);
     w->summary_last = sp->summary_last;
     w->total = trials_total(sp);
     w->seed = (long long)sp->seed;

@@ -252,7 +252,7 @@ static int make_plan(const struct space *sp, const struct csv *c, enum kind k, c
     pl->map50 = find_col(c, "metrics/mAP_0.5");
     pl->map = find_col(c, "metrics/mAP_0.5:0.95");
     if (pl->obj >= 0) return 0;
-    if (sp->goal != GOAL_MAXIMIZE)
+    if (!space_maximizes(sp))
         return err_usage(e, "%s:1:1: no column %s, and the tuner's fitness is maximized while %s "
                             "minimizes it",
                          file, sp->metric_name, sp->path);
@@ -368,7 +368,7 @@ static int import(const char *csvfile, struct space *sp, const char *dir_arg, st
     long long n = 0, skipped = 0;
     if (!rc && util_mkdirs(dir_arg, e)) rc = -1;
     if (!rc && !(st = store_open(db, 1, e))) rc = -1;
-    if (!rc) store_set_objective(st, sp->metric_name, sp->goal == GOAL_MAXIMIZE, sp->summary_last);
+    if (!rc) store_set_objective(st, sp->metric_name, space_maximizes(sp), sp->summary_last);
     if (!rc) rc = cli_init_sweep(st, sp, &w, e) || write_trials(st, sp, &c, &pl, k, csvfile, &n,
                                                                &skipped, e);
     char *word = cli_word(dir_arg);

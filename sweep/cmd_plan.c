@@ -395,7 +395,7 @@ static void plan_header(const struct space *sp, const char *file, const struct h
     }
     if (sp->metric_name)
         printf("objective: %s %s (%s value of each trial)\n",
-               sp->goal == GOAL_MAXIMIZE ? "maximize" : "minimize", sp->metric_name,
+               space_goal_name(sp), sp->metric_name,
                sp->summary_last ? "last" : "best");
     else printf("objective: none (no metric: trials are ranked by number)\n");
     const char *const *rf = metrics_results_files(sp->parser);

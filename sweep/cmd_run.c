@@ -579,7 +579,7 @@ static int run_dir(struct space *sp, const char *dir_arg, int quiet, int jobs, i
             goto out;
         }
     }
-    store_set_objective(st, sp->metric_name, sp->goal == GOAL_MAXIMIZE, sp->summary_last);
+    store_set_objective(st, sp->metric_name, space_maximizes(sp), sp->summary_last);
     if (got == 0 && (rc = check_program(sp, w.cwd ? w.cwd : dir))) goto out;
     if (jobs > 0 && jobs != sp->max_parallel) { /* for this run; recorded */
         char what[96];

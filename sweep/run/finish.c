@@ -100,7 +100,7 @@ static int oom_requeue(struct sched *s, struct slot *sl, double est, struct sb *
     learn_override(&s->learned, sl->id, want);
     say(s, "trial %lld: %s", sl->id, why);
     free(why);
-    queue_push(s, sl->id);
+    queue_put(&s->queue, sl->id, 0);
     return 1;
 }
 
@@ -127,7 +127,7 @@ static int node_requeue(struct sched *s, struct slot *sl, struct err *e)
     int bad = requeue(s, sl, why, "requeued", e);
     if (!bad) {
         say(s, "trial %lld: %s", sl->id, why);
-        queue_push(s, sl->id);
+        queue_put(&s->queue, sl->id, 0);
     }
     free(why);
     return bad ? -1 : 1;
@@ -155,7 +155,7 @@ static int retry(struct sched *s, struct slot *sl, const char *reason, double se
     int bad = requeue(s, sl, why, "retry", e);
     free(why);
     if (bad) return -1;
-    queue_push(s, sl->id);
+    queue_put(&s->queue, sl->id, 0);
     say(s, "trial %lld failed (%s) after %.1fs; retrying (retry %lld of %d)", sl->id, reason, secs,
         done + 1, s->sp->retries);
     return 0;
@@ -338,25 +338,23 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     double est = sl->est_mib;
     gpu_release(s, sl);
     if (had_gpu && oc.state == TRIAL_COMPLETED) learn_peak(&s->learned, sl->kind, sl->peak_mib, 1);
-    int rc = 0;
-    if (had_gpu && oc.state == TRIAL_FAILED && oc.oom && !s->stopping)
-        rc = oom_requeue(s, sl, est, &reason, e);
-    if (sl->job.end == EXEC_END_REQUEUE && !sl->stop_reason && !s->stopping)
-        rc = node_requeue(s, sl, e);
-    if (rc == 0 && oc.state == TRIAL_PENDING) rc = interrupted(s, sl, sb_str(&reason), e);
-    if (rc == 0) {
-        /* retries, except for a trainer that could not even start; counted
-         * by the retries made (an attempt lost with a killed sweep, or
-         * requeued after running out of GPU memory, is not one) */
-        long long done = 0;
-        if (oc.state == TRIAL_FAILED && !s->stopping && !oc.cannot_start && !oc.final)
-            done = store_event_count(s->st, sl->id, "retry", NULL);
-        if (oc.state == TRIAL_FAILED && !s->stopping && !oc.cannot_start && !oc.final &&
-            done >= 0 && done < s->sp->retries)
-            rc = retry(s, sl, sb_str(&reason), secs, done, e);
-        else
-            rc = record_end(s, sl, &oc, &reason, secs, ended, e);
+    struct outcome_when w = {.had_gpu = had_gpu, .stopping = s->stopping,
+                             .machine_lost = sl->job.end == EXEC_END_REQUEUE,
+                             .stop_asked = sl->stop_reason != NULL, .retries = s->sp->retries};
+    if (oc.state == TRIAL_FAILED) { /* counted by the retries made */
+        w.retries_done = store_event_count(s->st, sl->id, "retry", NULL);
+        if (w.retries_done < 0) w.retries_done = w.retries; /* unknown: none more */
     }
+    enum outcome_step next = outcome_next(&oc, &w);
+    int rc = 0;
+    if (next == OUTCOME_OOM_REQUEUE && (rc = oom_requeue(s, sl, est, &reason, e)) == 0) {
+        w.oom_refused = 1; /* even a whole GPU was not enough: said in reason */
+        next = outcome_next(&oc, &w);
+    }
+    if (next == OUTCOME_NODE_REQUEUE) rc = node_requeue(s, sl, e);
+    else if (next == OUTCOME_INTERRUPTED) rc = interrupted(s, sl, sb_str(&reason), e);
+    else if (next == OUTCOME_RETRY) rc = retry(s, sl, sb_str(&reason), secs, w.retries_done, e);
+    else if (next == OUTCOME_RECORD) rc = record_end(s, sl, &oc, &reason, secs, ended, e);
     sb_release(&reason);
     if (rc < 0) return -1;
     slot_done(s, sl);

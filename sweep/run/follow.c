@@ -18,43 +18,6 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-void hist_put(struct sched *s, long long id, long long step, double v)
-{
-    if (id < 0) return;
-    s->hist = xgrow_index(s->hist, &s->nhist, (size_t)id, sizeof *s->hist);
-    struct hist *h = &s->hist[id];
-    if (s->sp->goal == GOAL_MAXIMIZE) v = -v;
-    size_t i = h->n;
-    while (i > 0 && h->step[i - 1] > step) i--;
-    if (i > 0 && h->step[i - 1] == step) { /* the same step again: the last value wins */
-        h->v[i - 1] = v;
-        s->hist_changed = 1;
-        return;
-    }
-    if (h->n == h->cap) {
-        h->cap = h->cap ? 2 * h->cap : 16;
-        h->step = xrealloc(h->step, h->cap * sizeof *h->step);
-        h->v = xrealloc(h->v, h->cap * sizeof *h->v);
-    }
-    memmove(h->step + i + 1, h->step + i, (h->n - i) * sizeof *h->step);
-    memmove(h->v + i + 1, h->v + i, (h->n - i) * sizeof *h->v);
-    h->step[i] = step;
-    h->v[i] = v;
-    h->n++;
-    s->hist_changed = 1;
-}
-
-void hist_load_cb(long long trial, long long step, double value, void *ctx)
-{
-    hist_put(ctx, trial, step, value);
-}
-
-double hist_last(const struct sched *s, long long id)
-{
-    if (id < 0 || (size_t)id >= s->nhist || !s->hist[id].n) return NAN;
-    return s->hist[id].v[s->hist[id].n - 1];
-}
-
 struct line_ctx {
     struct mparser *mp;
     struct metric_batch *batch;
@@ -73,7 +36,7 @@ static void check_target(struct sched *s, const struct slot *sl)
     for (size_t i = 0; i < s->batch.n; i++) {
         const struct metric *m = &s->batch.rows[i];
         if (strcmp(m->name, sp->metric_name) || isnan(m->value)) continue;
-        if (sp->goal == GOAL_MAXIMIZE ? m->value >= sp->target : m->value <= sp->target) {
+        if (!space_better(sp, sp->target, m->value)) { /* reached: the target is no better */
             s->target_reached = 1;
             say(s, "trial %lld reached the target %s %g: no new trials will start", sl->id,
                 sp->metric_name, sp->target);
@@ -200,7 +163,7 @@ int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
         for (size_t i = 0; i < s->batch.n; i++) {
             const struct metric *m = &s->batch.rows[i];
             if (!strcmp(m->name, s->sp->metric_name) && isfinite(m->value))
-                hist_put(s, sl->id, m->step, m->value);
+                hist_put(&s->hist, sl->id, m->step, m->value);
         }
     check_target(s, sl);
     check_diverged(s, sl);
@@ -212,38 +175,4 @@ int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
              sl->id, twice);
     }
     return 0;
-}
-
-/* Early termination decides on each new value: the directory of the
- * trial's metrics file is watched (inotify), so that a line is read as soon
- * as it is written, not at the next tick. Without a watch (the directory is
- * not there yet), the tick reads it. */
-void watch_slot(struct sched *s, struct slot *sl)
-{
-    if (s->ifd < 0 || sl->wd >= 0) return;
-    char *dir = xstrdup(sl->mfile);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = '\0';
-    sl->wd = inotify_add_watch(s->ifd, slash ? dir : ".", IN_MODIFY | IN_CREATE | IN_MOVED_TO);
-    free(dir);
-}
-
-/* Marks the slots whose metrics file changed. */
-void read_inotify(struct sched *s)
-{
-    char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
-    ssize_t n;
-    while ((n = read(s->ifd, buf, sizeof buf)) > 0) {
-        for (char *p = buf; p < buf + n;) {
-            const struct inotify_event *ev = (const struct inotify_event *)p;
-            for (size_t i = 0; i < s->nslots; i++) {
-                struct slot *sl = &s->slots[i];
-                if (!sl->used || sl->wd != ev->wd) continue;
-                const char *base = strrchr(sl->mfile, '/');
-                base = base ? base + 1 : sl->mfile;
-                if (!ev->len || !strcmp(ev->name, base)) sl->dirty = 1;
-            }
-            p += sizeof *ev + ev->len;
-        }
-    }
 }

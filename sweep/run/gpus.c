@@ -4,6 +4,7 @@
  * says, asked without blocking (its answer is one more descriptor in the
  * loop's poll set, with its deadline). */
 #include "sweep/run/run_int.h"
+#include "search/searcher.h"
 #include "search/space.h"
 #include "store/store.h"
 #include "base/err.h"
@@ -21,7 +22,7 @@ double trial_estimate(struct sched *s, long long id, const struct value *params,
 char *trial_kind(struct sched *s, long long id)
 {
     struct value *budget;
-    struct value *params = trial_params(s, id, &budget);
+    struct value *params = searcher_params(s->search, id, &budget);
     struct sb k;
     sb_init(&k);
     pack_estimate(s->sp, params, &k);

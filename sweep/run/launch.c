@@ -30,103 +30,10 @@ extern char **environ;
 #define WINDOW_EXTRA 16
 #define DEFAULT_PER_GPU 4
 
-/* id goes last in the queue of trials to (re)start, or first (front). */
-static void queue_put(struct sched *s, long long id, int front)
-{
-    s->queue = xrealloc(s->queue, (s->nqueue + 1) * sizeof *s->queue);
-    if (front) memmove(s->queue + 1, s->queue, s->nqueue * sizeof *s->queue);
-    s->queue[front ? 0 : s->nqueue] = id;
-    s->nqueue++;
-}
-
-void queue_push(struct sched *s, long long id)
-{
-    queue_put(s, id, 0);
-}
-
-static void queue_remove(struct sched *s, size_t q)
-{
-    memmove(s->queue + q, s->queue + q + 1, (s->nqueue - q - 1) * sizeof *s->queue);
-    s->nqueue--;
-}
-
 int more_to_launch(const struct sched *s)
 {
     if (s->stopping || s->target_reached) return 0;
-    return s->nqueue > 0 || searcher_more(s->search);
-}
-
-void slot_init(struct slot *sl)
-{
-    memset(sl, 0, sizeof *sl);
-    sl->job.fd = -1;
-    sl->ifd = -1;
-    sl->wd = -1;
-    sl->g = -1;
-}
-
-void slot_release(struct slot *sl)
-{
-    free(sl->dir);
-    free(sl->mfile);
-    free(sl->rfile);
-    metrics_free(sl->rmp);
-    free(sl->log);
-    free(sl->stop_reason);
-    free(sl->diverged);
-    metrics_free(sl->mp);
-    exec_job_release(&sl->job);
-    if (sl->wd >= 0 && sl->ifd >= 0) inotify_rm_watch(sl->ifd, sl->wd);
-    free(sl->kind);
-    slot_init(sl);
-}
-
-struct slot *free_slot(struct sched *s)
-{
-    for (size_t i = 0; i < s->nslots; i++)
-        if (!s->slots[i].used) return &s->slots[i];
-    return NULL;
-}
-
-struct value *trial_params(struct sched *s, long long id, struct value **budget)
-{
-    return searcher_params(s->search, id, budget);
-}
-
-void init_steps_cb(const char *name, long long step, void *ctx)
-{
-    metrics_set_last_step(ctx, name, step);
-}
-
-/* Prepares a slot's paths and parser. */
-int slot_setup(struct sched *s, struct slot *sl, long long id, const struct value *params,
-               struct err *e)
-{
-    slot_init(sl);
-    sl->used = 1;
-    sl->id = id;
-    sl->ifd = s->ifd;
-    sl->peak_mib = -1;
-    sl->dir = layout_trial_dir(s->o->dir, id);
-    sl->log = layout_log(sl->dir);
-    sl->mp = metrics_new(s->sp->parser, s->sp->patterns, s->sp->npatterns, e);
-    if (!sl->mp) return -1;
-    sl->mfile = xstrdup(sl->log);
-    if (s->sp->metrics_file) { /* the file to read; a trainer's parser reads it as its
-                                  results file, besides the log */
-        struct render_ctx r = {.sp = s->sp, .params = params, .id = id,
-                               .trial_dir = sl->dir, .sweep_dir = s->o->dir, .gpu = -1};
-        char *f = render_text(&r, s->sp->metrics_file);
-        char *path = f[0] == '/' ? f : xasprintf("%s/%s", sl->dir, f);
-        if (path != f) free(f);
-        if (metrics_results_files(s->sp->parser)) sl->rfile = path;
-        else {
-            free(sl->mfile);
-            sl->mfile = path;
-        }
-    }
-    sl->start_mono = sl->last_out_mono = run_mono(s);
-    return 0;
+    return s->queue.n > 0 || searcher_more(s->search);
 }
 
 /* The trial's files: params.json, its templates, argv.json; the earlier
@@ -264,7 +171,7 @@ static int not_now(struct sched *s, long long id, const char *why, int again, st
                           e);
     free(r);
     if (rc) return -1;
-    queue_put(s, id, 1); /* first in line: it was next */
+    queue_put(&s->queue, id, 1); /* first in line: it was next */
     if (again && !s->not_now_said) /* once until a submission succeeds */
         say(s, "trial %lld waits to be submitted: %s; again every %.0fs", id, why, RUN_NOT_NOW_S);
     s->not_now_said = 1;
@@ -305,7 +212,7 @@ static int stopped_before_start(struct sched *s, long long id, const struct sear
 {
     if (!layout_stop_requested(s->o->dir, id)) return 0;
     static const char why[] = RUN_STOP_REASON ", before it ran";
-    struct value *budget, *params = nt ? trial_params(s, id, &budget) : NULL;
+    struct value *budget, *params = nt ? searcher_params(s->search, id, &budget) : NULL;
     struct sb pj;
     sb_init(&pj);
     if (params) value_json(&pj, params);
@@ -355,7 +262,7 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
     const struct space *sp = s->sp;
     struct slot *sl = free_slot(s);
     struct value *budget;
-    struct value *params = trial_params(s, id, &budget);
+    struct value *params = searcher_params(s->search, id, &budget);
     int attempt = 1, is_new = nt != NULL;
     char *prev_dir = NULL; /* ${prev_trial_dir}: the rung before's trial */
     struct trial_row prev;
@@ -410,7 +317,7 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
     if (is_new && store_trial_add_rung(s->st, id, pj.buf, nt->rung, nt->parent, e)) rc = -1;
     if (!rc && attempt > 1 && !resuming) {
         if (store_trial_fresh(s->st, id, e)) rc = -1;
-        else if ((size_t)id < s->nhist) s->hist[id].n = 0; /* its old values are gone too */
+        else hist_clear(&s->hist, id); /* its old values are gone too */
     }
     if (!rc && resuming && store_event(s->st, id, "resumed", "from its checkpoint", e)) rc = -1;
     if (!rc && store_trial_start(s->st, id, aj, 0, 0, run_now(s), e)) rc = -1;
@@ -484,7 +391,7 @@ static int launch(struct sched *s, long long id, const struct search_trial *nt, 
 static int add_pending(struct sched *s, const struct search_trial *t, struct err *e)
 {
     struct value *budget;
-    struct value *params = trial_params(s, t->id, &budget);
+    struct value *params = searcher_params(s->search, t->id, &budget);
     struct sb pj;
     sb_init(&pj);
     value_json(&pj, params);
@@ -493,7 +400,7 @@ static int add_pending(struct sched *s, const struct search_trial *t, struct err
     value_free(params);
     value_free(budget);
     if (rc) return -1;
-    queue_push(s, t->id);
+    queue_put(&s->queue, t->id, 0);
     s->counts[TRIAL_PENDING]++;
     return 0;
 }
@@ -508,11 +415,11 @@ static int materialize(struct sched *s, struct err *e)
     /* a learning method (bayes, evolve) suggests from the results so far:
      * only as many ahead as could start now, not a queue made blind */
     if (searcher_learns(s->search)) window = s->ngpus * per;
-    if (s->nqueue >= window || !searcher_more(s->search)) return 0;
+    if (s->queue.n >= window || !searcher_more(s->search)) return 0;
     if (store_begin(s->st, e)) return -1;
     struct search_trial t;
     int rc = 0;
-    while (!rc && s->nqueue < window && searcher_ask(s->search, &t) == 1) rc = add_pending(s, &t, e);
+    while (!rc && s->queue.n < window && searcher_ask(s->search, &t) == 1) rc = add_pending(s, &t, e);
     return store_settle(s->st, rc, e);
 }
 
@@ -542,13 +449,13 @@ static int launch_gpus(struct sched *s, struct err *e)
 {
     if (s->stopping || s->target_reached) return 0;
     if (materialize(s, e)) return -1;
-    struct pack_job *c = xmalloc((s->nqueue + 1) * sizeof *c);
+    struct pack_job *c = xmalloc((s->queue.n + 1) * sizeof *c);
     size_t n = 0;
-    for (size_t q = 0; q < s->nqueue; q++) {
+    for (size_t q = 0; q < s->queue.n; q++) {
         struct value *budget;
-        struct value *params = trial_params(s, s->queue[q], &budget);
-        c[n++] = (struct pack_job){.id = s->queue[q],
-                                   .mem = trial_estimate(s, s->queue[q], params, NULL),
+        struct value *params = searcher_params(s->search, s->queue.id[q], &budget);
+        c[n++] = (struct pack_job){.id = s->queue.id[q],
+                                   .mem = trial_estimate(s, s->queue.id[q], params, NULL),
                                    .dur = pack_quantity(&s->sp->duration, params, NULL),
                                    .util = 1, .order = q, .gpu = -1};
         value_free(params);
@@ -574,12 +481,7 @@ static int launch_gpus(struct sched *s, struct err *e)
         now = run_mono(s);
     }
     /* take them out of the queue */
-    for (size_t k = 0; k < nstarted; k++)
-        for (size_t q = 0; q < s->nqueue; q++)
-            if (s->queue[q] == started[k]) {
-                queue_remove(s, q);
-                break;
-            }
+    for (size_t k = 0; k < nstarted; k++) queue_take(&s->queue, started[k]);
     free(started);
     free(c);
     return rc;
@@ -595,9 +497,8 @@ int launch_ready(struct sched *s, struct err *e)
             run_mono(s) < s->last_launch + s->sp->stagger)
             return 0;
         if (s->not_now_until) return 0; /* the executor takes none for a while */
-        if (s->nqueue) {
-            long long id = s->queue[0];
-            queue_remove(s, 0);
+        if (s->queue.n) {
+            long long id = queue_remove(&s->queue, 0);
             if (launch(s, id, NULL, -1, -1, e)) return -1;
             continue;
         }

@@ -50,71 +50,6 @@ static void progress(struct sched *s)
     s->last_progress = run_mono(s);
 }
 
-/* A line to the observer's say or warn (NULL: nobody wants it). */
-static void tell(const struct run_observer *ob, void (*fn)(void *, const char *), const char *fmt,
-                 va_list ap)
-{
-    if (!fn) return;
-    char buf[RUN_MAX_LINE];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    fn(ob->ctx, buf);
-}
-
-void say(struct sched *s, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    tell(&s->o->obs, s->o->obs.say, fmt, ap);
-    va_end(ap);
-}
-
-void warn(struct sched *s, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    tell(&s->o->obs, s->o->obs.warn, fmt, ap);
-    va_end(ap);
-}
-
-void signal_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason)
-{
-    free(sl->stop_reason);
-    sl->stop_state = state;
-    sl->stop_reason = xstrdup(reason);
-    sl->kill_at = run_mono(s) + s->sp->stop_grace;
-    if (exec_stop(s->exec, sl->dir, &sl->job, SIGTERM) != 0 && errno != ESRCH)
-        warn(s, "SIGTERM to trial %lld: %s", sl->id, strerror(errno));
-}
-
-void request_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason,
-                  const char *event)
-{
-    if (sl->stop_reason || sl->ended) return;
-    /* decided first, then signalled: a sweep killed in between still
-     * records the trial as decided (resume.c) */
-    struct err e = {0};
-    if (store_begin(s->st, &e) ||
-        store_settle(s->st,
-                     store_trial_decide(s->st, sl->id, state, reason, &e) ||
-                         store_event(s->st, sl->id, event, reason, &e),
-                     &e))
-        warn(s, "trial %lld: the decision to stop it could not be recorded: %s", sl->id, e.msg);
-    signal_stop(s, sl, state, reason);
-}
-
-void stop_sweep(struct sched *s, const char *why)
-{
-    s->stopping = 1;
-    /* interrupted with the whole sweep, not stopped on purpose: pending
-     * again when they end, and the next resume runs them (finish.c) */
-    char reason[160];
-    snprintf(reason, sizeof reason, "interrupted with the sweep (%s)", why);
-    for (size_t i = 0; i < s->nslots; i++)
-        if (s->slots[i].used)
-            request_stop(s, &s->slots[i], TRIAL_PENDING, reason, "interrupt_decided");
-    store_event(s->st, -1, "stop_requested", why, NULL);
-}
-
 static void slot_ended(struct sched *s, struct slot *sl)
 {
     if (sl->ended) return;
@@ -187,7 +122,7 @@ static int next_timeout_ms(struct sched *s)
     }
     /* GPUs: trials waiting for memory that others hold wait for nvidia-smi,
      * and a running nvidia-smi has a deadline */
-    if (s->gpu && s->sp->gpus_auto && (s->running || s->nqueue)) {
+    if (s->gpu && s->sp->gpus_auto && (s->running || s->queue.n)) {
         /* nvidia-smi's deadline is the system's clock, whatever the loop's */
         double due = s->smi.phase ? now + gpu_query_deadline(&s->smi) - util_mono() : s->next_smi;
         if (due - now < wait) wait = due - now;
@@ -214,8 +149,8 @@ static int stop_requested_trials(struct sched *s, struct err *e)
             request_stop(s, sl, TRIAL_STOPPED, why, "stop_decided");
         }
     }
-    for (size_t k = 0; k < s->nqueue;) {
-        long long id = s->queue[k];
+    for (size_t k = 0; k < s->queue.n;) {
+        long long id = s->queue.id[k];
         if (!layout_stop_requested(s->o->dir, id)) {
             k++;
             continue;
@@ -223,7 +158,7 @@ static int stop_requested_trials(struct sched *s, struct err *e)
         if (store_trial_end(s->st, id, TRIAL_STOPPED, why, 0, 0, 0, run_now(s), e)) return -1;
         layout_stop_done(s->o->dir, id);
         s->counts[TRIAL_STOPPED]++;
-        memmove(s->queue + k, s->queue + k + 1, (--s->nqueue - k) * sizeof *s->queue);
+        queue_remove(&s->queue, k);
         say(s, "trial %lld stopped before it ran again", id);
     }
     return 0;
@@ -376,7 +311,7 @@ static int run_loop(struct sched *s, struct err *e)
         if (read_logs(s, e)) return -1;
         early_check(s);
         enforce_deadlines(s);
-        if (s->gpu && (s->running || s->nqueue)) gpu_refresh(s);
+        if (s->gpu && (s->running || s->queue.n)) gpu_refresh(s);
         if (run_mono(s) - s->last_progress >= RUN_PROGRESS_S) progress(s);
     }
 }
@@ -401,7 +336,7 @@ static int setup(struct sched *s, struct err *e)
         early_init(&s->rules, sp);
     }
     if ((s->early || s->rungs) && sp->metric_name &&
-        store_metric_values(s->st, sp->metric_name, hist_load_cb, s, e))
+        store_metric_values(s->st, sp->metric_name, hist_load_cb, &s->hist, e))
         return -1;
     if ((sp->gpus_auto || sp->ngpu_list) && gpu_setup(s, e)) return -1;
     if (resume(s, e) || load_priors(s, e)) return -1;
@@ -417,13 +352,9 @@ static void teardown(struct sched *s)
         if (s->slots[i].used) slot_release(&s->slots[i]);
     free(s->slots);
     if (s->ifd >= 0) close(s->ifd);
-    free(s->queue);
+    queue_release(&s->queue);
     free(s->ff_first);
-    for (size_t i = 0; i < s->nhist; i++) {
-        free(s->hist[i].step);
-        free(s->hist[i].v);
-    }
-    free(s->hist);
+    hist_release(&s->hist);
     free(s->gpus);
     gpu_query_cancel(&s->smi);
     learn_release(&s->learned);
@@ -441,6 +372,7 @@ int run_sweep(const struct run_opts *o, struct run_result *res, struct err *e)
     s.sp = o->sp;
     s.st = o->st;
     s.res = res;
+    hist_init(&s.hist, space_maximizes(o->sp));
     s.clk = o->clock ? o->clock : &system_clock;
     s.nslots = 2 * (size_t)o->sp->max_parallel;
     s.slots = xcalloc(s.nslots, sizeof *s.slots);

@@ -205,3 +205,18 @@ void outcome_classify(const struct outcome_in *in, struct outcome *out, struct s
         sb_addf(reason, "%s%d leftover process%s stopped", reason->len ? "; " : "",
                 x->leftovers, x->leftovers == 1 ? "" : "es");
 }
+
+enum outcome_step outcome_next(const struct outcome *oc, const struct outcome_when *w)
+{
+    int failed = oc->state == TRIAL_FAILED;
+    if (w->had_gpu && failed && oc->oom && !w->stopping && !w->oom_refused)
+        return OUTCOME_OOM_REQUEUE;
+    if (w->machine_lost && !w->stop_asked && !w->stopping) return OUTCOME_NODE_REQUEUE;
+    if (oc->state == TRIAL_PENDING) return OUTCOME_INTERRUPTED;
+    /* not a trainer that could not even start, nor one that would end so
+     * again (diverged) */
+    if (failed && !w->stopping && !oc->cannot_start && !oc->final &&
+        w->retries_done < w->retries)
+        return OUTCOME_RETRY;
+    return OUTCOME_RECORD;
+}

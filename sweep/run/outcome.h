@@ -45,6 +45,31 @@ struct outcome {
  * plain completion). */
 void outcome_classify(const struct outcome_in *in, struct outcome *out, struct sb *reason);
 
+/* What follows a trial's end, in this order: requeued after running out of
+ * GPU memory (with a larger estimate), requeued after its machine failed
+ * (the executor says so), pending again after an interruption of the whole
+ * sweep, retried, or else its end recorded. */
+enum outcome_step {
+    OUTCOME_RECORD,
+    OUTCOME_OOM_REQUEUE,
+    OUTCOME_NODE_REQUEUE,
+    OUTCOME_INTERRUPTED,
+    OUTCOME_RETRY,
+};
+
+struct outcome_when {
+    int had_gpu;                 /* it held GPU memory (packing) */
+    int stopping;                /* the sweep is stopping: nothing is requeued or retried */
+    int machine_lost;            /* the executor: its node failed, or it was preempted */
+    int stop_asked;              /* sweep had asked it to stop */
+    long long retries_done;      /* retries it had (attempts lost with a sweep, or out of
+                                    memory, are not) */
+    int retries;                 /* the sweep file's */
+    int oom_refused;             /* a larger estimate was refused: a whole GPU was not enough */
+};
+
+enum outcome_step outcome_next(const struct outcome *oc, const struct outcome_when *w);
+
 /* The out-of-memory words in a log's tail (PyTorch, the CUDA runtime,
  * cuBLAS, darknet), or NULL. */
 const char *outcome_oom_words(const char *tail);

@@ -33,8 +33,7 @@ static int prior_trial(const struct trial_row *t, void *ctx)
     if (how[t->state] == HOW_STOPPED) return 0; /* no result: nothing to learn */
     struct value *params = json_parse(t->params, strlen(t->params), NULL);
     if (!params) return 0;
-    double v = t->has_objective ? t->objective : NAN;
-    if (c->s->sp->goal == GOAL_MAXIMIZE) v = -v;
+    double v = t->has_objective ? hist_loss(&c->s->hist, t->objective) : NAN;
     struct search_result r = {.id = c->next--, .how = how[t->state], .value = v,
                               .step = t->last_step, .params = params};
     searcher_observe(c->s->search, &r);

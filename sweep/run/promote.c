@@ -20,7 +20,6 @@
 static int record(struct sched *s, const struct search_decision *d, const char *bn,
                   const char *bc, size_t *npromoted, size_t *npruned, struct err *e)
 {
-    double sign = s->sp->goal == GOAL_MAXIMIZE ? -1 : 1;
     if (store_begin(s->st, e)) return -1;
     int rc = 0;
     for (size_t i = 0; !rc && i < d->n; i++) {
@@ -44,9 +43,9 @@ static int record(struct sched *s, const struct search_decision *d, const char *
             if (isnan(d->values[i])) sb_add(&why, "it logged no value of the objective");
             else {
                 sb_addf(&why, "%s ", s->sp->metric_name);
-                util_fmt_num(&why, sign * d->values[i]);
+                util_fmt_num(&why, hist_value(&s->hist, d->values[i]));
                 sb_addf(&why, " is not in the best %zu of %zu (threshold ", d->keep, d->n);
-                util_fmt_num(&why, sign * d->threshold);
+                util_fmt_num(&why, hist_value(&s->hist, d->threshold));
                 sb_addc(&why, ')');
             }
             rc = store_trial_mark(s->st, id, TRIAL_PRUNED, why.buf, e) ||
@@ -74,7 +73,7 @@ int decide_rungs(struct sched *s, struct err *e)
             s->counts[TRIAL_COMPLETED] -= (long long)pruned;
             s->counts[TRIAL_PRUNED] += (long long)pruned;
             for (size_t i = 0; i < d.n; i++)
-                if (d.next_id[i] >= 0) queue_push(s, d.next_id[i]);
+                if (d.next_id[i] >= 0) queue_put(&s->queue, d.next_id[i], 0);
             if (d.nbrackets > 1)
                 say(s, "bracket %d, rung %d (budget %s): %zu of %zu go on to budget %s",
                     d.bracket, d.level, bc.buf, made, d.n, bn.buf);
@@ -98,8 +97,8 @@ void observe_trial(struct sched *s, const struct trial_row *t, int with_params)
         [TRIAL_COMPLETED] = HOW_COMPLETED, [TRIAL_FAILED] = HOW_FAILED,
         [TRIAL_PRUNED] = HOW_PRUNED,    [TRIAL_STOPPED] = HOW_STOPPED};
     struct value *params = with_params ? json_parse(t->params, strlen(t->params), NULL) : NULL;
-    double v = t->has_objective ? t->objective : NAN; /* as metrics.summary says */
-    if (s->sp->goal == GOAL_MAXIMIZE) v = -v;          /* smaller is better */
+    /* as metrics.summary says, smaller is better */
+    double v = t->has_objective ? hist_loss(&s->hist, t->objective) : NAN;
     struct search_result r = {.id = t->id, .how = how[t->state], .value = v,
                               .step = t->last_step, .params = params};
     searcher_observe(s->search, &r);
@@ -109,7 +108,7 @@ void observe_trial(struct sched *s, const struct trial_row *t, int with_params)
 int trial_ended(struct sched *s, long long id, enum trial_state state, struct err *e)
 {
     enum search_end end = state == TRIAL_COMPLETED ? SEARCH_COMPLETED : SEARCH_ENDED;
-    searcher_tell(s->search, id, end, hist_last(s, id));
+    searcher_tell(s->search, id, end, hist_last(&s->hist, id));
     struct trial_row t;
     if (searcher_learns(s->search) && store_get_trial(s->st, id, &t, NULL) == 1) {
         observe_trial(s, &t, 0);

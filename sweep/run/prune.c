@@ -17,19 +17,17 @@ static void prune(struct sched *s, struct slot *sl, struct sb *why)
 
 void early_check(struct sched *s)
 {
-    if (!s->early || !s->hist_changed) return;
-    s->hist_changed = 0;
-    struct early_hist *all = xcalloc(s->nhist ? s->nhist : 1, sizeof *all);
-    for (size_t t = 0; t < s->nhist; t++)
-        all[t] = (struct early_hist){.v = s->hist[t].v, .n = s->hist[t].n};
+    if (!s->early || !s->hist.changed) return;
+    s->hist.changed = 0;
+    struct early_hist *all = hist_early_view(&s->hist);
     struct early_round r;
-    early_round_init(&r, s->nhist);
+    early_round_init(&r, s->hist.n);
     for (size_t i = 0; i < s->nslots; i++) {
         struct slot *sl = &s->slots[i];
-        if (!sl->used || sl->ended || sl->stop_reason || (size_t)sl->id >= s->nhist) continue;
+        if (!sl->used || sl->ended || sl->stop_reason || (size_t)sl->id >= s->hist.n) continue;
         struct sb why;
         sb_init(&why);
-        if (early_judge(&s->rules, all, s->nhist, (size_t)sl->id, &sl->asha_rung, &r, &why))
+        if (early_judge(&s->rules, all, s->hist.n, (size_t)sl->id, &sl->asha_rung, &r, &why))
             prune(s, sl, &why);
         sb_release(&why);
     }

@@ -32,7 +32,7 @@ static int restore_cb(const struct trial_row *t, void *ctx)
     enum search_end end = t->state == TRIAL_PENDING || t->state == TRIAL_RUNNING ? SEARCH_RUNNING
                           : t->state == TRIAL_COMPLETED                           ? SEARCH_COMPLETED
                                                                                   : SEARCH_ENDED;
-    searcher_restore(s->search, t->id, t->rung, t->parent, end, hist_last(s, t->id));
+    searcher_restore(s->search, t->id, t->rung, t->parent, end, hist_last(&s->hist, t->id));
     observe_trial(s, t, 1); /* a model learns every stored result, with its parameters */
     return 0;
 }
@@ -40,7 +40,7 @@ static int restore_cb(const struct trial_row *t, void *ctx)
 static int resume_pending(const struct trial_row *t, void *ctx)
 {
     struct resume_ctx *rc = ctx;
-    queue_push(rc->s, t->id);
+    queue_put(&rc->s->queue, t->id, 0);
     if (rc->s->gpu && t->attempts > 0 && t->mem_est > 0)
         learn_override(&rc->s->learned, t->id, t->mem_est);
     return 0;
@@ -114,8 +114,8 @@ static void adopt(struct sched *s, struct slot *sl, const struct trial_row *t, i
     }
     s->active++;
     /* ASHA: the rungs it had reached were judged by the earlier sweep */
-    if (s->early && s->sp->et_type == ET_ASHA && (size_t)t->id < s->nhist)
-        sl->asha_rung = stopping_asha_rung(s->hist[t->id].n, s->sp->et_min_iter,
+    if (s->early && s->sp->et_type == ET_ASHA && hist_count(&s->hist, t->id))
+        sl->asha_rung = stopping_asha_rung(hist_count(&s->hist, t->id), s->sp->et_min_iter,
                                            s->sp->et_max_iter, s->sp->et_eta);
     watch_slot(s, sl);
     if (sl->job.job_id)
@@ -135,7 +135,7 @@ static int resume_running(const struct trial_row *t, void *ctx)
     struct sched *s = rc->s;
     struct slot *sl = grow_slot(s);
     struct value *budget;
-    struct value *params = trial_params(s, t->id, &budget);
+    struct value *params = searcher_params(s->search, t->id, &budget);
     int r = slot_setup(s, sl, t->id, params, rc->e);
     value_free(params);
     value_free(budget);
@@ -198,7 +198,7 @@ static int resume_running(const struct trial_row *t, void *ctx)
     layout_rotate_log(log, t->attempts);
     free(log);
     free(tdir);
-    queue_push(s, t->id);
+    queue_put(&s->queue, t->id, 0);
     say(s, "trial %lld died with an earlier sweep process: queued again", t->id);
     return 0;
 }

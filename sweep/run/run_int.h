@@ -14,6 +14,8 @@
 #define SWEEP_RUN_INT_H
 
 #include "sweep/run/run.h"
+#include "sweep/run/hist.h"
+#include "sweep/run/queue.h"
 #include "search/early.h"
 #include "sweep/exec/exec.h"
 #include "sweep/gpu/gpu.h"
@@ -81,14 +83,6 @@ struct slot {
     int job_waited;          /* Slurm: its job was last seen waiting in the queue */
 };
 
-/* A trial's logged values of the objective (negated for maximize), by step:
- * W&B's "metric history", which early termination and rungs read. */
-struct hist {
-    long long *step;
-    double *v;
-    size_t n, cap;
-};
-
 struct sched {
     const struct run_opts *o;
     const struct run_clock *clk; /* o->clock, or the system's */
@@ -103,8 +97,7 @@ struct sched {
     size_t running;          /* slots in use, ended or not */
     size_t active;           /* of those, not ended: what max_parallel limits */
     long long total;         /* -1: unbounded */
-    long long *queue;        /* trials to (re)start before new ones */
-    size_t nqueue;
+    struct run_queue queue;  /* trials to (re)start before new ones (launch.c) */
     long long counts[TRIAL_NSTATES];
     int stopping;            /* a first SIGINT/SIGTERM came: launch nothing more */
     int stop_signal;
@@ -121,9 +114,7 @@ struct sched {
     /* early_terminate */
     int early;               /* on: objective histories are kept */
     struct early rules;
-    struct hist *hist;       /* by trial id: its objective values in step order */
-    size_t nhist;
-    int hist_changed;        /* new objective values since the last check */
+    struct run_hist hist;    /* the objective's history (follow.c writes, prune.c reads) */
     int ifd;                 /* early termination: inotify on the logs, else -1 */
     int rungs;               /* the searcher decides rungs (halving, hyperband) */
     /* GPU packing */
@@ -156,9 +147,37 @@ static inline double run_now(const struct sched *s)
     return s->clk->now(s->clk->ctx);
 }
 
-/* loop.c */
+/* The files, lowest first: each calls only files above it in this list
+ * (scripts/check-deps.sh fails on a cycle of more than three).
+ *   queue.c, hist.c  pure pieces with their own headers (queue.h, hist.h)
+ *   say.c            the observer's lines
+ *   slot.c           a slot's paths, parser and inotify watch
+ *   gpus.c           GPU holds and estimates
+ *   executor.c       which executor; its job states to the store
+ *   stop.c           stop decisions, recorded, then signalled
+ *   follow.c         reading logs into the store
+ *   promote.c        the searcher told; rung decisions
+ *   prune.c          early termination
+ *   finish.c         a trial's end recorded; retries, requeues, fail_fast
+ *   launch.c         starting trials
+ *   prior.c, resume.c  before the first turn
+ *   loop.c           the loop */
+
+/* say.c */
 void say(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void warn(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* slot.c */
+void slot_init(struct slot *sl);    /* empty: no descriptors, no GPU */
+void slot_release(struct slot *sl); /* frees what it holds, then slot_init */
+struct slot *free_slot(struct sched *s);
+int slot_setup(struct sched *s, struct slot *sl, long long id, const struct value *params,
+               struct err *e);
+void init_steps_cb(const char *name, long long step, void *ctx);
+void watch_slot(struct sched *s, struct slot *sl);
+void read_inotify(struct sched *s);
+
+/* stop.c */
 /* Decides that a running trial ends in state (recorded in the store with
  * its event, so that a resumed sweep honours it), then signals it. */
 void request_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason,
@@ -171,26 +190,13 @@ void stop_sweep(struct sched *s, const char *why);
 void signal_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason);
 
 /* launch.c */
-void queue_push(struct sched *s, long long id);
 int more_to_launch(const struct sched *s);
-void slot_init(struct slot *sl);    /* empty: no descriptors, no GPU */
-void slot_release(struct slot *sl); /* frees what it holds, then slot_init */
-struct slot *free_slot(struct sched *s);
-int slot_setup(struct sched *s, struct slot *sl, long long id, const struct value *params,
-               struct err *e);
-struct value *trial_params(struct sched *s, long long id, struct value **budget);
 int launch_ready(struct sched *s, struct err *e);
-void init_steps_cb(const char *name, long long step, void *ctx);
 
 /* follow.c */
-void hist_put(struct sched *s, long long id, long long step, double v);
-void hist_load_cb(long long trial, long long step, double value, void *ctx);
-double hist_last(const struct sched *s, long long id); /* NaN if none */
 int ingest(struct sched *s, struct slot *sl, int final, struct err *e);
 /* Stops the trials whose objective became nan or inf (after the reads' commit). */
 void stop_diverged(struct sched *s);
-void watch_slot(struct sched *s, struct slot *sl);
-void read_inotify(struct sched *s);
 
 /* finish.c */
 int finish(struct sched *s, struct slot *sl, struct err *e);
