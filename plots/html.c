@@ -3,6 +3,7 @@
 #include "plots/report_int.h"
 #include "search/render.h"
 #include "search/diag.h"
+#include "search/methods.h"
 #include "search/space.h"
 #include "store/layout.h"
 #include "store/stored.h"
@@ -92,9 +93,7 @@ static void td_dur(struct sb *b, int has, double secs)
 static const char *et_name(const struct rsweep *s)
 {
     /* halving and hyperband stop weak configurations at their rungs */
-    if (s->sp && s->sp->method == METHOD_HALVING) return "successive halving at each rung";
-    if (s->sp && s->sp->method == METHOD_HYPERBAND) return "hyperband brackets, halving at each rung";
-    if (s->sp && space_rungs(s->sp)) return "BOHB: hyperband brackets, halving at each rung";
+    if (s->sp && space_rungs(s->sp)) return method_of(s->sp)->rungs_note;
     if (!s->sp || !s->sp->et_enabled) return "none";
     switch (s->sp->et_type) {
     case ET_HYPERBAND: return "hyperband";

@@ -96,3 +96,17 @@ static void *evolve_init(const struct space *sp, struct err *e)
 }
 
 const struct searcher_ops search_evolve_ops = LEARNER_OPS("evolve", evolve_init);
+
+void evolve_describe(const struct space *sp, long long n0, struct sb *out)
+{
+    (void)sp;
+    if (n0 == 0)
+        sb_addf(out, "the priors' results complete the start-up: every trial is bred from the "
+                     "best %d results so far, theirs included",
+                EVOLVE_PARENTS);
+    else
+        sb_addf(out, "the first %lld trials are random draws (listed below); after them each "
+                     "trial is bred from the best %d results so far (crossover, then mutation "
+                     "with a step that shrinks over the sweep)",
+                n0, EVOLVE_PARENTS);
+}

@@ -67,4 +67,8 @@ void learner_observe(void *state, const struct search_result *r);
  * and salt (one per method). */
 void learner_rng(const struct learner *l, long long id, uint64_t salt, struct pcg *r);
 
+struct sb;
+/* What sweep plan says of evolve (evolve.c; methods.h's describe). */
+void evolve_describe(const struct space *sp, long long n0, struct sb *out);
+
 #endif

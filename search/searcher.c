@@ -1,7 +1,8 @@
-/* searcher.c - the table of search methods and the dispatch of the searcher
- * seam (searcher.h). Also the plain samplers, grid and random, whose trial
+/* searcher.c - the dispatch of the searcher seam (searcher.h) to the method
+ * the sweep file names (methods.c's table). Also the plain samplers, grid and random, whose trial
  * i is grid point or random draw i (trials.h). */
 #include "search/searcher.h"
+#include "search/methods.h"
 #include "search/space.h"
 #include "search/trials.h"
 #include "base/err.h"
@@ -80,7 +81,7 @@ static void sampler_accept(void *state, const struct search_decision *d)
     (void)state, (void)d;
 }
 
-static const struct searcher_ops sampler_ops = {
+const struct searcher_ops search_sampler_ops = {
     .name = "sampler",
     .init = sampler_init,
     .free = sampler_free,
@@ -94,24 +95,6 @@ static const struct searcher_ops sampler_ops = {
     .accept = sampler_accept,
 };
 
-extern const struct searcher_ops search_rungs_ops;  /* rungs.c */
-extern const struct searcher_ops search_tpe_ops;    /* tpe.c */
-extern const struct searcher_ops search_bohb_ops;   /* rungs.c: bayes with a budget */
-extern const struct searcher_ops search_evolve_ops; /* evolve.c */
-
-/* One line per method. */
-static const struct {
-    enum method method;
-    const struct searcher_ops *ops;
-} methods[] = {
-    {METHOD_GRID, &sampler_ops},
-    {METHOD_RANDOM, &sampler_ops},
-    {METHOD_HALVING, &search_rungs_ops},
-    {METHOD_HYPERBAND, &search_rungs_ops},
-    {METHOD_BAYES, &search_tpe_ops},
-    {METHOD_EVOLVE, &search_evolve_ops},
-};
-
 struct searcher {
     const struct searcher_ops *ops;
     void *state;
@@ -119,14 +102,7 @@ struct searcher {
 
 struct searcher *searcher_new(const struct space *sp, struct err *e)
 {
-    const struct searcher_ops *ops = NULL;
-    for (size_t i = 0; i < ARRAY_LEN(methods); i++)
-        if (methods[i].method == sp->method) ops = methods[i].ops;
-    if (sp->method == METHOD_BAYES && sp->has_budget) ops = &search_bohb_ops;
-    if (!ops) {
-        err_usage(e, "method %s has no searcher", space_method_name(sp->method));
-        return NULL;
-    }
+    const struct searcher_ops *ops = method_ops(sp);
     if (trials_configs(sp) == -2) { /* every method draws from the sampler */
         err_usage(e, "the grid has more than 2^63 points; set run_cap");
         return NULL;

@@ -13,7 +13,7 @@
  * Trial ids are the searcher's: grid point or random draw i is trial i;
  * halving and hyperband number rung-0 trials by configuration and promoted
  * ones after all configurations. A method is one file defining a
- * `struct searcher_ops` and one line in searcher.c's table.
+ * `struct searcher_ops` and one line in methods.c's table (methods.h).
  *
  * Values: "smaller is better" (the loop negates a maximized objective);
  * NaN for none. Ownership: values returned are new and the caller's. */

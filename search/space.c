@@ -7,6 +7,7 @@
  * ambiguous, docs/config.md says what we chose. This file: loading, the
  * top-level keys and the checks across sections; each section is read in
  * its own file (space_int.h). */
+#include "search/methods.h"
 #include "search/space_int.h"
 #include "search/expr.h"
 #include "search/tpl.h"
@@ -55,33 +56,27 @@ static int parse_method(struct ctx *c, const struct value *root, const struct ma
     const struct mapent *me = value_map_entry(root, "method");
     *me_out = me;
     int method_ok = 0;
+    struct sb names;
+    sb_init(&names);
+    method_names(&names, 0, "or");
     if (!me) {
         if (!misspelt(root, "method"))
-            diag_error(d, 1, 1,
-                       "the sweep file needs 'method' (grid, random, bayes, evolve, halving or "
-                       "hyperband)");
+            diag_error(d, 1, 1, "the sweep file needs 'method' (%s)", sb_str(&names));
     } else {
-        static const char *const methods[] = {"grid",    "random",    "bayes", "evolve",
-                                              "halving", "hyperband", NULL};
         const struct value *mv = me->val;
-        method_ok = 1;
-        if (mv->kind == V_STR && !strcmp(mv->u.s, "grid")) sp->method = METHOD_GRID;
-        else if (mv->kind == V_STR && !strcmp(mv->u.s, "random")) sp->method = METHOD_RANDOM;
-        else if (mv->kind == V_STR && !strcmp(mv->u.s, "halving")) sp->method = METHOD_HALVING;
-        else if (mv->kind == V_STR && !strcmp(mv->u.s, "hyperband")) sp->method = METHOD_HYPERBAND;
-        else if (mv->kind == V_STR && !strcmp(mv->u.s, "bayes")) sp->method = METHOD_BAYES;
-        else if (mv->kind == V_STR && !strcmp(mv->u.s, "evolve")) sp->method = METHOD_EVOLVE;
-        else method_ok = 0;
-        if (!method_ok) {
-            const char *s = mv->kind == V_STR ? util_suggest(mv->u.s, methods) : NULL;
-            diag_error(d, mv->line, mv->col,
-                       "unknown method '%s'%s%s%s: grid, random, bayes, evolve, halving or "
-                       "hyperband",
+        const struct method_def *m = mv->kind == V_STR ? method_find(mv->u.s) : NULL;
+        method_ok = m != NULL;
+        if (m) {
+            sp->method = m->id;
+            sp->mdef = m;
+        } else {
+            const char *s = mv->kind == V_STR ? util_suggest(mv->u.s, method_name_list()) : NULL;
+            diag_error(d, mv->line, mv->col, "unknown method '%s'%s%s%s: %s",
                        mv->kind == V_STR ? mv->u.s : "?", s ? " (did you mean '" : "", s ? s : "",
-                       s ? "'?)" : "");
+                       s ? "'?)" : "", sb_str(&names));
         }
     }
-
+    sb_release(&names);
     return method_ok;
 }
 
@@ -100,11 +95,10 @@ static void parse_run_shape(struct ctx *c, const struct value *root, const struc
     }
     sp->sampler = sp->method;
     v = value_map_get(root, "budget");
-    int rungs = sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND;
-    if (method_ok && (rungs || (sp->method == METHOD_BAYES && v))) {
-        /* bayes with a budget is BOHB: hyperband's brackets, the model's
-         * configurations */
-        const char *what = rungs ? space_method_name(sp->method) : "bayes with a budget (BOHB)";
+    const struct method_def *m = method_of(sp);
+    int rungs = (m->flags & METHOD_RUNGS) != 0;
+    if (method_ok && (rungs || ((m->flags & METHOD_BUDGET_RUNGS) && v))) {
+        const char *what = rungs ? m->name : m->with_budget;
         if (!v) diag_error(d, me->val->line, me->val->col,
                            "method %s needs a 'budget' {parameter, min, max, eta}", what);
         else sx_parse_budget(c, v);
@@ -114,19 +108,20 @@ static void parse_run_shape(struct ctx *c, const struct value *root, const struc
                        "early_terminate does not combine with method %s, which stops "
                        "configurations itself", what);
         }
-        if (!sp->metric_name && rungs) /* bayes says so below */
+        if (!sp->metric_name && rungs) /* a learning method says so below */
             diag_error(d, me->val->line, me->val->col,
                        "method %s needs a 'metric' to decide which configurations go on", what);
     } else if (v) {
-        diag_error(d, v->line, v->col,
-                   "'budget' is for methods halving, hyperband and bayes (BOHB)");
+        struct sb ms;
+        sb_init(&ms);
+        method_budget_names(&ms);
+        diag_error(d, v->line, v->col, "'budget' is for methods %s", sb_str(&ms));
+        sb_release(&ms);
     }
     if ((v = value_map_get(root, "prior"))) sx_parse_prior(c, v, method_ok);
-    if (method_ok && (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) &&
-        !sp->metric_name)
+    if (method_ok && (m->flags & METHOD_LEARNS) && !sp->metric_name)
         diag_error(d, me->val->line, me->val->col,
-                   "method %s needs a 'metric' {name, goal}: it learns from its values",
-                   space_method_name(sp->method));
+                   "method %s needs a 'metric' {name, goal}: it learns from its values", m->name);
 
 }
 

@@ -13,7 +13,7 @@
 struct value;
 struct diag;
 
-enum method { METHOD_GRID, METHOD_RANDOM, METHOD_HALVING, METHOD_HYPERBAND, METHOD_BAYES,
+enum method { METHOD_OTHER, METHOD_GRID, METHOD_RANDOM, METHOD_HALVING, METHOD_HYPERBAND, METHOD_BAYES,
               METHOD_EVOLVE };
 enum goal { GOAL_MINIMIZE, GOAL_MAXIMIZE };
 
@@ -147,6 +147,7 @@ struct space {
     size_t npriors;
 
     enum method method;
+    const struct method_def *mdef; /* its line of methods.c's table (methods.h) */
     enum method sampler;        /* where configurations come from: grid or random (=
                                    method, or budget.sampler for halving/hyperband) */
     unsigned long long seed;
@@ -265,6 +266,8 @@ int space_has_name(const struct space *sp, const char *name);
 /* 1 for the methods that run budget rungs: halving, hyperband, and bayes
  * with a budget (BOHB: hyperband's brackets, the model's configurations). */
 int space_rungs(const struct space *sp);
+/* 1 for the methods that learn from results (bayes, evolve: methods.h). */
+int space_learns(const struct space *sp);
 /* The metric ranking goes by is "better" when a beats b. */
 int space_better(const struct space *sp, double a, double b);
 /* 1 when the metric is maximized; its goal's word ("maximize", "minimize"). */

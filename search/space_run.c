@@ -1,5 +1,6 @@
 /* space_run.c - the sections that shape a run: metric, early_terminate,
  * command, resume and budget. */
+#include "search/methods.h"
 #include "search/space_int.h"
 #include "search/expr.h"
 #include "search/tpl.h"
@@ -18,14 +19,13 @@
 
 int space_rungs(const struct space *sp)
 {
-    return sp->method == METHOD_HALVING || sp->method == METHOD_HYPERBAND ||
-           (sp->method == METHOD_BAYES && sp->has_budget);
+    const struct method_def *m = method_of(sp);
+    return (m->flags & METHOD_RUNGS) || ((m->flags & METHOD_BUDGET_RUNGS) && sp->has_budget);
 }
 
-const char *space_method_name(enum method m)
+int space_learns(const struct space *sp)
 {
-    static const char *const names[] = {"grid", "random", "halving", "hyperband", "bayes", "evolve"};
-    return names[m];
+    return (method_of(sp)->flags & METHOD_LEARNS) != 0;
 }
 
 /* ---- the rest of the file ---- */
@@ -242,10 +242,14 @@ void sx_parse_rerun(struct ctx *c, const struct value *m, const char *key)
 void sx_parse_prior(struct ctx *c, const struct value *v, int method_ok)
 {
     struct space *sp = c->sp;
-    if (method_ok && sp->method != METHOD_BAYES && sp->method != METHOD_EVOLVE) {
+    if (method_ok && !space_learns(sp)) {
+        struct sb ms;
+        sb_init(&ms);
+        method_names(&ms, METHOD_LEARNS, "and");
         diag_error(c->d, v->line, v->col,
-                   "prior (earlier sweeps' results) is for methods bayes and evolve, which learn "
-                   "from them");
+                   "prior (earlier sweeps' results) is for methods %s, which learn from them",
+                   sb_str(&ms));
+        sb_release(&ms);
         return;
     }
     if (sp->has_budget) {
@@ -311,10 +315,14 @@ void sx_parse_budget(struct ctx *c, const struct value *m)
     sp->budget_ints = sx_is_int_value(vmin) && sx_is_int_value(vmax);
     sp->budget_param = sx_get_string(c, m, "parameter", "budget.parameter");
     const struct value *smp = value_map_get(m, "sampler");
-    if (smp && sp->method == METHOD_BAYES) {
+    if (smp && (method_of(sp)->flags & METHOD_BUDGET_RUNGS)) {
+        struct sb ms;
+        sb_init(&ms);
+        method_names(&ms, METHOD_RUNGS, "and");
         diag_error(c->d, smp->line, smp->col,
-                   "budget.sampler is for halving and hyperband: bayes proposes its "
-                   "configurations itself");
+                   "budget.sampler is for %s: %s proposes its configurations itself", sb_str(&ms),
+                   method_of(sp)->name);
+        sb_release(&ms);
     } else if (smp) {
         if (smp->kind == V_STR && !strcmp(smp->u.s, "grid")) sp->sampler = METHOD_GRID;
         else if (smp->kind == V_STR && !strcmp(smp->u.s, "random")) sp->sampler = METHOD_RANDOM;

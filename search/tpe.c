@@ -266,3 +266,23 @@ static void *tpe_init(const struct space *sp, struct err *e)
 }
 
 const struct searcher_ops search_tpe_ops = LEARNER_OPS("bayes", tpe_init);
+
+void tpe_describe(const struct space *sp, long long n0, struct sb *out)
+{
+    if (n0 == 0)
+        sb_add(out, "the priors' results complete the start-up: every trial is suggested by a "
+                    "multivariate TPE from them and every result so far, the trials still running "
+                    "counted as bad (constant liar)");
+    else if (sp->has_budget)
+        sb_addf(out, "BOHB: hyperband's brackets (below); the first %lld configurations are "
+                     "random draws (listed below); after them each new configuration is proposed "
+                     "by a multivariate TPE fitted to the trials of the largest budget that has "
+                     "%lld results, the trials still running counted as bad (constant liar), and "
+                     "a third of them (by the seed) are random draws as hyperband's",
+                n0, n0);
+    else
+        sb_addf(out, "the first %lld trials are random draws (listed below); after them each "
+                     "trial is suggested by a multivariate TPE from every result so far, the "
+                     "trials still running counted as bad (constant liar)",
+                n0);
+}

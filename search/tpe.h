@@ -17,4 +17,8 @@ struct pcg;
 void tpe_point(const struct model_space *m, const struct history *h, long long id, struct pcg *r,
                double *z);
 
+struct sb;
+/* What sweep plan says of bayes (methods.h's describe). */
+void tpe_describe(const struct space *sp, long long n0, struct sb *out);
+
 #endif

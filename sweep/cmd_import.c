@@ -13,6 +13,7 @@
  *
  * Everything is read and checked before anything is written; the trials
  * are written in one transaction. */
+#include "search/methods.h"
 #include "search/space.h"
 #include "search/trials.h"
 #include "store/layout.h"
@@ -412,15 +413,18 @@ int cmd_import(int argc, char **argv)
     if (!sp) return 2;
     struct err e = {0};
     int rc = 0;
-    if (sp->method != METHOD_BAYES && sp->method != METHOD_EVOLVE)
-        rc = err_usage(&e, "%s: method %s; import is for bayes and evolve, which learn from "
-                           "earlier results",
-                       argv[optind + 1], space_method_name(sp->method));
+    struct sb learners;
+    sb_init(&learners);
+    method_names(&learners, METHOD_LEARNS, "and");
+    if (!space_learns(sp))
+        rc = err_usage(&e, "%s: method %s; import is for %s, which learn from earlier results",
+                       argv[optind + 1], method_of(sp)->name, sb_str(&learners));
     else if (space_rungs(sp)) /* BOHB: its trials have budget levels; imported ones have none */
-        rc = err_usage(&e, "%s: bayes with a budget (BOHB) learns each budget level from its own "
-                           "trials; imported results have no budget level: import into a bayes "
-                           "sweep without budget, or an evolve one",
-                       argv[optind + 1]);
+        rc = err_usage(&e, "%s: %s learns each budget level from its own trials; imported "
+                           "results have no budget level: import into a sweep of the same method "
+                           "without budget, or another that learns",
+                       argv[optind + 1], method_of(sp)->with_budget);
+    sb_release(&learners);
     char *dflt = dir ? NULL : cli_default_dir(argv[optind + 1]);
     if (!rc) rc = import(argv[optind], sp, dir ? dir : dflt, &e);
     free(dflt);

@@ -3,6 +3,7 @@
 #include "search/halving.h"
 #include "search/hyperband.h"
 #include "search/learner.h"
+#include "search/methods.h"
 #include "search/space.h"
 #include "search/trials.h"
 #include "base/value.h"
@@ -345,12 +346,13 @@ static void plan_header(const struct space *sp, const char *file, const struct h
                         long long total, long long n0)
 {
     int hb = plan != NULL;
-    if (hb && sp->method == METHOD_BAYES) {
-        printf("%s: bayes with a budget (BOHB) over %lld configurations (seed %llu)", file,
+    const struct method_def *m = method_of(sp);
+    if (hb && (m->flags & METHOD_BUDGET_RUNGS)) {
+        printf("%s: %s over %lld configurations (seed %llu)", file, m->with_budget,
                plan->nconfigs, sp->seed);
     } else if (hb) {
-        printf("%s: %s over %lld %s configurations", file, space_method_name(sp->method),
-               plan->nconfigs, space_method_name(sp->sampler));
+        printf("%s: %s over %lld %s configurations", file, m->name, plan->nconfigs,
+               space_method_name(sp->sampler));
         if (sp->sampler == METHOD_RANDOM) printf(" (seed %llu)", sp->seed);
     }
     char at[96];
@@ -358,40 +360,20 @@ static void plan_header(const struct space *sp, const char *file, const struct h
     if (hb) {
         printf(", %lld trials if every rung promotes its share, %s\n", total, at);
     } else {
-        printf("%s: %s search, ", file, space_method_name(sp->method));
+        printf("%s: %s search, ", file, m->name);
         if (total >= 0) printf("%lld trial%s", total, total == 1 ? "" : "s");
         else if (sp->has_target)
             printf("no trial limit (runs until stopped or metric.target %g is reached)", sp->target);
         else printf("no trial limit (runs until stopped)");
-        if (sp->method != METHOD_GRID) printf(", seed %llu", sp->seed);
+        if (!(m->flags & METHOD_EXHAUSTIVE)) printf(", seed %llu", sp->seed);
         printf(", %s\n", at);
     }
-    if (n0 == 0 && sp->method == METHOD_BAYES)
-        printf("search: the priors' results complete the start-up: every trial is suggested by "
-               "a multivariate TPE from them and every result so far, the trials still running "
-               "counted as bad (constant liar)\n");
-    else if (n0 == 0 && sp->method == METHOD_EVOLVE)
-        printf("search: the priors' results complete the start-up: every trial is bred from the "
-               "best %d results so far, theirs included\n",
-               EVOLVE_PARENTS);
-    else if (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) {
-        if (sp->method == METHOD_BAYES && hb)
-            printf("search: BOHB: hyperband's brackets (below); the first %lld configurations are "
-                   "random draws (listed below); after them each new configuration is proposed by "
-                   "a multivariate TPE fitted to the trials of the largest budget that has %lld "
-                   "results, the trials still running counted as bad (constant liar), and a "
-                   "third of them (by the seed) are random draws as hyperband's\n",
-                   n0, n0);
-        else if (sp->method == METHOD_BAYES)
-            printf("search: the first %lld trials are random draws (listed below); after them each "
-                   "trial is suggested by a multivariate TPE from every result so far, the trials "
-                   "still running counted as bad (constant liar)\n",
-                   n0);
-        else
-            printf("search: the first %lld trials are random draws (listed below); after them each "
-                   "trial is bred from the best %d results so far (crossover, then mutation with "
-                   "a step that shrinks over the sweep)\n",
-                   n0, EVOLVE_PARENTS);
+    if (m->describe && n0 >= 0) {
+        struct sb d;
+        sb_init(&d);
+        m->describe(sp, n0, &d);
+        printf("search: %s\n", sb_str(&d));
+        sb_release(&d);
     }
     if (sp->metric_name)
         printf("objective: %s %s (%s value of each trial)\n",
@@ -476,7 +458,7 @@ static void plan_rungs(const struct space *sp, const struct hb_plan *plan)
 static void plan_params(const struct space *sp)
 {
     struct table t;
-    int grid = sp->method == METHOD_GRID;
+    int grid = (method_of(sp)->flags & METHOD_EXHAUSTIVE) != 0;
     table_init(&t, grid ? 4 : 3);
     t.maxw = 72;
     const char *hdr[] = {"parameter", "distribution", "values", "grid size"};
@@ -655,7 +637,7 @@ int cmd_plan(int argc, char **argv)
     /* bayes, evolve: only the random start-up trials can be named now, less
      * the results the priors give (they count towards the start-up) */
     long long n0 = -1;
-    if (sp->method == METHOD_BAYES || sp->method == METHOD_EVOLVE) {
+    if (space_learns(sp)) {
         n0 = learner_startup(sp);
         if (sp->npriors) {
             long long np = prior_results(sp, !json);
