@@ -16,8 +16,9 @@ extern const struct searcher_ops search_evolve_ops;  /* evolve.c */
 
 /* In the order people read them. */
 static const struct method_def methods[] = {
-    {.name = "grid", .id = METHOD_GRID, .flags = METHOD_EXHAUSTIVE, .ops = &search_sampler_ops},
-    {.name = "random", .id = METHOD_RANDOM, .ops = &search_sampler_ops},
+    {.name = "grid", .id = METHOD_GRID, .flags = METHOD_EXHAUSTIVE, .sampler = METHOD_GRID,
+     .ops = &search_sampler_ops},
+    {.name = "random", .id = METHOD_RANDOM, .sampler = METHOD_RANDOM, .ops = &search_sampler_ops},
     {.name = "bayes", .id = METHOD_BAYES, .flags = METHOD_LEARNS | METHOD_BUDGET_RUNGS,
      .ops = &search_tpe_ops, .budget_ops = &search_bohb_ops,
      .with_budget = "bayes with a budget (BOHB)", .budget_name = "BOHB",

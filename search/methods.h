@@ -24,6 +24,9 @@ struct method_def {
     const char *name;                       /* as the sweep file says it */
     enum method id;                         /* METHOD_OTHER for one nothing else names */
     unsigned flags;
+    enum method sampler;                    /* where its configurations come from (trials.h):
+                                               METHOD_GRID, METHOD_RANDOM; METHOD_OTHER: its
+                                               own (random draws where it asks trials.h) */
     const struct searcher_ops *ops;
     const struct searcher_ops *budget_ops;  /* with a budget (METHOD_BUDGET_RUNGS) */
     const char *with_budget;                /* its name with a budget: "bayes with a budget

@@ -93,9 +93,9 @@ static void parse_run_shape(struct ctx *c, const struct value *root, const struc
         if (sp->et_enabled && !sp->metric_name)
             diag_error(d, v->line, v->col, "early_terminate needs a 'metric' to compare trials by");
     }
-    sp->sampler = sp->method;
-    v = value_map_get(root, "budget");
     const struct method_def *m = method_of(sp);
+    sp->sampler = m->sampler ? m->sampler : sp->method; /* budget.sampler may say otherwise */
+    v = value_map_get(root, "budget");
     int rungs = (m->flags & METHOD_RUNGS) != 0;
     if (method_ok && (rungs || ((m->flags & METHOD_BUDGET_RUNGS) && v))) {
         const char *what = rungs ? m->name : m->with_budget;
