@@ -69,8 +69,69 @@ static int by_time(const void *a, const void *b)
     return x->delta - y->delta; /* ends first */
 }
 
+static void curve_add(struct rcurve *c, double x, double y)
+{
+    c->x = xrealloc(c->x, (c->n + 1) * sizeof *c->x);
+    c->y = xrealloc(c->y, (c->n + 1) * sizeof *c->y);
+    c->x[c->n] = x;
+    c->y[c->n] = y;
+    c->n++;
+}
+
 /* Best completed objective so far against the trial-hours spent so far
- * (all trials, completed or not, integrated over time). */
+ * (all trials, completed or not, integrated over time); the sweep's hours
+ * become the integral, and hours_to_best is set. */
+static void cost_of(struct rsweep *s)
+{
+    struct ev *ev = xmalloc((2 * s->nt + 1) * sizeof *ev);
+    size_t n = 0;
+    for (size_t i = 0; i < s->nt; i++) {
+        struct rtrial *t = &s->t[i];
+        if (t->started <= 0 || t->ended < t->started) continue;
+        ev[n++] = (struct ev){.t = t->started, .delta = 1, .trial = t};
+        ev[n++] = (struct ev){.t = t->ended, .delta = -1, .trial = t};
+    }
+    qsort(ev, n, sizeof *ev, by_time);
+    double cum = 0, prev = n ? ev[0].t : 0, best = NAN;
+    int maxi = s->meta.maximize;
+    struct busy busy = {0};
+    for (size_t i = 0; i < n; i++) {
+        cum += busy_units(&busy) * (ev[i].t - prev) / 3600;
+        prev = ev[i].t;
+        busy_add(&busy, ev[i].trial, ev[i].delta);
+        const struct rtrial *t = ev[i].trial;
+        if (ev[i].delta > 0 || t->state != TRIAL_COMPLETED || !t->has_obj) continue;
+        curve_add(&s->cost_trials, cum, t->obj);
+        if (isnan(best) || (maxi ? t->obj > best : t->obj < best)) {
+            best = t->obj;
+            curve_add(&s->cost_best, cum, best);
+            if (s->best >= 0 && t == &s->t[s->best]) s->hours_to_best = cum;
+        }
+    }
+    if (!isnan(best)) curve_add(&s->cost_best, cum, best);
+    s->hours = cum;
+    free(busy.gpu);
+    free(busy.n);
+    free(ev);
+}
+
+void rp_cost(struct report *r)
+{
+    double most = 0;
+    for (size_t si = 0; si < r->ns; si++)
+        if (r->s[si].hours > most) most = r->s[si].hours;
+    /* Short sweeps read better in trial-minutes or -seconds. */
+    r->cost_unit = most < 2.0 / 60 ? 1.0 / 3600 : most < 2 ? 1.0 / 60 : 1;
+    for (size_t si = 0; si < r->ns; si++) cost_of(&r->s[si]);
+}
+
+/* A curve as a block of a .dat file: its index, -1 when empty. */
+static int curve_block(struct dat *d, const struct rcurve *c, double unit)
+{
+    for (size_t i = 0; i < c->n; i++) rp_dat_row(d, "%.8g %.10g", c->x[i] / unit, c->y[i]);
+    return rp_dat_end(d);
+}
+
 void fig_cost(struct report *r, struct pick *pk, size_t npk, struct err *e)
 {
     (void)pk, (void)npk;
@@ -79,47 +140,12 @@ void fig_cost(struct report *r, struct pick *pk, size_t npk, struct err *e)
     sb_init(&pts.b);
     int *blk = xmalloc(r->ns * sizeof *blk), *pblk = xmalloc(r->ns * sizeof *pblk);
     int any = 0;
-    double most = 0;
-    for (size_t si = 0; si < r->ns; si++)
-        if (r->s[si].hours > most) most = r->s[si].hours;
-    /* Short sweeps read better in trial-minutes or -seconds. */
-    double unit = most < 2.0 / 60 ? 1.0 / 3600 : most < 2 ? 1.0 / 60 : 1;
+    double unit = r->cost_unit;
     const char *uname = unit == 1 ? "hours" : unit < 1.0 / 60 ? "seconds" : "minutes";
     for (size_t si = 0; si < r->ns; si++) {
-        struct rsweep *s = &r->s[si];
-        struct ev *ev = xmalloc((2 * s->nt + 1) * sizeof *ev);
-        size_t n = 0;
-        for (size_t i = 0; i < s->nt; i++) {
-            struct rtrial *t = &s->t[i];
-            if (t->started <= 0 || t->ended < t->started) continue;
-            ev[n++] = (struct ev){.t = t->started, .delta = 1, .trial = t};
-            ev[n++] = (struct ev){.t = t->ended, .delta = -1, .trial = t};
-        }
-        qsort(ev, n, sizeof *ev, by_time);
-        double cum = 0, prev = n ? ev[0].t : 0, best = NAN;
-        int maxi = s->meta.maximize;
-        struct busy busy = {0};
-        for (size_t i = 0; i < n; i++) {
-            cum += busy_units(&busy) * (ev[i].t - prev) / 3600;
-            prev = ev[i].t;
-            busy_add(&busy, ev[i].trial, ev[i].delta);
-            const struct rtrial *t = ev[i].trial;
-            if (ev[i].delta > 0 || t->state != TRIAL_COMPLETED || !t->has_obj) continue;
-            rp_dat_row(&pts, "%.8g %.10g", cum / unit, t->obj);
-            if (isnan(best) || (maxi ? t->obj > best : t->obj < best)) {
-                best = t->obj;
-                rp_dat_row(&d, "%.8g %.10g", cum / unit, best);
-                if (s->best >= 0 && t == &s->t[s->best]) s->hours_to_best = cum;
-            }
-        }
-        if (!isnan(best)) rp_dat_row(&d, "%.8g %.10g", cum / unit, best);
-        s->hours = cum;
-        free(busy.gpu);
-        free(busy.n);
-        blk[si] = rp_dat_end(&d);
-        pblk[si] = rp_dat_end(&pts);
+        blk[si] = curve_block(&d, &r->s[si].cost_best, unit);
+        pblk[si] = curve_block(&pts, &r->s[si].cost_trials, unit);
         if (blk[si] >= 0) any = 1;
-        free(ev);
     }
     if (!any || rp_write_file(r, "data/cost.dat", d.b.buf, d.b.len, e) ||
         rp_write_file(r, "data/cost-trials.dat", pts.b.buf, pts.b.len, e))

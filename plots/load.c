@@ -263,6 +263,10 @@ void rp_free_sweep(struct rsweep *s)
         free(s->chain[i].v);
     }
     free(s->chain);
+    free(s->cost_best.x);
+    free(s->cost_best.y);
+    free(s->cost_trials.x);
+    free(s->cost_trials.y);
     free(s->t);
     free(s->byid);
     for (size_t i = 0; i < s->nnames; i++) free(s->names[i]);

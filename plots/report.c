@@ -42,16 +42,16 @@ const char *rp_state_color(enum trial_state s)
     }
 }
 
-/* The figures, in the order they are drawn (the cost plot first: it
- * computes hours_to_best for the summary; it reads best after the curves,
- * so the page shows it last); one line each. */
+/* The figures, in the order the page shows them; one line each. What a
+ * figure needs computed first (the compute spent: rp_cost) is computed
+ * before any is drawn. */
 static const struct {
     const char *name;
     void (*draw)(struct report *r, struct pick *pk, size_t npk, struct err *e);
 } FIGURES[] = {
-    {"cost", fig_cost},         {"objective", fig_objective}, {"losses", fig_losses},
-    {"params", fig_params},     {"parallel", fig_parallel},   {"timeline", fig_timeline},
-    {"importance", fig_importance},
+    {"objective", fig_objective}, {"losses", fig_losses},     {"params", fig_params},
+    {"parallel", fig_parallel},   {"timeline", fig_timeline}, {"importance", fig_importance},
+    {"cost", fig_cost},
 };
 
 int plots_report(char *const *dirs, size_t ndirs, const char *out, enum plots_format fmt,
@@ -99,6 +99,7 @@ int plots_report(char *const *dirs, size_t ndirs, const char *out, enum plots_fo
     rc = -1;
     rp_find_columns(&r);
     rp_importance_all(&r);
+    rp_cost(&r);
     r.gnuplot = plots_have_gnuplot();
     struct pick pk[TOP_N > 8 ? TOP_N : 8];
     size_t npk = rp_pick_trials(&r, pk, r.ns == 1 ? TOP_N : (r.ns < 8 ? r.ns : 8));
@@ -109,12 +110,6 @@ int plots_report(char *const *dirs, size_t ndirs, const char *out, enum plots_fo
     if (pe.msg[0]) {
         if (e) *e = pe;
         goto out;
-    }
-    /* The cost plot comes first on disk but reads best after the curves. */
-    if (r.nfig > 1 && !strncmp(r.fig[0].file, "cost.", 5)) {
-        struct figure f = r.fig[0];
-        memmove(r.fig, r.fig + 1, (r.nfig - 1) * sizeof *r.fig);
-        r.fig[r.nfig - 1] = f;
     }
     rc = rp_write_page(&r, e);
 out:

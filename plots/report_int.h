@@ -63,6 +63,12 @@ struct rtrial {
     int joined;            /* its curve is part of a later rung's (rp_objective_curve) */
 };
 
+/* Points of a curve, x ascending. */
+struct rcurve {
+    double *x, *y;
+    size_t n;
+};
+
 struct rsweep {
     char *dir;
     char *label;
@@ -83,6 +89,8 @@ struct rsweep {
     double hours;          /* trial-hours (load_sweep), then the cost plot_cost integrates:
                               GPU-hours when GPUs are recorded */
     double hours_to_best;  /* trial-hours spent when the best trial ended */
+    struct rcurve cost_best;   /* rp_cost: best so far against the hours spent */
+    struct rcurve cost_trials; /* and each completed trial's objective */
     long long epochs;      /* objective values logged, all trials */
     struct series *chain;  /* per trial (index into t): its configuration's values of
                               the objective across rungs, when a promoted trial continued
@@ -140,6 +148,7 @@ struct report {
     size_t nfails;
     struct sb fixed;       /* "name=value, ...": parameters with one value throughout */
     int gpus;              /* some trial has a GPU recorded: costs are GPU-hours */
+    double cost_unit;      /* rp_cost: the hours of the cost plot's axis (1/60: minutes) */
     struct importance *imp; /* [ns * nc]: which parameters matter (rp_importance_all) */
 };
 
@@ -196,6 +205,9 @@ void rp_free_sweep(struct rsweep *s);
 char *rp_value_text(const struct value *v);
 void rp_find_columns(struct report *r);
 double rp_col_pos(const struct col *c, const struct rtrial *t, int log);
+/* The compute spent and the best so far (fig_cost.c), before any figure:
+ * the summary reads hours and hours_to_best. */
+void rp_cost(struct report *r);
 void rp_dat_row(struct dat *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int rp_dat_end(struct dat *d);
 int rp_write_file(struct report *r, const char *name, const char *data, size_t len,

@@ -1,7 +1,7 @@
 /* cmd_plan.c - `sweep plan FILE`: check a file, print its trials. */
 #include "search/grid.h"
 #include "search/halving.h"
-#include "search/hyperband.h"
+#include "search/stop_hyperband.h"
 #include "search/learner.h"
 #include "search/methods.h"
 #include "search/space.h"

@@ -1,7 +1,7 @@
-/* early_terminate's judgement (search/early.h): which running trial stops,
+/* early_terminate's judgement (search/stop_early.h): which running trial stops,
  * and the reason a person reads, for each rule. */
 #include "search/diag.h"
-#include "search/early.h"
+#include "search/stop_early.h"
 #include "search/space.h"
 #include "base/util.h"
 #include "tests/check.h"

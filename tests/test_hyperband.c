@@ -1,6 +1,6 @@
 /* W&B's hyperband stopping: its bracket examples and its documented run
  * example, worked by hand. */
-#include "search/hyperband.h"
+#include "search/stop_hyperband.h"
 #include "tests/check.h"
 
 static void bands_min_iter_form(void)

@@ -4,7 +4,7 @@
 #include "sweep/run/hist.h"
 #include "sweep/run/outcome.h"
 #include "sweep/run/queue.h"
-#include "search/early.h"
+#include "search/stop_early.h"
 #include "tests/check.h"
 
 #include <math.h>

@@ -1,5 +1,5 @@
 /* patience, median and ASHA, on hand-worked cases. */
-#include "search/stopping.h"
+#include "search/stop_rules.h"
 #include "tests/check.h"
 
 static void patience_waits_for_no_improvement(void)

@@ -280,3 +280,21 @@ const char *metrics_name_twice(const struct mparser *p)
 {
     return p ? p->twice : NULL;
 }
+
+struct read_ctx {
+    struct mparser *p;
+    struct metric_batch *b;
+};
+
+static void read_line(const char *line, size_t len, void *ctx)
+{
+    struct read_ctx *c = ctx;
+    metrics_line(c->p, line, len, c->b);
+}
+
+int metrics_read(struct mparser *p, const char *path, struct tail_pos *pos, int final,
+                 struct metric_batch *b, struct err *e)
+{
+    struct read_ctx c = {.p = p, .b = b};
+    return tail_read(path, pos, final, read_line, &c, e);
+}

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 struct err;
+struct tail_pos;
 struct pattern;
 
 struct mparser;
@@ -38,6 +39,11 @@ void metrics_prime(struct mparser *p, const char *path, long long offset);
 int metrics_requires_rows(const struct mparser *p);
 /* Parses one line and appends what it finds to b. */
 void metrics_line(struct mparser *p, const char *line, size_t len, struct metric_batch *b);
+/* Reads path from pos (tail.h: the lines since the offset; final: the last
+ * one too, though it has no newline) through the parser into b. Returns
+ * tail_read's event (TAIL_OK, TAIL_MISSING...), or -1 with e filled. */
+int metrics_read(struct mparser *p, const char *path, struct tail_pos *pos, int final,
+                 struct metric_batch *b, struct err *e);
 /* The file has ended (the trial has): what a parser held back (a train
  * row whose progress bar never reached its end) goes to b. */
 void metrics_end(struct mparser *p, struct metric_batch *b);

@@ -18,17 +18,6 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-struct line_ctx {
-    struct mparser *mp;
-    struct metric_batch *batch;
-};
-
-static void on_line(const char *line, size_t len, void *ctx)
-{
-    struct line_ctx *c = ctx;
-    metrics_line(c->mp, line, len, c->batch);
-}
-
 static void check_target(struct sched *s, const struct slot *sl)
 {
     const struct space *sp = s->sp;
@@ -103,8 +92,7 @@ static void read_results(struct sched *s, struct slot *sl, int final)
         if (!sl->rmp) return;
         metrics_follow(sl->mp, sl->rmp);
     }
-    struct line_ctx lc = {.mp = sl->rmp, .batch = &s->batch};
-    if (tail_read(sl->rfile, &sl->rtp, final, on_line, &lc, NULL) >= 0 && final)
+    if (metrics_read(sl->rmp, sl->rfile, &sl->rtp, final, &s->batch, NULL) >= 0 && final)
         metrics_end(sl->rmp, &s->batch);
 }
 
@@ -131,12 +119,11 @@ static void log_trouble(struct sched *s, struct slot *sl, int ev, unsigned long 
 /* Reads the trial's log from its offset; rows and offset commit together. */
 int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
 {
-    struct line_ctx lc = {.mp = sl->mp, .batch = &s->batch};
     long long before = sl->tp.offset;
     unsigned long long ino = sl->tp.ino;
     metric_batch_reset(&s->batch);
     struct err te = {0};
-    int ev = tail_read(sl->mfile, &sl->tp, final, on_line, &lc, &te);
+    int ev = metrics_read(sl->mp, sl->mfile, &sl->tp, final, &s->batch, &te);
     if (ev >= 0) read_results(s, sl, final);
     if (final) metrics_end(sl->mp, &s->batch);
     if (ev < 0) { /* this trial's problem, not the sweep's: say it once, go on */

@@ -1,6 +1,6 @@
 /* hist.c - the objective's history of hist.h. */
 #include "sweep/run/hist.h"
-#include "search/early.h"
+#include "search/stop_early.h"
 #include "base/util.h"
 
 #include <math.h>

@@ -36,7 +36,7 @@ void hist_clear(struct run_hist *h, long long id);
 /* Its last loss (NaN if none), and how many it has. */
 double hist_last(const struct run_hist *h, long long id);
 size_t hist_count(const struct run_hist *h, long long id);
-/* Every trial's losses as early.h reads them (h->n of them; free the array). */
+/* Every trial's losses as stop_early.h reads them (h->n of them; free the array). */
 struct early_hist *hist_early_view(const struct run_hist *h);
 
 #endif

@@ -1,6 +1,6 @@
 /* prune.c - early_terminate in the loop: whenever new values of the
  * objective came, each running trial is judged on the values logged so
- * far, its own and the others' (search/early.h); a losing one is stopped
+ * far, its own and the others' (search/stop_early.h); a losing one is stopped
  * and recorded as pruned. */
 #include "sweep/run/run_int.h"
 #include "store/store.h"

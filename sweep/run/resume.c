@@ -7,7 +7,7 @@
 #include "sweep/run/run_int.h"
 #include "search/searcher.h"
 #include "search/space.h"
-#include "search/stopping.h"
+#include "search/stop_rules.h"
 #include "store/layout.h"
 #include "store/store.h"
 #include "sweep/ingest/metrics.h"

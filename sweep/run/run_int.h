@@ -16,7 +16,7 @@
 #include "sweep/run/run.h"
 #include "sweep/run/hist.h"
 #include "sweep/run/queue.h"
-#include "search/early.h"
+#include "search/stop_early.h"
 #include "sweep/exec/exec.h"
 #include "sweep/gpu/gpu.h"
 #include "sweep/gpu/learn.h"

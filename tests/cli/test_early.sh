@@ -1,6 +1,6 @@
 #!/bin/bash
 # early_terminate: hyperband, end to end. The pruned trials follow by hand
-# from W&B's rule (search/hyperband.h): loss = L / epoch, trials one at a
+# from W&B's rule (search/stop_hyperband.h): loss = L / epoch, trials one at a
 # time with L = 1, 2, 3, 4, 0.5; min_iter 1, eta 2 judge the 2nd, 3rd, 5th
 # value. At the 2nd value: trial 1 sees [0.5, 1] -> threshold 1, 1 is not
 # worse; trial 2 sees [0.5, 1, 1.5] -> threshold 1, 1.5 is pruned; trial 3

@@ -1,9 +1,9 @@
-/* early.c - the early-termination judgement of early.h: which rule, its
+/* stop_early.c - the early-termination judgement of stop_early.h: which rule, its
  * numbers, and the reason a person reads. */
-#include "search/early.h"
-#include "search/hyperband.h"
+#include "search/stop_early.h"
+#include "search/stop_hyperband.h"
 #include "search/space.h"
-#include "search/stopping.h"
+#include "search/stop_rules.h"
 #include "base/json.h"
 #include "base/util.h"
 

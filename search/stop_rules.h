@@ -1,9 +1,9 @@
-/* stopping.h - early-termination rules other than W&B's hyperband
- * (hyperband.h), as pure functions over a trial's logged values of the
+/* stop_rules.h - early-termination rules other than W&B's hyperband
+ * (stop_hyperband.h), as pure functions over a trial's logged values of the
  * objective. Values are "smaller is better" (the caller negates them for
  * goal: maximize). */
-#ifndef SWEEP_STOPPING_H
-#define SWEEP_STOPPING_H
+#ifndef SWEEP_STOP_RULES_H
+#define SWEEP_STOP_RULES_H
 
 #include <stddef.h>
 

@@ -1,12 +1,12 @@
-/* early.h - early_terminate (hyperband, asha, median, patience) as one pure
+/* stop_early.h - early_terminate (hyperband, asha, median, patience) as one pure
  * judgement: given every trial's logged values of the objective, does this
  * running trial stop, and why (docs/config.md, "Early termination").
  *
  * Values are "smaller is better" (the caller negates a maximized
  * objective), in step order; a reason prints them in the user's sign. The
  * rules themselves are hyperband.h and stopping.h. */
-#ifndef SWEEP_EARLY_H
-#define SWEEP_EARLY_H
+#ifndef SWEEP_STOP_EARLY_H
+#define SWEEP_STOP_EARLY_H
 
 #include <stddef.h>
 

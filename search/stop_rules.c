@@ -1,5 +1,5 @@
-/* stopping.c - patience, median and ASHA decisions. */
-#include "search/stopping.h"
+/* stop_rules.c - the stopping rules patience, median and ASHA decisions. */
+#include "search/stop_rules.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* hyperband.h - W&B's early_terminate: {type: hyperband}, as pure functions.
+/* stop_hyperband.h - W&B's early_terminate: {type: hyperband}, as pure functions.
  *
  * Bands (brackets) count a trial's logged values of the objective, 0-based
  * (not its steps). At band b, the threshold is the value at rank
@@ -9,8 +9,8 @@
  * (wandb/sweeps hyperband_stopping.py), except that it compares the value at
  * the closest band, as its documentation says, where the code indexes with
  * the loop variable; `strict` changes nothing there either. */
-#ifndef SWEEP_HYPERBAND_H
-#define SWEEP_HYPERBAND_H
+#ifndef SWEEP_STOP_HYPERBAND_H
+#define SWEEP_STOP_HYPERBAND_H
 
 #include <stddef.h>
 

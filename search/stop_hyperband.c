@@ -1,5 +1,6 @@
-/* hyperband.c - W&B's hyperband stopping rule. */
-#include "search/hyperband.h"
+/* stop_hyperband.c - W&B's hyperband stopping rule (early_terminate: {type:
+ * hyperband}): a stopping rule, not the hyperband search method (rungs.c). */
+#include "search/stop_hyperband.h"
 
 #include <math.h>
 #include <stdlib.h>
