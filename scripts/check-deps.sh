@@ -7,7 +7,8 @@
 # may use (modules: the library names without sweep_, comma-separated, or
 # "libc") |.
 # Inside each module, no more than three files may call each other in a
-# cycle (scripts/file-cycles.awk).
+# cycle (scripts/file-cycles.awk), and an executor's name appears in code
+# only in its folder and its table line (scripts/names.awk).
 # Usage: scripts/check-deps.sh [SOURCE_DIR]   Exit 1 on any violation.
 set -eu
 cd "${1:-$(dirname "$0")/..}"
@@ -36,7 +37,8 @@ module_of() {
 
 bad=0
 for f in "${folders[@]}"; do
-    for src in $(find "$f" -maxdepth 1 -name '*.[ch]' | sort); do
+    for src in $(find "$f" -name '*.[ch]' | sort); do
+        [ "$(module_of "$src")" = "$f" ] || continue # a module of its own
         while IFS=: read -r line inc; do
             inc=${inc#*\"}
             inc=${inc%\"*}
@@ -62,11 +64,23 @@ done
 # Inside a module, files call each other in layers: no cycle of more than
 # three files (docs/design.md, "Module map").
 for f in "${folders[@]}"; do
-    cyc=$(awk -v MAX=3 -f scripts/file-cycles.awk $(find "$f" -maxdepth 1 -name '*.c' | sort))
+    cyc=$(awk -v MAX=3 -f scripts/file-cycles.awk \
+          $(for c in $(find "$f" -name '*.c' | sort); do
+                [ "$(module_of "$c")" = "$f" ] && echo "$c"; done))
     if [ -n "$cyc" ]; then
         echo "$f: $cyc"
         bad=1
     fi
 done
-[ "$bad" = 0 ] && echo "check-deps: ${#folders[@]} modules, every include and link follows the map, no cycle of more than 3 files in one"
+# An executor lives in its folder: outside it only its line of the table
+# (sweep/exec/executors.c) names it (docs/design.md, "The seams").
+for ex in slurm; do
+    names=$(find "${folders[@]}" -name '*.[ch]' ! -path "sweep/exec/$ex/*" \
+            ! -path sweep/exec/executors.c | sort -u | xargs awk -v WORD="$ex" -f scripts/names.awk)
+    if [ -n "$names" ]; then
+        echo "$names" | sed "s/\$/  <- $ex named outside sweep\/exec\/$ex\//"
+        bad=1
+    fi
+done
+[ "$bad" = 0 ] && echo "check-deps: ${#folders[@]} modules, every include and link follows the map, no cycle of more than 3 files in one, each executor in its folder"
 exit "$bad"

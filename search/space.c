@@ -31,8 +31,25 @@ static const char *const TOP_KEYS[] = {
     "metrics", "apiVersion", "kind",
     /* sweep */
     "seed", "trials", "budget", "templates", "resources", "retries", "timeout",
-    "stall_timeout", "stop_grace", "env", "shell", "executor", "slurm", "interpreter", "resume", "promote_args", "rerun", "prior",
+    "stall_timeout", "stop_grace", "env", "shell", "executor", "interpreter", "resume", "promote_args", "rerun", "prior",
     "fail_fast", NULL};
+
+/* The top-level keys: the file's own, and a section for each executor
+ * (space_env.executors; without them, the one the file names). */
+static void check_top_keys(struct ctx *c, const struct value *root)
+{
+    size_t n = 0, k = 0;
+    const char *const *ex = c->env ? c->env->executors : NULL;
+    while (TOP_KEYS[n]) n++;
+    while (ex && ex[k]) k++;
+    const char **allowed = xcalloc(n + k + 2, sizeof *allowed);
+    memcpy(allowed, TOP_KEYS, n * sizeof *allowed);
+    if (ex) memcpy(allowed + n, ex, k * sizeof *allowed);
+    const struct value *v = value_map_get(root, "executor");
+    if (!ex && v && v->kind == V_STR) allowed[n + k] = v->u.s;
+    sx_check_keys(c, root, allowed, "the sweep file");
+    free(allowed);
+}
 
 static int misspelt(const struct value *m, const char *key)
 {
@@ -182,7 +199,6 @@ static void parse_rest(struct ctx *c, const struct value *root)
         const struct mapent *mm = value_map_entry(value_map_get(root, "metrics"), "patterns");
         diag_error(d, mm->line, mm->col, "'patterns' are used by parser: regex only");
     }
-    sx_parse_slurm(c, root);
     if ((v = value_map_get(root, "env"))) sx_parse_env(c, v);
     if ((v = value_map_get(root, "templates"))) sx_parse_templates(c, v);
 
@@ -281,7 +297,7 @@ static void build(struct ctx *c, const struct value *root)
                    "a sweep file must be a map of keys (method, parameters, ...)");
         return;
     }
-    sx_check_keys(c, root, TOP_KEYS, "the sweep file");
+    check_top_keys(c, root);
 
     /* defaults */
     sp->max_parallel = 1;
@@ -363,7 +379,7 @@ struct space *space_load_env(const char *path, const char *text, size_t len,
     build(&c, root);
     for (size_t i = 0; i < c.nnames; i++) free(c.names[i]);
     free(c.names);
-    value_free(root);
+    sp->doc = root; /* the executor reads its section there */
     if (d->nerrors != before) {
         space_free(sp);
         return NULL;
@@ -406,7 +422,9 @@ const char *space_input(const struct space *sp, const char *name)
 void space_free(struct space *sp)
 {
     if (!sp) return;
-    sx_slurm_release(&sp->slurm);
+    if (sp->exec_opts_free) sp->exec_opts_free(sp->exec_opts);
+    free(sp->executor);
+    value_free(sp->doc);
     free(sp->path);
     free(sp->dir);
     free(sp->text);

@@ -109,6 +109,8 @@ struct space_env {
                                         (absolute); NULL: the file's own directory */
     const char *const *parsers;      /* the metrics.parser names there are (the parser
                                         registry's); NULL: any name */
+    const char *const *executors;    /* the executor names there are (sweep/exec's table);
+                                        NULL: any word. Each may have a section of its name */
     const struct space_input *inputs; /* stored: the inputs recorded with the sweep */
     size_t ninputs;
     int stored;                      /* a stored sweep: inputs come from `inputs`, PATH is
@@ -194,21 +196,16 @@ struct space {
     struct envvar *env;
     size_t nenv;
 
-    enum executor_kind { EXECUTOR_LOCAL, EXECUTOR_SLURM } executor;
-    struct slurm_spec {         /* executor: slurm - the slurm section (docs/slurm.md) */
-        char *partition, *account, *qos, *constraint; /* NULL: not given */
-        char *mem;              /* --mem as written (16G); NULL: not given */
-        double time;            /* --time, seconds; 0: none (timeout's when there is one) */
-        int gpus;               /* per trial: --gres=gpu:N (or shards); 0: none */
-        int cpus;               /* --cpus-per-task; 0: not given */
-        int share_shard;        /* share: shard - GPUs shared by memory (gres/shard) */
-        int shards_per_gpu;     /* shards: how many one GPU has (share: shard) */
-        double gpu_mib;         /* share: shard - one GPU's memory (gpu_memory), MiB */
-        char **args;            /* more sbatch options, one argv element each */
-        size_t nargs;
-        double poll;            /* seconds between two looks at the queue */
-        char *shared_dir;       /* trial directories under SHARED_DIR/TAG, not DIR/trials */
-    } slurm;
+    /* executor: where trials run. search/ reads its name and keeps its
+     * section (the top-level key of the same name) as written; the
+     * executor reads that (sweep/exec/executors.h: exec_configure) */
+    char *executor;             /* "local" unless the file says */
+    int executor_line, executor_col; /* where the file names it; 0 when it does not */
+    const struct value *executor_section; /* its section, in doc; NULL none */
+    struct value *doc;          /* the file as read (for the executor's checks) */
+    void *exec_opts;            /* what the executor made of its section */
+    void (*exec_opts_free)(void *opts);
+    int max_parallel_given;     /* resources.max_parallel was written */
     int gpus_none;              /* resources.gpus: none was written: hide GPUs from trials */
     /* GPU packing (resources.gpus: auto or a list); docs/config.md "GPUs" */
     int gpus_auto;              /* gpus: auto - the GPUs nvidia-smi shows */

@@ -8,7 +8,7 @@
  *   space_run.c     metric, early_terminate, command, resume, budget
  *   space_res.c     metrics (the log parser) and resources (GPUs, memory)
  *   space_files.c   templates and env
- *   space_slurm.c   executor and its slurm section */
+ *   space_exec.c    executor, and its section kept for it */
 #ifndef SWEEP_SPACE_INT_H
 #define SWEEP_SPACE_INT_H
 
@@ -67,12 +67,9 @@ void sx_parse_metrics(struct ctx *c, const struct value *m);
 void sx_quantity_release(struct quantity *q);
 void sx_parse_resources(struct ctx *c, const struct value *m);
 
-/* space_slurm.c: executor (local or slurm; read before resources, which
- * reads differently for Slurm) and the slurm section (after resources and
- * the limits: it checks against them) */
+/* space_exec.c: executor (read before resources, which lets an executor
+ * other than local take a memory estimate without GPU packing) */
 void sx_parse_executor(struct ctx *c, const struct value *root);
-void sx_parse_slurm(struct ctx *c, const struct value *root);
-void sx_slurm_release(struct slurm_spec *s);
 
 /* space_files.c: templates and env */
 void sx_parse_templates(struct ctx *c, const struct value *v);

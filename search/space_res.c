@@ -299,8 +299,9 @@ void sx_parse_resources(struct ctx *c, const struct value *m)
     static const char *const gpu_keys[] = {"memory", "headroom", "max_per_gpu", NULL};
     for (const char *const *k = gpu_keys; *k && !packing; k++) {
         const struct mapent *e = value_map_entry(m, *k);
-        /* Slurm's share: shard asks for shards by the memory estimate */
-        if (sp->executor == EXECUTOR_SLURM && !strcmp(*k, "memory")) continue;
+        /* an executor that places trials itself may ask by the memory
+         * estimate (Slurm's shards) */
+        if (strcmp(sp->executor, "local") && !strcmp(*k, "memory")) continue;
         if (e)
             diag_error(c->d, e->line, e->col,
                        "'%s' is for GPU packing: set resources.gpus to auto or a list", *k);
@@ -308,6 +309,7 @@ void sx_parse_resources(struct ctx *c, const struct value *m)
     /* with GPUs, how many trials run is the GPUs' business unless capped */
     if (packing) sp->max_parallel = SPACE_GPU_PARALLEL;
     sp->max_parallel = (int)sx_get_int(c, m, "max_parallel", 1, 4096, sp->max_parallel);
+    sp->max_parallel_given = value_map_get(m, "max_parallel") != NULL;
     sp->stagger = sx_get_duration(c, m, "stagger", sp->stagger);
 }
 

@@ -53,8 +53,8 @@ int layout_set_trials_root(const char *dir, const char *root, struct err *e)
     if (now) {
         int same = !strcmp(now, root);
         if (!same)
-            err_usage(e, "%s keeps its trial directories in %s, not %s (slurm.shared_dir was "
-                         "changed?)",
+            err_usage(e, "%s keeps its trial directories in %s, not %s (was the executor's "
+                         "shared directory changed in the sweep file?)",
                       dir, now, root);
         free(now);
         return same ? 0 : -1;

@@ -116,6 +116,15 @@ static const char MIGRATE_V6[] =
     "ALTER TABLE trials ADD COLUMN job_id INTEGER;\n"
     "ALTER TABLE trials ADD COLUMN job_state TEXT;\n";
 
+/* v7: the executor's reference in the executor's own words, not Slurm's
+ * column: exec_ref (text: a job id, a pod name) and exec_state, the v6
+ * columns carried over. */
+static const char MIGRATE_V7[] =
+    "ALTER TABLE trials ADD COLUMN exec_ref TEXT;\n"
+    "UPDATE trials SET exec_ref = CAST(job_id AS TEXT) WHERE job_id IS NOT NULL AND job_id != 0;\n"
+    "ALTER TABLE trials DROP COLUMN job_id;\n"
+    "ALTER TABLE trials RENAME COLUMN job_state TO exec_state;\n";
+
 /* v3: GPU packing. mem_est: the memory (MiB) reserved for the trial on its
  * GPU; mem_peak: the most it was seen using. */
 static const char MIGRATE_V3[] =
@@ -133,9 +142,9 @@ const char *const store_sql[S_COUNT] = {
     [S_TRIAL_START] = "UPDATE trials SET state = 'running', reason = NULL, argv = ?2, pid = ?3, "
                       "pid_start = ?4, started = ?5, ended = NULL, exit_code = NULL, "
                       "exit_signal = NULL, attempts = attempts + 1, stop_state = NULL, "
-                      "stop_reason = NULL, job_id = NULL, job_state = NULL WHERE id = ?1",
-    [S_TRIAL_SET_JOB] = "UPDATE trials SET job_id = ?2, job_state = ?3 WHERE id = ?1",
-    [S_TRIAL_JOB_STATE] = "UPDATE trials SET job_state = ?2 WHERE id = ?1",
+                      "stop_reason = NULL, exec_ref = NULL, exec_state = NULL WHERE id = ?1",
+    [S_TRIAL_SET_REF] = "UPDATE trials SET exec_ref = ?2, exec_state = ?3 WHERE id = ?1",
+    [S_TRIAL_EXEC_STATE] = "UPDATE trials SET exec_state = ?2 WHERE id = ?1",
     [S_TRIAL_STARTED] = "UPDATE trials SET started = ?2 WHERE id = ?1",
     [S_TRIAL_SET_PID] = "UPDATE trials SET pid = ?2, pid_start = ?3 WHERE id = ?1",
     [S_TRIAL_END] = "UPDATE trials SET state = ?2, reason = ?3, exit_code = ?4, exit_signal = ?5, "
@@ -254,6 +263,7 @@ static int migrate(struct store *st, struct err *e)
     if (version < 4 && st_exec(st, MIGRATE_V4, e)) goto fail;
     if (version < 5 && st_exec(st, MIGRATE_V5, e)) goto fail;
     if (version < 6 && st_exec(st, MIGRATE_V6, e)) goto fail;
+    if (version < 7 && st_exec(st, MIGRATE_V7, e)) goto fail;
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
     if (st_exec(st, pragma, e) || st_exec(st, "COMMIT", e)) goto fail;

@@ -29,7 +29,7 @@ void metric_batch_init(struct metric_batch *b);
 void metric_batch_reset(struct metric_batch *b);   /* n = 0, frees the names */
 void metric_batch_release(struct metric_batch *b);
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 enum trial_state {
     TRIAL_PENDING,
@@ -86,8 +86,10 @@ struct trial_row {
     int stop_state;        /* v5: the state sweep decided it ends in (pruned, stopped,
                               failed) while it ran; -1 none */
     char *stop_reason;     /* and why; NULL none */
-    long long job_id;      /* v6: its Slurm job; 0 none */
-    char *job_state;       /* v6: how Slurm's queue last showed it; NULL none */
+    char *exec_ref;        /* v7: its executor's name for it, where not a local pid (a
+                              Slurm job's id); NULL none (v6 stores: their job_id) */
+    char *exec_state;      /* v7: how the executor last showed it ("PENDING
+                              (Resources)"); NULL none */
 };
 
 void trial_row_release(struct trial_row *t);
@@ -154,10 +156,11 @@ int store_trial_mark(struct store *st, long long id, enum trial_state state, con
 int store_trial_start(struct store *st, long long id, const char *argv_json, long long pid,
                       long long pid_start, double started, struct err *e);
 /* The supervisor of a started trial (recorded after it is started). */
-/* executor slurm: the trial's job, and how the queue shows it. */
-int store_trial_set_job(struct store *st, long long id, long long job_id, const char *state,
+/* An executor that names its trials' processes itself (Slurm: a job id):
+ * that name, and how the executor shows it now. */
+int store_trial_set_ref(struct store *st, long long id, const char *ref, const char *state,
                         struct err *e);
-int store_trial_job_state(struct store *st, long long id, const char *state, struct err *e);
+int store_trial_exec_state(struct store *st, long long id, const char *state, struct err *e);
 /* When it began to run (a queued job: later than its submission). */
 int store_trial_started(struct store *st, long long id, double started, struct err *e);
 int store_trial_set_pid(struct store *st, long long id, long long pid, long long pid_start,

@@ -92,22 +92,22 @@ int store_trial_start(struct store *st, long long id, const char *argv_json, lon
     AUTOTXN_END(st, e, rc);
 }
 
-int store_trial_set_job(struct store *st, long long id, long long job_id, const char *state,
+int store_trial_set_ref(struct store *st, long long id, const char *ref, const char *state,
                         struct err *e)
 {
-    sqlite3_stmt *s = st_stmt(st, S_TRIAL_SET_JOB, e);
+    sqlite3_stmt *s = st_stmt(st, S_TRIAL_SET_REF, e);
     if (!s) return -1;
     sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, job_id);
+    sqlite3_bind_text(s, 2, ref, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 3, state, -1, SQLITE_TRANSIENT);
     AUTOTXN_BEGIN(st, e);
     int rc = st_step_done(st, s, e);
     AUTOTXN_END(st, e, rc);
 }
 
-int store_trial_job_state(struct store *st, long long id, const char *state, struct err *e)
+int store_trial_exec_state(struct store *st, long long id, const char *state, struct err *e)
 {
-    sqlite3_stmt *s = st_stmt(st, S_TRIAL_JOB_STATE, e);
+    sqlite3_stmt *s = st_stmt(st, S_TRIAL_EXEC_STATE, e);
     if (!s) return -1;
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_text(s, 2, state, -1, SQLITE_TRANSIENT);
@@ -261,8 +261,11 @@ long long store_max_trial(struct store *st, struct err *e)
     "id, params, argv, state, reason, attempts, pid, queued, started, ended, exit_code, " \
     "exit_signal, log_offset, objective, objective_step, last_step, last_output, pid_start, gpu, "
 #define TRIAL_COLS(st)                                                                      \
-    ((st)->version >= 6   ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak, stop_state, "     \
-                                          "stop_reason, job_id, job_state"                  \
+    ((st)->version >= 7   ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak, stop_state, "     \
+                                          "stop_reason, exec_ref, exec_state"               \
+     : (st)->version >= 6 ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak, stop_state, "     \
+                                          "stop_reason, CAST(NULLIF(job_id, 0) AS TEXT), "   \
+                                          "job_state"                                       \
      : (st)->version >= 5 ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak, stop_state, "     \
                                           "stop_reason, NULL, NULL"                         \
      : (st)->version >= 3 ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak, NULL, NULL, "     \
@@ -301,8 +304,8 @@ static void read_trial(sqlite3_stmt *s, struct trial_row *t)
     t->mem_peak = sqlite3_column_type(s, 22) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 22);
     t->stop_state = store_state_parse((const char *)sqlite3_column_text(s, 23));
     t->stop_reason = st_col_text(s, 24);
-    t->job_id = sqlite3_column_int64(s, 25);
-    t->job_state = st_col_text(s, 26);
+    t->exec_ref = st_col_text(s, 25);
+    t->exec_state = st_col_text(s, 26);
 }
 
 void trial_row_release(struct trial_row *t)
@@ -312,7 +315,8 @@ void trial_row_release(struct trial_row *t)
     free(t->reason);
     free(t->gpu);
     free(t->stop_reason);
-    free(t->job_state);
+    free(t->exec_ref);
+    free(t->exec_state);
     memset(t, 0, sizeof *t);
 }
 

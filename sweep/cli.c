@@ -8,6 +8,7 @@
 #include "store/layout.h"
 #include "store/store.h"
 #include "store/stored.h"
+#include "sweep/exec/executors.h"
 #include "sweep/ingest/metrics.h"
 #include "base/err.h"
 #include "base/json.h"
@@ -191,8 +192,16 @@ struct space *cli_load_space(const char *file)
 {
     struct diag d;
     diag_init(&d, file);
-    struct space_env env = {.parsers = metrics_parser_names()};
+    struct space_env env = {.parsers = metrics_parser_names(), .executors = exec_names()};
     struct space *sp = space_load(file, &env, &d);
+    if (sp) { /* the executor reads its section */
+        size_t before = d.nerrors;
+        exec_configure(sp, &d);
+        if (d.nerrors != before) {
+            space_free(sp);
+            sp = NULL;
+        }
+    }
     diag_print(&d);
     diag_release(&d);
     return sp;
@@ -203,6 +212,14 @@ struct space *cli_load_stored(struct store *st, const struct store_sweep *w)
     struct diag d;
     diag_init(&d, w->spec_path);
     struct space *sp = store_load_space(st, w, metrics_parser_names(), &d);
+    if (sp) {
+        size_t before = d.nerrors;
+        exec_configure(sp, &d);
+        if (d.nerrors != before) {
+            space_free(sp);
+            sp = NULL;
+        }
+    }
     if (!sp) {
         fprintf(stderr, "sweep: the file stored with this sweep (%s) does not load:\n",
                 w->spec_path);

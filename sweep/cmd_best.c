@@ -47,7 +47,8 @@ static int first_completed(const struct trial_row *t, void *ctx)
     b->t.reason = NULL;
     b->t.gpu = NULL;
     b->t.stop_reason = NULL;
-    b->t.job_state = NULL;
+    b->t.exec_ref = NULL;
+    b->t.exec_state = NULL;
     return 1;
 }
 

@@ -12,7 +12,7 @@
 #include "store/stored.h"
 #include "sweep/cli.h"
 #include "sweep/gpu/pack.h"
-#include "sweep/exec/slurm.h"
+#include "sweep/exec/executors.h"
 #include "sweep/run/run.h"
 #include "base/err.h"
 #include "base/json.h"
@@ -542,49 +542,57 @@ table:;
     else if (shown < listed) printf("... %lld more (--limit N shows N)\n", listed - shown);
 }
 
-/* executor: slurm - the sbatch command line of the first trials (the
- * directories as DIR, the sweep's tag as sweep-XXXXXXXX: both are made
- * when it starts). */
-static void plan_slurm(const struct space *sp, const struct hb_plan *plan, long long shown)
+/* What the executor shows of the first trials (executor slurm: their
+ * sbatch command lines; the directories as DIR, the sweep's tag as
+ * sweep-XXXXXXXX: both are made when it starts). */
+struct plan_trials {
+    const struct space *sp;
+    const struct hb_plan *plan;
+};
+
+static char **plan_argv(void *ctx, long long i, const char *dir, double *mem_mib)
 {
-    struct exec_slurm_opts o;
-    run_slurm_opts(sp, "sweep-XXXXXXXX", &o);
+    const struct plan_trials *c = ctx;
+    const struct space *sp = c->sp;
+    const struct hb_plan *plan = c->plan;
+    struct value *b = NULL;
+    struct value *p = plan ? hb_params(sp, plan, i, plan->b[hb_bracket_of(plan, i)].start, &b)
+                           : learner_draw(sp, i);
+    struct render_ctx r = {.sp = sp, .params = p, .id = i, .trial_dir = dir,
+                           .sweep_dir = "DIR", .budget = b, .gpu = -1};
+    size_t argc;
+    char **av = render_argv(&r, &argc);
+    *mem_mib = pack_estimate(sp, p, NULL);
+    value_free(p);
+    value_free(b);
+    return av;
+}
+
+static void plan_executor(const struct space *sp, const struct hb_plan *plan, long long shown)
+{
+    const struct exec_def *x = exec_def(sp->executor);
+    if (!x || !x->plan) return;
     char cwd[4096];
     if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, ".");
-    printf("\nexecutor: slurm, %d job%s in the queue at once (resources.max_parallel), the queue "
-           "asked every %.1fs; each trial is submitted as:\n",
-           sp->max_parallel, sp->max_parallel == 1 ? "" : "s", sp->slurm.poll);
-    for (long long i = 0; i < shown && i < 3; i++) {
-        struct value *b = NULL;
-        struct value *p = plan ? hb_params(sp, plan, i, plan->b[hb_bracket_of(plan, i)].start, &b)
-                               : learner_draw(sp, i);
-        char dir[400], log[450], script[450];
-        if (sp->slurm.shared_dir) /* the trial directories where the nodes see them */
-            snprintf(dir, sizeof dir, "%.300s/sweep-XXXXXXXX/%04lld", sp->slurm.shared_dir, i);
-        else snprintf(dir, sizeof dir, "DIR/trials/%04lld", i);
-        snprintf(log, sizeof log, "%s/stdout.log", dir);
-        snprintf(script, sizeof script, "%s/job.sh", dir);
-        struct render_ctx r = {.sp = sp, .params = p, .id = i, .trial_dir = dir,
-                               .sweep_dir = "DIR", .budget = b, .gpu = -1};
-        size_t argc;
-        char **av = render_argv(&r, &argc);
-        struct exec_spec spec = {.trial_dir = dir, .cwd = cwd, .log = log, .argv = av,
-                                 .trial = i,
-                                 .mem_mib = run_slurm_mem(sp, p)};
-        char **sb = slurm_sbatch_argv(&o, &spec, script);
-        printf("  ");
-        for (size_t k = 0; sb[k]; k++) {
-            char *word = cli_word(sb[k]);
-            printf("%s%s", k ? " " : "", word);
-            free(word);
-        }
-        printf("\n");
-        exec_free_strv(sb);
-        render_free_strv(av);
-        value_free(p);
-        value_free(b);
+    struct plan_trials c = {.sp = sp, .plan = plan};
+    struct exec_plan p = {.n = shown, .argv = plan_argv, .ctx = &c};
+    struct exec_sweep w = {.sp = sp, .dir = "DIR", .cwd = cwd};
+    struct sb out, line;
+    sb_init(&out);
+    sb_init(&line);
+    x->plan(&w, &p, &out);
+    printf("\n");
+    for (const char *l = sb_str(&out); *l;) { /* each line shown as it would run */
+        size_t n = strcspn(l, "\n");
+        sb_reset(&line);
+        char *one = xstrndup(l, n);
+        sb_add_visible(&line, one);
+        free(one);
+        printf("%s\n", sb_str(&line));
+        l += n + (l[n] == '\n');
     }
-    printf("(job.sh runs sweep-supervisor, which runs the command; docs/slurm.md)\n");
+    sb_release(&line);
+    sb_release(&out);
 }
 
 int cmd_plan(int argc, char **argv)
@@ -662,8 +670,7 @@ int cmd_plan(int argc, char **argv)
         free(dflt);
     }
 
-    if (sp->executor == EXECUTOR_SLURM && sp->ncommand && shown > 0)
-        plan_slurm(sp, hb ? &plan : NULL, shown);
+    if (sp->ncommand && shown > 0) plan_executor(sp, hb ? &plan : NULL, shown);
     if (shown > 0) plan_list(sp, hb ? &plan : NULL, listed, shown);
     space_free(sp);
     return 0;

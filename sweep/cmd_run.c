@@ -12,6 +12,7 @@
 #include "sweep/gpu/pack.h"
 #include "sweep/progress.h"
 #include "sweep/exec/proc.h"
+#include "sweep/exec/executors.h"
 #include "sweep/run/run.h"
 #include "base/util.h"
 
@@ -360,7 +361,7 @@ static void key_pos(const struct space *sp, const char *key, int *line, int *col
  * (said as FILE:LINE:COL). */
 static int check_program(const struct space *sp, const char *cwd)
 {
-    if (sp->executor != EXECUTOR_LOCAL || sp->shell || !sp->ncommand) return 0;
+    if (exec_def(sp->executor) != &exec_local_def || sp->shell || !sp->ncommand) return 0;
     const char *path = getenv("PATH");
     for (size_t i = 0; i < sp->nenv; i++)
         if (!strcmp(sp->env[i].name, "PATH") && !strchr(sp->env[i].value, '$'))

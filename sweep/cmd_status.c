@@ -2,9 +2,11 @@
 #include "search/diag.h"
 #include "search/space.h"
 #include "store/store.h"
+#include "store/stored.h"
 #include "sweep/cli.h"
 #include "store/dirlock.h"
 #include "store/layout.h"
+#include "sweep/exec/executors.h"
 #include "sweep/exec/proc.h"
 #include "base/err.h"
 #include "base/json.h"
@@ -39,14 +41,52 @@ struct running_ctx {
     double now;
     int live;            /* a sweep follows the running trials */
     const char *dir;     /* the sweep directory */
+    const struct exec_def *def; /* the sweep's executor; NULL unknown */
     long long gone;      /* recorded running, their supervisor gone, no sweep running */
     long long unfollowed; /* recorded running, alive, no sweep running */
 };
 
-static int any_job(const struct trial_row *tr, void *ctx)
+static int any_ref(const struct trial_row *tr, void *ctx)
 {
-    if (tr->job_id) *(int *)ctx = 1;
-    return tr->job_id != 0; /* found: enough */
+    if (tr->exec_ref) *(int *)ctx = 1;
+    return tr->exec_ref != NULL; /* found: enough */
+}
+
+/* The sweep's executor, as its stored file names it (NULL: it does not load). */
+static const struct exec_def *stored_executor(struct store *st, const struct store_sweep *w)
+{
+    struct diag d;
+    diag_init(&d, w->spec_path);
+    struct space *sp = store_load_space(st, w, NULL, &d);
+    const struct exec_def *x = sp ? exec_def(sp->executor) : NULL;
+    space_free(sp);
+    diag_release(&d);
+    return x;
+}
+
+/* The running trials' table header: with an executor's own names for
+ * them (Slurm's jobs), its words ("pid/job", "gpu/queue"). */
+static void running_header(struct running_ctx *c, struct store *st, const struct store_sweep *w)
+{
+    int named = 0;
+    store_each_trial(st, ORDER_ID, TRIAL_RUNNING, 0, any_ref, &named, NULL);
+    c->def = named ? stored_executor(st, w) : NULL;
+    char pid_hdr[48], where_hdr[48];
+    snprintf(pid_hdr, sizeof pid_hdr, "pid/%s", c->def && c->def->ref_word ? c->def->ref_word : "ref");
+    snprintf(where_hdr, sizeof where_hdr, "gpu/%s",
+             c->def && c->def->state_word ? c->def->state_word : "state");
+    const char *hdr[] = {"trial", named ? pid_hdr : "pid", named ? where_hdr : "gpu",
+                         "attempt", "running", "step", w->objective ? w->objective : "objective",
+                         "last metric"};
+    table_add(&c->t, hdr);
+}
+
+/* A reference as JSON: a number when it is one ("1234"), else a string. */
+static void json_ref(struct sb *j, const char *ref)
+{
+    size_t n = strspn(ref, "0123456789");
+    if (n && !ref[n] && n < 16) sb_add(j, ref);
+    else json_quote(j, ref);
 }
 
 /* 1 if the trial's supervisor recorded how it ended (exit.json is there). */
@@ -63,7 +103,7 @@ static int ended_record(const char *dir, long long id)
 static int running_row(const struct trial_row *tr, void *ctx)
 {
     struct running_ctx *c = ctx;
-    if (!c->live && tr->job_id) { /* a Slurm job: resume asks the queue */
+    if (!c->live && tr->exec_ref) { /* an executor's job (Slurm's): resume asks it */
         c->unfollowed++;
     } else if (!c->live) { /* running only while its supervisor is (its identity proven) and
                               has not recorded the end (it may linger unreaped a while) */
@@ -80,9 +120,12 @@ static int running_row(const struct trial_row *tr, void *ctx)
     sb_init(&obj);
     sb_init(&ago);
     snprintf(id, sizeof id, "%lld", tr->id);
-    if (tr->job_id) snprintf(pid, sizeof pid, "job %lld", tr->job_id);
+    const char *word = c->def && c->def->ref_word ? c->def->ref_word : "ref";
+    if (tr->exec_ref) snprintf(pid, sizeof pid, "%s %.12s", word, tr->exec_ref);
     else snprintf(pid, sizeof pid, "%lld", tr->pid);
-    const char *where = tr->job_id ? (tr->job_state ? tr->job_state : "?") : tr->gpu ? tr->gpu : "-";
+    const char *where = tr->exec_ref ? (tr->exec_state ? tr->exec_state : "?")
+                        : tr->gpu    ? tr->gpu
+                                     : "-";
     snprintf(att, sizeof att, "%d", tr->attempts);
     step[0] = '\0';
     if (tr->last_step >= 0) snprintf(step, sizeof step, "%lld", tr->last_step);
@@ -99,9 +142,11 @@ static int running_row(const struct trial_row *tr, void *ctx)
     sb_addf(j, "%s{\"trial\": %lld, \"pid\": %lld, \"gpu\": ", c->n ? ", " : "", tr->id, tr->pid);
     if (tr->gpu) json_quote(j, tr->gpu);
     else sb_add(j, "null");
-    if (tr->job_id) {
-        sb_addf(j, ", \"job_id\": %lld, \"job_state\": ", tr->job_id);
-        if (tr->job_state) json_quote(j, tr->job_state);
+    if (tr->exec_ref) {
+        sb_addf(j, ", \"%s\": ", c->def && c->def->json_ref ? c->def->json_ref : "exec_ref");
+        json_ref(j, tr->exec_ref);
+        sb_addf(j, ", \"%s\": ", c->def && c->def->json_state ? c->def->json_state : "exec_state");
+        if (tr->exec_state) json_quote(j, tr->exec_state);
         else sb_add(j, "null");
     }
     sb_addf(j, ", \"attempt\": %d, \"seconds\": ", tr->attempts);
@@ -347,12 +392,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
     rc_.live = live;
     table_init(&rc_.t, 8);
     sb_init(&rc_.json);
-    int on_slurm = 0; /* a running trial is a Slurm job: the columns say so */
-    store_each_trial(st, ORDER_ID, TRIAL_RUNNING, 0, any_job, &on_slurm, NULL);
-    const char *hdr[] = {"trial", on_slurm ? "pid/job" : "pid", on_slurm ? "gpu/queue" : "gpu",
-                         "attempt", "running", "step", w.objective ? w.objective : "objective",
-                         "last metric"};
-    table_add(&rc_.t, hdr);
+    running_header(&rc_, st, &w);
     for (int i = 0; i < 7; i++) table_right(&rc_.t, (size_t)i);
     if (store_each_trial(st, ORDER_ID, TRIAL_RUNNING, 0, running_row, &rc_, &e) ||
         store_each_trial(st, ORDER_RANK, TRIAL_COMPLETED, 1, best_row, &best, &e)) {

@@ -8,7 +8,7 @@
 #include "store/layout.h"
 #include "base/err.h"
 #include "sweep/exec/proc.h"
-#include "sweep/exec/slurm.h"
+#include "sweep/exec/executors.h"
 #include "base/util.h"
 
 #define DEFAULT_GRACE_S 10.0 /* stop_grace when the stored file does not load */
@@ -43,16 +43,21 @@ struct running {
     long long *ids;
     pid_t *pids;            /* their supervisors, as the store recorded them */
     long long *starts;      /* and the supervisors' start times: their identity */
-    long long *jobs;        /* executor slurm: their jobs, 0 none */
+    char **refs;            /* their executor's names for them (a batch job), NULL none */
     size_t n;
-    char tag[32];           /* the sweep's Slurm tag (its jobs' names) */
+    const struct exec_def *def; /* the sweep's executor */
+    struct exec_sweep w;
 };
 
-/* A trial's supervisor or Slurm job gets sig (SIGTERM or SIGKILL). */
+/* A trial gets sig (SIGTERM or SIGKILL) through its executor; one whose
+ * executor named it nothing (never submitted, or local), through its
+ * supervisor on this machine. */
 static int stop_one(const char *tdir, const struct running *r, size_t i, int sig)
 {
     struct err e = {0};
-    if (r->jobs[i]) return slurm_cancel_trial(r->jobs[i], r->tag, r->ids[i], sig == SIGTERM, &e);
+    struct exec_record rec = {.trial_dir = tdir, .trial = r->ids[i], .pid = r->pids[i],
+                              .pid_start = r->starts[i], .ref = r->refs[i]};
+    if (r->refs[i] && r->def) return r->def->stop_trial(&r->w, &rec, sig, &e);
     return proc_stop(tdir, r->pids[i], r->starts[i], sig);
 }
 
@@ -62,8 +67,8 @@ static int collect(const struct trial_row *t, void *ctx)
     r->ids = xrealloc(r->ids, (r->n + 1) * sizeof *r->ids);
     r->pids = xrealloc(r->pids, (r->n + 1) * sizeof *r->pids);
     r->starts = xrealloc(r->starts, (r->n + 1) * sizeof *r->starts);
-    r->jobs = xrealloc(r->jobs, (r->n + 1) * sizeof *r->jobs);
-    r->jobs[r->n] = t->job_id;
+    r->refs = xrealloc(r->refs, (r->n + 1) * sizeof *r->refs);
+    r->refs[r->n] = t->exec_ref ? xstrdup(t->exec_ref) : NULL;
     r->ids[r->n] = t->id;
     r->pids[r->n] = (pid_t)t->pid;
     r->starts[r->n] = t->pid_start;
@@ -97,27 +102,23 @@ static int stop_orphans(const char *dir, struct running *r, double grace)
     return rc;
 }
 
-/* No sweep runs, the whole sweep is stopped, on Slurm: the jobs in the
- * queue under the sweep's names that its store does not know (submitted
- * just before a crash) are cancelled too. 0, or 1 when squeue failed. */
-static int cancel_unrecorded(struct store *st, const struct store_sweep *w,
-                             const struct running *run, const char *dir)
+/* No sweep runs, the whole sweep is stopped: what its executor started
+ * that the store does not know (a batch job submitted just before a crash)
+ * is stopped too. 0, or 1 when the executor could not tell. */
+static int cancel_unrecorded(const struct running *run, const char *dir)
 {
-    struct space *sp = cli_load_stored(st, w);
-    int slurm = sp && sp->executor == EXECUTOR_SLURM;
-    space_free(sp);
-    if (!slurm) return 0;
-    char tag[32];
-    slurm_tag(tag, w->created);
+    const struct exec_def *x = run->def;
+    if (!x || !x->stop_rest) return 0;
     struct err e = {0};
-    long n = slurm_cancel_sweep(tag, run->jobs, run->n, &e);
+    long n = x->stop_rest(&run->w, (const char *const *)run->refs, run->n, &e);
+    const char *what = x->ref_word ? x->ref_word : "trial";
     if (n < 0) {
-        fprintf(stderr, "sweep: cannot list the sweep's jobs in Slurm: %s\n", e.msg);
+        fprintf(stderr, "sweep: cannot list the sweep's %ss in %s: %s\n", what, x->title, e.msg);
         return 1;
     }
     if (n > 0)
-        printf("%s: %ld more job%s of this sweep cancelled in Slurm (queued, not yet recorded)\n",
-               dir, n, n == 1 ? "" : "s");
+        printf("%s: %ld more %s%s of this sweep cancelled in %s (queued, not yet recorded)\n",
+               dir, n, what, n == 1 ? "" : "s", x->title);
     return 0;
 }
 
@@ -141,6 +142,7 @@ int cmd_stop(int argc, char **argv)
     if (!st) return cli_fail(&e);
     struct store_sweep w = {0};
     struct running run = {0};
+    struct space *sp = NULL;
     int rc = 0;
     if (store_get_sweep(st, &w, &e) != 0) {
         if (!e.msg[0]) err_usage(&e, "%s holds no sweep yet", dir);
@@ -149,6 +151,7 @@ int cmd_stop(int argc, char **argv)
     }
     long pid = 0;
     int live = dirlock_held(dir, NULL, 0, &pid);
+    if (!live) sp = cli_load_stored(st, &w);
     if (optind < argc) { /* some trials */
         for (int i = optind; i < argc; i++) {
             char *end;
@@ -205,19 +208,18 @@ int cmd_stop(int argc, char **argv)
         }
         for (size_t i = 0; i < run.n; i++) layout_request_stop(dir, run.ids[i], NULL);
     }
+    /* the trials know their directory by its absolute path
+     * (SWEEP_TRIAL_DIR): what proves a process is theirs */
+    char *abs = realpath(dir, NULL);
+    run.def = sp ? exec_def(sp->executor) : NULL;
+    run.w = (struct exec_sweep){.sp = sp, .dir = abs ? abs : dir, .cwd = w.cwd,
+                                .created = w.created};
     if (!live && run.n) {
-        struct space *sp = cli_load_stored(st, &w);
         double grace = sp ? sp->stop_grace : DEFAULT_GRACE_S;
         if (!sp)
             fprintf(stderr, "sweep: stopping with the default grace period of %.0f s instead\n",
                     DEFAULT_GRACE_S);
-        space_free(sp);
-        /* the trials know their directory by its absolute path
-         * (SWEEP_TRIAL_DIR): what proves a process is theirs */
-        char *abs = realpath(dir, NULL);
-        slurm_tag(run.tag, w.created);
         rc = stop_orphans(abs ? abs : dir, &run, grace);
-        free(abs);
         char *word = cli_word(dir);
         printf("%s: no sweep is running; %zu trial%s stopped, and `sweep resume %s` records "
                "%s\n",
@@ -226,11 +228,14 @@ int cmd_stop(int argc, char **argv)
     } else if (!live && optind >= argc) {
         printf("%s: no sweep is running, and no trial either\n", dir);
     }
-    if (!live && optind >= argc) rc |= cancel_unrecorded(st, &w, &run, dir);
+    if (!live && optind >= argc) rc |= cancel_unrecorded(&run, dir);
+    free(abs);
 out:
+    space_free(sp);
+    for (size_t i = 0; i < run.n; i++) free(run.refs[i]);
+    free(run.refs);
     free(run.ids);
     free(run.pids);
-    free(run.jobs);
     free(run.starts);
     store_sweep_release(&w);
     store_close(st);

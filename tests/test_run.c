@@ -55,10 +55,10 @@ static int rig_open(struct rig *r, const char *text, fake_play play, void *ctx)
     struct store_sweep w = {.spec_path = "t.yaml", .spec_text = (char *)text, .spec_hash = "h",
                             .cwd = r->dir, .method = (char *)space_method_name(r->sp->method),
                             .objective = r->sp->metric_name,
-                            .maximize = r->sp->goal == GOAL_MAXIMIZE, .total = -1,
+                            .maximize = space_maximizes(r->sp), .total = -1,
                             .created = 1.8e9, .version = "test"};
     if (store_init_sweep(r->st, &w, &r->e)) return -1;
-    store_set_objective(r->st, r->sp->metric_name, r->sp->goal == GOAL_MAXIMIZE,
+    store_set_objective(r->st, r->sp->metric_name, space_maximizes(r->sp),
                         r->sp->summary_last);
     fake_clock_init(&r->clk);
     r->f = fake_new(&r->clk, play, ctx);

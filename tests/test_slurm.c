@@ -2,7 +2,7 @@
  * line, and reading what Slurm 22.05 prints - the outputs below are
  * verbatim from the test cluster (scripts/slurm-cluster.sh) and, for
  * sacct, from ../shared/reference/slurm-test-cluster.md. */
-#include "sweep/exec/slurm.h"
+#include "sweep/exec/slurm/slurm.h"
 #include "base/util.h"
 #include "tests/check.h"
 

@@ -8,9 +8,10 @@
  * from the trial directory (exit.json, written by the per-trial supervisor),
  * so a sweep learns the end of a trial it did not start.
  *
- * Two executors: the local one (local.c: sweep-supervisor on this machine,
- * proc.h) and Slurm (slurm.c: one job per trial, running the same
- * supervisor; slurm.h). Another is one more file with a `struct exec_ops`.
+ * The executors are the lines of executors.c's table (executors.h): the
+ * local one (local.c: sweep-supervisor on this machine, proc.h) and each
+ * other in a folder of its own (slurm/: one batch job per trial, running the
+ * same supervisor). Another is one more folder and one table line.
  * The loop owns each struct exec_job (embedded in its slot); an executor
  * never prints and never touches the store. Errors: -1 with e filled
  * (err.h). */
@@ -31,15 +32,15 @@ struct exec_spec {
     const char *log;           /* its stdout and stderr (opened O_APPEND) */
     char *const *argv;         /* argv[0] is looked up in PATH; no shell */
     char *const *envp;
-    long long trial;           /* its number (a Slurm job is named after it) */
-    double mem_mib;            /* its GPU memory estimate, -1 none (Slurm shards) */
+    long long trial;           /* its number (an executor may name its job after it) */
+    double mem_mib;            /* its GPU memory estimate, -1 none */
 };
 
 /* How a trial ended, as the executor knows it: from its record (exit.json:
  * the usual case), or in words of the executor's own that decide (a
- * Slurm time limit, a job cancelled by someone else, one that can never
- * run), or ended by the machine it ran on (a node failure, preemption):
- * run again, not a failure. */
+ * batch system's time limit, a job cancelled by someone else, one that can
+ * never run), or ended by the machine it ran on (a node failure,
+ * preemption): run again, not a failure. */
 enum exec_end { EXEC_END_RECORD, EXEC_END_FAILED, EXEC_END_REQUEUE };
 
 /* One trial's process as the executor knows it. */
@@ -49,9 +50,10 @@ struct exec_job {
     int fd;                    /* readable once it has ended (a pidfd); -1: exec_reap tells */
     int adopted;               /* started by an earlier sweep: not our child */
     int wstatus;               /* not adopted: the supervisor's wait status once reaped */
-    int waiting;               /* Slurm: its job waits in the queue (its time does not run) */
-    long long job_id;          /* Slurm: its job; 0 none (local, or not yet submitted) */
-    char state[112];           /* Slurm: how the queue shows it ("PENDING (Resources)") */
+    int waiting;               /* it waits in its executor's queue (its time does not run) */
+    char ref[32];              /* the executor's own name for it (a batch job's id), for the
+                                  store and people; "" none (local: the pid says) */
+    char state[112];           /* how the executor shows it ("PENDING (Resources)") */
     enum exec_end end;         /* once ended: what decides how */
     char why[256];             /* the executor's words, when end is not EXEC_END_RECORD */
 };
@@ -62,7 +64,7 @@ struct exec_record {
     long long trial;
     pid_t pid;                 /* local: its supervisor, 0 none recorded */
     long long pid_start;
-    long long job_id;          /* Slurm: its job, 0 none recorded */
+    const char *ref;           /* the executor's name for it (exec_job.ref), NULL none recorded */
 };
 
 /* What exec_adopt found. */
@@ -139,14 +141,15 @@ pid_t exec_group(struct executor *x, const char *trial_dir);
 int exec_result(const char *trial_dir, struct proc_exit *x, struct err *e);
 /* Releases what j holds (its pidfd). */
 void exec_job_release(struct exec_job *j);
+/* Frees a NULL-terminated array of strings and the strings. */
+void exec_free_strv(char **v);
 
-/* The environment a trial of the local executor gets when sweep runs
- * inside a Slurm allocation: envp less the variables of the job step sweep
- * may run in (SLURM_STEP_*, SLURM_PROCID, SLURM_SRUN_COMM_*...), and at
- * most one of SLURM_MEM_PER_CPU/GPU/NODE (the allocation's), as a login
- * shell of that allocation has it; so that a trainer's srun works. A new
- * array of envp's strings (free the array only); envp as it is outside
- * Slurm. */
-char **exec_allocation_env(char *const *envp);
+/* The environment a trial of the local executor gets on the machine sweep
+ * runs on: envp as a login shell there would have it. Inside a batch
+ * system's allocation, less the variables of the job step sweep may run in,
+ * so that a trainer's own srun makes a step of the allocation
+ * (slurm/allocation.c). A new array of envp's strings (free the array
+ * only). */
+char **exec_host_env(char *const *envp);
 
 #endif

@@ -3,6 +3,7 @@
  * process group of its own. A trial started by this sweep is our child
  * (waitpid); one adopted from an earlier sweep is watched with a pidfd. */
 #include "sweep/exec/exec.h"
+#include "sweep/exec/executors.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -13,50 +14,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* What a job step sets and a login shell of the allocation does not have
- * (Slurm 22.05: srun's output environment less salloc's): a trainer's own
- * srun must make a step of the allocation, not of sweep's step. */
-static int step_var(const char *v)
-{
-    static const char *const step[] = {
-        "SLURM_STEP",       "SLURM_STEPID=",      "SLURM_PROCID=",        "SLURM_LOCALID=",
-        "SLURM_NODEID=",    "SLURM_TASK_PID=",    "SLURM_GTIDS=",         "SLURM_PRIO_PROCESS=",
-        "SLURM_SRUN_COMM_", "SLURM_LAUNCH_NODE_", "SLURM_UMASK=",         "SLURM_CPU_BIND",
-        "SLURM_CPU_FREQ_",  "SLURM_TOPOLOGY_",    "SLURM_DISTRIBUTION=",  "SLURMD_NODENAME=",
-        "SLURM_JOB_CPUS_PER_NODE_PACK_GROUP_",    "SLURM_UNBUFFEREDIO=",  "SLURM_LABELIO=",
-        "SLURM_PTY_",       "SLURM_NPROCS=",      "SLURM_NTASKS=",        NULL};
-    for (const char *const *p = step; *p; p++)
-        if (!strncmp(v, *p, strlen(*p))) return 1;
-    return 0;
-}
-
-char **exec_allocation_env(char *const *envp)
-{
-    size_t n = 0;
-    int cpu = 0, gpu = 0;
-    for (char *const *p = envp; p && *p; p++, n++) {
-        cpu |= !strncmp(*p, "SLURM_MEM_PER_CPU=", 18);
-        gpu |= !strncmp(*p, "SLURM_MEM_PER_GPU=", 18);
-    }
-    char **out = xcalloc(n + 1, sizeof *out);
-    size_t k = 0;
-    for (char *const *p = envp; p && *p; p++) {
-        if (step_var(*p)) continue;
-        /* srun dies when two are set ("mutually exclusive"): a step exports
-         * SLURM_MEM_PER_NODE beside the allocation's per-CPU or per-GPU one */
-        if ((cpu || gpu) && !strncmp(*p, "SLURM_MEM_PER_NODE=", 19)) continue;
-        if (cpu && !strncmp(*p, "SLURM_MEM_PER_GPU=", 18)) continue;
-        out[k++] = *p;
-    }
-    return out;
-}
-
 static int local_start(struct executor *x, const struct exec_spec *s, struct exec_job *j,
                        struct err *e)
 {
     (void)x;
     *j = (struct exec_job){.fd = -1};
-    char **env = exec_allocation_env(s->envp);
+    char **env = exec_host_env(s->envp);
     int rc = proc_start(s->trial_dir, s->cwd, s->log, s->argv, env, &j->pid, e);
     free(env);
     if (rc) return -1;
@@ -188,8 +151,36 @@ int exec_result(const char *trial_dir, struct proc_exit *x, struct err *e)
     return proc_read_exit(trial_dir, x, e);
 }
 
+void exec_free_strv(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++) free(v[i]);
+    free(v);
+}
+
 void exec_job_release(struct exec_job *j)
 {
     if (j->fd >= 0) close(j->fd);
     j->fd = -1;
 }
+
+static struct executor *local_open(const struct exec_sweep *w, char **trials_root, struct err *e)
+{
+    (void)w, (void)e;
+    *trials_root = NULL;
+    return exec_local();
+}
+
+static int local_stop_trial(const struct exec_sweep *w, const struct exec_record *r, int sig,
+                            struct err *e)
+{
+    (void)w, (void)e;
+    return proc_stop(r->trial_dir, r->pid, r->pid_start, sig);
+}
+
+const struct exec_def exec_local_def = {
+    .name = "local",
+    .title = "this machine",
+    .started = "started",
+    .open = local_open,
+    .stop_trial = local_stop_trial,
+};

@@ -1,10 +1,11 @@
 /* supervisor.c - sweep-supervisor, the per-trial supervisor.
  *
  *   sweep-supervisor TRIAL_DIR CWD -- TRAINER [ARGS...]
- *   sweep-supervisor --slurm-job SCRIPT TRIAL_DIR CWD -- TRAINER [ARGS...]
+ *   sweep-supervisor --batch-job SCRIPT TRIAL_DIR CWD -- TRAINER [ARGS...]
  *
  * The second form is a Slurm job's: its batch script's #! line names the
- * supervisor with --slurm-job, so the kernel adds the script's path
+ * supervisor with --batch-job (earlier versions wrote --NAME-job: the
+ * same), so the kernel adds the script's path
  * (slurm.c); the job then exits as the trainer did, so that Slurm's own
  * state (COMPLETED, FAILED) agrees with exit.json.
  *
@@ -219,10 +220,19 @@ static int supervise(const char *dir, const char *cwd, char *const targv[], int 
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* --batch-job, or a batch script written by an older sweep: --NAME-job. */
+static int is_job_flag(const char *a)
+{
+    size_t n = strlen(a);
+    return !strcmp(a, "--batch-job") ||
+           (n > 6 && !strncmp(a, "--", 2) && !strcmp(a + n - 4, "-job") &&
+            strspn(a + 2, "abcdefghijklmnopqrstuvwxyz") == n - 6);
+}
+
 int main(int argc, char **argv)
 {
-    int as_job = argc > 1 && !strcmp(argv[1], "--slurm-job");
-    if (as_job) { /* --slurm-job SCRIPT: the rest as below */
+    int as_job = argc > 1 && is_job_flag(argv[1]);
+    if (as_job) { /* --batch-job SCRIPT: the rest as below */
         argc -= 2;
         argv += 2;
     }

@@ -330,7 +330,8 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     int timed = in.have == 1 && x.started > 0 && x.ended >= x.started;
     double secs = timed ? x.ended - x.started : run_mono(s) - sl->start_mono;
     double ended = timed ? x.ended : run_now(s);
-    if (timed && sl->job.job_id) /* a job's run began when its supervisor did, not at sbatch */
+    if (timed && sl->job.ref[0]) /* a queued job's run began when its supervisor did, not at
+                                    its submission */
         store_trial_started(s->st, sl->id, x.started, NULL);
     /* its process group is gone (the supervisor waited for it): the GPU
      * memory it held is free for the next trial */

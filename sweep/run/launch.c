@@ -158,7 +158,7 @@ static char **trial_argv(const struct space *sp, const struct render_ctx *r, int
     return argv;
 }
 
-/* The executor takes no trial now (Slurm's submit limit, its controller
+/* The executor takes no trial now (a batch system's submit limit, its controller
  * unreachable): the trial waits, first in the queue, and nothing starts
  * for RUN_NOT_NOW_S. */
 static int not_now(struct sched *s, long long id, const char *why, int again, struct err *e)
@@ -179,8 +179,9 @@ static int not_now(struct sched *s, long long id, const char *why, int again, st
     return 0;
 }
 
-/* The transaction after the start: its process (pid) or Slurm job (the job
- * id, so that a resume follows that job), or that it failed to start. */
+/* The transaction after the start: its process (pid) or the executor's own
+ * name for it (a batch job's id, so that a resume follows that job), or
+ * that it failed to start. */
 static int record_start(struct sched *s, struct slot *sl, int ok, const char *why, struct err *e)
 {
     long long id = sl->id;
@@ -188,12 +189,13 @@ static int record_start(struct sched *s, struct slot *sl, int ok, const char *wh
     char detail[64];
     int rc = 0;
     if (ok) s->not_now_said = 0;
-    if (ok && sl->job.job_id) {
-        snprintf(detail, sizeof detail, "job %lld", sl->job.job_id);
-        snprintf(sl->job_state, sizeof sl->job_state, "%s", sl->job.state);
+    if (ok && sl->job.ref[0]) {
+        snprintf(detail, sizeof detail, "%s %s", s->def->ref_word ? s->def->ref_word : "ref",
+                 sl->job.ref);
+        snprintf(sl->exec_state, sizeof sl->exec_state, "%s", sl->job.state);
         sl->job_waited = sl->job.waiting;
-        if (store_trial_set_job(s->st, id, sl->job.job_id, sl->job.state, e) ||
-            store_event(s->st, id, "submitted", detail, e))
+        if (store_trial_set_ref(s->st, id, sl->job.ref, sl->job.state, e) ||
+            store_event(s->st, id, s->def->started, detail, e))
             rc = -1;
     } else if (ok) {
         if (store_trial_set_pid(s->st, id, sl->job.pid, sl->job.pid_start, e)) rc = -1;
@@ -249,6 +251,15 @@ static int event_started(struct sched *s, long long id, int attempt, struct err 
     char detail[32];
     snprintf(detail, sizeof detail, "attempt %d", attempt);
     return store_event(s->st, id, "started", detail, e);
+}
+
+/* "trial 3 started (pid 4242)", "trial 3 submitted again (job 17)" */
+static void say_started(struct sched *s, const struct slot *sl, const char *again)
+{
+    if (sl->job.ref[0])
+        say(s, "trial %lld %s%s (%s %s)", sl->id, s->def->started, again,
+            s->def->ref_word ? s->def->ref_word : "ref", sl->job.ref);
+    else say(s, "trial %lld started%s (pid %ld)", sl->id, again, (long)sl->job.pid);
 }
 
 /* Starts trial id: a new one from the searcher (nt), or one the store
@@ -327,7 +338,7 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
     if (rc) goto out;
     struct exec_spec spec = {.trial_dir = sl->dir, .cwd = s->o->cwd, .log = sl->log,
                              .argv = argv, .envp = envp, .trial = id,
-                             .mem_mib = run_slurm_mem(sp, params)};
+                             .mem_mib = pack_estimate(sp, params, NULL)};
     if (recovered) sl->job = found;
     else if (ok) ok = exec_start(s->exec, &spec, &sl->job, &te) == 0;
     if (!ok && (te.code == EAGAIN || te.code == ENXIO)) {
@@ -363,9 +374,7 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
     s->running++;
     s->active++;
     s->counts[TRIAL_RUNNING]++;
-    const char *again = resuming ? " again, from its checkpoint" : attempt > 1 ? " again" : "";
-    if (sl->job.job_id) say(s, "trial %lld submitted%s (job %lld)", id, again, sl->job.job_id);
-    else say(s, "trial %lld started%s (pid %ld)", id, again, (long)sl->job.pid);
+    say_started(s, sl, resuming ? " again, from its checkpoint" : attempt > 1 ? " again" : "");
 out:
     if (rc && sl && sl->used) slot_release(sl);
     render_free_strv(argv);

@@ -64,7 +64,7 @@ static void reap(struct sched *s)
         struct slot *sl = &s->slots[i];
         if (!sl->used || sl->ended) continue;
         int ended = exec_reap(s->exec, &sl->job);
-        run_job_state(s, sl);
+        run_exec_state(s, sl);
         if (ended) slot_ended(s, sl);
     }
 }

@@ -158,7 +158,7 @@ void outcome_classify(const struct outcome_in *in, struct outcome *out, struct s
             sb_add(reason, "; ");
             describe_exit(reason, x);
         }
-    } else if (in->exec_end && !in->stop_reason) { /* Slurm's TIMEOUT, a foreign scancel */
+    } else if (in->exec_end && !in->stop_reason) { /* a batch system's time limit, a foreign cancel */
         out->state = TRIAL_FAILED;
         sb_add(reason, in->exec_end);
         if (x && !clean) {

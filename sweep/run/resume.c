@@ -118,9 +118,9 @@ static void adopt(struct sched *s, struct slot *sl, const struct trial_row *t, i
         sl->asha_rung = stopping_asha_rung(hist_count(&s->hist, t->id), s->sp->et_min_iter,
                                            s->sp->et_max_iter, s->sp->et_eta);
     watch_slot(s, sl);
-    if (sl->job.job_id)
-        say(s, "trial %lld is still in Slurm (job %lld, %s): following it again", t->id,
-            sl->job.job_id, sl->job.state);
+    if (sl->job.ref[0])
+        say(s, "trial %lld is still in %s (%s %s, %s): following it again", t->id, s->def->title,
+            s->def->ref_word ? s->def->ref_word : "ref", sl->job.ref, sl->job.state);
     else
         say(s, "trial %lld is still running (pid %ld): following it again", t->id,
             (long)sl->job.pid);
@@ -148,21 +148,21 @@ static int resume_running(const struct trial_row *t, void *ctx)
     metrics_prime(sl->mp, sl->mfile, sl->tp.offset); /* csv: its header row; consoles: headers */
     store_last_steps(s->st, t->id, init_steps_cb, sl->mp, NULL);
     struct exec_record rec = {.trial_dir = sl->dir, .trial = t->id, .pid = (pid_t)t->pid,
-                              .pid_start = t->pid_start, .job_id = t->job_id};
+                              .pid_start = t->pid_start, .ref = t->exec_ref};
     enum exec_found f = exec_adopt(s->exec, &rec, &sl->job);
-    int moved = sl->job.job_id ? sl->job.job_id != t->job_id
+    int moved = sl->job.ref[0] ? !t->exec_ref || strcmp(sl->job.ref, t->exec_ref)
                                : sl->job.pid != (pid_t)t->pid || sl->job.pid_start != t->pid_start;
     if (f != EXEC_GONE && moved &&
-        (sl->job.job_id
-             ? store_trial_set_job(s->st, t->id, sl->job.job_id, sl->job.state, rc->e) ||
-                   store_event(s->st, t->id, "submitted",
+        (sl->job.ref[0]
+             ? store_trial_set_ref(s->st, t->id, sl->job.ref, sl->job.state, rc->e) ||
+                   store_event(s->st, t->id, s->def->started,
                                "its job, found again by its name after a crash", rc->e)
              : store_trial_set_pid(s->st, t->id, sl->job.pid, sl->job.pid_start, rc->e))) {
         rc->rc = -1;
         slot_release(sl);
         return 1;
     }
-    if (t->job_state) snprintf(sl->job_state, sizeof sl->job_state, "%s", t->job_state);
+    if (t->exec_state) snprintf(sl->exec_state, sizeof sl->exec_state, "%s", t->exec_state);
     sl->job_waited = sl->job.waiting;
     const char *why;
     int state = decided(s, t, &why);

@@ -20,7 +20,6 @@
 struct space;
 struct err;
 struct value;
-struct exec_slurm_opts;
 struct executor;
 
 /* The state of a sweep, for a progress line. */
@@ -86,11 +85,5 @@ struct run_result {
 };
 
 int run_sweep(const struct run_opts *o, struct run_result *res, struct err *e);
-
-/* executor: slurm - what each job asks for, as the file's slurm section
- * says (sweep plan shows the sbatch lines with it); tag: the sweep's. */
-void run_slurm_opts(const struct space *sp, const char *tag, struct exec_slurm_opts *o);
-/* The memory estimate a trial's job asks shards by (share: shard), or -1. */
-double run_slurm_mem(const struct space *sp, const struct value *params);
 
 #endif

@@ -18,6 +18,7 @@
 #include "sweep/run/queue.h"
 #include "search/stop_early.h"
 #include "sweep/exec/exec.h"
+#include "sweep/exec/executors.h"
 #include "sweep/gpu/gpu.h"
 #include "sweep/gpu/learn.h"
 #include "sweep/gpu/pack.h"
@@ -79,8 +80,8 @@ struct slot {
     char *kind;              /* what its estimate depends on (learning) */
     pid_t pgid;              /* its trainer's process group, 0 unknown */
     int dirty;               /* inotify: mfile changed since it was last read */
-    char job_state[112];     /* Slurm: the job's state as the store has it */
-    int job_waited;          /* Slurm: its job was last seen waiting in the queue */
+    char exec_state[112];    /* its state in its executor's words, as the store has it */
+    int job_waited;          /* it was last seen waiting in its executor's queue */
 };
 
 struct sched {
@@ -91,6 +92,7 @@ struct sched {
     struct store *st;
     struct searcher *search;
     struct executor *exec;
+    const struct exec_def *def; /* its line of executors.h's table */
     struct slot *slots;      /* twice max_parallel: a trial that has ended but is
                                 not yet recorded must not hold up the next launch */
     size_t nslots;
@@ -239,6 +241,6 @@ int resume(struct sched *s, struct err *e);
 int run_executor(struct sched *s, struct err *e);  /* s->exec, as the file says */
 void run_executor_done(struct sched *s);           /* its counts recorded; freed */
 void run_executor_poll(struct sched *s);           /* once per turn; failures said once */
-void run_job_state(struct sched *s, struct slot *sl); /* a changed job state to the store */
+void run_exec_state(struct sched *s, struct slot *sl); /* a changed state to the store */
 
 #endif

@@ -14,7 +14,7 @@
 . "$(dirname "$0")/slurm_lib.sh"
 
 # Slurm's own time limit (1 minute, enforced ~90 s late): started first, in
-# the background, checked at the end
+# the background, checked before the node failure
 cat > tl.yaml <<'Y'
 method: grid
 parameters:
@@ -51,7 +51,7 @@ check "gpus: the 5th was submitted more than 5 s before it ended" test \
 check_eq "gpus: the first four on four GPUs" \
     "$(for i in 0 1 2 3; do grep -o 'cuda=[0-9]' g/trials/000$i/stdout.log; done | sort -u | wc -l)" 4
 check "gpus: each trial says its job" grep -q "trial 4 submitted (job [0-9]*)" g.err
-check_eq "gpus: job ids in the store" "$(sql g/sweep.db "select count(distinct job_id) from trials")" 5
+check_eq "gpus: job ids in the store" "$(sql g/sweep.db "select count(distinct exec_ref) from trials")" 5
 check_eq "gpus: metrics rows" "$(sql g/sweep.db "select count(*) from metrics where name = 'loss'")" 15
 check_eq "gpus: the 5th started after one of the first ended" \
     "$(sql g/sweep.db "select started >= (select min(ended) from trials where id < 4) from trials where id = 4")" 1
@@ -73,12 +73,12 @@ resources: {max_parallel: 3}
 Y
 sweep run -q f.yaml -d f > f.out 2> f.err &
 F=$!
-wait_for "[ -n \"\$(sql f/sweep.db 'select job_id from trials where id = 1 and job_state = \"RUNNING\"' 2> /dev/null)\" ]" 20
+wait_for "[ -n \"\$(sql f/sweep.db 'select exec_ref from trials where id = 1 and exec_state = \"RUNNING\"' 2> /dev/null)\" ]" 20
 # Slurm says RUNNING before the batch step has started the supervisor: a
 # SIGTERM before its handlers are set kills it without a record (the reason
 # then rightly lacks the trainer's signal); the test scancels a trainer
 wait_for "[ -s f/trials/0001/trainer.pid ]" 20
-scancel "$(sql f/sweep.db 'select job_id from trials where id = 1')"
+scancel "$(sql f/sweep.db 'select exec_ref from trials where id = 1')"
 wait $F
 check_eq "failures: exit (every trial failed)" "$?" 3
 check_eq "failures: states" "$(states f)" "failed,failed,failed"
@@ -99,9 +99,9 @@ slurm: {mem: 50M, poll: 0.5s}
 Y
 sweep run -q sk.yaml -d sk > /dev/null 2> sk.err &
 SK=$!
-wait_for "[ \"\$(sql sk/sweep.db \"select job_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
-wait_for "pgrep -f \"sweep-supervisor --slurm-job .* $T/sk/trials/0000 \" > /dev/null" 10
-pkill -9 -f "sweep-supervisor --slurm-job .* $T/sk/trials/0000 "
+wait_for "[ \"\$(sql sk/sweep.db \"select exec_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
+wait_for "pgrep -f \"sweep-supervisor --batch-job .* $T/sk/trials/0000 \" > /dev/null" 10
+pkill -9 -f "sweep-supervisor --batch-job .* $T/sk/trials/0000 "
 wait $SK
 check_eq "supervisor killed: the reason" "$(reason sk 0 | sed 's/job [0-9]*/job N/')" \
     "job N FAILED in Slurm (JobLaunchFailure, exit code 0:9), and its supervisor left no record"
@@ -118,9 +118,9 @@ slurm: {mem: 50M, poll: 0.5s}
 Y
 sweep run -q us.yaml -d us > /dev/null 2> us.err &
 US=$!
-wait_for "[ \"\$(sql us/sweep.db \"select job_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
+wait_for "[ \"\$(sql us/sweep.db \"select exec_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
 wait_for "[ -s us/trials/0000/trainer.pid ]" 10
-scancel --batch --signal=USR1 "$(sql us/sweep.db 'select job_id from trials where id = 0')"
+scancel --batch --signal=USR1 "$(sql us/sweep.db 'select exec_ref from trials where id = 0')"
 wait $US
 check_eq "USR1 in a job: the trainer's own end" "$(states us)" completed
 check "USR1 in a job: it was warned" grep -q warned us/trials/0000/stdout.log
@@ -149,14 +149,14 @@ parameters:
   x: {value: 1}
 command: [true]
 executor: slurm
-slurm: {mem: 50M, poll: 0.5s, args: ["--dependency=afterok:$(sql f/sweep.db 'select job_id from trials where id = 0')"]}
+slurm: {mem: 50M, poll: 0.5s, args: ["--dependency=afterok:$(sql f/sweep.db 'select exec_ref from trials where id = 0')"]}
 Y
 sweep run -q dep.yaml -d dep > /dev/null 2> dep.err
 check_eq "never runs: exit (every trial failed)" "$?" 3
 check_eq "never runs: the reason" "$(reason dep 0 | sed 's/job [0-9]*/job N/')" \
     "Slurm can never run its job N as submitted: PENDING (DependencyNeverSatisfied); cancelled"
 check_eq "never runs: not left in the queue" \
-    "$(squeue -h -t pending -j "$(sql dep/sweep.db 'select job_id from trials')" -o %i 2> /dev/null | wc -l)" 0
+    "$(squeue -h -t pending -j "$(sql dep/sweep.db 'select exec_ref from trials')" -o %i 2> /dev/null | wc -l)" 0
 
 cat > r.yaml <<'Y'
 method: grid
@@ -201,14 +201,14 @@ resources: {max_parallel: 2}
 Y
 sweep run -q st.yaml -d st > /dev/null 2> st.err &
 S=$!
-wait_for "[ \"\$(sql st/sweep.db \"select count(*) from trials where job_state = 'RUNNING'\" 2> /dev/null)\" = 2 ]" 20
+wait_for "[ \"\$(sql st/sweep.db \"select count(*) from trials where exec_state = 'RUNNING'\" 2> /dev/null)\" = 2 ]" 20
 sweep stop st 1 > /dev/null 2>&1
 check "sweep stop: trial 1 stopped" wait_for "[ \"\$(sql st/sweep.db 'select state from trials where id = 1')\" = stopped ]" 20
 kill -INT $S
 wait $S
 check_eq "Ctrl-C: the other interrupted (pending: resume runs it)" "$(states st)" "pending,stopped"
 check_eq "no job of it left in the queue" \
-    "$(squeue -h -t pending,running -j "$(sql st/sweep.db "select group_concat(job_id) from trials")" -o %i | wc -l)" 0
+    "$(squeue -h -t pending,running -j "$(sql st/sweep.db "select group_concat(exec_ref) from trials")" -o %i | wc -l)" 0
 
 # kill -9 of sweep with jobs running and pending, then resume: each trial
 # submitted once, every metric row once
@@ -224,7 +224,7 @@ resources: {max_parallel: 6}
 Y
 sweep run -q k.yaml -d k > /dev/null 2> k.err &
 K=$!
-wait_for "[ \"\$(sql k/sweep.db \"select count(*) from trials where job_state like 'PENDING%'\" 2> /dev/null)\" -ge 1 ] 2> /dev/null && [ \"\$(sql k/sweep.db \"select count(*) from trials where job_state = 'RUNNING'\" 2> /dev/null)\" = 4 ]" 30
+wait_for "[ \"\$(sql k/sweep.db \"select count(*) from trials where exec_state like 'PENDING%'\" 2> /dev/null)\" -ge 1 ] 2> /dev/null && [ \"\$(sql k/sweep.db \"select count(*) from trials where exec_state = 'RUNNING'\" 2> /dev/null)\" = 4 ]" 30
 kill -9 $K
 wait $K 2> /dev/null
 sleep 1
@@ -232,7 +232,7 @@ sweep resume k > k.resume.out 2> k.resume.err
 check_eq "kill -9: resume exits 0" "$?" 0
 check "kill -9: jobs followed again" grep -q "is still in Slurm (job [0-9]*, " k.resume.err
 check_eq "kill -9: all completed" "$(states k)" "completed,completed,completed,completed,completed,completed,completed,completed"
-ktag=$(squeue -h -t all -j "$(sql k/sweep.db "select job_id from trials where id = 0")" -o %j | sed 's/-0$//')
+ktag=$(squeue -h -t all -j "$(sql k/sweep.db "select exec_ref from trials where id = 0")" -o %j | sed 's/-0$//')
 check_eq "kill -9: each trial submitted once" "$(squeue -h -t all -o %j | grep -c "^$ktag-[0-7]$")" 8
 check_eq "kill -9: no name twice" "$(squeue -h -t all -o %j | grep "^$ktag-" | sort | uniq -d | wc -l)" 0
 check_eq "kill -9: every metric row once" "$(sql k/sweep.db "select count(*) from metrics where name = 'loss'")" 48
@@ -250,13 +250,13 @@ stop_grace: 3s
 Y
 sweep run -q o.yaml -d o > /dev/null 2> o.err &
 O=$!
-wait_for "[ \"\$(sql o/sweep.db \"select count(*) from trials where job_state = 'RUNNING'\" 2> /dev/null)\" = 2 ]" 20
+wait_for "[ \"\$(sql o/sweep.db \"select count(*) from trials where exec_state = 'RUNNING'\" 2> /dev/null)\" = 2 ]" 20
 kill -9 $O
 wait $O 2> /dev/null
 sweep stop o > o.stop 2>&1
 check_eq "stop, no sweep: exit" "$?" 0
 check_eq "stop, no sweep: the jobs ended" \
-    "$(squeue -h -t pending,running -j "$(sql o/sweep.db "select group_concat(job_id) from trials")" -o %i | wc -l)" 0
+    "$(squeue -h -t pending,running -j "$(sql o/sweep.db "select group_concat(exec_ref) from trials")" -o %i | wc -l)" 0
 sweep resume o > /dev/null 2> o.resume
 check_eq "stop, no sweep: resume records them stopped" "$(states o)" "stopped,stopped"
 
@@ -278,7 +278,7 @@ for n in 2 3 4 5 6 7 8 9 10; do
     before=$(newest)
     SWEEP_TEST_CRASH_BEFORE_COMMIT=$n sweep run -q l.yaml -d l > /dev/null 2>&1
     job0=$(newest)
-    if [ "$(sql l/sweep.db "select count(*) from trials where state = 'running' and job_id is null" 2> /dev/null)" = 1 ] &&
+    if [ "$(sql l/sweep.db "select count(*) from trials where state = 'running' and exec_ref is null" 2> /dev/null)" = 1 ] &&
         [ "$job0" != "$before" ]; then
         lost=1
         break
@@ -293,6 +293,13 @@ check_eq "lost answer: its job was found, not submitted again" "$(squeue -h -t a
 check "lost answer: found by its name" \
     grep -q 'found again by its name' <<< "$(sql l/sweep.db "select detail from events where trial = 0 and kind = 'submitted'")"
 
+# Slurm's time limit, before the node failure below (which would take its
+# job's node down with it)
+wait $TL
+check_eq "Slurm's time limit: failed" "$(states tl)" failed
+check_eq "Slurm's time limit: the reason" "$(reason tl 0 | sed 's/job [0-9]*/job N/')" \
+    "Slurm's time limit --time=0-00:01:00 reached (job N TIMEOUT); killed by signal 15 (SIGTERM)"
+
 # a node failure while a job runs: the trial is requeued as a new job (not
 # a failure, not a retry) and completes once the node is back
 cat > n.yaml <<'Y'
@@ -306,7 +313,7 @@ slurm: {mem: 50M, poll: 0.5s}
 Y
 sweep run n.yaml -d n > n.out 2> n.err &
 N=$!
-wait_for "[ \"\$(sql n/sweep.db \"select job_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
+wait_for "[ \"\$(sql n/sweep.db \"select exec_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
 sleep 1
 scontrol update nodename="$HOST" state=down reason=sweep-test
 check "node failure: the trial is requeued" wait_for "grep -q 'NODE_FAIL.*requeued' n.err" 30
@@ -342,7 +349,11 @@ command: [fake_trainer, --fake-epochs=1, --fake-sleep=0.1]
 executor: slurm
 slurm: {mem: 50M, poll: 0.5s}
 Y
+# a job of this user in the queue: a submit limit that frees up when it
+# ends (with none, sweep rightly says the limit is not one that waits)
+HOLD=$(sbatch --parsable --job-name=hold --mem=10M --output=/dev/null --wrap "sleep 60")
 PATH="$T/limit:$PATH" sweep run lim.yaml -d lim > /dev/null 2> lim.err
+scancel "$HOLD"
 check_eq "submit limit: both completed" "$(states lim)" "completed,completed"
 check "submit limit: said, with Slurm's words" grep -q "trial 0 waits to be submitted: sbatch: Job violates accounting/QOS policy (job submit limit, user's size and/or time limits); again every 10s" lim.err
 check_eq "submit limit: said once" "$(grep -c "waits to be submitted" lim.err)" 1
@@ -390,10 +401,5 @@ check_eq "shards: by the memory estimate" \
     "$(for m in 0 4 8; do sed -n 's/.*shards=//p' sh/trials/000$m/stdout.log; done | tr '\n' ' ')" "1 3 8 "
 check "shards: more trials at once than the 4 GPUs" test \
     "$(sql sh/sweep.db "select max((select count(*) from trials b where b.started <= a.started and b.ended > a.started)) from trials a")" -ge 8
-
-wait $TL
-check_eq "Slurm's time limit: failed" "$(states tl)" failed
-check_eq "Slurm's time limit: the reason" "$(reason tl 0 | sed 's/job [0-9]*/job N/')" \
-    "Slurm's time limit --time=0-00:01:00 reached (job N TIMEOUT); killed by signal 15 (SIGTERM)"
 
 finish

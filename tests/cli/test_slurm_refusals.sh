@@ -97,10 +97,10 @@ stop_grace: 2s
 Y
 sweep run -q s.yaml -d s > /dev/null 2>&1 &
 S=$!
-wait_for "[ \"\$(sql s/sweep.db \"select job_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
+wait_for "[ \"\$(sql s/sweep.db \"select exec_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
 kill -9 $S
 wait $S 2> /dev/null
-name=$(squeue -h -t all -j "$(sql s/sweep.db 'select job_id from trials where id = 0')" -o %j)
+name=$(squeue -h -t all -j "$(sql s/sweep.db 'select exec_ref from trials where id = 0')" -o %j)
 extra=$(sbatch --parsable --mem=50M --job-name="${name%-0}-7" --wrap 'sleep 60' -o /dev/null)
 foreign=$(sbatch --parsable --mem=50M --job-name="someone-else-7" --wrap 'sleep 60' -o /dev/null)
 sweep stop s > stop.out 2> stop.err

@@ -1,5 +1,5 @@
 /* slurm.c - the Slurm executor (slurm.h, exec.h). A trial is a job whose
- * batch script is two lines, "#!SUPERVISOR --slurm-job" and a comment, and
+ * batch script is two lines, "#!SUPERVISOR --batch-job" and a comment, and
  * whose arguments are the supervisor's (trial directory, directory to run
  * in, --, the trainer's argv): slurmstepd runs the supervisor, which
  * records exit.json in the trial directory as it does locally. The jobs
@@ -7,7 +7,7 @@
  * between two polls by their exit.json (a stat); a job no longer in the
  * queue is settled by its exit.json, sacct where accounting exists, or
  * said to be gone. Every command gets a fixed argv (spawn.h). */
-#include "sweep/exec/slurm.h"
+#include "sweep/exec/slurm/slurm.h"
 #include "base/err.h"
 #include "base/spawn.h"
 #include "base/util.h"
@@ -312,7 +312,7 @@ static void show_state(const struct sjob *sj, struct exec_job *j)
 static int slurm_reap(struct executor *x, struct exec_job *j)
 {
     struct slurm_x *s = (struct slurm_x *)x;
-    struct sjob *sj = find(s, j->job_id);
+    struct sjob *sj = find(s, atoll(j->ref));
     if (!sj) return 1; /* ended before (adopt said so) */
     show_state(sj, j);
     if (!sj->ended) {
@@ -347,7 +347,7 @@ static int slurm_stop(struct executor *x, const char *trial_dir, const struct ex
 {
     (void)trial_dir;
     struct slurm_x *s = (struct slurm_x *)x;
-    struct sjob *sj = j->job_id ? find(s, j->job_id) : NULL;
+    struct sjob *sj = j->ref[0] ? find(s, atoll(j->ref)) : NULL;
     if (!sj || sj->ended) {
         errno = ESRCH;
         return -1;
@@ -370,7 +370,7 @@ static char *write_script(const char *trial_dir, struct err *e)
         return NULL;
     }
     char *path = xasprintf("%s/job.sh", trial_dir);
-    char *text = xasprintf("#!%s --slurm-job\n"
+    char *text = xasprintf("#!%s --batch-job\n"
                            "# sweep: the batch script of one trial; the supervisor runs its "
                            "arguments (docs/slurm.md)\n",
                            sup);
@@ -505,7 +505,7 @@ static int slurm_start(struct executor *x, const struct exec_spec *sp, struct ex
     }
     free(out);
     track(s, id, sp->trial, sp->trial_dir);
-    j->job_id = id;
+    snprintf(j->ref, sizeof j->ref, "%lld", id);
     j->waiting = 1;
     snprintf(j->state, sizeof j->state, "PENDING");
     return 0;
@@ -520,7 +520,8 @@ static int slurm_recover(struct executor *x, long long trial, const char *trial_
     long long id = find_by_name(s, trial);
     if (id <= 0) return 0;
     track(s, id, trial, trial_dir);
-    *j = (struct exec_job){.fd = -1, .adopted = 1, .job_id = id, .waiting = 1};
+    *j = (struct exec_job){.fd = -1, .adopted = 1, .waiting = 1};
+    snprintf(j->ref, sizeof j->ref, "%lld", id);
     snprintf(j->state, sizeof j->state, "PENDING");
     return 1;
 }
@@ -567,16 +568,18 @@ static enum exec_found slurm_adopt(struct executor *x, const struct exec_record 
     const struct slurm_row *f = NULL;
     for (size_t i = 0; i < s->nlisting; i++) {
         const struct slurm_row *l = &s->listing[i];
-        if (r->job_id > 0 ? l->id == r->job_id : !strcmp(l->name, name) && (!f || l->id > f->id))
+        if (r->ref ? l->id == atoll(r->ref) : !strcmp(l->name, name) && (!f || l->id > f->id))
             f = l;
     }
     int clean;
-    if (!f) /* not in the queue: ended long ago (its record says how), or never submitted */
-        return have_record(r->trial_dir, &clean) ? (j->job_id = r->job_id, EXEC_ENDED)
-                                                 : EXEC_GONE;
+    if (!f) { /* not in the queue: ended long ago (its record says how), or never submitted */
+        if (!have_record(r->trial_dir, &clean)) return EXEC_GONE;
+        snprintf(j->ref, sizeof j->ref, "%s", r->ref ? r->ref : "");
+        return EXEC_ENDED;
+    }
     struct sjob *sj = track(s, f->id, r->trial, r->trial_dir);
     sj->row = *f;
-    j->job_id = f->id;
+    snprintf(j->ref, sizeof j->ref, "%lld", f->id);
     show_state(sj, j);
     if (slurm_state_phase(f->state) != SLURM_ENDED) return EXEC_ALIVE;
     settle(s, sj);

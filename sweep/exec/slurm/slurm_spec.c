@@ -1,8 +1,12 @@
-/* space_slurm.c - `executor` (local or slurm) and the `slurm` section:
- * what each trial's job asks of the cluster. The sbatch command line is
- * built from it in sweep/exec/slurm_cmd.c; docs/slurm.md says what each key
+/* slurm_spec.c - the sweep file's `slurm` section, read by the Slurm
+ * executor itself (executors.h: configure): what each trial's job asks of
+ * the cluster, checked against the rest of the file. The sbatch command
+ * line is built from it in slurm_cmd.c; docs/slurm.md says what each key
  * becomes. */
-#include "search/space_int.h"
+#include "sweep/exec/slurm/slurm.h"
+#include "search/diag.h"
+#include "search/section.h"
+#include "search/space.h"
 #include "base/util.h"
 #include "base/value.h"
 
@@ -16,8 +20,10 @@
 #define SLURM_DEFAULT_POLL_S 2.0
 #define SLURM_DEFAULT_JOBS 8
 
-void sx_slurm_release(struct slurm_spec *s)
+static void spec_free(void *p)
 {
+    struct slurm_spec *s = p;
+    if (!s) return;
     free(s->partition);
     free(s->account);
     free(s->qos);
@@ -26,6 +32,7 @@ void sx_slurm_release(struct slurm_spec *s)
     free(s->shared_dir);
     for (size_t i = 0; i < s->nargs; i++) free(s->args[i]);
     free(s->args);
+    free(s);
 }
 
 /* --mem as Slurm reads it: a number with an optional K, M, G or T. */
@@ -56,120 +63,118 @@ static const char *owned_option(const char *a)
     return NULL;
 }
 
-static void parse_args(struct ctx *c, const struct value *v, struct slurm_spec *s)
+static void parse_args(struct diag *d, const struct value *v, struct slurm_spec *s)
 {
     if (v->kind != V_LIST) {
-        diag_error(c->d, v->line, v->col,
+        diag_error(d, v->line, v->col,
                    "slurm.args must be a list of sbatch options, one element each "
                    "([--nodes=1, --exclusive])");
         return;
     }
     for (size_t i = 0; i < v->u.list.n; i++) {
         const struct value *a = v->u.list.v[i];
-        char *t = sx_get_scalar_text(c, a, "an element of slurm.args");
+        char *t = section_text(d, a, "an element of slurm.args");
         if (!t) continue;
         const char *own = owned_option(t);
         if (own)
-            diag_error(c->d, a->line, a->col,
+            diag_error(d, a->line, a->col,
                        "slurm.args: %s is set by sweep (each trial's job is named, writes into "
                        "its trial directory and is requeued by sweep)",
                        t);
         else if (strstr(t, "${"))
-            diag_error(c->d, a->line, a->col,
+            diag_error(d, a->line, a->col,
                        "slurm.args: %s: the same options go to every trial's sbatch, as written: "
                        "placeholders are not rendered there (per-trial values belong in the "
                        "command, env or templates)",
                        t);
         else if (!strncmp(t, "--gres", 6) && s->gpus)
-            diag_error(c->d, a->line, a->col,
+            diag_error(d, a->line, a->col,
                        "slurm.args: --gres and slurm.gpus both ask for GPUs; keep one");
         s->args = xrealloc(s->args, (s->nargs + 1) * sizeof *s->args);
         s->args[s->nargs++] = t;
     }
 }
 
-static char *opt_text(struct ctx *c, const struct value *m, const char *key)
+static char *opt_text(struct diag *d, const struct value *m, const char *key)
 {
     const struct value *v = value_map_get(m, key);
     if (!v) return NULL;
-    char *t = sx_get_scalar_text(c, v, key);
+    char *t = section_text(d, v, key);
     if (t && (!t[0] || strpbrk(t, " \t\n"))) {
-        diag_error(c->d, v->line, v->col, "slurm.%s: one word, as sbatch takes it", key);
+        diag_error(d, v->line, v->col, "slurm.%s: one word, as sbatch takes it", key);
         free(t);
         return NULL;
     }
     return t;
 }
 
-static void parse_section(struct ctx *c, const struct value *m)
+static void parse_section(struct diag *d, const struct value *m, struct slurm_spec *s)
 {
     static const char *const keys[] = {"partition", "account", "qos", "time", "gpus",
                                        "mem", "cpus", "constraint", "args", "share",
                                        "shards_per_gpu", "gpu_memory", "poll", "shared_dir", NULL};
-    struct space *sp = c->sp;
-    struct slurm_spec *s = &sp->slurm;
     if (m->kind != V_MAP) {
-        diag_error(c->d, m->line, m->col,
+        diag_error(d, m->line, m->col,
                    "slurm must be a map (partition, account, qos, time, gpus, mem, cpus, "
                    "constraint, args)");
         return;
     }
-    sx_check_keys(c, m, keys, "slurm");
-    s->partition = opt_text(c, m, "partition");
-    s->account = opt_text(c, m, "account");
-    s->qos = opt_text(c, m, "qos");
-    s->constraint = opt_text(c, m, "constraint");
-    s->mem = opt_text(c, m, "mem");
+    section_check_keys(d, m, keys, "slurm");
+    s->partition = opt_text(d, m, "partition");
+    s->account = opt_text(d, m, "account");
+    s->qos = opt_text(d, m, "qos");
+    s->constraint = opt_text(d, m, "constraint");
+    s->mem = opt_text(d, m, "mem");
     const struct value *v = value_map_get(m, "mem");
     if (s->mem && !mem_ok(s->mem)) {
-        diag_error(c->d, v->line, v->col,
+        diag_error(d, v->line, v->col,
                    "slurm.mem: a size as sbatch takes it (16G, 500M: a number with K, M, G or "
                    "T)");
     }
-    s->time = sx_get_duration(c, m, "time", 0);
-    s->gpus = (int)sx_get_int(c, m, "gpus", 0, 1024, 0);
-    s->cpus = (int)sx_get_int(c, m, "cpus", 1, 100000, 0);
-    s->poll = sx_get_duration(c, m, "poll", SLURM_DEFAULT_POLL_S);
+    s->time = section_duration(d, m, "time", 0);
+    s->gpus = (int)section_int(d, m, "gpus", 0, 1024, 0);
+    s->cpus = (int)section_int(d, m, "cpus", 1, 100000, 0);
+    s->poll = section_duration(d, m, "poll", SLURM_DEFAULT_POLL_S);
     if (s->poll < 0.2) s->poll = 0.2;
     if ((v = value_map_get(m, "share"))) {
         if (v->kind == V_STR && !strcmp(v->u.s, "shard")) s->share_shard = 1;
         else if (!(v->kind == V_STR && !strcmp(v->u.s, "none")))
-            diag_error(c->d, v->line, v->col,
+            diag_error(d, v->line, v->col,
                        "slurm.share must be shard (GPUs shared by memory through gres/shard) "
                        "or none");
     }
-    s->shards_per_gpu = (int)sx_get_int(c, m, "shards_per_gpu", 1, 100000, 0);
+    s->shards_per_gpu = (int)section_int(d, m, "shards_per_gpu", 1, 100000, 0);
     if (s->shards_per_gpu && !s->share_shard) {
         const struct mapent *e = value_map_entry(m, "shards_per_gpu");
-        diag_error(c->d, e->line, e->col, "slurm.shards_per_gpu is for share: shard");
+        diag_error(d, e->line, e->col, "slurm.shards_per_gpu is for share: shard");
     }
     if ((v = value_map_get(m, "gpu_memory"))) {
-        char *t = sx_get_scalar_text(c, v, "gpu_memory");
+        char *t = section_text(d, v, "gpu_memory");
         s->gpu_mib = t ? util_parse_size_mib(t) : -1;
         if (!(s->gpu_mib > 0))
-            diag_error(c->d, v->line, v->col, "slurm.gpu_memory: a size (80GiB, 24GB)");
+            diag_error(d, v->line, v->col, "slurm.gpu_memory: a size (80GiB, 24GB)");
         if (!s->share_shard)
-            diag_error(c->d, v->line, v->col, "slurm.gpu_memory is for share: shard");
+            diag_error(d, v->line, v->col, "slurm.gpu_memory is for share: shard");
         free(t);
     }
     if (s->share_shard && !(s->gpu_mib > 0)) {
         v = value_map_get(m, "share");
-        diag_error(c->d, v->line, v->col,
+        diag_error(d, v->line, v->col,
                    "slurm.share: shard needs gpu_memory (one GPU's memory: a trial gets the "
                    "share of its shards that its memory estimate is of it)");
     }
     if (s->share_shard && !s->gpus) s->gpus = 1;
     if (s->share_shard && !s->shards_per_gpu) {
         v = value_map_get(m, "share");
-        diag_error(c->d, v->line, v->col,
+        diag_error(d, v->line, v->col,
                    "slurm.share: shard needs shards_per_gpu (the Count= of gres/shard on one "
                    "GPU, as the cluster's gres.conf says)");
     }
-    if ((v = value_map_get(m, "args"))) parse_args(c, v, s);
+    if ((v = value_map_get(m, "args"))) parse_args(d, v, s);
     if ((v = value_map_get(m, "shared_dir"))) {
-        s->shared_dir = sx_get_scalar_text(c, v, "shared_dir");
+        s->shared_dir = section_text(d, v, "shared_dir");
         if (s->shared_dir && (s->shared_dir[0] != '/' || strchr(s->shared_dir, '\n'))) {
-            diag_error(c->d, v->line, v->col,
+            diag_error(d, v->line, v->col,
                        "slurm.shared_dir: an absolute path (a directory the nodes and this "
                        "machine see at the same path)");
             free(s->shared_dir);
@@ -178,44 +183,45 @@ static void parse_section(struct ctx *c, const struct value *m)
     }
 }
 
-void sx_parse_executor(struct ctx *c, const struct value *root)
+const struct slurm_spec *slurm_spec_of(const struct space *sp)
 {
-    const struct value *v = value_map_get(root, "executor");
-    if (!v) return;
-    if (v->kind == V_STR && !strcmp(v->u.s, "slurm")) c->sp->executor = EXECUTOR_SLURM;
-    else if (!(v->kind == V_STR && !strcmp(v->u.s, "local")))
-        diag_error(c->d, v->line, v->col, "executor must be local or slurm");
+    return sp->exec_opts_free == spec_free ? sp->exec_opts : NULL;
 }
 
-void sx_parse_slurm(struct ctx *c, const struct value *root)
+void slurm_configure(struct space *sp, struct diag *d)
 {
-    struct space *sp = c->sp;
-    const struct value *v = value_map_get(root, "executor");
-    const struct value *sl = value_map_get(root, "slurm");
-    if (sl && sp->executor != EXECUTOR_SLURM) {
-        const struct mapent *e = value_map_entry(root, "slurm");
-        diag_error(c->d, e->line, e->col, "a slurm section needs executor: slurm");
-        return;
-    }
-    if (sp->executor != EXECUTOR_SLURM) return;
-    sp->slurm.poll = SLURM_DEFAULT_POLL_S;
+    struct slurm_spec *s = xcalloc(1, sizeof *s);
+    if (sp->exec_opts_free) sp->exec_opts_free(sp->exec_opts);
+    sp->exec_opts = s;
+    sp->exec_opts_free = spec_free;
+    s->poll = SLURM_DEFAULT_POLL_S;
     /* a cluster runs several: 8 jobs in the queue unless resources says */
-    if (!value_map_get(value_map_get(root, "resources"), "max_parallel"))
-        sp->max_parallel = SLURM_DEFAULT_JOBS;
-    if (sl) parse_section(c, sl);
-    if (sp->slurm.time == 0 && sp->timeout > 0)
-        sp->slurm.time = sp->timeout + sp->stop_grace + SLURM_TIME_MARGIN_S;
+    if (!sp->max_parallel_given) sp->max_parallel = SLURM_DEFAULT_JOBS;
+    if (sp->executor_section) parse_section(d, sp->executor_section, s);
+    if (s->time == 0 && sp->timeout > 0) s->time = sp->timeout + sp->stop_grace + SLURM_TIME_MARGIN_S;
     if (sp->gpus_auto || sp->ngpu_list) {
-        const struct value *res = value_map_get(root, "resources");
-        const struct mapent *g = value_map_entry(res, "gpus");
-        diag_error(c->d, g->line, g->col,
+        const struct mapent *g = value_map_entry(value_map_get(sp->doc, "resources"), "gpus");
+        diag_error(d, g ? g->line : sp->executor_line, g ? g->col : sp->executor_col,
                    "resources.gpus places trials on this machine's GPUs; with executor slurm "
                    "Slurm places them: give slurm.gpus (GPUs per trial)");
     }
     if (sp->shell) {
-        const struct value *s = value_map_get(root, "shell");
-        diag_error(c->d, s ? s->line : v->line, s ? s->col : v->col,
+        const struct value *v = value_map_get(sp->doc, "shell");
+        diag_error(d, v ? v->line : sp->executor_line, v ? v->col : sp->executor_col,
                    "shell: true is for the local executor; a Slurm job runs its command "
                    "without a shell (as an argv)");
     }
+}
+
+void slurm_opts(const struct space *sp, const char *tag, struct exec_slurm_opts *o)
+{
+    static const struct slurm_spec none = {.poll = SLURM_DEFAULT_POLL_S};
+    const struct slurm_spec *s = slurm_spec_of(sp);
+    if (!s) s = &none;
+    *o = (struct exec_slurm_opts){
+        .partition = s->partition, .account = s->account, .qos = s->qos,
+        .constraint = s->constraint, .mem = s->mem, .time = s->time, .gpus = s->gpus,
+        .cpus = s->cpus, .share_shard = s->share_shard, .shards_per_gpu = s->shards_per_gpu,
+        .args = s->args, .nargs = s->nargs, .poll = s->poll, .tag = tag};
+    o->gpu_mib = s->gpu_mib; /* share: shard - one GPU's memory: the share's whole */
 }

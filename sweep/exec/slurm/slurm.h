@@ -17,7 +17,33 @@
 
 struct err;
 
-/* What each job asks for (the sweep file's slurm section, search/space.h). */
+struct space;
+struct diag;
+
+/* The sweep file's slurm section as read (slurm_spec.c). */
+struct slurm_spec {
+    char *partition, *account, *qos, *constraint; /* NULL: not given */
+    char *mem;              /* --mem as written (16G); NULL: not given */
+    double time;            /* --time, seconds; 0: none (timeout's when there is one) */
+    int gpus;               /* per trial: --gres=gpu:N (or shards); 0: none */
+    int cpus;               /* --cpus-per-task; 0: not given */
+    int share_shard;        /* share: shard - GPUs shared by memory (gres/shard) */
+    int shards_per_gpu;     /* shards: how many one GPU has (share: shard) */
+    double gpu_mib;         /* share: shard - one GPU's memory (gpu_memory), MiB */
+    char **args;            /* more sbatch options, one argv element each */
+    size_t nargs;
+    double poll;            /* seconds between two looks at the queue */
+    char *shared_dir;       /* trial directories under SHARED_DIR/TAG, not DIR/trials */
+};
+
+/* executors.h's configure: reads sp's slurm section into sp->exec_opts,
+ * checks the rest of the file against it, sets its defaults (8 jobs at a
+ * time unless resources.max_parallel says). */
+void slurm_configure(struct space *sp, struct diag *d);
+/* The section as read (NULL: not configured). */
+const struct slurm_spec *slurm_spec_of(const struct space *sp);
+
+/* What each job asks for (the sweep file's slurm section). */
 struct exec_slurm_opts {
     const char *partition, *account, *qos, *constraint, *mem; /* NULL: not given */
     double time;            /* --time in seconds, 0 none */
@@ -39,6 +65,9 @@ struct slurm_stats {
     long sbatch, squeue, scontrol, sacct, scancel;
     long listed;
 };
+
+/* What each job of sp asks for; tag: the sweep's (strings are sp's). */
+void slurm_opts(const struct space *sp, const char *tag, struct exec_slurm_opts *o);
 
 /* The executor; exec_free releases it. */
 struct executor *exec_slurm(const struct exec_slurm_opts *o, struct err *e);
@@ -68,7 +97,6 @@ void slurm_job_name(char *out, size_t n, const char *tag, long long trial);
  * script at script. */
 char **slurm_sbatch_argv(const struct exec_slurm_opts *o, const struct exec_spec *s,
                          const char *script);
-void exec_free_strv(char **v);
 /* --time as Slurm reads it (D-HH:MM:SS), rounded up to a minute. */
 void slurm_fmt_time(char *out, size_t n, double seconds);
 /* The job id in sbatch --parsable's answer ("42" or "42;cluster"), or -1. */

@@ -2,7 +2,7 @@
  * command line of a trial, and reading what sbatch, squeue, sacct and
  * scontrol print. Formats as Slurm 22.05 prints them (docs/slurm.md;
  * verbatim outputs in tests/test_slurm.c). */
-#include "sweep/exec/slurm.h"
+#include "sweep/exec/slurm/slurm.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -31,12 +31,6 @@ void slurm_fmt_time(char *out, size_t n, double seconds)
     long long m = (long long)ceil(seconds / 60);
     if (m < 1) m = 1;
     snprintf(out, n, "%lld-%02lld:%02lld:00", m / 1440, m / 60 % 24, m % 60);
-}
-
-void exec_free_strv(char **v)
-{
-    for (size_t i = 0; v && v[i]; i++) free(v[i]);
-    free(v);
 }
 
 struct strv {

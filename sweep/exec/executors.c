@@ -1,0 +1,30 @@
+/* executors.c - the table of executors (executors.h): one line each. */
+#include "sweep/exec/executors.h"
+#include "search/space.h"
+
+#include <string.h>
+
+extern const struct exec_def exec_slurm_def; /* slurm/ */
+
+static const struct exec_def *const executors[] = {&exec_local_def, &exec_slurm_def};
+
+const struct exec_def *exec_def(const char *name)
+{
+    for (size_t i = 0; i < sizeof executors / sizeof *executors; i++)
+        if (name && !strcmp(executors[i]->name, name)) return executors[i];
+    return NULL;
+}
+
+const char *const *exec_names(void)
+{
+    static const char *names[sizeof executors / sizeof *executors + 1];
+    for (size_t i = 0; i < sizeof executors / sizeof *executors; i++)
+        names[i] = executors[i]->name;
+    return names;
+}
+
+void exec_configure(struct space *sp, struct diag *d)
+{
+    const struct exec_def *x = exec_def(sp->executor);
+    if (x && x->configure) x->configure(sp, d);
+}
