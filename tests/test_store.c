@@ -152,7 +152,70 @@ static void a_store_through_its_lifecycle(void)
     free(db);
 }
 
-static const struct check_case cases[] = {CASE(a_store_through_its_lifecycle)};
+static void run_sql(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_open(db, &h);
+    char *msg = NULL;
+    if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK) fprintf(stderr, "%s: %s\n", sql, msg);
+    sqlite3_free(msg);
+    sqlite3_close(h);
+}
+
+/* Schema v6 kept a Slurm job id (job_id INTEGER, job_state); v7 keeps the
+ * executor's own reference: a v6 store reads the same, and the first
+ * writer migrates it. */
+static void a_v6_store_keeps_its_jobs(void)
+{
+    char dir[] = "/tmp/sweep-store-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char *db = xasprintf("%s/sweep.db", dir);
+    struct err e = {0};
+    struct store *st = store_open(db, 1, &e);
+    struct store_sweep w = {.spec_path = "s.yaml", .spec_text = "method: grid\n", .spec_hash = "h",
+                            .cwd = "/tmp", .method = "grid", .total = 2, .version = "0"};
+    CHECK_INT_EQ(store_init_sweep(st, &w, &e), 0);
+    CHECK_INT_EQ(store_trial_add(st, 0, "{}", &e), 0);
+    CHECK_INT_EQ(store_trial_add(st, 1, "{}", &e), 0);
+    CHECK_INT_EQ(store_trial_start(st, 0, "[]", 0, 0, 2.0, &e), 0);
+    CHECK_INT_EQ(store_trial_set_ref(st, 0, "1234", "RUNNING", &e), 0);
+    store_close(st);
+    /* back to v6, as a sweep of then left it */
+    run_sql(db, "ALTER TABLE trials ADD COLUMN job_id INTEGER;"
+                "UPDATE trials SET job_id = CAST(exec_ref AS INTEGER) WHERE exec_ref IS NOT NULL;"
+                "ALTER TABLE trials DROP COLUMN exec_ref;"
+                "ALTER TABLE trials RENAME COLUMN exec_state TO job_state;"
+                "PRAGMA user_version = 6;");
+    struct trial_row t;
+    st = store_open_ro(db, &e);
+    CHECK(st != NULL);
+    CHECK_INT_EQ(store_get_trial(st, 0, &t, &e), 1);
+    CHECK_STR_EQ(t.exec_ref, "1234");
+    CHECK_STR_EQ(t.exec_state, "RUNNING");
+    trial_row_release(&t);
+    CHECK_INT_EQ(store_get_trial(st, 1, &t, &e), 1);
+    CHECK(t.exec_ref == NULL);
+    trial_row_release(&t);
+    store_close(st);
+    st = store_open(db, 1, &e); /* migrates */
+    CHECK(st != NULL);
+    CHECK_INT_EQ(scalar(db, "PRAGMA user_version"), 7);
+    CHECK_INT_EQ(scalar(db, "select count(*) from pragma_table_info('trials') where name = 'job_id'"), 0);
+    CHECK_INT_EQ(store_get_trial(st, 0, &t, &e), 1);
+    CHECK_STR_EQ(t.exec_ref, "1234");
+    CHECK_STR_EQ(t.exec_state, "RUNNING");
+    trial_row_release(&t);
+    CHECK_INT_EQ(store_get_trial(st, 1, &t, &e), 1);
+    CHECK(t.exec_ref == NULL);
+    trial_row_release(&t);
+    store_close(st);
+    unlink(db);
+    rmdir(dir);
+    free(db);
+}
+
+static const struct check_case cases[] = {CASE(a_store_through_its_lifecycle),
+                                          CASE(a_v6_store_keeps_its_jobs)};
 
 int main(int argc, char **argv)
 {
