@@ -14,6 +14,17 @@
 #include <string.h>
 #include <strings.h>
 
+/* What the darknet parser of one trial keeps (struct mparser.own). */
+struct darknet_own {
+    double pend_map, pend_best; /* "Last accuracy" values (NaN: none), for the iteration
+                                   line printed next */
+    double last_map;            /* the last mAP emitted (AlexeyAB repeats it) */
+    double last_best;
+};
+
+#define DK(p) ((struct darknet_own *)(p)->own)
+
+
 /* Expects text at s[*i]; moves past it. */
 static int expect(const char *s, size_t n, size_t *i, const char *text)
 {
@@ -58,9 +69,9 @@ static void darknet_iteration(struct mparser *p, const char *s, size_t n, struct
                                         "hours_left"};
     p->epoch = step;
     /* the "Last accuracy" line before it is this iteration's */
-    if (!isnan(p->pend_map)) lx_emit_name(p, b, "mAP50", step, p->pend_map);
-    if (!isnan(p->pend_best)) lx_emit_name(p, b, "best_mAP50", step, p->pend_best);
-    p->pend_map = p->pend_best = NAN;
+    if (!isnan(DK(p)->pend_map)) lx_emit_name(p, b, "mAP50", step, DK(p)->pend_map);
+    if (!isnan(DK(p)->pend_best)) lx_emit_name(p, b, "best_mAP50", step, DK(p)->pend_best);
+    DK(p)->pend_map = DK(p)->pend_best = NAN;
     for (int k = 0; k < 5 + hours; k++) lx_emit_name(p, b, names[k], step, v[k]);
 }
 
@@ -86,7 +97,7 @@ static void darknet_line(struct mparser *p, const char *s, size_t n, struct metr
         if (!expect(s, n, &i, ") = ") || !number_at(s, n, &i, &v)) return;
         snprintf(name, sizeof name, "mAP%.0f", w * 100);
         lx_emit_name(p, b, name, p->epoch, v);
-        if (!strcmp(name, "mAP50")) p->last_map = v;
+        if (!strcmp(name, "mAP50")) DK(p)->last_map = v;
     } else if (expect(s, n, &i, "Last accuracy mAP@")) {
         /* "mAP@0.5 = " (2019), "mAP@0.50 = " (later): printed before the
          * iteration line it belongs to, which emits it (darknet_iteration) */
@@ -94,15 +105,15 @@ static void darknet_line(struct mparser *p, const char *s, size_t n, struct metr
             !number_at(s, n, &i, &v) || !expect(s, n, &i, " %"))
             return;
         v /= 100;
-        if (fabs(v - p->last_map) > 5e-5 || isnan(p->last_map)) {
-            p->pend_map = v;
-            p->last_map = v;
+        if (fabs(v - DK(p)->last_map) > 5e-5 || isnan(DK(p)->last_map)) {
+            DK(p)->pend_map = v;
+            DK(p)->last_map = v;
         }
         if (expect(s, n, &i, ", best = ") && number_at(s, n, &i, &w)) {
             w /= 100;
-            if (fabs(w - p->last_best) > 5e-5 || isnan(p->last_best)) {
-                p->pend_best = w;
-                p->last_best = w;
+            if (fabs(w - DK(p)->last_best) > 5e-5 || isnan(DK(p)->last_best)) {
+                DK(p)->pend_best = w;
+                DK(p)->last_best = w;
             }
         }
     } else if (expect(s, n, &i, "for conf_thresh = ") || expect(s, n, &i, "for thresh = ")) {
@@ -121,7 +132,18 @@ static void darknet_line(struct mparser *p, const char *s, size_t n, struct metr
     }
 }
 
+static int darknet_init(struct mparser *p, const struct pattern *pats, size_t npats,
+                        struct err *e)
+{
+    (void)pats, (void)npats, (void)e;
+    DK(p)->last_map = DK(p)->last_best = NAN;
+    DK(p)->pend_map = DK(p)->pend_best = NAN;
+    return 0;
+}
+
 const struct parser_def parser_darknet = {
+    .own_size = sizeof(struct darknet_own),
+    .init = darknet_init,
     .name = "darknet",
     .requires_rows = 1,
     .rereads = 1,

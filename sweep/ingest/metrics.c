@@ -242,9 +242,7 @@ struct mparser *metrics_new(const char *parser, const struct pattern *pats, size
     struct mparser *p = xcalloc(1, sizeof *p);
     p->def = d;
     p->epoch = -1;
-    p->last_map = p->last_best = NAN;
-    p->pend_map = p->pend_best = NAN;
-    sb_init(&p->pending);
+    if (d->own_size) p->own = xcalloc(1, d->own_size);
     if (d->init && d->init(p, pats, npats, e)) {
         metrics_free(p);
         return NULL;
@@ -266,13 +264,8 @@ void metrics_free(struct mparser *p)
     free(p->steps);
     free_strv(p->cols, p->ncols);
     free(p->header);
-    free_strv(p->train, p->ntrain);
-    free(p->train_hdr);
-    free(p->val_hdr);
-    sb_release(&p->pending);
-    free(p->task);
     free(p->twice);
-    free_strv(p->cp_names, p->ncp);
+    free(p->own);
     free(p);
 }
 

@@ -34,6 +34,8 @@ struct parser_def {
                                            offset to learn headers and the epoch */
     int header_row;                     /* the file's first line names its columns (csv) */
     int trims;                          /* leading blanks are dropped before line() */
+    size_t own_size;                    /* its own state per reader (struct mparser.own,
+                                           zeroed before init) */
     /* Set up what it needs (regex: compile the patterns); 0 or -1 (e). */
     int (*init)(struct mparser *p, const struct pattern *pats, size_t npats, struct err *e);
     void (*line)(struct mparser *p, const char *s, size_t n, struct metric_batch *b);
@@ -49,10 +51,11 @@ struct laststep {
     long long step;
 };
 
+/* What every parser reads and writes; a parser's own state is behind own
+ * (its file's struct, def->own_size bytes), reached by no other file. */
 struct mparser {
     const struct parser_def *def;
-    struct compiled *pats;
-    size_t npats;
+    void *own;
     struct laststep *steps; /* a handful of names per trial: a linear list is enough */
     size_t nsteps;
     char **cols;            /* csv: the header's column names, NULL before it */
@@ -60,32 +63,11 @@ struct mparser {
     int step_col;           /* csv: the column giving the step, -1 none */
     char *header;           /* csv: the header line as read (a repeat is skipped) */
     /* the trainers' parsers */
-    int csv;                /* this file turned out to be a results.csv */
-    int csv_shift;          /* ultralytics: the file counts epochs from 0: +1 */
+    int csv_shift;          /* ultralytics: the results file counts epochs from 0: +1 */
     int csv_rows;           /* data rows read */
     const struct mparser *results; /* console: the results file's parser, whose
                                       columns win over the console's values */
     long long epoch;        /* the step of the lines that carry none; -1 unknown */
-    char **train;           /* console: names of the train row's loss columns */
-    size_t ntrain;
-    char *train_hdr;        /* the train header as last read */
-    char *val_hdr;          /* the validation header (tqdm's description) as last read */
-    char letters[8];        /* its groups: Box(P... Mask(P... give B, M */
-    int nletters;
-    int classify;           /* its values are top-1 and top-5 accuracy */
-    struct sb pending;      /* a train row whose bar has not reached its end */
-    int final_val;          /* after "Validating .../best.pt": the best model's values */
-    long long val_q[16];    /* epochs whose training ended and whose validation row has
-                               not come yet, oldest first (stdout's rows can come after
-                               stderr's next bars: docker logs) */
-    int val_n;
-    double pend_map, pend_best; /* darknet: "Last accuracy" values (NaN: none), for the
-                                   iteration line printed next */
-    char *task;             /* detectron2 copypaste: "bbox" */
-    char **cp_names;        /* detectron2 copypaste: the names line */
-    size_t ncp;
-    double last_map;        /* darknet: the last mAP emitted (AlexeyAB repeats it) */
-    double last_best;
     char *twice;            /* keyvalue: the first name one line gave twice, NULL none */
 };
 

@@ -14,6 +14,15 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+/* The regex parser's compiled patterns (struct mparser.own). */
+struct regex_own {
+    struct compiled *pats;
+    size_t npats;
+};
+
+#define RX(p) ((struct regex_own *)(p)->own)
+
+
 struct compiled {
     char *name;             /* NULL: taken from the (?<name>) group */
     pcre2_code *re;
@@ -23,8 +32,8 @@ struct compiled {
 
 static void parse_regex(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
 {
-    for (size_t k = 0; k < p->npats; k++) {
-        struct compiled *c = &p->pats[k];
+    for (size_t k = 0; k < RX(p)->npats; k++) {
+        struct compiled *c = &RX(p)->pats[k];
         size_t off = 0;
         while (off <= n) {
             int rc = pcre2_match(c->re, (PCRE2_SPTR)s, n, off, 0, c->md, NULL);
@@ -64,24 +73,24 @@ static void parse_regex(struct mparser *p, const char *s, size_t n, struct metri
 
 static void regex_release(struct mparser *p)
 {
-    for (size_t i = 0; i < p->npats; i++) {
-        pcre2_code_free(p->pats[i].re);
-        pcre2_match_data_free(p->pats[i].md);
-        free(p->pats[i].name);
+    for (size_t i = 0; i < RX(p)->npats; i++) {
+        pcre2_code_free(RX(p)->pats[i].re);
+        pcre2_match_data_free(RX(p)->pats[i].md);
+        free(RX(p)->pats[i].name);
     }
-    free(p->pats);
-    p->pats = NULL;
-    p->npats = 0;
+    free(RX(p)->pats);
+    RX(p)->pats = NULL;
+    RX(p)->npats = 0;
 }
 
 static int regex_init(struct mparser *p, const struct pattern *pats, size_t npats, struct err *e)
 {
     if (npats == 0) return err_usage(e, "parser regex needs at least one pattern");
-    p->pats = xcalloc(npats, sizeof *p->pats);
+    RX(p)->pats = xcalloc(npats, sizeof *RX(p)->pats);
     for (size_t i = 0; i < npats; i++) {
         int ecode;
         PCRE2_SIZE eoff;
-        struct compiled *c = &p->pats[p->npats];
+        struct compiled *c = &RX(p)->pats[RX(p)->npats];
         c->re = pcre2_compile((PCRE2_SPTR)pats[i].regex, PCRE2_ZERO_TERMINATED, 0, &ecode, &eoff,
                               NULL);
         if (!c->re) {
@@ -90,7 +99,7 @@ static int regex_init(struct mparser *p, const struct pattern *pats, size_t npat
             return err_usage(e, "invalid regex '%s': %s (at offset %zu)", pats[i].regex,
                              (char *)buf, (size_t)eoff);
         }
-        p->npats++;
+        RX(p)->npats++;
         pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE); /* optional speed-up */
         c->md = pcre2_match_data_create_from_pattern(c->re, NULL);
         c->g_value = pcre2_substring_number_from_name(c->re, (PCRE2_SPTR) "value");
@@ -105,6 +114,7 @@ static int regex_init(struct mparser *p, const struct pattern *pats, size_t npat
 }
 
 const struct parser_def parser_regex = {
+    .own_size = sizeof(struct regex_own),
     .name = "regex",
     .init = regex_init,
     .line = parse_regex,

@@ -16,6 +16,27 @@
 #include <string.h>
 #include <strings.h>
 
+/* What the console parser of one trial keeps (struct mparser.own). */
+struct yolo_own {
+    int csv;                /* this file turned out to be a results.csv */
+    char **train;           /* names of the train row's loss columns */
+    size_t ntrain;
+    char *train_hdr;        /* the train header as last read */
+    char *val_hdr;          /* the validation header (tqdm's description) as last read */
+    char letters[8];        /* its groups: Box(P... Mask(P... give B, M */
+    int nletters;
+    int classify;           /* its values are top-1 and top-5 accuracy */
+    struct sb pending;      /* a train row whose bar has not reached its end */
+    int final_val;          /* after "Validating .../best.pt": the best model's values */
+    long long val_q[16];    /* epochs whose training ended and whose validation row has
+                               not come yet, oldest first (stdout's rows can come after
+                               stderr's next bars: docker logs) */
+    int val_n;
+};
+
+#define Y(p) ((struct yolo_own *)(p)->own)
+
+
 /* The first "k/N" after tqdm's description: whether the bar is at its end. */
 static int bar_done(const char *s, size_t n)
 {
@@ -63,25 +84,25 @@ static void train_row(struct mparser *p, const char *s, size_t n, struct metric_
     size_t nt = lx_tokenize(s, n, t, MAXTOK);
     long long e;
     if (!train_row_shape(t, nt) || !lx_tok_epoch(&t[0], &e)) return;
-    if (e < p->epoch) p->val_n = 0; /* training again (a restart appending to the log) */
+    if (e < p->epoch) Y(p)->val_n = 0; /* training again (a restart appending to the log) */
     p->epoch = e;
-    p->final_val = 0;
+    Y(p)->final_val = 0;
     /* its validation row comes next, or after later rows (val_epoch) */
-    if (!p->val_n || p->val_q[p->val_n - 1] != e) {
-        if (p->val_n == (int)ARRAY_LEN(p->val_q)) { /* the oldest is lost */
-            memmove(p->val_q, p->val_q + 1, sizeof p->val_q - sizeof p->val_q[0]);
-            p->val_n--;
+    if (!Y(p)->val_n || Y(p)->val_q[Y(p)->val_n - 1] != e) {
+        if (Y(p)->val_n == (int)ARRAY_LEN(Y(p)->val_q)) { /* the oldest is lost */
+            memmove(Y(p)->val_q, Y(p)->val_q + 1, sizeof Y(p)->val_q - sizeof Y(p)->val_q[0]);
+            Y(p)->val_n--;
         }
-        p->val_q[p->val_n++] = e;
+        Y(p)->val_q[Y(p)->val_n++] = e;
     }
     double v;
     if (t[1].complete && lx_tok_gb(&t[1], &v)) lx_emit_name(p, b, "gpu_mem", e, v);
-    size_t nloss = p->train ? p->ntrain : nt >= 4 ? nt - 4 : 0;
+    size_t nloss = Y(p)->train ? Y(p)->ntrain : nt >= 4 ? nt - 4 : 0;
     for (size_t i = 0; i < nloss && 2 + i < nt; i++) {
         const struct tok *x = &t[2 + i];
         if (!x->complete || !lx_tok_num(x, &v)) break;
         char def[64];
-        const char *name = p->train ? p->train[i] : NULL;
+        const char *name = Y(p)->train ? Y(p)->train[i] : NULL;
         if (!name) {
             const char *d = default_loss(p, nloss, i);
             if (!d) break;
@@ -94,21 +115,21 @@ static void train_row(struct mparser *p, const char *s, size_t n, struct metric_
 
 static void flush_pending(struct mparser *p, struct metric_batch *b)
 {
-    if (!p->pending.len) return;
-    train_row(p, p->pending.buf, p->pending.len, b);
-    sb_reset(&p->pending);
+    if (!Y(p)->pending.len) return;
+    train_row(p, Y(p)->pending.buf, Y(p)->pending.len, b);
+    sb_reset(&Y(p)->pending);
 }
 
 /* "Epoch GPU_mem box_loss cls_loss dfl_loss Instances Size", or YOLOv5's
  * older "Epoch gpu_mem box obj cls total targets img_size". */
 static void train_header(struct mparser *p, const char *s, size_t n)
 {
-    if (p->train_hdr && strlen(p->train_hdr) == n && !memcmp(p->train_hdr, s, n)) return;
-    free(p->train_hdr);
-    p->train_hdr = xstrndup(s, n);
-    lx_free_names(p->train, p->ntrain);
-    p->train = NULL;
-    p->ntrain = 0;
+    if (Y(p)->train_hdr && strlen(Y(p)->train_hdr) == n && !memcmp(Y(p)->train_hdr, s, n)) return;
+    free(Y(p)->train_hdr);
+    Y(p)->train_hdr = xstrndup(s, n);
+    lx_free_names(Y(p)->train, Y(p)->ntrain);
+    Y(p)->train = NULL;
+    Y(p)->ntrain = 0;
     struct tok t[MAXTOK];
     size_t nt = lx_tokenize(s, n, t, MAXTOK);
     for (size_t i = 2; i < nt; i++) {
@@ -122,8 +143,8 @@ static void train_header(struct mparser *p, const char *s, size_t n)
             name = xasprintf("train/%.*s_loss", (int)t[i].n, t[i].s);
             for (char *c = name + 6; *c; c++) *c = (char)tolower((unsigned char)*c);
         }
-        p->train = xrealloc(p->train, (p->ntrain + 1) * sizeof *p->train);
-        p->train[p->ntrain++] = name;
+        Y(p)->train = xrealloc(Y(p)->train, (Y(p)->ntrain + 1) * sizeof *Y(p)->train);
+        Y(p)->train[Y(p)->ntrain++] = name;
     }
 }
 
@@ -133,16 +154,16 @@ static void val_header(struct mparser *p, const char *s, size_t n)
 {
     const char *c = memchr(s, ':', n);
     size_t dn = c ? (size_t)(c - s) : n;
-    if (p->val_hdr && strlen(p->val_hdr) == dn && !memcmp(p->val_hdr, s, dn)) return;
-    free(p->val_hdr);
-    p->val_hdr = xstrndup(s, dn);
-    p->classify = lx_starts(s, n, "classes");
-    p->nletters = 0;
+    if (Y(p)->val_hdr && strlen(Y(p)->val_hdr) == dn && !memcmp(Y(p)->val_hdr, s, dn)) return;
+    free(Y(p)->val_hdr);
+    Y(p)->val_hdr = xstrndup(s, dn);
+    Y(p)->classify = lx_starts(s, n, "classes");
+    Y(p)->nletters = 0;
     struct tok t[MAXTOK];
     size_t nt = lx_tokenize(s, dn, t, MAXTOK);
-    for (size_t i = 3; i < nt && p->nletters < (int)sizeof p->letters; i++)
+    for (size_t i = 3; i < nt && Y(p)->nletters < (int)sizeof Y(p)->letters; i++)
         if (t[i].n > 2 && memchr(t[i].s, '(', t[i].n))
-            p->letters[p->nletters++] = (char)toupper((unsigned char)t[i].s[0]);
+            Y(p)->letters[Y(p)->nletters++] = (char)toupper((unsigned char)t[i].s[0]);
 }
 
 /* The epoch a validation row belongs to: the oldest epoch whose training
@@ -150,10 +171,10 @@ static void val_header(struct mparser *p, const char *s, size_t n)
  * next epoch), else the last one trained. */
 static long long val_epoch(struct mparser *p)
 {
-    if (!p->val_n) return p->epoch;
-    long long e = p->val_q[0];
-    memmove(p->val_q, p->val_q + 1, (size_t)(p->val_n - 1) * sizeof p->val_q[0]);
-    p->val_n--;
+    if (!Y(p)->val_n) return p->epoch;
+    long long e = Y(p)->val_q[0];
+    memmove(Y(p)->val_q, Y(p)->val_q + 1, (size_t)(Y(p)->val_n - 1) * sizeof Y(p)->val_q[0]);
+    Y(p)->val_n--;
     return e;
 }
 
@@ -167,11 +188,11 @@ static void val_row(struct mparser *p, const char *s, size_t n, struct metric_ba
     double v[MAXTOK];
     for (size_t i = 1; i < nt; i++)
         if (!lx_tok_num(&t[i], &v[i])) return; /* a class named "all..."? not this row */
-    if (!p->classify && nt < 7) return;
-    const char *pre = p->final_val ? "best/" : "";
-    long long step = p->final_val ? p->epoch : val_epoch(p);
+    if (!Y(p)->classify && nt < 7) return;
+    const char *pre = Y(p)->final_val ? "best/" : "";
+    long long step = Y(p)->final_val ? p->epoch : val_epoch(p);
     char name[96];
-    if (p->classify) {
+    if (Y(p)->classify) {
         static const char *const acc[] = {"metrics/accuracy_top1", "metrics/accuracy_top5"};
         for (size_t i = 1; i < nt && i <= 2; i++) {
             snprintf(name, sizeof name, "%s%s", pre, acc[i - 1]);
@@ -184,9 +205,9 @@ static void val_row(struct mparser *p, const char *s, size_t n, struct metric_ba
     size_t groups = (nt - 3) / 4;
     for (size_t g = 0; g < groups; g++) {
         char suffix[8] = "";
-        if (p->def == &parser_ultralytics || p->nletters)
+        if (p->def == &parser_ultralytics || Y(p)->nletters)
             snprintf(suffix, sizeof suffix, "(%c)",
-                     (int)g < p->nletters ? p->letters[g] : g == 0 ? 'B' : 'M');
+                     (int)g < Y(p)->nletters ? Y(p)->letters[g] : g == 0 ? 'B' : 'M');
         for (size_t k = 0; k < 4; k++) {
             snprintf(name, sizeof name, "%smetrics/%s%s", pre,
                      p->def == &parser_ultralytics ? u[k] : v5[k], suffix);
@@ -228,8 +249,8 @@ static int csv_header(const char *s, size_t n)
 
 static void yolo_line(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
 {
-    if (p->csv || csv_header(s, n)) {
-        p->csv = 1;
+    if (Y(p)->csv || csv_header(s, n)) {
+        Y(p)->csv = 1;
         metrics_parse_csv(p, s, n, b);
         return;
     }
@@ -240,35 +261,54 @@ static void yolo_line(struct mparser *p, const char *s, size_t n, struct metric_
         if (train_row_shape(t, nt)) {
             /* tqdm rewrites the row many times an epoch: the row counts
              * once its bar is full, or when something else is printed */
-            if (p->pending.len && (p->pending.len < t[0].n || p->pending.buf[t[0].n] != ' ' ||
-                                   memcmp(p->pending.buf, t[0].s, t[0].n)))
+            if (Y(p)->pending.len && (Y(p)->pending.len < t[0].n || Y(p)->pending.buf[t[0].n] != ' ' ||
+                                   memcmp(Y(p)->pending.buf, t[0].s, t[0].n)))
                 flush_pending(p, b); /* another epoch's row: the waiting one counts */
-            sb_reset(&p->pending);
+            sb_reset(&Y(p)->pending);
             if (bar_done(s, n)) train_row(p, s, n, b);
-            else sb_addn(&p->pending, s, n);
+            else sb_addn(&Y(p)->pending, s, n);
             return;
         }
     }
     flush_pending(p, b);
     if (lx_starts(s, n, "Epoch ") && (lx_find(s, n, "GPU_mem") || lx_find(s, n, "gpu_mem"))) {
         train_header(p, s, n);
-        p->final_val = 0;
+        Y(p)->final_val = 0;
     }
     else if ((lx_starts(s, n, "Class ") && lx_find(s, n, "Images")) || lx_starts(s, n, "classes "))
         val_header(p, s, n);
     else if (lx_starts(s, n, "all ") || lx_starts(s, n, "all\t"))
         val_row(p, s, n, b);
     else if (lx_starts(s, n, "Validating ") && lx_find(s, n, "best.pt"))
-        p->final_val = 1;
+        Y(p)->final_val = 1;
 }
 
 /* ---- darknet ---- */
 
 
+static int yolo_init(struct mparser *p, const struct pattern *pats, size_t npats, struct err *e)
+{
+    (void)pats, (void)npats, (void)e;
+    sb_init(&Y(p)->pending);
+    return 0;
+}
+
+static void yolo_release(struct mparser *p)
+{
+    for (size_t i = 0; i < Y(p)->ntrain; i++) free(Y(p)->train[i]);
+    free(Y(p)->train);
+    free(Y(p)->train_hdr);
+    free(Y(p)->val_hdr);
+    sb_release(&Y(p)->pending);
+}
+
 static const char *const ultralytics_files[] = {"results.csv", NULL};
 static const char *const yolov5_files[] = {"results.csv", "results.txt", NULL};
 
 const struct parser_def parser_ultralytics = {
+    .own_size = sizeof(struct yolo_own),
+    .init = yolo_init,
+    .release = yolo_release,
     .name = "ultralytics",
     .results_files = ultralytics_files,
     .rereads = 1,
@@ -278,6 +318,9 @@ const struct parser_def parser_ultralytics = {
 };
 
 const struct parser_def parser_yolov5 = {
+    .own_size = sizeof(struct yolo_own),
+    .init = yolo_init,
+    .release = yolo_release,
     .name = "yolov5",
     .results_files = yolov5_files,
     .rereads = 1,
