@@ -97,7 +97,7 @@ static int oom_requeue(struct sched *s, struct slot *sl, double est, struct sb *
         free(why);
         return -1;
     }
-    learn_override(&s->learned, sl->id, want);
+    gpu_learn_more(s, sl->id, want);
     say(s, "trial %lld: %s", sl->id, why);
     free(why);
     queue_put(&s->queue, sl->id, 0);
@@ -338,7 +338,7 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     int had_gpu = sl->g >= 0;
     double est = sl->est_mib;
     gpu_release(s, sl);
-    if (had_gpu && oc.state == TRIAL_COMPLETED) learn_peak(&s->learned, sl->kind, sl->peak_mib, 1);
+    if (had_gpu && oc.state == TRIAL_COMPLETED) gpu_learn_peak(s, sl->kind, sl->peak_mib, 1);
     struct outcome_when w = {.had_gpu = had_gpu, .stopping = s->stopping,
                              .machine_lost = sl->job.end == EXEC_END_REQUEUE,
                              .stop_asked = sl->stop_reason != NULL, .retries = s->sp->retries};

@@ -15,7 +15,7 @@
 
 double trial_estimate(struct sched *s, long long id, const struct value *params, char **kind)
 {
-    return learn_estimate(&s->learned, s->sp, id, params, kind);
+    return learn_estimate(&s->g.learned, s->sp, id, params, kind);
 }
 
 /* What a trial's estimate depends on (its "kind"), a new string. */
@@ -35,7 +35,7 @@ char *trial_kind(struct sched *s, long long id)
 static void gpu_hold(struct sched *s, struct slot *sl)
 {
     if (sl->g < 0) return;
-    struct pack_gpu *g = &s->gpus[sl->g];
+    struct pack_gpu *g = &s->g.gpus[sl->g];
     double want = sl->est_mib < 0 ? 0 : sl->est_mib;
     if (sl->peak_mib > want) want = sl->peak_mib;
     g->reserved_mib += want - sl->held_mib;
@@ -44,7 +44,7 @@ static void gpu_hold(struct sched *s, struct slot *sl)
 
 void gpu_take(struct sched *s, struct slot *sl, int gi, double est)
 {
-    struct pack_gpu *g = &s->gpus[gi];
+    struct pack_gpu *g = &s->g.gpus[gi];
     sl->g = gi;
     sl->est_mib = est;
     sl->held_mib = 0;
@@ -60,12 +60,12 @@ void gpu_take(struct sched *s, struct slot *sl, int gi, double est)
 void gpu_release(struct sched *s, struct slot *sl)
 {
     if (sl->g < 0) return;
-    struct pack_gpu *g = &s->gpus[sl->g];
+    struct pack_gpu *g = &s->g.gpus[sl->g];
     g->reserved_mib -= sl->held_mib;
     if (g->reserved_mib < 1e-6) g->reserved_mib = 0;
     if (s->sp->gpus_auto) {
         g->others_mib += sl->held_mib;
-        s->next_smi = 0;
+        s->g.next_smi = 0;
     }
     g->ntrials--;
     if (sl->est_mib < 0) g->whole = 0;
@@ -77,8 +77,8 @@ void gpu_release(struct sched *s, struct slot *sl)
 double largest_capacity(const struct sched *s)
 {
     double u = 0;
-    for (size_t i = 0; i < s->ngpus; i++)
-        if (pack_capacity(&s->pc, &s->gpus[i]) > u) u = pack_capacity(&s->pc, &s->gpus[i]);
+    for (size_t i = 0; i < s->g.n; i++)
+        if (pack_capacity(&s->g.pc, &s->g.gpus[i]) > u) u = pack_capacity(&s->g.pc, &s->g.gpus[i]);
     return u;
 }
 
@@ -87,7 +87,7 @@ void slot_peak(struct sched *s, struct slot *sl, double mib)
     if (mib <= sl->peak_mib) return;
     sl->peak_mib = mib;
     gpu_hold(s, sl);
-    learn_peak(&s->learned, sl->kind, mib, 0);
+    learn_peak(&s->g.learned, sl->kind, mib, 0);
     store_trial_mem(s->st, sl->id, -1, mib, NULL);
 }
 
@@ -95,12 +95,12 @@ void slot_peak(struct sched *s, struct slot *sl, double mib)
  * trials run or wait, at once after a trial ended). */
 void gpu_refresh(struct sched *s)
 {
-    if (!s->sp->gpus_auto || s->smi.phase) return;
+    if (!s->sp->gpus_auto || s->g.smi.phase) return;
     double now = run_mono(s);
-    if (now < s->next_smi) return;
-    s->next_smi = now + RUN_SMI_EVERY_S;
+    if (now < s->g.next_smi) return;
+    s->g.next_smi = now + RUN_SMI_EVERY_S;
     struct err e = {0};
-    if (gpu_query_start(&s->smi, &e)) warn(s, "nvidia-smi: %s", e.msg);
+    if (gpu_query_start(&s->g.smi, &e)) warn(s, "nvidia-smi: %s", e.msg);
 }
 
 /* nvidia-smi's answer: memory used by processes that are not ours, and our
@@ -114,8 +114,8 @@ static void gpu_apply(struct sched *s, const struct gpu_inv *inv)
     for (size_t k = 0; k < inv->n; k++) {
         const struct gpu *gg = &inv->gpus[k];
         struct pack_gpu *pg = NULL;
-        for (size_t i = 0; i < s->ngpus; i++)
-            if (s->gpus[i].id == gg->index) pg = &s->gpus[i];
+        for (size_t i = 0; i < s->g.n; i++)
+            if (s->g.gpus[i].id == gg->index) pg = &s->g.gpus[i];
         if (!pg) continue;
         double ours = 0;
         for (size_t p = 0; p < gg->nprocs; p++) {
@@ -138,7 +138,7 @@ void gpu_smi_read(struct sched *s)
 {
     struct gpu_inv inv = {0};
     struct err e = {0};
-    int rc = gpu_query_step(&s->smi, &inv, &e);
+    int rc = gpu_query_step(&s->g.smi, &inv, &e);
     if (rc < 0) warn(s, "nvidia-smi: %s", e.msg);
     if (rc <= 0) return;
     gpu_apply(s, &inv);
@@ -147,9 +147,95 @@ void gpu_smi_read(struct sched *s)
 
 int gpu_setup(struct sched *s, struct err *e)
 {
-    pack_cfg_from_space(&s->pc, s->sp);
-    if (pack_gpus(s->sp, &s->gpus, &s->ngpus, e)) return -1;
-    if (s->sp->gpus_auto) s->next_smi = run_mono(s) + RUN_SMI_EVERY_S;
-    s->gpu = 1;
+    pack_cfg_from_space(&s->g.pc, s->sp);
+    if (pack_gpus(s->sp, &s->g.gpus, &s->g.n, e)) return -1;
+    if (s->sp->gpus_auto) s->g.next_smi = run_mono(s) + RUN_SMI_EVERY_S;
+    s->g.on = 1;
     return 0;
+}
+
+void gpu_teardown(struct sched *s)
+{
+    free(s->g.gpus);
+    gpu_query_cancel(&s->g.smi);
+    learn_release(&s->g.learned);
+}
+
+int gpu_choose(const struct sched *s, double mem, double now)
+{
+    return pack_choose(&s->g.pc, s->g.gpus, s->g.n, mem, now);
+}
+
+int gpu_never_fits(const struct sched *s, double mem)
+{
+    return pack_never_fits(&s->g.pc, s->g.gpus, s->g.n, mem);
+}
+
+int gpu_id(const struct sched *s, int gi)
+{
+    return s->g.gpus[gi].id;
+}
+
+void gpu_describe(const struct sched *s, int gi, double est, double *total_mib, double *mem_mib)
+{
+    *total_mib = s->g.gpus[gi].total_mib;
+    *mem_mib = est >= 0 ? est : pack_usable(&s->g.pc, &s->g.gpus[gi]);
+}
+
+/* With GPU packing, how many trials to come are kept as pending rows: four
+ * per place a trial could start, and some. */
+#define WINDOW_PER_GPU_SLOT 4
+#define WINDOW_EXTRA 16
+#define DEFAULT_PER_GPU 4
+
+size_t gpu_window(const struct sched *s, int learns)
+{
+    size_t per = s->g.pc.max_per_gpu ? (size_t)s->g.pc.max_per_gpu : DEFAULT_PER_GPU;
+    return learns ? s->g.n * per : WINDOW_PER_GPU_SLOT * s->g.n * per + WINDOW_EXTRA;
+}
+
+int gpu_index(const struct sched *s, const char *id)
+{
+    for (size_t i = 0; id && i < s->g.n; i++)
+        if (s->g.gpus[i].id == atoi(id)) return (int)i;
+    return -1;
+}
+
+void gpu_learn_more(struct sched *s, long long id, double mib)
+{
+    learn_override(&s->g.learned, id, mib);
+}
+
+void gpu_learn_peak(struct sched *s, const char *kind, double mib, int final)
+{
+    learn_peak(&s->g.learned, kind, mib, final);
+}
+
+double gpu_stagger_due(const struct sched *s, double now)
+{
+    double due = 1e300;
+    for (size_t i = 0; s->g.on && i < s->g.n; i++) {
+        double t = s->g.gpus[i].last_launch + s->sp->stagger;
+        if (t > now && t < due) due = t;
+    }
+    return due;
+}
+
+double gpu_smi_due(const struct sched *s, double now)
+{
+    /* trials waiting for memory that others hold wait for nvidia-smi, and a
+     * running nvidia-smi has a deadline (the system's clock, whatever the
+     * loop's) */
+    if (!s->g.on || !s->sp->gpus_auto || !(s->running || s->queue.n)) return 1e300;
+    return s->g.smi.phase ? now + gpu_query_deadline(&s->g.smi) - util_mono() : s->g.next_smi;
+}
+
+int gpu_fd(const struct sched *s)
+{
+    return gpu_query_fd(&s->g.smi);
+}
+
+int gpu_smi_ready(const struct sched *s, int readable)
+{
+    return s->g.smi.phase && (readable || util_mono() >= gpu_query_deadline(&s->g.smi));
 }

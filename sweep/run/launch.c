@@ -24,11 +24,6 @@
 
 extern char **environ;
 
-/* With GPU packing, how many trials to come are kept as pending rows: four
- * per place a trial could start, and some. */
-#define WINDOW_PER_GPU_SLOT 4
-#define WINDOW_EXTRA 16
-#define DEFAULT_PER_GPU 4
 
 int more_to_launch(const struct sched *s)
 {
@@ -264,7 +259,7 @@ static void say_started(struct sched *s, const struct slot *sl, const char *agai
 
 /* Starts trial id: a new one from the searcher (nt), or one the store
  * holds (nt NULL: pending, promoted, or to run again); gi: its GPU (index
- * into s->gpus, -1 none), est: the memory reserved for it there. On a
+ * of the packed GPUs, -1 none), est: the memory reserved for it there. On a
  * failure that concerns only this trial, records it as failed and returns
  * 0; -1 is for store errors. */
 static int start_trial(struct sched *s, long long id, const struct search_trial *nt, int gi,
@@ -298,10 +293,9 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
                            .gpu = -1};
     char gpu_txt[32] = "";
     if (gi >= 0) {
-        r.gpu = s->gpus[gi].id;
-        r.gpu_total_mib = s->gpus[gi].total_mib;
-        r.gpu_mem_mib = est >= 0 ? est : pack_usable(&s->pc, &s->gpus[gi]);
-        snprintf(gpu_txt, sizeof gpu_txt, "%d", s->gpus[gi].id);
+        r.gpu = gpu_id(s, gi);
+        gpu_describe(s, gi, est, &r.gpu_total_mib, &r.gpu_mem_mib);
+        snprintf(gpu_txt, sizeof gpu_txt, "%d", r.gpu);
     }
     int resuming = resumes(sp, &r, sl->dir, attempt);
     size_t argc;
@@ -419,11 +413,9 @@ static int add_pending(struct sched *s, const struct search_trial *t, struct err
  * finds them. */
 static int materialize(struct sched *s, struct err *e)
 {
-    size_t per = s->pc.max_per_gpu ? (size_t)s->pc.max_per_gpu : DEFAULT_PER_GPU;
-    size_t window = WINDOW_PER_GPU_SLOT * s->ngpus * per + WINDOW_EXTRA;
     /* a learning method (bayes, evolve) suggests from the results so far:
      * only as many ahead as could start now, not a queue made blind */
-    if (searcher_learns(s->search)) window = s->ngpus * per;
+    size_t window = gpu_window(s, searcher_learns(s->search));
     if (s->queue.n >= window || !searcher_more(s->search)) return 0;
     if (store_begin(s->st, e)) return -1;
     struct search_trial t;
@@ -477,9 +469,9 @@ static int launch_gpus(struct sched *s, struct err *e)
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         if (s->active >= (size_t)s->sp->max_parallel || !free_slot(s)) break;
-        int gi = pack_choose(&s->pc, s->gpus, s->ngpus, c[i].mem, now);
+        int gi = gpu_choose(s, c[i].mem, now);
         if (gi < 0) {
-            if (!pack_never_fits(&s->pc, s->gpus, s->ngpus, c[i].mem)) continue;
+            if (!gpu_never_fits(s, c[i].mem)) continue;
             started[nstarted++] = c[i].id;
             if (never_fits(s, c[i].id, c[i].mem, e)) rc = -1;
             continue;
@@ -500,7 +492,7 @@ int launch_ready(struct sched *s, struct err *e)
 {
     if (s->not_now_until && run_mono(s) < s->not_now_until) return 0;
     s->not_now_until = 0;
-    if (s->gpu) return launch_gpus(s, e);
+    if (s->g.on) return launch_gpus(s, e);
     while (more_to_launch(s) && s->active < (size_t)s->sp->max_parallel && free_slot(s)) {
         if (s->sp->stagger > 0 && s->res->launched > 0 &&
             run_mono(s) < s->last_launch + s->sp->stagger)

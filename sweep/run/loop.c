@@ -113,20 +113,11 @@ static int next_timeout_ms(struct sched *s)
     if (s->running) wait = s->next_tick - now;
     if (s->sp->stagger > 0 && more_to_launch(s) && s->active < (size_t)s->sp->max_parallel) {
         double d = s->last_launch + s->sp->stagger - now;
-        if (s->gpu) /* per GPU: the next one whose stagger ends */
-            for (size_t i = 0; i < s->ngpus; i++) {
-                double dg = s->gpus[i].last_launch + s->sp->stagger - now;
-                if (dg > 0 && dg < d) d = dg;
-            }
+        double dg = gpu_stagger_due(s, now) - now; /* per GPU: the next whose stagger ends */
+        if (dg < d) d = dg;
         if (d < wait) wait = d;
     }
-    /* GPUs: trials waiting for memory that others hold wait for nvidia-smi,
-     * and a running nvidia-smi has a deadline */
-    if (s->gpu && s->sp->gpus_auto && (s->running || s->queue.n)) {
-        /* nvidia-smi's deadline is the system's clock, whatever the loop's */
-        double due = s->smi.phase ? now + gpu_query_deadline(&s->smi) - util_mono() : s->next_smi;
-        if (due - now < wait) wait = due - now;
-    }
+    if (gpu_smi_due(s, now) - now < wait) wait = gpu_smi_due(s, now) - now;
     for (size_t i = 0; i < s->nslots; i++)
         if (s->slots[i].used && s->slots[i].kill_at && s->slots[i].kill_at - now < wait)
             wait = s->slots[i].kill_at - now;
@@ -241,9 +232,9 @@ static int wait_turn(struct sched *s, int first, struct err *e)
         ino = (int)np;
         pfd[np++] = (struct pollfd){.fd = s->ifd, .events = POLLIN};
     }
-    if (gpu_query_fd(&s->smi) >= 0) {
+    if (gpu_fd(s) >= 0) {
         smi = (int)np;
-        pfd[np++] = (struct pollfd){.fd = gpu_query_fd(&s->smi), .events = POLLIN};
+        pfd[np++] = (struct pollfd){.fd = gpu_fd(s), .events = POLLIN};
     }
     size_t first_job = np;
     for (size_t i = 0; i < s->nslots && np < ARRAY_LEN(pfd); i++)
@@ -258,9 +249,7 @@ static int wait_turn(struct sched *s, int first, struct err *e)
     if (rc) return rc;
     reap(s);
     if (ino >= 0 && pfd[ino].revents) read_inotify(s);
-    if (s->smi.phase && ((smi >= 0 && pfd[smi].revents) ||
-                         util_mono() >= gpu_query_deadline(&s->smi)))
-        gpu_smi_read(s);
+    if (gpu_smi_ready(s, smi >= 0 && pfd[smi].revents)) gpu_smi_read(s);
     for (size_t i = first_job; i < np; i++)
         if (pfd[i].revents)
             for (size_t k = 0; k < s->nslots; k++)
@@ -311,7 +300,7 @@ static int run_loop(struct sched *s, struct err *e)
         if (read_logs(s, e)) return -1;
         early_check(s);
         enforce_deadlines(s);
-        if (s->gpu && (s->running || s->queue.n)) gpu_refresh(s);
+        if (s->g.on && (s->running || s->queue.n)) gpu_refresh(s);
         if (run_mono(s) - s->last_progress >= RUN_PROGRESS_S) progress(s);
     }
 }
@@ -355,9 +344,7 @@ static void teardown(struct sched *s)
     queue_release(&s->queue);
     free(s->ff_first);
     hist_release(&s->hist);
-    free(s->gpus);
-    gpu_query_cancel(&s->smi);
-    learn_release(&s->learned);
+    gpu_teardown(s);
     metric_batch_release(&s->batch);
     run_executor_done(s);
     searcher_free(s->search);
@@ -378,7 +365,7 @@ int run_sweep(const struct run_opts *o, struct run_result *res, struct err *e)
     s.slots = xcalloc(s.nslots, sizeof *s.slots);
     for (size_t i = 0; i < s.nslots; i++) slot_init(&s.slots[i]);
     s.ifd = -1;
-    s.smi.job.fd = -1;
+    s.g.smi.job.fd = -1;
     s.t0 = run_mono(&s);
     metric_batch_init(&s.batch);
 

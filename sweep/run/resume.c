@@ -41,8 +41,7 @@ static int resume_pending(const struct trial_row *t, void *ctx)
 {
     struct resume_ctx *rc = ctx;
     queue_put(&rc->s->queue, t->id, 0);
-    if (rc->s->gpu && t->attempts > 0 && t->mem_est > 0)
-        learn_override(&rc->s->learned, t->id, t->mem_est);
+    if (rc->s->g.on && t->attempts > 0 && t->mem_est > 0) gpu_learn_more(rc->s, t->id, t->mem_est);
     return 0;
 }
 
@@ -52,7 +51,7 @@ static int resume_learn(const struct trial_row *t, void *ctx)
     struct sched *s = ctx;
     if (t->mem_peak <= 0) return 0;
     char *kind = trial_kind(s, t->id);
-    learn_peak(&s->learned, kind, t->mem_peak, t->state == TRIAL_COMPLETED);
+    gpu_learn_peak(s, kind, t->mem_peak, t->state == TRIAL_COMPLETED);
     free(kind);
     return 0;
 }
@@ -94,13 +93,12 @@ static int decided(struct sched *s, const struct trial_row *t, const char **why)
 static void adopt(struct sched *s, struct slot *sl, const struct trial_row *t, int alive,
                   int state, const char *why)
 {
-    if (s->gpu && t->gpu)
-        for (size_t i = 0; i < s->ngpus; i++)
-            if (s->gpus[i].id == atoi(t->gpu)) {
-                gpu_take(s, sl, (int)i, t->mem_est);
-                sl->kind = trial_kind(s, t->id);
-                if (t->mem_peak > 0) slot_peak(s, sl, t->mem_peak);
-            }
+    int gi = s->g.on ? gpu_index(s, t->gpu) : -1;
+    if (gi >= 0) {
+        gpu_take(s, sl, gi, t->mem_est);
+        sl->kind = trial_kind(s, t->id);
+        if (t->mem_peak > 0) slot_peak(s, sl, t->mem_peak);
+    }
     s->running++;
     s->counts[TRIAL_RUNNING]++;
     if (!alive) {
@@ -219,7 +217,7 @@ int resume(struct sched *s, struct err *e)
             counts[TRIAL_RUNNING], counts[TRIAL_PENDING]);
     if (max >= 0 && store_each_trial(s->st, ORDER_ID, -1, 0, restore_cb, s, e)) return -1;
     struct resume_ctx rc = {.s = s, .e = e};
-    if (s->gpu && store_each_trial(s->st, ORDER_ID, -1, 0, resume_learn, s, e)) return -1;
+    if (s->g.on && store_each_trial(s->st, ORDER_ID, -1, 0, resume_learn, s, e)) return -1;
     if (store_each_trial(s->st, ORDER_ID, TRIAL_PENDING, 0, resume_pending, &rc, e)) return -1;
     if (counts[TRIAL_RUNNING] && exec_prepare_adopt(s->exec, e)) return -1;
     if (store_each_trial(s->st, ORDER_ID, TRIAL_RUNNING, 0, resume_running, &rc, e) || rc.rc)

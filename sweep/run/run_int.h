@@ -84,6 +84,19 @@ struct slot {
     int job_waited;          /* it was last seen waiting in its executor's queue */
 };
 
+/* GPU packing in the loop (resources.gpus: auto or a list): what each GPU
+ * holds, nvidia-smi's answers, the estimates trials teach. Owned by gpus.c;
+ * the other files ask it through gpus.c's functions. */
+struct run_gpus {
+    int on;                  /* packing: resources.gpus is auto or a list */
+    struct pack_cfg pc;
+    struct pack_gpu *gpus;
+    size_t n;
+    double next_smi;         /* gpus: auto - when nvidia-smi is asked next (monotonic) */
+    struct gpu_query smi;    /* nvidia-smi while it runs (smi.phase != 0) */
+    struct learn_table learned;
+};
+
 struct sched {
     const struct run_opts *o;
     const struct run_clock *clk; /* o->clock, or the system's */
@@ -119,14 +132,7 @@ struct sched {
     struct run_hist hist;    /* the objective's history (follow.c writes, prune.c reads) */
     int ifd;                 /* early termination: inotify on the logs, else -1 */
     int rungs;               /* the searcher decides rungs (halving, hyperband) */
-    /* GPU packing */
-    int gpu;                 /* on: resources.gpus is auto or a list */
-    struct pack_cfg pc;
-    struct pack_gpu *gpus;
-    size_t ngpus;
-    double next_smi;         /* gpus: auto - when nvidia-smi is asked next (monotonic) */
-    struct gpu_query smi;    /* nvidia-smi while it runs (smi.phase != 0) */
-    struct learn_table learned;
+    struct run_gpus g;       /* GPU packing's holds and estimates (gpus.c alone) */
     double next_tick;        /* when every running trial's log is read next (monotonic) */
     int exec_failing;        /* the executor's last poll failed (said once) */
     double not_now_until;    /* the executor takes no trial until then (monotonic), 0 */
@@ -212,6 +218,7 @@ void fail_fast_started(struct sched *s, long long id);
 
 /* gpus.c */
 int gpu_setup(struct sched *s, struct err *e);
+void gpu_teardown(struct sched *s);
 double trial_estimate(struct sched *s, long long id, const struct value *params, char **kind);
 char *trial_kind(struct sched *s, long long id);
 void gpu_take(struct sched *s, struct slot *sl, int gi, double est);
@@ -220,6 +227,30 @@ double largest_capacity(const struct sched *s);
 void slot_peak(struct sched *s, struct slot *sl, double mib);
 void gpu_refresh(struct sched *s);   /* starts nvidia-smi when it is due */
 void gpu_smi_read(struct sched *s);  /* its output is readable, or its deadline passed */
+/* The GPU (index) a trial fits on now, -1 none; 1 if it never could. */
+int gpu_choose(const struct sched *s, double mem, double now);
+int gpu_never_fits(const struct sched *s, double mem);
+/* GPU gi's id, what a trial there is told (its id as text, its total and
+ * usable memory for est). */
+int gpu_id(const struct sched *s, int gi);
+void gpu_describe(const struct sched *s, int gi, double est, double *total_mib,
+                  double *mem_mib);
+/* How many trials to come to keep as pending rows (learns: a method that
+ * learns keeps no more than could start now). */
+size_t gpu_window(const struct sched *s, int learns);
+/* The index of the GPU with this id (as the store has it), -1 none. */
+int gpu_index(const struct sched *s, const char *id);
+/* What trials taught: a larger estimate for one trial (out of memory), or
+ * a peak for its kind (final: it completed). */
+void gpu_learn_more(struct sched *s, long long id, double mib);
+void gpu_learn_peak(struct sched *s, const char *kind, double mib, int final);
+/* When the loop must wake for the GPUs (monotonic; a large number: never):
+ * the next GPU whose stagger ends, nvidia-smi's next look or deadline; its
+ * descriptor (-1 none), and whether its answer is to be read now. */
+double gpu_stagger_due(const struct sched *s, double now);
+double gpu_smi_due(const struct sched *s, double now);
+int gpu_fd(const struct sched *s);
+int gpu_smi_ready(const struct sched *s, int readable);
 
 /* promote.c */
 int trial_ended(struct sched *s, long long id, enum trial_state state, struct err *e);
