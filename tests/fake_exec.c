@@ -107,12 +107,27 @@ static int fake_start(struct executor *x, const struct exec_spec *s, struct exec
     int fd = open(j->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd >= 0) close(fd);
     *ej = (struct exec_job){.pid = j->pid, .pid_start = 1, .fd = -1};
+    if (f->batch) {
+        j->queued = 1;
+        snprintf(ej->ref, sizeof ej->ref, "%ld", (long)j->pid);
+        snprintf(ej->state, sizeof ej->state, "PENDING");
+        ej->waiting = 1;
+        ej->adopted = 1; /* not our child */
+    }
     return 0;
 }
 
 static int fake_reap(struct executor *x, struct exec_job *ej)
 {
     struct fake_job *j = by_pid((struct fake *)x, ej->pid);
+    if (j && ej->ref[0]) { /* how the queue shows it */
+        snprintf(ej->state, sizeof ej->state, "%s", j->queued ? "PENDING" : "RUNNING");
+        ej->waiting = j->queued;
+    }
+    if (j && j->state != FAKE_RUNNING) {
+        ej->end = j->end;
+        snprintf(ej->why, sizeof ej->why, "%s", j->why);
+    }
     return !j || j->state != FAKE_RUNNING;
 }
 
@@ -194,7 +209,8 @@ static int fake_poll(struct executor *x, struct err *e)
     struct fake *f = (struct fake *)x;
     for (size_t i = 0; i < f->njobs; i++)
         if (f->jobs[i].state == FAKE_RUNNING)
-            f->play(f, &f->jobs[i], *f->clk->t - f->jobs[i].started, f->ctx);
+            f->play(f, &f->jobs[i], f->jobs[i].queued ? -1 : *f->clk->t - f->jobs[i].started,
+                    f->ctx);
     return 0;
 }
 
@@ -279,6 +295,19 @@ void fake_killed(struct fake *f, struct fake_job *j, int sig)
 void fake_lose(struct fake_job *j)
 {
     j->state = FAKE_LOST;
+}
+
+void fake_lost_machine(struct fake_job *j, const char *why)
+{
+    j->state = FAKE_LOST;
+    j->end = EXEC_END_REQUEUE;
+    snprintf(j->why, sizeof j->why, "%s", why);
+}
+
+void fake_run(struct fake *f, struct fake_job *j)
+{
+    j->queued = 0;
+    j->started = *f->clk->t;
 }
 
 const char *fake_env(const struct fake_job *j, const char *name)

@@ -47,6 +47,9 @@ struct fake_job {
     int stubborn;            /* ignores SIGTERM */
     int adopted;             /* found again after a crash (its start is not known) */
     int lines;               /* lines fake_log wrote */
+    int queued;              /* it waits in the fake's queue (its ref and state say so) */
+    enum exec_end end;       /* once ended: what decides how (fake_lost_machine: requeue) */
+    char why[128];
 };
 
 struct fake;
@@ -63,6 +66,8 @@ struct fake {
     int refuse;              /* the next start is refused with this errno (EAGAIN, ENXIO) */
     int refusals;            /* starts refused so far */
     int adopt_alive;         /* after a crash, a job with no exit.json runs on (else gone) */
+    int batch;               /* a batch system: each job gets a ref, waits queued until
+                                fake_run, and the state shows it */
 };
 
 struct fake *fake_new(struct fake_clock *c, fake_play play, void *ctx);
@@ -74,6 +79,10 @@ void fake_log(struct fake_job *j, const char *fmt, ...) __attribute__((format(pr
 void fake_exit(struct fake *f, struct fake_job *j, int code);
 void fake_killed(struct fake *f, struct fake_job *j, int sig);
 void fake_lose(struct fake_job *j);
+/* Its machine failed (the executor says: run it again), with these words. */
+void fake_lost_machine(struct fake_job *j, const char *why);
+/* A queued job (fake.batch) starts to run: from now its time counts. */
+void fake_run(struct fake *f, struct fake_job *j);
 /* The environment variable name of what j was started with, or NULL. */
 const char *fake_env(const struct fake_job *j, const char *name);
 /* How many jobs trial has had; its latest, or NULL. */

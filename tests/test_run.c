@@ -16,6 +16,7 @@
 #include "tests/space_text.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,7 +173,7 @@ static void runs_a_grid_two_at_a_time(void)
                           trainer, NULL),
                  0);
     CHECK_INT_EQ(rig_run(&r), 0);
-    CHECK_STR_EQ(q(&r, "select group_concat(state) from trials"), "completed,completed,completed");
+    CHECK_STR_EQ(q(&r, "select group_concat(state) from (select * from trials order by id)"), "completed,completed,completed");
     CHECK_INT_EQ(qi(&r, "select count(*) from metrics where name = 'loss'"), 15);
     CHECK_STR_EQ(q(&r, "select id from trials order by objective limit 1"), "1");
     CHECK_STR_EQ(q(&r, "select objective from trials where id = 1"), "0.2");
@@ -276,7 +277,7 @@ static void prunes_a_losing_trial(void)
                           trainer, NULL),
                  0);
     CHECK_INT_EQ(rig_run(&r), 0);
-    CHECK_STR_EQ(q(&r, "select group_concat(state) from trials"), "completed,completed,pruned");
+    CHECK_STR_EQ(q(&r, "select group_concat(state) from (select * from trials order by id)"), "completed,completed,pruned");
     CHECK_INT_EQ(qi(&r, "select count(*) from metrics where trial = 2"), 2);
     CHECK(strstr(q(&r, "select reason from trials where id = 2"), "median") != NULL);
     CHECK_INT_EQ(qi(&r, "select count(*) from events where kind = 'prune_decided'"), 1);
@@ -421,12 +422,12 @@ static void a_crash_then_running_trials_are_adopted(void)
                           crashes, &c),
                  0);
     CHECK_INT_EQ(rig_run_crashing(&r, goes_on, NULL), 0);
-    CHECK_STR_EQ(q(&r, "select group_concat(state) from trials"), "running,running");
+    CHECK_STR_EQ(q(&r, "select group_concat(state) from (select * from trials order by id)"), "running,running");
     r.f->adopt_alive = 1;
     CHECK_INT_EQ(rig_run(&r), 0);
     CHECK(said(&r, "resuming: 0 trials done, 2 were running, 0 pending"));
     CHECK(said(&r, "trial 0 is still running (pid"));
-    CHECK_STR_EQ(q(&r, "select group_concat(state || ' ' || attempts) from trials"),
+    CHECK_STR_EQ(q(&r, "select group_concat(state || ' ' || attempts) from (select * from trials order by id)"),
                  "completed 1,completed 1,completed 1");
     CHECK_INT_EQ(qi(&r, "select count(*) from events where kind = 'adopted'"), 2);
     /* every line once: what the dead sweep had committed is not read again */
@@ -452,7 +453,7 @@ static void a_crash_then_lost_trials_run_again(void)
     CHECK_INT_EQ(rig_run_crashing(&r, trainer, NULL), 0);
     CHECK_INT_EQ(rig_run(&r), 0);
     CHECK(said(&r, "trial 0 died with an earlier sweep process: queued again"));
-    CHECK_STR_EQ(q(&r, "select group_concat(state || ' ' || attempts) from trials"),
+    CHECK_STR_EQ(q(&r, "select group_concat(state || ' ' || attempts) from (select * from trials order by id)"),
                  "completed 2,completed 2");
     CHECK_INT_EQ(qi(&r, "select count(*) from metrics"), 8); /* the first attempts' are gone */
     rig_close(&r);
@@ -515,13 +516,184 @@ static void ctrl_c_then_resume_runs_them_again(void)
     CHECK_INT_EQ(rig_run(&r), 0);
     CHECK_INT_EQ(r.res.interrupted, 1);
     CHECK_INT_EQ(r.res.signal, SIGINT);
-    CHECK_STR_EQ(q(&r, "select group_concat(state) from trials"), "pending,pending");
+    CHECK_STR_EQ(q(&r, "select group_concat(state) from (select * from trials order by id)"), "pending,pending");
     CHECK_INT_EQ(qi(&r, "select count(*) from events where kind = 'interrupted'"), 2);
     CHECK_INT_EQ(rig_run(&r), 0);
     CHECK_INT_EQ(r.res.interrupted, 0);
-    CHECK_STR_EQ(q(&r, "select group_concat(state) from trials"), "completed,completed,completed");
+    CHECK_STR_EQ(q(&r, "select group_concat(state) from (select * from trials order by id)"), "completed,completed,completed");
     CHECK_INT_EQ(fake_starts(r.f, 0), 2);
     CHECK_INT_EQ(fake_starts(r.f, 2), 1);
+    rig_close(&r);
+}
+
+
+/* Logs nan at its third epoch (then goes on, as a trainer that does not
+ * check would). */
+static void diverges(struct fake *f, struct fake_job *j, double t, void *ctx)
+{
+    (void)ctx;
+    while (j->lines < 5 && t >= j->lines + 1) {
+        int k = j->lines + 1;
+        if (k >= 3) fake_log(j, "epoch=%d loss=nan", k);
+        else fake_log(j, "epoch=%d loss=%.3f", k, 1.0 / k);
+    }
+    if (j->lines >= 5) fake_exit(f, j, 0);
+}
+
+/* metric becomes nan: failed at once, never retried (cli: test_failures.sh) */
+static void a_diverged_trial_fails_without_retry(void)
+{
+    struct rig r;
+    CHECK_INT_EQ(rig_open(&r,
+                          "method: grid\nmetric: {name: loss, goal: minimize}\n"
+                          "parameters:\n  l: {value: 1}\ncommand: [train]\nretries: 3\n",
+                          diverges, NULL),
+                 0);
+    CHECK_INT_EQ(rig_run(&r), 0);
+    /* our SIGTERM is no news in the reason */
+    CHECK_STR_EQ(q(&r, "select state || ' ' || attempts || ': ' || reason from trials"),
+                 "failed 1: diverged: loss nan at step 3");
+    CHECK_INT_EQ(fake_latest(r.f, 0)->terms, 1); /* stopped at once, not at its end */
+    CHECK_INT_EQ(qi(&r, "select count(*) from events where kind = 'retry'"), 0);
+    rig_close(&r);
+}
+
+/* metric.target: once a trial reaches it, no new trial starts (cli:
+ * test_target.sh) */
+static void the_target_stops_new_trials(void)
+{
+    struct rig r;
+    CHECK_INT_EQ(rig_open(&r,
+                          "method: grid\nmetric: {name: loss, goal: minimize, target: 0.5}\n"
+                          "parameters:\n  l: {values: [4, 1, 3, 2]}\n"
+                          "command: [train, '4', '${l}']\n",
+                          trainer, NULL),
+                 0);
+    CHECK_INT_EQ(rig_run(&r), 0);
+    /* trial 1 logs 1/2 = 0.5 at epoch 2: trials 2 and 3 never start */
+    CHECK_STR_EQ(q(&r, "select group_concat(state) from (select * from trials order by id)"), "completed,completed");
+    CHECK_STR_EQ(q(&r, "select detail from events where kind = 'target_reached'"), "loss=0.5");
+    CHECK(said(&r, "trial 1 reached the target loss 0.5: no new trials will start"));
+    rig_close(&r);
+}
+
+static void crashes_at_once(struct fake *f, struct fake_job *j, double t, void *ctx)
+{
+    (void)ctx;
+    if (t < 0.5) return;
+    fake_log(j, "ModuleNotFoundError: No module named 'ultralytics'");
+    fake_exit(f, j, 1);
+}
+
+/* fail_fast: the first 3 started all failed; the sweep stops, exit 3 (cli:
+ * test_failfast.sh) */
+static void fail_fast_stops_a_broken_sweep(void)
+{
+    struct rig r;
+    CHECK_INT_EQ(rig_open(&r,
+                          "method: grid\nparameters:\n  l: {values: [1, 2, 3, 4, 5, 6]}\n"
+                          "command: [train, '${l}']\nresources: {max_parallel: 2}\n",
+                          crashes_at_once, NULL),
+                 0);
+    CHECK_INT_EQ(rig_run(&r), 0);
+    CHECK(strstr(r.res.failed_fast, "the first 3 trials all failed") != NULL);
+    CHECK(strstr(r.res.failed_fast, "ModuleNotFoundError") != NULL);
+    /* the first four failed; the two started meanwhile were interrupted:
+     * pending, run again on resume */
+    CHECK_STR_EQ(q(&r, "select group_concat(state) from (select * from trials order by id)"),
+                 "failed,failed,failed,failed,pending,pending");
+    CHECK_INT_EQ(qi(&r, "select count(*) from events where kind = 'stop_requested'"), 1);
+    rig_close(&r);
+}
+
+/* Its machine fails at its second epoch, the first time. */
+static void loses_its_machine(struct fake *f, struct fake_job *j, double t, void *ctx)
+{
+    if (j->start_no == 1 && j->lines == 2) {
+        fake_lost_machine(j, "its node failed (NODE_FAIL)");
+        return;
+    }
+    trainer(f, j, t, ctx);
+}
+
+/* a node failure: run again as a new start, not a failure, not a retry
+ * (cli: test_slurm.sh) */
+static void a_lost_machine_runs_it_again(void)
+{
+    struct rig r;
+    CHECK_INT_EQ(rig_open(&r,
+                          "method: grid\nmetric: {name: loss, goal: minimize}\n"
+                          "parameters:\n  l: {value: 1}\ncommand: [train, '4', '${l}']\n",
+                          loses_its_machine, NULL),
+                 0);
+    CHECK_INT_EQ(rig_run(&r), 0);
+    CHECK_STR_EQ(q(&r, "select state || ' ' || attempts from trials"), "completed 2");
+    CHECK_STR_EQ(q(&r, "select detail from events where kind = 'requeued'"),
+                 "its node failed (NODE_FAIL); requeued");
+    CHECK_INT_EQ(qi(&r, "select count(*) from events where kind = 'retry'"), 0);
+    CHECK_INT_EQ(qi(&r, "select count(*) from metrics"), 4); /* the first run's rows gone */
+    rig_close(&r);
+}
+
+/* A batch queue: each job waits 20 s, then trains for 6. */
+static void waits_in_the_queue(struct fake *f, struct fake_job *j, double t, void *ctx)
+{
+    if (j->queued) {
+        if (*f->clk->t - j->started >= 20) fake_run(f, j);
+        return;
+    }
+    trainer(f, j, t, ctx);
+}
+
+/* A queued job's time starts when it runs: a 10 s timeout does not fire
+ * during 20 s in the queue (cli: test_slurm.sh) */
+static void queued_time_is_not_run_time(void)
+{
+    struct rig r;
+    CHECK_INT_EQ(rig_open(&r,
+                          "method: grid\nmetric: {name: loss, goal: minimize}\n"
+                          "parameters:\n  l: {value: 1}\ncommand: [train, '6', '${l}']\n"
+                          "timeout: 10s\n",
+                          waits_in_the_queue, NULL),
+                 0);
+    r.f->batch = 1;
+    CHECK_INT_EQ(rig_run(&r), 0);
+    CHECK_STR_EQ(q(&r, "select state from trials"), "completed");
+    CHECK_STR_EQ(q(&r, "select exec_ref is not null from trials"), "1");
+    CHECK_STR_EQ(q(&r, "select exec_state from trials"), "RUNNING");
+    CHECK(said(&r, "trial 0 started (ref "));
+    /* its run began after the queue: started - queued is the 20 s wait */
+    CHECK_NEAR(atof(q(&r, "select ended - started from trials")), 6.0, 1.0);
+    rig_close(&r);
+}
+
+/* sweep stop DIR 1, while trial 1 trains: its stop file, then SIGUSR1. */
+static void stopped_by_the_user(struct fake *f, struct fake_job *j, double t, void *ctx)
+{
+    const char *dir = ctx;
+    if (j->trial == 1 && j->lines == 1 && !j->terms) {
+        layout_request_stop(dir, 1, NULL);
+        raise(SIGUSR1);
+    }
+    trainer(f, j, t, NULL);
+}
+
+/* sweep stop of one trial while the sweep runs (cli: test_stop.sh) */
+static void sweep_stop_stops_one_trial(void)
+{
+    struct rig r;
+    CHECK_INT_EQ(rig_open(&r,
+                          "method: grid\nmetric: {name: loss, goal: minimize}\n"
+                          "parameters:\n  l: {values: [1, 2, 3]}\n"
+                          "command: [train, '5', '${l}']\nresources: {max_parallel: 3}\n",
+                          stopped_by_the_user, NULL),
+                 0);
+    r.f->ctx = r.dir;
+    CHECK_INT_EQ(rig_run(&r), 0);
+    CHECK_STR_EQ(q(&r, "select group_concat(state) from (select * from trials order by id)"), "completed,stopped,completed");
+    CHECK_STR_EQ(q(&r, "select reason from trials where id = 1"),
+                 "stopped by the user (sweep stop)");
+    CHECK(said(&r, "trial 1: stop requested"));
     rig_close(&r);
 }
 
@@ -539,6 +711,12 @@ static const struct check_case cases[] = {
     CASE(a_crash_then_lost_trials_run_again),
     CASE(a_crash_then_ended_trials_are_recorded),
     CASE(ctrl_c_then_resume_runs_them_again),
+    CASE(a_diverged_trial_fails_without_retry),
+    CASE(the_target_stops_new_trials),
+    CASE(fail_fast_stops_a_broken_sweep),
+    CASE(a_lost_machine_runs_it_again),
+    CASE(queued_time_is_not_run_time),
+    CASE(sweep_stop_stops_one_trial),
 };
 
 int main(int argc, char **argv)
