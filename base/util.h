@@ -5,6 +5,7 @@
 #ifndef SWEEP_UTIL_H
 #define SWEEP_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,7 @@ void *xgrow_index(void *p, size_t *n, size_t i, size_t elem);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 struct sb {
     char *buf;  /* always NUL-terminated once anything was added */

@@ -7,8 +7,8 @@
 # may use (modules: the library names without sweep_, comma-separated, or
 # "libc") |.
 # Inside each module, no more than three files may call each other in a
-# cycle (scripts/file-cycles.awk), and an executor's name appears in code
-# only in its folder and its table line (scripts/names.awk).
+# cycle (scripts/code.awk), and an executor's name appears in code
+# only in its folder and its table line (scripts/code.awk).
 # Usage: scripts/check-deps.sh [SOURCE_DIR]   Exit 1 on any violation.
 set -eu
 cd "${1:-$(dirname "$0")/..}"
@@ -64,7 +64,7 @@ done
 # Inside a module, files call each other in layers: no cycle of more than
 # three files (docs/design.md, "Module map").
 for f in "${folders[@]}"; do
-    cyc=$(awk -v MAX=3 -f scripts/file-cycles.awk \
+    cyc=$(awk -v MODE=cycles -v MAX=3 -f scripts/code.awk \
           $(for c in $(find "$f" -name '*.c' | sort); do
                 [ "$(module_of "$c")" = "$f" ] && echo "$c"; done))
     if [ -n "$cyc" ]; then
@@ -76,7 +76,7 @@ done
 # (sweep/exec/executors.c) names it (docs/design.md, "The seams").
 for ex in slurm; do
     names=$(find "${folders[@]}" -name '*.[ch]' ! -path "sweep/exec/$ex/*" \
-            ! -path sweep/exec/executors.c | sort -u | xargs awk -v WORD="$ex" -f scripts/names.awk)
+            ! -path sweep/exec/executors.c | sort -u | xargs awk -v MODE=names -v WORD="$ex" -f scripts/code.awk)
     if [ -n "$names" ]; then
         echo "$names" | sed "s/\$/  <- $ex named outside sweep\/exec\/$ex\//"
         bad=1

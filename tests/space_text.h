@@ -34,11 +34,7 @@ static inline __attribute__((format(printf, 1, 2))) struct space *space_text(con
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *text = xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(text, (size_t)n + 1, fmt, ap);
+    char *text = xvasprintf(fmt, ap);
     va_end(ap);
     struct diag d;
     struct space *sp = space_text_diag(&d, text);

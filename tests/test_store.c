@@ -162,6 +162,21 @@ static void run_sql(const char *db, const char *sql)
     sqlite3_close(h);
 }
 
+/* Trial 0 has its job, trial 1 none. */
+static void check_refs(struct store *st)
+{
+    struct trial_row t;
+    CHECK(st != NULL);
+    if (!st) return;
+    CHECK_INT_EQ(store_get_trial(st, 0, &t, NULL), 1);
+    CHECK_STR_EQ(t.exec_ref, "1234");
+    CHECK_STR_EQ(t.exec_state, "RUNNING");
+    trial_row_release(&t);
+    CHECK_INT_EQ(store_get_trial(st, 1, &t, NULL), 1);
+    CHECK(t.exec_ref == NULL);
+    trial_row_release(&t);
+}
+
 /* Schema v6 kept a Slurm job id (job_id INTEGER, job_state); v7 keeps the
  * executor's own reference: a v6 store reads the same, and the first
  * writer migrates it. */
@@ -186,28 +201,13 @@ static void a_v6_store_keeps_its_jobs(void)
                 "ALTER TABLE trials DROP COLUMN exec_ref;"
                 "ALTER TABLE trials RENAME COLUMN exec_state TO job_state;"
                 "PRAGMA user_version = 6;");
-    struct trial_row t;
     st = store_open_ro(db, &e);
-    CHECK(st != NULL);
-    CHECK_INT_EQ(store_get_trial(st, 0, &t, &e), 1);
-    CHECK_STR_EQ(t.exec_ref, "1234");
-    CHECK_STR_EQ(t.exec_state, "RUNNING");
-    trial_row_release(&t);
-    CHECK_INT_EQ(store_get_trial(st, 1, &t, &e), 1);
-    CHECK(t.exec_ref == NULL);
-    trial_row_release(&t);
+    check_refs(st);
     store_close(st);
     st = store_open(db, 1, &e); /* migrates */
-    CHECK(st != NULL);
     CHECK_INT_EQ(scalar(db, "PRAGMA user_version"), 7);
     CHECK_INT_EQ(scalar(db, "select count(*) from pragma_table_info('trials') where name = 'job_id'"), 0);
-    CHECK_INT_EQ(store_get_trial(st, 0, &t, &e), 1);
-    CHECK_STR_EQ(t.exec_ref, "1234");
-    CHECK_STR_EQ(t.exec_state, "RUNNING");
-    trial_row_release(&t);
-    CHECK_INT_EQ(store_get_trial(st, 1, &t, &e), 1);
-    CHECK(t.exec_ref == NULL);
-    trial_row_release(&t);
+    check_refs(st);
     store_close(st);
     unlink(db);
     rmdir(dir);

@@ -1,13 +1,15 @@
-# file-cycles.awk - for scripts/check-deps.sh: reads the .c files of one
-# module and prints each set of its files that call each other in a cycle
-# (a strongly connected set of the "calls a function defined in" graph)
-# of more than MAX files. Definitions are non-static functions at column 0;
-# comments and string literals are left out.
+# code.awk - for scripts/check-deps.sh: reads C files with their comments
+# and string literals' text left out (names in strings count in mode names)
+# and, by MODE:
+#   cycles  the files of one module: prints each set of them that call each
+#           other in a cycle (a strongly connected set of "calls a function
+#           defined in") of more than MAX files. Definitions are non-static
+#           functions at column 0.
+#   names   prints FILE:LINE: TEXT for each line whose code contains WORD,
+#           in any case.
 FNR == 1 { nf++; file[nf] = FILENAME; incomment = 0 }
 {
-    line = $0
-    # comments and string literals out
-    out = ""
+    line = $0; out = ""
     while (line != "") {
         if (incomment) {
             p = index(line, "*/")
@@ -18,8 +20,12 @@ FNR == 1 { nf++; file[nf] = FILENAME; incomment = 0 }
         if (!p) { out = out line; break }
         out = out substr(line, 1, p - 1); line = substr(line, p + 2); incomment = 1
     }
-    gsub(/"([^"\\]|\\.)*"/, "\"\"", out)
     sub(/\/\/.*/, "", out)
+    if (MODE == "names") {
+        if (tolower(out) ~ WORD) print FILENAME ":" FNR ": " $0
+        next
+    }
+    gsub(/"([^"\\]|\\.)*"/, "\"\"", out)
     if (out ~ /^[A-Za-z_]/ && out !~ /^(static|typedef|extern|#)/ && out !~ /;[ \t]*$/ && out ~ /\(/) {
         h = substr(out, 1, index(out, "(") - 1)
         if (match(h, /[A-Za-z_][A-Za-z_0-9]*[ \t]*$/)) {
@@ -35,6 +41,7 @@ FNR == 1 { nf++; file[nf] = FILENAME; incomment = 0 }
     }
 }
 END {
+    if (MODE != "cycles") exit
     for (k in calls) {
         split(k, a, SUBSEP)
         if ((a[2] in def) && def[a[2]] != a[1]) reach[a[1], def[a[2]]] = 1
