@@ -64,7 +64,7 @@ static void machine(const char *name, const double *gib, size_t ng)
     struct pack_cfg c = {0.12, 0, 0, 0};
     struct pack_gpu g[8];
     for (size_t k = 0; k < ng; k++)
-        g[k] = (struct pack_gpu){(int)k, gib[k] * 1024, 0, 0, 0, 0, -1e300};
+        g[k] = (struct pack_gpu){.id = (int)k, .total_mib = gib[k] * 1024, .last_launch = -1e300};
     struct pack_job j[NJOBS], f[NJOBS], b[NJOBS];
     make_jobs(j);
     memcpy(f, j, sizeof f);
@@ -94,7 +94,8 @@ int main(void)
     machine("1 x 80 GiB", one80, 1);
     /* three jobs of 2, 4 and 6 hours, one GPU each, on two GPUs */
     struct pack_cfg c = {0, 0, 0, 0};
-    struct pack_gpu g[2] = {{0, 24576, 0, 0, 0, 0, -1e300}, {1, 24576, 0, 0, 0, 0, -1e300}};
+    struct pack_gpu g[2] = {{.id = 0, .total_mib = 24576, .last_launch = -1e300},
+                            {.id = 1, .total_mib = 24576, .last_launch = -1e300}};
     struct pack_job j[3] = {{0, -1, 2 * 3600.0, 1, 0, -1, 0, 0},
                             {1, -1, 4 * 3600.0, 1, 1, -1, 0, 0},
                             {2, -1, 6 * 3600.0, 1, 2, -1, 0, 0}};

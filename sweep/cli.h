@@ -34,6 +34,7 @@ int cmd_top(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_gpus(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);

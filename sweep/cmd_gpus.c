@@ -1,5 +1,6 @@
 /* cmd_gpus.c - `sweep gpus`: the GPUs found and their memory. */
 #include "sweep/cli.h"
+#include "machine/ledger.h"
 #include "base/err.h"
 #include "sweep/gpu/gpu.h"
 #include "base/json.h"
@@ -16,7 +17,8 @@ static const char USAGE[] =
     "The NVIDIA GPUs this machine has (from nvidia-smi), as sweep sees them:\n"
     "only those CUDA_VISIBLE_DEVICES names, when it is set. Memory in MiB;\n"
     "free is total less used (by any process); \"-\" where nvidia-smi does not\n"
-    "say (\"[N/A]\", \"[Not Supported]\").\n"
+    "say (\"[N/A]\", \"[Not Supported]\"). Then what the sweeps on this machine\n"
+    "hold on each GPU, by user and sweep (the machine ledger: docs/machine.md).\n"
     "\n"
     "  --json      [{\"index\": 0, \"uuid\": ..., \"name\": ..., \"memory_total_mib\": N,\n"
     "                \"memory_used_mib\": N, \"memory_free_mib\": N, \"utilization\": P,\n"
@@ -36,6 +38,49 @@ static void json_int(struct sb *b, long long v)
 {
     if (v < 0) sb_add(b, "null");
     else sb_addf(b, "%lld", v);
+}
+
+/* What the sweeps on this machine hold on each GPU (the machine ledger),
+ * by user and sweep; nothing when there is no ledger. */
+static void show_holds(void)
+{
+    struct ledger *l = ledger_open_existing(ledger_dir(), NULL);
+    struct ledger_view v;
+    if (!l || ledger_view(l, &v, NULL)) {
+        ledger_close(l);
+        return;
+    }
+    ledger_close(l);
+    if (v.nholds) {
+        struct table t;
+        table_init(&t, 5);
+        const char *hdr[] = {"gpu", "user", "sweep", "trial", "held"};
+        table_add(&t, hdr);
+        table_right(&t, 0);
+        table_right(&t, 3);
+        table_right(&t, 4);
+        for (size_t i = 0; i < v.nholds; i++) {
+            const struct ledger_hold *h = &v.holds[i];
+            char gpu[16], trial[24], held[32];
+            snprintf(gpu, sizeof gpu, "%d", h->gpu);
+            snprintf(trial, sizeof trial, "%lld", h->trial);
+            if (h->whole) snprintf(held, sizeof held, "whole GPU");
+            else snprintf(held, sizeof held, "%.0f MiB", h->mib);
+            struct sb user, dir;
+            sb_init(&user);
+            sb_init(&dir);
+            sb_add_visible(&user, h->user);
+            sb_add_visible(&dir, h->dir);
+            const char *row[] = {gpu, sb_str(&user), sb_str(&dir), trial, held};
+            table_add(&t, row);
+            sb_release(&user);
+            sb_release(&dir);
+        }
+        printf("\nheld by sweeps on this machine (the machine ledger):\n");
+        table_print(&t, stdout);
+        table_release(&t);
+    }
+    ledger_view_release(&v);
 }
 
 int cmd_gpus(int argc, char **argv)
@@ -119,5 +164,6 @@ int cmd_gpus(int argc, char **argv)
     table_print(&t, stdout);
     table_release(&t);
     gpu_inv_release(&inv);
+    show_holds();
     return 0;
 }

@@ -61,7 +61,7 @@ static void placement_fewest_then_best_fit(void)
     /* placement: the fewest of our trials, then best fit, then the lower
      * index; max_per_gpu, stagger, whole */
     struct pack_cfg c = {0, 0, 0, 0};
-    struct pack_gpu g[2] = {{0, 10240, 0, 0, 0, 0, -1e300}, {1, 6144, 0, 0, 0, 0, -1e300}};
+    struct pack_gpu g[2] = {{.total_mib = 10240, .last_launch = -1e300}, {.id = 1, .total_mib = 6144, .last_launch = -1e300}};
     CHECK_INT_EQ(pack_choose(&c, g, 2, 4096, 0), 1);   /* 2 GiB left beats 6 */
     g[1].reserved_mib = 4096, g[1].ntrials = 1;
     CHECK_INT_EQ(pack_choose(&c, g, 2, 4096, 0), 0);
@@ -81,7 +81,7 @@ static void placement_fewest_then_best_fit(void)
     CHECK_INT_EQ(pack_choose(&c, g, 2, 1025, 0), 1);   /* GPU 1: 6144 - 614.4 - 4096 */
     CHECK_INT_EQ(pack_choose(&c, g, 2, 1434, 0), -1);
     g[0].others_mib = 0;
-    struct pack_gpu e[1] = {{3, 8192, 1024, 0, 0, 0, 100}};
+    struct pack_gpu e[1] = {{.id = 3, .total_mib = 8192, .others_mib = 1024, .last_launch = 100}};
     c.headroom_frac = 0;
     c.stagger = 15;
     CHECK_INT_EQ(pack_choose(&c, e, 1, 1024, 110), -1); /* stagger: not before 115 */
@@ -97,7 +97,7 @@ static void simulation_longest_first(void)
     /* the simulation: 2, 4 and 6 hours on two GPUs, a GPU each: longest
      * first gives 6 h; in the order given, 8 h */
     struct pack_cfg c0 = {0, 0, 0, 0};
-    struct pack_gpu two[2] = {{0, 24576, 0, 0, 0, 0, -1e300}, {1, 24576, 0, 0, 0, 0, -1e300}};
+    struct pack_gpu two[2] = {{.total_mib = 24576, .last_launch = -1e300}, {.id = 1, .total_mib = 24576, .last_launch = -1e300}};
     struct pack_job j[3] = {{0, -1, 7200, 1, 0, -1, 0, 0},
                             {1, -1, 14400, 1, 1, -1, 0, 0},
                             {2, -1, 21600, 1, 2, -1, 0, 0}};
@@ -111,7 +111,7 @@ static void shared_compute_halves_speed(void)
 {
     struct pack_cfg c0 = {0};
     /* shared compute: two jobs of utilisation 1 on one GPU run at half speed */
-    struct pack_gpu one[1] = {{0, 24576, 0, 0, 0, 0, -1e300}};
+    struct pack_gpu one[1] = {{.total_mib = 24576, .last_launch = -1e300}};
     struct pack_job k[2] = {{0, 1024, 3600, 1, 0, -1, 0, 0}, {1, 1024, 3600, 1, 1, -1, 0, 0}};
     CHECK_NEAR(pack_simulate(&c0, one, 1, k, 2, PACK_SHARE, 0), 7200, 1e-6);
     CHECK_NEAR(pack_simulate(&c0, one, 1, k, 2, 0, 0), 3600, 1e-6);

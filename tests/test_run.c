@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,6 +48,10 @@ static int rig_open(struct rig *r, const char *text, fake_play play, void *ctx)
     sb_init(&r->said);
     snprintf(r->dir, sizeof r->dir, "/tmp/sweep-run-XXXXXX");
     if (!mkdtemp(r->dir)) return -1;
+    char *machine = xasprintf("%s/machine", r->dir); /* this test's machine ledger */
+    mkdir(machine, 0755);
+    setenv("SWEEP_MACHINE_DIR", machine, 1);
+    free(machine);
     r->sp = space_text("%s", text);
     if (!r->sp) return -1;
     char *db = layout_db(r->dir);

@@ -67,7 +67,7 @@ double pack_usable(const struct pack_cfg *c, const struct pack_gpu *g)
 
 double pack_free(const struct pack_cfg *c, const struct pack_gpu *g)
 {
-    return pack_usable(c, g) - g->reserved_mib;
+    return pack_usable(c, g) - g->reserved_mib - g->shared_mib;
 }
 
 int pack_choose(const struct pack_cfg *c, const struct pack_gpu *g, size_t n, double need,
@@ -76,22 +76,23 @@ int pack_choose(const struct pack_cfg *c, const struct pack_gpu *g, size_t n, do
     int best = -1;
     double best_left = INFINITY;
     for (size_t i = 0; i < n; i++) {
-        if (g[i].whole) continue;
+        if (g[i].whole || g[i].shared_whole) continue;
         if (c->max_per_gpu > 0 && g[i].ntrials >= c->max_per_gpu) continue;
         if (c->stagger > 0 && now < g[i].last_launch + c->stagger) continue;
         double left;
         if (need < 0) {
-            if (g[i].ntrials > 0 || pack_usable(c, &g[i]) <= 0) continue;
+            if (g[i].ntrials > 0 || g[i].shared_trials > 0 || pack_usable(c, &g[i]) <= 0) continue;
             left = pack_usable(c, &g[i]);
         } else {
             left = pack_free(c, &g[i]) - need;
             if (left < 0) continue;
         }
-        /* the GPU with the fewest of our trials (they share its compute),
-         * then the tightest fit (room stays free for big trials), then the
-         * lower index */
-        if (best < 0 || g[i].ntrials < g[best].ntrials ||
-            (g[i].ntrials == g[best].ntrials && left < best_left)) {
+        /* the GPU with the fewest trials, any sweep's (they share its
+         * compute), then the tightest fit (room stays free for big trials),
+         * then the lower index */
+        int here = g[i].ntrials + g[i].shared_trials;
+        int there = best < 0 ? 0 : g[best].ntrials + g[best].shared_trials;
+        if (best < 0 || here < there || (here == there && left < best_left)) {
             best_left = left;
             best = (int)i;
         }

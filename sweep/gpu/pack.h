@@ -2,13 +2,13 @@
  *
  * Pure decisions, shared by `sweep run` and the simulations of `sweep plan`
  * and bench/packsim: a GPU's usable memory is its total less the headroom
- * and what processes that are not ours use; a trial starts on a GPU only
+ * and what processes no sweep holds use; a trial starts on a GPU only
  * when its estimate fits in what is left after the memory reserved for our
- * trials there (each trial: the larger of its estimate and what it was
- * seen using), under max_per_gpu, and after the stagger since the GPU's
- * last launch. Among the GPUs where it fits: the one with the fewest of our
- * trials (they share its compute), then the tightest fit (room stays free
- * for big trials). */
+ * trials and other sweeps' there (each trial: the larger of its estimate
+ * and what it was seen using; other sweeps' from the machine ledger), under
+ * max_per_gpu, and after the stagger since the GPU's last launch. Among the
+ * GPUs where it fits: the one with the fewest trials (they share its
+ * compute), then the tightest fit (room stays free for big trials). */
 #ifndef SWEEP_PACK_H
 #define SWEEP_PACK_H
 
@@ -21,11 +21,14 @@ struct sb;
 struct pack_gpu {
     int id;                 /* the CUDA_VISIBLE_DEVICES value of its trials */
     double total_mib;
-    double others_mib;      /* used by processes that are not ours */
+    double others_mib;      /* used by processes no sweep holds (strangers) */
     double reserved_mib;    /* by our trials on it */
     int ntrials;            /* ours running on it */
     int whole;              /* one of ours has it to itself (no estimate) */
     double last_launch;     /* when a trial last started on it; -1e300 never */
+    double shared_mib;      /* held by other sweeps' trials (the machine ledger) */
+    int shared_trials;      /* theirs on it */
+    int shared_whole;       /* one of theirs has it to itself */
 };
 
 struct pack_cfg {

@@ -52,6 +52,7 @@ void gpu_take(struct sched *s, struct slot *sl, int gi, double est)
     if (est < 0) g->whole = 1;
     g->last_launch = run_mono(s);
     gpu_hold(s, sl);
+    machine_hold(s, sl->id, g->id, sl->held_mib, est < 0, &sl->job, sl->pgid);
 }
 
 /* The trial's process group is gone: its GPU memory is free again. With
@@ -60,6 +61,7 @@ void gpu_take(struct sched *s, struct slot *sl, int gi, double est)
 void gpu_release(struct sched *s, struct slot *sl)
 {
     if (sl->g < 0) return;
+    machine_release(s, sl->id);
     struct pack_gpu *g = &s->g.gpus[sl->g];
     g->reserved_mib -= sl->held_mib;
     if (g->reserved_mib < 1e-6) g->reserved_mib = 0;
@@ -87,6 +89,7 @@ void slot_peak(struct sched *s, struct slot *sl, double mib)
     if (mib <= sl->peak_mib) return;
     sl->peak_mib = mib;
     gpu_hold(s, sl);
+    if (sl->g >= 0) machine_grow(s, sl->id, sl->held_mib, sl->pgid);
     learn_peak(&s->g.learned, sl->kind, mib, 0);
     store_trial_mem(s->st, sl->id, -1, mib, NULL);
 }
@@ -109,7 +112,8 @@ static void gpu_apply(struct sched *s, const struct gpu_inv *inv)
 {
     for (size_t i = 0; i < s->nslots; i++) {
         struct slot *sl = &s->slots[i];
-        if (sl->used && !sl->pgid) sl->pgid = exec_group(s->exec, sl->dir);
+        if (sl->used && !sl->pgid && (sl->pgid = exec_group(s->exec, sl->dir)) && sl->g >= 0)
+            machine_grow(s, sl->id, sl->held_mib, sl->pgid); /* nvidia-smi's processes of it */
     }
     for (size_t k = 0; k < inv->n; k++) {
         const struct gpu *gg = &inv->gpus[k];
@@ -121,6 +125,10 @@ static void gpu_apply(struct sched *s, const struct gpu_inv *inv)
         for (size_t p = 0; p < gg->nprocs; p++) {
             if (gg->procs[p].used_mib < 0) continue;
             pid_t pgid = getpgid((pid_t)gg->procs[p].pid);
+            if (machine_theirs(s, pgid)) { /* another sweep's trial: its hold counts it */
+                ours += (double)gg->procs[p].used_mib;
+                continue;
+            }
             for (size_t i = 0; i < s->nslots; i++) {
                 struct slot *sl = &s->slots[i];
                 if (!sl->used || !sl->pgid || pgid != sl->pgid) continue;
@@ -238,4 +246,26 @@ int gpu_fd(const struct sched *s)
 int gpu_smi_ready(const struct sched *s, int readable)
 {
     return s->g.smi.phase && (readable || util_mono() >= gpu_query_deadline(&s->g.smi));
+}
+
+void gpu_sync(struct sched *s)
+{
+    if (!s->g.on) return;
+    if (machine_sync(s)) /* the ledger was made anew: our holds again */
+        for (size_t i = 0; i < s->nslots; i++) {
+            const struct slot *sl = &s->slots[i];
+            if (sl->used && sl->g >= 0)
+                machine_hold(s, sl->id, s->g.gpus[sl->g].id, sl->held_mib, sl->est_mib < 0,
+                             &sl->job, sl->pgid);
+        }
+    for (size_t i = 0; i < s->g.n; i++) {
+        struct pack_gpu *g = &s->g.gpus[i];
+        g->shared_mib = machine_shared(s, g->id, &g->shared_trials, &g->shared_whole);
+    }
+}
+
+int gpu_reserve(struct sched *s, long long id, int gi, double mem)
+{
+    const struct pack_gpu *g = &s->g.gpus[gi];
+    return machine_reserve(s, id, g->id, mem, pack_capacity(&s->g.pc, g), g->others_mib);
 }

@@ -424,6 +424,14 @@ static int materialize(struct sched *s, struct err *e)
     return store_settle(s->st, rc, e);
 }
 
+/* 1 when trial id runs in a slot on a GPU. */
+static int slot_on_gpu(const struct sched *s, long long id)
+{
+    for (size_t i = 0; i < s->nslots; i++)
+        if (s->slots[i].used && s->slots[i].id == id && s->slots[i].g >= 0) return 1;
+    return 0;
+}
+
 /* A trial that no GPU could ever hold fails now, with the numbers. */
 static int never_fits(struct sched *s, long long id, double mem, struct err *e)
 {
@@ -450,6 +458,8 @@ static int launch_gpus(struct sched *s, struct err *e)
 {
     if (s->stopping || s->target_reached) return 0;
     if (materialize(s, e)) return -1;
+    gpu_sync(s); /* what other sweeps on the machine hold now */
+    s->g.blocked_mib = 0;
     struct pack_job *c = xmalloc((s->queue.n + 1) * sizeof *c);
     size_t n = 0;
     for (size_t q = 0; q < s->queue.n; q++) {
@@ -470,7 +480,12 @@ static int launch_gpus(struct sched *s, struct err *e)
     for (size_t i = 0; i < n && !rc; i++) {
         if (s->active >= (size_t)s->sp->max_parallel || !free_slot(s)) break;
         int gi = gpu_choose(s, c[i].mem, now);
+        if (gi >= 0 && !gpu_reserve(s, c[i].id, gi, c[i].mem)) {
+            gpu_sync(s); /* another sweep was first: as it stands now */
+            gi = -1;
+        }
         if (gi < 0) {
+            if (!s->g.blocked_mib) s->g.blocked_mib = c[i].mem < 0 ? -1 : c[i].mem;
             if (!gpu_never_fits(s, c[i].mem)) continue;
             started[nstarted++] = c[i].id;
             if (never_fits(s, c[i].id, c[i].mem, e)) rc = -1;
@@ -479,6 +494,7 @@ static int launch_gpus(struct sched *s, struct err *e)
         started[nstarted++] = c[i].id;
         s->counts[TRIAL_PENDING]--;
         if (launch(s, c[i].id, NULL, gi, c[i].mem, e)) rc = -1;
+        if (!slot_on_gpu(s, c[i].id)) machine_release(s, c[i].id); /* it did not start */
         now = run_mono(s);
     }
     /* take them out of the queue */

@@ -118,6 +118,7 @@ static int next_timeout_ms(struct sched *s)
         if (d < wait) wait = d;
     }
     if (gpu_smi_due(s, now) - now < wait) wait = gpu_smi_due(s, now) - now;
+    if (machine_wait(s) < wait) wait = machine_wait(s);
     for (size_t i = 0; i < s->nslots; i++)
         if (s->slots[i].used && s->slots[i].kill_at && s->slots[i].kill_at - now < wait)
             wait = s->slots[i].kill_at - now;
@@ -301,6 +302,7 @@ static int run_loop(struct sched *s, struct err *e)
         early_check(s);
         enforce_deadlines(s);
         if (s->g.on && (s->running || s->queue.n)) gpu_refresh(s);
+        machine_counts(s, s->g.blocked_mib);
         if (run_mono(s) - s->last_progress >= RUN_PROGRESS_S) progress(s);
     }
 }
@@ -328,6 +330,7 @@ static int setup(struct sched *s, struct err *e)
         store_metric_values(s->st, sp->metric_name, hist_load_cb, &s->hist, e))
         return -1;
     if ((sp->gpus_auto || sp->ngpu_list) && gpu_setup(s, e)) return -1;
+    machine_setup(s); /* after the GPUs: it says it is alone only to a sweep that packs */
     if (resume(s, e) || load_priors(s, e)) return -1;
     store_each_trial(s->st, ORDER_RANK, TRIAL_COMPLETED, 1, best_cb, s, NULL);
     store_event(s->st, -1, "sweep_started", NULL, NULL);
@@ -345,6 +348,7 @@ static void teardown(struct sched *s)
     free(s->ff_first);
     hist_release(&s->hist);
     gpu_teardown(s);
+    machine_teardown(s);
     metric_batch_release(&s->batch);
     run_executor_done(s);
     searcher_free(s->search);

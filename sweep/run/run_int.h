@@ -16,6 +16,7 @@
 #include "sweep/run/run.h"
 #include "sweep/run/hist.h"
 #include "sweep/run/queue.h"
+#include "machine/ledger.h"
 #include "search/stop_early.h"
 #include "sweep/exec/exec.h"
 #include "sweep/exec/executors.h"
@@ -40,6 +41,8 @@ struct searcher;
 #define RUN_RESULTS_DEPTH 4      /* how deep */
 #define RUN_SMI_EVERY_S 5.0      /* gpus: auto - how often nvidia-smi is asked */
 #define RUN_SMI_TIMEOUT_S 20.0   /* and how long it may take */
+#define RUN_LEDGER_S 1.0         /* how often trials waiting for GPUs that other sweeps hold
+                                    look at the machine ledger again */
 #define RUN_IDLE_WAIT_S 3600.0   /* the longest poll() when nothing is due */
 #define RUN_MAX_POLL 4096        /* descriptors in one poll() */
 #define RUN_STOP_REASON "stopped by the user (sweep stop)" /* a trial sweep stop named */
@@ -95,6 +98,20 @@ struct run_gpus {
     double next_smi;         /* gpus: auto - when nvidia-smi is asked next (monotonic) */
     struct gpu_query smi;    /* nvidia-smi while it runs (smi.phase != 0) */
     struct learn_table learned;
+    double blocked_mib;      /* the first waiting trial fits nowhere now: what it needs */
+};
+
+/* This sweep in the machine ledger (machine.c alone). */
+struct run_machine {
+    struct ledger *l;        /* NULL: not coordinated */
+    char *dir;               /* our holds' key: the sweep directory */
+    uid_t uid;
+    char user[64];
+    long pid;                /* this sweep process: its identity */
+    long long pid_start;
+    struct ledger_view view; /* every sweep's holds, as last read */
+    int said;                /* "not coordinated" was said */
+    double next_counts;      /* when sweep ps's counts are written next (monotonic) */
 };
 
 struct sched {
@@ -133,6 +150,7 @@ struct sched {
     int ifd;                 /* early termination: inotify on the logs, else -1 */
     int rungs;               /* the searcher decides rungs (halving, hyperband) */
     struct run_gpus g;       /* GPU packing's holds and estimates (gpus.c alone) */
+    struct run_machine m;    /* this sweep in the machine ledger (machine.c alone) */
     double next_tick;        /* when every running trial's log is read next (monotonic) */
     int exec_failing;        /* the executor's last poll failed (said once) */
     double not_now_until;    /* the executor takes no trial until then (monotonic), 0 */
@@ -159,6 +177,7 @@ static inline double run_now(const struct sched *s)
  * (scripts/check-deps.sh fails on a cycle of more than three).
  *   queue.c, hist.c  pure pieces with their own headers (queue.h, hist.h)
  *   say.c            the observer's lines
+ *   machine.c        this sweep in the machine ledger
  *   slot.c           a slot's paths, parser and inotify watch
  *   gpus.c           GPU holds and estimates
  *   executor.c       which executor; its job states to the store
@@ -174,6 +193,30 @@ static inline double run_now(const struct sched *s)
 /* say.c */
 void say(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void warn(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* machine.c */
+void machine_setup(struct sched *s);    /* opened, registered (the local executor's sweeps) */
+void machine_teardown(struct sched *s); /* unregistered, closed */
+/* Before placement: dead holders reclaimed, every hold read. 1 when the
+ * ledger was made anew and our holds must be written again. */
+int machine_sync(struct sched *s);
+/* A hold for trial before it starts, if the GPU has room beside every
+ * sweep's holds: 1 (or no ledger), 0 another sweep was first. */
+int machine_reserve(struct sched *s, long long trial, int gpu_id, double mib, double capacity,
+                    double strangers);
+/* Its hold as it stands (started, adopted, written again), grown, gone. */
+void machine_hold(struct sched *s, long long trial, int gpu_id, double mib, int whole,
+                  const struct exec_job *job, pid_t pgid);
+void machine_grow(struct sched *s, long long trial, double mib, pid_t pgid);
+void machine_release(struct sched *s, long long trial);
+/* What other sweeps hold on a GPU (MiB; their trials; one whole); whether a
+ * process group is one of their trainers'. */
+double machine_shared(const struct sched *s, int gpu_id, int *ntrials, int *whole);
+int machine_theirs(const struct sched *s, pid_t pgid);
+/* Our counts for sweep ps (at most every few seconds). */
+void machine_counts(struct sched *s, double waiting_mib);
+/* Seconds until the ledger is to be read again for waiting trials. */
+double machine_wait(const struct sched *s);
 
 /* slot.c */
 void slot_init(struct slot *sl);    /* empty: no descriptors, no GPU */
@@ -218,6 +261,11 @@ void fail_fast_started(struct sched *s, long long id);
 
 /* gpus.c */
 int gpu_setup(struct sched *s, struct err *e);
+/* Before placement: what other sweeps hold on each GPU (the machine ledger). */
+void gpu_sync(struct sched *s);
+/* The machine ledger's hold for trial id on GPU gi before it starts: 1, or
+ * 0 when another sweep took the room first (placed again next turn). */
+int gpu_reserve(struct sched *s, long long id, int gi, double mem);
 void gpu_teardown(struct sched *s);
 double trial_estimate(struct sched *s, long long id, const struct value *params, char **kind);
 char *trial_kind(struct sched *s, long long id);

@@ -12,6 +12,10 @@ trap '[ "$FAILED" -eq 0 ] && rm -rf "$T" || echo "kept $T" >&2' EXIT
 cd "$T"
 export PATH="$(dirname "$SWEEP_BIN"):$(dirname "$YOLO_SIM"):$(dirname "$FAKE_TRAINER"):$PATH"
 export NO_COLOR=1
+# this test's own machine ledger (docs/machine.md): tests running at once do
+# not see each other's sweeps
+export SWEEP_MACHINE_DIR="$T/machine"
+mkdir -p "$SWEEP_MACHINE_DIR"
 
 ok() { PASSED=$((PASSED + 1)); }
 fail() { FAILED=$((FAILED + 1)); echo "FAILED: $*" >&2; }

@@ -1,0 +1,90 @@
+#!/bin/bash
+# The machine ledger (issue 24, docs/machine.md): several sweeps on one GPU
+# server. Three sweeps started together on one 24 GiB GPU (a fake nvidia-smi
+# whose used memory is what the live trainers allocated; each trainer
+# allocates its 10 GiB 3 s after it starts, as CUDA initialisation does, and
+# dies of out-of-memory when the GPU has no room then): with the ledger, no
+# trial runs out of memory and the memory held never exceeds the GPU less
+# its headroom; without one (no machine directory), the same sweeps collide.
+# Then: sweep ps and sweep gpus show every sweep; a sweep killed with -9
+# keeps its running trials' holds and its resume takes them over; the ledger
+# deleted mid-run is written again.
+. "$(dirname "$0")/lib.sh"
+export PATH="$SRC/tests/cli/bin:$PATH"
+export FAKE_SMI=alloc FAKE_SMI_DIR="$T/gpu"
+mkdir -p gpu
+
+# The trainer: 3 s of "CUDA initialisation", then it allocates $1 GiB if the
+# GPU has room (all allocations under one lock), trains $2 s, frees it.
+cat > train.sh <<'SH'
+#!/bin/bash
+sleep 3
+need=$(($1 * 1024))
+exec 9> "$FAKE_SMI_DIR/lock"
+flock 9
+used=0
+for f in "$FAKE_SMI_DIR"/[0-9]*; do
+    [ -e "$f" ] && kill -0 "${f##*/}" 2> /dev/null && used=$((used + $(cat "$f")))
+done
+if [ $((used + need)) -gt 24576 ]; then
+    echo "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate $1.00 GiB. GPU 0 has a total capacity of 24.00 GiB of which $(( (24576 - used) / 1024 )).00 GiB is free." >&2
+    exit 1
+fi
+echo "$need" > "$FAKE_SMI_DIR/$$"
+peak=$(cat "$FAKE_SMI_DIR/peak" 2> /dev/null || echo 0)
+[ $((used + need)) -gt "$peak" ] && echo $((used + need)) > "$FAKE_SMI_DIR/peak"
+flock -u 9
+echo "gpu_mem=$1"
+sleep "$2"
+rm -f "$FAKE_SMI_DIR/$$"
+echo "loss=0.$RANDOM"
+SH
+chmod +x train.sh
+for s in a b c; do
+    cat > $s.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {values: [1, 2]}
+command: [./train.sh, "10", "1", "${x}"]
+resources:
+  gpus: auto
+  memory: 10GiB
+Y
+done
+ooms() { for s in "$@"; do sql $s/sweep.db "select count(*) from events where kind = 'oom_requeued'"; done | awk '{ n += $1 } END { print n }'; }
+
+# without a machine directory: each sweep packs as if alone
+SWEEP_MACHINE_DIR=$T/no/such/dir sweep run -q a.yaml -d na > na.out 2> na.err &
+SWEEP_MACHINE_DIR=$T/no/such/dir sweep run -q b.yaml -d nb > nb.out 2> nb.err &
+SWEEP_MACHINE_DIR=$T/no/such/dir sweep run -q c.yaml -d nc > nc.out 2> nc.err &
+wait
+check "no ledger: said once, as a warning" grep -q "machine ledger: no machine directory $T/no/such/dir.*not coordinated" na.err
+alone=$(ooms na nb nc)
+echo "without the ledger: $alone out-of-memory requeues of 6 trials, peak $(cat gpu/peak) MiB" >&2
+check "no ledger: the sweeps collide" test "$alone" -gt 0
+rm -f gpu/peak
+
+# with the ledger
+sweep run -q a.yaml -d a > a.out 2> a.err &
+A=$!
+sweep run -q b.yaml -d b > b.out 2> b.err &
+sweep run -q c.yaml -d c > c.out 2> c.err &
+wait_for "[ \"\$(sweep ps 2> /dev/null | grep -c ' grid ')\" = 3 ]" 10
+sweep ps > ps.out
+sweep gpus > gpus.out 2>&1
+wait
+check_eq "ledger: every trial completed once" \
+    "$(for s in a b c; do sql $s/sweep.db "select group_concat(state || attempts) from trials"; done | tr '\n' ' ')" \
+    "completed1,completed1 completed1,completed1 completed1,completed1 "
+check_eq "ledger: no out-of-memory" "$(ooms a b c)" 0
+check "ledger: peak held memory within the GPU less headroom (22118 MiB)" test "$(cat gpu/peak)" -le 22118
+echo "with the ledger: $(ooms a b c) out-of-memory requeues of 6 trials, peak $(cat gpu/peak) MiB" >&2
+check "ps: three sweeps, with their user" test "$(grep -c "^$(id -un) .* grid " ps.out)" = 3
+check "gpus: the holds by user and sweep" grep -q "$(id -un)" gpus.out
+check_eq "ledger: nothing held once they ended" \
+    "$(sqlite3 machine/machine.db 'select count(*) from holds')" 0
+check_eq "ledger: no sweep listed once they ended" \
+    "$(sqlite3 machine/machine.db 'select count(*) from sweeps')" 0
+
+finish
