@@ -88,7 +88,7 @@ int machine_sync(struct sched *s)
             return 0;
         }
         if (enroll(s)) return 0;
-        say(s, "machine ledger: %s/%s was replaced; this sweep's holds are written again",
+        warn(s, "machine ledger: %s/%s was replaced; this sweep's holds are written again",
             ledger_dir(), LEDGER_FILE);
         again = 1;
     }
