@@ -117,7 +117,8 @@ struct ledger *ledger_open(const char *dir, struct err *e)
     struct stat st;
     if (stat(dir, &st) != 0 && errno == ENOENT && geteuid() == 0) mkdir(dir, 0755);
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        err_set(e, "no machine directory %s (an administrator makes it: `sweep machine init`)",
+        err_set(e, "no machine directory %s (an administrator makes it, group-writable for the "
+                   "users who share the GPUs)",
                 dir);
         return NULL;
     }

@@ -4,8 +4,8 @@
  *
  * One SQLite file, MACHINE_DIR/machine.db (WAL, short transactions, busy
  * waits bounded), in the machine directory: SWEEP_MACHINE_DIR, else
- * /var/lib/sweep (made by root on first use, or by an administrator with
- * `sweep machine init` for the users who share the GPUs). Two tables: the
+ * /var/lib/sweep (made by root on first use, or by an administrator,
+ * group-writable, for the users who share the GPUs: docs/machine.md). Two tables: the
  * sweeps running here (who, where, the sweep process's identity) and the
  * holds: a trial's reservation on a GPU (the larger of its estimate and its
  * peak), made before the trial starts, in a transaction that counts every

@@ -168,7 +168,7 @@ static void no_machine_directory_says_so(void)
 {
     struct err e = {0};
     CHECK(ledger_open("/nonexistent/sweep-machine", &e) == NULL || geteuid() == 0);
-    if (geteuid() != 0) CHECK(strstr(e.msg, "sweep machine init") != NULL);
+    if (geteuid() != 0) CHECK(strstr(e.msg, "group-writable") != NULL);
 }
 
 static const struct check_case cases[] = {
