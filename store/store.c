@@ -327,10 +327,17 @@ struct store *store_open_ro(const char *path, struct err *e)
     struct store *st = open_db(path, SQLITE_OPEN_READONLY, e);
     if (!st) return NULL;
     sqlite3_stmt *s;
-    int version = -1;
-    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
-        if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
+    int version = -1, rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) version = sqlite3_column_int(s, 0);
         sqlite3_finalize(s);
+    }
+    if (version < 0 && rc != SQLITE_NOTADB && rc != SQLITE_CORRUPT) {
+        /* another user's sweep, say: its WAL needs a writable -shm to read */
+        err_set(e, "%s: cannot read it: %s", path, sqlite3_errstr(rc));
+        store_close(st);
+        return NULL;
     }
     st->version = version;
     if (version < 1 || version > STORE_SCHEMA_VERSION) {

@@ -83,9 +83,9 @@ echo "with the ledger: $(ooms a b c) out-of-memory requeues of 6 trials, peak $(
 check "ps: three sweeps, with their user" test "$(grep -c "^$(id -un) .* grid " ps.out)" = 3
 check "gpus: the holds by user and sweep" grep -q "$(id -un)" gpus.out
 check_eq "ledger: nothing held once they ended" \
-    "$(sqlite3 machine/machine.db 'select count(*) from holds')" 0
+    "$(sqlite3 -readonly machine/machine.db 'select count(*) from holds')" 0
 check_eq "ledger: no sweep listed once they ended" \
-    "$(sqlite3 machine/machine.db 'select count(*) from sweeps')" 0
+    "$(sqlite3 -readonly machine/machine.db 'select count(*) from sweeps')" 0
 
 # kill -9 of a sweep while its trials run: their holds stay (their
 # supervisors live), so another sweep does not take the GPU; when they end
@@ -105,7 +105,7 @@ Y
 rm -f gpu/peak
 sweep run -q long.yaml -d k > /dev/null 2> k.err &
 K=$!
-wait_for "[ \"\$(sqlite3 machine/machine.db \"select count(*) from holds where dir = '$T/k' and sup_pid > 0\" 2> /dev/null)\" = 2 ]" 10
+wait_for "[ \"\$(sqlite3 -readonly machine/machine.db \"select count(*) from holds where dir = '$T/k' and sup_pid > 0\" 2> /dev/null)\" = 2 ]" 10
 kill -9 $K
 wait $K 2> /dev/null
 sweep run -q a.yaml -d after > /dev/null 2> after.err
@@ -119,14 +119,14 @@ check_eq "kill -9: its resume records them" "$(sql k/sweep.db "select group_conc
 # kill -9, then resume at once: the resumed sweep takes the holds over
 sweep run -q long.yaml -d r > /dev/null 2> r.err &
 R=$!
-wait_for "[ \"\$(sqlite3 machine/machine.db \"select count(*) from holds where dir = '$T/r' and sup_pid > 0\" 2> /dev/null)\" = 2 ]" 10
+wait_for "[ \"\$(sqlite3 -readonly machine/machine.db \"select count(*) from holds where dir = '$T/r' and sup_pid > 0\" 2> /dev/null)\" = 2 ]" 10
 kill -9 $R
 wait $R 2> /dev/null
 sweep run -q long.yaml -d r > /dev/null 2> r2.err &
 R2=$!
-wait_for "[ \"\$(sqlite3 machine/machine.db \"select count(*) from holds where dir = '$T/r' and holder_pid = $R2\" 2> /dev/null)\" = 2 ]" 10
+wait_for "[ \"\$(sqlite3 -readonly machine/machine.db \"select count(*) from holds where dir = '$T/r' and holder_pid = $R2\" 2> /dev/null)\" = 2 ]" 10
 check_eq "resume: the holds are the resumed sweep's" \
-    "$(sqlite3 machine/machine.db "select count(*) from holds where dir = '$T/r' and holder_pid = $R2")" 2
+    "$(sqlite3 -readonly machine/machine.db "select count(*) from holds where dir = '$T/r' and holder_pid = $R2")" 2
 wait $R2
 check_eq "resume: completed once each" "$(sql r/sweep.db "select group_concat(state || attempts) from trials")" "completed1,completed1"
 
@@ -134,11 +134,11 @@ check_eq "resume: completed once each" "$(sql r/sweep.db "select group_concat(st
 # sweep started then does not overcommit the GPU
 sweep run -q long.yaml -d del > /dev/null 2> del.err &
 D=$!
-wait_for "[ \"\$(sqlite3 machine/machine.db \"select count(*) from holds where dir = '$T/del'\" 2> /dev/null)\" = 2 ]" 10
+wait_for "[ \"\$(sqlite3 -readonly machine/machine.db \"select count(*) from holds where dir = '$T/del'\" 2> /dev/null)\" = 2 ]" 10
 rm -f machine/machine.db machine/machine.db-wal machine/machine.db-shm
-wait_for "[ \"\$(sqlite3 machine/machine.db \"select count(*) from holds where dir = '$T/del'\" 2> /dev/null)\" = 2 ]" 10
+wait_for "[ \"\$(sqlite3 -readonly machine/machine.db \"select count(*) from holds where dir = '$T/del'\" 2> /dev/null)\" = 2 ]" 10
 check "deleted: the running sweep's holds are written again" \
-    test "$(sqlite3 machine/machine.db "select count(*) from holds where dir = '$T/del'")" = 2
+    test "$(sqlite3 -readonly machine/machine.db "select count(*) from holds where dir = '$T/del'")" = 2
 sweep run -q a.yaml -d del2 > /dev/null 2> del2.err
 wait $D
 check_eq "deleted: no out-of-memory" "$(ooms del del2)" 0

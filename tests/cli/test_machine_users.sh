@@ -1,0 +1,71 @@
+#!/bin/bash
+# The machine ledger between two Unix users (issue 24, docs/machine.md): a
+# machine directory set up for a group as docs/machine.md says; alice's
+# sweep holds the GPU, bob's sweep, started later, waits for her trials to
+# end instead of running out of memory; each sees the other's sweep in
+# sweep ps; bob cannot stop alice's sweep. The test makes the users and the
+# group when run as root (and removes them); otherwise exit 77.
+. "$(dirname "$0")/lib.sh"
+if [ "$(id -u)" != 0 ] || ! command -v useradd > /dev/null || ! command -v runuser > /dev/null; then
+    echo "SKIP: needs root, useradd and runuser to make two users" >&2
+    exit 77
+fi
+G=sweeptest A=sweep_alice B=sweep_bob
+getent group $G > /dev/null || groupadd $G
+for u in $A $B; do id $u > /dev/null 2>&1 || useradd -M -N -g $G -s /bin/sh $u; done
+cleanup() { userdel $A 2> /dev/null; userdel $B 2> /dev/null; groupdel $G 2> /dev/null; }
+trap 'cleanup; [ "$FAILED" -eq 0 ] && rm -rf "$T" || echo "kept $T" >&2' EXIT
+chmod 711 "$T"
+rmdir machine && install -d -m 2775 -g $G "$T/machine" # as docs/machine.md says
+install -d -o $A -g $G "$T/alice"
+install -d -o $B -g $G "$T/bob"
+as() { u=$1; shift; runuser -u "$u" -- env "PATH=$PATH" "SWEEP_MACHINE_DIR=$T/machine" NO_COLOR=1 "$@"; }
+if ! as $A sweep --version > /dev/null 2>&1; then
+    echo "SKIP: another user cannot run $SWEEP_BIN here" >&2
+    exit 77
+fi
+
+cat > "$T/train.sh" <<'SH'
+#!/bin/sh
+sleep "$1"
+echo "loss=0.5"
+SH
+chmod 755 "$T/train.sh"
+for u in alice bob; do
+    cat > "$T/$u/s.yaml" <<Y
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {values: [1, 2]}
+command: [$T/train.sh, "4", "\${x}"]
+resources:
+  gpus: [{id: 0, memory: 24GiB}]
+  memory: 10GiB
+Y
+done
+chmod 644 "$T"/*/s.yaml
+
+cd "$T/alice" && as $A sweep run -q s.yaml -d a > a.out 2> a.err &
+PA=$!
+wait_for "[ \"\$(sqlite3 -readonly $T/machine/machine.db 'select count(*) from holds' 2> /dev/null)\" = 2 ]" 10
+check "the ledger is the group's" test "$(stat -c '%a %G' "$T/machine/machine.db")" = "664 $G"
+cd "$T/bob" && as $B sweep run -q s.yaml -d b > b.out 2> b.err &
+PB=$!
+cd "$T"
+wait_for "[ \"\$(as $B sweep ps | grep -c ' grid ')\" = 2 ]" 10
+as $B sweep ps > ps.bob 2>&1
+as $A sweep ps > ps.alice 2>&1
+check "bob sees alice's sweep" grep -q "^$A .*/alice/a .* grid " ps.bob
+check "alice sees bob's, waiting" grep -q "^$B .*/bob/b .* grid *0 *2 " ps.alice
+check "why bob waits" grep -q "b waits to place 10.0 GiB: GPU 0: 20.0 GiB held by 2 trials of $A" ps.alice
+as $B sweep stop "$T/alice/a" > stop.out 2> stop.err
+check "bob cannot stop alice's sweep" test $? -ne 0
+check "said why" grep -Eq "Operation not permitted|cannot read it" stop.err
+wait $PA $PB
+check_eq "alice's trials completed" "$(sql alice/a/sweep.db "select group_concat(state) from trials")" "completed,completed"
+check_eq "bob's trials completed" "$(sql bob/b/sweep.db "select group_concat(state) from trials")" "completed,completed"
+check "bob's trials started after alice's ended" test \
+    "$(sql bob/b/sweep.db "select min(started) from trials")" \> "$(sql alice/a/sweep.db "select min(ended) from trials")"
+check "bob's directory is his" test "$(stat -c %U bob/b/sweep.db)" = $B
+
+finish
