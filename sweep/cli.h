@@ -35,6 +35,13 @@ int cmd_metrics(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_gpus(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
+struct ledger_view;
+struct ledger_sweep;
+/* Why sweep w's trials wait: what every sweep holds on each GPU (to b). */
+void cli_why_waits(const struct ledger_view *v, const struct ledger_sweep *w, struct sb *b);
+/* sweep status: when the sweep in dir waits for GPU memory that other
+ * sweeps hold (the machine ledger), says so. */
+void cli_say_waits(const char *dir);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);

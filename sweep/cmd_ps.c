@@ -62,8 +62,7 @@ static void held_text(const struct ledger_view *v, const char *dir, struct sb *b
     if (!n) sb_add(b, "-");
 }
 
-/* Why a sweep's trials wait: what every sweep holds on each GPU. */
-static void why_waits(const struct ledger_view *v, const struct ledger_sweep *w, struct sb *b)
+void cli_why_waits(const struct ledger_view *v, const struct ledger_sweep *w, struct sb *b)
 {
     sb_add(b, "  ");
     sb_add_visible(b, w->dir);
@@ -129,7 +128,7 @@ static void show(const struct ledger_view *v, int json)
                              sb_str(&held), pid};
         table_add(&t, row);
         if (w->waiting && w->waiting_mib > 0) {
-            why_waits(v, w, &waits);
+            cli_why_waits(v, w, &waits);
             sb_addc(&waits, '\n');
         }
         sb_addf(&js, "%s{\"user\": ", n++ ? ", " : "");
@@ -157,6 +156,29 @@ static void show(const struct ledger_view *v, int json)
     table_release(&t);
     sb_release(&js);
     sb_release(&waits);
+}
+
+void cli_say_waits(const char *dir)
+{
+    char *abs = realpath(dir, NULL);
+    struct ledger *l = ledger_open_existing(ledger_dir(), NULL);
+    struct ledger_view v;
+    if (abs && l && ledger_view(l, &v, NULL) == 0) {
+        for (size_t i = 0; i < v.nsweeps; i++) {
+            const struct ledger_sweep *w = &v.sweeps[i];
+            if (strcmp(w->dir, abs) || !w->waiting || w->waiting_mib <= 0 ||
+                !alive(w->pid, w->pid_start))
+                continue;
+            struct sb b;
+            sb_init(&b);
+            cli_why_waits(&v, w, &b);
+            printf("\nwaiting for other sweeps on this machine (sweep ps):\n%s\n", sb_str(&b));
+            sb_release(&b);
+        }
+        ledger_view_release(&v);
+    }
+    ledger_close(l);
+    free(abs);
 }
 
 int cmd_ps(int argc, char **argv)

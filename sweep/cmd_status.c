@@ -465,6 +465,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
         printf("\n");
         table_print(&rc_.t, stdout);
     }
+    if (live) cli_say_waits(dir);
     if (eta >= 0) {
         struct sb b;
         sb_init(&b);

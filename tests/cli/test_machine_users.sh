@@ -58,6 +58,8 @@ as $A sweep ps > ps.alice 2>&1
 check "bob sees alice's sweep" grep -q "^$A .*/alice/a .* grid " ps.bob
 check "alice sees bob's, waiting" grep -q "^$B .*/bob/b .* grid *0 *2 " ps.alice
 check "why bob waits" grep -q "b waits to place 10.0 GiB: GPU 0: 20.0 GiB held by 2 trials of $A" ps.alice
+(cd "$T/bob" && as $B sweep status b) > status.bob 2>&1
+check "bob's status says it waits for alice" grep -A1 -q "waiting for other sweeps on this machine" status.bob
 as $B sweep stop "$T/alice/a" > stop.out 2> stop.err
 check "bob cannot stop alice's sweep" test $? -ne 0
 check "said why" grep -Eq "Operation not permitted|cannot read it" stop.err
