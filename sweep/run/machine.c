@@ -94,7 +94,11 @@ int machine_sync(struct sched *s)
     }
     struct err e = {0};
     ledger_view_release(&s->m.view);
-    if (ledger_reclaim(s->m.l, alive, &e) < 0 || ledger_view(s->m.l, &s->m.view, &e)) lost(s, &e);
+    double now = run_mono(s);
+    int reclaim = now >= s->m.next_reclaim; /* each hold's /proc: once a second at most */
+    if (reclaim) s->m.next_reclaim = now + RUN_LEDGER_S;
+    if ((reclaim && ledger_reclaim(s->m.l, alive, &e) < 0) || ledger_view(s->m.l, &s->m.view, &e))
+        lost(s, &e);
     return again;
 }
 

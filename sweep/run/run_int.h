@@ -112,6 +112,7 @@ struct run_machine {
     struct ledger_view view; /* every sweep's holds, as last read */
     int said;                /* "not coordinated" was said */
     double next_counts;      /* when sweep ps's counts are written next (monotonic) */
+    double next_reclaim;     /* when dead holders are looked for next (monotonic) */
 };
 
 struct sched {
