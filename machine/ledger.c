@@ -389,9 +389,24 @@ static int read_holds(struct ledger *l, struct ledger_view *v, struct err *e)
     return 0;
 }
 
+/* 1 when the file has its tables (a file no sweep has written yet has none). */
+static int has_tables(struct ledger *l)
+{
+    sqlite3_stmt *s;
+    int n = 0;
+    if (sqlite3_prepare_v2(l->db,
+                           "SELECT count(*) FROM sqlite_master WHERE name IN ('sweeps', 'holds')",
+                           -1, &s, NULL) != SQLITE_OK)
+        return 1; /* the reads below say what is wrong */
+    if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return n == 2;
+}
+
 int ledger_view(struct ledger *l, struct ledger_view *v, struct err *e)
 {
     memset(v, 0, sizeof *v);
+    if (!has_tables(l)) return 0; /* nothing held yet */
     /* one read transaction: the sweeps and holds of one moment */
     if (exec_sql(l, "BEGIN", e)) return -1;
     int rc = read_sweeps(l, v, e) || read_holds(l, v, e) ? -1 : 0;
