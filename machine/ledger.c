@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,14 @@ static const char SCHEMA[] =
     "  since REAL NOT NULL,\n"
     "  running INTEGER NOT NULL DEFAULT 0,\n"
     "  waiting INTEGER NOT NULL DEFAULT 0,\n"
-    "  waiting_mib REAL NOT NULL DEFAULT 0\n"
+    "  waiting_mib REAL NOT NULL DEFAULT 0,\n"
+    "  waiting_since REAL NOT NULL DEFAULT 0,\n"
+    "  priority INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS usage (\n"
+    "  user TEXT PRIMARY KEY,\n"
+    "  mib_s REAL NOT NULL,\n"
+    "  at REAL NOT NULL\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS holds (\n"
     "  dir TEXT NOT NULL,\n"
@@ -200,7 +208,7 @@ int ledger_register(struct ledger *l, const struct ledger_sweep *w, struct err *
 {
     sqlite3_stmt *s = prep(l,
                            "INSERT OR REPLACE INTO sweeps (dir, uid, user, pid, pid_start, method, "
-                           "since) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           "since, priority) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                            e);
     if (!s) return -1;
     sqlite3_bind_text(s, 1, w->dir, -1, SQLITE_TRANSIENT);
@@ -210,20 +218,60 @@ int ledger_register(struct ledger *l, const struct ledger_sweep *w, struct err *
     sqlite3_bind_int64(s, 5, w->pid_start);
     sqlite3_bind_text(s, 6, w->method, -1, SQLITE_TRANSIENT);
     sqlite3_bind_double(s, 7, now());
+    sqlite3_bind_int(s, 8, w->priority);
     return done(l, s, e);
 }
 
 int ledger_counts(struct ledger *l, const char *dir, long running, long waiting,
-                  double waiting_mib, struct err *e)
+                  double waiting_mib, double waiting_since, struct err *e)
 {
-    sqlite3_stmt *s = prep(
-        l, "UPDATE sweeps SET running = ?2, waiting = ?3, waiting_mib = ?4 WHERE dir = ?1", e);
+    sqlite3_stmt *s = prep(l,
+                           "UPDATE sweeps SET running = ?2, waiting = ?3, waiting_mib = ?4, "
+                           "waiting_since = ?5 WHERE dir = ?1",
+                           e);
     if (!s) return -1;
     sqlite3_bind_text(s, 1, dir, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 2, running);
     sqlite3_bind_int64(s, 3, waiting);
     sqlite3_bind_double(s, 4, waiting_mib);
+    sqlite3_bind_double(s, 5, waiting_since);
     return done(l, s, e);
+}
+
+int ledger_charge(struct ledger *l, const char *user, double mib_s, double halflife,
+                  struct err *e)
+{
+    /* the row decays by the time since anyone last charged it (in C: not
+     * every SQLite has its math functions) */
+    if (exec_sql(l, "BEGIN IMMEDIATE", e)) return -1;
+    sqlite3_stmt *s = prep(l, "SELECT mib_s, at FROM usage WHERE user = ?1", e);
+    double had = 0, at = 0, t = now();
+    int rc = s ? 0 : -1;
+    if (s) {
+        sqlite3_bind_text(s, 1, user, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            had = sqlite3_column_double(s, 0);
+            at = sqlite3_column_double(s, 1);
+        }
+        sqlite3_finalize(s);
+    }
+    double age = at > 0 && t > at ? t - at : 0;
+    double value = had * pow(2.0, -age / (halflife > 0 ? halflife : 86400)) + mib_s;
+    if (!rc) {
+        s = prep(l, "INSERT OR REPLACE INTO usage (user, mib_s, at) VALUES (?1, ?2, ?3)", e);
+        if (!s) rc = -1;
+        else {
+            sqlite3_bind_text(s, 1, user, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_double(s, 2, value);
+            sqlite3_bind_double(s, 3, t > at ? t : at);
+            rc = done(l, s, e);
+        }
+    }
+    if (rc || exec_sql(l, "COMMIT", e)) {
+        exec_sql(l, "ROLLBACK", NULL);
+        return -1;
+    }
+    return 0;
 }
 
 int ledger_unregister(struct ledger *l, const char *dir, struct err *e)
@@ -282,11 +330,42 @@ static int fits(struct ledger *l, const struct ledger_hold *h, double capacity, 
     return !whole && held + strangers + h->mib <= capacity + 1e-6;
 }
 
+/* Within the user's limits (0: none): 1 when h keeps them. */
+static int within(struct ledger *l, const struct ledger_hold *h, double max_mib, int max_gpus,
+                  struct err *e)
+{
+    if (max_mib <= 0 && max_gpus <= 0) return 1;
+    sqlite3_stmt *s = prep(l,
+                           "SELECT coalesce(sum(mib), 0), count(DISTINCT CASE WHEN gpu != ?2 THEN "
+                           "gpu END) FROM holds WHERE user = ?1 AND NOT (dir = ?3 AND trial = ?4)",
+                           e);
+    if (!s) return -1;
+    sqlite3_bind_text(s, 1, h->user, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 2, h->gpu);
+    sqlite3_bind_text(s, 3, h->dir, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 4, h->trial);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_finalize(s);
+        return db_err(l, e, "read");
+    }
+    double held = sqlite3_column_double(s, 0);
+    long gpus = (long)sqlite3_column_int64(s, 1) + 1;
+    sqlite3_finalize(s);
+    return (max_mib <= 0 || held + h->mib <= max_mib + 1e-6) && (max_gpus <= 0 || gpus <= max_gpus);
+}
+
 int ledger_reserve(struct ledger *l, const struct ledger_hold *h, double capacity_mib,
                    double strangers_mib, struct err *e)
 {
+    return ledger_reserve_within(l, h, capacity_mib, strangers_mib, 0, 0, e);
+}
+
+int ledger_reserve_within(struct ledger *l, const struct ledger_hold *h, double capacity_mib,
+                          double strangers_mib, double max_mib, int max_gpus, struct err *e)
+{
     if (exec_sql(l, "BEGIN IMMEDIATE", e)) return -1;
     int ok = fits(l, h, capacity_mib, strangers_mib, e);
+    if (ok == 1) ok = within(l, h, max_mib, max_gpus, e);
     if (ok == 1 && put_hold(l, h, e)) ok = -1;
     if (ok < 0 || exec_sql(l, ok ? "COMMIT" : "ROLLBACK", e)) {
         exec_sql(l, "ROLLBACK", NULL);
@@ -350,7 +429,7 @@ static int read_sweeps(struct ledger *l, struct ledger_view *v, struct err *e)
 {
     sqlite3_stmt *s = prep(l,
                            "SELECT dir, uid, user, pid, pid_start, method, since, running, "
-                           "waiting, waiting_mib FROM sweeps ORDER BY since",
+                           "waiting, waiting_mib, waiting_since, priority FROM sweeps ORDER BY since",
                            e);
     if (!s) return -1;
     while (sqlite3_step(s) == SQLITE_ROW) {
@@ -361,7 +440,8 @@ static int read_sweeps(struct ledger *l, struct ledger_view *v, struct err *e)
             .pid_start = sqlite3_column_int64(s, 4), .method = col_text(s, 5),
             .since = sqlite3_column_double(s, 6), .running = (long)sqlite3_column_int64(s, 7),
             .waiting = (long)sqlite3_column_int64(s, 8),
-            .waiting_mib = sqlite3_column_double(s, 9)};
+            .waiting_mib = sqlite3_column_double(s, 9),
+            .waiting_since = sqlite3_column_double(s, 10), .priority = sqlite3_column_int(s, 11)};
     }
     sqlite3_finalize(s);
     return 0;
@@ -395,12 +475,28 @@ static int has_tables(struct ledger *l)
     sqlite3_stmt *s;
     int n = 0;
     if (sqlite3_prepare_v2(l->db,
-                           "SELECT count(*) FROM sqlite_master WHERE name IN ('sweeps', 'holds')",
+                           "SELECT count(*) FROM sqlite_master WHERE name IN ('sweeps', 'holds', "
+                           "'usage')",
                            -1, &s, NULL) != SQLITE_OK)
         return 1; /* the reads below say what is wrong */
     if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
-    return n == 2;
+    return n == 3;
+}
+
+static int read_usage(struct ledger *l, struct ledger_view *v, struct err *e)
+{
+    sqlite3_stmt *s = prep(l, "SELECT user, mib_s, at FROM usage", e);
+    if (!s) return -1;
+    double t = now();
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        v->usage = xrealloc(v->usage, (v->nusage + 1) * sizeof *v->usage);
+        v->usage[v->nusage++] = (struct ledger_usage){
+            .user = col_text(s, 0), .mib_s = sqlite3_column_double(s, 1),
+            .age = t - sqlite3_column_double(s, 2)};
+    }
+    sqlite3_finalize(s);
+    return 0;
 }
 
 int ledger_view(struct ledger *l, struct ledger_view *v, struct err *e)
@@ -409,7 +505,7 @@ int ledger_view(struct ledger *l, struct ledger_view *v, struct err *e)
     if (!has_tables(l)) return 0; /* nothing held yet */
     /* one read transaction: the sweeps and holds of one moment */
     if (exec_sql(l, "BEGIN", e)) return -1;
-    int rc = read_sweeps(l, v, e) || read_holds(l, v, e) ? -1 : 0;
+    int rc = read_sweeps(l, v, e) || read_holds(l, v, e) || read_usage(l, v, e) ? -1 : 0;
     exec_sql(l, rc ? "ROLLBACK" : "COMMIT", NULL);
     if (rc) ledger_view_release(v);
     return rc;
@@ -428,6 +524,8 @@ void ledger_view_release(struct ledger_view *v)
         free(v->holds[i].user);
     }
     free(v->holds);
+    for (size_t i = 0; i < v->nusage; i++) free(v->usage[i].user);
+    free(v->usage);
     memset(v, 0, sizeof *v);
 }
 

@@ -62,6 +62,15 @@ struct ledger_sweep {
     double since;            /* when it registered (wall seconds) */
     long running, waiting;   /* its trials, as it last said */
     double waiting_mib;      /* the memory the first of them waits for (0: none waits) */
+    double waiting_since;    /* since when it has waited (wall seconds; 0: it does not) */
+    int priority;            /* among its user's sweeps (the sweep file's priority:) */
+};
+
+/* What a user has held, memory x time, decayed (ledger_charge). */
+struct ledger_usage {
+    char *user;
+    double mib_s;            /* MiB-seconds, halved every half-life */
+    double age;              /* seconds since it was last charged */
 };
 
 /* A trial's hold on a GPU. */
@@ -86,7 +95,11 @@ struct ledger_hold {
 int ledger_register(struct ledger *l, const struct ledger_sweep *s, struct err *e);
 /* Its counts, for sweep ps. */
 int ledger_counts(struct ledger *l, const char *dir, long running, long waiting,
-                  double waiting_mib, struct err *e);
+                  double waiting_mib, double waiting_since, struct err *e);
+/* Charges user for mib_s MiB-seconds held; what the user held before
+ * decays by half every halflife seconds (the fair share's window). */
+int ledger_charge(struct ledger *l, const char *user, double mib_s, double halflife,
+                  struct err *e);
 /* The sweep ends: its row goes (its holds have gone trial by trial). */
 int ledger_unregister(struct ledger *l, const char *dir, struct err *e);
 
@@ -97,6 +110,10 @@ int ledger_unregister(struct ledger *l, const char *dir, struct err *e);
  * trial is replaced), 0 no room (another sweep was first), -1 error. */
 int ledger_reserve(struct ledger *l, const struct ledger_hold *h, double capacity_mib,
                    double strangers_mib, struct err *e);
+/* The same within the user's limits (the machine configuration's; 0 none):
+ * all the user's holds at most max_mib, on at most max_gpus GPUs. */
+int ledger_reserve_within(struct ledger *l, const struct ledger_hold *h, double capacity_mib,
+                          double strangers_mib, double max_mib, int max_gpus, struct err *e);
 /* A hold as it stands, without the room check: a resumed sweep taking over
  * its running trials' holds (inserted or replaced). */
 int ledger_hold(struct ledger *l, const struct ledger_hold *h, struct err *e);
@@ -116,6 +133,8 @@ struct ledger_view {
     size_t nsweeps;
     struct ledger_hold *holds;
     size_t nholds;
+    struct ledger_usage *usage;
+    size_t nusage;
 };
 int ledger_view(struct ledger *l, struct ledger_view *v, struct err *e);
 void ledger_view_release(struct ledger_view *v);

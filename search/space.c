@@ -30,7 +30,7 @@ static const char *const TOP_KEYS[] = {
     "name", "description", "entity", "project", "controller", "job", "image_uri", "scheduler",
     "metrics", "apiVersion", "kind",
     /* sweep */
-    "seed", "trials", "budget", "templates", "resources", "retries", "timeout",
+    "seed", "trials", "budget", "templates", "resources", "retries", "timeout", "priority",
     "stall_timeout", "stop_grace", "env", "shell", "executor", "interpreter", "resume", "promote_args", "rerun", "prior",
     "fail_fast", NULL};
 
@@ -182,6 +182,7 @@ static void parse_rest(struct ctx *c, const struct value *root)
         else sp->seed = (unsigned long long)v->u.i;
     }
     sp->retries = (int)sx_get_int(c, root, "retries", 0, 1000, 0);
+    sp->priority = (int)sx_get_int(c, root, "priority", -1000, 1000, 0);
     if ((v = value_map_get(root, "fail_fast"))) parse_fail_fast(c, v);
     sp->timeout = sx_get_duration(c, root, "timeout", 0);
     sp->stall_timeout = sx_get_duration(c, root, "stall_timeout", 0);

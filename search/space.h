@@ -222,6 +222,7 @@ struct space {
     int max_parallel;
     double stagger;             /* seconds between two launches */
     int retries;
+    int priority;               /* among its user's sweeps on the machine (fair share) */
     int fail_first;             /* fail_fast.first: stop when the first N trials started in a
                                    run all failed (0: off) */
     int fail_consecutive;       /* fail_fast.consecutive: stop after N failures in a row (0: off) */

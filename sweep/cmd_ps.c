@@ -4,6 +4,8 @@
  * the GPUs. Read only: it changes nothing, for anyone. */
 #include "sweep/cli.h"
 #include "machine/ledger.h"
+#include "search/diag.h"
+#include "sweep/run/machine_cfg.h"
 #include "sweep/exec/proc.h"
 #include "sweep/table.h"
 #include "base/err.h"
@@ -11,6 +13,7 @@
 #include "base/util.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +23,16 @@ static const char USAGE[] =
     "\n"
     "Every sweep running on this machine, from the machine ledger\n"
     "(SWEEP_MACHINE_DIR, else /var/lib/sweep; docs/machine.md): its user and\n"
-    "directory, its method, its trials running and waiting, the GPU memory\n"
+    "directory, its user's share and use of the machine (GPU memory x time held,\n"
+    "over the fair share's window), its method, its trials running and waiting, the GPU memory\n"
     "its trials hold on each GPU, and for a sweep whose trials wait for GPU\n"
     "memory, what holds the GPUs. Anyone may look; nobody can change another\n"
     "user's sweep from here.\n"
     "\n"
     "  --json      {\"sweeps\": [{\"user\": ..., \"uid\": N, \"dir\": ..., \"method\": ...,\n"
     "                \"pid\": N, \"running\": N, \"waiting\": N, \"waits_for_mib\": N,\n"
-    "                \"held\": [{\"gpu\": N, \"mib\": N, \"trials\": N}]}]}\n"
+    "                \"held\": [{\"gpu\": N, \"mib\": N, \"trials\": N}], \"share\": N,\n"
+    "                \"use_gib_hours\": N, \"priority\": N}]}\n"
     "  -h, --help  this text\n"
     "\n"
     "Exit status: 0 (also when no ledger exists: nothing is coordinated),\n"
@@ -93,17 +98,29 @@ void cli_why_waits(const struct ledger_view *v, const struct ledger_sweep *w, st
     b->buf[b->len] = '\0';
 }
 
-static void show(const struct ledger_view *v, int json)
+/* A user's use of the machine: GPU memory x time held, decayed over the
+ * window (GiB-hours). */
+static double use_gibh(const struct ledger_view *v, const struct machine_cfg *c, const char *user)
+{
+    for (size_t i = 0; i < v->nusage; i++)
+        if (!strcmp(v->usage[i].user, user))
+            return v->usage[i].mib_s * pow(2.0, -v->usage[i].age / c->halflife) / 1024 / 3600;
+    return 0;
+}
+
+static void show(const struct ledger_view *v, const struct machine_cfg *cfg, int json)
 {
     struct table t;
     struct sb js, waits;
     sb_init(&js);
     sb_init(&waits);
-    table_init(&t, 7);
-    const char *hdr[] = {"user", "dir", "method", "running", "waiting", "held", "pid"};
+    table_init(&t, 9);
+    const char *hdr[] = {"user", "share", "use", "dir", "method", "running", "waiting", "held",
+                         "pid"};
     table_add(&t, hdr);
-    table_right(&t, 3);
-    table_right(&t, 4);
+    for (size_t k = 1; k <= 2; k++) table_right(&t, k);
+    table_right(&t, 5);
+    table_right(&t, 6);
     sb_add(&js, "{\"sweeps\": [");
     int n = 0;
     for (size_t i = 0; i < v->nsweeps; i++) {
@@ -124,7 +141,11 @@ static void show(const struct ledger_view *v, int json)
         struct sb method;
         sb_init(&method);
         sb_add_visible(&method, w->method);
-        const char *row[] = {sb_str(&user), sb_str(&dir), sb_str(&method), run, wait,
+        char share[32], use[32];
+        double gibh = use_gibh(v, cfg, w->user);
+        snprintf(share, sizeof share, "%g", machine_cfg_user(cfg, w->user)->share);
+        snprintf(use, sizeof use, "%.2f GiB h", gibh);
+        const char *row[] = {sb_str(&user), share, use, sb_str(&dir), sb_str(&method), run, wait,
                              sb_str(&held), pid};
         table_add(&t, row);
         if (w->waiting && w->waiting_mib > 0) {
@@ -138,8 +159,9 @@ static void show(const struct ledger_view *v, int json)
         sb_add(&js, ", \"method\": ");
         json_quote(&js, w->method);
         sb_addf(&js, ", \"pid\": %ld, \"running\": %ld, \"waiting\": %ld, \"waits_for_mib\": %.0f, "
-                     "\"held\": [%s]}",
-                w->pid, w->running, w->waiting, w->waiting_mib, sb_str(&hj));
+                     "\"held\": [%s], \"share\": %g, \"use_gib_hours\": %.4f, \"priority\": %d}",
+                w->pid, w->running, w->waiting, w->waiting_mib, sb_str(&hj),
+                machine_cfg_user(cfg, w->user)->share, gibh, w->priority);
         sb_release(&held);
         sb_release(&hj);
         sb_release(&dir);
@@ -208,7 +230,13 @@ int cmd_ps(int argc, char **argv)
     int rc = ledger_view(l, &v, &e);
     ledger_close(l);
     if (rc) return cli_fail(&e);
-    show(&v, json);
+    struct machine_cfg cfg;
+    struct diag d;
+    diag_init(&d, machine_cfg_path());
+    if (machine_cfg_load(&cfg, &d)) diag_print(&d); /* its errors, and the defaults */
+    diag_release(&d);
+    show(&v, &cfg, json);
+    machine_cfg_release(&cfg);
     ledger_view_release(&v);
     return 0;
 }

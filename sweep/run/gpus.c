@@ -248,6 +248,22 @@ int gpu_smi_ready(const struct sched *s, int readable)
     return s->g.smi.phase && (readable || util_mono() >= gpu_query_deadline(&s->g.smi));
 }
 
+int gpu_room_for(const struct sched *s, double mib)
+{
+    for (size_t i = 0; i < s->g.n; i++) {
+        const struct pack_gpu *g = &s->g.gpus[i];
+        if (mib < 0 ? !g->ntrials && !g->shared_trials : pack_free(&s->g.pc, g) >= mib) return 1;
+    }
+    return 0;
+}
+
+double gpu_held(const struct sched *s)
+{
+    double mib = 0;
+    for (size_t i = 0; i < s->g.n; i++) mib += s->g.gpus[i].reserved_mib;
+    return mib;
+}
+
 void gpu_sync(struct sched *s)
 {
     if (!s->g.on) return;

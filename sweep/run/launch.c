@@ -424,6 +424,11 @@ static int materialize(struct sched *s, struct err *e)
     return store_settle(s->st, rc, e);
 }
 
+static int room_for(void *ctx, double mib)
+{
+    return gpu_room_for(ctx, mib);
+}
+
 /* 1 when trial id runs in a slot on a GPU. */
 static int slot_on_gpu(const struct sched *s, long long id)
 {
@@ -480,7 +485,8 @@ static int launch_gpus(struct sched *s, struct err *e)
     for (size_t i = 0; i < n && !rc; i++) {
         if (s->active >= (size_t)s->sp->max_parallel || !free_slot(s)) break;
         int gi = gpu_choose(s, c[i].mem, now);
-        if (gi >= 0 && !gpu_reserve(s, c[i].id, gi, c[i].mem)) {
+        if (gi >= 0 && machine_yields(s, room_for, s)) gi = -1; /* fair share: theirs first */
+        else if (gi >= 0 && !gpu_reserve(s, c[i].id, gi, c[i].mem)) {
             gpu_sync(s); /* another sweep was first: as it stands now */
             gi = -1;
         }

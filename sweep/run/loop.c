@@ -302,7 +302,7 @@ static int run_loop(struct sched *s, struct err *e)
         early_check(s);
         enforce_deadlines(s);
         if (s->g.on && (s->running || s->queue.n)) gpu_refresh(s);
-        machine_counts(s, s->g.blocked_mib);
+        machine_counts(s, s->g.blocked_mib, gpu_held(s));
         if (run_mono(s) - s->last_progress >= RUN_PROGRESS_S) progress(s);
     }
 }
@@ -330,7 +330,8 @@ static int setup(struct sched *s, struct err *e)
         store_metric_values(s->st, sp->metric_name, hist_load_cb, &s->hist, e))
         return -1;
     if ((sp->gpus_auto || sp->ngpu_list) && gpu_setup(s, e)) return -1;
-    machine_setup(s); /* after the GPUs: it says it is alone only to a sweep that packs */
+    if (machine_setup(s, e)) return -1; /* after the GPUs: it says it is alone only to a
+                                           sweep that packs */
     if (resume(s, e) || load_priors(s, e)) return -1;
     store_each_trial(s->st, ORDER_RANK, TRIAL_COMPLETED, 1, best_cb, s, NULL);
     store_event(s->st, -1, "sweep_started", NULL, NULL);

@@ -11,7 +11,11 @@
 #include "machine/ledger.h"
 #include "search/methods.h"
 #include "search/space.h"
+#include "sweep/run/machine_cfg.h"
+#include "search/diag.h"
 #include "base/err.h"
+
+#include <math.h>
 
 #include <pwd.h>
 #include <stdio.h>
@@ -40,7 +44,8 @@ static int enroll(struct sched *s)
 {
     struct ledger_sweep w = {.dir = s->m.dir, .uid = s->m.uid, .user = s->m.user,
                              .pid = s->m.pid, .pid_start = s->m.pid_start,
-                             .method = (char *)method_of(s->sp)->name};
+                             .method = (char *)method_of(s->sp)->name,
+                             .priority = s->sp->priority};
     struct err e = {0};
     if (ledger_register(s->m.l, &w, &e) == 0) return 0;
     not_coordinated(s, e.msg);
@@ -49,22 +54,41 @@ static int enroll(struct sched *s)
     return -1;
 }
 
-void machine_setup(struct sched *s)
+/* The machine configuration: its errors stop the sweep before anything
+ * runs, as the sweep file's do (FILE:LINE:COL, exit 2). */
+static int read_cfg(struct sched *s, struct err *e)
 {
-    if (s->own_exec && s->def != &exec_local_def) return; /* another machine's business */
+    struct diag d;
+    diag_init(&d, machine_cfg_path());
+    int rc = machine_cfg_load(&s->m.cfg, &d);
+    if (rc) {
+        size_t k = 0;
+        while (k < d.n && !d.is_error[k]) k++;
+        err_usage(e, "%s%s", k < d.n ? d.msgs[k] : "the machine configuration does not load",
+                  d.nerrors > 1 ? " (and more: each is said by sweep ps)" : "");
+    }
+    diag_release(&d);
+    return rc;
+}
+
+int machine_setup(struct sched *s, struct err *e)
+{
+    if (s->own_exec && s->def != &exec_local_def) return 0; /* another machine's business */
+    if (read_cfg(s, e)) return -1;
     s->m.dir = xstrdup(s->o->dir);
     s->m.uid = getuid();
     struct passwd *pw = getpwuid(s->m.uid);
     snprintf(s->m.user, sizeof s->m.user, "%s", pw ? pw->pw_name : "?");
     s->m.pid = (long)getpid();
     s->m.pid_start = proc_start_time(getpid());
-    struct err e = {0};
-    s->m.l = ledger_open(ledger_dir(), &e);
+    struct err le = {0};
+    s->m.l = ledger_open(ledger_dir(), &le);
     if (!s->m.l) {
-        not_coordinated(s, e.msg);
-        return;
+        not_coordinated(s, le.msg);
+        return 0;
     }
     enroll(s);
+    return 0;
 }
 
 /* A ledger error: said once, and the ledger is given up for this run. */
@@ -110,10 +134,18 @@ int machine_reserve(struct sched *s, long long trial, int gpu_id, double mib, do
                             .gpu = gpu_id, .mib = mib, .whole = mib < 0,
                             .holder_pid = s->m.pid, .holder_start = s->m.pid_start};
     struct err e = {0};
-    int r = ledger_reserve(s->m.l, &h, capacity, strangers, &e);
+    const struct machine_user *u = machine_cfg_user(&s->m.cfg, s->m.user);
+    int r = ledger_reserve_within(s->m.l, &h, capacity, strangers, u->max_mib, u->max_gpus, &e);
     if (r < 0) {
         lost(s, &e);
         return 1;
+    }
+    if (r) { /* in our view at once: the next placement of this turn counts it */
+        struct ledger_view *v = &s->m.view;
+        v->holds = xrealloc(v->holds, (v->nholds + 1) * sizeof *v->holds);
+        h.dir = xstrdup(h.dir);
+        h.user = xstrdup(h.user);
+        v->holds[v->nholds++] = h;
     }
     return r;
 }
@@ -164,14 +196,90 @@ int machine_theirs(const struct sched *s, pid_t pgid)
     return 0;
 }
 
-void machine_counts(struct sched *s, double waiting_mib)
+void machine_counts(struct sched *s, double waiting_mib, double held_mib)
 {
     double now = run_mono(s);
+    if (waiting_mib == 0) s->m.waiting_since = 0;
+    else if (!s->m.waiting_since) s->m.waiting_since = run_now(s);
     if (!s->m.l || now < s->m.next_counts) return;
+    double dt = s->m.last_charge > 0 ? now - s->m.last_charge : 0;
+    s->m.last_charge = now;
     s->m.next_counts = now + MACHINE_COUNTS_S;
     struct err e = {0};
     long waiting = (long)s->queue.n;
-    if (ledger_counts(s->m.l, s->m.dir, (long)s->active, waiting, waiting_mib, &e)) lost(s, &e);
+    if (ledger_counts(s->m.l, s->m.dir, (long)s->active, waiting, waiting_mib, s->m.waiting_since,
+                      &e) ||
+        (held_mib > 0 && dt > 0 &&
+         ledger_charge(s->m.l, s->m.user, held_mib * dt, s->m.cfg.halflife, &e)))
+        lost(s, &e);
+}
+
+/* What a user has held of the machine, by their share: memory x time,
+ * decayed to now, over the share (lower comes first). */
+static double standing(const struct sched *s, const char *user)
+{
+    double used = 0;
+    for (size_t i = 0; i < s->m.view.nusage; i++) {
+        const struct ledger_usage *u = &s->m.view.usage[i];
+        if (!strcmp(u->user, user)) used = u->mib_s * pow(2.0, -u->age / s->m.cfg.halflife);
+    }
+    return used / machine_cfg_user(&s->m.cfg, user)->share;
+}
+
+/* What a user's trials hold now, by their share (MiB). */
+static double holding(const struct sched *s, const char *user)
+{
+    double mib = 0;
+    for (size_t i = 0; i < s->m.view.nholds; i++)
+        if (!strcmp(s->m.view.holds[i].user, user)) mib += s->m.view.holds[i].mib;
+    return mib / machine_cfg_user(&s->m.cfg, user)->share;
+}
+
+/* a < b by more than rounding */
+static int less(double a, double b)
+{
+    return a < b - 1e-6 * (fabs(a) > fabs(b) ? fabs(a) : fabs(b)) - 1e-9;
+}
+
+/* 1 when sweep w comes before us for freed room: its user holds less of
+ * the machine now for their share, then has held less over the window;
+ * between one user's sweeps the higher priority; then the one waiting
+ * longer; then the directory, so that the order is total and two sweeps
+ * never yield to each other. */
+static int before_us(const struct sched *s, const struct ledger_sweep *w)
+{
+    if (strcmp(w->user, s->m.user)) {
+        double mine = holding(s, s->m.user), theirs = holding(s, w->user);
+        if (less(theirs, mine) || less(mine, theirs)) return less(theirs, mine);
+        mine = standing(s, s->m.user);
+        theirs = standing(s, w->user);
+        if (less(theirs, mine) || less(mine, theirs)) return less(theirs, mine);
+    }
+    if (!strcmp(w->user, s->m.user) && w->priority != s->sp->priority)
+        return w->priority > s->sp->priority;
+    double ours = s->m.waiting_since ? s->m.waiting_since : run_now(s);
+    if (w->waiting_since != ours) return w->waiting_since < ours;
+    return strcmp(w->dir, s->m.dir) < 0;
+}
+
+int machine_yields(struct sched *s, int (*fits)(void *ctx, double mib), void *ctx)
+{
+    if (!s->m.l) return 0;
+    double now = run_mono(s);
+    for (size_t i = 0; i < s->m.view.nsweeps; i++) {
+        const struct ledger_sweep *w = &s->m.view.sweeps[i];
+        if (!strcmp(w->dir, s->m.dir) || !w->waiting || w->waiting_mib == 0 ||
+            w->waiting_since <= 0 || !before_us(s, w) || !fits(ctx, w->waiting_mib) ||
+            !alive(w->pid, w->pid_start))
+            continue;
+        /* it should take the room; it looks at least once a second. One
+         * that does not take it in RUN_YIELD_MAX_S (its own limits, its
+         * stagger) is not waited for longer */
+        if (!s->m.yield_since) s->m.yield_since = now;
+        if (now - s->m.yield_since < RUN_YIELD_MAX_S) return 1;
+    }
+    s->m.yield_since = 0;
+    return 0;
 }
 
 double machine_wait(const struct sched *s)
@@ -186,6 +294,7 @@ void machine_teardown(struct sched *s)
     if (s->m.l) ledger_unregister(s->m.l, s->m.dir, NULL);
     ledger_view_release(&s->m.view);
     ledger_close(s->m.l);
+    machine_cfg_release(&s->m.cfg);
     free(s->m.dir);
     memset(&s->m, 0, sizeof s->m);
 }

@@ -17,6 +17,7 @@
 #include "sweep/run/hist.h"
 #include "sweep/run/queue.h"
 #include "machine/ledger.h"
+#include "sweep/run/machine_cfg.h"
 #include "search/stop_early.h"
 #include "sweep/exec/exec.h"
 #include "sweep/exec/executors.h"
@@ -43,6 +44,8 @@ struct searcher;
 #define RUN_SMI_TIMEOUT_S 20.0   /* and how long it may take */
 #define RUN_LEDGER_S 1.0         /* how often trials waiting for GPUs that other sweeps hold
                                     look at the machine ledger again */
+#define RUN_YIELD_MAX_S 10.0     /* the longest freed room is left to another sweep that
+                                    does not take it */
 #define RUN_IDLE_WAIT_S 3600.0   /* the longest poll() when nothing is due */
 #define RUN_MAX_POLL 4096        /* descriptors in one poll() */
 #define RUN_STOP_REASON "stopped by the user (sweep stop)" /* a trial sweep stop named */
@@ -113,6 +116,10 @@ struct run_machine {
     int said;                /* "not coordinated" was said */
     double next_counts;      /* when sweep ps's counts are written next (monotonic) */
     double next_reclaim;     /* when dead holders are looked for next (monotonic) */
+    double last_charge;      /* when our holds were last charged to our user (monotonic) */
+    double waiting_since;    /* since when a trial of ours waits for room (wall; 0 none) */
+    double yield_since;      /* since when we leave freed room to another sweep (monotonic) */
+    struct machine_cfg cfg;  /* shares, limits, the window */
 };
 
 struct sched {
@@ -196,7 +203,9 @@ void say(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2,
 void warn(struct sched *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* machine.c */
-void machine_setup(struct sched *s);    /* opened, registered (the local executor's sweeps) */
+/* Opened, registered (the local executor's sweeps); -1 when the machine
+ * configuration has errors (e: the first, FILE:LINE:COL). */
+int machine_setup(struct sched *s, struct err *e);
 void machine_teardown(struct sched *s); /* unregistered, closed */
 /* Before placement: dead holders reclaimed, every hold read. 1 when the
  * ledger was made anew and our holds must be written again. */
@@ -214,8 +223,13 @@ void machine_release(struct sched *s, long long trial);
  * process group is one of their trainers'. */
 double machine_shared(const struct sched *s, int gpu_id, int *ntrials, int *whole);
 int machine_theirs(const struct sched *s, pid_t pgid);
-/* Our counts for sweep ps (at most every few seconds). */
-void machine_counts(struct sched *s, double waiting_mib);
+/* Our counts for sweep ps and what we held since the last time, charged to
+ * our user (at most every few seconds). */
+void machine_counts(struct sched *s, double waiting_mib, double held_mib);
+/* Fair share: 1 when our next trial should leave the room to another
+ * sweep's waiting trial that fits (fits(ctx, mib)) - one whose user holds
+ * less of the machine for their share, or at equal standing waits longer. */
+int machine_yields(struct sched *s, int (*fits)(void *ctx, double mib), void *ctx);
 /* Seconds until the ledger is to be read again for waiting trials. */
 double machine_wait(const struct sched *s);
 
@@ -264,6 +278,10 @@ void fail_fast_started(struct sched *s, long long id);
 int gpu_setup(struct sched *s, struct err *e);
 /* Before placement: what other sweeps hold on each GPU (the machine ledger). */
 void gpu_sync(struct sched *s);
+/* 1 when some GPU has room for mib now (< 0: a GPU to itself). */
+int gpu_room_for(const struct sched *s, double mib);
+/* What our trials hold on the GPUs now (MiB). */
+double gpu_held(const struct sched *s);
 /* The machine ledger's hold for trial id on GPU gi before it starts: 1, or
  * 0 when another sweep took the room first (placed again next turn). */
 int gpu_reserve(struct sched *s, long long id, int gi, double mem);
