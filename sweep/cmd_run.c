@@ -13,6 +13,7 @@
 #include "sweep/progress.h"
 #include "sweep/exec/proc.h"
 #include "sweep/exec/executors.h"
+#include "sweep/run/machine_cfg.h"
 #include "sweep/run/run.h"
 #include "base/util.h"
 
@@ -125,7 +126,7 @@ static int same_templates(const struct space *a, const struct space *b)
  * version of its file ("resources.max_parallel": a key of resources).
  * run_cap and trials may only grow (and not at all with rungs). */
 static const char *const RUN_SETTINGS[] = {
-    "run_cap", "trials", "retries", "timeout", "stall_timeout", "stop_grace", "fail_fast",
+    "run_cap", "trials", "retries", "timeout", "stall_timeout", "stop_grace", "fail_fast", "priority",
     "resources.max_parallel", "resources.stagger", "resources.max_per_gpu",
     "resources.headroom", NULL};
 
@@ -359,6 +360,19 @@ static void key_pos(const struct space *sp, const char *key, int *line, int *col
  * run exists and can run, so that a typo is one clear error, not a failed
  * trial after another. Elements rendered per trial are not judged. 0, or 2
  * (said as FILE:LINE:COL). */
+static int check_machine_cfg(const struct space *sp)
+{
+    if (exec_def(sp->executor) != &exec_local_def) return 0; /* Slurm's sweeps: not here */
+    struct machine_cfg c;
+    struct diag d;
+    diag_init(&d, machine_cfg_path());
+    int bad = machine_cfg_load(&c, &d);
+    if (bad) diag_print(&d);
+    diag_release(&d);
+    machine_cfg_release(&c);
+    return bad ? 2 : 0;
+}
+
 static int check_program(const struct space *sp, const char *cwd)
 {
     if (exec_def(sp->executor) != &exec_local_def || sp->shell || !sp->ncommand) return 0;
@@ -554,6 +568,7 @@ static int run_dir(struct space *sp, const char *dir_arg, int quiet, int jobs, i
         goto fail;
     }
     if ((rc = check_priors(sp, dir))) goto out;
+    if ((rc = check_machine_cfg(sp))) goto out;
     cli_warn_params(sp);
     char here[4096]; /* a new sweep runs its trials here: nothing is written before */
     if (!exists && getcwd(here, sizeof here) && (rc = check_program(sp, here))) goto out;

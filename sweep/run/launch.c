@@ -441,9 +441,16 @@ static int slot_on_gpu(const struct sched *s, long long id)
 static int never_fits(struct sched *s, long long id, double mem, struct err *e)
 {
     char why[256];
-    snprintf(why, sizeof why,
-             "needs %.1f GiB of GPU memory; the largest GPU holds %.1f GiB (after headroom)",
-             mem / 1024, largest_capacity(s) / 1024);
+    double limit = machine_limit_mib(s);
+    if (limit > 0 && mem > limit)
+        snprintf(why, sizeof why,
+                 "needs %.1f GiB of GPU memory; the machine configuration lets this user's "
+                 "trials hold %.1f GiB at once (max_memory)",
+                 mem / 1024, limit / 1024);
+    else
+        snprintf(why, sizeof why,
+                 "needs %.1f GiB of GPU memory; the largest GPU holds %.1f GiB (after headroom)",
+                 mem / 1024, largest_capacity(s) / 1024);
     if (store_begin(s->st, e) ||
         store_settle(s->st,
                      store_trial_end(s->st, id, TRIAL_FAILED, why, 0, 0, 0, run_now(s), e) ||
@@ -492,7 +499,8 @@ static int launch_gpus(struct sched *s, struct err *e)
         }
         if (gi < 0) {
             if (!s->g.blocked_mib) s->g.blocked_mib = c[i].mem < 0 ? -1 : c[i].mem;
-            if (!gpu_never_fits(s, c[i].mem)) continue;
+            double limit = machine_limit_mib(s);
+            if (!gpu_never_fits(s, c[i].mem) && !(limit > 0 && c[i].mem > limit)) continue;
             started[nstarted++] = c[i].id;
             if (never_fits(s, c[i].id, c[i].mem, e)) rc = -1;
             continue;

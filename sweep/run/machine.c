@@ -61,11 +61,24 @@ static int read_cfg(struct sched *s, struct err *e)
     struct diag d;
     diag_init(&d, machine_cfg_path());
     int rc = machine_cfg_load(&s->m.cfg, &d);
-    if (rc) {
-        size_t k = 0;
-        while (k < d.n && !d.is_error[k]) k++;
-        err_usage(e, "%s%s", k < d.n ? d.msgs[k] : "the machine configuration does not load",
-                  d.nerrors > 1 ? " (and more: each is said by sweep ps)" : "");
+    if (rc) { /* every error, in file order */
+        struct sb all;
+        sb_init(&all);
+        int *said = xcalloc(d.n + 1, sizeof *said);
+        for (size_t round = 0; round < d.n; round++) {
+            size_t k = d.n;
+            for (size_t i = 0; i < d.n; i++)
+                if (d.is_error[i] && !said[i] &&
+                    (k == d.n || d.line[i] < d.line[k] ||
+                     (d.line[i] == d.line[k] && d.col[i] < d.col[k])))
+                    k = i;
+            if (k == d.n) break;
+            said[k] = 1;
+            sb_addf(&all, "%s%s", all.len ? "; " : "", d.msgs[k]);
+        }
+        err_usage(e, "%s", all.len ? sb_str(&all) : "the machine configuration does not load");
+        free(said);
+        sb_release(&all);
     }
     diag_release(&d);
     return rc;
@@ -280,6 +293,11 @@ int machine_yields(struct sched *s, int (*fits)(void *ctx, double mib), void *ct
     }
     s->m.yield_since = 0;
     return 0;
+}
+
+double machine_limit_mib(const struct sched *s)
+{
+    return s->m.l ? machine_cfg_user(&s->m.cfg, s->m.user)->max_mib : 0;
 }
 
 double machine_wait(const struct sched *s)

@@ -230,6 +230,9 @@ void machine_counts(struct sched *s, double waiting_mib, double held_mib);
  * sweep's waiting trial that fits (fits(ctx, mib)) - one whose user holds
  * less of the machine for their share, or at equal standing waits longer. */
 int machine_yields(struct sched *s, int (*fits)(void *ctx, double mib), void *ctx);
+/* The GPU memory the machine configuration lets our user's trials hold at
+ * once (MiB; 0: no limit). */
+double machine_limit_mib(const struct sched *s);
 /* Seconds until the ledger is to be read again for waiting trials. */
 double machine_wait(const struct sched *s);
 

@@ -144,4 +144,30 @@ wait $D
 check_eq "deleted: no out-of-memory" "$(ooms del del2)" 0
 check "deleted: said" grep -q "machine.db was replaced" del.err
 
+# the machine configuration: read like the sweep file; a user's limit holds
+cat > bad.yaml <<'Y'
+window: 1h
+users:
+  root: {share: 0, mxa_gpus: 2}
+Y
+SWEEP_MACHINE_CONFIG=$T/bad.yaml sweep run -q a.yaml -d bad > /dev/null 2> bad.err
+check_eq "config: exit 2" "$?" 2
+check "config: FILE:LINE:COL, every error" grep -q "bad.yaml:3:17: root: share must be a number > 0" bad.err
+check "config: the other one" grep -q "bad.yaml:3:20: unknown key 'mxa_gpus' in root (did you mean 'max_gpus'?)" bad.err
+check "config: nothing written" test ! -e bad
+cat > lim.yaml <<'Y'
+users:
+  root: {max_memory: 12GiB}
+Y
+SWEEP_MACHINE_CONFIG=$T/lim.yaml sweep run -q a.yaml -d lim > /dev/null 2> lim.err
+check_eq "limit: completed" "$(sql lim/sweep.db "select group_concat(state) from trials")" "completed,completed"
+check_eq "limit: one 10 GiB trial at a time" \
+    "$(sql lim/sweep.db "select count(*) from trials a join trials b on a.id < b.id and a.started < b.ended and b.started < a.ended")" 0
+cat > tiny.yaml <<'Y'
+users:
+  root: {max_memory: 4GiB}
+Y
+SWEEP_MACHINE_CONFIG=$T/tiny.yaml sweep run -q a.yaml -d tiny > /dev/null 2> tiny.err
+check "limit: a trial over it fails, saying so" sh -c "sqlite3 tiny/sweep.db 'select reason from trials where id = 0' | grep -q 'lets this user.s trials hold 4.0 GiB at once (max_memory)'"
+
 finish
