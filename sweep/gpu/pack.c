@@ -76,7 +76,7 @@ int pack_choose(const struct pack_cfg *c, const struct pack_gpu *g, size_t n, do
     int best = -1;
     double best_left = INFINITY;
     for (size_t i = 0; i < n; i++) {
-        if (g[i].whole || g[i].shared_whole) continue;
+        if (g[i].whole || g[i].shared_whole || g[i].barred) continue;
         if (c->max_per_gpu > 0 && g[i].ntrials >= c->max_per_gpu) continue;
         if (c->stagger > 0 && now < g[i].last_launch + c->stagger) continue;
         double left;

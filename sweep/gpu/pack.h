@@ -29,6 +29,7 @@ struct pack_gpu {
     double shared_mib;      /* held by other sweeps' trials (the machine ledger) */
     int shared_trials;      /* theirs on it */
     int shared_whole;       /* one of theirs has it to itself */
+    int barred;             /* not for us now (the user's max_gpus is reached elsewhere) */
 };
 
 struct pack_cfg {

@@ -277,6 +277,7 @@ void gpu_sync(struct sched *s)
     for (size_t i = 0; i < s->g.n; i++) {
         struct pack_gpu *g = &s->g.gpus[i];
         g->shared_mib = machine_shared(s, g->id, &g->shared_trials, &g->shared_whole);
+        g->barred = machine_barred(s, g->id);
     }
 }
 

@@ -295,6 +295,22 @@ int machine_yields(struct sched *s, int (*fits)(void *ctx, double mib), void *ct
     return 0;
 }
 
+int machine_barred(const struct sched *s, int gpu_id)
+{
+    int max = s->m.l ? machine_cfg_user(&s->m.cfg, s->m.user)->max_gpus : 0;
+    if (max <= 0) return 0;
+    int ids[64], n = 0, here = 0;
+    for (size_t i = 0; i < s->m.view.nholds; i++) {
+        const struct ledger_hold *h = &s->m.view.holds[i];
+        if (strcmp(h->user, s->m.user)) continue;
+        here |= h->gpu == gpu_id;
+        int seen = 0;
+        for (int k = 0; k < n; k++) seen |= ids[k] == h->gpu;
+        if (!seen && n < 64) ids[n++] = h->gpu;
+    }
+    return !here && n >= max;
+}
+
 double machine_limit_mib(const struct sched *s)
 {
     return s->m.l ? machine_cfg_user(&s->m.cfg, s->m.user)->max_mib : 0;

@@ -230,6 +230,9 @@ void machine_counts(struct sched *s, double waiting_mib, double held_mib);
  * sweep's waiting trial that fits (fits(ctx, mib)) - one whose user holds
  * less of the machine for their share, or at equal standing waits longer. */
 int machine_yields(struct sched *s, int (*fits)(void *ctx, double mib), void *ctx);
+/* 1 when our user holds memory on as many other GPUs as the machine
+ * configuration lets them (max_gpus): this one is not for us now. */
+int machine_barred(const struct sched *s, int gpu_id);
 /* The GPU memory the machine configuration lets our user's trials hold at
  * once (MiB; 0: no limit). */
 double machine_limit_mib(const struct sched *s);

@@ -170,4 +170,58 @@ Y
 SWEEP_MACHINE_CONFIG=$T/tiny.yaml sweep run -q a.yaml -d tiny > /dev/null 2> tiny.err
 check "limit: a trial over it fails, saying so" sh -c "sqlite3 tiny/sweep.db 'select reason from trials where id = 0' | grep -q 'lets this user.s trials hold 4.0 GiB at once (max_memory)'"
 
+# max_gpus: two 10 GiB trials on two declared GPUs with room for both on
+# either; at most one GPU for the user: both on the same one, at once
+cat > two.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {values: [1, 2]}
+command: [./sleep.sh, "2", "${x}"]
+resources:
+  gpus: [{id: 0, memory: 48GiB}, {id: 1, memory: 48GiB}]
+  memory: 10GiB
+Y
+cat > sleep.sh <<'SH'
+#!/bin/sh
+sleep "$1"
+echo "loss=0.$2"
+SH
+chmod +x sleep.sh
+cat > onegpu.yaml <<'Y'
+users:
+  root: {max_gpus: 1}
+Y
+SWEEP_MACHINE_CONFIG=$T/onegpu.yaml sweep run -q two.yaml -d one > /dev/null 2> one.err
+check_eq "max_gpus: one GPU" "$(sql one/sweep.db "select count(distinct gpu) from trials")" 1
+check_eq "max_gpus: both at once" \
+    "$(sql one/sweep.db "select count(*) from trials a join trials b on a.id < b.id and a.started < b.ended and b.started < a.ended")" 1
+sweep run -q two.yaml -d spread > /dev/null 2> spread.err
+check_eq "without it: spread over both" "$(sql spread/sweep.db "select count(distinct gpu) from trials")" 2
+
+# priority: among one user's sweeps waiting for the same room, the higher
+# first, though the other waits longer
+cat > fill.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {values: [1, 2]}
+command: [./sleep.sh, "3", "${x}"]
+resources:
+  gpus: [{id: 0, memory: 24GiB}]
+  memory: 10GiB
+Y
+sed 's/"3"/"1"/' fill.yaml > low.yaml
+{ cat low.yaml; echo "priority: 5"; } > high.yaml
+sweep run -q fill.yaml -d fill > /dev/null 2>&1 &
+wait_for "[ \"\$(sqlite3 -readonly machine/machine.db \"select count(*) from holds where dir = '$T/fill'\" 2> /dev/null)\" = 2 ]" 10
+sweep run -q low.yaml -d low > /dev/null 2>&1 &
+sleep 0.5
+sweep run -q high.yaml -d high > /dev/null 2>&1 &
+wait
+check "priority: the higher started first" test \
+    "$(sql high/sweep.db "select min(started) from trials")" \< "$(sql low/sweep.db "select min(started) from trials")"
+check_eq "priority: all completed" \
+    "$(for s in fill low high; do sql $s/sweep.db "select count(*) from trials where state = 'completed'"; done | tr '\n' ' ')" "2 2 2 "
+
 finish
