@@ -8,7 +8,9 @@
 # its headroom; without one (no machine directory), the same sweeps collide.
 # Then: sweep ps and sweep gpus show every sweep; a sweep killed with -9
 # keeps its running trials' holds and its resume takes them over; the ledger
-# deleted mid-run is written again.
+# deleted mid-run is written again; the machine configuration's errors
+# (FILE:LINE:COL, nothing written), a user's max_memory and max_gpus, and
+# priority: among one user's sweeps.
 . "$(dirname "$0")/lib.sh"
 export PATH="$SRC/tests/cli/bin:$PATH"
 export FAKE_SMI=alloc FAKE_SMI_DIR="$T/gpu"
