@@ -481,3 +481,23 @@ const char *cli_at_a_time(const struct space *sp, char *buf, size_t n)
     else snprintf(buf, n, "%d at a time", sp->max_parallel);
     return buf;
 }
+
+int cli_json_only(int argc, char **argv, const char *cmd, const char *usage, int *json)
+{
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int c;
+    *json = 0;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'j') *json = 1;
+        else if (c == 'h') {
+            fputs(usage, stdout);
+            return 0;
+        } else return cli_bad_option(cmd, opts, argv);
+    }
+    if (optind != argc) return cli_usage(cmd, "takes no arguments");
+    return -1;
+}

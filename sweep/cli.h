@@ -35,6 +35,9 @@ int cmd_metrics(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_gpus(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
+/* The options of a command that takes only --json and --help, and no
+ * argument: -1 to go on (*json set), else the exit status to return. */
+int cli_json_only(int argc, char **argv, const char *cmd, const char *usage, int *json);
 struct ledger_view;
 struct ledger_sweep;
 /* Why sweep w's trials wait: what every sweep holds on each GPU (to b). */

@@ -85,20 +85,8 @@ static void show_holds(void)
 
 int cmd_gpus(int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    int json = 0, c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'j') json = 1;
-        else if (c == 'h') {
-            fputs(USAGE, stdout);
-            return 0;
-        } else return cli_bad_option("gpus", opts, argv);
-    }
-    if (optind != argc) return cli_usage("gpus", "takes no arguments");
+    int json, rc = cli_json_only(argc, argv, "gpus", USAGE, &json);
+    if (rc >= 0) return rc;
     struct err e = {0};
     struct gpu_inv inv;
     if (gpu_inventory(&inv, &e)) return cli_fail(&e);

@@ -205,20 +205,8 @@ void cli_say_waits(const char *dir)
 
 int cmd_ps(int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    int json = 0, c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'j') json = 1;
-        else if (c == 'h') {
-            fputs(USAGE, stdout);
-            return 0;
-        } else return cli_bad_option("ps", opts, argv);
-    }
-    if (optind != argc) return cli_usage("ps", "takes no arguments");
+    int json, rc = cli_json_only(argc, argv, "ps", USAGE, &json);
+    if (rc >= 0) return rc;
     struct err e = {0};
     struct ledger *l = ledger_open_existing(ledger_dir(), &e);
     if (!l) {
@@ -227,7 +215,7 @@ int cmd_ps(int argc, char **argv)
         return 0;
     }
     struct ledger_view v;
-    int rc = ledger_view(l, &v, &e);
+    rc = ledger_view(l, &v, &e);
     ledger_close(l);
     if (rc) return cli_fail(&e);
     struct machine_cfg cfg;
