@@ -185,7 +185,8 @@ static inline double run_now(const struct sched *s)
  * (scripts/check-deps.sh fails on a cycle of more than three).
  *   queue.c, hist.c  pure pieces with their own headers (queue.h, hist.h)
  *   say.c            the observer's lines
- *   machine.c        this sweep in the machine ledger
+ *   machine.c        this sweep in the machine ledger (machine_cfg.c: the
+ *                    machine configuration, pure reading)
  *   slot.c           a slot's paths, parser and inotify watch
  *   gpus.c           GPU holds and estimates
  *   executor.c       which executor; its job states to the store
