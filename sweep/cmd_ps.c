@@ -40,7 +40,7 @@ static const char USAGE[] =
 
 static int alive(long pid, long long start)
 {
-    return pid > 0 && proc_start_time((pid_t)pid) == start;
+    return proc_alive((pid_t)pid, start);
 }
 
 /* What sweep dir holds on each GPU: "0: 20.0 GiB (2)". */

@@ -107,8 +107,7 @@ static int running_row(const struct trial_row *tr, void *ctx)
         c->unfollowed++;
     } else if (!c->live) { /* running only while its supervisor is (its identity proven) and
                               has not recorded the end (it may linger unreaped a while) */
-        if (tr->pid <= 0 || tr->pid_start <= 0 || proc_start_time((pid_t)tr->pid) != tr->pid_start ||
-            ended_record(c->dir, tr->id)) {
+        if (!proc_alive((pid_t)tr->pid, tr->pid_start) || ended_record(c->dir, tr->id)) {
             c->gone++;
             return 0;
         }

@@ -58,7 +58,7 @@ static enum exec_found local_adopt(struct executor *x, const struct exec_record 
     /* the stored start time tells our supervisor from a process that got its
      * pid later; without a stored pid (sweep died right after starting it),
      * the supervisor is found by its command line */
-    int alive = pid > 1 && pid_start > 0 && proc_start_time(pid) == pid_start;
+    int alive = proc_alive(pid, pid_start);
     if (!alive) {
         long long start;
         pid_t found = proc_find_supervisor(trial_dir, &start);

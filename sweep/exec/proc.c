@@ -206,6 +206,11 @@ int proc_read_exit(const char *trial_dir, struct proc_exit *x, struct err *e)
 }
 
 
+int proc_alive(pid_t pid, long long start)
+{
+    return pid > 1 && start > 0 && proc_start_time(pid) == start;
+}
+
 long long proc_start_time(pid_t pid)
 {
     char path[64], buf[1024];

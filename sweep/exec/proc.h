@@ -55,6 +55,9 @@ int proc_has_env(pid_t pid, const char *trial_dir);
  * field 22), to tell a pid from a reused one; -1 if there is no such
  * process, or it has ended (a zombie). */
 long long proc_start_time(pid_t pid);
+/* 1 when pid is alive and still the process that had start time start
+ * (not pid 1, not an unknown start): the identity every check uses. */
+int proc_alive(pid_t pid, long long start);
 
 /* The signals the supervisor takes with sigwaitinfo (blocked from its
  * birth): SIGCHLD, and SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 to

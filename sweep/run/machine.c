@@ -27,7 +27,7 @@
 
 static int alive(long pid, long long start)
 {
-    return pid > 0 && start > 0 && proc_start_time((pid_t)pid) == start;
+    return proc_alive((pid_t)pid, start);
 }
 
 static void not_coordinated(struct sched *s, const char *why)
