@@ -52,7 +52,14 @@ static const char SCHEMA[] =
     "  since REAL NOT NULL,\n"
     "  PRIMARY KEY (dir, trial)\n"
     ");\n"
-    "CREATE INDEX IF NOT EXISTS holds_by_gpu ON holds (gpu);\n";
+    "CREATE INDEX IF NOT EXISTS holds_by_gpu ON holds (gpu);\n"
+    "CREATE TABLE IF NOT EXISTS preempts (\n"
+    "  for_dir TEXT PRIMARY KEY,\n"
+    "  for_since REAL NOT NULL,\n"
+    "  by_dir TEXT NOT NULL,\n"
+    "  trial INTEGER NOT NULL,\n"
+    "  at REAL NOT NULL\n"
+    ");\n";
 
 struct ledger {
     sqlite3 *db;
@@ -279,7 +286,31 @@ int ledger_unregister(struct ledger *l, const char *dir, struct err *e)
     sqlite3_stmt *s = prep(l, "DELETE FROM sweeps WHERE dir = ?1", e);
     if (!s) return -1;
     sqlite3_bind_text(s, 1, dir, -1, SQLITE_TRANSIENT);
+    if (done(l, s, e)) return -1;
+    if (!(s = prep(l, "DELETE FROM preempts WHERE for_dir = ?1", e))) return -1;
+    sqlite3_bind_text(s, 1, dir, -1, SQLITE_TRANSIENT);
     return done(l, s, e);
+}
+
+int ledger_claim_preempt(struct ledger *l, const char *for_dir, double for_since,
+                         const char *by_dir, long long trial, struct err *e)
+{
+    /* one statement: the first sweep to write this wait wins it */
+    sqlite3_stmt *s = prep(l,
+                           "INSERT INTO preempts (for_dir, for_since, by_dir, trial, at) VALUES "
+                           "(?1, ?2, ?3, ?4, ?5) ON CONFLICT (for_dir) DO UPDATE SET "
+                           "for_since = excluded.for_since, by_dir = excluded.by_dir, "
+                           "trial = excluded.trial, at = excluded.at "
+                           "WHERE for_since != excluded.for_since",
+                           e);
+    if (!s) return -1;
+    sqlite3_bind_text(s, 1, for_dir, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(s, 2, for_since);
+    sqlite3_bind_text(s, 3, by_dir, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 4, trial);
+    sqlite3_bind_double(s, 5, now());
+    if (done(l, s, e)) return -1;
+    return sqlite3_changes(l->db) > 0;
 }
 
 static int put_hold(struct ledger *l, const struct ledger_hold *h, struct err *e)
@@ -577,6 +608,8 @@ long ledger_reclaim(struct ledger *l, ledger_alive_fn alive, struct err *e)
     }
     for (size_t i = 0; i < v.nsweeps && !rc; i++)
         if (!alive(v.sweeps[i].pid, v.sweeps[i].pid_start)) rc = forget_sweep(l, &v.sweeps[i], e);
+    if (!rc) /* claims for waits of sweeps that are gone */
+        rc = exec_sql(l, "DELETE FROM preempts WHERE for_dir NOT IN (SELECT dir FROM sweeps)", e);
     ledger_view_release(&v);
     return rc ? -1 : n;
 }

@@ -126,6 +126,13 @@ int ledger_grow(struct ledger *l, const char *dir, long long trial, double mib, 
 /* Its trial ended (or went back to pending): the hold goes. */
 int ledger_release(struct ledger *l, const char *dir, long long trial, struct err *e);
 
+/* Preemption (docs/machine.md): sweep by_dir stops its trial for the wait of
+ * sweep for_dir that began at for_since. 1 when this sweep is the first to
+ * claim that wait (it stops one trial for it), 0 when another sweep did
+ * already (no second trial is stopped for one wait), -1 error. */
+int ledger_claim_preempt(struct ledger *l, const char *for_dir, double for_since,
+                         const char *by_dir, long long trial, struct err *e);
+
 /* Everything on the machine: the sweeps and the holds (arrays the caller
  * frees with ledger_view_release). */
 struct ledger_view {

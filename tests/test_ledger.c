@@ -164,6 +164,31 @@ static void a_damaged_or_replaced_file_is_made_anew(void)
     free(path);
 }
 
+/* Two sweeps of a user above their share both see bob's wait: only the
+ * first to claim it stops a trial; a new wait (bob started a trial and
+ * waits again) can be claimed once more; the claims of a sweep that is gone
+ * go with it. */
+static void one_preemption_per_wait(void)
+{
+    setup();
+    struct ledger *a = open_here(), *a2 = open_here();
+    CHECK(a && a2);
+    if (!a || !a2) return;
+    struct ledger_sweep w = {.dir = "/s/bob", .uid = 1001, .user = "bob", .pid = 101,
+                             .pid_start = 1, .method = "grid"};
+    CHECK_INT_EQ(ledger_register(a, &w, NULL), 0);
+    CHECK_INT_EQ(ledger_claim_preempt(a, "/s/bob", 1000.5, "/s/a", 3, NULL), 1);
+    CHECK_INT_EQ(ledger_claim_preempt(a2, "/s/bob", 1000.5, "/s/a2", 7, NULL), 0);
+    CHECK_INT_EQ(ledger_claim_preempt(a, "/s/bob", 1000.5, "/s/a", 4, NULL), 0);
+    CHECK_INT_EQ(ledger_claim_preempt(a2, "/s/bob", 1010.25, "/s/a2", 7, NULL), 1);
+    CHECK_INT_EQ(ledger_unregister(a, "/s/bob", NULL), 0);
+    CHECK_INT_EQ(ledger_claim_preempt(a, "/s/bob", 1010.25, "/s/a", 4, NULL), 1);
+    CHECK_INT_EQ(ledger_reclaim(a, alive, NULL), 0); /* bob is not registered: his claim goes */
+    CHECK_INT_EQ(ledger_claim_preempt(a2, "/s/bob", 1010.25, "/s/a2", 8, NULL), 1);
+    ledger_close(a);
+    ledger_close(a2);
+}
+
 static void no_machine_directory_says_so(void)
 {
     struct err e = {0};
@@ -177,6 +202,7 @@ static const struct check_case cases[] = {
     CASE(a_whole_gpu_is_alone),
     CASE(dead_holders_are_reclaimed_by_identity),
     CASE(a_damaged_or_replaced_file_is_made_anew),
+    CASE(one_preemption_per_wait),
     CASE(no_machine_directory_says_so),
 };
 

@@ -84,7 +84,13 @@ static void what_follows_a_trials_end(void)
     /* interrupted with the sweep: pending again; while stopping nothing
      * is retried */
     CHECK_INT_EQ(outcome_next(&back, &w), OUTCOME_INTERRUPTED);
+    /* preempted for another user's wait: requeued now, unless the sweep
+     * stops (then it runs again on resume, as any interrupted trial) */
+    w.preempted = 1;
+    CHECK_INT_EQ(outcome_next(&back, &w), OUTCOME_PREEMPTED);
+    CHECK_INT_EQ(outcome_next(&done, &w), OUTCOME_RECORD); /* it completed first */
     w.stopping = 1;
+    CHECK_INT_EQ(outcome_next(&back, &w), OUTCOME_INTERRUPTED);
     CHECK_INT_EQ(outcome_next(&failed, &w), OUTCOME_RECORD);
     /* a trainer that could not start, or diverged: never retried */
     struct outcome nostart = failed, diverged = failed;

@@ -443,6 +443,35 @@ static void a_crash_then_running_trials_are_adopted(void)
     rig_close(&r);
 }
 
+/* kill -9 of sweep after it decided to preempt a trial (preempt.c; the
+ * decision recorded, as request_stop does): the resumed sweep honours it -
+ * stops the trial, requeues it at once, runs it again - and follows the
+ * other (cli: test_machine_preempt.sh for preemption itself) */
+static void a_crash_after_a_preemption_honours_it(void)
+{
+    struct rig r;
+    struct crash c = {.trial = 1, .at = 3};
+    CHECK_INT_EQ(rig_open(&r,
+                          "method: grid\nmetric: {name: loss, goal: minimize}\n"
+                          "parameters:\n  l: {values: [1, 2]}\n"
+                          "command: [train, '6', '${l}']\nresources: {max_parallel: 2}\n"
+                          "rerun: {command: [train, '6', '${l}']}\n",
+                          crashes, &c),
+                 0);
+    CHECK_INT_EQ(rig_run_crashing(&r, goes_on, NULL), 0);
+    CHECK_INT_EQ(store_trial_decide(r.st, 0, TRIAL_PENDING,
+                                    "preempted for bob's sweep /s/b, waiting 40s", NULL),
+                 0);
+    r.f->adopt_alive = 1;
+    CHECK_INT_EQ(rig_run(&r), 0);
+    CHECK(said(&r, "trial 0: preempted; requeued, to continue from its checkpoint"));
+    CHECK_STR_EQ(q(&r, "select group_concat(state || ' ' || attempts) from (select * from trials order by id)"),
+                 "completed 2,completed 1");
+    CHECK_INT_EQ(qi(&r, "select count(*) from events where kind = 'preempted' and trial = 0"), 1);
+    CHECK_INT_EQ(qi(&r, "select count(*) from events where kind = 'resumed' and trial = 0"), 1);
+    rig_close(&r);
+}
+
 /* resume after kill -9 of sweep and its trials: run again (cli:
  * test_supervisor_death.sh) */
 static void a_crash_then_lost_trials_run_again(void)
@@ -714,6 +743,7 @@ static const struct check_case cases[] = {
     CASE(never_stops_the_sweep),
     CASE(a_crash_then_running_trials_are_adopted),
     CASE(a_crash_then_lost_trials_run_again),
+    CASE(a_crash_after_a_preemption_honours_it),
     CASE(a_crash_then_ended_trials_are_recorded),
     CASE(ctrl_c_then_resume_runs_them_again),
     CASE(a_diverged_trial_fails_without_retry),

@@ -135,14 +135,31 @@ static int node_requeue(struct sched *s, struct slot *sl, struct err *e)
 
 /* Stopped with the whole sweep (Ctrl-C, SIGTERM): pending again, and the
  * next resume runs it (from its checkpoint where the file says how); not a
- * failure, not a retry, not told to the searcher. */
+ * failure, not a retry, not told to the searcher. One that an earlier sweep
+ * process interrupted, ending while this one runs, runs again now. */
 static int interrupted(struct sched *s, struct slot *sl, const char *reason, struct err *e)
 {
-    char *why = xasprintf("%s; runs again on resume", reason);
+    char *why = xasprintf("%s; %s", reason, s->stopping ? "runs again on resume" : "queued again");
     int bad = requeue(s, sl, why, "interrupted", e);
     if (!bad) {
         s->counts[TRIAL_PENDING]++;
         say(s, "trial %lld: %s", sl->id, why);
+        if (!s->stopping) queue_put(&s->queue, sl->id, 1);
+    }
+    free(why);
+    return bad ? -1 : 1;
+}
+
+/* Stopped for another user's wait (preempt.c): pending again at once, first
+ * in our queue, to continue from its checkpoint when room comes back (the
+ * fair share gives the room it freed to the sweep it was stopped for). */
+static int preempted(struct sched *s, struct slot *sl, struct err *e)
+{
+    char *why = xasprintf("%s; requeued", sl->stop_reason);
+    int bad = requeue(s, sl, why, "preempted", e);
+    if (!bad) {
+        say(s, "trial %lld: preempted; requeued, to continue from its checkpoint", sl->id);
+        queue_put(&s->queue, sl->id, 1);
     }
     free(why);
     return bad ? -1 : 1;
@@ -341,7 +358,8 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     if (had_gpu && oc.state == TRIAL_COMPLETED) gpu_learn_peak(s, sl->kind, sl->peak_mib, 1);
     struct outcome_when w = {.had_gpu = had_gpu, .stopping = s->stopping,
                              .machine_lost = sl->job.end == EXEC_END_REQUEUE,
-                             .stop_asked = sl->stop_reason != NULL, .retries = s->sp->retries};
+                             .stop_asked = sl->stop_reason != NULL, .retries = s->sp->retries,
+                             .preempted = run_preempted(sl)};
     if (oc.state == TRIAL_FAILED) { /* counted by the retries made */
         w.retries_done = store_event_count(s->st, sl->id, "retry", NULL);
         if (w.retries_done < 0) w.retries_done = w.retries; /* unknown: none more */
@@ -354,6 +372,7 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     }
     if (next == OUTCOME_NODE_REQUEUE) rc = node_requeue(s, sl, e);
     else if (next == OUTCOME_INTERRUPTED) rc = interrupted(s, sl, sb_str(&reason), e);
+    else if (next == OUTCOME_PREEMPTED) rc = preempted(s, sl, e);
     else if (next == OUTCOME_RETRY) rc = retry(s, sl, sb_str(&reason), secs, w.retries_done, e);
     else if (next == OUTCOME_RECORD) rc = record_end(s, sl, &oc, &reason, secs, ended, e);
     sb_release(&reason);

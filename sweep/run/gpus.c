@@ -84,6 +84,22 @@ double largest_capacity(const struct sched *s)
     return u;
 }
 
+double gpu_capacity(const struct sched *s)
+{
+    double c = 0;
+    for (size_t i = 0; i < s->g.n; i++) c += pack_capacity(&s->g.pc, &s->g.gpus[i]);
+    return c;
+}
+
+int gpu_fits_freed(const struct sched *s, const struct slot *sl, double mib)
+{
+    if (sl->g < 0) return 0;
+    const struct pack_gpu *g = &s->g.gpus[sl->g];
+    if (mib < 0) /* a whole GPU: this trial is all that is on it */
+        return g->ntrials == 1 && !g->shared_trials && g->others_mib < 1;
+    return !g->shared_whole && pack_free(&s->g.pc, g) + sl->held_mib >= mib;
+}
+
 void slot_peak(struct sched *s, struct slot *sl, double mib)
 {
     if (mib <= sl->peak_mib) return;

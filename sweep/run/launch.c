@@ -124,13 +124,10 @@ static char *argv_file(const struct space *sp, char **argv, size_t argc, char *c
 static int resumes(const struct space *sp, const struct render_ctx *r, const char *dir,
                    int attempt)
 {
-    if (attempt <= 1 || !sp->nresume_command) return 0;
-    if (!sp->resume_if_exists) return 1;
-    char *f = render_text(r, sp->resume_if_exists);
-    char *abs = f[0] == '/' ? xstrdup(f) : xasprintf("%s/%s", dir, f);
-    int ok = access(abs, F_OK) == 0;
-    free(abs);
-    free(f);
+    if (attempt <= 1) return 0;
+    char *ck = slot_checkpoint(sp, r, dir);
+    int ok = ck && (!*ck || access(ck, F_OK) == 0);
+    free(ck);
     return ok;
 }
 
@@ -509,6 +506,7 @@ static int launch_gpus(struct sched *s, struct err *e)
         s->counts[TRIAL_PENDING]--;
         if (launch(s, c[i].id, NULL, gi, c[i].mem, e)) rc = -1;
         if (!slot_on_gpu(s, c[i].id)) machine_release(s, c[i].id); /* it did not start */
+        else machine_started(s);
         now = run_mono(s);
     }
     /* take them out of the queue */

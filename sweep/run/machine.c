@@ -295,6 +295,63 @@ int machine_yields(struct sched *s, int (*fits)(void *ctx, double mib), void *ct
     return 0;
 }
 
+void machine_started(struct sched *s)
+{
+    s->m.waiting_since = 0; /* a trial started: a trial still waiting waits from now */
+}
+
+/* The share of capacity a user is due: capacity x their share over the
+ * shares of every user with a sweep that runs or waits here. */
+static double due(const struct sched *s, const char *user, double capacity)
+{
+    double all = 0;
+    for (size_t i = 0; i < s->m.view.nsweeps; i++) {
+        const struct ledger_sweep *w = &s->m.view.sweeps[i];
+        int first = 1; /* each user once */
+        for (size_t k = 0; k < i && first; k++)
+            first = strcmp(s->m.view.sweeps[k].user, w->user) != 0;
+        if (first && (w->running || w->waiting || !strcmp(w->user, s->m.user)))
+            all += machine_cfg_user(&s->m.cfg, w->user)->share;
+    }
+    double mine = machine_cfg_user(&s->m.cfg, user)->share;
+    return all > 0 ? capacity * mine / all : capacity;
+}
+
+int machine_owed(const struct sched *s, double capacity, struct machine_owed *o)
+{
+    double after = s->m.cfg.preempt_after, now = run_now(s);
+    if (!s->m.l || after <= 0) return 0;
+    double share = machine_cfg_user(&s->m.cfg, s->m.user)->share;
+    double ours = holding(s, s->m.user) * share; /* MiB */
+    if (!less(due(s, s->m.user, capacity), ours)) return 0; /* we are not above our share */
+    const struct ledger_sweep *best = NULL;
+    for (size_t i = 0; i < s->m.view.nsweeps; i++) {
+        const struct ledger_sweep *w = &s->m.view.sweeps[i];
+        if (!strcmp(w->user, s->m.user) || !w->waiting || w->waiting_mib == 0 ||
+            w->waiting_since <= 0 || now - w->waiting_since < after)
+            continue;
+        double theirs = holding(s, w->user) * machine_cfg_user(&s->m.cfg, w->user)->share;
+        if (!less(theirs, due(s, w->user, capacity)) || !alive(w->pid, w->pid_start)) continue;
+        if (!best || w->waiting_since < best->waiting_since) best = w;
+    }
+    if (!best) return 0;
+    *o = (struct machine_owed){.dir = best->dir, .user = best->user, .mib = best->waiting_mib,
+                               .since = best->waiting_since, .waited = now - best->waiting_since,
+                               .after = after, .ours_mib = ours,
+                               .ours_due_mib = due(s, s->m.user, capacity),
+                               .theirs_mib = holding(s, best->user) *
+                                             machine_cfg_user(&s->m.cfg, best->user)->share};
+    return 1;
+}
+
+int machine_claim(struct sched *s, const struct machine_owed *o, long long trial)
+{
+    struct err e = {0};
+    int r = ledger_claim_preempt(s->m.l, o->dir, o->since, s->m.dir, trial, &e);
+    if (r < 0) lost(s, &e);
+    return r > 0;
+}
+
 int machine_barred(const struct sched *s, int gpu_id)
 {
     int max = s->m.l ? machine_cfg_user(&s->m.cfg, s->m.user)->max_gpus : 0;

@@ -7,6 +7,7 @@
  *   default: {share: 1}
  *   users:
  *     alice: {share: 2, max_memory: 80GiB, max_gpus: 4}
+ *   preempt: {after: 30m}     # off unless written
  *
  * Read like the sweep file: unknown keys and bad values are FILE:LINE:COL
  * errors. No file: every user has share 1 and no limit. */
@@ -53,6 +54,23 @@ static void read_user(struct diag *d, const struct value *m, const char *who,
     u->max_gpus = (int)section_int(d, m, "max_gpus", 1, 4096, 0);
 }
 
+/* preempt: {after: DURATION} - opt-in; after > 0. */
+static void read_preempt(struct diag *d, const struct value *m, struct machine_cfg *c)
+{
+    static const char *const keys[] = {"after", NULL};
+    if (m->kind != V_MAP || !value_map_get(m, "after")) {
+        diag_error(d, m->line, m->col, "preempt: a map {after: DURATION} (how long a user waits "
+                                       "before a trial of a user above their share is stopped "
+                                       "and requeued)");
+        return;
+    }
+    section_check_keys(d, m, keys, "preempt");
+    const struct value *v = value_map_get(m, "after");
+    c->preempt_after = section_duration(d, m, "after", -1); /* -1: said */
+    if (c->preempt_after == 0) diag_error(d, v->line, v->col, "preempt.after: a duration > 0");
+    if (c->preempt_after < 0) c->preempt_after = 0;
+}
+
 int machine_cfg_load(struct machine_cfg *c, struct diag *d)
 {
     memset(c, 0, sizeof *c);
@@ -70,11 +88,13 @@ int machine_cfg_load(struct machine_cfg *c, struct diag *d)
         diag_error(d, root->line, root->col, "the machine configuration must be a map (window, "
                                              "default, users)");
     if (root && root->kind == V_MAP) {
-        static const char *const keys[] = {"window", "default", "users", NULL};
+        static const char *const keys[] = {"window", "default", "users", "preempt", NULL};
         section_check_keys(d, root, keys, "the machine configuration");
         c->halflife = section_duration(d, root, "window", MACHINE_CFG_WINDOW_S);
         if (c->halflife <= 0) c->halflife = MACHINE_CFG_WINDOW_S;
-        const struct value *v = value_map_get(root, "default");
+        const struct value *v = value_map_get(root, "preempt");
+        if (v) read_preempt(d, v, c);
+        v = value_map_get(root, "default");
         if (v) read_user(d, v, "default", &c->dflt);
         if ((v = value_map_get(root, "users")) && v->kind != V_MAP)
             diag_error(d, v->line, v->col, "users: a map of user names");

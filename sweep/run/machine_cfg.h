@@ -1,5 +1,5 @@
-/* machine_cfg.h - the machine configuration: the fair share's window and
- * each user's share and limits (machine_cfg.c, docs/machine.md). */
+/* machine_cfg.h - the machine configuration: the fair share's window,
+ * each user's share and limits, and the opt-in preemption (machine_cfg.c, docs/machine.md). */
 #ifndef SWEEP_MACHINE_CFG_H
 #define SWEEP_MACHINE_CFG_H
 
@@ -22,6 +22,9 @@ struct machine_cfg {
     struct machine_user dflt;
     struct machine_user *users;
     size_t nusers;
+    double preempt_after;     /* seconds a user waits before a trial of a user above their
+                                 share that can continue from its checkpoint is stopped and
+                                 requeued (preempt: {after: ...}); 0: never (the default) */
 };
 
 /* SWEEP_MACHINE_CONFIG, else MACHINE_CFG_DEFAULT. */

@@ -212,7 +212,8 @@ enum outcome_step outcome_next(const struct outcome *oc, const struct outcome_wh
     if (w->had_gpu && failed && oc->oom && !w->stopping && !w->oom_refused)
         return OUTCOME_OOM_REQUEUE;
     if (w->machine_lost && !w->stop_asked && !w->stopping) return OUTCOME_NODE_REQUEUE;
-    if (oc->state == TRIAL_PENDING) return OUTCOME_INTERRUPTED;
+    if (oc->state == TRIAL_PENDING)
+        return w->preempted && !w->stopping ? OUTCOME_PREEMPTED : OUTCOME_INTERRUPTED;
     /* not a trainer that could not even start, nor one that would end so
      * again (diverged) */
     if (failed && !w->stopping && !oc->cannot_start && !oc->final &&

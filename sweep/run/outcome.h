@@ -54,6 +54,7 @@ enum outcome_step {
     OUTCOME_OOM_REQUEUE,
     OUTCOME_NODE_REQUEUE,
     OUTCOME_INTERRUPTED,
+    OUTCOME_PREEMPTED,
     OUTCOME_RETRY,
 };
 
@@ -66,6 +67,7 @@ struct outcome_when {
                                     memory, are not) */
     int retries;                 /* the sweep file's */
     int oom_refused;             /* a larger estimate was refused: a whole GPU was not enough */
+    int preempted;               /* stopped for another user's wait: it continues later */
 };
 
 enum outcome_step outcome_next(const struct outcome *oc, const struct outcome_when *w);

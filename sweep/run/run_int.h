@@ -9,6 +9,7 @@
  *   gpus.c     GPU holds, nvidia-smi answers, estimates
  *   promote.c  applying the searcher's rung decisions
  *   prune.c    early termination in the loop
+ *   preempt.c  the machine configuration's opt-in preemption
  *   resume.c   rebuilding the loop's state from the store */
 #ifndef SWEEP_RUN_INT_H
 #define SWEEP_RUN_INT_H
@@ -29,6 +30,7 @@
 #include "base/util.h"
 
 #include <stddef.h>
+#include <string.h>
 #include <sys/types.h>
 
 struct value;
@@ -49,6 +51,7 @@ struct searcher;
 #define RUN_IDLE_WAIT_S 3600.0   /* the longest poll() when nothing is due */
 #define RUN_MAX_POLL 4096        /* descriptors in one poll() */
 #define RUN_STOP_REASON "stopped by the user (sweep stop)" /* a trial sweep stop named */
+#define RUN_PREEMPTED "preempted"  /* the start of a preempted trial's stop reason */
 #define RUN_MAX_LINE 1200        /* a line to the observer; longer ones are cut */
 
 struct slot {
@@ -160,6 +163,7 @@ struct sched {
     struct run_gpus g;       /* GPU packing's holds and estimates (gpus.c alone) */
     struct run_machine m;    /* this sweep in the machine ledger (machine.c alone) */
     double next_tick;        /* when every running trial's log is read next (monotonic) */
+    double next_preempt;     /* when preemption is looked at next (monotonic) */
     int exec_failing;        /* the executor's last poll failed (said once) */
     double not_now_until;    /* the executor takes no trial until then (monotonic), 0 */
     int not_now_said;        /* and that was said (until a start succeeds) */
@@ -170,6 +174,15 @@ struct sched {
     long long ff_streak;     /* failures in a row, in the order trials end */
     int ff_ok;               /* one completed or was pruned */
 };
+
+/* A trial stopped by preemption (preempt.c): pending again at once, to
+ * continue from its checkpoint. Told by its recorded reason, so that a
+ * resumed sweep knows it too. */
+static inline int run_preempted(const struct slot *sl)
+{
+    return sl->stop_reason && sl->stop_state == TRIAL_PENDING &&
+           !strncmp(sl->stop_reason, RUN_PREEMPTED, sizeof RUN_PREEMPTED - 1);
+}
 
 /* The loop's clocks (run.h's struct run_clock). */
 static inline double run_mono(const struct sched *s)
@@ -196,6 +209,7 @@ static inline double run_now(const struct sched *s)
  *   prune.c          early termination
  *   finish.c         a trial's end recorded; retries, requeues, fail_fast
  *   launch.c         starting trials
+ *   preempt.c        stopping a trial of ours for another user's long wait
  *   prior.c, resume.c  before the first turn
  *   loop.c           the loop */
 
@@ -231,6 +245,24 @@ void machine_counts(struct sched *s, double waiting_mib, double held_mib);
  * sweep's waiting trial that fits (fits(ctx, mib)) - one whose user holds
  * less of the machine for their share, or at equal standing waits longer. */
 int machine_yields(struct sched *s, int (*fits)(void *ctx, double mib), void *ctx);
+/* A trial of ours started: the wait of a trial still waiting begins anew. */
+void machine_started(struct sched *s);
+/* Preemption (preempt: in the machine configuration): another user's sweep
+ * whose trial has waited for room longer than preempt.after, while that
+ * user holds less than their share of capacity (MiB, every GPU) and ours
+ * more. 1 with *o filled (pointers into the ledger's view, valid until the
+ * next sync), or 0. */
+struct machine_owed {
+    const char *dir, *user;  /* the waiting sweep, its user */
+    double mib;              /* what its first trial waits for (< 0: a whole GPU) */
+    double since, waited;    /* when its wait began (wall), for how long (s) */
+    double after;            /* preempt.after */
+    double ours_mib, ours_due_mib, theirs_mib; /* what our user holds, is due; theirs holds */
+};
+int machine_owed(const struct sched *s, double capacity, struct machine_owed *o);
+/* 1 when we are the first to stop a trial (this one) for that wait; 0 when
+ * another sweep did, or the ledger failed. */
+int machine_claim(struct sched *s, const struct machine_owed *o, long long trial);
 /* 1 when our user holds memory on as many other GPUs as the machine
  * configuration lets them (max_gpus): this one is not for us now. */
 int machine_barred(const struct sched *s, int gpu_id);
@@ -241,6 +273,11 @@ double machine_limit_mib(const struct sched *s);
 double machine_wait(const struct sched *s);
 
 /* slot.c */
+struct render_ctx;
+/* The file whose presence says a trial can continue from its checkpoint
+ * (rerun.if_exists, rendered, absolute): a new string; "" when rerun has no
+ * if_exists (it always continues); NULL when the file has no rerun. */
+char *slot_checkpoint(const struct space *sp, const struct render_ctx *r, const char *dir);
 void slot_init(struct slot *sl);    /* empty: no descriptors, no GPU */
 void slot_release(struct slot *sl); /* frees what it holds, then slot_init */
 struct slot *free_slot(struct sched *s);
@@ -298,6 +335,11 @@ char *trial_kind(struct sched *s, long long id);
 void gpu_take(struct sched *s, struct slot *sl, int gi, double est);
 void gpu_release(struct sched *s, struct slot *sl);
 double largest_capacity(const struct sched *s);
+/* Every GPU's capacity (less headroom), added up (MiB). */
+double gpu_capacity(const struct sched *s);
+/* 1 when a trial of mib (< 0: a whole GPU) would fit on sl's GPU once sl's
+ * trial is gone. */
+int gpu_fits_freed(const struct sched *s, const struct slot *sl, double mib);
 void slot_peak(struct sched *s, struct slot *sl, double mib);
 void gpu_refresh(struct sched *s);   /* starts nvidia-smi when it is due */
 void gpu_smi_read(struct sched *s);  /* its output is readable, or its deadline passed */
@@ -338,6 +380,10 @@ int decide_rungs(struct sched *s, struct err *e);
 
 /* prune.c */
 void early_check(struct sched *s);
+
+/* preempt.c: one of our trials stopped for another user's long wait, when
+ * the machine configuration asks for it (at most once a second). */
+void preempt_check(struct sched *s);
 
 /* resume.c */
 int resume(struct sched *s, struct err *e);

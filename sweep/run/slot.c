@@ -13,6 +13,16 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+char *slot_checkpoint(const struct space *sp, const struct render_ctx *r, const char *dir)
+{
+    if (!sp->nresume_command) return NULL;
+    if (!sp->resume_if_exists) return xstrdup("");
+    char *f = render_text(r, sp->resume_if_exists);
+    char *abs = f[0] == '/' ? xstrdup(f) : xasprintf("%s/%s", dir, f);
+    free(f);
+    return abs;
+}
+
 void slot_init(struct slot *sl)
 {
     memset(sl, 0, sizeof *sl);

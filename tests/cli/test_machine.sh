@@ -151,11 +151,13 @@ cat > bad.yaml <<'Y'
 window: 1h
 users:
   root: {share: 0, mxa_gpus: 2}
+preempt: {after: 0s}
 Y
 SWEEP_MACHINE_CONFIG=$T/bad.yaml sweep run -q a.yaml -d bad > /dev/null 2> bad.err
 check_eq "config: exit 2" "$?" 2
 check "config: FILE:LINE:COL, every error" grep -q "bad.yaml:3:17: root: share must be a number > 0" bad.err
 check "config: the other one" grep -q "bad.yaml:3:20: unknown key 'mxa_gpus' in root (did you mean 'max_gpus'?)" bad.err
+check "config: preempt.after" grep -q "bad.yaml:4:18: preempt.after: a duration > 0" bad.err
 check "config: nothing written" test ! -e bad
 cat > lim.yaml <<'Y'
 users:

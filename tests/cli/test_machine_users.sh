@@ -8,29 +8,9 @@
 # stop alice's sweep. The test makes the users and the group when run as
 # root (and removes them); otherwise exit 77.
 . "$(dirname "$0")/lib.sh"
-if [ "$(id -u)" != 0 ] || ! command -v useradd > /dev/null || ! command -v runuser > /dev/null; then
-    echo "SKIP: needs root, useradd and runuser to make two users" >&2
-    exit 77
-fi
-G=sweeptest A=sweep_alice B=sweep_bob
-getent group $G > /dev/null || groupadd $G
-for u in $A $B; do id $u > /dev/null 2>&1 || useradd -M -N -g $G -s /bin/sh $u; done
-cleanup() { userdel $A 2> /dev/null; userdel $B 2> /dev/null; groupdel $G 2> /dev/null; }
-trap 'cleanup; [ "$FAILED" -eq 0 ] && rm -rf "$T" || echo "kept $T" >&2' EXIT
-chmod 711 "$T"
-rmdir machine && install -d -m 2775 -g $G "$T/machine" # as docs/machine.md says
-install -d -o $A -g $G "$T/alice"
-install -d -o $B -g $G "$T/bob"
-cat > "$T/machine.yaml" <<'Y'
-window: 1h
-default: {share: 1}
-Y
-chmod 644 "$T/machine.yaml"
-as() { u=$1; shift; runuser -u "$u" -- env "PATH=$PATH" "SWEEP_MACHINE_DIR=$T/machine" "SWEEP_MACHINE_CONFIG=$T/machine.yaml" NO_COLOR=1 "$@"; }
-if ! as $A sweep --version > /dev/null 2>&1; then
-    echo "SKIP: another user cannot run $SWEEP_BIN here" >&2
-    exit 77
-fi
+MACHINE_YAML='window: 1h
+default: {share: 1}'
+. "$(dirname "$0")/users_lib.sh"
 
 cat > "$T/train.sh" <<'SH'
 #!/bin/sh
