@@ -1,5 +1,6 @@
 /* ledger.c - the machine ledger of ledger.h: machine.db (SQLite). */
 #include "machine/ledger.h"
+#include "base/cpuset.h"
 #include "base/err.h"
 #include "base/util.h"
 
@@ -50,6 +51,7 @@ static const char SCHEMA[] =
     "  holder_pid INTEGER NOT NULL,\n"
     "  holder_start INTEGER NOT NULL,\n"
     "  since REAL NOT NULL,\n"
+    "  cpus TEXT NOT NULL DEFAULT '',\n"
     "  PRIMARY KEY (dir, trial)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS holds_by_gpu ON holds (gpu);\n"
@@ -110,6 +112,20 @@ static int make_file(const char *dir, const char *path, struct err *e)
     return 0;
 }
 
+/* 1 when holds has the column (a ledger made by an earlier sweep may not). */
+static int holds_have(struct ledger *l, const char *column)
+{
+    sqlite3_stmt *s;
+    int n = 0;
+    if (sqlite3_prepare_v2(l->db, "SELECT count(*) FROM pragma_table_info('holds') WHERE name = ?1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(s, 1, column, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return n > 0;
+}
+
 static int open_db(struct ledger *l, struct err *e)
 {
     if (sqlite3_open_v2(l->path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
@@ -118,6 +134,12 @@ static int open_db(struct ledger *l, struct err *e)
     sqlite3_busy_timeout(l->db, LEDGER_BUSY_MS);
     if (exec_sql(l, "PRAGMA journal_mode = WAL", e) ||
         exec_sql(l, "PRAGMA synchronous = NORMAL", e) || exec_sql(l, SCHEMA, e))
+        return -1;
+    /* a ledger of sweeps before CPU isolation: the holds' cores (its
+     * readers read it with or without) */
+    if (!holds_have(l, "cpus") &&
+        exec_sql(l, "ALTER TABLE holds ADD COLUMN cpus TEXT NOT NULL DEFAULT ''", e) &&
+        !holds_have(l, "cpus"))
         return -1;
     struct stat st;
     if (stat(l->path, &st) == 0) {
@@ -317,8 +339,8 @@ static int put_hold(struct ledger *l, const struct ledger_hold *h, struct err *e
 {
     sqlite3_stmt *s = prep(l,
                            "INSERT OR REPLACE INTO holds (dir, trial, uid, user, gpu, mib, whole, "
-                           "sup_pid, sup_start, pgid, holder_pid, holder_start, since) VALUES "
-                           "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                           "sup_pid, sup_start, pgid, holder_pid, holder_start, since, cpus) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                            e);
     if (!s) return -1;
     sqlite3_bind_text(s, 1, h->dir, -1, SQLITE_TRANSIENT);
@@ -334,7 +356,30 @@ static int put_hold(struct ledger *l, const struct ledger_hold *h, struct err *e
     sqlite3_bind_int64(s, 11, h->holder_pid);
     sqlite3_bind_int64(s, 12, h->holder_start);
     sqlite3_bind_double(s, 13, h->since > 0 ? h->since : now());
+    sqlite3_bind_text(s, 14, h->cpus ? h->cpus : "", -1, SQLITE_TRANSIENT);
     return done(l, s, e);
+}
+
+/* 1 when no other sweep's hold has one of h's cores (a sweep's own trials
+ * may share cores: resources.cpus: auto with more trials than cores). */
+static int cpus_free(struct ledger *l, const struct ledger_hold *h, struct err *e)
+{
+    struct cpuset mine, theirs;
+    if (!h->cpus || !*h->cpus || cpuset_parse(h->cpus, &mine)) return 1;
+    sqlite3_stmt *s = prep(l, "SELECT cpus FROM holds WHERE cpus != '' AND dir != ?1", e);
+    if (!s) return -1;
+    sqlite3_bind_text(s, 1, h->dir, -1, SQLITE_TRANSIENT);
+    int ok = 1, rc;
+    while (ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(s, 0);
+        if (t && cpuset_parse((const char *)t, &theirs) == 0) {
+            struct cpuset both = mine;
+            cpuset_minus(&both, &theirs);
+            ok = cpuset_count(&both) == cpuset_count(&mine);
+        }
+    }
+    sqlite3_finalize(s);
+    return ok;
 }
 
 /* What the other holds on h's GPU take: 1 when h fits beside them. */
@@ -346,6 +391,10 @@ static int fits(struct ledger *l, const struct ledger_hold *h, double capacity, 
                            "FROM holds WHERE gpu = ?1 AND NOT (dir = ?2 AND trial = ?3)",
                            e);
     if (!s) return -1;
+    if (h->gpu < 0) { /* a trial on CPUs only: its cores alone */
+        sqlite3_finalize(s);
+        return cpus_free(l, h, e);
+    }
     sqlite3_bind_int(s, 1, h->gpu);
     sqlite3_bind_text(s, 2, h->dir, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 3, h->trial);
@@ -357,8 +406,8 @@ static int fits(struct ledger *l, const struct ledger_hold *h, double capacity, 
     int whole = sqlite3_column_int(s, 1);
     long n = (long)sqlite3_column_int64(s, 2);
     sqlite3_finalize(s);
-    if (h->whole) return n == 0;
-    return !whole && held + strangers + h->mib <= capacity + 1e-6;
+    int room = h->whole ? n == 0 : !whole && held + strangers + h->mib <= capacity + 1e-6;
+    return room ? cpus_free(l, h, e) : 0;
 }
 
 /* Within the user's limits (0: none): 1 when h keeps them. */
@@ -367,8 +416,9 @@ static int within(struct ledger *l, const struct ledger_hold *h, double max_mib,
 {
     if (max_mib <= 0 && max_gpus <= 0) return 1;
     sqlite3_stmt *s = prep(l,
-                           "SELECT coalesce(sum(mib), 0), count(DISTINCT CASE WHEN gpu != ?2 THEN "
-                           "gpu END) FROM holds WHERE user = ?1 AND NOT (dir = ?3 AND trial = ?4)",
+                           "SELECT coalesce(sum(mib), 0), count(DISTINCT CASE WHEN gpu != ?2 AND "
+                           "gpu >= 0 THEN gpu END) FROM holds WHERE user = ?1 AND "
+                           "NOT (dir = ?3 AND trial = ?4)",
                            e);
     if (!s) return -1;
     sqlite3_bind_text(s, 1, h->user, -1, SQLITE_TRANSIENT);
@@ -380,7 +430,7 @@ static int within(struct ledger *l, const struct ledger_hold *h, double max_mib,
         return db_err(l, e, "read");
     }
     double held = sqlite3_column_double(s, 0);
-    long gpus = (long)sqlite3_column_int64(s, 1) + 1;
+    long gpus = (long)sqlite3_column_int64(s, 1) + (h->gpu >= 0);
     sqlite3_finalize(s);
     return (max_mib <= 0 || held + h->mib <= max_mib + 1e-6) && (max_gpus <= 0 || gpus <= max_gpus);
 }
@@ -481,8 +531,13 @@ static int read_sweeps(struct ledger *l, struct ledger_view *v, struct err *e)
 static int read_holds(struct ledger *l, struct ledger_view *v, struct err *e)
 {
     sqlite3_stmt *s = prep(l,
-                           "SELECT dir, trial, uid, user, gpu, mib, whole, sup_pid, sup_start, "
-                           "pgid, holder_pid, holder_start, since FROM holds ORDER BY gpu, since",
+                           holds_have(l, "cpus")
+                               ? "SELECT dir, trial, uid, user, gpu, mib, whole, sup_pid, "
+                                 "sup_start, pgid, holder_pid, holder_start, since, cpus FROM holds "
+                                 "ORDER BY gpu, since"
+                               : "SELECT dir, trial, uid, user, gpu, mib, whole, sup_pid, "
+                                 "sup_start, pgid, holder_pid, holder_start, since, '' FROM holds "
+                                 "ORDER BY gpu, since",
                            e);
     if (!s) return -1;
     while (sqlite3_step(s) == SQLITE_ROW) {
@@ -494,7 +549,8 @@ static int read_holds(struct ledger *l, struct ledger_view *v, struct err *e)
             .whole = sqlite3_column_int(s, 6), .sup_pid = (long)sqlite3_column_int64(s, 7),
             .sup_start = sqlite3_column_int64(s, 8), .pgid = (long)sqlite3_column_int64(s, 9),
             .holder_pid = (long)sqlite3_column_int64(s, 10),
-            .holder_start = sqlite3_column_int64(s, 11), .since = sqlite3_column_double(s, 12)};
+            .holder_start = sqlite3_column_int64(s, 11), .since = sqlite3_column_double(s, 12),
+            .cpus = col_text(s, 13)};
     }
     sqlite3_finalize(s);
     return 0;
@@ -553,6 +609,7 @@ void ledger_view_release(struct ledger_view *v)
     for (size_t i = 0; i < v->nholds; i++) {
         free(v->holds[i].dir);
         free(v->holds[i].user);
+        free(v->holds[i].cpus);
     }
     free(v->holds);
     for (size_t i = 0; i < v->nusage; i++) free(v->usage[i].user);

@@ -89,6 +89,8 @@ struct ledger_hold {
     long holder_pid;         /* the sweep process that holds it */
     long long holder_start;
     double since;
+    char *cpus;              /* the CPU cores it is pinned to ("0-3"), "" or NULL none:
+                                no other sweep's hold may have one of them */
 };
 
 /* Registers (or takes over) sweep dir for this process. */

@@ -6,9 +6,11 @@
 #include "base/value.h"
 #include "base/util.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct strv {
     char **v;
@@ -69,6 +71,7 @@ static char *inline_value(const struct render_ctx *r, const char *name)
     case TPL_TRIAL_ID: sb_addf(&b, "%lld", r->id); break;
     case TPL_TRIAL_DIR: sb_add(&b, r->trial_dir); break;
     case TPL_SWEEP_DIR: sb_add(&b, r->sweep_dir); break;
+    case TPL_CPUS: sb_addf(&b, "%d", render_ncpus(r)); break;
     case TPL_BUDGET:
         if (r->budget) value_py_str(&b, r->budget);
         break;
@@ -228,6 +231,23 @@ static void env_set(struct strv *env, const char *name, const char *value)
     strv_push(env, xasprintf("%s=%s", name, value));
 }
 
+int render_ncpus(const struct render_ctx *r)
+{
+    if (r->ncpus > 0) return r->ncpus;
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+/* The thread pools a trainer starts as many threads in as there are cores
+ * (OpenMP, MKL, OpenBLAS, BLIS, numexpr, Accelerate): capped at the trial's
+ * CPUs, unless the sweep file's env sets one (it comes after). */
+static const char *const thread_caps[] = {"OMP_NUM_THREADS",      "MKL_NUM_THREADS",
+                                          "OPENBLAS_NUM_THREADS", "BLIS_NUM_THREADS",
+                                          "NUMEXPR_NUM_THREADS",  "VECLIB_MAXIMUM_THREADS",
+                                          NULL};
+
 char **render_env(const struct render_ctx *r, char *const *base)
 {
     struct strv env = {0};
@@ -260,6 +280,12 @@ char **render_env(const struct render_ctx *r, char *const *base)
         env_set(&env, "SWEEP_GPU_MEM_MB", v);
         snprintf(v, sizeof v, "%.4f", r->gpu_total_mib > 0 ? r->gpu_mem_mib / r->gpu_total_mib : 1);
         env_set(&env, "SWEEP_GPU_MEM_FRACTION", v);
+    }
+    if (r->cpus) {
+        char v[32];
+        snprintf(v, sizeof v, "%d", r->ncpus);
+        for (const char *const *k = thread_caps; *k; k++) env_set(&env, *k, v);
+        env_set(&env, "SWEEP_TRIAL_CPUS", r->cpus); /* the supervisor pins the trial to them */
     }
     for (size_t i = 0; i < r->sp->nenv; i++) {
         char *v = render(r, r->sp->env[i].value, 0);

@@ -27,7 +27,12 @@ struct render_ctx {
     int gpu;                     /* GPU packing: its GPU (CUDA_VISIBLE_DEVICES), else -1 */
     double gpu_mem_mib;          /* the memory reserved for it there */
     double gpu_total_mib;        /* that GPU's memory */
+    const char *cpus;            /* its CPU set ("0-3,8"), or NULL: every core sweep may use */
+    int ncpus;                   /* how many: ${cpus} */
 };
+
+/* ${cpus}: the trial's CPU count, or the cores sweep may use (no set). */
+int render_ncpus(const struct render_ctx *r);
 
 /* A placeholder string with every ${...} replaced (not shell-quoted). */
 char *render_text(const struct render_ctx *r, const char *s);

@@ -124,6 +124,7 @@ struct space_env {
  * first 60 s). */
 /* max_parallel with GPUs when the file does not say: no limit but theirs */
 #define SPACE_GPU_PARALLEL 4096
+#define SPACE_CPUS_AUTO (-1) /* resources.cpus: auto */
 #define SPACE_FAIL_FIRST 3
 #define SPACE_FAIL_CONSECUTIVE 10
 
@@ -219,6 +220,7 @@ struct space {
     double headroom_frac;       /* kept free on every GPU: a fraction of it... */
     double headroom_mib;        /* ...or an amount (one of the two is 0) */
     int max_per_gpu;            /* 0: no limit */
+    int cpus;                   /* resources.cpus: cores per trial, SPACE_CPUS_AUTO, 0 none */
     int max_parallel;
     double stagger;             /* seconds between two launches */
     int retries;

@@ -253,8 +253,8 @@ void sx_quantity_release(struct quantity *q)
 
 void sx_parse_resources(struct ctx *c, const struct value *m)
 {
-    static const char *const keys[] = {"gpus",         "memory",  "headroom", "max_per_gpu",
-                                       "max_parallel", "stagger", "duration", NULL};
+    static const char *const keys[] = {"gpus",    "memory",   "headroom", "max_per_gpu",
+                                       "max_parallel", "stagger", "duration", "cpus", NULL};
     struct space *sp = c->sp;
     if (m->kind != V_MAP) {
         diag_error(c->d, m->line, m->col, "resources must be a map");
@@ -311,5 +311,17 @@ void sx_parse_resources(struct ctx *c, const struct value *m)
     sp->max_parallel = (int)sx_get_int(c, m, "max_parallel", 1, 4096, sp->max_parallel);
     sp->max_parallel_given = value_map_get(m, "max_parallel") != NULL;
     sp->stagger = sx_get_duration(c, m, "stagger", sp->stagger);
+    const struct value *cv = value_map_get(m, "cpus");
+    if (cv && cv->kind == V_STR && !strcmp(cv->u.s, "auto")) sp->cpus = SPACE_CPUS_AUTO;
+    else if (cv && !(value_is_num(cv) && value_num(cv) >= 1 && value_num(cv) <= 4096 &&
+                     value_num(cv) == (double)(int)value_num(cv)))
+        diag_error(c->d, cv->line, cv->col,
+                   "cpus: a number of CPU cores per trial (1 to 4096), or auto (the cores divided "
+                   "by the trials that run at once)");
+    else if (cv) sp->cpus = (int)value_num(cv);
+    if (cv && strcmp(sp->executor, "local"))
+        diag_error(c->d, cv->line, cv->col,
+                   "cpus is for the local executor (%s places CPUs itself: its own options)",
+                   sp->executor);
 }
 

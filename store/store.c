@@ -125,6 +125,9 @@ static const char MIGRATE_V7[] =
     "ALTER TABLE trials DROP COLUMN job_id;\n"
     "ALTER TABLE trials RENAME COLUMN job_state TO exec_state;\n";
 
+/* v8: CPU isolation (resources.cpus): the cores a trial is pinned to. */
+static const char MIGRATE_V8[] = "ALTER TABLE trials ADD COLUMN cpus TEXT;\n";
+
 /* v3: GPU packing. mem_est: the memory (MiB) reserved for the trial on its
  * GPU; mem_peak: the most it was seen using. */
 static const char MIGRATE_V3[] =
@@ -145,13 +148,14 @@ const char *const store_sql[S_COUNT] = {
                       "stop_reason = NULL, exec_ref = NULL, exec_state = NULL WHERE id = ?1",
     [S_TRIAL_SET_REF] = "UPDATE trials SET exec_ref = ?2, exec_state = ?3 WHERE id = ?1",
     [S_TRIAL_EXEC_STATE] = "UPDATE trials SET exec_state = ?2 WHERE id = ?1",
+    [S_TRIAL_CPUS] = "UPDATE trials SET cpus = ?2 WHERE id = ?1",
     [S_TRIAL_STARTED] = "UPDATE trials SET started = ?2 WHERE id = ?1",
     [S_TRIAL_SET_PID] = "UPDATE trials SET pid = ?2, pid_start = ?3 WHERE id = ?1",
     [S_TRIAL_END] = "UPDATE trials SET state = ?2, reason = ?3, exit_code = ?4, exit_signal = ?5, "
                     "ended = ?6 WHERE id = ?1",
     [S_TRIAL_REQUEUE] = "UPDATE trials SET state = 'pending', reason = ?2, log_offset = 0, "
-                        "pid = NULL, pid_start = NULL, stop_state = NULL, stop_reason = NULL "
-                        "WHERE id = ?1",
+                        "pid = NULL, pid_start = NULL, stop_state = NULL, stop_reason = NULL, "
+                        "cpus = NULL WHERE id = ?1",
     [S_TRIAL_UNSTART] = "UPDATE trials SET state = 'pending', reason = ?2, log_offset = 0, "
                         "pid = NULL, pid_start = NULL, stop_state = NULL, stop_reason = NULL, "
                         "attempts = MAX(attempts - 1, 0) WHERE id = ?1",
@@ -264,6 +268,7 @@ static int migrate(struct store *st, struct err *e)
     if (version < 5 && st_exec(st, MIGRATE_V5, e)) goto fail;
     if (version < 6 && st_exec(st, MIGRATE_V6, e)) goto fail;
     if (version < 7 && st_exec(st, MIGRATE_V7, e)) goto fail;
+    if (version < 8 && st_exec(st, MIGRATE_V8, e)) goto fail;
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
     if (st_exec(st, pragma, e) || st_exec(st, "COMMIT", e)) goto fail;

@@ -29,7 +29,7 @@ void metric_batch_init(struct metric_batch *b);
 void metric_batch_reset(struct metric_batch *b);   /* n = 0, frees the names */
 void metric_batch_release(struct metric_batch *b);
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 enum trial_state {
     TRIAL_PENDING,
@@ -90,6 +90,7 @@ struct trial_row {
                               Slurm job's id); NULL none (v6 stores: their job_id) */
     char *exec_state;      /* v7: how the executor last showed it ("PENDING
                               (Resources)"); NULL none */
+    char *cpus;            /* v8: the CPU cores it was pinned to ("0-3"); NULL none */
 };
 
 void trial_row_release(struct trial_row *t);
@@ -137,6 +138,8 @@ int store_trial_add(struct store *st, long long id, const char *params_json, str
 int store_trial_add_rung(struct store *st, long long id, const char *params_json, int rung,
                          long long parent, struct err *e);
 /* GPU packing: the GPU a trial starts on and the memory reserved for it. */
+/* The CPU cores a trial runs on (resources.cpus), as Linux lists them. */
+int store_trial_cpus(struct store *st, long long id, const char *cpus, struct err *e);
 int store_trial_gpu(struct store *st, long long id, const char *gpu, double mem_est,
                     struct err *e);
 /* The decision to end a running trial (pruned, stopped, failed with a

@@ -105,6 +105,17 @@ int store_trial_set_ref(struct store *st, long long id, const char *ref, const c
     AUTOTXN_END(st, e, rc);
 }
 
+int store_trial_cpus(struct store *st, long long id, const char *cpus, struct err *e)
+{
+    sqlite3_stmt *s = st_stmt(st, S_TRIAL_CPUS, e);
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, cpus, -1, SQLITE_TRANSIENT);
+    AUTOTXN_BEGIN(st, e);
+    int rc = st_step_done(st, s, e);
+    AUTOTXN_END(st, e, rc);
+}
+
 int store_trial_exec_state(struct store *st, long long id, const char *state, struct err *e)
 {
     sqlite3_stmt *s = st_stmt(st, S_TRIAL_EXEC_STATE, e);
@@ -261,17 +272,20 @@ long long store_max_trial(struct store *st, struct err *e)
     "id, params, argv, state, reason, attempts, pid, queued, started, ended, exit_code, " \
     "exit_signal, log_offset, objective, objective_step, last_step, last_output, pid_start, gpu, "
 #define TRIAL_COLS(st)                                                                      \
-    ((st)->version >= 7   ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak, stop_state, "     \
-                                          "stop_reason, exec_ref, exec_state"               \
+    ((st)->version >= 8   ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak, stop_state, "     \
+                                          "stop_reason, exec_ref, exec_state, cpus"         \
+     : (st)->version >= 7 ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak, stop_state, "     \
+                                          "stop_reason, exec_ref, exec_state, NULL"         \
      : (st)->version >= 6 ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak, stop_state, "     \
                                           "stop_reason, CAST(NULLIF(job_id, 0) AS TEXT), "   \
-                                          "job_state"                                       \
+                                          "job_state, NULL"                                 \
      : (st)->version >= 5 ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak, stop_state, "     \
-                                          "stop_reason, NULL, NULL"                         \
+                                          "stop_reason, NULL, NULL, NULL"                   \
      : (st)->version >= 3 ? TRIAL_COLS_V1 "rung, parent, mem_est, mem_peak, NULL, NULL, "     \
-                                          "NULL, NULL"                                      \
-     : (st)->version >= 2 ? TRIAL_COLS_V1 "rung, parent, NULL, NULL, NULL, NULL, NULL, NULL" \
-                          : TRIAL_COLS_V1 "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL")
+                                          "NULL, NULL, NULL"                                \
+     : (st)->version >= 2 ? TRIAL_COLS_V1 "rung, parent, NULL, NULL, NULL, NULL, NULL, NULL, " \
+                                          "NULL"                                            \
+                          : TRIAL_COLS_V1 "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL")
 
 static void read_trial(sqlite3_stmt *s, struct trial_row *t)
 {
@@ -306,6 +320,7 @@ static void read_trial(sqlite3_stmt *s, struct trial_row *t)
     t->stop_reason = st_col_text(s, 24);
     t->exec_ref = st_col_text(s, 25);
     t->exec_state = st_col_text(s, 26);
+    t->cpus = st_col_text(s, 27);
 }
 
 void trial_row_release(struct trial_row *t)
@@ -317,6 +332,7 @@ void trial_row_release(struct trial_row *t)
     free(t->stop_reason);
     free(t->exec_ref);
     free(t->exec_state);
+    free(t->cpus);
     memset(t, 0, sizeof *t);
 }
 

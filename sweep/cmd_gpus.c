@@ -53,8 +53,8 @@ static void show_holds(void)
     ledger_close(l);
     if (v.nholds) {
         struct table t;
-        table_init(&t, 5);
-        const char *hdr[] = {"gpu", "user", "sweep", "trial", "held"};
+        table_init(&t, 6);
+        const char *hdr[] = {"gpu", "user", "sweep", "trial", "held", "cpus"};
         table_add(&t, hdr);
         table_right(&t, 0);
         table_right(&t, 3);
@@ -62,21 +62,23 @@ static void show_holds(void)
         for (size_t i = 0; i < v.nholds; i++) {
             const struct ledger_hold *h = &v.holds[i];
             char gpu[16], trial[24], held[32];
-            snprintf(gpu, sizeof gpu, "%d", h->gpu);
+            snprintf(gpu, sizeof gpu, h->gpu >= 0 ? "%d" : "-", h->gpu);
             snprintf(trial, sizeof trial, "%lld", h->trial);
-            if (h->whole) snprintf(held, sizeof held, "whole GPU");
+            if (h->gpu < 0) snprintf(held, sizeof held, "-");
+            else if (h->whole) snprintf(held, sizeof held, "whole GPU");
             else snprintf(held, sizeof held, "%.0f MiB", h->mib);
             struct sb user, dir;
             sb_init(&user);
             sb_init(&dir);
             sb_add_visible(&user, h->user);
             sb_add_visible(&dir, h->dir);
-            const char *row[] = {gpu, sb_str(&user), sb_str(&dir), trial, held};
+            const char *row[] = {gpu,  sb_str(&user), sb_str(&dir),
+                                 trial, held,          h->cpus && *h->cpus ? h->cpus : "-"};
             table_add(&t, row);
             sb_release(&user);
             sb_release(&dir);
         }
-        printf("\nheld by sweeps on this machine (the machine ledger):\n");
+        printf("\nheld by sweeps on this machine (the machine ledger; gpu -: CPU cores only):\n");
         table_print(&t, stdout);
         table_release(&t);
     }

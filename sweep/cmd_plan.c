@@ -12,6 +12,7 @@
 #include "store/stored.h"
 #include "sweep/cli.h"
 #include "sweep/gpu/pack.h"
+#include "base/cpuset.h"
 #include "sweep/exec/executors.h"
 #include "sweep/run/run.h"
 #include "base/err.h"
@@ -374,6 +375,18 @@ static void plan_header(const struct space *sp, const char *file, const struct h
         m->describe(sp, n0, &d);
         printf("search: %s\n", sb_str(&d));
         sb_release(&d);
+    }
+    if (sp->cpus) { /* CPU isolation: what each trial gets */
+        struct cpuset all;
+        int n = cpuset_allowed(&all) == 0 ? cpuset_count(&all) : 0;
+        if (sp->cpus > 0)
+            printf("cpus: %d core%s per trial, its own (of %d here), pinned; OMP_NUM_THREADS and "
+                   "the like set to %d\n",
+                   sp->cpus, sp->cpus == 1 ? "" : "s", n, sp->cpus);
+        else
+            printf("cpus: auto (the %d cores here divided by the trials that run at once), each "
+                   "trial pinned to its own; OMP_NUM_THREADS and the like set to their number\n",
+                   n);
     }
     if (sp->metric_name)
         printf("objective: %s %s (%s value of each trial)\n",

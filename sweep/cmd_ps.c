@@ -60,6 +60,11 @@ static void held_text(const struct ledger_view *v, const char *dir, struct sb *b
                 mib += v->holds[i].mib;
                 trials++;
             }
+        if (gpus[k] < 0) { /* trials on CPU cores only (resources.cpus) */
+            sb_addf(b, "%sCPUs (%d)", k ? ", " : "", trials);
+            sb_addf(j, "%s{\"gpu\": null, \"mib\": 0, \"trials\": %d}", k ? ", " : "", trials);
+            continue;
+        }
         sb_addf(b, "%sGPU %d: %.1f GiB (%d)", k ? ", " : "", gpus[k], mib / 1024, trials);
         sb_addf(j, "%s{\"gpu\": %d, \"mib\": %.0f, \"trials\": %d}", k ? ", " : "", gpus[k], mib,
                 trials);
@@ -188,7 +193,9 @@ void cli_say_waits(const char *dir)
     if (abs && l && ledger_view(l, &v, NULL) == 0) {
         for (size_t i = 0; i < v.nsweeps; i++) {
             const struct ledger_sweep *w = &v.sweeps[i];
-            if (strcmp(w->dir, abs) || !w->waiting || w->waiting_mib <= 0 ||
+            int others = 0; /* a sweep that waits for its own trials only waits for no one */
+            for (size_t k = 0; k < v.nholds; k++) others |= strcmp(v.holds[k].dir, abs) != 0;
+            if (strcmp(w->dir, abs) || !w->waiting || w->waiting_mib <= 0 || !others ||
                 !alive(w->pid, w->pid_start))
                 continue;
             struct sb b;

@@ -128,7 +128,7 @@ static int same_templates(const struct space *a, const struct space *b)
 static const char *const RUN_SETTINGS[] = {
     "run_cap", "trials", "retries", "timeout", "stall_timeout", "stop_grace", "fail_fast", "priority",
     "resources.max_parallel", "resources.stagger", "resources.max_per_gpu",
-    "resources.headroom", NULL};
+    "resources.headroom", "resources.cpus", NULL};
 
 /* The entry of a dotted key in a map (NULL: none), and its map. */
 static struct value *setting_map(struct value *root, const char *key, const char **leaf)

@@ -122,7 +122,12 @@ static int running_row(const struct trial_row *tr, void *ctx)
     const char *word = c->def && c->def->ref_word ? c->def->ref_word : "ref";
     if (tr->exec_ref) snprintf(pid, sizeof pid, "%s %.12s", word, tr->exec_ref);
     else snprintf(pid, sizeof pid, "%lld", tr->pid);
+    char placed[96];
+    if (tr->cpus) /* resources.cpus: its cores beside its GPU */
+        snprintf(placed, sizeof placed, "%s%scpus %.60s", tr->gpu ? tr->gpu : "",
+                 tr->gpu ? ", " : "", tr->cpus);
     const char *where = tr->exec_ref ? (tr->exec_state ? tr->exec_state : "?")
+                        : tr->cpus   ? placed
                         : tr->gpu    ? tr->gpu
                                      : "-";
     snprintf(att, sizeof att, "%d", tr->attempts);
@@ -140,6 +145,9 @@ static int running_row(const struct trial_row *tr, void *ctx)
     struct sb *j = &c->json;
     sb_addf(j, "%s{\"trial\": %lld, \"pid\": %lld, \"gpu\": ", c->n ? ", " : "", tr->id, tr->pid);
     if (tr->gpu) json_quote(j, tr->gpu);
+    else sb_add(j, "null");
+    sb_add(j, ", \"cpus\": ");
+    if (tr->cpus) json_quote(j, tr->cpus);
     else sb_add(j, "null");
     if (tr->exec_ref) {
         sb_addf(j, ", \"%s\": ", c->def && c->def->json_ref ? c->def->json_ref : "exec_ref");

@@ -38,7 +38,7 @@ static void renders_every_placeholder_and_the_environment(void)
     CHECK(sp != NULL);
     if (!sp) return;
     struct value *p = trials_params(sp, 0);
-    struct render_ctx r = {sp, p, 7, "/s/trials/0007", "/s", NULL, NULL, -1, 0, 0};
+    struct render_ctx r = {.sp = sp, .params = p, .id = 7, .trial_dir = "/s/trials/0007", .sweep_dir = "/s", .gpu = -1};
     size_t argc;
     char **argv = render_argv(&r, &argc);
     char *j = joined(argv);
@@ -81,7 +81,7 @@ static void shell_true_quotes_substituted_values(void)
     CHECK(sp != NULL);
     if (!sp) return;
     p = trials_params(sp, 0);
-    struct render_ctx r2 = {sp, p, 1, "/t d", "/s", NULL, NULL, -1, 0, 0};
+    struct render_ctx r2 = {.sp = sp, .params = p, .id = 1, .trial_dir = "/t d", .sweep_dir = "/s", .gpu = -1};
     argv = render_argv(&r2, &argc);
     CHECK_INT_EQ(argc, 3);
     CHECK_STR_EQ(argv[0], "/bin/sh");

@@ -200,12 +200,14 @@ static void a_v6_store_keeps_its_jobs(void)
                 "UPDATE trials SET job_id = CAST(exec_ref AS INTEGER) WHERE exec_ref IS NOT NULL;"
                 "ALTER TABLE trials DROP COLUMN exec_ref;"
                 "ALTER TABLE trials RENAME COLUMN exec_state TO job_state;"
+                "ALTER TABLE trials DROP COLUMN cpus;"
                 "PRAGMA user_version = 6;");
     st = store_open_ro(db, &e);
     check_refs(st);
     store_close(st);
     st = store_open(db, 1, &e); /* migrates */
-    CHECK_INT_EQ(scalar(db, "PRAGMA user_version"), 7);
+    CHECK_INT_EQ(scalar(db, "PRAGMA user_version"), 8);
+    CHECK_INT_EQ(scalar(db, "select count(*) from pragma_table_info('trials') where name = 'cpus'"), 1);
     CHECK_INT_EQ(scalar(db, "select count(*) from pragma_table_info('trials') where name = 'job_id'"), 0);
     check_refs(st);
     store_close(st);

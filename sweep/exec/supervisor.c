@@ -19,6 +19,7 @@
  * SIGUSR1 becomes SIGKILL of that group (in a Slurm job, where it is the
  * user's --signal warning, it is passed on too). It is small and links only libc, so that
  * starting it costs little (docs/benchmarks.md). */
+#include "base/cpuset.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "sweep/exec/proc.h"
@@ -28,6 +29,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <stdio.h>
@@ -158,6 +160,27 @@ static int start_trainer(char *const targv[], pid_t *child)
 
 /* Waits for the trainer and records how it ended; the exit status: 0, or
  * with as_job the trainer's own (128 + its signal). */
+/* resources.cpus: the trial's cores (SWEEP_TRIAL_CPUS, "0-3"), for the
+ * supervisor and so the trainer and all it starts. Said in the log when it
+ * cannot be done; the trial runs unpinned then. */
+static void pin(void)
+{
+    const char *list = getenv("SWEEP_TRIAL_CPUS");
+    struct cpuset set;
+    if (!list || !*list) return;
+    if (cpuset_parse(list, &set) || !cpuset_count(&set)) {
+        fprintf(stderr, "sweep: SWEEP_TRIAL_CPUS=%.100s is not a CPU list; not pinned\n", list);
+        return;
+    }
+    cpu_set_t cs;
+    CPU_ZERO(&cs);
+    for (int c = 0; c < CPUSET_MAX && c < CPU_SETSIZE; c++)
+        if (cpuset_has(&set, c)) CPU_SET(c, &cs);
+    if (sched_setaffinity(0, sizeof cs, &cs) != 0)
+        fprintf(stderr, "sweep: cannot pin the trial to CPUs %.100s: %s; not pinned\n", list,
+                strerror(errno));
+}
+
 static int supervise(const char *dir, const char *cwd, char *const targv[], int as_job)
 {
     double started = util_now();
@@ -176,6 +199,7 @@ static int supervise(const char *dir, const char *cwd, char *const targv[], int 
         write_exit(dir, 0, 0, msg, started, 0);
         return as_job ? 127 : 0;
     }
+    pin();
     pid_t child = 0;
     int rc = start_trainer(targv, &child);
     if (rc != 0) {

@@ -355,6 +355,7 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
     int had_gpu = sl->g >= 0;
     double est = sl->est_mib;
     gpu_release(s, sl);
+    cpus_release(s, sl);
     if (had_gpu && oc.state == TRIAL_COMPLETED) gpu_learn_peak(s, sl->kind, sl->peak_mib, 1);
     struct outcome_when w = {.had_gpu = had_gpu, .stopping = s->stopping,
                              .machine_lost = sl->job.end == EXEC_END_REQUEUE,

@@ -52,7 +52,9 @@ void gpu_take(struct sched *s, struct slot *sl, int gi, double est)
     if (est < 0) g->whole = 1;
     g->last_launch = run_mono(s);
     gpu_hold(s, sl);
-    machine_hold(s, sl->id, g->id, sl->held_mib, est < 0, &sl->job, sl->pgid);
+    char cpus[CPUSET_TEXT];
+    cpus_text(sl, cpus, sizeof cpus);
+    machine_hold(s, sl->id, g->id, sl->held_mib, est < 0, &sl->job, sl->pgid, cpus);
 }
 
 /* The trial's process group is gone: its GPU memory is free again. With
@@ -82,6 +84,19 @@ double largest_capacity(const struct sched *s)
     for (size_t i = 0; i < s->g.n; i++)
         if (pack_capacity(&s->g.pc, &s->g.gpus[i]) > u) u = pack_capacity(&s->g.pc, &s->g.gpus[i]);
     return u;
+}
+
+int gpu_trials_at_once(const struct sched *s, double mem)
+{
+    long n = 0;
+    for (size_t i = 0; i < s->g.n; i++) {
+        double cap = pack_capacity(&s->g.pc, &s->g.gpus[i]);
+        long k = mem > 0 ? (long)(cap / mem) : 1;
+        if (k < 1) k = 1;
+        if (s->g.pc.max_per_gpu > 0 && k > s->g.pc.max_per_gpu) k = s->g.pc.max_per_gpu;
+        n += k;
+    }
+    return n > 0 ? (int)n : 1;
 }
 
 double gpu_capacity(const struct sched *s)
@@ -282,13 +297,17 @@ double gpu_held(const struct sched *s)
 
 void gpu_sync(struct sched *s)
 {
-    if (!s->g.on) return;
+    if (!s->g.on && !s->c.on) return;
     if (machine_sync(s)) /* the ledger was made anew: our holds again */
         for (size_t i = 0; i < s->nslots; i++) {
             const struct slot *sl = &s->slots[i];
+            char cpus[CPUSET_TEXT];
+            cpus_text(sl, cpus, sizeof cpus);
             if (sl->used && sl->g >= 0)
                 machine_hold(s, sl->id, s->g.gpus[sl->g].id, sl->held_mib, sl->est_mib < 0,
-                             &sl->job, sl->pgid);
+                             &sl->job, sl->pgid, cpus);
+            else if (sl->used && sl->ncpus)
+                machine_hold(s, sl->id, -1, 0, 0, &sl->job, sl->pgid, cpus);
         }
     for (size_t i = 0; i < s->g.n; i++) {
         struct pack_gpu *g = &s->g.gpus[i];
@@ -297,8 +316,9 @@ void gpu_sync(struct sched *s)
     }
 }
 
-int gpu_reserve(struct sched *s, long long id, int gi, double mem)
+int gpu_reserve(struct sched *s, long long id, int gi, double mem, const char *cpus)
 {
+    if (gi < 0) return machine_reserve(s, id, -1, 0, 1e300, 0, cpus);
     const struct pack_gpu *g = &s->g.gpus[gi];
-    return machine_reserve(s, id, g->id, mem, pack_capacity(&s->g.pc, g), g->others_mib);
+    return machine_reserve(s, id, g->id, mem, pack_capacity(&s->g.pc, g), g->others_mib, cpus);
 }

@@ -259,6 +259,22 @@ static void say_started(struct sched *s, const struct slot *sl, const char *agai
  * of the packed GPUs, -1 none), est: the memory reserved for it there. On a
  * failure that concerns only this trial, records it as failed and returns
  * 0; -1 is for store errors. */
+/* The cores cpus.c picked for the trial being started, in r: 1, or 0 when
+ * it is not pinned. */
+static int picked_cpus(struct sched *s, struct render_ctx *r, struct cpuset *cpus, char *txt,
+                       size_t n)
+{
+    int pinned = s->c.has_next;
+    *cpus = s->c.next;
+    s->c.has_next = 0;
+    if (pinned) {
+        cpuset_format(cpus, txt, n);
+        r->cpus = txt;
+        r->ncpus = cpuset_count(cpus);
+    }
+    return pinned;
+}
+
 static int start_trial(struct sched *s, long long id, const struct search_trial *nt, int gi,
                        double est, struct err *e)
 {
@@ -288,7 +304,9 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
     struct render_ctx r = {.sp = sp, .params = params, .id = id, .trial_dir = sl->dir,
                            .sweep_dir = s->o->dir, .budget = budget, .prev_dir = prev_dir,
                            .gpu = -1};
-    char gpu_txt[32] = "";
+    char gpu_txt[32] = "", cpus_txt[CPUSET_TEXT] = "";
+    struct cpuset cpus;
+    int pinned = picked_cpus(s, &r, &cpus, cpus_txt, sizeof cpus_txt);
     if (gi >= 0) {
         r.gpu = gpu_id(s, gi);
         gpu_describe(s, gi, est, &r.gpu_total_mib, &r.gpu_mem_mib);
@@ -325,6 +343,7 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
     if (!rc && store_trial_start(s->st, id, aj, 0, 0, run_now(s), e)) rc = -1;
     if (!rc && event_started(s, id, attempt, e)) rc = -1;
     if (!rc && gi >= 0 && store_trial_gpu(s->st, id, gpu_txt, r.gpu_mem_mib, e)) rc = -1;
+    if (!rc && pinned && store_trial_cpus(s->st, id, cpus_txt, e)) rc = -1;
     if (store_settle(s->st, rc, e)) rc = -1;
     if (rc) goto out;
     struct exec_spec spec = {.trial_dir = sl->dir, .cwd = s->o->cwd, .log = sl->log,
@@ -356,6 +375,7 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
         goto out;
     }
     sl->attempt = attempt;
+    if (pinned) cpus_take(s, sl, &cpus);
     if (gi >= 0) {
         gpu_take(s, sl, gi, est);
         sl->kind = trial_kind(s, id);
@@ -421,9 +441,41 @@ static int materialize(struct sched *s, struct err *e)
     return store_settle(s->st, rc, e);
 }
 
+/* The cores for the next trial (resources.cpus), kept for start_trial: 1,
+ * or 0 when none are free now. */
+static int pick_cpus(struct sched *s, double mem, char *text, size_t n)
+{
+    s->c.has_next = cpus_pick(s, mem, &s->c.next) == 0;
+    s->c.blocked = !s->c.has_next;
+    if (s->c.has_next) cpuset_format(&s->c.next, text, n);
+    return s->c.has_next;
+}
+
+/* Without GPU packing: cores for trial id, reserved in the machine ledger
+ * (no other sweep's trial has them): 1, or 0 when it waits. */
+static int cpus_for(struct sched *s, long long id)
+{
+    if (!s->c.on) return 1;
+    gpu_sync(s); /* what other sweeps hold now */
+    char cpus[CPUSET_TEXT];
+    if (!pick_cpus(s, -1, cpus, sizeof cpus)) return 0;
+    if (gpu_reserve(s, id, -1, 0, cpus)) return 1;
+    s->c.has_next = 0;
+    s->c.blocked = 1; /* another sweep took them first */
+    return 0;
+}
+
 static int room_for(void *ctx, double mib)
 {
     return gpu_room_for(ctx, mib);
+}
+
+/* 1 when trial id runs in a slot. */
+static int slot_running(const struct sched *s, long long id)
+{
+    for (size_t i = 0; i < s->nslots; i++)
+        if (s->slots[i].used && s->slots[i].id == id) return 1;
+    return 0;
 }
 
 /* 1 when trial id runs in a slot on a GPU. */
@@ -489,9 +541,13 @@ static int launch_gpus(struct sched *s, struct err *e)
     for (size_t i = 0; i < n && !rc; i++) {
         if (s->active >= (size_t)s->sp->max_parallel || !free_slot(s)) break;
         int gi = gpu_choose(s, c[i].mem, now);
+        char cpus[CPUSET_TEXT] = "";
         if (gi >= 0 && machine_yields(s, room_for, s)) gi = -1; /* fair share: theirs first */
-        else if (gi >= 0 && !gpu_reserve(s, c[i].id, gi, c[i].mem)) {
+        else if (gi >= 0 && s->c.on && !pick_cpus(s, c[i].mem, cpus, sizeof cpus))
+            gi = -1; /* no free cores: it waits like one without GPU memory */
+        else if (gi >= 0 && !gpu_reserve(s, c[i].id, gi, c[i].mem, cpus)) {
             gpu_sync(s); /* another sweep was first: as it stands now */
+            s->c.has_next = 0;
             gi = -1;
         }
         if (gi < 0) {
@@ -527,13 +583,18 @@ int launch_ready(struct sched *s, struct err *e)
             return 0;
         if (s->not_now_until) return 0; /* the executor takes none for a while */
         if (s->queue.n) {
+            if (!cpus_for(s, s->queue.id[0])) return 0;
             long long id = queue_remove(&s->queue, 0);
             if (launch(s, id, NULL, -1, -1, e)) return -1;
+            if (s->c.on && !slot_running(s, id)) machine_release(s, id); /* it did not start */
             continue;
         }
         struct search_trial t;
         if (searcher_ask(s->search, &t) != 1) return 0;
+        if (!cpus_for(s, t.id)) /* no free cores: it waits, as a pending row */
+            return store_begin(s->st, e) || store_settle(s->st, add_pending(s, &t, e), e) ? -1 : 0;
         if (launch(s, t.id, &t, -1, -1, e)) return -1;
+        if (s->c.on && !slot_running(s, t.id)) machine_release(s, t.id);
     }
     return 0;
 }

@@ -32,7 +32,7 @@ static int alive(long pid, long long start)
 
 static void not_coordinated(struct sched *s, const char *why)
 {
-    if (s->m.said || !s->g.on) return;
+    if (s->m.said || (!s->g.on && !s->c.on)) return;
     s->m.said = 1;
     warn(s, "machine ledger: %s; other sweeps on this machine are not coordinated with this "
             "one (docs/machine.md)",
@@ -140,12 +140,13 @@ int machine_sync(struct sched *s)
 }
 
 int machine_reserve(struct sched *s, long long trial, int gpu_id, double mib, double capacity,
-                    double strangers)
+                    double strangers, const char *cpus)
 {
     if (!s->m.l) return 1;
     struct ledger_hold h = {.dir = s->m.dir, .trial = trial, .uid = s->m.uid, .user = s->m.user,
                             .gpu = gpu_id, .mib = mib, .whole = mib < 0,
-                            .holder_pid = s->m.pid, .holder_start = s->m.pid_start};
+                            .holder_pid = s->m.pid, .holder_start = s->m.pid_start,
+                            .cpus = (char *)cpus};
     struct err e = {0};
     const struct machine_user *u = machine_cfg_user(&s->m.cfg, s->m.user);
     int r = ledger_reserve_within(s->m.l, &h, capacity, strangers, u->max_mib, u->max_gpus, &e);
@@ -158,19 +159,21 @@ int machine_reserve(struct sched *s, long long trial, int gpu_id, double mib, do
         v->holds = xrealloc(v->holds, (v->nholds + 1) * sizeof *v->holds);
         h.dir = xstrdup(h.dir);
         h.user = xstrdup(h.user);
+        h.cpus = xstrdup(cpus ? cpus : "");
         v->holds[v->nholds++] = h;
     }
     return r;
 }
 
 void machine_hold(struct sched *s, long long trial, int gpu_id, double mib, int whole,
-                  const struct exec_job *job, pid_t pgid)
+                  const struct exec_job *job, pid_t pgid, const char *cpus)
 {
     if (!s->m.l) return;
     struct ledger_hold h = {.dir = s->m.dir, .trial = trial, .uid = s->m.uid, .user = s->m.user,
                             .gpu = gpu_id, .mib = mib, .whole = whole, .sup_pid = (long)job->pid,
                             .sup_start = job->pid_start, .pgid = (long)pgid,
-                            .holder_pid = s->m.pid, .holder_start = s->m.pid_start};
+                            .holder_pid = s->m.pid, .holder_start = s->m.pid_start,
+                            .cpus = (char *)cpus};
     struct err e = {0};
     if (ledger_hold(s->m.l, &h, &e)) lost(s, &e);
 }
@@ -185,6 +188,17 @@ void machine_release(struct sched *s, long long trial)
 {
     struct err e = {0};
     if (s->m.l && ledger_release(s->m.l, s->m.dir, trial, &e)) lost(s, &e);
+}
+
+void machine_cpus_theirs(const struct sched *s, struct cpuset *out)
+{
+    cpuset_clear(out);
+    for (size_t i = 0; i < s->m.view.nholds; i++) {
+        const struct ledger_hold *h = &s->m.view.holds[i];
+        struct cpuset c;
+        if (h->cpus && *h->cpus && strcmp(h->dir, s->m.dir) && cpuset_parse(h->cpus, &c) == 0)
+            cpuset_or(out, &c);
+    }
 }
 
 double machine_shared(const struct sched *s, int gpu_id, int *ntrials, int *whole)
@@ -359,7 +373,7 @@ int machine_barred(const struct sched *s, int gpu_id)
     int ids[64], n = 0, here = 0;
     for (size_t i = 0; i < s->m.view.nholds; i++) {
         const struct ledger_hold *h = &s->m.view.holds[i];
-        if (strcmp(h->user, s->m.user)) continue;
+        if (strcmp(h->user, s->m.user) || h->gpu < 0) continue;
         here |= h->gpu == gpu_id;
         int seen = 0;
         for (int k = 0; k < n; k++) seen |= ids[k] == h->gpu;
@@ -377,7 +391,7 @@ double machine_wait(const struct sched *s)
 {
     /* trials wait while other sweeps hold the GPUs: their ends free room
      * that only the ledger tells of */
-    return s->m.l && s->g.on && s->queue.n ? RUN_LEDGER_S : 1e300;
+    return s->m.l && ((s->g.on && s->queue.n) || s->c.blocked) ? RUN_LEDGER_S : 1e300;
 }
 
 void machine_teardown(struct sched *s)

@@ -94,6 +94,11 @@ static void adopt(struct sched *s, struct slot *sl, const struct trial_row *t, i
                   int state, const char *why)
 {
     int gi = s->g.on ? gpu_index(s, t->gpu) : -1;
+    if (gi < 0) cpus_adopt(s, sl, t->cpus); /* on a GPU: taken with its GPU's hold */
+    else if (t->cpus) {
+        struct cpuset set;
+        if (s->c.on && cpuset_parse(t->cpus, &set) == 0) cpus_take(s, sl, &set);
+    }
     if (gi >= 0) {
         gpu_take(s, sl, gi, t->mem_est);
         sl->kind = trial_kind(s, t->id);

@@ -26,6 +26,7 @@
 #include "sweep/gpu/learn.h"
 #include "sweep/gpu/pack.h"
 #include "sweep/ingest/tail.h"
+#include "base/cpuset.h"
 #include "base/spawn.h"
 #include "base/util.h"
 
@@ -91,6 +92,21 @@ struct slot {
     int dirty;               /* inotify: mfile changed since it was last read */
     char exec_state[112];    /* its state in its executor's words, as the store has it */
     int job_waited;          /* it was last seen waiting in its executor's queue */
+    struct cpuset cpus;      /* resources.cpus: the cores it is pinned to */
+    int ncpus;               /* how many (0: not pinned) */
+};
+
+/* CPU isolation (resources.cpus; cpus.c alone). */
+struct run_cpus {
+    int on;
+    int per;                 /* cores per trial (auto: set at the first trial) */
+    int shared;              /* auto with more trials than cores: ours share the least
+                                loaded */
+    struct cpuset allowed;   /* the cores this sweep may use */
+    int *load;               /* our trials on each core (CPUSET_MAX) */
+    struct cpuset next;      /* picked for the trial being started (launch.c) */
+    int has_next;
+    int blocked;             /* a trial waits for cores that other sweeps hold */
 };
 
 /* GPU packing in the loop (resources.gpus: auto or a list): what each GPU
@@ -162,6 +178,7 @@ struct sched {
     int rungs;               /* the searcher decides rungs (halving, hyperband) */
     struct run_gpus g;       /* GPU packing's holds and estimates (gpus.c alone) */
     struct run_machine m;    /* this sweep in the machine ledger (machine.c alone) */
+    struct run_cpus c;       /* CPU isolation (cpus.c alone) */
     double next_tick;        /* when every running trial's log is read next (monotonic) */
     double next_preempt;     /* when preemption is looked at next (monotonic) */
     int exec_failing;        /* the executor's last poll failed (said once) */
@@ -184,6 +201,13 @@ static inline int run_preempted(const struct slot *sl)
            !strncmp(sl->stop_reason, RUN_PREEMPTED, sizeof RUN_PREEMPTED - 1);
 }
 
+/* A slot's cores as Linux lists them: "0-3", "" none. */
+static inline void cpus_text(const struct slot *sl, char *buf, size_t n)
+{
+    if (sl->ncpus) cpuset_format(&sl->cpus, buf, n);
+    else if (n) buf[0] = '\0';
+}
+
 /* The loop's clocks (run.h's struct run_clock). */
 static inline double run_mono(const struct sched *s)
 {
@@ -202,6 +226,7 @@ static inline double run_now(const struct sched *s)
  *                    machine configuration, pure reading)
  *   slot.c           a slot's paths, parser and inotify watch
  *   gpus.c           GPU holds and estimates
+ *   cpus.c           CPU cores of trials (resources.cpus)
  *   executor.c       which executor; its job states to the store
  *   stop.c           stop decisions, recorded, then signalled
  *   follow.c         reading logs into the store
@@ -228,10 +253,13 @@ int machine_sync(struct sched *s);
 /* A hold for trial before it starts, if the GPU has room beside every
  * sweep's holds: 1 (or no ledger), 0 another sweep was first. */
 int machine_reserve(struct sched *s, long long trial, int gpu_id, double mib, double capacity,
-                    double strangers);
-/* Its hold as it stands (started, adopted, written again), grown, gone. */
+                    double strangers, const char *cpus);
+/* Its hold as it stands (started, adopted, written again), grown, gone.
+ * gpu_id -1: a trial on CPU cores only (cpus: its cores, "" none). */
 void machine_hold(struct sched *s, long long trial, int gpu_id, double mib, int whole,
-                  const struct exec_job *job, pid_t pgid);
+                  const struct exec_job *job, pid_t pgid, const char *cpus);
+/* The CPU cores other sweeps' trials hold. */
+void machine_cpus_theirs(const struct sched *s, struct cpuset *out);
 void machine_grow(struct sched *s, long long trial, double mib, pid_t pgid);
 void machine_release(struct sched *s, long long trial);
 /* What other sweeps hold on a GPU (MiB; their trials; one whole); whether a
@@ -271,6 +299,17 @@ int machine_barred(const struct sched *s, int gpu_id);
 double machine_limit_mib(const struct sched *s);
 /* Seconds until the ledger is to be read again for waiting trials. */
 double machine_wait(const struct sched *s);
+
+/* cpus.c */
+int cpus_setup(struct sched *s);
+void cpus_teardown(struct sched *s);
+/* Cores for a trial (mem: its GPU estimate, for auto): 0, or -1 when none
+ * are free now. */
+int cpus_pick(struct sched *s, double mem, struct cpuset *out);
+void cpus_take(struct sched *s, struct slot *sl, const struct cpuset *set);
+/* A trial followed again after a restart: its stored cores. */
+void cpus_adopt(struct sched *s, struct slot *sl, const char *list);
+void cpus_release(struct sched *s, struct slot *sl);
 
 /* slot.c */
 struct render_ctx;
@@ -326,15 +365,19 @@ void gpu_sync(struct sched *s);
 int gpu_room_for(const struct sched *s, double mib);
 /* What our trials hold on the GPUs now (MiB). */
 double gpu_held(const struct sched *s);
-/* The machine ledger's hold for trial id on GPU gi before it starts: 1, or
- * 0 when another sweep took the room first (placed again next turn). */
-int gpu_reserve(struct sched *s, long long id, int gi, double mem);
+/* The machine ledger's hold for trial id on GPU gi (-1: CPU cores only)
+ * before it starts, with its cores (cpus, "" none): 1, or 0 when another
+ * sweep took the room first (placed again next turn). */
+int gpu_reserve(struct sched *s, long long id, int gi, double mem, const char *cpus);
 void gpu_teardown(struct sched *s);
 double trial_estimate(struct sched *s, long long id, const struct value *params, char **kind);
 char *trial_kind(struct sched *s, long long id);
 void gpu_take(struct sched *s, struct slot *sl, int gi, double est);
 void gpu_release(struct sched *s, struct slot *sl);
 double largest_capacity(const struct sched *s);
+/* How many trials of mem each (<= 0 unknown: one) the GPUs hold at once
+ * (max_per_gpu where smaller). */
+int gpu_trials_at_once(const struct sched *s, double mem);
 /* Every GPU's capacity (less headroom), added up (MiB). */
 double gpu_capacity(const struct sched *s);
 /* 1 when a trial of mib (< 0: a whole GPU) would fit on sl's GPU once sl's
