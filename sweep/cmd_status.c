@@ -2,6 +2,7 @@
 #include "search/diag.h"
 #include "search/space.h"
 #include "store/store.h"
+#include "store/throughput.h"
 #include "store/stored.h"
 #include "sweep/cli.h"
 #include "store/dirlock.h"
@@ -375,6 +376,44 @@ static void print_counts(const struct store_sweep *w, const long long *counts, l
                r->unfollowed == 1 ? "it" : "them");
 }
 
+/* Throughput (store/throughput.h): trainings per hour, the running
+ * trials' rate, the packing gain; as JSON into j when j. */
+static void say_throughput(const struct tput *p, struct sb *j)
+{
+    if (j) {
+        sb_add(j, ", \"throughput\": {\"trainings_per_hour\": ");
+        if (p->per_hour >= 0) json_num(j, p->per_hour);
+        else sb_add(j, "null");
+        sb_addf(j, ", \"running\": %lld, \"running_steps_per_hour\": ", p->running);
+        json_num(j, p->now_rate);
+        sb_addf(j, ", \"ran_alone\": %lld, \"alone_steps_per_hour\": ", p->alone_n);
+        if (p->alone_rate >= 0) json_num(j, p->alone_rate);
+        else sb_add(j, "null");
+        sb_addf(j, ", \"ran_packed\": %lld, \"packed_at_once\": ", p->packed_n);
+        if (p->packed_at_once >= 0) json_num(j, p->packed_at_once);
+        else sb_add(j, "null");
+        sb_add(j, ", \"packing_gain\": ");
+        if (p->gain >= 0) json_num(j, p->gain);
+        else sb_add(j, "null");
+        sb_add(j, "}");
+        return;
+    }
+    if (p->per_hour < 0 && p->now_rate <= 0) return;
+    printf("throughput: ");
+    if (p->per_hour >= 0) printf("%.1f trainings per hour", p->per_hour);
+    if (p->running && p->now_rate > 0)
+        printf("%s%lld running at %.0f steps per hour in all", p->per_hour >= 0 ? "; " : "",
+               p->running, p->now_rate);
+    printf("\n");
+    if (p->gain >= 0)
+        printf("packing: trials ran %.1f at a time at %.2fx the rate of the %lld of their kind "
+               "that ran alone (%.0f steps per hour each)\n",
+               p->packed_at_once, p->gain, p->alone_n, p->alone_rate);
+    else if (p->packed_n && !p->alone_n)
+        printf("packing: trials ran %.1f at a time; none ran alone to compare with\n",
+               p->packed_at_once);
+}
+
 static int show(struct store *st, char *dir, int json, const struct stored_info *si,
                 int *live_out)
 {
@@ -385,6 +424,8 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
     struct running_ctx rc_ = {.dir = dir};
     struct trial_row best;
     memset(&best, 0, sizeof best);
+    struct tput tp;
+    int have_tput = 0;
     long long counts[TRIAL_NSTATES];
     if (store_get_sweep(st, &w, &e) != 0 || store_counts(st, counts, &e)) {
         if (!e.msg[0]) err_usage(&e, "%s holds no sweep yet", dir);
@@ -415,6 +456,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
     long long done = counts[TRIAL_COMPLETED] + counts[TRIAL_FAILED] + counts[TRIAL_STOPPED] +
                      counts[TRIAL_PRUNED];
     long long left = w.total >= 0 ? w.total - done : -1; /* pending rows + never created */
+    have_tput = store_throughput(st, w.objective, rc_.now, &tp, NULL) == 0;
     double eta = -1;
     if (live && left >= 0 && dc.n > 0 && slots > 0) { /* no ETA without the stored file */
         double mean = dc.sum / (double)dc.n;
@@ -443,6 +485,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
         sb_addf(&j, ", \"trials_running\": [%s], \"eta_seconds\": ", sb_str(&rc_.json));
         if (eta >= 0) json_num(&j, eta);
         else sb_add(&j, "null");
+        if (have_tput) say_throughput(&tp, &j);
         sb_add(&j, "}\n");
         fputs(j.buf, stdout);
         sb_release(&j);
@@ -468,6 +511,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
         sb_release(&v);
         sb_release(&b);
     }
+    if (have_tput) say_throughput(&tp, NULL);
     if (rc_.n) {
         printf("\n");
         table_print(&rc_.t, stdout);
@@ -483,6 +527,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
         sb_release(&b);
     }
 out:
+    if (have_tput) tput_release(&tp);
     free(best.params);
     if (rc_.t.ncols) table_release(&rc_.t);
     sb_release(&rc_.json);

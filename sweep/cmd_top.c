@@ -5,6 +5,8 @@
 #include "sweep/cli.h"
 #include "base/err.h"
 #include "base/json.h"
+#include "store/throughput.h"
+#include "base/util.h"
 #include "base/util.h"
 
 #include <getopt.h>
@@ -25,7 +27,8 @@ static const char USAGE[] =
     "\n"
     "  -n, --limit N  at most N trials (default: all)\n"
     "  --all-rungs every trial of every rung (a configuration once per rung)\n"
-    "  --json      [{\"trial\": i, \"state\": s, \"objective\": v, \"params\": {...}}, ...]\n"
+    "  --json      [{\"trial\": i, \"state\": s, \"objective\": v, \"steps_per_hour\": r,\n"
+    "              \"at_once\": k, \"params\": {...}}, ...]\n"
     "              (objective null when the trial has none; also \"step\", \"reason\")\n"
     "  --csv       rank,trial,state,OBJECTIVE,step,PARAM... with a header row\n"
     "  --plot      the objective per step of the best N trials (default 5),\n"
@@ -35,6 +38,7 @@ static const char USAGE[] =
 struct json_ctx {
     struct sb b;
     int first;
+    struct tput tp;          /* each trial's rate and trials beside it */
 };
 
 static int json_row(const struct trial_row *t, void *ctx)
@@ -53,6 +57,19 @@ static int json_row(const struct trial_row *t, void *ctx)
     if (t->parent >= 0) sb_addf(b, ", \"parent\": %lld", t->parent);
     sb_add(b, ", \"reason\": ");
     if (t->reason) json_quote(b, t->reason);
+    else sb_add(b, "null");
+    const struct tput_trial *r = NULL; /* c->tp.t is in id order */
+    for (size_t lo = 0, hi = c->tp.n; lo < hi && !r;) {
+        size_t mid = (lo + hi) / 2;
+        if (c->tp.t[mid].id == t->id) r = &c->tp.t[mid];
+        else if (c->tp.t[mid].id < t->id) lo = mid + 1;
+        else hi = mid;
+    }
+    sb_add(b, ", \"steps_per_hour\": ");
+    if (r && r->rate > 0) json_num(b, r->rate);
+    else sb_add(b, "null");
+    sb_add(b, ", \"at_once\": ");
+    if (r) json_num(b, r->at_once);
     else sb_add(b, "null");
     sb_addf(b, ", \"params\": %s}", t->params);
     return 0;
@@ -105,13 +122,18 @@ int cmd_top(int argc, char **argv)
         struct json_ctx jc = {.first = 1};
         sb_init(&jc.b);
         sb_addc(&jc.b, '[');
-        if (store_each_trial(st, all ? ORDER_RANK : ORDER_CONFIGS, -1, n, json_row, &jc, &e))
+        struct store_sweep w = {0};
+        store_get_sweep(st, &w, NULL);
+        if (store_throughput(st, w.objective, util_now(), &jc.tp, &e) ||
+            store_each_trial(st, all ? ORDER_RANK : ORDER_CONFIGS, -1, n, json_row, &jc, &e))
             rc = cli_fail(&e);
         else {
             sb_add(&jc.b, jc.first ? "]\n" : "\n]\n");
             fputs(jc.b.buf, stdout);
         }
         sb_release(&jc.b);
+        tput_release(&jc.tp);
+        store_sweep_release(&w);
     } else if (cli_print_top(st, stdout, n, csv, all, &e)) {
         rc = cli_fail(&e);
     }
