@@ -220,6 +220,7 @@ struct space {
     double headroom_frac;       /* kept free on every GPU: a fraction of it... */
     double headroom_mib;        /* ...or an amount (one of the two is 0) */
     int max_per_gpu;            /* 0: no limit */
+    int max_per_gpu_auto;       /* max_per_gpu: auto - learned from the trials' rates */
     int cpus;                   /* resources.cpus: cores per trial, SPACE_CPUS_AUTO, 0 none */
     int max_parallel;
     double stagger;             /* seconds between two launches */

@@ -295,7 +295,9 @@ void sx_parse_resources(struct ctx *c, const struct value *m)
         }
         free(txt);
     }
-    sp->max_per_gpu = (int)sx_get_int(c, m, "max_per_gpu", 1, 4096, 0);
+    const struct value *mp = value_map_get(m, "max_per_gpu");
+    if (mp && mp->kind == V_STR && !strcmp(mp->u.s, "auto")) sp->max_per_gpu_auto = 1;
+    else sp->max_per_gpu = (int)sx_get_int(c, m, "max_per_gpu", 1, 4096, 0);
     static const char *const gpu_keys[] = {"memory", "headroom", "max_per_gpu", NULL};
     for (const char *const *k = gpu_keys; *k && !packing; k++) {
         const struct mapent *e = value_map_entry(m, *k);

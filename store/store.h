@@ -189,6 +189,10 @@ int store_event(struct store *st, long long trial, const char *kind, const char 
 
 /* Reading. */
 int store_counts(struct store *st, long long counts[TRIAL_NSTATES], struct err *e);
+/* The details of the sweep's last n events of kind, newest first. */
+typedef void (*store_detail_cb)(const char *detail, double time, void *ctx);
+int store_last_events(struct store *st, const char *kind, int n, store_detail_cb cb, void *ctx,
+                      struct err *e);
 /* How many events of kind a trial has (-1 on error): its retries, say. */
 long long store_event_count(struct store *st, long long trial, const char *kind, struct err *e);
 long long store_max_trial(struct store *st, struct err *e); /* -1 if none */

@@ -224,6 +224,25 @@ int store_event(struct store *st, long long trial, const char *kind, const char 
     AUTOTXN_END(st, e, rc);
 }
 
+int store_last_events(struct store *st, const char *kind, int n, store_detail_cb cb, void *ctx,
+                      struct err *e)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT detail, time FROM events WHERE kind = ?1 ORDER BY id DESC "
+                           "LIMIT ?2",
+                           -1, &s, NULL) != SQLITE_OK)
+        return st_db_err(st, e, "prepare");
+    sqlite3_bind_text(s, 1, kind, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 2, n);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        cb(sqlite3_column_text(s, 0) ? (const char *)sqlite3_column_text(s, 0) : "",
+           sqlite3_column_double(s, 1), ctx);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : st_db_err(st, e, "read events");
+}
+
 long long store_event_count(struct store *st, long long trial, const char *kind, struct err *e)
 {
     sqlite3_stmt *s;

@@ -376,6 +376,32 @@ static void print_counts(const struct store_sweep *w, const long long *counts, l
                r->unfollowed == 1 ? "it" : "them");
 }
 
+/* max_per_gpu: auto - the last decision of each kind of trial (its event's
+ * detail begins "KIND: N at once"). */
+struct concur_said {
+    char kinds[8][160];
+    int n;
+};
+
+static void concur_line(const char *detail, double time, void *ctx)
+{
+    (void)time;
+    struct concur_said *c = ctx;
+    const char *at = strstr(detail, " at once");
+    const char *colon = at;
+    while (colon && colon > detail && colon[-1] != ':') colon--; /* "KIND: 3 at once" */
+    if (!at || !colon || colon == detail || c->n >= 8) return;
+    size_t klen = (size_t)(colon - 1 - detail);
+    for (int i = 0; i < c->n; i++)
+        if (strlen(c->kinds[i]) == klen && !strncmp(c->kinds[i], detail, klen)) return;
+    snprintf(c->kinds[c->n++], sizeof c->kinds[0], "%.*s", (int)klen, detail);
+    struct sb v;
+    sb_init(&v);
+    sb_add_visible(&v, detail);
+    printf("concurrency (max_per_gpu: auto): %s\n", sb_str(&v));
+    sb_release(&v);
+}
+
 /* Throughput (store/throughput.h): trainings per hour, the running
  * trials' rate, the packing gain; as JSON into j when j. */
 static void say_throughput(const struct tput *p, struct sb *j)
@@ -512,6 +538,8 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
         sb_release(&b);
     }
     if (have_tput) say_throughput(&tp, NULL);
+    struct concur_said cs = {.n = 0};
+    store_last_events(st, "concurrency", 50, concur_line, &cs, NULL);
     if (rc_.n) {
         printf("\n");
         table_print(&rc_.t, stdout);

@@ -139,6 +139,8 @@ int ingest(struct sched *s, struct slot *sl, int final, struct err *e)
     if (sl->tp.offset == before && s->batch.n == 0) return 0;
     if (store_ingest(s->st, sl->id, s->batch.rows, s->batch.n, sl->tp.offset, run_now(s), e))
         return -1;
+    for (size_t i = 0; i < s->batch.n; i++)
+        if (s->batch.rows[i].step > sl->top_step) sl->top_step = s->batch.rows[i].step;
     if (sl->g >= 0)
         for (size_t i = 0; i < s->batch.n; i++) {
             const struct metric *m = &s->batch.rows[i];

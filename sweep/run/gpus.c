@@ -11,6 +11,7 @@
 #include "base/value.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 double trial_estimate(struct sched *s, long long id, const struct value *params, char **kind)
@@ -196,13 +197,76 @@ int gpu_setup(struct sched *s, struct err *e)
 void gpu_teardown(struct sched *s)
 {
     free(s->g.gpus);
+    free(s->g.look);
+    concur_release(&s->g.concur);
     gpu_query_cancel(&s->g.smi);
     learn_release(&s->g.learned);
 }
 
-int gpu_choose(const struct sched *s, double mem, double now)
+int gpu_choose(struct sched *s, double mem, double now, const char *kind)
 {
-    return pack_choose(&s->g.pc, s->g.gpus, s->g.n, mem, now);
+    struct pack_cfg pc = s->g.pc;
+    if (s->sp->max_per_gpu_auto) pc.max_per_gpu = concur_cap(&s->g.concur, kind ? kind : "");
+    return pack_choose(&pc, s->g.gpus, s->g.n, mem, now);
+}
+
+/* One GPU's trials now: how many, whether all of one kind, who. */
+struct on_gpu {
+    int n, same;
+    long long sig;
+    double held;
+    const char *kind;
+};
+
+static void on_gpu(const struct sched *s, size_t gi, struct on_gpu *o)
+{
+    memset(o, 0, sizeof *o);
+    o->same = 1;
+    for (size_t i = 0; i < s->nslots; i++) {
+        const struct slot *sl = &s->slots[i];
+        if (!sl->used || sl->ended || sl->g != (int)gi) continue;
+        const char *k = sl->kind ? sl->kind : "";
+        if (o->n++ && strcmp(o->kind, k)) o->same = 0;
+        o->kind = k;
+        o->sig = o->sig * 1000003 + sl->id + 1;
+        if (sl->held_mib > o->held) o->held = sl->held_mib;
+    }
+}
+
+/* Each trial's steps between two times its step was seen to grow, while
+ * the same trials ran on its GPU, tell the learner the aggregate rate at
+ * that number: n x its steps over that time (a span that crosses a start
+ * or an end is not used). */
+void gpu_concur_tick(struct sched *s)
+{
+    if (!s->g.on || !s->sp->max_per_gpu_auto) return;
+    double now = run_mono(s);
+    if (!s->g.look) s->g.look = xcalloc(s->g.n + 1, sizeof *s->g.look);
+    for (size_t gi = 0; gi < s->g.n; gi++) {
+        struct on_gpu o;
+        on_gpu(s, gi, &o);
+        struct run_gpu_look *l = &s->g.look[gi];
+        if (l->sig != o.sig || l->n != o.n) l->changed = now;
+        l->sig = o.sig;
+        l->n = o.n;
+        double usable = pack_usable(&s->g.pc, &s->g.gpus[gi]);
+        int mem_cap = o.held > 0 ? (int)(usable / o.held) : 1;
+        for (size_t i = 0; i < s->nslots; i++) {
+            struct slot *sl = &s->slots[i];
+            if (!sl->used || sl->ended || sl->g != (int)gi || sl->top_step <= sl->obs_step)
+                continue;
+            char why[600];
+            if (o.same && sl->obs_at > 0 && sl->obs_at >= l->changed &&
+                concur_observe(&s->g.concur, o.kind, o.n, now - sl->obs_at,
+                               (double)(sl->top_step - sl->obs_step), mem_cap, why,
+                               sizeof why)) {
+                say(s, "max_per_gpu auto: %s", why);
+                store_event(s->st, -1, "concurrency", why, NULL);
+            }
+            sl->obs_step = sl->top_step;
+            sl->obs_at = now;
+        }
+    }
 }
 
 int gpu_never_fits(const struct sched *s, double mem)

@@ -522,12 +522,15 @@ static int launch_gpus(struct sched *s, struct err *e)
     gpu_sync(s); /* what other sweeps on the machine hold now */
     s->g.blocked_mib = 0;
     struct pack_job *c = xmalloc((s->queue.n + 1) * sizeof *c);
+    char **kinds = xcalloc(s->queue.n + 1, sizeof *kinds); /* by queue order */
+    int learn = s->sp->max_per_gpu_auto;
     size_t n = 0;
     for (size_t q = 0; q < s->queue.n; q++) {
         struct value *budget;
         struct value *params = searcher_params(s->search, s->queue.id[q], &budget);
         c[n++] = (struct pack_job){.id = s->queue.id[q],
-                                   .mem = trial_estimate(s, s->queue.id[q], params, NULL),
+                                   .mem = trial_estimate(s, s->queue.id[q], params,
+                                                         learn ? &kinds[q] : NULL),
                                    .dur = pack_quantity(&s->sp->duration, params, NULL),
                                    .util = 1, .order = q, .gpu = -1};
         value_free(params);
@@ -540,7 +543,7 @@ static int launch_gpus(struct sched *s, struct err *e)
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         if (s->active >= (size_t)s->sp->max_parallel || !free_slot(s)) break;
-        int gi = gpu_choose(s, c[i].mem, now);
+        int gi = gpu_choose(s, c[i].mem, now, kinds[c[i].order]);
         char cpus[CPUSET_TEXT] = "";
         if (gi >= 0 && machine_yields(s, room_for, s)) gi = -1; /* fair share: theirs first */
         else if (gi >= 0 && s->c.on && !pick_cpus(s, c[i].mem, cpus, sizeof cpus))
@@ -567,6 +570,8 @@ static int launch_gpus(struct sched *s, struct err *e)
     }
     /* take them out of the queue */
     for (size_t k = 0; k < nstarted; k++) queue_take(&s->queue, started[k]);
+    for (size_t q = 0; q < n; q++) free(kinds[q]);
+    free(kinds);
     free(started);
     free(c);
     return rc;

@@ -300,6 +300,7 @@ static int run_loop(struct sched *s, struct err *e)
         if (learns && launch_ready(s, e)) return -1;
         if (read_logs(s, e)) return -1;
         early_check(s);
+        gpu_concur_tick(s);
         preempt_check(s);
         enforce_deadlines(s);
         if (s->g.on && (s->running || s->queue.n)) gpu_refresh(s);

@@ -23,6 +23,7 @@
 #include "sweep/exec/exec.h"
 #include "sweep/exec/executors.h"
 #include "sweep/gpu/gpu.h"
+#include "sweep/gpu/concur.h"
 #include "sweep/gpu/learn.h"
 #include "sweep/gpu/pack.h"
 #include "sweep/ingest/tail.h"
@@ -92,6 +93,9 @@ struct slot {
     int dirty;               /* inotify: mfile changed since it was last read */
     char exec_state[112];    /* its state in its executor's words, as the store has it */
     int job_waited;          /* it was last seen waiting in its executor's queue */
+    long long top_step;      /* the highest step its rows reached */
+    long long obs_step;      /* max_per_gpu: auto - top_step when it last grew... */
+    double obs_at;           /* ...seen then (monotonic; 0 not yet) */
     struct cpuset cpus;      /* resources.cpus: the cores it is pinned to */
     int ncpus;               /* how many (0: not pinned) */
 };
@@ -121,6 +125,12 @@ struct run_gpus {
     struct gpu_query smi;    /* nvidia-smi while it runs (smi.phase != 0) */
     struct learn_table learned;
     double blocked_mib;      /* the first waiting trial fits nowhere now: what it needs */
+    struct concur concur;    /* max_per_gpu: auto - what trials at once achieved */
+    struct run_gpu_look {    /* per GPU: the trials on it when it was last looked at */
+        long long sig;
+        int n;
+        double changed;      /* when they were seen to change (monotonic) */
+    } *look;
 };
 
 /* This sweep in the machine ledger (machine.c alone). */
@@ -386,8 +396,12 @@ int gpu_fits_freed(const struct sched *s, const struct slot *sl, double mib);
 void slot_peak(struct sched *s, struct slot *sl, double mib);
 void gpu_refresh(struct sched *s);   /* starts nvidia-smi when it is due */
 void gpu_smi_read(struct sched *s);  /* its output is readable, or its deadline passed */
-/* The GPU (index) a trial fits on now, -1 none; 1 if it never could. */
-int gpu_choose(const struct sched *s, double mem, double now);
+/* The GPU (index) a trial (of kind, for max_per_gpu: auto; NULL: none)
+ * fits on now, -1 none; 1 if it never could. */
+int gpu_choose(struct sched *s, double mem, double now, const char *kind);
+/* max_per_gpu: auto - what the trials running together on each GPU made
+ * since the last look, told to the learner (each turn). */
+void gpu_concur_tick(struct sched *s);
 int gpu_never_fits(const struct sched *s, double mem);
 /* GPU gi's id, what a trial there is told (its id as text, its total and
  * usable memory for est). */

@@ -9,7 +9,7 @@
 # logged once. bob is never preempted (he holds less than his share). Run as
 # root (it makes the users); otherwise exit 77.
 . "$(dirname "$0")/lib.sh"
-MACHINE_YAML='window: 1h
+USERS_TAG=pre MACHINE_YAML='window: 1h
 preempt: {after: 3s}'
 . "$(dirname "$0")/users_lib.sh"
 

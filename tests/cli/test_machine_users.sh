@@ -8,7 +8,7 @@
 # stop alice's sweep. The test makes the users and the group when run as
 # root (and removes them); otherwise exit 77.
 . "$(dirname "$0")/lib.sh"
-MACHINE_YAML='window: 1h
+USERS_TAG=fair MACHINE_YAML='window: 1h
 default: {share: 1}'
 . "$(dirname "$0")/users_lib.sh"
 

@@ -1,6 +1,8 @@
 # Sourced after lib.sh by the tests that run sweeps as two Unix users
-# (docs/machine.md): makes the group sweeptest and the users sweep_alice
-# and sweep_bob (removed at the end), a machine directory set up for the
+# (docs/machine.md): makes the group sweeptest_TAG and the users
+# sweep_TAG_alice and sweep_TAG_bob (USERS_TAG: one per test script, so
+# that tests run at once do not remove each other's users; removed at the
+# end), a machine directory set up for the
 # group as docs/machine.md says, a directory for each user's sweeps
 # ($T/alice, $T/bob) and a machine configuration $T/machine.yaml with
 # MACHINE_YAML's text. `as USER CMD...` runs CMD as that user with the
@@ -10,7 +12,7 @@ if [ "$(id -u)" != 0 ] || ! command -v useradd > /dev/null || ! command -v runus
     echo "SKIP: needs root, useradd and runuser to make two users" >&2
     exit 77
 fi
-G=sweeptest A=sweep_alice B=sweep_bob
+G=sweeptest_${USERS_TAG:?} A=sweep_${USERS_TAG}_alice B=sweep_${USERS_TAG}_bob
 getent group $G > /dev/null || groupadd $G
 for u in $A $B; do id $u > /dev/null 2>&1 || useradd -M -N -g $G -s /bin/sh $u; done
 users_cleanup() { userdel $A 2> /dev/null; userdel $B 2> /dev/null; groupdel $G 2> /dev/null; }
