@@ -281,6 +281,13 @@ char **render_env(const struct render_ctx *r, char *const *base)
         snprintf(v, sizeof v, "%.4f", r->gpu_total_mib > 0 ? r->gpu_mem_mib / r->gpu_total_mib : 1);
         env_set(&env, "SWEEP_GPU_MEM_FRACTION", v);
     }
+    if (r->mps_pipe) { /* share: mps - the sweep's own MPS control daemon */
+        char v[16];
+        env_set(&env, "CUDA_MPS_PIPE_DIRECTORY", r->mps_pipe);
+        env_set(&env, "CUDA_MPS_LOG_DIRECTORY", r->mps_log);
+        snprintf(v, sizeof v, "%d", r->mps_pct);
+        env_set(&env, "CUDA_MPS_ACTIVE_THREAD_PERCENTAGE", v);
+    }
     if (r->cpus) {
         char v[32];
         snprintf(v, sizeof v, "%d", r->ncpus);

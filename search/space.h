@@ -222,6 +222,7 @@ struct space {
     int max_per_gpu;            /* 0: no limit */
     int max_per_gpu_auto;       /* max_per_gpu: auto - learned from the trials' rates */
     int cpus;                   /* resources.cpus: cores per trial, SPACE_CPUS_AUTO, 0 none */
+    int share_mps;              /* resources.share: mps - NVIDIA MPS for trials on one GPU */
     int max_parallel;
     double stagger;             /* seconds between two launches */
     int retries;

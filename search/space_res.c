@@ -254,7 +254,8 @@ void sx_quantity_release(struct quantity *q)
 void sx_parse_resources(struct ctx *c, const struct value *m)
 {
     static const char *const keys[] = {"gpus",    "memory",   "headroom", "max_per_gpu",
-                                       "max_parallel", "stagger", "duration", "cpus", NULL};
+                                       "max_parallel", "stagger", "duration", "cpus", "share",
+                                       NULL};
     struct space *sp = c->sp;
     if (m->kind != V_MAP) {
         diag_error(c->d, m->line, m->col, "resources must be a map");
@@ -321,6 +322,17 @@ void sx_parse_resources(struct ctx *c, const struct value *m)
                    "cpus: a number of CPU cores per trial (1 to 4096), or auto (the cores divided "
                    "by the trials that run at once)");
     else if (cv) sp->cpus = (int)value_num(cv);
+    const struct value *sh = value_map_get(m, "share");
+    if (sh && !(sh->kind == V_STR && (!strcmp(sh->u.s, "mps") || !strcmp(sh->u.s, "none"))))
+        diag_error(c->d, sh->line, sh->col,
+                   "share: mps (NVIDIA's Multi-Process Service for trials that share a GPU) or "
+                   "none");
+    else if (sh && !strcmp(sh->u.s, "mps") && !packing)
+        diag_error(c->d, sh->line, sh->col,
+                   "share: mps is for GPU packing: set resources.gpus to auto or a list");
+    else if (sh && !strcmp(sh->u.s, "mps") && strcmp(sp->executor, "local"))
+        diag_error(c->d, sh->line, sh->col, "share: mps is for the local executor");
+    else if (sh) sp->share_mps = !strcmp(sh->u.s, "mps");
     if (cv && strcmp(sp->executor, "local"))
         diag_error(c->d, cv->line, cv->col,
                    "cpus is for the local executor (%s places CPUs itself: its own options)",

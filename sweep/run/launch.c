@@ -275,6 +275,16 @@ static int picked_cpus(struct sched *s, struct render_ctx *r, struct cpuset *cpu
     return pinned;
 }
 
+/* What a trial on GPU gi is told, in r (and its id as text). */
+static void placed_gpu(struct sched *s, struct render_ctx *r, int gi, double est, char *txt,
+                       size_t n)
+{
+    r->gpu = gpu_id(s, gi);
+    gpu_describe(s, gi, est, &r->gpu_total_mib, &r->gpu_mem_mib);
+    mps_trial(s, r, est, r->gpu_total_mib);
+    snprintf(txt, n, "%d", r->gpu);
+}
+
 static int start_trial(struct sched *s, long long id, const struct search_trial *nt, int gi,
                        double est, struct err *e)
 {
@@ -307,11 +317,7 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
     char gpu_txt[32] = "", cpus_txt[CPUSET_TEXT] = "";
     struct cpuset cpus;
     int pinned = picked_cpus(s, &r, &cpus, cpus_txt, sizeof cpus_txt);
-    if (gi >= 0) {
-        r.gpu = gpu_id(s, gi);
-        gpu_describe(s, gi, est, &r.gpu_total_mib, &r.gpu_mem_mib);
-        snprintf(gpu_txt, sizeof gpu_txt, "%d", r.gpu);
-    }
+    if (gi >= 0) placed_gpu(s, &r, gi, est, gpu_txt, sizeof gpu_txt);
     int resuming = resumes(sp, &r, sl->dir, attempt);
     size_t argc;
     argv = trial_argv(sp, &r, resuming, &argc);

@@ -332,6 +332,7 @@ static int setup(struct sched *s, struct err *e)
         store_metric_values(s->st, sp->metric_name, hist_load_cb, &s->hist, e))
         return -1;
     if ((sp->gpus_auto || sp->ngpu_list) && gpu_setup(s, e)) return -1;
+    if (mps_setup(s, e)) return -1;
     cpus_setup(s); /* before the ledger: it says it is alone to a sweep that pins cores */
     if (machine_setup(s, e)) return -1; /* after the GPUs: it says it is alone only to a
                                            sweep that packs */
@@ -351,6 +352,7 @@ static void teardown(struct sched *s)
     queue_release(&s->queue);
     free(s->ff_first);
     hist_release(&s->hist);
+    mps_teardown(s);
     gpu_teardown(s);
     cpus_teardown(s);
     machine_teardown(s);

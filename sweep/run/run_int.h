@@ -36,6 +36,7 @@
 #include <sys/types.h>
 
 struct value;
+struct render_ctx;
 struct mparser;
 struct searcher;
 
@@ -98,6 +99,16 @@ struct slot {
     double obs_at;           /* ...seen then (monotonic; 0 not yet) */
     struct cpuset cpus;      /* resources.cpus: the cores it is pinned to */
     int ncpus;               /* how many (0: not pinned) */
+};
+
+/* NVIDIA MPS (resources.share: mps; mps.c alone). */
+struct run_mps {
+    int on;
+    char *prog;              /* nvidia-cuda-mps-control, as found on PATH */
+    char *pipe, *log;        /* DIR/mps/pipe, DIR/mps/log */
+    char *pidfile;           /* DIR/mps/control.pid: "pid start" */
+    long pid;                /* the control daemon */
+    long long start;
 };
 
 /* CPU isolation (resources.cpus; cpus.c alone). */
@@ -189,6 +200,7 @@ struct sched {
     struct run_gpus g;       /* GPU packing's holds and estimates (gpus.c alone) */
     struct run_machine m;    /* this sweep in the machine ledger (machine.c alone) */
     struct run_cpus c;       /* CPU isolation (cpus.c alone) */
+    struct run_mps mps;      /* NVIDIA MPS (mps.c alone) */
     double next_tick;        /* when every running trial's log is read next (monotonic) */
     double next_preempt;     /* when preemption is looked at next (monotonic) */
     int exec_failing;        /* the executor's last poll failed (said once) */
@@ -237,6 +249,7 @@ static inline double run_now(const struct sched *s)
  *   slot.c           a slot's paths, parser and inotify watch
  *   gpus.c           GPU holds and estimates
  *   cpus.c           CPU cores of trials (resources.cpus)
+ *   mps.c            NVIDIA MPS: the sweep's control daemon (resources.share)
  *   executor.c       which executor; its job states to the store
  *   stop.c           stop decisions, recorded, then signalled
  *   follow.c         reading logs into the store
@@ -310,6 +323,15 @@ double machine_limit_mib(const struct sched *s);
 /* Seconds until the ledger is to be read again for waiting trials. */
 double machine_wait(const struct sched *s);
 
+/* mps.c */
+/* Started (or the daemon of the sweep before taken over); -1 with e where
+ * MPS cannot run here. */
+int mps_setup(struct sched *s, struct err *e);
+/* A trial's MPS environment in r (est: its memory, of capacity). */
+void mps_trial(const struct sched *s, struct render_ctx *r, double est, double capacity);
+/* Told to quit when no trial runs; freed. */
+void mps_teardown(struct sched *s);
+
 /* cpus.c */
 int cpus_setup(struct sched *s);
 void cpus_teardown(struct sched *s);
@@ -322,7 +344,6 @@ void cpus_adopt(struct sched *s, struct slot *sl, const char *list);
 void cpus_release(struct sched *s, struct slot *sl);
 
 /* slot.c */
-struct render_ctx;
 /* The file whose presence says a trial can continue from its checkpoint
  * (rerun.if_exists, rendered, absolute): a new string; "" when rerun has no
  * if_exists (it always continues); NULL when the file has no rerun. */
