@@ -1,5 +1,6 @@
 /* ledger.c - the machine ledger of ledger.h: machine.db (SQLite). */
 #include "machine/ledger.h"
+#include "machine/ledger_int.h"
 #include "base/cpuset.h"
 #include "base/err.h"
 #include "base/util.h"
@@ -55,6 +56,21 @@ static const char SCHEMA[] =
     "  PRIMARY KEY (dir, trial)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS holds_by_gpu ON holds (gpu);\n"
+    "CREATE TABLE IF NOT EXISTS stages (\n"
+    "  path TEXT PRIMARY KEY,\n"
+    "  source TEXT NOT NULL,\n"
+    "  sig TEXT NOT NULL,\n"
+    "  bytes INTEGER NOT NULL,\n"
+    "  ready INTEGER NOT NULL DEFAULT 0,\n"
+    "  pid INTEGER NOT NULL,\n"
+    "  pid_start INTEGER NOT NULL,\n"
+    "  used REAL NOT NULL\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS stage_users (\n"
+    "  path TEXT NOT NULL,\n"
+    "  dir TEXT NOT NULL,\n"
+    "  PRIMARY KEY (path, dir)\n"
+    ");\n"
     "CREATE TABLE IF NOT EXISTS preempts (\n"
     "  for_dir TEXT PRIMARY KEY,\n"
     "  for_since REAL NOT NULL,\n"
@@ -63,12 +79,6 @@ static const char SCHEMA[] =
     "  at REAL NOT NULL\n"
     ");\n";
 
-struct ledger {
-    sqlite3 *db;
-    char *path;
-    dev_t dev;
-    ino_t ino;
-};
 
 const char *ledger_dir(void)
 {
@@ -76,19 +86,19 @@ const char *ledger_dir(void)
     return d && *d ? d : LEDGER_DEFAULT_DIR;
 }
 
-static double now(void)
+double ledger_now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_REALTIME, &t);
     return (double)t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static int db_err(struct ledger *l, struct err *e, const char *what)
+int ledger_db_err(struct ledger *l, struct err *e, const char *what)
 {
     return err_set(e, "%s: %s: %s", l->path, what, sqlite3_errmsg(l->db));
 }
 
-static int exec_sql(struct ledger *l, const char *sql, struct err *e)
+int ledger_exec_sql(struct ledger *l, const char *sql, struct err *e)
 {
     char *msg = NULL;
     if (sqlite3_exec(l->db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
@@ -130,15 +140,15 @@ static int open_db(struct ledger *l, struct err *e)
 {
     if (sqlite3_open_v2(l->path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
         SQLITE_OK)
-        return db_err(l, e, "open");
+        return ledger_db_err(l, e, "open");
     sqlite3_busy_timeout(l->db, LEDGER_BUSY_MS);
-    if (exec_sql(l, "PRAGMA journal_mode = WAL", e) ||
-        exec_sql(l, "PRAGMA synchronous = NORMAL", e) || exec_sql(l, SCHEMA, e))
+    if (ledger_exec_sql(l, "PRAGMA journal_mode = WAL", e) ||
+        ledger_exec_sql(l, "PRAGMA synchronous = NORMAL", e) || ledger_exec_sql(l, SCHEMA, e))
         return -1;
     /* a ledger of sweeps before CPU isolation: the holds' cores (its
      * readers read it with or without) */
     if (!holds_have(l, "cpus") &&
-        exec_sql(l, "ALTER TABLE holds ADD COLUMN cpus TEXT NOT NULL DEFAULT ''", e) &&
+        ledger_exec_sql(l, "ALTER TABLE holds ADD COLUMN cpus TEXT NOT NULL DEFAULT ''", e) &&
         !holds_have(l, "cpus"))
         return -1;
     struct stat st;
@@ -193,7 +203,7 @@ struct ledger *ledger_open_existing(const char *dir, struct err *e)
     }
     int flags = access(l->path, W_OK) == 0 ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
     if (sqlite3_open_v2(l->path, &l->db, flags | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
-        db_err(l, e, "open");
+        ledger_db_err(l, e, "open");
         ledger_close(l);
         return NULL;
     }
@@ -215,27 +225,27 @@ int ledger_gone(struct ledger *l)
     return stat(l->path, &st) != 0 || st.st_dev != l->dev || st.st_ino != l->ino;
 }
 
-static sqlite3_stmt *prep(struct ledger *l, const char *sql, struct err *e)
+sqlite3_stmt *ledger_prep(struct ledger *l, const char *sql, struct err *e)
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(l->db, sql, -1, &s, NULL) != SQLITE_OK) {
-        db_err(l, e, "prepare");
+        ledger_db_err(l, e, "prepare");
         return NULL;
     }
     return s;
 }
 
 /* Steps s to its end and finalizes it: 0 or -1. */
-static int done(struct ledger *l, sqlite3_stmt *s, struct err *e)
+int ledger_done(struct ledger *l, sqlite3_stmt *s, struct err *e)
 {
     int rc = sqlite3_step(s);
     sqlite3_finalize(s);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_err(l, e, "write");
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : ledger_db_err(l, e, "write");
 }
 
 int ledger_register(struct ledger *l, const struct ledger_sweep *w, struct err *e)
 {
-    sqlite3_stmt *s = prep(l,
+    sqlite3_stmt *s = ledger_prep(l,
                            "INSERT OR REPLACE INTO sweeps (dir, uid, user, pid, pid_start, method, "
                            "since, priority) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                            e);
@@ -246,15 +256,15 @@ int ledger_register(struct ledger *l, const struct ledger_sweep *w, struct err *
     sqlite3_bind_int64(s, 4, w->pid);
     sqlite3_bind_int64(s, 5, w->pid_start);
     sqlite3_bind_text(s, 6, w->method, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(s, 7, now());
+    sqlite3_bind_double(s, 7, ledger_now());
     sqlite3_bind_int(s, 8, w->priority);
-    return done(l, s, e);
+    return ledger_done(l, s, e);
 }
 
 int ledger_counts(struct ledger *l, const char *dir, long running, long waiting,
                   double waiting_mib, double waiting_since, struct err *e)
 {
-    sqlite3_stmt *s = prep(l,
+    sqlite3_stmt *s = ledger_prep(l,
                            "UPDATE sweeps SET running = ?2, waiting = ?3, waiting_mib = ?4, "
                            "waiting_since = ?5 WHERE dir = ?1",
                            e);
@@ -264,7 +274,7 @@ int ledger_counts(struct ledger *l, const char *dir, long running, long waiting,
     sqlite3_bind_int64(s, 3, waiting);
     sqlite3_bind_double(s, 4, waiting_mib);
     sqlite3_bind_double(s, 5, waiting_since);
-    return done(l, s, e);
+    return ledger_done(l, s, e);
 }
 
 int ledger_charge(struct ledger *l, const char *user, double mib_s, double halflife,
@@ -272,9 +282,9 @@ int ledger_charge(struct ledger *l, const char *user, double mib_s, double halfl
 {
     /* the row decays by the time since anyone last charged it (in C: not
      * every SQLite has its math functions) */
-    if (exec_sql(l, "BEGIN IMMEDIATE", e)) return -1;
-    sqlite3_stmt *s = prep(l, "SELECT mib_s, at FROM usage WHERE user = ?1", e);
-    double had = 0, at = 0, t = now();
+    if (ledger_exec_sql(l, "BEGIN IMMEDIATE", e)) return -1;
+    sqlite3_stmt *s = ledger_prep(l, "SELECT mib_s, at FROM usage WHERE user = ?1", e);
+    double had = 0, at = 0, t = ledger_now();
     int rc = s ? 0 : -1;
     if (s) {
         sqlite3_bind_text(s, 1, user, -1, SQLITE_TRANSIENT);
@@ -287,17 +297,17 @@ int ledger_charge(struct ledger *l, const char *user, double mib_s, double halfl
     double age = at > 0 && t > at ? t - at : 0;
     double value = had * pow(2.0, -age / (halflife > 0 ? halflife : 86400)) + mib_s;
     if (!rc) {
-        s = prep(l, "INSERT OR REPLACE INTO usage (user, mib_s, at) VALUES (?1, ?2, ?3)", e);
+        s = ledger_prep(l, "INSERT OR REPLACE INTO usage (user, mib_s, at) VALUES (?1, ?2, ?3)", e);
         if (!s) rc = -1;
         else {
             sqlite3_bind_text(s, 1, user, -1, SQLITE_TRANSIENT);
             sqlite3_bind_double(s, 2, value);
             sqlite3_bind_double(s, 3, t > at ? t : at);
-            rc = done(l, s, e);
+            rc = ledger_done(l, s, e);
         }
     }
-    if (rc || exec_sql(l, "COMMIT", e)) {
-        exec_sql(l, "ROLLBACK", NULL);
+    if (rc || ledger_exec_sql(l, "COMMIT", e)) {
+        ledger_exec_sql(l, "ROLLBACK", NULL);
         return -1;
     }
     return 0;
@@ -305,20 +315,20 @@ int ledger_charge(struct ledger *l, const char *user, double mib_s, double halfl
 
 int ledger_unregister(struct ledger *l, const char *dir, struct err *e)
 {
-    sqlite3_stmt *s = prep(l, "DELETE FROM sweeps WHERE dir = ?1", e);
+    sqlite3_stmt *s = ledger_prep(l, "DELETE FROM sweeps WHERE dir = ?1", e);
     if (!s) return -1;
     sqlite3_bind_text(s, 1, dir, -1, SQLITE_TRANSIENT);
-    if (done(l, s, e)) return -1;
-    if (!(s = prep(l, "DELETE FROM preempts WHERE for_dir = ?1", e))) return -1;
+    if (ledger_done(l, s, e)) return -1;
+    if (!(s = ledger_prep(l, "DELETE FROM preempts WHERE for_dir = ?1", e))) return -1;
     sqlite3_bind_text(s, 1, dir, -1, SQLITE_TRANSIENT);
-    return done(l, s, e);
+    return ledger_done(l, s, e);
 }
 
 int ledger_claim_preempt(struct ledger *l, const char *for_dir, double for_since,
                          const char *by_dir, long long trial, struct err *e)
 {
     /* one statement: the first sweep to write this wait wins it */
-    sqlite3_stmt *s = prep(l,
+    sqlite3_stmt *s = ledger_prep(l,
                            "INSERT INTO preempts (for_dir, for_since, by_dir, trial, at) VALUES "
                            "(?1, ?2, ?3, ?4, ?5) ON CONFLICT (for_dir) DO UPDATE SET "
                            "for_since = excluded.for_since, by_dir = excluded.by_dir, "
@@ -330,14 +340,14 @@ int ledger_claim_preempt(struct ledger *l, const char *for_dir, double for_since
     sqlite3_bind_double(s, 2, for_since);
     sqlite3_bind_text(s, 3, by_dir, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 4, trial);
-    sqlite3_bind_double(s, 5, now());
-    if (done(l, s, e)) return -1;
+    sqlite3_bind_double(s, 5, ledger_now());
+    if (ledger_done(l, s, e)) return -1;
     return sqlite3_changes(l->db) > 0;
 }
 
 static int put_hold(struct ledger *l, const struct ledger_hold *h, struct err *e)
 {
-    sqlite3_stmt *s = prep(l,
+    sqlite3_stmt *s = ledger_prep(l,
                            "INSERT OR REPLACE INTO holds (dir, trial, uid, user, gpu, mib, whole, "
                            "sup_pid, sup_start, pgid, holder_pid, holder_start, since, cpus) "
                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
@@ -355,9 +365,9 @@ static int put_hold(struct ledger *l, const struct ledger_hold *h, struct err *e
     sqlite3_bind_int64(s, 10, h->pgid);
     sqlite3_bind_int64(s, 11, h->holder_pid);
     sqlite3_bind_int64(s, 12, h->holder_start);
-    sqlite3_bind_double(s, 13, h->since > 0 ? h->since : now());
+    sqlite3_bind_double(s, 13, h->since > 0 ? h->since : ledger_now());
     sqlite3_bind_text(s, 14, h->cpus ? h->cpus : "", -1, SQLITE_TRANSIENT);
-    return done(l, s, e);
+    return ledger_done(l, s, e);
 }
 
 /* 1 when no other sweep's hold has one of h's cores (a sweep's own trials
@@ -366,7 +376,7 @@ static int cpus_free(struct ledger *l, const struct ledger_hold *h, struct err *
 {
     struct cpuset mine, theirs;
     if (!h->cpus || !*h->cpus || cpuset_parse(h->cpus, &mine)) return 1;
-    sqlite3_stmt *s = prep(l, "SELECT cpus FROM holds WHERE cpus != '' AND dir != ?1", e);
+    sqlite3_stmt *s = ledger_prep(l, "SELECT cpus FROM holds WHERE cpus != '' AND dir != ?1", e);
     if (!s) return -1;
     sqlite3_bind_text(s, 1, h->dir, -1, SQLITE_TRANSIENT);
     int ok = 1, rc;
@@ -386,7 +396,7 @@ static int cpus_free(struct ledger *l, const struct ledger_hold *h, struct err *
 static int fits(struct ledger *l, const struct ledger_hold *h, double capacity, double strangers,
                 struct err *e)
 {
-    sqlite3_stmt *s = prep(l,
+    sqlite3_stmt *s = ledger_prep(l,
                            "SELECT coalesce(sum(mib), 0), coalesce(max(whole), 0), count(*) "
                            "FROM holds WHERE gpu = ?1 AND NOT (dir = ?2 AND trial = ?3)",
                            e);
@@ -400,7 +410,7 @@ static int fits(struct ledger *l, const struct ledger_hold *h, double capacity, 
     sqlite3_bind_int64(s, 3, h->trial);
     if (sqlite3_step(s) != SQLITE_ROW) {
         sqlite3_finalize(s);
-        return db_err(l, e, "read");
+        return ledger_db_err(l, e, "read");
     }
     double held = sqlite3_column_double(s, 0);
     int whole = sqlite3_column_int(s, 1);
@@ -415,7 +425,7 @@ static int within(struct ledger *l, const struct ledger_hold *h, double max_mib,
                   struct err *e)
 {
     if (max_mib <= 0 && max_gpus <= 0) return 1;
-    sqlite3_stmt *s = prep(l,
+    sqlite3_stmt *s = ledger_prep(l,
                            "SELECT coalesce(sum(mib), 0), count(DISTINCT CASE WHEN gpu != ?2 AND "
                            "gpu >= 0 THEN gpu END) FROM holds WHERE user = ?1 AND "
                            "NOT (dir = ?3 AND trial = ?4)",
@@ -427,7 +437,7 @@ static int within(struct ledger *l, const struct ledger_hold *h, double max_mib,
     sqlite3_bind_int64(s, 4, h->trial);
     if (sqlite3_step(s) != SQLITE_ROW) {
         sqlite3_finalize(s);
-        return db_err(l, e, "read");
+        return ledger_db_err(l, e, "read");
     }
     double held = sqlite3_column_double(s, 0);
     long gpus = (long)sqlite3_column_int64(s, 1) + (h->gpu >= 0);
@@ -444,12 +454,12 @@ int ledger_reserve(struct ledger *l, const struct ledger_hold *h, double capacit
 int ledger_reserve_within(struct ledger *l, const struct ledger_hold *h, double capacity_mib,
                           double strangers_mib, double max_mib, int max_gpus, struct err *e)
 {
-    if (exec_sql(l, "BEGIN IMMEDIATE", e)) return -1;
+    if (ledger_exec_sql(l, "BEGIN IMMEDIATE", e)) return -1;
     int ok = fits(l, h, capacity_mib, strangers_mib, e);
     if (ok == 1) ok = within(l, h, max_mib, max_gpus, e);
     if (ok == 1 && put_hold(l, h, e)) ok = -1;
-    if (ok < 0 || exec_sql(l, ok ? "COMMIT" : "ROLLBACK", e)) {
-        exec_sql(l, "ROLLBACK", NULL);
+    if (ok < 0 || ledger_exec_sql(l, ok ? "COMMIT" : "ROLLBACK", e)) {
+        ledger_exec_sql(l, "ROLLBACK", NULL);
         return -1;
     }
     return ok;
@@ -463,7 +473,7 @@ int ledger_hold(struct ledger *l, const struct ledger_hold *h, struct err *e)
 int ledger_started(struct ledger *l, const char *dir, long long trial, long sup_pid,
                    long long sup_start, long pgid, struct err *e)
 {
-    sqlite3_stmt *s = prep(l,
+    sqlite3_stmt *s = ledger_prep(l,
                            "UPDATE holds SET sup_pid = ?3, sup_start = ?4, pgid = ?5 "
                            "WHERE dir = ?1 AND trial = ?2",
                            e);
@@ -473,13 +483,13 @@ int ledger_started(struct ledger *l, const char *dir, long long trial, long sup_
     sqlite3_bind_int64(s, 3, sup_pid);
     sqlite3_bind_int64(s, 4, sup_start);
     sqlite3_bind_int64(s, 5, pgid);
-    return done(l, s, e);
+    return ledger_done(l, s, e);
 }
 
 int ledger_grow(struct ledger *l, const char *dir, long long trial, double mib, long pgid,
                 struct err *e)
 {
-    sqlite3_stmt *s = prep(l,
+    sqlite3_stmt *s = ledger_prep(l,
                            "UPDATE holds SET mib = max(mib, ?3), pgid = CASE WHEN ?4 != 0 THEN ?4 "
                            "ELSE pgid END WHERE dir = ?1 AND trial = ?2",
                            e);
@@ -488,16 +498,16 @@ int ledger_grow(struct ledger *l, const char *dir, long long trial, double mib, 
     sqlite3_bind_int64(s, 2, trial);
     sqlite3_bind_double(s, 3, mib);
     sqlite3_bind_int64(s, 4, pgid);
-    return done(l, s, e);
+    return ledger_done(l, s, e);
 }
 
 int ledger_release(struct ledger *l, const char *dir, long long trial, struct err *e)
 {
-    sqlite3_stmt *s = prep(l, "DELETE FROM holds WHERE dir = ?1 AND trial = ?2", e);
+    sqlite3_stmt *s = ledger_prep(l, "DELETE FROM holds WHERE dir = ?1 AND trial = ?2", e);
     if (!s) return -1;
     sqlite3_bind_text(s, 1, dir, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 2, trial);
-    return done(l, s, e);
+    return ledger_done(l, s, e);
 }
 
 static char *col_text(sqlite3_stmt *s, int i)
@@ -508,7 +518,7 @@ static char *col_text(sqlite3_stmt *s, int i)
 
 static int read_sweeps(struct ledger *l, struct ledger_view *v, struct err *e)
 {
-    sqlite3_stmt *s = prep(l,
+    sqlite3_stmt *s = ledger_prep(l,
                            "SELECT dir, uid, user, pid, pid_start, method, since, running, "
                            "waiting, waiting_mib, waiting_since, priority FROM sweeps ORDER BY since",
                            e);
@@ -530,7 +540,7 @@ static int read_sweeps(struct ledger *l, struct ledger_view *v, struct err *e)
 
 static int read_holds(struct ledger *l, struct ledger_view *v, struct err *e)
 {
-    sqlite3_stmt *s = prep(l,
+    sqlite3_stmt *s = ledger_prep(l,
                            holds_have(l, "cpus")
                                ? "SELECT dir, trial, uid, user, gpu, mib, whole, sup_pid, "
                                  "sup_start, pgid, holder_pid, holder_start, since, cpus FROM holds "
@@ -573,9 +583,9 @@ static int has_tables(struct ledger *l)
 
 static int read_usage(struct ledger *l, struct ledger_view *v, struct err *e)
 {
-    sqlite3_stmt *s = prep(l, "SELECT user, mib_s, at FROM usage", e);
+    sqlite3_stmt *s = ledger_prep(l, "SELECT user, mib_s, at FROM usage", e);
     if (!s) return -1;
-    double t = now();
+    double t = ledger_now();
     while (sqlite3_step(s) == SQLITE_ROW) {
         v->usage = xrealloc(v->usage, (v->nusage + 1) * sizeof *v->usage);
         v->usage[v->nusage++] = (struct ledger_usage){
@@ -591,9 +601,9 @@ int ledger_view(struct ledger *l, struct ledger_view *v, struct err *e)
     memset(v, 0, sizeof *v);
     if (!has_tables(l)) return 0; /* nothing held yet */
     /* one read transaction: the sweeps and holds of one moment */
-    if (exec_sql(l, "BEGIN", e)) return -1;
+    if (ledger_exec_sql(l, "BEGIN", e)) return -1;
     int rc = read_sweeps(l, v, e) || read_holds(l, v, e) || read_usage(l, v, e) ? -1 : 0;
-    exec_sql(l, rc ? "ROLLBACK" : "COMMIT", NULL);
+    ledger_exec_sql(l, rc ? "ROLLBACK" : "COMMIT", NULL);
     if (rc) ledger_view_release(v);
     return rc;
 }
@@ -621,7 +631,7 @@ void ledger_view_release(struct ledger_view *v)
  * still the row that was judged (same holder and supervisor). */
 static int forget_hold(struct ledger *l, const struct ledger_hold *h, struct err *e)
 {
-    sqlite3_stmt *s = prep(l,
+    sqlite3_stmt *s = ledger_prep(l,
                            "DELETE FROM holds WHERE dir = ?1 AND trial = ?2 AND holder_pid = ?3 "
                            "AND holder_start = ?4 AND sup_pid = ?5 AND sup_start = ?6",
                            e);
@@ -632,12 +642,12 @@ static int forget_hold(struct ledger *l, const struct ledger_hold *h, struct err
     sqlite3_bind_int64(s, 4, h->holder_start);
     sqlite3_bind_int64(s, 5, h->sup_pid);
     sqlite3_bind_int64(s, 6, h->sup_start);
-    return done(l, s, e);
+    return ledger_done(l, s, e);
 }
 
 static int forget_sweep(struct ledger *l, const struct ledger_sweep *w, struct err *e)
 {
-    sqlite3_stmt *s = prep(l,
+    sqlite3_stmt *s = ledger_prep(l,
                            "DELETE FROM sweeps WHERE dir = ?1 AND pid = ?2 AND pid_start = ?3 AND "
                            "NOT EXISTS (SELECT 1 FROM holds WHERE holds.dir = sweeps.dir)",
                            e);
@@ -645,7 +655,7 @@ static int forget_sweep(struct ledger *l, const struct ledger_sweep *w, struct e
     sqlite3_bind_text(s, 1, w->dir, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 2, w->pid);
     sqlite3_bind_int64(s, 3, w->pid_start);
-    return done(l, s, e);
+    return ledger_done(l, s, e);
 }
 
 long ledger_reclaim(struct ledger *l, ledger_alive_fn alive, struct err *e)
@@ -666,7 +676,7 @@ long ledger_reclaim(struct ledger *l, ledger_alive_fn alive, struct err *e)
     for (size_t i = 0; i < v.nsweeps && !rc; i++)
         if (!alive(v.sweeps[i].pid, v.sweeps[i].pid_start)) rc = forget_sweep(l, &v.sweeps[i], e);
     if (!rc) /* claims for waits of sweeps that are gone */
-        rc = exec_sql(l, "DELETE FROM preempts WHERE for_dir NOT IN (SELECT dir FROM sweeps)", e);
+        rc = ledger_exec_sql(l, "DELETE FROM preempts WHERE for_dir NOT IN (SELECT dir FROM sweeps)", e);
     ledger_view_release(&v);
     return rc ? -1 : n;
 }

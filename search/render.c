@@ -72,6 +72,7 @@ static char *inline_value(const struct render_ctx *r, const char *name)
     case TPL_TRIAL_DIR: sb_add(&b, r->trial_dir); break;
     case TPL_SWEEP_DIR: sb_add(&b, r->sweep_dir); break;
     case TPL_CPUS: sb_addf(&b, "%d", render_ncpus(r)); break;
+    case TPL_STAGE: sb_add(&b, r->stage && r->sp->nstages ? r->stage[0] : ""); break;
     case TPL_BUDGET:
         if (r->budget) value_py_str(&b, r->budget);
         break;
@@ -91,10 +92,14 @@ static char *inline_other(const struct render_ctx *r, const char *name)
 {
     struct sb b;
     sb_init(&b);
+    char *end;
+    long k = !strncmp(name, "stage_", 6) ? strtol(name + 6, &end, 10) : -1;
     if (!strncmp(name, "envvar:", 7)) {
         /* W&B: an unset variable leaves its name */
         const char *v = getenv(name + 7);
         sb_add(&b, v ? v : name + 7);
+    } else if (k >= 0 && !*end && (size_t)k < r->sp->nstages && !value_lookup(r->params, name)) {
+        sb_add(&b, r->stage ? r->stage[k] : ""); /* ${stage_1}: the second stage: copy */
     } else {
         const struct value *v = value_lookup(r->params, name);
         if (!v) {

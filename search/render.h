@@ -28,6 +28,7 @@ struct render_ctx {
     double gpu_mem_mib;          /* the memory reserved for it there */
     double gpu_total_mib;        /* that GPU's memory */
     const char *cpus;            /* its CPU set ("0-3,8"), or NULL: every core sweep may use */
+    char *const *stage;          /* stage: the copies' paths (sp->nstages), or NULL */
     const char *mps_pipe;        /* share: mps - the MPS control daemon's pipe directory */
     const char *mps_log;         /* and its log directory */
     int mps_pct;                 /* its CUDA_MPS_ACTIVE_THREAD_PERCENTAGE (1-100) */

@@ -32,7 +32,7 @@ static const char *const TOP_KEYS[] = {
     /* sweep */
     "seed", "trials", "budget", "templates", "resources", "retries", "timeout", "priority",
     "stall_timeout", "stop_grace", "env", "shell", "executor", "interpreter", "resume", "promote_args", "rerun", "prior",
-    "fail_fast", NULL};
+    "fail_fast", "stage", NULL};
 
 /* The top-level keys: the file's own, and a section for each executor
  * (space_env.executors; without them, the one the file names). */
@@ -200,6 +200,7 @@ static void parse_rest(struct ctx *c, const struct value *root)
         const struct mapent *mm = value_map_entry(value_map_get(root, "metrics"), "patterns");
         diag_error(d, mm->line, mm->col, "'patterns' are used by parser: regex only");
     }
+    if ((v = value_map_get(root, "stage"))) sx_parse_stage(c, v);
     if ((v = value_map_get(root, "env"))) sx_parse_env(c, v);
     if ((v = value_map_get(root, "templates"))) sx_parse_templates(c, v);
 
@@ -444,6 +445,8 @@ void space_free(struct space *sp)
     for (size_t i = 0; i < sp->nresume_command; i++) free(sp->resume_command[i]);
     free(sp->resume_command);
     free(sp->resume_if_exists);
+    for (size_t i = 0; i < sp->nstages; i++) free(sp->stages[i].from), free(sp->stages[i].to);
+    free(sp->stages);
     free(sp->program);
     free(sp->interpreter);
     free(sp->parser);

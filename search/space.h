@@ -136,6 +136,12 @@ struct space_env {
 struct space {
     char *path;                 /* the file as given */
     char *dir;                  /* where relative template paths resolve */
+    struct space_stage {        /* stage: datasets copied once per machine (docs/config.md) */
+        char *from;             /* the source directory: absolute, or under dir */
+        char *to;               /* the root its copy goes under; NULL: the machine
+                                   directory's stage/ */
+    } *stages;
+    size_t nstages;
     char *text;                 /* the whole file, as read */
     size_t textlen;
     char hash[65];              /* SHA-256 of text and, when it has templates, of their

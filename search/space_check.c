@@ -149,6 +149,13 @@ double sx_get_duration(struct ctx *c, const struct value *m, const char *key, do
 /* Checks every ${...} of a placeholder string. lists: 0 when list macros
  * (${args}...) are not allowed, 1 when only as a whole element (a command
  * element), 2 anywhere (a shell command string). */
+static int is_param(const struct ctx *c, const char *name)
+{
+    for (size_t i = 0; i < c->nnames; i++)
+        if (!strcmp(c->names[i], name)) return 1;
+    return 0;
+}
+
 void sx_check_placeholders(struct ctx *c, const char *s, int line, int col, int lists,
                                const char *where)
 {
@@ -174,6 +181,19 @@ void sx_check_placeholders(struct ctx *c, const char *s, int line, int col, int 
             } else {
                 diag_error(c->d, line, col,
                            "${%s} needs a 'budget' (method halving, hyperband or bayes)", name);
+                ok = -1;
+            }
+        } else if (bi == TPL_STAGE || (!strncmp(name, "stage_", 6) && !is_param(c, name))) {
+            /* ${stage}: the first stage: entry's copy, ${stage_N} the N-th after it */
+            char *end;
+            long k = bi == TPL_STAGE ? 0 : strtol(name + 6, &end, 10);
+            if (bi != TPL_STAGE && (!isdigit((unsigned char)name[6]) || *end)) k = -1;
+            if (k >= 0 && (size_t)k < c->sp->nstages) ok = 1;
+            else {
+                diag_error(c->d, line, col,
+                           "${%s}: the file's stage: list has %zu entr%s (${stage} is the first, "
+                           "${stage_1} the second...)",
+                           name, c->sp->nstages, c->sp->nstages == 1 ? "y" : "ies");
                 ok = -1;
             }
         } else if (bi >= 0) {

@@ -60,6 +60,42 @@ static const char *static_escape(const char *to)
     return NULL;
 }
 
+/* stage: [{from: DIR, to: ROOT}, ...] - datasets copied once per machine
+ * before the first trial (the run's stage step); ${stage}, ${stage_1}... */
+void sx_parse_stage(struct ctx *c, const struct value *v)
+{
+    struct space *sp = c->sp;
+    if (v->kind != V_LIST || !v->u.list.n) {
+        diag_error(c->d, v->line, v->col,
+                   "stage must be a list [{from: DIR}, ...] (to: a directory for the copies)");
+        return;
+    }
+    if (strcmp(sp->executor, "local")) {
+        diag_error(c->d, v->line, v->col,
+                   "stage is for the local executor (a cluster's nodes stage their own data)");
+        return;
+    }
+    static const char *const keys[] = {"from", "to", NULL};
+    for (size_t i = 0; i < v->u.list.n; i++) {
+        const struct value *m = v->u.list.v[i];
+        const struct value *f = m->kind == V_MAP ? value_map_get(m, "from") : NULL;
+        if (!f || f->kind != V_STR || !*f->u.s) {
+            diag_error(c->d, m->line, m->col, "stage: each entry is {from: DIR} (to: optional)");
+            continue;
+        }
+        sx_check_keys(c, m, keys, "stage");
+        const struct value *t = value_map_get(m, "to");
+        if (t && (t->kind != V_STR || t->u.s[0] != '/')) {
+            diag_error(c->d, t->line, t->col, "stage: to must be an absolute directory");
+            continue;
+        }
+        sp->stages = xrealloc(sp->stages, (sp->nstages + 1) * sizeof *sp->stages);
+        sp->stages[sp->nstages++] = (struct space_stage){
+            .from = f->u.s[0] == '/' ? xstrdup(f->u.s) : xasprintf("%s/%s", sp->dir, f->u.s),
+            .to = t ? xstrdup(t->u.s) : NULL};
+    }
+}
+
 void sx_parse_templates(struct ctx *c, const struct value *v)
 {
     struct space *sp = c->sp;

@@ -73,6 +73,7 @@ void sx_parse_executor(struct ctx *c, const struct value *root);
 
 /* space_files.c: templates and env */
 void sx_parse_templates(struct ctx *c, const struct value *v);
+void sx_parse_stage(struct ctx *c, const struct value *v);
 void sx_parse_env(struct ctx *c, const struct value *m);
 /* ${interpreter} when the file does not say: the stored one, else python
  * if it is on PATH, else python3 (recorded as an input either way). */

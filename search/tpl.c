@@ -52,6 +52,7 @@ const struct tpl_builtin_def tpl_builtins[TPL_NBUILTINS] = {
     [TPL_TRIAL_DIR] = {.name = "trial_dir"},
     [TPL_SWEEP_DIR] = {.name = "sweep_dir"},
     [TPL_CPUS] = {.name = "cpus"},
+    [TPL_STAGE] = {.name = "stage"},
     [TPL_BUDGET] = {.name = "budget", .rung = 1},
     [TPL_PREV_TRIAL_DIR] = {.name = "prev_trial_dir", .rung = 1},
     [TPL_ARGS] = {.name = "args", .list = 1},

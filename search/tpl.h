@@ -26,7 +26,7 @@ int tpl_whole(const char *s, const char **name, size_t *len);
  * them): what the checker accepts and the renderer fills in. */
 enum tpl_builtin {
     TPL_ENV, TPL_INTERPRETER, TPL_PROGRAM, TPL_ARGS_JSON, TPL_ARGS_JSON_FILE, TPL_TRIAL_ID,
-    TPL_TRIAL_DIR, TPL_SWEEP_DIR, TPL_CPUS,
+    TPL_TRIAL_DIR, TPL_SWEEP_DIR, TPL_CPUS, TPL_STAGE,
     TPL_BUDGET, TPL_PREV_TRIAL_DIR,         /* rung placeholders: halving and hyperband only */
     TPL_ARGS, TPL_ARGS_NO_HYPHENS, TPL_ARGS_NO_BOOLEAN_FLAGS, TPL_ARGS_NO_EQUALS, /* lists */
     TPL_NBUILTINS,

@@ -313,7 +313,7 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
     }
     struct render_ctx r = {.sp = sp, .params = params, .id = id, .trial_dir = sl->dir,
                            .sweep_dir = s->o->dir, .budget = budget, .prev_dir = prev_dir,
-                           .gpu = -1};
+                           .gpu = -1, .stage = machine_staged(s)};
     char gpu_txt[32] = "", cpus_txt[CPUSET_TEXT] = "";
     struct cpuset cpus;
     int pinned = picked_cpus(s, &r, &cpus, cpus_txt, sizeof cpus_txt);

@@ -334,7 +334,7 @@ static int setup(struct sched *s, struct err *e)
     if ((sp->gpus_auto || sp->ngpu_list) && gpu_setup(s, e)) return -1;
     if (mps_setup(s, e)) return -1;
     cpus_setup(s); /* before the ledger: it says it is alone to a sweep that pins cores */
-    if (machine_setup(s, e)) return -1; /* after the GPUs: it says it is alone only to a
+    if (machine_setup(s, e) || machine_stage(s, e)) return -1; /* after the GPUs: it says it is alone only to a
                                            sweep that packs */
     if (resume(s, e) || load_priors(s, e)) return -1;
     store_each_trial(s->st, ORDER_RANK, TRIAL_COMPLETED, 1, best_cb, s, NULL);

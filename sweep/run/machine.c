@@ -9,6 +9,8 @@
  * sweep says so once (when it packs GPUs) and places as if alone. */
 #include "sweep/run/run_int.h"
 #include "machine/ledger.h"
+#include "machine/stage.h"
+#include "store/store.h"
 #include "search/methods.h"
 #include "search/space.h"
 #include "sweep/run/machine_cfg.h"
@@ -394,8 +396,49 @@ double machine_wait(const struct sched *s)
     return s->m.l && ((s->g.on && s->queue.n) || s->c.blocked) ? RUN_LEDGER_S : 1e300;
 }
 
+static void stage_say(void *ctx, const char *line)
+{
+    say(ctx, "%s", line);
+}
+
+int machine_stage(struct sched *s, struct err *e)
+{
+    const struct space *sp = s->sp;
+    if (!sp->nstages) return 0;
+    s->m.staged = xcalloc(sp->nstages + 1, sizeof *s->m.staged);
+    struct stage_who w = {.dir = s->o->dir, .pid = (long)getpid(),
+                          .pid_start = proc_start_time(getpid()), .alive = alive,
+                          .say = stage_say, .ctx = s};
+    for (size_t i = 0; i < sp->nstages; i++) {
+        char *root = sp->stages[i].to ? xstrdup(sp->stages[i].to)
+                                      : xasprintf("%s/%s", ledger_dir(), STAGE_SUBDIR);
+        if (!sp->stages[i].to && !s->m.l) {
+            err_usage(e, "stage: %s: the copies go to the machine directory's %s/, and there is "
+                         "no usable machine directory (%s); write stage: [{from: ..., to: DIR}]",
+                      sp->stages[i].from, STAGE_SUBDIR, ledger_dir());
+            free(root);
+            return -1;
+        }
+        int rc = stage_prepare(s->m.l, sp->stages[i].from, root, &w, &s->m.staged[i], e);
+        free(root);
+        if (rc) return -1;
+        store_event(s->st, -1, "staged", s->m.staged[i], NULL);
+    }
+    return 0;
+}
+
+char *const *machine_staged(const struct sched *s)
+{
+    return s->m.staged;
+}
+
 void machine_teardown(struct sched *s)
 {
+    if (s->m.staged) {
+        if (s->m.l) stage_release(s->m.l, s->m.dir, NULL);
+        for (size_t i = 0; i < s->sp->nstages; i++) free(s->m.staged[i]);
+        free(s->m.staged);
+    }
     if (s->m.l) ledger_unregister(s->m.l, s->m.dir, NULL);
     ledger_view_release(&s->m.view);
     ledger_close(s->m.l);

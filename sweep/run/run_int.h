@@ -160,6 +160,7 @@ struct run_machine {
     double waiting_since;    /* since when a trial of ours waits for room (wall; 0 none) */
     double yield_since;      /* since when we leave freed room to another sweep (monotonic) */
     struct machine_cfg cfg;  /* shares, limits, the window */
+    char **staged;           /* stage: the copies' paths (sp->nstages), NULL none */
 };
 
 struct sched {
@@ -320,6 +321,11 @@ int machine_barred(const struct sched *s, int gpu_id);
 /* The GPU memory the machine configuration lets our user's trials hold at
  * once (MiB; 0: no limit). */
 double machine_limit_mib(const struct sched *s);
+/* stage: each entry copied once per machine (machine/stage.h) before the
+ * first trial; -1 with e (the copy does not fit, the source is not there).
+ * Their paths for ${stage}... (NULL: none). */
+int machine_stage(struct sched *s, struct err *e);
+char *const *machine_staged(const struct sched *s);
 /* Seconds until the ledger is to be read again for waiting trials. */
 double machine_wait(const struct sched *s);
 
