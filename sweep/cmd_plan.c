@@ -388,6 +388,19 @@ static void plan_header(const struct space *sp, const char *file, const struct h
                    "trial pinned to its own; OMP_NUM_THREADS and the like set to their number\n",
                    n);
     }
+    for (size_t i = 0; i < sp->nstages; i++) {
+        struct sb v;
+        sb_init(&v);
+        sb_add_visible(&v, sp->stages[i].from);
+        printf("stage: %s, copied once per machine under %s before the first trial (${stage%s%.0zu})\n",
+               sb_str(&v), sp->stages[i].to ? "the file's to:" : "the machine directory's stage/",
+               i ? "_" : "", i);
+        sb_release(&v);
+    }
+    if (sp->max_per_gpu_auto)
+        printf("max_per_gpu: auto (trials at once on a GPU learned from their rates, from 1)\n");
+    if (sp->share_mps)
+        printf("share: mps (the sweep's own MPS control daemon under DIR/mps)\n");
     if (sp->metric_name)
         printf("objective: %s %s (%s value of each trial)\n",
                space_goal_name(sp), sp->metric_name,
