@@ -105,26 +105,26 @@ int store_trial_set_ref(struct store *st, long long id, const char *ref, const c
     AUTOTXN_END(st, e, rc);
 }
 
-int store_trial_cpus(struct store *st, long long id, const char *cpus, struct err *e)
+/* One text column of a trial (the statement's ?2), set. */
+static int set_text(struct store *st, int which, long long id, const char *text, struct err *e)
 {
-    sqlite3_stmt *s = st_stmt(st, S_TRIAL_CPUS, e);
+    sqlite3_stmt *s = st_stmt(st, which, e);
     if (!s) return -1;
     sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_text(s, 2, cpus, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, text, -1, SQLITE_TRANSIENT);
     AUTOTXN_BEGIN(st, e);
     int rc = st_step_done(st, s, e);
     AUTOTXN_END(st, e, rc);
 }
 
+int store_trial_cpus(struct store *st, long long id, const char *cpus, struct err *e)
+{
+    return set_text(st, S_TRIAL_CPUS, id, cpus, e);
+}
+
 int store_trial_exec_state(struct store *st, long long id, const char *state, struct err *e)
 {
-    sqlite3_stmt *s = st_stmt(st, S_TRIAL_EXEC_STATE, e);
-    if (!s) return -1;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_text(s, 2, state, -1, SQLITE_TRANSIENT);
-    AUTOTXN_BEGIN(st, e);
-    int rc = st_step_done(st, s, e);
-    AUTOTXN_END(st, e, rc);
+    return set_text(st, S_TRIAL_EXEC_STATE, id, state, e);
 }
 
 int store_trial_started(struct store *st, long long id, double started, struct err *e)
