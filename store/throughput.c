@@ -50,6 +50,7 @@ static int by_id(const void *x, const void *y)
  * ended. */
 static void at_once(struct tput *p, double now)
 {
+    if (!p->n) return;
     qsort(p->t, p->n, sizeof *p->t, by_group_start);
     size_t g0 = 0;
     for (size_t i = 0; i < p->n; i++) {
