@@ -213,7 +213,7 @@ int gpu_choose(struct sched *s, double mem, double now, const char *kind)
 /* One GPU's trials now: how many, whether all of one kind, who. */
 struct on_gpu {
     int n, same;
-    long long sig;
+    unsigned long long sig; /* (wraps: a hash) */
     double held;
     const char *kind;
 };
@@ -228,7 +228,7 @@ static void on_gpu(const struct sched *s, size_t gi, struct on_gpu *o)
         const char *k = sl->kind ? sl->kind : "";
         if (o->n++ && strcmp(o->kind, k)) o->same = 0;
         o->kind = k;
-        o->sig = o->sig * 1000003 + sl->id + 1;
+        o->sig = o->sig * 1000003u + (unsigned long long)sl->id + 1;
         if (sl->held_mib > o->held) o->held = sl->held_mib;
     }
 }

@@ -138,7 +138,7 @@ struct run_gpus {
     double blocked_mib;      /* the first waiting trial fits nowhere now: what it needs */
     struct concur concur;    /* max_per_gpu: auto - what trials at once achieved */
     struct run_gpu_look {    /* per GPU: the trials on it when it was last looked at */
-        long long sig;
+        unsigned long long sig;
         int n;
         double changed;      /* when they were seen to change (monotonic) */
     } *look;

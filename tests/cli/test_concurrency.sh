@@ -55,8 +55,8 @@ model() { # model NAME TRIALS FIXED...: the makespans of each fixed setting, the
 }
 # the fixed settings around the best (one at a time is 2-3 times slower
 # for the first two: not measured)
-model gain3 30 2 3 4 &
-model flat2 30 2 3 4 &
+model gain3 40 2 3 4 &
+model flat2 40 2 3 4 &
 model lose1 16 1 2 &
 wait
 for m in gain3 flat2 lose1; do
