@@ -41,9 +41,12 @@ resources: {gpus: none, max_parallel: 2}
 Y
 timeout 60 sweep run broken.yaml -d broken > broken.out 2> broken.err
 check_eq "first trials all failed: exit 3" "$?" 3
-check_eq "three failed" "$(sql broken/sweep.db "select count(*) from trials where state = 'failed'")" 3
-check "no more than the first three and those running were started" \
-    test "$(sql broken/sweep.db "select count(*) from trials")" -le 5
+# the first three failed; a trial started when one of them ended may fail
+# too before the last of them ends (its end then is what stops the sweep)
+check_eq "the first three failed" "$(sql broken/sweep.db "select count(*) from trials where state = 'failed' and id < 3")" 3
+check_eq "the others were interrupted (pending) or failed" "$(sql broken/sweep.db "select count(*) from trials where state not in ('failed', 'pending')")" 0
+check "no more than the first three and the slots' worth after them were started" \
+    test "$(sql broken/sweep.db "select count(*) from trials")" -le 7
 check "it says why" grep -q "^sweep: stopped early: the first 3 trials all failed (the last, trial [0-9]*: exit code 4)" broken.err
 check "and how to change it" grep -q "fail_fast in the sweep file" broken.err
 
