@@ -64,6 +64,12 @@ static int judge(struct concur_kind *k, int n, int mem_cap, char *why, size_t le
                 return 1;
             }
             snprintf(what, sizeof what, "%d did best; the GPU's memory holds no more", n);
+        } else if (l->rate >= k->lv[k->best].rate * (1 - CONCUR_MARGIN / 2)) {
+            /* as good: kept (more at once hides trials' starts and ends, and
+             * the sweep's tail), and no further */
+            snprintf(what, sizeof what, "%d did as well as %d, not %.0f%% better", n, k->best,
+                     CONCUR_MARGIN * 100);
+            k->best = n;
         } else {
             snprintf(what, sizeof what, "%d did not beat %d by %.0f%%", n, k->best,
                      CONCUR_MARGIN * 100);

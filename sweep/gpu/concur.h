@@ -4,8 +4,10 @@
  * aggregate rate - steps per second of all the trials running together on
  * one GPU - at each number of trials at once. The cap starts at one; a
  * trial is added while the aggregate rate at the new number beats the best
- * so far by more than CONCUR_MARGIN; when it does not, the cap goes back to
- * the best and stays (settled). Settled, the best is measured again and
+ * so far by more than CONCUR_MARGIN; when it does not, the cap stays there
+ * if it did as well (within half the margin: more at once then hides the
+ * trials' starts and ends, and the sweep's tail) and goes back to the best
+ * if it did worse, and stays (settled). Settled, the best is measured again and
  * again: when it falls below the level under it by the margin, the cap
  * backs off; every CONCUR_REPROBE measurements the level above is tried
  * once more. Never above what the GPU's memory holds. Pure. */
