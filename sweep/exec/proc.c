@@ -114,6 +114,30 @@ int proc_has_env(pid_t pid, const char *trial_dir)
     return found;
 }
 
+int proc_env_unsure(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/environ", (long)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, buf, 1);
+    close(fd);
+    if (n != 0) return 0; /* it has one (or it is gone) */
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* "pid (comm) S ppid ..." */
+    char state = 0;
+    long ppid = 0;
+    if (!p || sscanf(p + 1, " %c %ld", &state, &ppid) != 2) return 0;
+    /* not a zombie, not a kernel thread (kthreadd's children) */
+    return state != 'Z' && state != 'X' && ppid != 2 && ppid != 0 && pid != 2;
+}
+
 int proc_read_trainer(const char *trial_dir, pid_t *pid, long long *start)
 {
     char *path = xasprintf("%s/trainer.pid", trial_dir);

@@ -50,6 +50,9 @@ int proc_stop(const char *trial_dir, pid_t supervisor, long long supervisor_star
 int proc_read_trainer(const char *trial_dir, pid_t *pid, long long *start);
 /* 1 if process pid's environment (read whole) has SWEEP_TRIAL_DIR=trial_dir. */
 int proc_has_env(pid_t pid, const char *trial_dir);
+/* 1 when a user process shows no environment: it is in the middle of an
+ * exec (its new one is not set up yet), so whose it is cannot be told now. */
+int proc_env_unsure(pid_t pid);
 
 /* The start time of a process (clock ticks after boot, /proc/PID/stat
  * field 22), to tell a pid from a reused one; -1 if there is no such

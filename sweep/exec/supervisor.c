@@ -83,21 +83,40 @@ static int stop_leftovers(const char *dir, pid_t group)
         nanosleep(&ts, NULL);
     }
     pid_t self = getpid();
-    int found = 0;
+    int found = 0, again = 1, nseen = 0;
+    long seen[64]; /* signalled in the first look (a second look counts the others) */
     for (int round = 0; round < 2; round++) {
-        int sig = round ? SIGKILL : SIGTERM, here = 0;
+        int sig = round ? SIGKILL : SIGTERM, here = 0, unsure = 0;
         DIR *d = opendir("/proc");
         struct dirent *de;
         while (d && (de = readdir(d))) {
             char *end;
             long pid = strtol(de->d_name, &end, 10);
             if (*end || pid <= 1 || pid == self || proc_start_time((pid_t)pid) < 0) continue;
-            if (getpgid((pid_t)pid) != group && !proc_has_env((pid_t)pid, dir)) continue;
+            if (getpgid((pid_t)pid) != group && !proc_has_env((pid_t)pid, dir)) {
+                unsure += round == 0 && proc_env_unsure((pid_t)pid);
+                continue;
+            }
             kill((pid_t)pid, sig);
-            here++;
+            int known = 0;
+            for (int k = 0; k < nseen; k++) known |= seen[k] == pid;
+            if (round == 0 && !known && nseen < 64) seen[nseen++] = pid;
+            here += !(round == 0 && known);
         }
         if (d) closedir(d);
-        if (round == 0) found = here;
+        if (unsure && again) { /* one mid-exec (a leftover escaping with setsid and exec): once
+                                  more in a moment */
+            again = 0;
+            found += here;
+            struct timespec ts = {0, 20000000};
+            nanosleep(&ts, NULL);
+            round--;
+            continue;
+        }
+        if (round == 0) { /* with the first look's, when it was looked at twice */
+            found += here;
+            here = found;
+        }
         if (!here) break;
         /* a moment to exit cleanly before SIGKILL */
         for (int i = 0; i < 20 && kill(-group, 0) == 0; i++) {
