@@ -67,7 +67,7 @@ void diag_warn(struct diag *d, int line, int col, const char *fmt, ...)
     va_end(ap);
 }
 
-void diag_print(const struct diag *d)
+size_t *diag_order(const struct diag *d)
 {
     /* a stable insertion sort by position; messages without one keep their place first */
     size_t *ord = xcalloc(d->n ? d->n : 1, sizeof *ord);
@@ -80,6 +80,12 @@ void diag_print(const struct diag *d)
         }
         ord[j] = i;
     }
+    return ord;
+}
+
+void diag_print(const struct diag *d)
+{
+    size_t *ord = diag_order(d);
     for (size_t i = 0; i < d->n; i++) { /* one line each, whatever the file held */
         struct sb b;
         sb_init(&b);

@@ -27,6 +27,9 @@ void diag_warn(struct diag *d, int line, int col, const char *fmt, ...)
 int diag_error_at(const struct diag *d, int line, int col);
 /* Moves the messages of another file (a template) into d, after d's own. */
 void diag_append(struct diag *d, const struct diag *other);
+/* The messages' indices in file order (by line, then column; those
+ * without a position first, as found): a new array of d->n. */
+size_t *diag_order(const struct diag *d);
 /* Writes every message, one per line, to stderr, in file order. */
 void diag_print(const struct diag *d);
 

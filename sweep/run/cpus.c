@@ -60,9 +60,11 @@ int cpus_pick(struct sched *s, double mem, struct cpuset *out)
     struct cpuset free = c->allowed, theirs;
     machine_cpus_theirs(s, &theirs);
     cpuset_minus(&free, &theirs);
-    struct cpuset idle = free;
+    struct cpuset idle = free, busy; /* free, less the cores our trials run on */
+    cpuset_clear(&busy);
     for (int k = 0; k < CPUSET_MAX; k++)
-        if (c->load[k] > 0 && cpuset_has(&idle, k)) idle.w[k / 64] &= ~((uint64_t)1 << (k % 64));
+        if (c->load[k] > 0) cpuset_add(&busy, k);
+    cpuset_minus(&idle, &busy);
     if (cpuset_take(&idle, c->per, out) == 0) return 0;
     if (!c->shared || cpuset_count(&free) < c->per) return -1;
     cpuset_clear(out); /* the least loaded of ours */

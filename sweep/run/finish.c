@@ -119,15 +119,18 @@ static int requeue(struct sched *s, struct slot *sl, const char *why, const char
                : 0;
 }
 
-/* Its node failed or it was preempted: it runs again (from its checkpoint
- * where the file says how), as a new job; not a failure, not a retry. */
-static int node_requeue(struct sched *s, struct slot *sl, struct err *e)
+/* Pending again and queued now (first in line: front), cause its reason
+ * with "; requeued", its event event; said as what (NULL: the reason).
+ * Not a failure, not a retry; it runs again from its checkpoint where the
+ * file says how. */
+static int requeue_now(struct sched *s, struct slot *sl, const char *cause, const char *event,
+                       int front, const char *what, struct err *e)
 {
-    char *why = xasprintf("%s; requeued", sl->job.why);
-    int bad = requeue(s, sl, why, "requeued", e);
+    char *why = xasprintf("%s; requeued", cause);
+    int bad = requeue(s, sl, why, event, e);
     if (!bad) {
-        say(s, "trial %lld: %s", sl->id, why);
-        queue_put(&s->queue, sl->id, 0);
+        say(s, "trial %lld: %s", sl->id, what ? what : why);
+        queue_put(&s->queue, sl->id, front);
     }
     free(why);
     return bad ? -1 : 1;
@@ -150,20 +153,6 @@ static int interrupted(struct sched *s, struct slot *sl, const char *reason, str
     return bad ? -1 : 1;
 }
 
-/* Stopped for another user's wait (preempt.c): pending again at once, first
- * in our queue, to continue from its checkpoint when room comes back (the
- * fair share gives the room it freed to the sweep it was stopped for). */
-static int preempted(struct sched *s, struct slot *sl, struct err *e)
-{
-    char *why = xasprintf("%s; requeued", sl->stop_reason);
-    int bad = requeue(s, sl, why, "preempted", e);
-    if (!bad) {
-        say(s, "trial %lld: preempted; requeued, to continue from its checkpoint", sl->id);
-        queue_put(&s->queue, sl->id, 1);
-    }
-    free(why);
-    return bad ? -1 : 1;
-}
 
 static int retry(struct sched *s, struct slot *sl, const char *reason, double secs,
                  long long done, struct err *e)
@@ -371,9 +360,15 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
         w.oom_refused = 1; /* even a whole GPU was not enough: said in reason */
         next = outcome_next(&oc, &w);
     }
-    if (next == OUTCOME_NODE_REQUEUE) rc = node_requeue(s, sl, e);
+    /* its node failed or it was preempted by its batch system: a new job; or
+     * stopped for another user's wait (preempt.c): first in our queue, the
+     * fair share giving the room it freed to the sweep it was stopped for */
+    if (next == OUTCOME_NODE_REQUEUE)
+        rc = requeue_now(s, sl, sl->job.why, "requeued", 0, NULL, e);
     else if (next == OUTCOME_INTERRUPTED) rc = interrupted(s, sl, sb_str(&reason), e);
-    else if (next == OUTCOME_PREEMPTED) rc = preempted(s, sl, e);
+    else if (next == OUTCOME_PREEMPTED)
+        rc = requeue_now(s, sl, sl->stop_reason, "preempted", 1,
+                         "preempted; requeued, to continue from its checkpoint", e);
     else if (next == OUTCOME_RETRY) rc = retry(s, sl, sb_str(&reason), secs, w.retries_done, e);
     else if (next == OUTCOME_RECORD) rc = record_end(s, sl, &oc, &reason, secs, ended, e);
     sb_release(&reason);

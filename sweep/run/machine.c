@@ -66,20 +66,11 @@ static int read_cfg(struct sched *s, struct err *e)
     if (rc) { /* every error, in file order */
         struct sb all;
         sb_init(&all);
-        int *said = xcalloc(d.n + 1, sizeof *said);
-        for (size_t round = 0; round < d.n; round++) {
-            size_t k = d.n;
-            for (size_t i = 0; i < d.n; i++)
-                if (d.is_error[i] && !said[i] &&
-                    (k == d.n || d.line[i] < d.line[k] ||
-                     (d.line[i] == d.line[k] && d.col[i] < d.col[k])))
-                    k = i;
-            if (k == d.n) break;
-            said[k] = 1;
-            sb_addf(&all, "%s%s", all.len ? "; " : "", d.msgs[k]);
-        }
+        size_t *ord = diag_order(&d);
+        for (size_t i = 0; i < d.n; i++)
+            if (d.is_error[ord[i]]) sb_addf(&all, "%s%s", all.len ? "; " : "", d.msgs[ord[i]]);
         err_usage(e, "%s", all.len ? sb_str(&all) : "the machine configuration does not load");
-        free(said);
+        free(ord);
         sb_release(&all);
     }
     diag_release(&d);
@@ -406,9 +397,8 @@ int machine_stage(struct sched *s, struct err *e)
     const struct space *sp = s->sp;
     if (!sp->nstages) return 0;
     s->m.staged = xcalloc(sp->nstages + 1, sizeof *s->m.staged);
-    struct stage_who w = {.dir = s->o->dir, .pid = (long)getpid(),
-                          .pid_start = proc_start_time(getpid()), .alive = alive,
-                          .say = stage_say, .ctx = s};
+    struct stage_who w = {.dir = s->o->dir, .pid = s->m.pid, .pid_start = s->m.pid_start,
+                          .alive = alive, .say = stage_say, .ctx = s};
     for (size_t i = 0; i < sp->nstages; i++) {
         char *root = sp->stages[i].to ? xstrdup(sp->stages[i].to)
                                       : xasprintf("%s/%s", ledger_dir(), STAGE_SUBDIR);
