@@ -186,20 +186,20 @@ static int start_daemon(struct sched *s, const char *prog, struct err *e)
         return err_errno(e, "resources.share: mps: cannot start %s", prog);
     }
     struct stat st;
+    long long born = proc_start_time((pid_t)pid); /* its identity, from now on */
     double until = util_mono() + MPS_WAIT_S;
-    while (stat(control, &st) != 0 && util_mono() < until && proc_start_time((pid_t)pid) > 0)
-        nap();
+    while (stat(control, &st) != 0 && util_mono() < until && proc_alive((pid_t)pid, born)) nap();
     nap(); /* one that makes its pipe and dies at once is not up */
-    int up = stat(control, &st) == 0 && proc_start_time((pid_t)pid) > 0;
+    int up = stat(control, &st) == 0 && proc_alive((pid_t)pid, born);
     free(control);
     if (!up) {
-        kill((pid_t)pid, SIGKILL);
+        if (proc_alive((pid_t)pid, born)) kill((pid_t)pid, SIGKILL);
         return err_usage(e, "resources.share: mps: the MPS control daemon did not start (%s/daemon.out "
                             "and control.log say why)",
                          s->mps.log);
     }
     s->mps.pid = pid;
-    s->mps.start = proc_start_time((pid_t)pid);
+    s->mps.start = born;
     FILE *f = fopen(s->mps.pidfile, "w");
     if (f) {
         fprintf(f, "%ld %lld\n", s->mps.pid, s->mps.start);
