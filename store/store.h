@@ -194,6 +194,11 @@ typedef void (*store_detail_cb)(const char *detail, double time, void *ctx);
 int store_last_events(struct store *st, const char *kind, int n, store_detail_cb cb, void *ctx,
                       struct err *e);
 /* How many events of kind a trial has (-1 on error): its retries, say. */
+/* The last n events (of trial; trial < 0: all), oldest first. */
+typedef void (*store_event_cb)(long long id, double time, long long trial, const char *kind,
+                               const char *detail, void *ctx);
+int store_recent_events(struct store *st, long long trial, int n, store_event_cb cb, void *ctx,
+                        struct err *e);
 long long store_event_count(struct store *st, long long trial, const char *kind, struct err *e);
 long long store_max_trial(struct store *st, struct err *e); /* -1 if none */
 int store_get_trial(struct store *st, long long id, struct trial_row *t, struct err *e);
@@ -209,6 +214,10 @@ typedef int (*store_trial_cb)(const struct trial_row *t, void *ctx);
  * id or rank order, at most limit (0 = all). cb returning non-zero stops. */
 int store_each_trial(struct store *st, enum store_order order, int state, long long limit,
                      store_trial_cb cb, void *ctx, struct err *e);
+/* The trials that changed after since (a time): queued, started, ended or
+ * logged a metric since, and every running one; by id. */
+int store_trials_since(struct store *st, double since, store_trial_cb cb, void *ctx,
+                       struct err *e);
 /* Every metric row, by trial, name and step. cb returning non-zero stops. */
 typedef int (*store_metric_cb)(long long trial, const char *name, long long step, int has_value,
                                double value, double time, void *ctx);
@@ -218,6 +227,12 @@ typedef void (*store_value_cb)(long long trial, long long step, double value, vo
 int store_metric_values(struct store *st, const char *name, store_value_cb cb, void *ctx,
                         struct err *e);
 /* The last step number of each metric of a trial (to continue counting). */
+/* The values of metric name logged after since (a time; <= 0: all of
+ * them), trial by trial in step order, each with the time it was logged. */
+typedef void (*store_row_cb)(long long trial, long long step, double value, double time,
+                             void *ctx);
+int store_metric_since(struct store *st, const char *name, double since, store_row_cb cb,
+                       void *ctx, struct err *e);
 typedef void (*store_step_cb)(const char *name, long long step, void *ctx);
 int store_last_steps(struct store *st, long long trial, store_step_cb cb, void *ctx,
                      struct err *e);

@@ -243,6 +243,28 @@ int store_last_events(struct store *st, const char *kind, int n, store_detail_cb
     return rc == SQLITE_DONE ? 0 : st_db_err(st, e, "read events");
 }
 
+int store_recent_events(struct store *st, long long trial, int n, store_event_cb cb, void *ctx,
+                        struct err *e)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT * FROM (SELECT id, time, trial, kind, detail FROM events WHERE "
+                           "?1 < 0 OR trial = ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id",
+                           -1, &s, NULL) != SQLITE_OK)
+        return st_db_err(st, e, "prepare");
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_int(s, 2, n);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const unsigned char *d = sqlite3_column_text(s, 4);
+        cb(sqlite3_column_int64(s, 0), sqlite3_column_double(s, 1),
+           sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 2),
+           (const char *)sqlite3_column_text(s, 3), d ? (const char *)d : "", ctx);
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : st_db_err(st, e, "read events");
+}
+
 long long store_event_count(struct store *st, long long trial, const char *kind, struct err *e)
 {
     sqlite3_stmt *s;
@@ -438,6 +460,33 @@ int store_each_trial(struct store *st, enum store_order order, int state, long l
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) return st_db_err(st, e, "read trials");
     return 0;
+}
+
+int store_trials_since(struct store *st, double since, store_trial_cb cb, void *ctx,
+                       struct err *e)
+{
+    char sql[800];
+    snprintf(sql, sizeof sql,
+             "SELECT %s FROM trials WHERE state = 'running' OR queued > ?1 OR started > ?1 OR "
+             "ended > ?1 OR last_output > ?1 ORDER BY id",
+             TRIAL_COLS(st));
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return st_db_err(st, e, "prepare");
+    sqlite3_bind_double(s, 1, since);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct trial_row t;
+        read_trial(s, &t);
+        int stop = cb(&t, ctx);
+        trial_row_release(&t);
+        if (stop) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : st_db_err(st, e, "read trials");
 }
 
 int store_trial_decide(struct store *st, long long id, enum trial_state state,

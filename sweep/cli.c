@@ -38,6 +38,7 @@ static const struct command COMMANDS[] = {
     {"export", cmd_export, "every trial and metric value, as CSV or JSON"},
     {"import", cmd_import, "earlier tuning results (tune_results.csv, evolve.csv) as a sweep"},
     {"report", cmd_report, "an HTML report with gnuplot images; compares sweeps"},
+    {"serve", cmd_serve, "a live dashboard of the sweeps in a browser, and an API"},
     {NULL, NULL, NULL},
 };
 

@@ -46,6 +46,13 @@ void cli_why_waits(const struct ledger_view *v, const struct ledger_sweep *w, st
  * sweeps hold (the machine ledger), says so. */
 void cli_say_waits(const char *dir);
 int cmd_export(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+/* What --json prints, built into out (sweep serve serves the same): 0, or
+ * -1 with e set. */
+int cli_status_json(const char *dir, struct sb *out, struct err *e);
+int cli_top_json(const char *dir, long long n, int all_rungs, struct sb *out, struct err *e);
+int cli_ps_json(struct sb *out, struct err *e);
+int cli_gpus_json(struct sb *out, struct err *e);
 int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_best(int argc, char **argv);

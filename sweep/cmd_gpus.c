@@ -85,6 +85,46 @@ static void show_holds(void)
     ledger_view_release(&v);
 }
 
+/* `sweep gpus --json` of inv, to b. */
+static void gpus_json(const struct gpu_inv *inv, struct sb *b)
+{
+    sb_addc(b, '[');
+    for (size_t i = 0; i < inv->n; i++) {
+        const struct gpu *g = &inv->gpus[i];
+        long long free_mib = g->total_mib >= 0 && g->used_mib >= 0 ? g->total_mib - g->used_mib : -1;
+        sb_addf(b, "%s\n  {\"index\": %d, \"uuid\": ", i ? "," : "", g->index);
+        json_quote(b, g->uuid);
+        sb_add(b, ", \"name\": ");
+        json_quote(b, g->name);
+        sb_add(b, ", \"memory_total_mib\": ");
+        json_int(b, g->total_mib);
+        sb_add(b, ", \"memory_used_mib\": ");
+        json_int(b, g->used_mib);
+        sb_add(b, ", \"memory_free_mib\": ");
+        json_int(b, free_mib);
+        sb_add(b, ", \"utilization\": ");
+        json_int(b, g->util);
+        sb_add(b, ", \"processes\": [");
+        for (size_t k = 0; k < g->nprocs; k++) {
+            sb_addf(b, "%s{\"pid\": %ld, \"used_memory_mib\": ", k ? ", " : "",
+                    g->procs[k].pid);
+            json_int(b, g->procs[k].used_mib);
+            sb_addc(b, '}');
+        }
+        sb_add(b, "]}");
+    }
+    sb_add(b, inv->n ? "\n]\n" : "]\n");
+}
+
+int cli_gpus_json(struct sb *out, struct err *e)
+{
+    struct gpu_inv inv;
+    if (gpu_inventory(&inv, e)) return -1;
+    gpus_json(&inv, out);
+    gpu_inv_release(&inv);
+    return 0;
+}
+
 int cmd_gpus(int argc, char **argv)
 {
     int json, rc = cli_json_only(argc, argv, "gpus", USAGE, &json);
@@ -95,32 +135,7 @@ int cmd_gpus(int argc, char **argv)
     if (json) {
         struct sb b;
         sb_init(&b);
-        sb_addc(&b, '[');
-        for (size_t i = 0; i < inv.n; i++) {
-            const struct gpu *g = &inv.gpus[i];
-            long long free_mib = g->total_mib >= 0 && g->used_mib >= 0 ? g->total_mib - g->used_mib : -1;
-            sb_addf(&b, "%s\n  {\"index\": %d, \"uuid\": ", i ? "," : "", g->index);
-            json_quote(&b, g->uuid);
-            sb_add(&b, ", \"name\": ");
-            json_quote(&b, g->name);
-            sb_add(&b, ", \"memory_total_mib\": ");
-            json_int(&b, g->total_mib);
-            sb_add(&b, ", \"memory_used_mib\": ");
-            json_int(&b, g->used_mib);
-            sb_add(&b, ", \"memory_free_mib\": ");
-            json_int(&b, free_mib);
-            sb_add(&b, ", \"utilization\": ");
-            json_int(&b, g->util);
-            sb_add(&b, ", \"processes\": [");
-            for (size_t k = 0; k < g->nprocs; k++) {
-                sb_addf(&b, "%s{\"pid\": %ld, \"used_memory_mib\": ", k ? ", " : "",
-                        g->procs[k].pid);
-                json_int(&b, g->procs[k].used_mib);
-                sb_addc(&b, '}');
-            }
-            sb_add(&b, "]}");
-        }
-        sb_add(&b, inv.n ? "\n]\n" : "]\n");
+        gpus_json(&inv, &b);
         fputs(b.buf, stdout);
         sb_release(&b);
         gpu_inv_release(&inv);

@@ -113,7 +113,8 @@ static double use_gibh(const struct ledger_view *v, const struct machine_cfg *c,
     return 0;
 }
 
-static void show(const struct ledger_view *v, const struct machine_cfg *cfg, int json)
+static void show(const struct ledger_view *v, const struct machine_cfg *cfg, int json,
+                 struct sb *jout)
 {
     struct table t;
     struct sb js, waits;
@@ -174,7 +175,8 @@ static void show(const struct ledger_view *v, const struct machine_cfg *cfg, int
         sb_release(&method);
     }
     sb_add(&js, "]}\n");
-    if (json) fputs(sb_str(&js), stdout);
+    if (jout) sb_add(jout, sb_str(&js));
+    else if (json) fputs(sb_str(&js), stdout);
     else if (!n) printf("no sweep is running on this machine\n");
     else {
         table_print(&t, stdout);
@@ -210,28 +212,41 @@ void cli_say_waits(const char *dir)
     free(abs);
 }
 
-int cmd_ps(int argc, char **argv)
+/* What `sweep ps` shows: to jout as JSON when jout, else printed (as JSON
+ * when json). */
+static int ps(int json, struct sb *jout, struct err *e)
 {
-    int json, rc = cli_json_only(argc, argv, "ps", USAGE, &json);
-    if (rc >= 0) return rc;
-    struct err e = {0};
-    struct ledger *l = ledger_open_existing(ledger_dir(), &e);
+    struct ledger *l = ledger_open_existing(ledger_dir(), e);
     if (!l) {
-        if (json) printf("{\"sweeps\": []}\n");
-        else printf("%s\n", e.msg);
+        if (jout) sb_add(jout, "{\"sweeps\": []}\n");
+        else if (json) printf("{\"sweeps\": []}\n");
+        else printf("%s\n", e->msg);
         return 0;
     }
     struct ledger_view v;
-    rc = ledger_view(l, &v, &e);
+    int rc = ledger_view(l, &v, e);
     ledger_close(l);
-    if (rc) return cli_fail(&e);
+    if (rc) return -1;
     struct machine_cfg cfg;
     struct diag d;
     diag_init(&d, machine_cfg_path());
     if (machine_cfg_load(&cfg, &d)) diag_print(&d); /* its errors, and the defaults */
     diag_release(&d);
-    show(&v, &cfg, json);
+    show(&v, &cfg, json, jout);
     machine_cfg_release(&cfg);
     ledger_view_release(&v);
     return 0;
+}
+
+int cli_ps_json(struct sb *out, struct err *e)
+{
+    return ps(1, out, e);
+}
+
+int cmd_ps(int argc, char **argv)
+{
+    int json, rc = cli_json_only(argc, argv, "ps", USAGE, &json);
+    if (rc >= 0) return rc;
+    struct err e = {0};
+    return ps(json, NULL, &e) ? cli_fail(&e) : 0;
 }

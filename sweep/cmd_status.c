@@ -212,7 +212,8 @@ struct stored_info {
 
 /* One report of the sweep in dir (opened as st); *live gets whether a
  * sweep is running there. */
-static int show(struct store *st, char *dir, int json, const struct stored_info *si, int *live);
+static int show(struct store *st, char *dir, int json, const struct stored_info *si, int *live,
+                struct sb *jout);
 
 static void stored_info(struct store *st, struct stored_info *si)
 {
@@ -342,7 +343,7 @@ int cmd_status(int argc, char **argv)
     stored_info(st, &si);
     for (;;) {
         if (watch > 0) fputs("\033[H\033[2J", stdout); /* home, clear */
-        rc = show(st, dir, json, &si, &live);
+        rc = show(st, dir, json, &si, &live, NULL);
         fflush(stdout);
         if (rc || watch <= 0 || !live) break;
         struct timespec ts = {.tv_sec = (time_t)watch,
@@ -353,6 +354,23 @@ int cmd_status(int argc, char **argv)
     free(si.parser);
     free(si.path);
     free(dir);
+    return rc;
+}
+
+int cli_status_json(const char *dir, struct sb *out, struct err *e)
+{
+    char *d = NULL;
+    struct store *st = cli_open_store(dir, &d, e);
+    if (!st) return -1;
+    struct stored_info si;
+    stored_info(st, &si);
+    int live = 0;
+    int rc = show(st, d, 1, &si, &live, out) ? -1 : 0;
+    if (rc) err_usage(e, "%s holds no sweep yet", d);
+    store_close(st);
+    free(si.parser);
+    free(si.path);
+    free(d);
     return rc;
 }
 
@@ -441,7 +459,7 @@ static void say_throughput(const struct tput *p, struct sb *j)
 }
 
 static int show(struct store *st, char *dir, int json, const struct stored_info *si,
-                int *live_out)
+                int *live_out, struct sb *jout)
 {
     int slots = si->slots;
     struct err e = {0};
@@ -455,7 +473,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
     long long counts[TRIAL_NSTATES];
     if (store_get_sweep(st, &w, &e) != 0 || store_counts(st, counts, &e)) {
         if (!e.msg[0]) err_usage(&e, "%s holds no sweep yet", dir);
-        rc = cli_fail(&e);
+        rc = jout ? -1 : cli_fail(&e);
         goto out;
     }
     char who[300] = "";
@@ -513,7 +531,8 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
         else sb_add(&j, "null");
         if (have_tput) say_throughput(&tp, &j);
         sb_add(&j, "}\n");
-        fputs(j.buf, stdout);
+        if (jout) sb_add(jout, j.buf);
+        else fputs(j.buf, stdout);
         sb_release(&j);
         goto out;
     }

@@ -75,6 +75,37 @@ static int json_row(const struct trial_row *t, void *ctx)
     return 0;
 }
 
+/* The leaderboard as JSON, appended to out. */
+static int top_json(struct store *st, long long n, int all, struct sb *out, struct err *e)
+{
+    struct json_ctx jc = {.first = 1};
+    sb_init(&jc.b);
+    sb_addc(&jc.b, '[');
+    struct store_sweep w = {0};
+    store_get_sweep(st, &w, NULL);
+    int rc = 0;
+    if (store_throughput(st, w.objective, util_now(), &jc.tp, e) ||
+        store_each_trial(st, all ? ORDER_RANK : ORDER_CONFIGS, -1, n, json_row, &jc, e))
+        rc = -1;
+    else {
+        sb_add(&jc.b, jc.first ? "]\n" : "\n]\n");
+        sb_add(out, jc.b.buf);
+    }
+    sb_release(&jc.b);
+    tput_release(&jc.tp);
+    store_sweep_release(&w);
+    return rc;
+}
+
+int cli_top_json(const char *dir, long long n, int all_rungs, struct sb *out, struct err *e)
+{
+    struct store *st = cli_open_store(dir, NULL, e);
+    if (!st) return -1;
+    int rc = top_json(st, n, all_rungs, out, e);
+    store_close(st);
+    return rc;
+}
+
 int cmd_top(int argc, char **argv)
 {
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
@@ -119,21 +150,11 @@ int cmd_top(int argc, char **argv)
         }
         if (plots_terminal(st, n ? n : 5, w, h, &e)) rc = cli_fail(&e);
     } else if (json) {
-        struct json_ctx jc = {.first = 1};
-        sb_init(&jc.b);
-        sb_addc(&jc.b, '[');
-        struct store_sweep w = {0};
-        store_get_sweep(st, &w, NULL);
-        if (store_throughput(st, w.objective, util_now(), &jc.tp, &e) ||
-            store_each_trial(st, all ? ORDER_RANK : ORDER_CONFIGS, -1, n, json_row, &jc, &e))
-            rc = cli_fail(&e);
-        else {
-            sb_add(&jc.b, jc.first ? "]\n" : "\n]\n");
-            fputs(jc.b.buf, stdout);
-        }
-        sb_release(&jc.b);
-        tput_release(&jc.tp);
-        store_sweep_release(&w);
+        struct sb b;
+        sb_init(&b);
+        if (top_json(st, n, all, &b, &e)) rc = cli_fail(&e);
+        else fputs(sb_str(&b), stdout);
+        sb_release(&b);
     } else if (cli_print_top(st, stdout, n, csv, all, &e)) {
         rc = cli_fail(&e);
     }
