@@ -248,9 +248,30 @@ static void curve_row(long long trial, long long step, double value, double time
     c->val[c->n++] = value;
 }
 
-int doc_curves(const char *dir, const char *metric, double since, struct sb *out,
-               struct err *e)
+/* ",3,17," from "3,17" (ids only), or NULL when trials is NULL; -1 if
+ * it is not a list of numbers. */
+static int id_list(const char *trials, struct sb *b)
 {
+    if (!trials) return 0;
+    sb_addc(b, ',');
+    for (const char *p = trials; *p; p++) {
+        if (!((*p >= '0' && *p <= '9') || *p == ',') || b->len > 20000) return -1;
+        sb_addc(b, *p);
+    }
+    sb_addc(b, ',');
+    return 1;
+}
+
+int doc_curves(const char *dir, const char *metric, double since, const char *trials,
+               struct sb *out, struct err *e)
+{
+    struct sb only;
+    sb_init(&only);
+    int some = id_list(trials, &only);
+    if (some < 0) {
+        sb_release(&only);
+        return err_usage(e, "trials: a list of trial numbers (3,17,40), at most 20,000 characters");
+    }
     struct store *st = open_ro(dir, e);
     if (!st) return -1;
     struct store_sweep w = {0};
@@ -264,7 +285,7 @@ int doc_curves(const char *dir, const char *metric, double since, struct sb *out
     double now = util_now();
     long long ntr = store_max_trial(st, NULL);
     struct curves_ctx c = {.b = out, .trial = -1};
-    if (since <= 0) {
+    if (since <= 0 && !some) {
         long long per = ntr > 0 ? CURVE_POINTS / ntr : CURVE_POINTS;
         c.keep = (size_t)(per < 16 ? 16 : per);
     }
@@ -273,12 +294,13 @@ int doc_curves(const char *dir, const char *metric, double since, struct sb *out
     sb_add(out, ", \"now\": ");
     json_num(out, now);
     sb_addf(out, ", \"points_per_trial\": %zu, \"trials\": {", c.keep);
-    rc = store_metric_since(st, name, since, curve_row, &c, e);
+    rc = store_metric_since(st, name, since, some ? sb_str(&only) : NULL, curve_row, &c, e);
     flush_curve(&c);
     sb_addf(out, "\n}, \"thinned\": %s}\n", c.thinned ? "true" : "false");
     free(c.step);
     free(c.val);
 out:
+    sb_release(&only);
     store_sweep_release(&w);
     store_close(st);
     return rc;

@@ -104,7 +104,7 @@ static void sweep_doc(struct req *r, struct resp *p, const char *dir)
     else if (r->nseg == 4 && !strcmp(what, "trials")) rc = doc_trials(dir, &p->body, &e);
     else if (r->nseg == 4 && !strcmp(what, "tick")) rc = doc_tick(dir, since, &p->body, &e);
     else if (r->nseg == 4 && !strcmp(what, "curves"))
-        rc = doc_curves(dir, r->arg(r, "metric"), since, &p->body, &e);
+        rc = doc_curves(dir, r->arg(r, "metric"), since, r->arg(r, "trials"), &p->body, &e);
     else if (r->nseg == 4 && !strcmp(what, "metrics") && trial >= 0)
         rc = doc_metric_names(dir, (long long)trial, &p->body, &e);
     else if (r->nseg == 4 && !strcmp(what, "events"))

@@ -72,8 +72,8 @@ int serve_name_ok(const char *name);                 /* [A-Za-z0-9._-]+, not . o
 /* docs.c */
 int doc_trials(const char *dir, struct sb *out, struct err *e);
 int doc_trial(const char *dir, long long id, struct sb *out, struct err *e);
-int doc_curves(const char *dir, const char *metric, double since, struct sb *out,
-               struct err *e);
+int doc_curves(const char *dir, const char *metric, double since, const char *trials,
+               struct sb *out, struct err *e);
 int doc_tick(const char *dir, double since, struct sb *out, struct err *e);
 int doc_metric_names(const char *dir, long long trial, struct sb *out, struct err *e);
 int doc_events(const char *dir, long long trial, int n, struct sb *out, struct err *e);

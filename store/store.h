@@ -228,11 +228,12 @@ int store_metric_values(struct store *st, const char *name, store_value_cb cb, v
                         struct err *e);
 /* The last step number of each metric of a trial (to continue counting). */
 /* The values of metric name logged after since (a time; <= 0: all of
- * them), trial by trial in step order, each with the time it was logged. */
+ * them), trial by trial in step order, each with the time it was logged;
+ * only: NULL, or the trials ",3,17," (ids between commas). */
 typedef void (*store_row_cb)(long long trial, long long step, double value, double time,
                              void *ctx);
-int store_metric_since(struct store *st, const char *name, double since, store_row_cb cb,
-                       void *ctx, struct err *e);
+int store_metric_since(struct store *st, const char *name, double since, const char *only,
+                       store_row_cb cb, void *ctx, struct err *e);
 typedef void (*store_step_cb)(const char *name, long long step, void *ctx);
 int store_last_steps(struct store *st, long long trial, store_step_cb cb, void *ctx,
                      struct err *e);

@@ -100,21 +100,23 @@ int store_metric_values(struct store *st, const char *name, store_value_cb cb, v
     return 0;
 }
 
-int store_metric_since(struct store *st, const char *name, double since, store_row_cb cb,
-                       void *ctx, struct err *e)
+int store_metric_since(struct store *st, const char *name, double since, const char *only,
+                       store_row_cb cb, void *ctx, struct err *e)
 {
     /* trial by trial through the primary key (trial, name, step): a
      * trial's rows of one name are one range, and a trial with no row since
      * `since` (its last_output older) is skipped without reading them */
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT t.id, m.step, m.value, m.time FROM trials t JOIN metrics m ON "
-                           "m.trial = t.id AND m.name = ?1 WHERE m.value IS NOT NULL AND (?2 <= 0 "
-                           "OR (t.last_output > ?2 AND m.time > ?2)) ORDER BY t.id, m.step",
+                           "SELECT t.id, m.step, m.value, m.time FROM trials t CROSS JOIN metrics "
+                           "m ON m.trial = t.id AND m.name = ?1 WHERE m.value IS NOT NULL AND "
+                           "(?2 <= 0 OR t.last_output > ?2) AND (?2 <= 0 OR m.time > ?2) AND (?3 IS NULL OR "
+                           "instr(?3, ',' || t.id || ',') > 0) ORDER BY t.id, m.step",
                            -1, &s, NULL) != SQLITE_OK)
         return st_db_err(st, e, "prepare");
     sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_double(s, 2, since);
+    if (only) sqlite3_bind_text(s, 3, only, -1, SQLITE_TRANSIENT);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         cb(sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_double(s, 2),

@@ -531,8 +531,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
         else sb_add(&j, "null");
         if (have_tput) say_throughput(&tp, &j);
         sb_add(&j, "}\n");
-        if (jout) sb_add(jout, j.buf);
-        else fputs(j.buf, stdout);
+        jout ? sb_add(jout, j.buf) : (void)fputs(j.buf, stdout);
         sb_release(&j);
         goto out;
     }

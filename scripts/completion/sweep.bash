@@ -25,7 +25,7 @@ _sweep()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "run resume plan status top best stop metrics gpus ps export import report --help" -- "$cur"))
+        COMPREPLY=($(compgen -W "run resume plan status top best stop metrics gpus ps serve export import report --help" -- "$cur"))
         return
     fi
     cmd=${COMP_WORDS[1]}
@@ -40,6 +40,7 @@ _sweep()
     metrics) opts="--parser --pattern --config --json --help" ;;
     gpus) opts="--json --help" ;;
     ps) opts="--json --help" ;;
+    serve) opts="--listen --root --machine --read-only --token-file --web-dir --help" ;;
     export) opts="--csv --json --help" ;;
     import) opts="--dir --help" ;;
     report) opts="--output --format --help" ;;

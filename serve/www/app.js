@@ -14,6 +14,7 @@
     for (var k in attrs || {}) {
       if (k === "text") e.textContent = attrs[k];
       else if (k === "cls") e.className = attrs[k];
+      else if (k === "style") e.style.cssText = attrs[k]; /* CSSOM: allowed by the page's CSP */
       else if (k.slice(0, 2) === "on") e.addEventListener(k.slice(2), attrs[k]);
       else e.setAttribute(k, attrs[k]);
     }

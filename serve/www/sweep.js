@@ -102,7 +102,8 @@
       });
     }
     function loadCurves(since) {
-      var q = base + "/curves?since=" + since + (metric ? "&metric=" + encodeURIComponent(metric) : "");
+      var q = base + "/curves?since=" + since + (metric ? "&metric=" + encodeURIComponent(metric) : "") +
+              (since ? "" : "&trials=" + Object.keys(pickIds()).join(","));
       return A.api(q).then(function (c) {
         if (!metric) metric = c.metric;
         Object.keys(c.trials).forEach(function (id) {
@@ -195,28 +196,35 @@
       }).catch(function (e) { detail.replaceChildren(el("p", { cls: "bad" }, e.message)); });
     }
     function list() { return Object.keys(trials).map(function (k) { return trials[k]; }); }
-    function drawCurves() {
-      var ts = list(), max = status && status.objective && metric === status.objective;
+    /* the curves drawn: the best 10, the running ones, then the latest, 150 in all */
+    function pickIds() {
+      var ts = list(), pick = {}, LIMIT = 150;
       var withObj = ts.filter(function (t) { return t.objective !== null; }).sort(function (a, b) { return goalMax ? b.objective - a.objective : a.objective - b.objective; });
-      var pick = {}, n = 0, LIMIT = 150;
       withObj.slice(0, 10).forEach(function (t) { pick[t.trial] = 1; });
       ts.filter(function (t) { return t.state === "running"; }).forEach(function (t) { pick[t.trial] = 1; });
       ts.sort(function (a, b) { return (b.started || 0) - (a.started || 0); });
       for (var i = 0; i < ts.length && Object.keys(pick).length < LIMIT; i++) pick[ts[i].trial] = 1;
+      return pick;
+    }
+    function drawCurves() {
+      var max = status && status.objective && metric === status.objective;
+      var pick = pickIds(), n = 0;
       var bestId = status && status.best ? status.best.trial : null;
       var series = Object.keys(pick).filter(function (id) { return curves[id]; }).map(Number).sort(function (a, b) { return a - b; }).map(function (id) {
         var m = curves[id];
         return { label: "trial " + id, best: id === bestId && max, pts: Object.keys(m).map(Number).sort(function (a, b) { return a - b; }).map(function (s) { return [s, m[s]]; }) };
       });
       n = Object.keys(curves).length;
+      n = Math.max(n, list().length);
       if (n > series.length) note.textContent = "showing " + series.length + " of " + n + " trials' curves: the best 10, the running ones, the latest";
       if (!series.length) { curveBox.replaceChildren(el("p", { cls: "muted" }, "no value of " + (metric || "the objective") + " yet")); curveChart = null; return; }
       if (curveChart) curveChart.update(series);
       else curveChart = Charts.curves(curveBox, series, { y: metric, width: 1100, height: 340 });
     }
-    var lastDraw = 0;
-    function drawAll() {
-      if (Date.now() - lastDraw < 4000 && lastDraw) return;
+    var lastDraw = 0, pending = null;
+    function drawAll() { /* at most every 4 s; a change meanwhile is drawn then */
+      var wait = lastDraw ? 4000 - (Date.now() - lastDraw) : 0;
+      if (wait > 0) { if (!pending) pending = setTimeout(function () { pending = null; drawAll(); }, wait); return; }
       lastDraw = Date.now();
       var ts = list(), done = ts.filter(function (t) { return t.objective !== null; });
       var pinfo = paramInfo(ts), names = Object.keys(pinfo);

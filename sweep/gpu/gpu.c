@@ -163,9 +163,12 @@ static int start_phase(struct gpu_query *q, int phase, struct err *e)
     q->phase = phase;
     if (spawn_job_start(&q->job, phase == 1 ? query_gpus : query_apps, GPU_SMI_TIMEOUT_S, e)) {
         q->phase = 0;
-        if (e && e->code == ENOENT)
-            return err_set(e, "nvidia-smi not found: no NVIDIA driver on this machine "
-                              "(resources.gpus: none runs trials on CPU slots)");
+        if (e && e->code == ENOENT) {
+            err_set(e, "nvidia-smi not found: no NVIDIA driver on this machine "
+                       "(resources.gpus: none runs trials on CPU slots)");
+            e->code = ENOENT; /* no GPU, as a caller may tell */
+            return -1;
+        }
         return -1;
     }
     return 0;
