@@ -97,6 +97,13 @@ static int record(const char *dir, long long trial, const char *what, const stru
                   struct err *e)
 {
     char *db = layout_db(dir);
+    if (access(db, W_OK) != 0) { /* another user's sweep: only its owner changes it */
+        free(db);
+        err_usage(e, "%s cannot change this sweep (its store is not writable by this user): "
+                     "only its owner can", r->s->user);
+        e->status = 3;
+        return -1;
+    }
     struct store *st = store_open(db, 0, e);
     free(db);
     if (!st) return -1;
@@ -116,7 +123,7 @@ void steer_stop(struct req *r, const struct served *w, long long trial, struct r
     char what[64] = "stop of the sweep";
     if (trial >= 0) snprintf(what, sizeof what, "stop of trial %lld", trial);
     if (record(w->dir, trial, what, r, &e)) {
-        resp_error(p, 500, "%s", e.msg);
+        resp_error(p, e.status == 3 ? 403 : 500, "%s", e.msg);
         return;
     }
     char num[24];
@@ -191,7 +198,7 @@ void steer_resume(struct req *r, const struct served *w, struct resp *p)
         return;
     }
     if (record(w->dir, -1, "resume of the sweep", r, &e)) {
-        resp_error(p, 500, "%s", e.msg);
+        resp_error(p, e.status == 3 ? 403 : 500, "%s", e.msg);
         return;
     }
     char *log = xasprintf("%s/serve.log", w->dir);

@@ -32,7 +32,7 @@ static const char USAGE[] =
     "  --json      {\"sweeps\": [{\"user\": ..., \"uid\": N, \"dir\": ..., \"method\": ...,\n"
     "                \"pid\": N, \"running\": N, \"waiting\": N, \"waits_for_mib\": N,\n"
     "                \"held\": [{\"gpu\": N, \"mib\": N, \"trials\": N}], \"share\": N,\n"
-    "                \"use_gib_hours\": N, \"priority\": N}]}\n"
+    "                \"use_gib_hours\": N, \"priority\": N[, \"why\": ...]}]}\n"
     "  -h, --help  this text\n"
     "\n"
     "Exit status: 0 (also when no ledger exists: nothing is coordinated),\n"
@@ -154,9 +154,11 @@ static void show(const struct ledger_view *v, const struct machine_cfg *cfg, int
         const char *row[] = {sb_str(&user), share, use, sb_str(&dir), sb_str(&method), run, wait,
                              sb_str(&held), pid};
         table_add(&t, row);
+        struct sb why;
+        sb_init(&why);
         if (w->waiting && w->waiting_mib > 0) {
-            cli_why_waits(v, w, &waits);
-            sb_addc(&waits, '\n');
+            cli_why_waits(v, w, &why);
+            sb_addf(&waits, "%s\n", sb_str(&why));
         }
         sb_addf(&js, "%s{\"user\": ", n++ ? ", " : "");
         json_quote(&js, w->user);
@@ -168,6 +170,13 @@ static void show(const struct ledger_view *v, const struct machine_cfg *cfg, int
                      "\"held\": [%s], \"share\": %g, \"use_gib_hours\": %.4f, \"priority\": %d}",
                 w->pid, w->running, w->waiting, w->waiting_mib, sb_str(&hj),
                 machine_cfg_user(cfg, w->user)->share, gibh, w->priority);
+        if (why.len) { /* as `sweep ps` says it, without its indent */
+            js.len--;
+            sb_add(&js, ", \"why\": ");
+            json_quote(&js, sb_str(&why) + 2);
+            sb_addc(&js, '}');
+        }
+        sb_release(&why);
         sb_release(&held);
         sb_release(&hj);
         sb_release(&dir);

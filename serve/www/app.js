@@ -174,18 +174,32 @@
     var sw = el("div"), gp = el("div");
     main.replaceChildren(el("h1", null, "This machine"), el("h2", null, "Sweeps (the machine ledger)"), sw,
                          el("h2", null, "GPUs (nvidia-smi, now)"), gp);
+    var ledger = { sweeps: [] }, served = {}; /* directory -> its name here, for a link */
+    function reserved(g) { /* what the sweeps hold on GPU g, by user */
+      var by = {};
+      ledger.sweeps.forEach(function (w) {
+        w.held.forEach(function (h) { if (h.gpu === g.index) by[w.user] = (by[w.user] || 0) + h.mib; });
+      });
+      return Object.keys(by).map(function (u) { return u + " " + (by[u] / 1024).toFixed(1) + " GiB"; }).join(", ") || "–";
+    }
     every(3000, function () {
+      api("/api/sweeps").then(function (ss) { ss.forEach(function (w) { served[w.dir] = w.name; }); }).catch(function () {});
       api("/api/machine").then(function (m) {
+        ledger = m;
         if (!m.sweeps.length) { sw.replaceChildren(el("p", { cls: "muted" }, "no sweep is running on this machine")); return; }
         sw.replaceChildren(sortable([
           { name: "user", get: function (w) { return w.user; } },
-          { name: "directory", get: function (w) { return w.dir; } },
+          { name: "directory", get: function (w) {
+              return served[w.dir] ? el("a", { href: "/s/" + encodeURIComponent(served[w.dir]) }, w.dir) : w.dir; } },
           { name: "method", get: function (w) { return w.method; } },
           { name: "running", num: true, get: function (w) { return w.running; } },
           { name: "waiting", num: true, get: function (w) { return w.waiting; } },
-          { name: "waits for", get: function (w) { return w.waiting ? (w.waits_for_mib / 1024).toFixed(1) + " GiB of GPU memory" : "–"; } },
+          { name: "waiting, and why", cls: function () { return "wrap"; }, get: function (w) {
+              if (!w.waiting) return "–";
+              var i = w.why ? w.why.indexOf(" waits to place ") : -1; /* the directory is in its own column */
+              return i >= 0 ? w.why.slice(i + 1) : "waits to place " + (w.waits_for_mib / 1024).toFixed(1) + " GiB"; } },
           { name: "holds", get: function (w) {
-              return w.held.map(function (h) { return "GPU " + (h.gpu < 0 ? "-" : h.gpu) + ": " + (h.mib / 1024).toFixed(1) + " GiB" + (h.cpus ? " cpus " + h.cpus : ""); }).join(", ") || "–"; } },
+              return w.held.map(function (h) { return h.gpu === null ? "CPUs (" + h.trials + ")" : "GPU " + h.gpu + ": " + (h.mib / 1024).toFixed(1) + " GiB (" + h.trials + ")"; }).join(", ") || "–"; } },
           { name: "share", num: true, get: function (w) { return w.share; } },
           { name: "use (GiB h)", num: true, get: function (w) { return w.use_gib_hours; } },
           { name: "priority", num: true, get: function (w) { return w.priority; } },
@@ -201,6 +215,7 @@
           { name: "used MiB", num: true, get: function (g) { return g.memory_used_mib; } },
           { name: "free MiB", num: true, get: function (g) { return g.memory_free_mib; } },
           { name: "util %", num: true, get: function (g) { return g.utilization; } },
+          { name: "reserved by sweeps", get: reserved },
           { name: "processes", get: function (g) { return g.processes.map(function (p) { return p.pid + " (" + p.used_memory_mib + " MiB)"; }).join(", ") || "–"; } },
         ], gs, {}));
       }).catch(function (e) { gp.replaceChildren(el("p", { cls: "bad" }, e.message)); });
