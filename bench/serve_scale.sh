@@ -5,7 +5,8 @@
 # sweep page makes when it opens (median of 5), and of the requests of one
 # tick (/tick and /curves since 10 s ago) while the running trials log.
 # Then bench/sched_overhead.sh's figure alone and with 50 pollers that each
-# ask a tick every 1.5 s, as 50 open pages do.
+# ask a tick every 1.5 s, as 50 open pages do. With puppeteer-core installed
+# (README, second command), also the page in Chromium (bench/serve_page.js).
 # Usage: bench/serve_scale.sh [BUILD_DIR] [TRIALS] [STEPS]
 set -eu
 B=$(cd "${1:-build}" && pwd)
@@ -68,6 +69,10 @@ since=$(( $(date +%s) - 10 ))
 echo "one tick:"
 med "/api/sweeps/big/tick?since=$since"
 med "/api/sweeps/big/curves?since=$since"
+if [ -d "${SWEEP_TEST_NODE:-/usr/local/share/sweep/test-node}/node_modules/puppeteer-core" ]; then
+    echo "in Chromium (bench/serve_page.js):"
+    NODE_PATH="${SWEEP_TEST_NODE:-/usr/local/share/sweep/test-node}/node_modules" node "$HERE/serve_page.js" "$URL" big 3
+fi
 kill %2 2> /dev/null || true
 echo "bench/sched_overhead.sh alone, then with 50 pages polling:"
 bash "$HERE/sched_overhead.sh" "$B" 500 | tail -1

@@ -180,13 +180,18 @@ static int came_up(const char *dir)
     return 0;
 }
 
-static void log_said(struct sb *b, const char *log)
+/* 500: what did not start, with the end of what it said in log. */
+static void not_started(struct resp *p, const char *what, const char *log)
 {
     size_t n = 0;
     char *text = util_read_file(log, &n, NULL);
     const char *t = text ? text : "";
     if (n > 4000) t += n - 4000;
-    json_quote(b, t);
+    sb_reset(&p->body);
+    sb_addf(&p->body, "{\"error\": \"%s did not start\", \"output\": ", what);
+    json_quote(&p->body, t);
+    sb_add(&p->body, "}\n");
+    resp_json(p, 500);
     free(text);
 }
 
@@ -204,13 +209,8 @@ void steer_resume(struct req *r, const struct served *w, struct resp *p)
     char *log = xasprintf("%s/serve.log", w->dir);
     char *argv[] = {(char *)r->s->o->self, "resume", "-q", w->dir, NULL};
     if (detach(argv, log, NULL)) resp_error(p, 500, "cannot start sweep resume: %s", strerror(errno));
-    else if (!came_up(w->dir)) {
-        sb_reset(&p->body);
-        sb_add(&p->body, "{\"error\": \"sweep resume did not start\", \"output\": ");
-        log_said(&p->body, log);
-        sb_add(&p->body, "}\n");
-        resp_json(p, 500);
-    } else {
+    else if (!came_up(w->dir)) not_started(p, "sweep resume", log);
+    else {
         sb_reset(&p->body);
         sb_add(&p->body, "{\"ok\": true, \"name\": ");
         json_quote(&p->body, w->name);
@@ -259,13 +259,8 @@ void steer_submit(struct req *r, struct resp *p)
     else {
         char *argv[] = {(char *)s->o->self, "run", "-q", path, "-d", dir, NULL};
         if (detach(argv, log, s->root)) resp_error(p, 500, "cannot start sweep run");
-        else if (!came_up(dir)) {
-            sb_reset(&p->body);
-            sb_add(&p->body, "{\"error\": \"sweep run did not start\", \"output\": ");
-            log_said(&p->body, log);
-            sb_add(&p->body, "}\n");
-            resp_json(p, 500);
-        } else {
+        else if (!came_up(dir)) not_started(p, "sweep run", log);
+        else {
             record(dir, -1, "submission of this sweep", r, &e);
             sweeps_refresh(s);
             const struct served *w = sweeps_find(s, name);

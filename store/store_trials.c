@@ -395,6 +395,26 @@ int store_get_trial(struct store *st, long long id, struct trial_row *t, struct 
     return found;
 }
 
+/* Steps s (a SELECT of TRIAL_COLS) to its end or until cb returns
+ * non-zero, then finalizes it. */
+static int each_row(struct store *st, sqlite3_stmt *s, store_trial_cb cb, void *ctx,
+                    struct err *e)
+{
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct trial_row t;
+        read_trial(s, &t);
+        int stop = cb(&t, ctx);
+        trial_row_release(&t);
+        if (stop) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : st_db_err(st, e, "read trials");
+}
+
 int store_each_trial(struct store *st, enum store_order order, int state, long long limit,
                      store_trial_cb cb, void *ctx, struct err *e)
 {
@@ -448,20 +468,7 @@ int store_each_trial(struct store *st, enum store_order order, int state, long l
         return st_db_err(st, e, "prepare");
     if (state >= 0) sqlite3_bind_text(s, 1, store_state_name(state), -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct trial_row t;
-        read_trial(s, &t);
-        int stop = cb(&t, ctx);
-        trial_row_release(&t);
-        if (stop) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) return st_db_err(st, e, "read trials");
-    return 0;
+    return each_row(st, s, cb, ctx, e);
 }
 
 int store_trials_since(struct store *st, double since, store_trial_cb cb, void *ctx,
@@ -476,19 +483,7 @@ int store_trials_since(struct store *st, double since, store_trial_cb cb, void *
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
         return st_db_err(st, e, "prepare");
     sqlite3_bind_double(s, 1, since);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct trial_row t;
-        read_trial(s, &t);
-        int stop = cb(&t, ctx);
-        trial_row_release(&t);
-        if (stop) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : st_db_err(st, e, "read trials");
+    return each_row(st, s, cb, ctx, e);
 }
 
 int store_trial_decide(struct store *st, long long id, enum trial_state state,

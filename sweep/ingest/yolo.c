@@ -239,6 +239,44 @@ static int txt_row(struct mparser *p, const char *s, size_t n, struct metric_bat
     return 1;
 }
 
+/* The validation's speed per image, in ms: Ultralytics' "Speed: 0.2ms
+ * preprocess, 1.5ms inference, 0.0ms loss, 1.2ms postprocess per image",
+ * YOLOv5's "Speed: 0.1ms pre-process, 10.1ms inference, 0.9ms NMS per image
+ * at shape (32, 3, 640, 640)": speed/preprocess_ms, speed/inference_ms,
+ * speed/loss_ms, speed/postprocess_ms, speed/nms_ms at the epoch. */
+static void speed_line(struct mparser *p, const char *s, size_t n, struct metric_batch *b)
+{
+    size_t i = 6; /* after "Speed:" */
+    for (int k = 0; k < 8; k++) {
+        while (i < n && s[i] == ' ') i++;
+        char num[32];
+        size_t j = 0;
+        while (i < n && j + 1 < sizeof num && (isdigit((unsigned char)s[i]) || s[i] == '.'))
+            num[j++] = s[i++];
+        num[j] = '\0';
+        if (!j || i + 2 > n || s[i] != 'm' || s[i + 1] != 's') return;
+        i += 2;
+        while (i < n && s[i] == ' ') i++;
+        size_t w = i;
+        while (i < n && (isalpha((unsigned char)s[i]) || s[i] == '-')) i++;
+        char word[32] = "";
+        size_t wn = 0;
+        for (size_t q = w; q < i && wn + 1 < sizeof word; q++)
+            if (s[q] != '-') word[wn++] = (char)tolower((unsigned char)s[q]);
+        word[wn] = '\0';
+        static const char *const known[] = {"preprocess", "inference", "loss", "postprocess",
+                                            "nms"};
+        for (size_t q = 0; q < sizeof known / sizeof known[0]; q++)
+            if (!strcmp(word, known[q])) {
+                char name[48];
+                snprintf(name, sizeof name, "speed/%s_ms", known[q]);
+                lx_emit_name(p, b, name, p->epoch, strtod(num, NULL));
+            }
+        if (i < n && s[i] == ',') i++;
+        else return; /* " per image" */
+    }
+}
+
 static int csv_header(const char *s, size_t n)
 {
     if (!lx_starts(s, n, "epoch")) return 0;
@@ -281,6 +319,8 @@ static void yolo_line(struct mparser *p, const char *s, size_t n, struct metric_
         val_row(p, s, n, b);
     else if (lx_starts(s, n, "Validating ") && lx_find(s, n, "best.pt"))
         Y(p)->final_val = 1;
+    else if (lx_starts(s, n, "Speed: ") && lx_find(s, n, "ms inference"))
+        speed_line(p, s, n, b);
 }
 
 /* ---- darknet ---- */

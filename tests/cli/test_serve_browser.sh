@@ -3,6 +3,7 @@
 # (tests/browser/serve_check.js) beside a running sweep. Needs what the
 # README's second command installs: chromium, and puppeteer-core and uPlot
 # from the npm registry (SWEEP_TEST_NODE: where puppeteer-core is).
+SHOTS=${SWEEP_TEST_SHOTS:-$PWD/serve-shots} # the screenshots, kept (in the build tree under ctest)
 . "$SRC/tests/cli/lib.sh"
 . "$SRC/tests/cli/serve_lib.sh"
 trap 'serve_stop; [ -n "${RUN_PID:-}" ] && kill $RUN_PID 2> /dev/null; [ "$FAILED" -eq 0 ] && rm -rf "$T" || echo "kept $T" >&2' EXIT
@@ -44,6 +45,5 @@ cat browser.out
 check_eq "the browser's checks" "$rc" 0
 check "the stop was recorded with the name the page gave" grep -q 'as "browser test"' \
     <(sql root/live/sweep.db "select detail from events where kind = 'serve'")
-# the screenshots stay for a look: SWEEP_TEST_SHOTS=DIR keeps them there
-[ -n "${SWEEP_TEST_SHOTS:-}" ] && mkdir -p "$SWEEP_TEST_SHOTS" && cp shots/*.png "$SWEEP_TEST_SHOTS/"
+mkdir -p "$SHOTS" && cp shots/*.png "$SHOTS/" && echo "screenshots in $SHOTS"
 finish

@@ -13,6 +13,7 @@ for f in ultralytics-8.1-console ultralytics-narrow-docker ultralytics-8.3.200-c
     check_eq "ultralytics: $f" "$(m -p ultralytics "$F/$f.log")" "$(cat "$F/$f.expected")"
 done
 check_eq "yolov5: 7.0 console" "$(m -p yolov5 "$F/yolov5-7.0-console.log")" "$(cat "$F/yolov5-7.0-console.expected")"
+check_eq "yolov5: 7.0 val.py, with its Speed line" "$(m -p yolov5 "$F/yolov5-7.0-val.log")" "$(cat "$F/yolov5-7.0-val.expected")"
 check_eq "yolov5: results.txt" "$(m -p yolov5 "$F/yolov5-2020-results.txt")" "$(cat "$F/yolov5-2020-results.expected")"
 # the 2020 console has what results.txt has, less the validation losses
 check_eq "yolov5: 2020 console" "$(m -p yolov5 "$F/yolov5-2020-console.log")" \
