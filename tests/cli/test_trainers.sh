@@ -79,7 +79,7 @@ check "metrics.json: iteration is the step" grep -qx '19,total_loss,2.155' <<< "
 
 # one parser, any of its files; told apart by content
 out=$(m -p ultralytics "$F/ultralytics-8.1-console.log" "$F/ultralytics-8.1-results.csv")
-check_eq "two files: 28 + 39 rows" "$(echo "$out" | wc -l)" 67
+check_eq "two files: 32 + 39 rows" "$(echo "$out" | wc -l)" 71
 check "two files: named" grep -q "ultralytics-8.1-results.csv,1,val/dfl_loss,1.3311" <<< "$out"
 check "--json" grep -q '"name": "best/metrics/mAP50-95(B)", "value": 0.419' <<< "$(m -p ultralytics --json "$F/ultralytics-8.1-console.log")"
 
@@ -138,7 +138,8 @@ check_eq "run: console's gpu_mem" "$(val gpu_mem 2)" 2.73
 check_eq "run: the best model's validation" "$(val 'best/metrics/mAP50-95(B)' 3)" 0.419
 check_eq "run: each (name, step) once" "$(sql u/sweep.db 'select count(*) from metrics')" \
     "$(sql u/sweep.db 'select count(*) from (select distinct name, step from metrics)')"
-check_eq "run: rows" "$(sql u/sweep.db 'select count(*) from metrics')" $((39 + 3 + 4))
+check_eq "run: rows" "$(sql u/sweep.db 'select count(*) from metrics')" $((39 + 3 + 4 + 4))
+check_eq "run: the console's Speed line, the latency of best.pt" "$(val 'speed/inference_ms' 3)" 1.5
 check "run: status ranks it by results.csv's best" grep -q 0.41812 <<< "$(sweep status u)"
 
 # metrics.file names the results file explicitly; the log is still read
