@@ -105,6 +105,17 @@ curl -s -D headers.txt -o /dev/null "$URL/"
 check "pages carry a content security policy" grep -qi "^Content-Security-Policy: default-src 'self'" headers.txt
 check "and no cookie" bash -c '! grep -qi "^Set-Cookie" headers.txt'
 
+# connections are bounded: 64 per client address (128 in all); idle ones
+# held open take the room, and it comes back when they close
+fds=()
+for i in $(seq 64); do exec {fd}<> "/dev/tcp/127.0.0.1/$PORT" && fds+=($fd); done
+get /api > /dev/null --max-time 3
+check_eq "a 65th connection from one address is refused" "$CODE" 000
+for fd in "${fds[@]}"; do exec {fd}>&-; done
+wait_for '[ "$(curl -s -o /dev/null -w "%{http_code}" "$URL/api")" = 200 ]' 10
+get /api > /dev/null
+check_eq "and served again once they closed" "$CODE" 200
+
 # the token
 get /api/sweeps/slow/trials/0/stop -X POST > /dev/null
 check_eq "stop without the token: 401" "$CODE" 401
