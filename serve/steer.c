@@ -93,9 +93,25 @@ static void who(const struct req *r, struct sb *b)
     }
 }
 
+/* 1 if dir's store holds a sweep already (sweep run writes its schema and
+ * its sweep row after it takes the lock: a writer opening the file before
+ * that would make the schema under it). */
+static int has_sweep(const char *dir)
+{
+    char *db = layout_db(dir);
+    struct store *st = store_open_ro(db, NULL);
+    free(db);
+    struct store_sweep w = {0};
+    int ok = st && store_get_sweep(st, &w, NULL) == 0;
+    store_sweep_release(&w);
+    if (st) store_close(st);
+    return ok;
+}
+
 static int record(const char *dir, long long trial, const char *what, const struct req *r,
                   struct err *e)
 {
+    if (!has_sweep(dir)) return err_usage(e, "%s holds no sweep", dir);
     char *db = layout_db(dir);
     if (access(db, W_OK) != 0) { /* another user's sweep: only its owner changes it */
         free(db);
@@ -169,11 +185,12 @@ static int detach(char *const argv[], const char *log, const char *cwd)
     return 0;
 }
 
-/* Waits up to 5 s for dir's sweep to hold its lock; 1 if it does. */
+/* Waits up to 10 s for dir's sweep to hold its lock and have written its
+ * store; 1 if it does. */
 static int came_up(const char *dir)
 {
-    for (int i = 0; i < 100; i++) {
-        if (dirlock_held(dir, NULL, 0, NULL)) return 1;
+    for (int i = 0; i < 200; i++) {
+        if (dirlock_held(dir, NULL, 0, NULL) && has_sweep(dir)) return 1;
         struct timespec ts = {0, 50 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
