@@ -21,6 +21,9 @@ const [url, name, runs = "3"] = process.argv.slice(2);
       document.querySelector("#parallel canvas"), { timeout: 60000, polling: 20 });
     times.push((Date.now() - t0) / 1000);
   }
+  const res = await page.evaluate(() => performance.getEntriesByType("resource").map((r) =>
+    r.name.replace(/^https?:\/\/[^/]+/, "").slice(0, 40) + " " + r.startTime.toFixed(0) + "-" + r.responseEnd.toFixed(0) + " ms"));
+  console.log("the last load's requests (from navigation start):\n  " + res.join("\n  "));
   times.sort((a, b) => a - b);
   console.log("page drawn: median " + times[Math.floor(times.length / 2)].toFixed(3) + " s of " + times.map((t) => t.toFixed(3)).join(", "));
   // a tick as the page does it: /tick, then /curves since, timed in the page

@@ -172,21 +172,22 @@ static void get(struct req *r, struct resp *p)
         pthread_mutex_unlock(&s->lock);
         resp_json(p, 200);
     } else if (r->nseg == 2 && (is(r, 1, "machine") || is(r, 1, "gpus"))) {
-        pthread_mutex_lock(&s->lock);
         int rc = is(r, 1, "machine") ? s->o->docs->ps(&p->body, &e) : s->o->docs->gpus(&p->body, &e);
-        pthread_mutex_unlock(&s->lock);
         if (rc) fail(p, &e);
         else resp_json(p, 200);
     } else if (r->nseg >= 3 && r->nseg <= 5 && is(r, 1, "sweeps")) {
+        /* the table under the lock; the documents in parallel (each opens
+         * its own read-only connection; a page asks several at once) */
         struct served w;
         pthread_mutex_lock(&s->lock);
-        if (lookup(r, &w)) resp_error(p, 404, "no sweep %s is served here", r->seg[2]);
+        int found = lookup(r, &w) == 0;
+        pthread_mutex_unlock(&s->lock);
+        if (!found) resp_error(p, 404, "no sweep %s is served here", r->seg[2]);
         else {
             sweep_doc(r, p, w.dir);
             free(w.name);
             free(w.dir);
         }
-        pthread_mutex_unlock(&s->lock);
     } else resp_error(p, 404, "no such document");
 }
 

@@ -19,7 +19,7 @@ struct served {
 
 struct srv {
     const struct serve_opts *o;
-    pthread_mutex_t lock;   /* the documents, one request at a time */
+    pthread_mutex_t lock;   /* the table of served sweeps, and one submission at a time */
     char token[65];         /* hex; "" when read-only */
     char *token_path;
     char *web_dir;          /* uPlot's dist/, or NULL when it is not installed */

@@ -52,8 +52,9 @@ var Charts = (function () {
       var o = {
         width: opt.width || 640, height: opt.height || 300, title: opt.title,
         legend: { show: false }, focus: { alpha: 0.25 }, cursor: { focus: { prox: 24 } },
-        scales: { x: { time: false } }, axes: [{ label: opt.x || "step" }, { label: opt.y || "" }],
-        series: sers,
+        scales: { x: { time: false } }, series: sers,
+        axes: [{ label: opt.x || "step", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6] },
+               { label: opt.y || "" }],
         hooks: {
           setSeries: [function (u, i) { show(u, i); }],
           setCursor: [function (u) { show(u, u.cursor.idx == null ? null : u._focus); }],
@@ -148,16 +149,24 @@ var Charts = (function () {
       return [lo, hi];
     });
     function y(i, v) { var r = ranges[i]; return bot - (v - r[0]) / (r[1] - r[0]) * (bot - top); }
+    /* one path per colour (10 shades): 10,000 trials are 10 strokes */
+    var shades = [];
     rows.forEach(function (r) {
-      g.strokeStyle = color(score(r));
+      var k = Math.max(0, Math.min(9, Math.floor(score(r) * 10)));
+      (shades[k] = shades[k] || []).push(r);
+    });
+    shades.forEach(function (rs, k) {
+      g.strokeStyle = color((k + 0.5) / 10);
       g.beginPath();
-      var started = false;
-      dims.forEach(function (d, i) {
-        var v = d.value(r);
-        if (v === null || !isFinite(v)) { started = false; return; }
-        var px = left + i * step, py = y(i, v);
-        if (started) g.lineTo(px, py); else g.moveTo(px, py);
-        started = true;
+      rs.forEach(function (r) {
+        var started = false;
+        dims.forEach(function (d, i) {
+          var v = d.value(r);
+          if (v === null || !isFinite(v)) { started = false; return; }
+          var px = left + i * step, py = y(i, v);
+          if (started) g.lineTo(px, py); else g.moveTo(px, py);
+          started = true;
+        });
       });
       g.stroke();
     });

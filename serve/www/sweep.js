@@ -5,6 +5,7 @@
 "use strict";
 (function () {
   var A, el, num; /* app.js's helpers, there once it has run */
+  function fl(t) { return t._f || (t._f = A.flat(t.params, "")); } /* a trial's parameters, flat, once */
   function helpers() { A = window.SweepApp; el = A.el; num = A.num; }
 
   function spearman(xs, ys) {
@@ -37,7 +38,7 @@
   function paramInfo(trials) {
     var info = {};
     trials.forEach(function (t) {
-      var f = A.flat(t.params, "");
+      var f = fl(t);
       Object.keys(f).forEach(function (k) {
         var i = info[k] || (info[k] = { numeric: true, values: {} });
         if (typeof f[k] !== "number") i.numeric = false;
@@ -48,6 +49,8 @@
       var i = info[k];
       i.cats = i.numeric ? null : Object.keys(i.values).sort();
       i.labels = i.cats && i.cats.map(function (c) { var v = JSON.parse(c); return typeof v === "string" ? v : c; });
+      i.index = {};
+      (i.cats || []).forEach(function (c, n) { i.index[c] = n; });
       if (Object.keys(i.values).length < 2) delete info[k]; /* fixed: nothing to show */
     });
     return info;
@@ -63,9 +66,6 @@
     var paramBox = el("div", { cls: "grid", id: "params" }), parBox = el("div", { id: "parallel" });
     var impBox = el("div", { id: "importance" }), timeBox = el("div", { id: "timeline" }), evBox = el("div");
     var curveChart = null, leadTable = null, goalMax = true;
-    A.api("/api/sweeps").then(function (ss) {
-      ss.forEach(function (w) { if (w.name === name) goalMax = w.goal !== "minimize"; });
-    }).finally(main);
     function main() {
       A.main.replaceChildren(el("h1", null, name), cards, ctl,
         el("div", { cls: "grid" }, el("div", null, el("h2", null, "Leaderboard"), lead), el("div", { style: "flex: 1; min-width: 380px" }, el("h2", null, "Trial"), detail)),
@@ -76,7 +76,10 @@
         el("h2", null, "Trials on GPUs in time"), timeBox,
         el("h2", null, "Events"), evBox);
       metricSel.addEventListener("change", function () { metric = metricSel.value; curves = {}; lastNow = 0; loadCurves(0); });
-      Promise.all([A.api(base + "/trials"), loadStatus(), loadTop()]).then(function (r) {
+      var goal = A.api("/api/sweeps").then(function (ss) {
+        ss.forEach(function (w) { if (w.name === name) goalMax = w.goal !== "minimize"; });
+      });
+      Promise.all([A.api(base + "/trials"), loadStatus(), loadTop(), goal]).then(function (r) {
         r[0].forEach(function (t) { trials[t.trial] = t; });
         loadNames();
         loadCurves(0);
@@ -85,7 +88,12 @@
       }).catch(function (e) { A.flash(e.message); });
     }
     function loadStatus() {
-      return A.api(base + "/status").then(function (s) { status = s; drawCards(); });
+      return A.api(base + "/status").then(function (s) {
+        var first = !status;
+        status = s;
+        drawCards();
+        if (first && leadTable) { leadTable = null; drawLead(); } /* its objective column's name */
+      });
     }
     function loadTop() {
       return A.api(base + "/top?n=500").then(function (t) { top = t; drawLead(); });
@@ -106,6 +114,7 @@
               (since ? "" : "&trials=" + Object.keys(pickIds()).join(","));
       return A.api(q).then(function (c) {
         if (!metric) metric = c.metric;
+        if (!lastNow) lastNow = c.now; /* ticks ask what changed after the server's clock says this */
         Object.keys(c.trials).forEach(function (id) {
           var m = curves[id] || (curves[id] = {});
           c.trials[id].forEach(function (p) { m[p[0]] = p[1]; });
@@ -115,7 +124,8 @@
       }).catch(function (e) { curveBox.replaceChildren(el("p", { cls: "muted" }, e.message)); });
     }
     function tick() {
-      var since = lastNow ? lastNow - 10 : 0;
+      if (!lastNow) return; /* not before the first curves came */
+      var since = lastNow - 10;
       A.api(base + "/tick?since=" + since).then(function (t) {
         var changed = false;
         t.changed.forEach(function (r) {
@@ -123,9 +133,8 @@
           if (!o || o.state !== r.state || o.objective !== r.objective || o.step !== r.step) changed = true;
           trials[r.trial] = r;
         });
-        var first = !lastNow;
         lastNow = t.now;
-        if (!first) loadCurves(since);
+        loadCurves(since);
         if (changed || (status && status.running !== t.running)) {
           loadStatus(); loadTop(); drawAll();
           if (sel !== null) showTrial(sel);
@@ -160,7 +169,7 @@
     }
     function drawLead() {
       var keys = {};
-      top.forEach(function (t) { Object.keys(A.flat(t.params, "")).forEach(function (k) { keys[k] = 1; }); });
+      top.forEach(function (t) { Object.keys(fl(t)).forEach(function (k) { keys[k] = 1; }); });
       var pk = Object.keys(keys);
       var bestId = top.length && top[0].objective !== null ? top[0].trial : null;
       var cols = [
@@ -170,8 +179,8 @@
         { name: "step", num: true, get: function (t) { return t.step; } },
         { name: "steps/h", num: true, get: function (t) { return t.steps_per_hour; } },
       ].concat(pk.map(function (k) {
-        return { name: k, num: top.every(function (t) { var v = A.flat(t.params, "")[k]; return v === undefined || typeof v === "number"; }),
-                 get: function (t) { return A.flat(t.params, "")[k]; } };
+        return { name: k, num: top.every(function (t) { var v = fl(t)[k]; return v === undefined || typeof v === "number"; }),
+                 get: function (t) { return fl(t)[k]; } };
       }));
       var opts = { rowClass: function (t) { return (t.trial === bestId ? "best " : "") + (t.trial === sel ? "sel " : "") + (t.state === "running" ? "running" : ""); },
                    onrow: function (t) { sel = t.trial; showTrial(t.trial); drawLead(); } };
@@ -234,9 +243,9 @@
         paramBox.appendChild(box);
         var i = pinfo[k];
         var pts = done.map(function (t) {
-          var v = A.flat(t.params, "")[k];
-          return [i.cats ? i.cats.indexOf(JSON.stringify(v)) : v, t.objective];
-        }).filter(function (p) { return p[0] !== undefined && p[0] !== -1; });
+          var v = fl(t)[k];
+          return [i.cats ? i.index[JSON.stringify(v)] : v, t.objective];
+        }).filter(function (p) { return p[0] !== undefined; });
         var lg = !i.cats && pts.length && pts.every(function (p) { return p[0] > 0; }) &&
                  Math.max.apply(null, pts.map(function (p) { return p[0]; })) / Math.min.apply(null, pts.map(function (p) { return p[0]; })) > 50;
         Charts.scatter(box, pts, { x: k, y: status && status.objective || "objective", categories: i.labels, log: lg, width: 320, height: 220 });
@@ -244,7 +253,7 @@
       if (!names.length) paramBox.appendChild(el("p", { cls: "muted" }, "no parameter varies"));
       var dims = names.map(function (k) {
         var i = pinfo[k];
-        return { name: k, cats: i.labels, value: function (t) { var v = A.flat(t.params, "")[k]; return i.cats ? i.cats.indexOf(JSON.stringify(v)) : typeof v === "number" ? v : null; } };
+        return { name: k, cats: i.labels, value: function (t) { var v = fl(t)[k]; var x = i.cats ? i.index[JSON.stringify(v)] : v; return typeof x === "number" ? x : null; } };
       });
       var lo = Math.min.apply(null, done.map(function (t) { return t.objective; })), hi = Math.max.apply(null, done.map(function (t) { return t.objective; }));
       dims.push({ name: status && status.objective || "objective", value: function (t) { return t.objective; } });
@@ -252,7 +261,7 @@
       else parBox.replaceChildren(el("p", { cls: "muted" }, "no trial has an objective yet"));
       var imp = names.map(function (k) {
         var i = pinfo[k], xs = [], ys = [];
-        done.forEach(function (t) { var v = A.flat(t.params, "")[k]; if (v !== undefined) { xs.push(i.cats ? JSON.stringify(v) : v); ys.push(t.objective); } });
+        done.forEach(function (t) { var v = fl(t)[k]; if (v !== undefined) { xs.push(i.cats ? JSON.stringify(v) : v); ys.push(t.objective); } });
         if (xs.length < 4) return { name: k, v: null };
         return { name: k, v: i.cats ? eta2(xs, ys) : Math.abs(spearman(xs, ys)), how: i.cats ? "η² (share of variance)" : "|Spearman ρ|" };
       }).sort(function (a, b) { return (b.v || 0) - (a.v || 0); });
@@ -267,6 +276,7 @@
         evBox.replaceChildren(el("pre", { id: "events" }, es.map(function (e) { return new Date(e.time * 1000).toLocaleTimeString() + "  " + (e.trial === null ? "" : "trial " + e.trial + "  ") + e.kind + "  " + e.detail; }).join("\n") || "(none)"));
       });
     }
+    main(); /* once everything above is defined */
   };
 
   /* Several sweeps on shared axes: the best so far against the trial's
