@@ -8,13 +8,14 @@
 # ask a tick every 1.5 s, as 50 open pages do. With puppeteer-core installed
 # (README, second command), also the page in Chromium (bench/serve_page.js).
 # Usage: bench/serve_scale.sh [BUILD_DIR] [TRIALS] [STEPS]
+# (SERVE_SCALE_KEEP=DIR keeps the store there, to look at it afterwards)
 set -eu
 B=$(cd "${1:-build}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 N=${2:-10000}
 S=${3:-250}
 T=$(mktemp -d)
-trap 'kill $(jobs -p) 2> /dev/null; rm -rf "$T"' EXIT
+trap 'kill $(jobs -p) 2> /dev/null; [ -n "${SERVE_SCALE_KEEP:-}" ] && mv "$T/big" "$SERVE_SCALE_KEEP"; rm -rf "$T"' EXIT
 cd "$T"
 cat > s.yaml <<Y
 method: random

@@ -53,15 +53,29 @@ static void at_once(struct tput *p, double now)
     if (!p->n) return;
     qsort(p->t, p->n, sizeof *p->t, by_group_start);
     size_t g0 = 0;
+    double longest = 0; /* of the group: a trial that started longer before a's start ended before it */
     for (size_t i = 0; i < p->n; i++) {
         struct tput_trial *a = &p->t[i];
-        if (!same_group(a, &p->t[g0])) g0 = i;
+        if (i == 0 || !same_group(a, &p->t[g0])) {
+            g0 = i;
+            longest = 0;
+            for (size_t k = i; k < p->n && same_group(a, &p->t[k]); k++) {
+                double l = (p->t[k].ended > 0 ? p->t[k].ended : now) - p->t[k].started;
+                if (l > longest) longest = l;
+            }
+        }
         double a1 = a->ended > 0 ? a->ended : now, len = a1 - a->started, sum = 0;
         if (len <= 0) {
             a->at_once = 1;
             continue;
         }
-        for (size_t k = g0; k < p->n && p->t[k].started < a1; k++) {
+        size_t from = g0, to = i; /* the first of the group that started after a->started - longest */
+        while (from < to) {
+            size_t mid = from + (to - from) / 2;
+            if (p->t[mid].started < a->started - longest) from = mid + 1;
+            else to = mid;
+        }
+        for (size_t k = from; k < p->n && p->t[k].started < a1; k++) {
             const struct tput_trial *b = &p->t[k];
             if (!same_group(a, b)) break;
             double b1 = b->ended > 0 ? b->ended : now;
@@ -74,8 +88,36 @@ static void at_once(struct tput *p, double now)
     qsort(p->t, p->n, sizeof *p->t, by_id);
 }
 
+/* The median rate of the trials that ran alone with the memory estimate
+ * mem (within 1 MiB), -1 if none; remembered by estimate (a sweep has a few:
+ * one per model size), so that 10,000 packed trials do not each read all
+ * the others. */
+struct alone_memo {
+    double mem[16], med[16];
+    int n;
+};
+
+static double alone_median(const struct tput *p, double mem, struct alone_memo *memo)
+{
+    for (int i = 0; i < memo->n; i++)
+        if (memo->mem[i] == mem) return memo->med[i];
+    double *same = xmalloc((p->n + 1) * sizeof *same);
+    size_t ns = 0;
+    for (size_t k = 0; k < p->n; k++)
+        if (p->t[k].rate > 0 && p->t[k].at_once < TPUT_ALONE && fabs(p->t[k].mem_est - mem) < 1)
+            same[ns++] = p->t[k].rate;
+    double med = ns ? median(same, ns) : -1;
+    free(same);
+    if (memo->n < 16) {
+        memo->mem[memo->n] = mem;
+        memo->med[memo->n++] = med;
+    }
+    return med;
+}
+
 void tput_compute(struct tput *p, double now)
 {
+    struct alone_memo memo = {.n = 0};
     at_once(p, now);
     double first = 0, last = 0;
     double *alone = xmalloc((p->n + 1) * sizeof *alone), *conc = xmalloc((p->n + 1) * sizeof *conc),
@@ -98,14 +140,8 @@ void tput_compute(struct tput *p, double now)
         else if (a->at_once >= TPUT_PACKED) {
             conc[nc++] = a->at_once;
             /* against the trials of its kind that ran alone */
-            double *same = xmalloc((p->n + 1) * sizeof *same);
-            size_t ns = 0;
-            for (size_t k = 0; k < p->n; k++)
-                if (p->t[k].rate > 0 && p->t[k].at_once < TPUT_ALONE &&
-                    fabs(p->t[k].mem_est - a->mem_est) < 1)
-                    same[ns++] = p->t[k].rate;
-            if (ns) gain[ng++] = a->rate * a->at_once / median(same, ns);
-            free(same);
+            double m = alone_median(p, a->mem_est, &memo);
+            if (m > 0) gain[ng++] = a->rate * a->at_once / m;
         }
     }
     p->hours = last > first ? (last - first) / 3600 : 0;
@@ -176,11 +212,16 @@ int store_throughput(struct store *st, const char *metric, double now, struct tp
 {
     memset(p, 0, sizeof *p);
     struct load_ctx c = {p};
-    if (store_each_trial(st, ORDER_ID, -1, 0, add_trial, &c, e)) return -1;
-    sqlite3_stmt *s = prepare_span(st, metric, e);
-    if (!s) return -1;
-    for (size_t i = 0; i < p->n; i++) span(s, &p->t[i], metric);
+    /* one read transaction for the lot: a statement outside one takes and
+     * drops the file's locks each time (10,000 trials: 10,000 times) */
+    int txn = sqlite3_get_autocommit(st->db) && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_stmt *s = NULL;
+    int rc = store_each_trial(st, ORDER_ID, -1, 0, add_trial, &c, e);
+    if (!rc && !(s = prepare_span(st, metric, e))) rc = -1;
+    for (size_t i = 0; !rc && i < p->n; i++) span(s, &p->t[i], metric);
     sqlite3_finalize(s);
+    if (txn) sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    if (rc) return -1;
     tput_compute(p, now);
     return 0;
 }
