@@ -243,14 +243,21 @@ static int foreign(struct store *st)
     return n > 0;
 }
 
-static int migrate(struct store *st, struct err *e)
+static int user_version(struct store *st, int *version, struct err *e)
 {
     sqlite3_stmt *s;
-    int version = 0;
+    *version = 0;
     if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
         return st_db_err(st, e, "user_version");
-    if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
+    if (sqlite3_step(s) == SQLITE_ROW) *version = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
+    return 0;
+}
+
+static int migrate(struct store *st, struct err *e)
+{
+    int version;
+    if (user_version(st, &version, e)) return -1;
     if (version > STORE_SCHEMA_VERSION)
         return err_usage(e, "sweep.db has schema version %d; this sweep knows up to %d: use a "
                             "newer sweep",
@@ -261,6 +268,11 @@ static int migrate(struct store *st, struct err *e)
     st->version = STORE_SCHEMA_VERSION;
     if (version == STORE_SCHEMA_VERSION) return 0;
     if (st_exec(st, "BEGIN IMMEDIATE", e)) return -1;
+    /* again under the write lock: another process may have just made or
+     * migrated it (a second opener of a new store ran into "table sweep
+     * already exists") */
+    if (user_version(st, &version, e)) goto fail;
+    if (version == STORE_SCHEMA_VERSION) return st_exec(st, "COMMIT", e);
     if (version < 1 && st_exec(st, SCHEMA_V1, e)) goto fail;
     if (version < 2 && st_exec(st, MIGRATE_V2, e)) goto fail;
     if (version < 3 && st_exec(st, MIGRATE_V3, e)) goto fail;

@@ -7,7 +7,9 @@
 
 #include <math.h>
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static long long scalar(const char *db, const char *sql)
@@ -216,8 +218,56 @@ static void a_v6_store_keeps_its_jobs(void)
     free(db);
 }
 
+/* Two processes opening one new store at once (sweep run making its
+ * schema, sweep serve recording a request in it): the schema is made once,
+ * and neither fails ("table sweep already exists" when the version was read
+ * outside the write lock). 40 rounds of two forks opening the same new
+ * file. */
+static void two_openers_of_a_new_store(void)
+{
+    char tmpl[] = "/tmp/sweep-store2.XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    CHECK(dir != NULL);
+    char *db = xasprintf("%s/sweep.db", dir);
+    char *wal = xasprintf("%s-wal", db), *shm = xasprintf("%s-shm", db);
+    int bad = 0;
+    for (int round = 0; round < 40; round++) {
+        unlink(db); /* a new store each round: no WAL of the last one */
+        unlink(wal);
+        unlink(shm);
+        /* empty, in WAL mode: as sweep run's open leaves it before its schema
+         * (the WAL switch itself happens once, under sweep run's directory lock) */
+        run_sql(db, "PRAGMA journal_mode = WAL;");
+        pid_t kids[2];
+        for (int k = 0; k < 2; k++) {
+            kids[k] = fork();
+            if (kids[k] == 0) {
+                struct err e = {0};
+                struct store *st = store_open(db, 0, &e);
+                if (!st) fprintf(stderr, "round %d: %s\n", round, e.msg);
+                _exit(st ? 0 : 1);
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            int status;
+            waitpid(kids[k], &status, 0);
+            bad += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+        }
+    }
+    CHECK_INT_EQ(bad, 0);
+    CHECK_INT_EQ(scalar(db, "PRAGMA user_version"), 8);
+    unlink(db);
+    unlink(wal);
+    unlink(shm);
+    free(wal);
+    free(shm);
+    rmdir(dir);
+    free(db);
+}
+
 static const struct check_case cases[] = {CASE(a_store_through_its_lifecycle),
-                                          CASE(a_v6_store_keeps_its_jobs)};
+                                          CASE(a_v6_store_keeps_its_jobs),
+                                          CASE(two_openers_of_a_new_store)};
 
 int main(int argc, char **argv)
 {
