@@ -32,6 +32,7 @@ static const char *const TOP_KEYS[] = {
     /* sweep */
     "seed", "trials", "budget", "templates", "resources", "retries", "timeout", "priority",
     "stall_timeout", "stop_grace", "env", "shell", "executor", "interpreter", "resume", "promote_args", "rerun", "prior",
+    "constraints",
     "fail_fast", "stage", NULL};
 
 /* The top-level keys: the file's own, and a section for each executor
@@ -104,11 +105,21 @@ static void parse_run_shape(struct ctx *c, const struct value *root, const struc
     struct space *sp = c->sp;
     struct diag *d = c->d;
     const struct value *v;
-    if ((v = value_map_get(root, "metric"))) sx_parse_metric(c, v);
+    if ((v = value_map_get(root, "metric")) && v->kind == V_LIST) sx_parse_objectives(c, v);
+    else if (v) sx_parse_metric(c, v);
+    if ((v = value_map_get(root, "constraints"))) sx_parse_constraints(c, v);
+    if (sp->nobjs >= 2 && method_ok && sp->method != METHOD_RANDOM && sp->method != METHOD_GRID)
+        diag_error(d, me->val->line, me->val->col,
+                   "method %s does not search several objectives yet: random and grid do",
+                   sp->mdef ? sp->mdef->name : "?");
     if ((v = value_map_get(root, "early_terminate"))) {
         sx_parse_early_terminate(c, v);
         if (sp->et_enabled && !sp->metric_name)
             diag_error(d, v->line, v->col, "early_terminate needs a 'metric' to compare trials by");
+        if (sp->et_enabled && sp->nobjs >= 2)
+            diag_error(d, v->line, v->col,
+                       "early_terminate with several objectives is refused: its rules compare "
+                       "one objective, and a trial behind on it may be on the front by another");
     }
     const struct method_def *m = method_of(sp);
     sp->sampler = m->sampler ? m->sampler : sp->method; /* budget.sampler may say otherwise */
@@ -434,6 +445,7 @@ void space_free(struct space *sp)
     for (size_t i = 0; i < sp->npriors; i++) free(sp->priors[i]);
     free(sp->priors);
     free(sp->metric_name);
+    sx_objs_free(sp);
     for (size_t i = 0; i < sp->ncommand; i++) free(sp->command[i]);
     free(sp->command);
     free(sp->gpu_list);

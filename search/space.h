@@ -162,8 +162,18 @@ struct space {
     unsigned long long seed;
     long long run_cap;          /* run_cap / trials; 0 = no cap */
 
-    char *metric_name;          /* NULL: no objective */
+    char *metric_name;          /* NULL: no objective; with several, the first's */
     enum goal goal;
+    /* metric as a list (space_objs.c): nobjs >= 2 objectives, the first one
+     * metric_name and goal above; 0 with one objective */
+    size_t nobjs;
+    char **obj_names;
+    int *obj_max;               /* 1: maximized */
+    /* constraints: "NAME <= 5": the last value of a logged metric bound */
+    size_t ncons;
+    char **con_names;
+    int *con_le;                /* 1: NAME <= (or <) bound; 0: NAME >= (or >) bound */
+    double *con_bound;
     int has_target;
     double target;
 
@@ -280,6 +290,10 @@ int space_learns(const struct space *sp);
 int space_better(const struct space *sp, double a, double b);
 /* 1 when the metric is maximized; its goal's word ("maximize", "minimize"). */
 int space_maximizes(const struct space *sp);
+/* A trial's violation of the constraints, from the metrics' last values
+ * (vals[k] for con_names[k], NaN when not logged: violated by 1): 0 when it
+ * meets them all, else the sum of how far each is off. */
+double space_violation(const struct space *sp, const double *vals);
 const char *space_goal_name(const struct space *sp);
 
 #endif

@@ -51,6 +51,10 @@ void sx_parse_params(struct ctx *c, const struct value *m, char **prefix, int np
 
 /* space_run.c: metric, early_terminate, command, resume, budget */
 void sx_parse_metric(struct ctx *c, const struct value *m);
+/* space_objs.c: metric as a list of objectives, and constraints. */
+void sx_parse_objectives(struct ctx *c, const struct value *list);
+void sx_parse_constraints(struct ctx *c, const struct value *list);
+void sx_objs_free(struct space *sp);
 void sx_parse_early_terminate(struct ctx *c, const struct value *m);
 void sx_parse_command(struct ctx *c, const struct value *v, char ***cmd, size_t *ncmd,
                           const char *where);

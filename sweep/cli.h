@@ -47,6 +47,16 @@ void cli_why_waits(const struct ledger_view *v, const struct ledger_sweep *w, st
 void cli_say_waits(const char *dir);
 int cmd_export(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+/* A sweep of several objectives (mo.c): each returns 1 when the sweep in st
+ * has one objective (the caller shows it as before), 0 done, -1 error (e).
+ * The leaderboard by front (table, CSV, or JSON into json); the first
+ * front; the status line (or its JSON fields, appended to json). */
+int cli_mo_top(struct store *st, FILE *out, long long n, int csv, struct sb *json, struct err *e);
+int cli_mo_front(struct store *st, FILE *out, struct sb *json, struct err *e);
+int cli_mo_status(struct store *st, FILE *out, struct sb *json);
+/* The best trial that meets the constraints by objective name (NULL: the
+ * first): its id; -1 none; -2 one objective; -3 error (e). */
+long long cli_mo_best_by(struct store *st, const char *name, struct err *e);
 /* What --json prints, built into out (sweep serve serves the same): 0, or
  * -1 with e set. */
 int cli_status_json(const char *dir, struct sb *out, struct err *e);

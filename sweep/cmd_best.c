@@ -10,15 +10,22 @@
 #include "sweep/cli.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char USAGE[] =
-    "usage: sweep best [DIR] [--yaml | --json | --command]\n"
+    "usage: sweep best [DIR] [--yaml | --json | --command] [--by OBJECTIVE]\n"
     "\n"
     "The best completed trial of a sweep (the first row of `sweep top`: by the\n"
     "objective, metrics.summary; with halving and hyperband at the highest\n"
     "rung) and its configuration. DIR as for sweep top.\n"
+    "\n"
+    "A sweep of several objectives has no one best: without --by it prints its\n"
+    "front (the trials that meet the constraints and that no other beats in\n"
+    "every objective; --json: as a list); --by OBJECTIVE (or --yaml, --command:\n"
+    "by the first) takes the trial that meets the constraints with the best\n"
+    "value of that objective.\n"
     "\n"
     "  --yaml      (the default) its parameters as YAML, nested groups as maps,\n"
     "              after a comment line naming the trial and its objective:\n"
@@ -72,14 +79,50 @@ static void yaml_map(struct sb *b, const struct value *m, int indent)
     }
 }
 
+/* A sweep of several objectives: the front printed (front: no --by and no
+ * form but JSON; json: as JSON), or the trial chosen by --by into b.
+ * 0 printed, 1 one objective (or chosen: b->found), 2 nothing completed,
+ * -1 error. */
+static int mo_best(struct store *st, const char *by, int front, int json, struct best *b,
+                   struct err *e)
+{
+    if (front && !by) {
+        struct sb js;
+        sb_init(&js);
+        int r = cli_mo_front(st, stdout, json ? &js : NULL, e);
+        if (r == 0 && json) fputs(sb_str(&js), stdout);
+        sb_release(&js);
+        return r;
+    }
+    long long id = cli_mo_best_by(st, by, e);
+    if (id == -2) return 1;
+    if (id == -3) return -1;
+    if (id == -1) {
+        fprintf(stderr, "sweep best: no completed trial meets the constraints yet\n");
+        return 2;
+    }
+    struct trial_row t;
+    memset(&t, 0, sizeof t);
+    if (store_get_trial(st, id, &t, e) != 1) return -1;
+    if (!t.has_objective) { /* chosen by another objective: the first never logged */
+        t.has_objective = 1;
+        t.objective = NAN;
+    }
+    first_completed(&t, b);
+    trial_row_release(&t);
+    return 1;
+}
+
 int cmd_best(int argc, char **argv)
 {
     static const struct option opts[] = {{"yaml", no_argument, NULL, 'y'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"command", no_argument, NULL, 'c'},
+                                         {"by", required_argument, NULL, 'b'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int form = 'y', forms = 0, c;
+    const char *by = NULL;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -88,6 +131,10 @@ int cmd_best(int argc, char **argv)
             return 0;
         }
         if (c == '?') return cli_bad_option("best", opts, argv);
+        if (c == 'b') {
+            by = optarg;
+            continue;
+        }
         form = c;
         forms++;
     }
@@ -100,8 +147,24 @@ int cmd_best(int argc, char **argv)
     struct store_sweep w = {0};
     struct best b = {0};
     int rc = 1;
-    if (store_get_sweep(st, &w, &e) != 0 ||
-        store_each_trial(st, ORDER_CONFIGS, -1, 0, first_completed, &b, &e)) {
+    if (store_get_sweep(st, &w, &e) != 0) {
+        rc = cli_fail(&e);
+        goto out;
+    }
+    int mo = mo_best(st, by, forms && form != 'j' ? 0 : 1, form == 'j', &b, &e);
+    if (mo == 0 || mo == 2) { /* the front printed, or none yet */
+        rc = mo ? 1 : 0;
+        goto out;
+    }
+    if (mo < 0) {
+        rc = cli_fail(&e);
+        goto out;
+    }
+    if (by && !b.found) {
+        rc = cli_usage("best", "--by is for a sweep of several objectives (metric: a list)");
+        goto out;
+    }
+    if (!b.found && store_each_trial(st, ORDER_CONFIGS, -1, 0, first_completed, &b, &e)) {
         rc = cli_fail(&e);
         goto out;
     }

@@ -401,11 +401,21 @@ static void plan_header(const struct space *sp, const char *file, const struct h
         printf("max_per_gpu: auto (trials at once on a GPU learned from their rates, from 1)\n");
     if (sp->share_mps)
         printf("share: mps (the sweep's own MPS control daemon under DIR/mps)\n");
-    if (sp->metric_name)
+    if (sp->nobjs >= 2) { /* several: ranked by front, then by the first */
+        printf("objectives:");
+        for (size_t k = 0; k < sp->nobjs; k++)
+            printf("%s %s %s", k ? "," : "", sp->obj_max[k] ? "maximize" : "minimize",
+                   sp->obj_names[k]);
+        printf(" (%s value of each trial; ranked by Pareto front, then by the first)\n",
+               sp->summary_last ? "last" : "best");
+    } else if (sp->metric_name)
         printf("objective: %s %s (%s value of each trial)\n",
                space_goal_name(sp), sp->metric_name,
                sp->summary_last ? "last" : "best");
     else printf("objective: none (no metric: trials are ranked by number)\n");
+    for (size_t k = 0; k < sp->ncons; k++)
+        printf("constraint: %s %s %g (its last value; trials that break it rank after the "
+               "others)\n", sp->con_names[k], sp->con_le[k] ? "<=" : ">=", sp->con_bound[k]);
     const char *const *rf = metrics_results_files(sp->parser);
     if (rf) { /* a trainer's parser: its console and its results file */
         printf("metrics: parser %s, from each trial's stdout.log and ", sp->parser);

@@ -518,8 +518,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
         for (int i = 0; i < TRIAL_NSTATES; i++)
             sb_addf(&j, "%s\"%s\": %lld", i ? ", " : "", store_state_name(i), counts[i]);
         sb_addf(&j, "}, \"ended_unrecorded\": %lld, \"objective\": ", rc_.gone);
-        if (w.objective) json_quote(&j, w.objective);
-        else sb_add(&j, "null");
+        w.objective ? json_quote(&j, w.objective) : sb_add(&j, "null");
         sb_add(&j, ", \"best\": ");
         if (best.params) {
             sb_addf(&j, "{\"trial\": %lld, \"objective\": ", best.id);
@@ -527,9 +526,9 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
             sb_addf(&j, ", \"params\": %s}", best.params);
         } else sb_add(&j, "null");
         sb_addf(&j, ", \"trials_running\": [%s], \"eta_seconds\": ", sb_str(&rc_.json));
-        if (eta >= 0) json_num(&j, eta);
-        else sb_add(&j, "null");
+        eta >= 0 ? json_num(&j, eta) : sb_add(&j, "null");
         if (have_tput) say_throughput(&tp, &j);
+        cli_mo_status(st, stdout, &j);
         sb_add(&j, "}\n");
         jout ? sb_add(jout, j.buf) : (void)fputs(j.buf, stdout);
         sb_release(&j);
@@ -556,6 +555,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
         sb_release(&b);
     }
     if (have_tput) say_throughput(&tp, NULL);
+    cli_mo_status(st, stdout, NULL);
     struct concur_said cs = {.n = 0};
     store_last_events(st, "concurrency", 50, concur_line, &cs, NULL);
     if (rc_.n) {

@@ -101,7 +101,8 @@ int cli_top_json(const char *dir, long long n, int all_rungs, struct sb *out, st
 {
     struct store *st = cli_open_store(dir, NULL, e);
     if (!st) return -1;
-    int rc = top_json(st, n, all_rungs, out, e);
+    int rc = cli_mo_top(st, NULL, n, 0, out, e); /* several objectives: by front */
+    if (rc == 1) rc = top_json(st, n, all_rungs, out, e);
     store_close(st);
     return rc;
 }
@@ -152,11 +153,13 @@ int cmd_top(int argc, char **argv)
     } else if (json) {
         struct sb b;
         sb_init(&b);
-        if (top_json(st, n, all, &b, &e)) rc = cli_fail(&e);
+        int mo = cli_mo_top(st, NULL, n, 0, &b, &e); /* several objectives: by front */
+        if (mo < 0 || (mo == 1 && top_json(st, n, all, &b, &e))) rc = cli_fail(&e);
         else fputs(sb_str(&b), stdout);
         sb_release(&b);
-    } else if (cli_print_top(st, stdout, n, csv, all, &e)) {
-        rc = cli_fail(&e);
+    } else {
+        int mo = cli_mo_top(st, stdout, n, csv, NULL, &e);
+        if (mo < 0 || (mo == 1 && cli_print_top(st, stdout, n, csv, all, &e))) rc = cli_fail(&e);
     }
     store_close(st);
     return rc;

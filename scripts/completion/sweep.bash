@@ -35,7 +35,7 @@ _sweep()
     plan) opts="--json --limit --dir --help" ;;
     status) opts="--json --watch --help" ;;
     top) opts="-n --limit --all-rungs --json --csv --plot --help" ;;
-    best) opts="--yaml --json --command --help" ;;
+    best) opts="--yaml --json --command --by --help" ;;
     stop) opts="--help" ;;
     metrics) opts="--parser --pattern --config --json --help" ;;
     gpus) opts="--json --help" ;;
