@@ -196,6 +196,7 @@ void fig_parallel(struct report *r, struct pick *pk, size_t npk, struct err *e);
 void fig_timeline(struct report *r, struct pick *pk, size_t npk, struct err *e);
 void fig_importance(struct report *r, struct pick *pk, size_t npk, struct err *e);
 void fig_throughput(struct report *r, struct pick *pk, size_t npk, struct err *e);
+void fig_pareto(struct report *r, struct pick *pk, size_t npk, struct err *e);
 
 struct series *rp_trial_series(const struct rtrial *t, int name);
 /* The objective's curve of a trial's configuration: joined to its parents'

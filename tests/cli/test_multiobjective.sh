@@ -105,6 +105,14 @@ check "said which there are" grep -q "nope is not an objective of this sweep (mA
 sweep status r > status.txt
 check "status: the front's size and hypervolume" grep -q "^front: [0-9]* trials of 20 completed meet the constraints" status.txt
 
+# the report's Pareto plot: every completed trial, the front joined
+sweep report r > /dev/null 2> rep.err
+check "report: pareto.png drawn" test -s r/report/pareto.png
+check "report: on the page" grep -q 'pareto.png' r/report/index.html
+check_eq "report: the front's points, as top's front 1" \
+    "$(awk 'BEGIN { b = 0 } /^$/ { if (++blank % 2 == 0) b++; next } { blank = 0 } b == 2 { n++ } END { print n + 0 }' r/report/data/pareto.dat)" \
+    "$(/usr/bin/python3 -c 'import json; print(sum(1 for t in json.load(open("top.json")) if t["front"] == 1))')"
+
 # kill -9 just before a commit, resumed: the same fronts as the whole run
 want=$(sweep top r --json)
 bad=0
