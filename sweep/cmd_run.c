@@ -513,7 +513,8 @@ static int run_and_report(struct space *sp, struct store *st, const char *dir, c
                     word, counts[TRIAL_PENDING], counts[TRIAL_PENDING] == 1 ? "" : "s");
         printf("top trials (sweep top %s):\n", word);
         free(word);
-        cli_print_top(st, stdout, 5, 0, 0, NULL);
+        if (cli_mo_top(st, stdout, 5, 0, NULL, NULL) == 1) /* several objectives: by front */
+            cli_print_top(st, stdout, 5, 0, 0, NULL);
     }
     /* said even with -q: the sweep did not do its job */
     if (res.failed_fast[0]) {

@@ -62,8 +62,9 @@ early_terminate: {type: hyperband, min_iter: 1}
 parameters: {x: {min: 0.0, max: 1.0}}
 command: [x]' "b.yaml:3:18: early_terminate with several objectives is refused"
 
-sweep run -q s.yaml -d r > /dev/null 2> r.err
+sweep run s.yaml -d r > run.out 2> r.err
 check_eq "the sweep ran: exit 0" "$?" 0
+check "its closing leaderboard is by front" grep -q "^rank  trial  state      front  mAP50-95  inference_ms  feasible" run.out
 sweep top r --json > top.json
 sweep status r --json > status.json
 sweep best r --json > best.json
