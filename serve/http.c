@@ -79,10 +79,9 @@ static const char *arg_of(const struct req *r, const char *name)
 
 /* A DNS-rebinding page would reach a loopback server under its own host
  * name: on loopback, only loopback names are answered. */
-static int host_ok(const struct srv *s, struct MHD_Connection *c, int loopback)
+static int host_ok(const struct srv *s, struct MHD_Connection *c)
 {
-    (void)s;
-    if (!loopback) return 1;
+    if (!s->loopback) return 1;
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
     if (!h) return 0;
     size_t n = strcspn(h, ":");
@@ -90,8 +89,6 @@ static int host_ok(const struct srv *s, struct MHD_Connection *c, int loopback)
     return (n == 9 && strncmp(h, "localhost", 9) == 0) ||
            (n == 9 && strncmp(h, "127.0.0.1", 9) == 0) || (n == 5 && strncmp(h, "[::1]", 5) == 0);
 }
-
-static int g_loopback;
 
 static enum MHD_Result answer(struct MHD_Connection *c, struct resp *p)
 {
@@ -138,7 +135,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     char path[2048];
     size_t plen = strcspn(k->raw, "?");
     if (k->too_big) resp_error(&p, 413, "the request's body is over %d bytes", SERVE_MAX_BODY);
-    else if (!host_ok(s, c, g_loopback)) resp_error(&p, 421, "this server answers only to localhost");
+    else if (!host_ok(s, c)) resp_error(&p, 421, "this server answers only to localhost");
     else if (plen >= sizeof path) resp_error(&p, 414, "the path is too long");
     else {
         memcpy(path, k->raw, plen); /* undecoded: a '%' in a path is refused by route() */
@@ -261,9 +258,9 @@ int serve_run(const struct serve_opts *o)
                         "PORT\n", listen);
         return 2;
     }
-    g_loopback = loopback;
     int rc = init(&s, o);
     if (rc) return rc;
+    s.loopback = loopback;
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);

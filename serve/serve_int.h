@@ -27,6 +27,7 @@ struct srv {
     struct served *sweeps;  /* under lock */
     size_t nsweeps;
     char user[64];          /* who serves */
+    int loopback;           /* listening on a loopback address: only loopback Host headers */
 };
 
 struct req {
