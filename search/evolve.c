@@ -14,7 +14,8 @@
  * category is redrawn with probability sigma(t); values are clipped to the
  * space (log forms mutate in log space: a log-normal step). Running and
  * failed trials are never parents. The first learner_startup() trials are
- * the random search's draws. */
+ * the random search's draws. With several objectives the parents are
+ * chosen as NSGA-II chooses them (EVOLVE_MO_POOL, below). */
 #include "search/learner.h"
 #include "search/pcg.h"
 #include "search/rsearch.h"
@@ -30,6 +31,18 @@
 #define EVOLVE_MUTATE_P 0.8
 #define EVOLVE_SIGMA0 0.2
 #define EVOLVE_HORIZON 100
+
+/* With several objectives (NSGA-II's selection): the parents come from the
+ * best EVOLVE_MO_POOL results by front, then crowding distance (model.h's
+ * ranking with MO_BY_CROWDING), each the winner of a binary tournament:
+ * the better ranked of two drawn alike. */
+#define EVOLVE_MO_POOL 20
+
+static size_t tournament(struct pcg *r, size_t k)
+{
+    size_t a = pcg_bounded64(r, k), b = pcg_bounded64(r, k);
+    return a < b ? a : b;
+}
 
 /* A parent: index into idx[0..k), the best k times as likely as the last. */
 static size_t pick(struct pcg *r, size_t k)
@@ -54,8 +67,8 @@ static void evolve_suggest(struct learner *l, long long id, double *z)
 {
     struct history *h = &l->h;
     size_t *idx = xcalloc(h->n ? h->n : 1, sizeof *idx);
-    size_t n = history_rank(h, idx), k = 0;
-    while (k < n && k < EVOLVE_PARENTS &&
+    size_t n = history_rank(h, idx), k = 0, pool = h->nobj ? EVOLVE_MO_POOL : EVOLVE_PARENTS;
+    while (k < n && k < pool &&
            (h->o[idx[k]].state == OBS_DONE || h->o[idx[k]].state == OBS_PRUNED) &&
            !isnan(h->o[idx[k]].value))
         k++;
@@ -66,7 +79,8 @@ static void evolve_suggest(struct learner *l, long long id, double *z)
         free(idx);
         return;
     }
-    const struct obs *a = &h->o[idx[pick(&r, k)]], *b = &h->o[idx[pick(&r, k)]];
+    size_t (*choose)(struct pcg *, size_t) = h->nobj ? tournament : pick;
+    const struct obs *a = &h->o[idx[choose(&r, k)]], *b = &h->o[idx[choose(&r, k)]];
     double sigma = evolve_sigma((long long)history_results(h), l->total);
     for (size_t d = 0; d < l->m.n; d++) {
         const struct coord *c = &l->m.c[d];
@@ -92,18 +106,26 @@ static void evolve_suggest(struct learner *l, long long id, double *z)
 static void *evolve_init(const struct space *sp, struct err *e)
 {
     (void)e;
-    return learner_new(sp, learner_startup(sp), evolve_suggest);
+    struct learner *l = learner_new(sp, learner_startup(sp), evolve_suggest);
+    history_objectives(&l->h, sp->nobjs, MO_BY_CROWDING);
+    return l;
 }
 
 const struct searcher_ops search_evolve_ops = LEARNER_OPS("evolve", evolve_init);
 
 void evolve_describe(const struct space *sp, long long n0, struct sb *out)
 {
-    (void)sp;
     if (n0 == 0)
         sb_addf(out, "the priors' results complete the start-up: every trial is bred from the "
                      "best %d results so far, theirs included",
                 EVOLVE_PARENTS);
+    else if (sp->nobjs >= 2)
+        sb_addf(out, "the first %lld trials are random draws (listed below); after them each "
+                     "trial is bred from the best %d results so far by Pareto front (those that "
+                     "meet the constraints first), then crowding distance, each parent the "
+                     "winner of a tournament of two (NSGA-II's selection; crossover, then "
+                     "mutation with a step that shrinks over the sweep)",
+                n0, EVOLVE_MO_POOL);
     else
         sb_addf(out, "the first %lld trials are random draws (listed below); after them each "
                      "trial is bred from the best %d results so far (crossover, then mutation "

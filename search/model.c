@@ -149,9 +149,18 @@ void history_init(struct history *h, size_t dim)
     h->dim = dim;
 }
 
+void history_objectives(struct history *h, size_t nobj, enum mo_order order)
+{
+    h->nobj = nobj >= 2 ? nobj : 0;
+    h->order = order;
+}
+
 void history_release(struct history *h)
 {
-    for (size_t i = 0; i < h->n; i++) free(h->o[i].z);
+    for (size_t i = 0; i < h->n; i++) {
+        free(h->o[i].z);
+        free(h->o[i].f);
+    }
     free(h->o);
     memset(h, 0, sizeof *h);
 }
@@ -173,6 +182,10 @@ struct obs *history_get(struct history *h, long long id)
     o->id = id;
     o->z = xmalloc((h->dim ? h->dim : 1) * sizeof *o->z);
     for (size_t k = 0; k < h->dim; k++) o->z[k] = NAN;
+    if (h->nobj) {
+        o->f = xmalloc(h->nobj * sizeof *o->f);
+        for (size_t k = 0; k < h->nobj; k++) o->f[k] = NAN;
+    }
     o->state = OBS_RUNNING;
     o->value = NAN;
     o->step = -1;
@@ -206,6 +219,11 @@ size_t history_rank(const struct history *h, size_t *idx)
         if (h->o[i].state != OBS_STOPPED) idx[n++] = i;
     rank_h = h;
     qsort(idx, n, sizeof *idx, rank_cmp);
+    if (h->nobj) { /* the completed results, first, by front */
+        size_t r = 0;
+        while (r < n && h->o[idx[r]].state == OBS_DONE && !isnan(h->o[idx[r]].value)) r++;
+        history_rank_mo(h, idx, r);
+    }
     return n;
 }
 
@@ -228,6 +246,8 @@ void model_observe(const struct model_space *m, struct history *h, const struct 
     o->state = st[r->how];
     o->value = r->value;
     o->step = r->step;
+    o->viol = r->viol > 0 ? r->viol : 0;
+    for (size_t k = 0; o->f && k < h->nobj; k++) o->f[k] = r->objs ? r->objs[k] : k ? NAN : r->value;
     if (r->params) model_point(m, r->params, o->z);
 }
 

@@ -58,20 +58,44 @@ struct obs {
     enum obs_state state;
     double value;        /* smaller is better; NaN none */
     long long step;      /* the last step it logged, -1 none */
+    double *f;           /* [h->nobj] with several objectives, each smaller is better
+                            (NaN: not logged); NULL with one */
+    double viol;         /* its constraints' violation: 0 met (or none), > 0 by how much */
 };
+
+/* How a front's trials are ordered among themselves (several objectives):
+ * NSGA-II's crowding distance, the most alone first (evolve), or greedy
+ * hypervolume subset selection, each next the one that adds the most to
+ * those before it (bayes: its first k are the k-subset multi-objective TPE
+ * calls good). */
+enum mo_order { MO_BY_CROWDING, MO_BY_HYPERVOLUME };
 
 struct history {
     struct obs *o;
     size_t n, cap, dim;
+    size_t nobj;         /* 0: one objective (value); >= 2: several (f) */
+    enum mo_order order;
 };
 
 void history_init(struct history *h, size_t dim);
 void history_release(struct history *h);
 /* The observation of id (added, z NaN, running, when new). */
 struct obs *history_get(struct history *h, long long id);
+/* Several objectives: every observation gets f[nobj]; the ranking orders
+ * the completed results by Pareto front (mo_rank.c), within one by order. */
+void history_objectives(struct history *h, size_t nobj, enum mo_order order);
 /* Indices into h->o of the observations that rank (not stopped ones),
- * best first; returns how many. idx has room for h->n. */
+ * best first; returns how many. idx has room for h->n. With several
+ * objectives the completed results (with a value of the first) come first,
+ * by front (Deb's rule: those that break a constraint after every feasible
+ * front, by violation), then the others as with one. */
 size_t history_rank(const struct history *h, size_t *idx);
+/* With several objectives: the results' reference point (mo_rank.c): for
+ * each objective the worst finite value among the feasible observations
+ * idx[0..n) plus a tenth of their range (1 when they are all equal). */
+void history_mo_ref(const struct history *h, const size_t *idx, size_t n, double *ref);
+/* mo_rank.c: reorders idx[0..n) (completed results) by front, then by h->order. */
+void history_rank_mo(const struct history *h, size_t *idx, size_t n);
 /* How many results the model learns from (completed, pruned, failed). */
 size_t history_results(const struct history *h);
 

@@ -5,8 +5,9 @@
  * exclusive contribution, multi-objective TPE's split). Pure.
  *
  * Points are n rows of m objectives, row-major, every objective minimized:
- * the caller negates the ones to maximize. Not wired to the sweep file,
- * the searchers or top yet: docs/design.md says what uses it. */
+ * the caller negates the ones to maximize. Used by the ranking of bayes and
+ * evolve (mo_rank.c, tpe.c), by store/fronts.c (top, best, status) and the
+ * report. */
 #ifndef SWEEP_PARETO_H
 #define SWEEP_PARETO_H
 

@@ -68,6 +68,10 @@ struct search_result {
     double value;                /* NaN: none */
     long long step;              /* -1: none */
     const struct value *params;  /* NULL: the searcher's own (a trial it suggested) */
+    /* several objectives (space nobjs >= 2): each one's value as
+     * metrics.summary says, smaller is better (NaN: none); value is objs[0] */
+    const double *objs;          /* NULL with one objective */
+    double viol;                 /* constraints: 0 met, > 0 by how much (space_violation) */
 };
 
 struct searcher_ops {

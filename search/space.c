@@ -107,10 +107,18 @@ static void parse_run_shape(struct ctx *c, const struct value *root, const struc
     const struct value *v;
     if ((v = value_map_get(root, "metric")) && v->kind == V_LIST) sx_parse_objectives(c, v);
     else if (v) sx_parse_metric(c, v);
-    if ((v = value_map_get(root, "constraints"))) sx_parse_constraints(c, v);
-    if (sp->nobjs >= 2 && method_ok && sp->method != METHOD_RANDOM && sp->method != METHOD_GRID)
+    if ((v = value_map_get(root, "constraints"))) {
+        sx_parse_constraints(c, v);
+        if (sp->ncons && sp->nobjs < 2)
+            diag_error(d, v->line, v->col,
+                       "constraints go with several objectives (metric as a list of two or more); "
+                       "with one, its ranking does not read them");
+    }
+    if (sp->nobjs >= 2 && method_ok && sp->method != METHOD_RANDOM && sp->method != METHOD_GRID &&
+        sp->method != METHOD_BAYES && sp->method != METHOD_EVOLVE)
         diag_error(d, me->val->line, me->val->col,
-                   "method %s does not search several objectives yet: random and grid do",
+                   "method %s does not search several objectives: random, grid, bayes and "
+                   "evolve do (its rungs compare one objective)",
                    sp->mdef ? sp->mdef->name : "?");
     if ((v = value_map_get(root, "early_terminate"))) {
         sx_parse_early_terminate(c, v);
@@ -130,6 +138,10 @@ static void parse_run_shape(struct ctx *c, const struct value *root, const struc
         if (!v) diag_error(d, me->val->line, me->val->col,
                            "method %s needs a 'budget' {parameter, min, max, eta}", what);
         else sx_parse_budget(c, v);
+        if (v && sp->nobjs >= 2 && !rungs)
+            diag_error(d, v->line, v->col,
+                       "%s does not search several objectives: its rungs compare one objective "
+                       "(bayes without a budget does)", what);
         if (sp->et_enabled) {
             const struct value *et = value_map_get(root, "early_terminate");
             diag_error(d, et->line, et->col,
