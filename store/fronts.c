@@ -54,6 +54,42 @@ static int values(struct store *st, const char *name, int how, const struct fron
     return rc == SQLITE_DONE ? 0 : st_db_err(st, e, "read metric values");
 }
 
+/* Trial id's value of metric name (how: 0 min, 1 max, 2 last), NaN none. */
+static int one_value(struct store *st, long long id, const char *name, int how, double *out,
+                     struct err *e)
+{
+    static const char *const sql[] = {
+        "SELECT min(value) FROM metrics WHERE trial = ?1 AND name = ?2 AND value IS NOT NULL",
+        "SELECT max(value) FROM metrics WHERE trial = ?1 AND name = ?2 AND value IS NOT NULL",
+        "SELECT value FROM metrics WHERE trial = ?1 AND name = ?2 AND value IS NOT NULL "
+        "ORDER BY step DESC LIMIT 1"};
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, sql[how], -1, &s, NULL) != SQLITE_OK)
+        return st_db_err(st, e, "prepare");
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(s);
+    *out = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL ? sqlite3_column_double(s, 0)
+                                                                        : NAN;
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : st_db_err(st, e, "read a metric value");
+}
+
+int store_trial_objectives(struct store *st, const struct space *sp, long long id, double *obj,
+                           double *viol, struct err *e)
+{
+    for (size_t j = 0; j < sp->nobjs; j++)
+        if (one_value(st, id, sp->obj_names[j], sp->summary_last ? 2 : sp->obj_max[j], &obj[j], e))
+            return -1;
+    double *cons = xmalloc((sp->ncons + 1) * sizeof *cons);
+    int rc = 0;
+    for (size_t k = 0; !rc && k < sp->ncons; k++)
+        rc = one_value(st, id, sp->con_names[k], 2, &cons[k], e);
+    *viol = rc ? 0 : space_violation(sp, cons);
+    free(cons);
+    return rc;
+}
+
 /* The reference point and the first front's hypervolume, in minimized
  * form z (maximized objectives negated). */
 static void hypervolume(struct fronts *f, const double *z, const struct space *sp)

@@ -27,6 +27,13 @@ struct fronts {
 
 int store_fronts(struct store *st, const struct space *sp, struct fronts *f, struct err *e);
 void fronts_release(struct fronts *f);
+/* One trial of a sweep of several objectives (what the searcher learns of
+ * it as it ends): obj[sp->nobjs] each objective's value as logged (its best
+ * or, with metrics.summary: last, its last; NaN: never logged) and *viol
+ * its constraints' violation (space_violation). st may be another sweep's
+ * store (a prior): the metrics are read by name. */
+int store_trial_objectives(struct store *st, const struct space *sp, long long id, double *obj,
+                           double *viol, struct err *e);
 /* f's index of trial id, or -1. */
 long fronts_find(const struct fronts *f, long long id);
 

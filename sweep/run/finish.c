@@ -276,7 +276,16 @@ static int record_end(struct sched *s, struct slot *sl, const struct outcome *oc
     sb_addf(&line, "trial %lld %s in %.1fs", sl->id, store_state_name(oc->state), secs);
     if (why) sb_addf(&line, " (%s)", why);
     if (store_get_trial(s->st, sl->id, &t, NULL) == 1) {
-        if (t.has_objective && sp->metric_name) {
+        if (t.has_objective && sp->nobjs >= 2) { /* every objective; no "best" among them */
+            double *objs = xcalloc(sp->nobjs, sizeof *objs), viol;
+            trial_objectives(s, s->st, t.id, objs, &viol);
+            for (size_t j = 0; j < sp->nobjs; j++) {
+                sb_addf(&line, "%s%s ", j ? ", " : ": ", sp->obj_names[j]);
+                util_fmt_num(&line, sp->obj_max[j] ? -objs[j] : objs[j]);
+            }
+            if (viol > 0) sb_add(&line, " (breaks a constraint)");
+            free(objs);
+        } else if (t.has_objective && sp->metric_name) {
             sb_addf(&line, ": %s ", sp->metric_name);
             util_fmt_num(&line, t.objective);
             if (oc->state == TRIAL_COMPLETED &&

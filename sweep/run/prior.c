@@ -19,6 +19,7 @@
 
 struct prior_ctx {
     struct sched *s;
+    struct store *st;   /* the prior's */
     long long next;   /* the next prior id: -1, -2, ... */
     long long n;
 };
@@ -33,11 +34,18 @@ static int prior_trial(const struct trial_row *t, void *ctx)
     if (how[t->state] == HOW_STOPPED) return 0; /* no result: nothing to learn */
     struct value *params = json_parse(t->params, strlen(t->params), NULL);
     if (!params) return 0;
-    double v = t->has_objective ? hist_loss(&c->s->hist, t->objective) : NAN;
+    double v = t->has_objective ? hist_loss(&c->s->hist, t->objective) : NAN, viol = 0;
+    double *objs = NULL;
+    if (c->s->sp->nobjs >= 2) { /* this sweep's objectives, read by name from the prior's metrics */
+        objs = xcalloc(c->s->sp->nobjs, sizeof *objs);
+        trial_objectives(c->s, c->st, t->id, objs, &viol);
+        v = objs[0];
+    }
     struct search_result r = {.id = c->next--, .how = how[t->state], .value = v,
-                              .step = t->last_step, .params = params};
+                              .step = t->last_step, .params = params, .objs = objs, .viol = viol};
     searcher_observe(c->s->search, &r);
     value_free(params);
+    free(objs);
     c->n++;
     return 0;
 }
@@ -54,6 +62,7 @@ int load_priors(struct sched *s, struct err *e)
         struct store_sweep w;
         struct store *st = store_open_prior(sp, i, &w, &pe);
         long long before = c.n;
+        c.st = st;
         if (!st) {
             warn(s, "prior %s: %s; left out", p, pe.msg);
             continue;

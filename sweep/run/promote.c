@@ -7,6 +7,7 @@
 #include "sweep/run/run_int.h"
 #include "search/searcher.h"
 #include "search/space.h"
+#include "store/fronts.h"
 #include "store/store.h"
 #include "base/err.h"
 #include "base/json.h"
@@ -98,11 +99,32 @@ void observe_trial(struct sched *s, const struct trial_row *t, int with_params)
         [TRIAL_PRUNED] = HOW_PRUNED,    [TRIAL_STOPPED] = HOW_STOPPED};
     struct value *params = with_params ? json_parse(t->params, strlen(t->params), NULL) : NULL;
     /* as metrics.summary says, smaller is better */
-    double v = t->has_objective ? hist_loss(&s->hist, t->objective) : NAN;
+    double v = t->has_objective ? hist_loss(&s->hist, t->objective) : NAN, viol = 0;
+    double *objs = NULL;
+    if (s->sp->nobjs >= 2) {
+        objs = xcalloc(s->sp->nobjs, sizeof *objs);
+        trial_objectives(s, s->st, t->id, objs, &viol);
+        v = objs[0];
+    }
     struct search_result r = {.id = t->id, .how = how[t->state], .value = v,
-                              .step = t->last_step, .params = params};
+                              .step = t->last_step, .params = params, .objs = objs, .viol = viol};
     searcher_observe(s->search, &r);
     value_free(params);
+    free(objs);
+}
+
+void trial_objectives(struct sched *s, struct store *st, long long id, double *objs, double *viol)
+{
+    const struct space *sp = s->sp;
+    struct err e = {0};
+    *viol = 0;
+    if (store_trial_objectives(st, sp, id, objs, viol, &e)) {
+        warn(s, "trial %lld's objectives: %s", id, e.msg);
+        for (size_t j = 0; j < sp->nobjs; j++) objs[j] = NAN;
+        return;
+    }
+    for (size_t j = 0; j < sp->nobjs; j++)
+        if (sp->obj_max[j]) objs[j] = -objs[j];
 }
 
 int trial_ended(struct sched *s, long long id, enum trial_state state, struct err *e)

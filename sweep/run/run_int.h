@@ -457,6 +457,11 @@ int trial_ended(struct sched *s, long long id, enum trial_state state, struct er
 /* Tells a learning searcher (bayes, evolve) what the store holds of t;
  * with_params: with its stored parameters (a resume). */
 void observe_trial(struct sched *s, const struct trial_row *t, int with_params);
+/* With several objectives: trial id's objectives in st (the sweep's, or a
+ * prior's), as losses (maximized ones negated) into objs[sp->nobjs], and
+ * its constraints' violation; a store that cannot be read leaves them NaN
+ * (the trial then ranks last) and says so. */
+void trial_objectives(struct sched *s, struct store *st, long long id, double *objs, double *viol);
 /* prior.c: an earlier sweep's results, told to bayes and evolve before
  * their first suggestion (prior: [DIR...]). */
 int load_priors(struct sched *s, struct err *e);

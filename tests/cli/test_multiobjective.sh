@@ -4,7 +4,8 @@
 # a grid on yolo-sim (model x image size: mAP50-95 against inference time,
 # inference_ms <= 5) ranked by Pareto front in top, the front in best, its
 # size and hypervolume in status (checked against a computation of their
-# own here); kill -9 before a commit and resume: the same fronts.
+# own here); kill -9 before a commit and resume: the same fronts; bayes
+# and evolve search both objectives and learn the constraint.
 . "$(dirname "$0")/lib.sh"
 cat > s.yaml <<'Y'
 method: grid
@@ -52,10 +53,21 @@ metric: [{name: a, goal: maximize}, {name: b, goal: minimize}]
 constraints: ["lat ~ 5"]
 parameters: {x: {values: [1]}}
 command: [x]' "b.yaml:3:20: expected <=, <, >= or > after the metric's name"
+bad 'method: hyperband
+metric: [{name: a, goal: maximize}, {name: b, goal: minimize}]
+budget: {parameter: epochs, min: 1, max: 9, eta: 3}
+parameters: {x: {min: 0.0, max: 1.0}}
+command: [x]' "b.yaml:1:9: method hyperband does not search several objectives: random, grid, bayes and evolve do"
 bad 'method: bayes
 metric: [{name: a, goal: maximize}, {name: b, goal: minimize}]
+budget: {parameter: epochs, min: 1, max: 9, eta: 3}
 parameters: {x: {min: 0.0, max: 1.0}}
-command: [x]' "b.yaml:1:9: method bayes does not search several objectives yet: random and grid do"
+command: [x]' "b.yaml:3:9: bayes with a budget (BOHB) does not search several objectives"
+bad 'method: random
+metric: {name: a, goal: maximize}
+constraints: ["lat <= 5"]
+parameters: {x: {min: 0.0, max: 1.0}}
+command: [x]' "b.yaml:3:14: constraints go with several objectives"
 bad 'method: random
 metric: [{name: a, goal: maximize}, {name: b, goal: minimize}]
 early_terminate: {type: hyperband, min_iter: 1}
@@ -124,4 +136,34 @@ for k in 5 17 40; do
     [ "$(sweep top c --json)" = "$want" ] || { bad=$((bad + 1)); echo "k=$k: other fronts" >&2; }
 done
 check_eq "after kill -9 and resume, the same ranking" "$bad" 0
+
+# bayes and evolve learn both objectives and the constraint: after their
+# random start-up (10 and 4 trials) most trials meet inference_ms <= 5,
+# against a third or so of the random draws; every trial says both values
+for m in bayes evolve; do
+    cat > $m.yaml <<Y
+method: $m
+run_cap: 30
+seed: 2
+metric:
+  - {name: mAP50-95, goal: maximize}
+  - {name: inference_ms, goal: minimize}
+constraints: ["inference_ms <= 5"]
+parameters:
+  model: {values: [n, s, m, l, x]}
+  imgsz: {min: 320, max: 1280}
+  lr0: {distribution: log_uniform_values, min: 1e-4, max: 1e-1}
+command: [yolo-sim, "--model=\${model}", "--imgsz=\${imgsz}", "--lr0=\${lr0}", --epochs=3, --seed=3]
+resources: {gpus: none, max_parallel: 2}
+Y
+    sweep plan $m.yaml > $m.plan
+    check "$m: plan says how it searches several objectives" grep -q "Pareto front (those that meet the constraints first)" $m.plan
+    sweep run $m.yaml -d $m > $m.out 2> $m.err
+    check_eq "$m: the sweep ran: exit 0" "$?" 0
+    check "$m: each trial's line has both objectives" grep -q "^trial [0-9]* completed in [0-9.]*s: mAP50-95 [0-9.]*, inference_ms [0-9.]*" $m.err
+    start=$( [ $m = bayes ] && echo 10 || echo 4 )
+    feas=$(sql $m/sweep.db "select count(*) from trials t where id >= $start and (select value from metrics m where m.trial = t.id and m.name = 'inference_ms') <= 5")
+    all=$(sql $m/sweep.db "select count(*) from trials where id >= $start")
+    check "$m: most trials after the start-up meet the constraint ($feas of $all)" test $((feas * 3)) -ge $((all * 2))
+done
 finish

@@ -5,7 +5,8 @@
 # every decision taken before a crash stands (a trial decided pruned ends
 # pruned), nothing is launched more often than its attempts, no metric row
 # is lost or doubled, and with synchronous halving the final states and
-# values equal an uninterrupted run's. (With an asynchronous rule a dead
+# values equal an uninterrupted run's, as they do for a sweep of two
+# objectives searched by bayes. (With an asynchronous rule a dead
 # sweep decides late, so which trials get pruned may differ from an
 # uninterrupted run: docs/design.md, "Resume".)
 . "$(dirname "$0")/lib.sh"
@@ -132,4 +133,42 @@ while [ $k -lt 12 ]; do
     k=$((k + 1))
 done
 check_eq "after a crash just after each commit, every attempt has its started event" "$missing" 0
+
+# 5. (issue 28) a crash before every commit of a sweep of two objectives
+#    with a constraint, searched by bayes (multi-objective TPE) one trial
+#    at a time: the searcher rebuilt from the store on each resume makes
+#    the same suggestions, so every end equals the uninterrupted run's
+cat > mo.yaml <<'Y'
+method: bayes
+run_cap: 13
+metric:
+  - {name: mAP50-95, goal: maximize}
+  - {name: inference_ms, goal: minimize}
+constraints: ["inference_ms <= 3"]
+parameters:
+  model: {values: [n, s, m, l, x]}
+  imgsz: {min: 320, max: 960}
+command: [yolo-sim, "--model=${model}", "--imgsz=${imgsz}", --epochs=2, --seed=3]
+resources: {gpus: none, max_parallel: 1}
+Y
+sweep run -q mo.yaml -d moref > /dev/null 2> moref.err
+check_eq "the uninterrupted sweep of two objectives: exit 0" "$?" 0
+want_trials=$(sql moref/sweep.db "$trials")
+want_rows=$(sql moref/sweep.db "$rows")
+want_top=$(sweep top moref --json)
+k=1 crashes=0 bad=0
+while [ $k -lt 400 ]; do
+    rm -rf mo
+    SWEEP_TEST_CRASH_BEFORE_COMMIT=$k sweep run -q mo.yaml -d mo > /dev/null 2>> mo.err && break
+    crashes=$((crashes + 1))
+    sweep run -q mo.yaml -d mo > /dev/null 2>> mo.err || { bad=$((bad + 1)); echo "k=$k: resume failed" >&2; }
+    if [ "$(sql mo/sweep.db "$trials")" != "$want_trials" ] || [ "$(sql mo/sweep.db "$rows")" != "$want_rows" ] ||
+        [ "$(sweep top mo --json)" != "$want_top" ]; then
+        bad=$((bad + 1))
+        echo "k=$k: the sweep of two objectives ends otherwise than the uninterrupted run" >&2
+    fi
+    k=$((k + 1))
+done
+check "a crash before each commit of the sweep of two objectives ($crashes)" test $crashes -ge 20
+check_eq "after each, its end (trials, metrics, fronts) equals the uninterrupted run's" "$bad" 0
 finish
