@@ -52,6 +52,7 @@ static const struct {
     {"objective", fig_objective}, {"losses", fig_losses},     {"params", fig_params},
     {"parallel", fig_parallel},   {"timeline", fig_timeline}, {"importance", fig_importance},
     {"cost", fig_cost},           {"throughput", fig_throughput}, {"pareto", fig_pareto},
+    {"hypervolume", fig_hypervolume}, {"front_parallel", fig_front_parallel},
 };
 
 int plots_report(char *const *dirs, size_t ndirs, const char *out, enum plots_format fmt,

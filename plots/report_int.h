@@ -197,6 +197,9 @@ void fig_timeline(struct report *r, struct pick *pk, size_t npk, struct err *e);
 void fig_importance(struct report *r, struct pick *pk, size_t npk, struct err *e);
 void fig_throughput(struct report *r, struct pick *pk, size_t npk, struct err *e);
 void fig_pareto(struct report *r, struct pick *pk, size_t npk, struct err *e);
+/* fig_front.c */
+void fig_hypervolume(struct report *r, struct pick *pk, size_t npk, struct err *e);
+void fig_front_parallel(struct report *r, struct pick *pk, size_t npk, struct err *e);
 
 struct series *rp_trial_series(const struct rtrial *t, int name);
 /* The objective's curve of a trial's configuration: joined to its parents'

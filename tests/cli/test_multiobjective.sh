@@ -126,6 +126,40 @@ check_eq "report: the front's points, as top's front 1" \
     "$(awk 'BEGIN { b = 0 } /^$/ { if (++blank % 2 == 0) b++; next } { blank = 0 } b == 2 { n++ } END { print n + 0 }' r/report/data/pareto.dat)" \
     "$(/usr/bin/python3 -c 'import json; print(sum(1 for t in json.load(open("top.json")) if t["front"] == 1))')"
 
+# the hypervolume against trials: its last value is status's (one sweep:
+# the same reference point), and it never falls
+check "report: hypervolume.png drawn" test -s r/report/hypervolume.png
+check_eq "report: the hypervolume after the last trial, as status says it" \
+    "$(awk 'NF { v = $3 } END { printf "%.6g", v }' r/report/data/hypervolume.dat)" \
+    "$(/usr/bin/python3 -c 'import json; print("%.6g" % json.load(open("status.json"))["hypervolume"])')"
+check "report: the hypervolume never falls as trials end" \
+    awk 'NF { if ($3 < last - 1e-12) exit 1; last = $3 }' r/report/data/hypervolume.dat
+
+# three objectives: parallel coordinates by front, the first front's lines
+# those of top's front 1
+cat > s3.yaml <<'Y'
+method: random
+run_cap: 16
+metric:
+  - {name: acc, goal: maximize}
+  - {name: lat, goal: minimize}
+  - {name: mem, goal: minimize}
+constraints: ["mem <= 8"]
+parameters:
+  x: {min: 0.0, max: 1.0}
+  y: {min: 0.0, max: 1.0}
+  z: {min: 1.0, max: 10.0}
+command: [printf, "acc=%s lat=%s mem=%s\n", "${x}", "${y}", "${z}"]
+resources: {gpus: none, max_parallel: 2}
+Y
+sweep run -q s3.yaml -d r3 > /dev/null 2>&1
+sweep report r3 > /dev/null 2>&1
+check "report, three objectives: front_parallel.png drawn" test -s r3/report/front_parallel.png
+check "report, three objectives: no Pareto plot of two" test ! -e r3/report/pareto.png
+check_eq "report, three objectives: the first front's lines are top's front 1" \
+    "$(awk '$4 == 13 { n++ } END { print n + 0 }' r3/report/data/front_parallel.dat)" \
+    "$(sweep top r3 --json | /usr/bin/python3 -c 'import json, sys; print(sum(1 for t in json.load(sys.stdin) if t["front"] == 1))')"
+
 # kill -9 just before a commit, resumed: the same fronts as the whole run
 want=$(sweep top r --json)
 bad=0
