@@ -54,9 +54,18 @@ int cmd_serve(int argc, char **argv);
 int cli_mo_top(struct store *st, FILE *out, long long n, int csv, struct sb *json, struct err *e);
 int cli_mo_front(struct store *st, FILE *out, struct sb *json, struct err *e);
 int cli_mo_status(struct store *st, FILE *out, struct sb *json);
+/* Several objectives: 1 and each one's goal and name ("maximize a,
+ * minimize b", made visible) appended to out; 0 with one. */
+int cli_mo_goals(struct store *st, struct sb *out);
 /* The best trial that meets the constraints by objective name (NULL: the
- * first): its id; -1 none; -2 one objective; -3 error (e). */
-long long cli_mo_best_by(struct store *st, const char *name, struct err *e);
+ * first): its id; -1 none; -2 one objective; -3 error (e). *ch gets the
+ * objective and the trial's value of it (free name) when one is found. */
+struct mo_choice {
+    char *name;
+    double value;
+    int maximize;
+};
+long long cli_mo_best_by(struct store *st, const char *name, struct mo_choice *ch, struct err *e);
 /* What --json prints, built into out (sweep serve serves the same): 0, or
  * -1 with e set. */
 int cli_status_json(const char *dir, struct sb *out, struct err *e);

@@ -41,6 +41,7 @@ static const char USAGE[] =
 struct best {
     int found;
     struct trial_row t;
+    struct mo_choice by;    /* several objectives: the one it was chosen by (name NULL: none) */
 };
 
 static int first_completed(const struct trial_row *t, void *ctx)
@@ -94,7 +95,7 @@ static int mo_best(struct store *st, const char *by, int front, int json, struct
         sb_release(&js);
         return r;
     }
-    long long id = cli_mo_best_by(st, by, e);
+    long long id = cli_mo_best_by(st, by, &b->by, e);
     if (id == -2) return 1;
     if (id == -3) return -1;
     if (id == -1) {
@@ -182,11 +183,15 @@ int cmd_best(int argc, char **argv)
         const struct value *list = av && av->kind == V_LIST ? av : NULL; /* the argv, as run */
         struct sb o;
         sb_init(&o);
+        /* several objectives: what it was chosen by */
+        const char *oname = b.by.name ? b.by.name : w.objective;
+        int omax = b.by.name ? b.by.maximize : w.maximize;
+        double oval = b.by.name ? b.by.value : b.t.objective;
         if (form == 'j') {
             sb_addf(&o, "{\"trial\": %lld, \"metric\": ", b.t.id);
-            json_quote(&o, w.objective);
-            sb_addf(&o, ", \"goal\": \"%s\", \"objective\": ", w.maximize ? "maximize" : "minimize");
-            json_num(&o, b.t.objective);
+            json_quote(&o, oname);
+            sb_addf(&o, ", \"goal\": \"%s\", \"objective\": ", omax ? "maximize" : "minimize");
+            json_num(&o, oval);
             sb_addf(&o, ", \"step\": %lld, \"params\": %s, \"argv\": ", b.t.objective_step,
                     b.t.params);
             if (list) value_json(&o, list);
@@ -205,11 +210,15 @@ int cmd_best(int argc, char **argv)
             sb_add(&o, "# sweep best ");
             sb_add_visible(&o, word);
             sb_addf(&o, ": trial %lld, ", b.t.id);
-            sb_add_visible(&o, w.objective);
+            sb_add_visible(&o, oname);
             sb_add(&o, " ");
-            util_fmt_num(&o, b.t.objective);
-            sb_addf(&o, " (%s) at step %lld\n", w.maximize ? "maximize" : "minimize",
-                    b.t.objective_step);
+            util_fmt_num(&o, oval);
+            if (b.by.name)
+                sb_addf(&o, " (%s; the best of the trials that meet the constraints)\n",
+                        omax ? "maximize" : "minimize");
+            else
+                sb_addf(&o, " (%s) at step %lld\n", omax ? "maximize" : "minimize",
+                        b.t.objective_step);
             if (params && params->kind == V_MAP) yaml_map(&o, params, 0);
         }
         fputs(sb_str(&o), stdout);
@@ -223,6 +232,7 @@ out:
         free(b.t.params);
         free(b.t.argv);
     }
+    free(b.by.name);
     store_sweep_release(&w);
     store_close(st);
     free(dir);

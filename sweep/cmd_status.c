@@ -535,13 +535,18 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
         goto out;
     }
     printf("%s: %s search", dir, w.method);
-    if (w.objective) printf(", %s %s", w.maximize ? "maximize" : "minimize", w.objective);
+    struct sb goals;
+    sb_init(&goals);
+    int mo = cli_mo_goals(st, &goals);
+    if (mo) printf(", %s", sb_str(&goals)); /* the front, below, is the best */
+    else if (w.objective) printf(", %s %s", w.maximize ? "maximize" : "minimize", w.objective);
+    sb_release(&goals);
     printf("\n%s\n", live ? "sweep is running" : "sweep is not running");
     if (live) printf("  (%s)\n", who);
     print_counts(&w, counts, left - recorded_running, &rc_);
     say_no_objective(st, dir, w.objective, si);
     say_failures(st);
-    if (best.params) {
+    if (best.params && !mo) {
         struct sb b;
         sb_init(&b);
         util_fmt_num(&b, best.objective);

@@ -171,7 +171,7 @@ int cli_mo_front(struct store *st, FILE *out, struct sb *json, struct err *e)
     return rc;
 }
 
-long long cli_mo_best_by(struct store *st, const char *name, struct err *e)
+long long cli_mo_best_by(struct store *st, const char *name, struct mo_choice *ch, struct err *e)
 {
     struct space *sp = several(st);
     if (!sp) return -2;
@@ -196,9 +196,24 @@ long long cli_mo_best_by(struct store *st, const char *name, struct err *e)
             if (isnan(bv) || (sp->obj_max[j] ? v > bv : v < bv)) bv = v, best = f.trial[i];
         }
         fronts_release(&f);
+        ch->name = xstrdup(sp->obj_names[j]);
+        ch->value = bv;
+        ch->maximize = sp->obj_max[j];
     } else best = -3;
     space_free(sp);
     return best;
+}
+
+int cli_mo_goals(struct store *st, struct sb *out)
+{
+    struct space *sp = several(st);
+    if (!sp) return 0;
+    for (size_t j = 0; j < sp->nobjs; j++) {
+        sb_addf(out, "%s%s ", j ? ", " : "", sp->obj_max[j] ? "maximize" : "minimize");
+        sb_add_visible(out, sp->obj_names[j]);
+    }
+    space_free(sp);
+    return 1;
 }
 
 int cli_mo_status(struct store *st, FILE *out, struct sb *json)

@@ -112,10 +112,15 @@ check "best without --by: the front as a table" grep -q "^rank  trial  state    
 fast=$(sweep best r --by inference_ms --json | sed -n 's/^{"trial": \([0-9]*\),.*/\1/p')
 check_eq "best --by inference_ms: the fastest trial" "$fast" \
     "$(/usr/bin/python3 -c 'import json; t = json.load(open("top.json")); print(min((x for x in t if x["feasible"]), key=lambda x: (x["objectives"]["inference_ms"], x["trial"]))["trial"])')"
+sweep best r --by inference_ms > by.yaml
+check "best --by: its comment gives the objective it was chosen by" \
+    grep -q "^# sweep best r: trial $fast, inference_ms [0-9.]* (minimize; the best of the trials that meet the constraints)" by.yaml
 sweep best r --by nope > /dev/null 2> by.err
 check_eq "best --by an unknown objective: exit 2" "$?" 2
 check "said which there are" grep -q "nope is not an objective of this sweep (mAP50-95, inference_ms)" by.err
 sweep status r > status.txt
+check "status: every objective's goal, no 'best' by the first alone" \
+    sh -c 'grep -q "^r: grid search, maximize mAP50-95, minimize inference_ms$" status.txt && ! grep -q "^best:" status.txt'
 check "status: the front's size and hypervolume" grep -q "^front: [0-9]* trials of 20 completed meet the constraints" status.txt
 
 # the report's Pareto plot: every completed trial, the front joined
