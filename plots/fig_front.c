@@ -152,7 +152,7 @@ void fig_hypervolume(struct report *r, struct pick *pk, size_t npk, struct err *
     if (r->ns > 1) sb_add(&cap, ", over all the sweeps drawn");
     sb_add(&cap, "):");
     for (size_t j = 0; j < m; j++) {
-        sb_addf(&cap, "%s%s ", j ? "," : "", sp0->obj_names[j]);
+        sb_addf(&cap, "%s %s ", j ? "," : "", sp0->obj_names[j]);
         util_fmt_num(&cap, sp0->obj_max[j] ? -ref[j] : ref[j]);
     }
     sb_add(&cap, ". Left: by completed trials; right: by the time spent in every trial that "

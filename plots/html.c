@@ -5,6 +5,7 @@
 #include "search/diag.h"
 #include "search/methods.h"
 #include "search/space.h"
+#include "store/fronts.h"
 #include "store/layout.h"
 #include "store/stored.h"
 #include "sweep/ingest/metrics.h"
@@ -124,7 +125,9 @@ static void page_summary(struct report *r, struct sb *b, const char *absout)
         for (int st = 0; st < TRIAL_NSTATES; st++)
             if (s->counts[st]) sb_addf(b, " %lld&#160;%s", s->counts[st], store_state_name((enum trial_state)st));
         sb_add(b, "</td>");
-        if (s->best >= 0) {
+        if (s->sp && s->sp->nobjs >= 2) { /* no one best: the front, below */
+            sb_add(b, "<td>the first front (below)</td><td class=\"n\">-</td>");
+        } else if (s->best >= 0) {
             const struct rtrial *t = &s->t[s->best];
             char *abs = realpath(s->dir, NULL);
             char *tdir = abs ? layout_trial_dir(abs, t->id) : NULL;
@@ -147,10 +150,86 @@ static void page_summary(struct report *r, struct sb *b, const char *absout)
         }
         sb_addf(b, "<td class=\"n\">%lld</td>", s->epochs);
         td_dur(b, 1, s->hours * 3600);
-        td_dur(b, s->best >= 0 && s->hours_to_best > 0, s->hours_to_best * 3600);
+        td_dur(b, s->best >= 0 && s->hours_to_best > 0 && !(s->sp && s->sp->nobjs >= 2),
+               s->hours_to_best * 3600);
         sb_add(b, "</tr>\n");
     }
     sb_add(b, "</table>\n");
+}
+
+/* A sweep of several objectives: its first front, a row per trial (best
+ * first objective first), each objective and the parameters. */
+static void page_front(struct rsweep *s, struct sb *b, const char *absout, int several)
+{
+    const struct space *sp = s->sp;
+    char *db = layout_db(s->dir);
+    struct store *st = store_open_ro(db, NULL);
+    free(db);
+    struct fronts f;
+    if (!st || store_fronts(st, sp, &f, NULL)) {
+        store_close(st);
+        return;
+    }
+    store_close(st);
+    size_t m = f.m, *row = xmalloc((f.n + 1) * sizeof *row), k = 0;
+    for (size_t i = 0; i < f.n; i++)
+        if (f.front[i] == 0 && f.viol[i] <= 0) row[k++] = i;
+    for (size_t a = 1; a < k; a++) /* by the first objective, best first (k is small) */
+        for (size_t c = a; c > 0; c--) {
+            double x = f.obj[row[c] * m], y = f.obj[row[c - 1] * m];
+            if (!(sp->obj_max[0] ? x > y : x < y)) break;
+            size_t t = row[c];
+            row[c] = row[c - 1];
+            row[c - 1] = t;
+        }
+    sb_add(b, "<h2>The first front");
+    if (several) {
+        sb_add(b, ": ");
+        html_esc(b, s->label);
+    }
+    sb_addf(b, "</h2>\n<p>%zu of %zu completed trials meet the constraints and no other such trial "
+               "beats them in every objective (<code>sweep best</code>); hypervolume ",
+            k, f.n);
+    util_fmt_num(b, f.hypervolume);
+    sb_add(b, ".</p>\n<table>\n<tr><th>trial</th>");
+    for (size_t j = 0; j < m; j++) {
+        sb_add(b, "<th>");
+        html_esc(b, sp->obj_names[j]);
+        sb_addf(b, " (%s)</th>", sp->obj_max[j] ? "max" : "min");
+    }
+    sb_add(b, "<th>parameters</th></tr>\n");
+    char *abs = realpath(s->dir, NULL);
+    for (size_t a = 0; a < k; a++) {
+        long long id = f.trial[row[a]];
+        char *tdir = abs ? layout_trial_dir(abs, id) : NULL;
+        char *rel = tdir ? relpath(absout, tdir) : NULL;
+        sb_add(b, "<tr><td>");
+        if (rel) {
+            sb_add(b, "<a href=\"");
+            html_href(b, rel);
+            sb_add(b, "/\">");
+        }
+        sb_addf(b, "%lld%s</td>", id, rel ? "</a>" : "");
+        for (size_t j = 0; j < m; j++) td_num(b, 1, f.obj[row[a] * m + j]);
+        const struct rtrial *t = id >= 0 && id <= s->maxid ? s->byid[id] : NULL;
+        sb_add(b, "<td>");
+        for (size_t i = 0; t && t->params && t->params->kind == V_MAP && i < t->params->u.map.n;
+             i++) { /* name=value, as sweep top shows them */
+            char *v = rp_value_text(t->params->u.map.e[i].val);
+            sb_add(b, i ? " " : "");
+            html_esc(b, t->params->u.map.e[i].key);
+            sb_addc(b, '=');
+            html_esc(b, v);
+            free(v);
+        }
+        sb_add(b, "</td></tr>\n");
+        free(tdir);
+        free(rel);
+    }
+    sb_add(b, "</table>\n");
+    free(abs);
+    free(row);
+    fronts_release(&f);
 }
 
 /* Which parameters matter: per sweep, a row per parameter, most important
@@ -393,9 +472,27 @@ int rp_write_page(struct report *r, struct err *e)
     time_t now = (time_t)r->now;
     char when[64];
     strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %Z", localtime(&now));
-    sb_addf(&b, "</h1>\n<p class=\"dim\">Written by sweep %s on %s. Objective: ", SWEEP_VERSION, when);
-    html_esc(&b, r->objname);
-    sb_addf(&b, " (%s).", r->s[0].meta.maximize ? "maximize" : "minimize");
+    sb_addf(&b, "</h1>\n<p class=\"dim\">Written by sweep %s on %s. ", SWEEP_VERSION, when);
+    const struct space *sp0 = r->s[0].sp;
+    if (sp0 && sp0->nobjs >= 2) {
+        sb_add(&b, "Objectives: ");
+        for (size_t j = 0; j < sp0->nobjs; j++) {
+            sb_add(&b, j ? ", " : "");
+            html_esc(&b, sp0->obj_names[j]);
+            sb_addf(&b, " (%s)", sp0->obj_max[j] ? "maximize" : "minimize");
+        }
+        for (size_t k = 0; k < sp0->ncons; k++) {
+            sb_add(&b, k ? ", " : "; constraints: ");
+            html_esc(&b, sp0->con_names[k]);
+            sb_addf(&b, " %s ", sp0->con_le[k] ? "&lt;=" : "&gt;=");
+            util_fmt_num(&b, sp0->con_bound[k]);
+        }
+        sb_add(&b, ". The plots of one objective show the first.");
+    } else {
+        sb_add(&b, "Objective: ");
+        html_esc(&b, r->objname);
+        sb_addf(&b, " (%s).", r->s[0].meta.maximize ? "maximize" : "minimize");
+    }
     if (r->fixed.len) {
         sb_add(&b, " Same in every trial: ");
         html_esc(&b, r->fixed.buf);
@@ -417,6 +514,8 @@ int rp_write_page(struct report *r, struct err *e)
     }
     sb_add(&b, "<h2>Summary</h2>\n");
     page_summary(r, &b, absout);
+    for (size_t si = 0; si < r->ns; si++)
+        if (r->s[si].sp && r->s[si].sp->nobjs >= 2) page_front(&r->s[si], &b, absout, r->ns > 1);
     page_importance(r, &b);
     if (r->nfig) sb_add(&b, "<h2>Plots</h2>\n");
     for (size_t i = 0; i < r->nfig; i++) {

@@ -49,10 +49,12 @@ static const struct {
     const char *name;
     void (*draw)(struct report *r, struct pick *pk, size_t npk, struct err *e);
 } FIGURES[] = {
+    /* several objectives' first (nothing for one) */
+    {"pareto", fig_pareto},       {"front_parallel", fig_front_parallel},
+    {"hypervolume", fig_hypervolume},
     {"objective", fig_objective}, {"losses", fig_losses},     {"params", fig_params},
     {"parallel", fig_parallel},   {"timeline", fig_timeline}, {"importance", fig_importance},
-    {"cost", fig_cost},           {"throughput", fig_throughput}, {"pareto", fig_pareto},
-    {"hypervolume", fig_hypervolume}, {"front_parallel", fig_front_parallel},
+    {"cost", fig_cost},           {"throughput", fig_throughput},
 };
 
 int plots_report(char *const *dirs, size_t ndirs, const char *out, enum plots_format fmt,

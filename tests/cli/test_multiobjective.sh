@@ -127,6 +127,11 @@ check "status: the front's size and hypervolume" grep -q "^front: [0-9]* trials 
 sweep report r > /dev/null 2> rep.err
 check "report: pareto.png drawn" test -s r/report/pareto.png
 check "report: on the page" grep -q 'pareto.png' r/report/index.html
+check "report: the page says the first front's size, as status" \
+    grep -q "<h2>The first front</h2>\$" r/report/index.html
+check_eq "report: the page's front size" \
+    "$(sed -n 's/^<p>\([0-9]*\) of 20 completed trials meet the constraints.*/\1/p' r/report/index.html)" \
+    "$(/usr/bin/python3 -c 'import json; print(json.load(open("status.json"))["front_size"])')"
 check_eq "report: the front's points, as top's front 1" \
     "$(awk 'BEGIN { b = 0 } /^$/ { if (++blank % 2 == 0) b++; next } { blank = 0 } b == 2 { n++ } END { print n + 0 }' r/report/data/pareto.dat)" \
     "$(/usr/bin/python3 -c 'import json; print(sum(1 for t in json.load(open("top.json")) if t["front"] == 1))')"
