@@ -6,7 +6,7 @@
       trailing "!" when it breaks the constraint), in the order asked, 4
       pending at a time (ask until 4 run, tell the oldest, ask again)
   mo_quality.py summary RUNS_FILE N1 N2 ...
-      the hypervolume after N1, N2... trials of every run in RUNS_FILE
+      the hypervolume of every run of N1, N2... trials in RUNS_FILE
       (lines: PROBLEM METHOD SEED pairs...), median and quartiles by
       problem and method
 PROBLEM: zdt1, zdt2, zdt3 (5 variables, as bench/mo_sim.c), yolo, yolo-c
@@ -108,18 +108,19 @@ def summary(path, windows):
     for problem, by in runs.items():
         ref = REF[problem]
         print("== %s (reference point %g, %g)" % (problem, ref[0], ref[1]))
-        print("%-16s" % "method" + "".join("%28s" % ("after %d" % n) for n in windows))
+        print("%-16s" % "method" + "".join("%28s" % ("%d trials" % n) for n in windows))
         for method in sorted(by):
             cells = []
             for n in windows:
                 hv = [hypervolume([(a, b) for a, b, bad in pts[:n] if not bad], ref)
-                      for pts in by[method] if len(pts) >= n]
+                      for pts in by[method] if len(pts) == n]
                 if not hv:
                     cells.append("%28s" % "-")
                     continue
                 lo, med, hi = quartiles(hv)
                 cells.append("%28s" % ("%.4f [%.4f, %.4f]" % (med, lo, hi)))
-            print("%-16s" % method + "".join(cells) + "   (%d seeds)" % len(by[method]))
+            seeds = max(sum(1 for pts in by[method] if len(pts) == n) for n in windows)
+            print("%-16s" % method + "".join(cells) + "   (%d seeds)" % seeds)
 
 
 if __name__ == "__main__":
