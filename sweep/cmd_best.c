@@ -114,6 +114,62 @@ static int mo_best(struct store *st, const char *by, int front, int json, struct
     return 1;
 }
 
+/* The trial chosen, as YAML, JSON or its command line. 0, or 1 when it
+ * has no stored argv (--command). */
+static int print_best(const struct best *b, const struct store_sweep *w, const char *word,
+                      int form)
+{
+    int rc = 0;
+    struct value *params = json_parse(b->t.params, strlen(b->t.params), NULL);
+    struct value *av = b->t.argv ? json_parse(b->t.argv, strlen(b->t.argv), NULL) : NULL;
+    const struct value *list = av && av->kind == V_LIST ? av : NULL; /* the argv, as run */
+    struct sb o;
+    sb_init(&o);
+    /* several objectives: what it was chosen by */
+    const char *oname = b->by.name ? b->by.name : w->objective;
+    int omax = b->by.name ? b->by.maximize : w->maximize;
+    double oval = b->by.name ? b->by.value : b->t.objective;
+    if (form == 'j') {
+        sb_addf(&o, "{\"trial\": %lld, \"metric\": ", b->t.id);
+        json_quote(&o, oname);
+        sb_addf(&o, ", \"goal\": \"%s\", \"objective\": ", omax ? "maximize" : "minimize");
+        json_num(&o, oval);
+        sb_addf(&o, ", \"step\": %lld, \"params\": %s, \"argv\": ", b->t.objective_step,
+                b->t.params);
+        if (list) value_json(&o, list);
+        else sb_add(&o, "null");
+        sb_add(&o, "}\n");
+    } else if (form == 'c') {
+        for (size_t i = 0; list && list->kind == V_LIST && i < list->u.list.n; i++) {
+            const struct value *a = list->u.list.v[i];
+            char *q = cli_word(a->kind == V_STR ? a->u.s : "");
+            sb_addf(&o, "%s%s", i ? " " : "", q);
+            free(q);
+        }
+        if (!list) rc = 1, fprintf(stderr, "sweep best: trial %lld has no stored argv\n", b->t.id);
+        else sb_add(&o, "\n");
+    } else {
+        sb_add(&o, "# sweep best ");
+        sb_add_visible(&o, word);
+        sb_addf(&o, ": trial %lld, ", b->t.id);
+        sb_add_visible(&o, oname);
+        sb_add(&o, " ");
+        util_fmt_num(&o, oval);
+        if (b->by.name)
+            sb_addf(&o, " (%s; the best of the trials that meet the constraints)\n",
+                    omax ? "maximize" : "minimize");
+        else
+            sb_addf(&o, " (%s) at step %lld\n", omax ? "maximize" : "minimize",
+                    b->t.objective_step);
+        if (params && params->kind == V_MAP) yaml_map(&o, params, 0);
+    }
+    fputs(sb_str(&o), stdout);
+    sb_release(&o);
+    value_free(params);
+    value_free(av);
+    return rc;
+}
+
 int cmd_best(int argc, char **argv)
 {
     static const struct option opts[] = {{"yaml", no_argument, NULL, 'y'},
@@ -177,54 +233,7 @@ int cmd_best(int argc, char **argv)
                         "(`sweep status %s` says where it stands)\n",
                 word, w.objective, word);
     } else {
-        rc = 0;
-        struct value *params = json_parse(b.t.params, strlen(b.t.params), NULL);
-        struct value *av = b.t.argv ? json_parse(b.t.argv, strlen(b.t.argv), NULL) : NULL;
-        const struct value *list = av && av->kind == V_LIST ? av : NULL; /* the argv, as run */
-        struct sb o;
-        sb_init(&o);
-        /* several objectives: what it was chosen by */
-        const char *oname = b.by.name ? b.by.name : w.objective;
-        int omax = b.by.name ? b.by.maximize : w.maximize;
-        double oval = b.by.name ? b.by.value : b.t.objective;
-        if (form == 'j') {
-            sb_addf(&o, "{\"trial\": %lld, \"metric\": ", b.t.id);
-            json_quote(&o, oname);
-            sb_addf(&o, ", \"goal\": \"%s\", \"objective\": ", omax ? "maximize" : "minimize");
-            json_num(&o, oval);
-            sb_addf(&o, ", \"step\": %lld, \"params\": %s, \"argv\": ", b.t.objective_step,
-                    b.t.params);
-            if (list) value_json(&o, list);
-            else sb_add(&o, "null");
-            sb_add(&o, "}\n");
-        } else if (form == 'c') {
-            for (size_t i = 0; list && list->kind == V_LIST && i < list->u.list.n; i++) {
-                const struct value *a = list->u.list.v[i];
-                char *q = cli_word(a->kind == V_STR ? a->u.s : "");
-                sb_addf(&o, "%s%s", i ? " " : "", q);
-                free(q);
-            }
-            if (!list) rc = 1, fprintf(stderr, "sweep best: trial %lld has no stored argv\n", b.t.id);
-            else sb_add(&o, "\n");
-        } else {
-            sb_add(&o, "# sweep best ");
-            sb_add_visible(&o, word);
-            sb_addf(&o, ": trial %lld, ", b.t.id);
-            sb_add_visible(&o, oname);
-            sb_add(&o, " ");
-            util_fmt_num(&o, oval);
-            if (b.by.name)
-                sb_addf(&o, " (%s; the best of the trials that meet the constraints)\n",
-                        omax ? "maximize" : "minimize");
-            else
-                sb_addf(&o, " (%s) at step %lld\n", omax ? "maximize" : "minimize",
-                        b.t.objective_step);
-            if (params && params->kind == V_MAP) yaml_map(&o, params, 0);
-        }
-        fputs(sb_str(&o), stdout);
-        sb_release(&o);
-        value_free(params);
-        value_free(av);
+        rc = print_best(&b, &w, word, form);
     }
     free(word);
 out:

@@ -210,6 +210,20 @@ struct stored_info {
     char *path;         /* the sweep file */
 };
 
+/* The first line: the method and every objective's goal. 1 with several
+ * objectives (the front, below, is the best then). */
+static int say_goals(struct store *st, const char *dir, const struct store_sweep *w)
+{
+    printf("%s: %s search", dir, w->method);
+    struct sb goals;
+    sb_init(&goals);
+    int mo = cli_mo_goals(st, &goals);
+    if (mo) printf(", %s", sb_str(&goals));
+    else if (w->objective) printf(", %s %s", w->maximize ? "maximize" : "minimize", w->objective);
+    sb_release(&goals);
+    return mo;
+}
+
 /* One report of the sweep in dir (opened as st); *live gets whether a
  * sweep is running there. */
 static int show(struct store *st, char *dir, int json, const struct stored_info *si, int *live,
@@ -534,13 +548,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
         sb_release(&j);
         goto out;
     }
-    printf("%s: %s search", dir, w.method);
-    struct sb goals;
-    sb_init(&goals);
-    int mo = cli_mo_goals(st, &goals);
-    if (mo) printf(", %s", sb_str(&goals)); /* the front, below, is the best */
-    else if (w.objective) printf(", %s %s", w.maximize ? "maximize" : "minimize", w.objective);
-    sb_release(&goals);
+    int mo = say_goals(st, dir, &w);
     printf("\n%s\n", live ? "sweep is running" : "sweep is not running");
     if (live) printf("  (%s)\n", who);
     print_counts(&w, counts, left - recorded_running, &rc_);
