@@ -67,8 +67,10 @@ print(f"one query per job would have been {c['one_query_per_job']} squeue calls 
 sub = sorted(t for (t,) in q("slurm/sweep.db", "select time from events where kind = 'submitted'"))
 print(f"sbatch: the first {p} submitted in {sub[p - 1] - sub[0]:.3f} s ({(sub[p - 1] - sub[0]) / (p - 1) * 1000:.1f} ms each, with their records)")
 for d in ("slurm", "local"):
+    # a Slurm trial is submitted, then started when its job runs: its submission counts
+    kind = "submitted" if d == "slurm" else "started"
     sub = sorted(t for (t,) in q(f"{d}/sweep.db",
-        "select time from events where kind in ('submitted', 'started') order by time"))
+        f"select time from events where kind = '{kind}' order by time"))
     e = ends(d)
     lat = [sub[p + k] - e[k] for k in range(len(sub) - p)]
     lat.sort()

@@ -5,6 +5,8 @@
 #   scripts/slurm-cluster.sh start DIR    # prints DIR/env.sh's line; rc 0 once a job can run
 #   scripts/slurm-cluster.sh stop DIR     # cancels jobs, stops the daemons by PID, removes DIR
 #   scripts/slurm-cluster.sh install      # apt-get install slurm-wlm munge (root)
+#   scripts/slurm-cluster.sh ctld-stop DIR   # the controller down (an outage), jobs go on
+#   scripts/slurm-cluster.sh ctld-start DIR  # and up again, with its saved state
 #
 # Every file of the cluster lives under DIR; clients need SLURM_CONF (source
 # DIR/env.sh). Ports: SLURM_CI_CTLD_PORT (6817) and SLURM_CI_SLURMD_PORT
@@ -121,15 +123,20 @@ EOF
     echo $! >"$dir/run/munged.pid"
     wait_for 10 bash -c "munge -S '$dir/munge/munge.socket.2' -n | unmunge -S '$dir/munge/munge.socket.2'" ||
         die "munged did not start ($dir/log/munged.log)"
-    slurmctld -D -f "$dir/etc/slurm.conf" >"$dir/log/slurmctld.out" 2>&1 </dev/null &
-    echo $! >"$dir/run/slurmctld.pid"
-    wait_for 15 bash -c "scontrol ping | grep -q UP" ||
-        die "slurmctld did not start ($dir/log/slurmctld.log)"
+    ctld_start "$dir"
     slurmd -D -N "$host" -f "$dir/etc/slurm.conf" >"$dir/log/slurmd.out" 2>&1 </dev/null &
     echo $! >"$dir/run/slurmd.pid"
     wait_for 20 bash -c "sinfo -h -n '$host' -o %T | grep -qx idle" ||
         die "slurmd did not come up idle ($dir/log/slurmd.log)"
     echo "source $dir/env.sh"
+}
+
+ctld_start() { # dir: slurmctld (again: -R recovers its saved state)
+    local dir=$1
+    SLURM_CI_CLUSTER_DIR=$dir slurmctld -D ${2:-} -f "$dir/etc/slurm.conf" >>"$dir/log/slurmctld.out" 2>&1 </dev/null &
+    echo $! >"$dir/run/slurmctld.pid"
+    wait_for 15 bash -c "SLURM_CONF='$dir/etc/slurm.conf' scontrol ping | grep -q UP" ||
+        die "slurmctld did not start ($dir/log/slurmctld.log)"
 }
 
 stop_daemon() { # dir name binary
@@ -195,5 +202,7 @@ case ${1:-} in
 start) [[ $# == 2 ]] || die "usage: $0 start DIR"; start "$2" ;;
 stop) [[ $# == 2 ]] || die "usage: $0 stop DIR"; stop "$2" ;;
 install) install_packages ;;
-*) die "usage: $0 start DIR | stop DIR | install" ;;
+ctld-stop) [[ $# == 2 ]] || die "usage: $0 ctld-stop DIR"; stop_daemon "$(cd "$2" && pwd)" slurmctld ;;
+ctld-start) [[ $# == 2 ]] || die "usage: $0 ctld-start DIR"; ctld_start "$(cd "$2" && pwd)" -R ;;
+*) die "usage: $0 start DIR | stop DIR | install | ctld-stop DIR | ctld-start DIR" ;;
 esac

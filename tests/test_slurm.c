@@ -197,6 +197,20 @@ static void states_map_to_trial_ends(void)
     CHECK(!slurm_never_runs("QOSMaxJobsPerUserLimit")); /* waits for the user's other jobs */
 }
 
+/* `squeue --version` of the test cluster (Debian 12's slurm-client
+ * 22.05.8, verbatim) and of later releases' packages */
+static void versions_read(void)
+{
+    CHECK_INT_EQ(slurm_parse_version("slurm 22.05.8\n"), 220508);
+    CHECK_INT_EQ(slurm_parse_version("slurm-wlm 23.11.4\n"), 231104);
+    CHECK_INT_EQ(slurm_parse_version("slurm 24.05.2\n"), 240502);
+    CHECK(slurm_parse_version("slurm 24.05.2\n") >= SLURM_ONLY_STATE_VERSION);
+    CHECK(slurm_parse_version("slurm 23.11.4\n") < SLURM_ONLY_STATE_VERSION);
+    CHECK_INT_EQ(slurm_parse_version("squeue: fatal: Could not establish a configuration source\n"), 0);
+    CHECK_INT_EQ(slurm_parse_version(NULL), 0);
+    CHECK_INT_EQ(slurm_parse_version(""), 0);
+}
+
 static void tags_differ_by_sweep(void)
 {
     char a[32], b[32];
@@ -219,6 +233,7 @@ static const struct check_case cases[] = {
     CASE(scontrol_line),
     CASE(states_map_to_trial_ends),
     CASE(tags_differ_by_sweep),
+    CASE(versions_read),
 };
 
 int main(int argc, char **argv)

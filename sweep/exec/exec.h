@@ -90,6 +90,7 @@ struct exec_ops {
                    struct exec_job *j);
     double (*wake)(struct executor *x);
     void (*free)(struct executor *x);
+    int (*fd)(struct executor *x);
 };
 
 struct executor {
@@ -132,6 +133,10 @@ int exec_recover(struct executor *x, long long trial, const char *trial_dir,
 int exec_poll(struct executor *x, struct err *e);
 /* Seconds until the executor wants a turn (exec_poll), or a large number. */
 double exec_wake(struct executor *x);
+/* A descriptor the loop polls for reading beside its own (the output of a
+ * query the executor runs as a helper: Slurm's squeue), -1 none; when it is
+ * readable, the loop's next exec_poll reads it without waiting. */
+int exec_fd(struct executor *x);
 /* Releases an executor (the local one is static: nothing). */
 void exec_free(struct executor *x);
 /* The trainer's process group, once known (0 before): what GPU memory

@@ -136,6 +136,11 @@ double exec_wake(struct executor *x)
     return x->ops->wake ? x->ops->wake(x) : 1e9;
 }
 
+int exec_fd(struct executor *x)
+{
+    return x->ops->fd ? x->ops->fd(x) : -1;
+}
+
 void exec_free(struct executor *x)
 {
     if (x && x->ops->free) x->ops->free(x);

@@ -237,6 +237,8 @@ static int wait_turn(struct sched *s, int first, struct err *e)
         smi = (int)np;
         pfd[np++] = (struct pollfd){.fd = gpu_fd(s), .events = POLLIN};
     }
+    if (exec_fd(s->exec) >= 0) /* the executor's query in flight: reap()'s poll reads it */
+        pfd[np++] = (struct pollfd){.fd = exec_fd(s->exec), .events = POLLIN};
     size_t first_job = np;
     for (size_t i = 0; i < s->nslots && np < ARRAY_LEN(pfd); i++)
         if (s->slots[i].used && s->slots[i].job.fd >= 0 && !s->slots[i].ended)

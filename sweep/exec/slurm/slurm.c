@@ -7,7 +7,7 @@
  * between two polls by their exit.json (a stat); a job no longer in the
  * queue is settled by its exit.json, sacct where accounting exists, or
  * said to be gone. Every command gets a fixed argv (spawn.h). */
-#include "sweep/exec/slurm/slurm.h"
+#include "sweep/exec/slurm/slurm_int.h"
 #include "base/err.h"
 #include "base/spawn.h"
 #include "base/util.h"
@@ -19,44 +19,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define SLURM_CMD_TIMEOUT_S 60.0  /* the longest an sbatch, squeue... may take */
-#define SLURM_SETTLE_S 10.0       /* a failed record waits this long for Slurm's state */
-#define SLURM_SOON_S 0.3          /* the next poll after a stop or a failed record */
-#define SLURM_MISSING_POLLS 2     /* polls a job is absent from before it is settled */
-#define SLURM_RECORD_WAIT_S 30.0  /* an ended job's exit.json may show late on a shared
-                                     filesystem (NFS caches lookups): waited for this long */
-
-struct sjob {
-    long long id, trial;
-    char *dir;
-    struct slurm_row row;         /* as the queue last showed it */
-    int missing;                  /* polls it was absent from */
-    int ours;                     /* sweep cancelled it */
-    int ended;
-    enum exec_end end;
-    char why[256];
-    double failed_record_at;      /* exit.json says it failed: Slurm's state may say why */
-    double no_record_at;          /* Slurm says it ended, no exit.json seen yet */
-};
-
-struct slurm_x {
-    struct executor x;
-    struct exec_slurm_opts o;
-    char **owned;                 /* the strings o points to */
-    size_t nowned;
-    char time_limit[32];
-    struct sjob *jobs;
-    size_t njobs;
-    double next_poll;
-    int sacct;                    /* 1 works, 0 disabled here, -1 not yet known */
-    struct slurm_row *listing;    /* prepare_adopt: the sweep's jobs in the queue */
-    size_t nlisting;
-    long long *unsure;            /* trials whose sbatch may have queued a job all the same
-                                     (a timeout): looked up by name before the next sbatch */
-    size_t nunsure;
-    struct slurm_stats st;
-};
 
 static const char *keep(struct slurm_x *s, const char *v)
 {
@@ -95,16 +57,22 @@ static void untrack(struct slurm_x *s, struct sjob *j)
     s->njobs--;
 }
 
-/* Runs a Slurm command; its output in *out (caller frees). -1 if it could
- * not run or ran past its deadline; otherwise its exit status. */
-static int run(struct slurm_x *s, char **argv, char *const *envp, char **out, struct err *e)
+long *slurm_counter(struct slurm_x *s, const char *cmd)
 {
-    long *count = !strcmp(argv[0], "sbatch")   ? &s->st.sbatch
-                  : !strcmp(argv[0], "squeue") ? &s->st.squeue
-                  : !strcmp(argv[0], "sacct")  ? &s->st.sacct
-                  : !strcmp(argv[0], "scancel") ? &s->st.scancel
-                                                : &s->st.scontrol;
-    (*count)++;
+    return !strcmp(cmd, "sbatch")    ? &s->st.sbatch
+           : !strcmp(cmd, "squeue")  ? &s->st.squeue
+           : !strcmp(cmd, "sacct")   ? &s->st.sacct
+           : !strcmp(cmd, "scancel") ? &s->st.scancel
+                                     : &s->st.scontrol;
+}
+
+/* Runs a Slurm command to its end (at most SLURM_CMD_TIMEOUT_S); its output
+ * in *out (caller frees). -1 if it could not run or ran past its deadline;
+ * otherwise its exit status. What the loop asks every poll goes through
+ * slurm_query.c instead, without waiting. */
+int slurm_run(struct slurm_x *s, char **argv, char *const *envp, char **out, struct err *e)
+{
+    (*slurm_counter(s, argv[0]))++;
     int status;
     struct err re = {0};
     if (spawn_run(argv, envp, SLURM_CMD_TIMEOUT_S, out, &status, &re)) {
@@ -118,7 +86,7 @@ static int run(struct slurm_x *s, char **argv, char *const *envp, char **out, st
 }
 
 /* e: what a command that failed said ("sbatch: Requested node ..."). */
-static void say_error(struct err *e, const char *cmd, const char *out)
+void slurm_say_error(struct err *e, const char *cmd, const char *out)
 {
     struct sb m;
     sb_init(&m);
@@ -127,7 +95,7 @@ static void say_error(struct err *e, const char *cmd, const char *out)
     sb_release(&m);
 }
 
-static int have_record(const char *dir, int *clean)
+int slurm_have_record(const char *dir, int *clean)
 {
     struct proc_exit x;
     if (proc_read_exit(dir, &x, NULL) != 1) return 0;
@@ -144,159 +112,32 @@ static void exit_code(struct slurm_x *s, struct sjob *j)
     char *argv[] = {"scontrol", "-o", "show", "job", id, NULL};
     struct err e = {0};
     struct slurm_row r;
-    if (run(s, argv, NULL, &out, &e) == 0 && slurm_parse_scontrol(out, &r) && r.id == j->id) {
+    if (slurm_run(s, argv, NULL, &out, &e) == 0 && slurm_parse_scontrol(out, &r) && r.id == j->id) {
         snprintf(j->row.exit, sizeof j->row.exit, "%s", r.exit);
         if (r.reason[0]) snprintf(j->row.reason, sizeof j->row.reason, "%s", r.reason);
     }
     free(out);
 }
 
-static void settle(struct slurm_x *s, struct sjob *j)
+void slurm_settle(struct slurm_x *s, struct sjob *j)
 {
-    int clean = 0, rec = have_record(j->dir, &clean);
+    int clean = 0, rec = slurm_have_record(j->dir, &clean);
     if (!rec && !j->row.exit[0] && !strcmp(j->row.state, "FAILED")) exit_code(s, j);
     j->end = slurm_end(&j->row, rec, j->ours, s->time_limit[0] ? s->time_limit : NULL, j->why,
                        sizeof j->why);
     j->ended = 1;
 }
 
-/* One sacct for the jobs the queue no longer shows (accounting keeps them
- * after MinJobAge); where accounting is disabled, they are settled by their
- * exit.json or said to be gone. */
-static void settle_missing(struct slurm_x *s)
-{
-    struct sb ids;
-    sb_init(&ids);
-    for (size_t i = 0; i < s->njobs; i++)
-        if (!s->jobs[i].ended && s->jobs[i].missing >= SLURM_MISSING_POLLS)
-            sb_addf(&ids, "%s%lld", ids.len ? "," : "", s->jobs[i].id);
-    if (!ids.len) {
-        sb_release(&ids);
-        return;
-    }
-    struct slurm_row *rows = NULL;
-    size_t nrows = 0;
-    if (s->sacct != 0) {
-        char *jobs = xasprintf("--jobs=%s", ids.buf), *out = NULL;
-        char *argv[] = {"sacct", "-X", "-n", "-P", "-o", "JobID,State,ExitCode,JobName", jobs,
-                        NULL};
-        struct err e = {0};
-        int rc = run(s, argv, NULL, &out, &e);
-        if (rc == 0) {
-            s->sacct = 1;
-            nrows = slurm_parse_rows(out, 1, &rows);
-        } else if (rc > 0 && out && strstr(out, "accounting storage is disabled")) {
-            s->sacct = 0;
-        }
-        free(out);
-        free(jobs);
-    }
-    for (size_t i = 0; i < s->njobs; i++) {
-        struct sjob *j = &s->jobs[i];
-        if (j->ended || j->missing < SLURM_MISSING_POLLS) continue;
-        int clean, found = 0;
-        for (size_t k = 0; k < nrows; k++)
-            if (rows[k].id == j->id && slurm_state_phase(rows[k].state) == SLURM_ENDED) {
-                j->row = rows[k];
-                found = 1;
-            }
-        if (found) settle(s, j);
-        else if (have_record(j->dir, &clean)) {
-            j->end = EXEC_END_RECORD;
-            j->ended = 1;
-        } else {
-            j->end = EXEC_END_FAILED;
-            snprintf(j->why, sizeof j->why,
-                     "its job %lld left Slurm's queue (purged after MinJobAge%s) without a "
-                     "record of its end",
-                     j->id, s->sacct == 0 ? ", no accounting" : "");
-            j->ended = 1;
-        }
-    }
-    free(rows);
-    sb_release(&ids);
-}
-
-static void cancel(struct slurm_x *s, struct sjob *j, int term)
+void slurm_cancel_job(struct slurm_x *s, struct sjob *j, int term)
 {
     char id[32], *out = NULL;
     snprintf(id, sizeof id, "%lld", j->id);
     char *plain[] = {"scancel", id, NULL};
     char *soft[] = {"scancel", "--batch", "--signal=TERM", id, NULL};
     struct err e = {0};
-    run(s, term ? soft : plain, NULL, &out, &e);
+    slurm_run(s, term ? soft : plain, NULL, &out, &e);
     free(out);
-    s->next_poll = util_mono() + SLURM_SOON_S;
-}
-
-/* The ends whose words come from the supervisor's record (not Slurm's). */
-static int record_matters(const char *state)
-{
-    return !strcmp(state, "COMPLETED") || !strcmp(state, "FAILED");
-}
-
-static int slurm_poll(struct executor *x, struct err *e)
-{
-    struct slurm_x *s = (struct slurm_x *)x;
-    double now = util_mono();
-    if (now < s->next_poll) return 0;
-    s->next_poll = now + s->o.poll;
-    struct sb ids;
-    sb_init(&ids);
-    long n = 0;
-    for (size_t i = 0; i < s->njobs; i++)
-        if (!s->jobs[i].ended) {
-            sb_addf(&ids, "%s%lld", ids.len ? "," : "--jobs=", s->jobs[i].id);
-            n++;
-        }
-    if (!n) {
-        sb_release(&ids);
-        return 0;
-    }
-    char *argv[] = {"squeue", "-h", "-t", "all", ids.buf, "-o", "%i|%T|%r|%j", NULL};
-    char *out = NULL;
-    s->st.listed += n;
-    int rc = run(s, argv, NULL, &out, e);
-    sb_release(&ids);
-    int purged = rc > 0 && out && strstr(out, "Invalid job id specified");
-    if (rc != 0 && !purged) {
-        if (rc > 0) say_error(e, "squeue", out);
-        free(out);
-        return -1;
-    }
-    struct slurm_row *rows = NULL;
-    size_t nrows = purged ? 0 : slurm_parse_rows(out, 0, &rows);
-    free(out);
-    for (size_t i = 0; i < s->njobs; i++) {
-        struct sjob *j = &s->jobs[i];
-        if (j->ended) continue;
-        struct slurm_row *r = NULL;
-        for (size_t k = 0; k < nrows; k++)
-            if (rows[k].id == j->id) r = &rows[k];
-        if (!r) {
-            j->missing++;
-            continue;
-        }
-        j->missing = 0;
-        j->row = *r;
-        enum slurm_phase ph = slurm_state_phase(r->state);
-        int clean;
-        if (ph == SLURM_ENDED && !have_record(j->dir, &clean) && record_matters(r->state) &&
-            (!j->no_record_at || now - j->no_record_at < SLURM_RECORD_WAIT_S)) {
-            if (!j->no_record_at) j->no_record_at = now; /* its exit.json may be on its way */
-        } else if (ph == SLURM_ENDED) settle(s, j);
-        else if (ph == SLURM_WAITING && slurm_never_runs(r->reason)) {
-            cancel(s, j, 0);
-            j->ended = 1;
-            j->end = EXEC_END_FAILED;
-            snprintf(j->why, sizeof j->why,
-                     "Slurm can never run its job %lld as submitted: %s (%s); cancelled", j->id,
-                     r->state, r->reason);
-        }
-    }
-    free(rows);
-    settle_missing(s);
-    return 0;
+    slurm_due(s, util_mono() + SLURM_SOON_S);
 }
 
 static void show_state(const struct sjob *sj, struct exec_job *j)
@@ -309,15 +150,34 @@ static void show_state(const struct sjob *sj, struct exec_job *j)
     j->waiting = ph == SLURM_WAITING;
 }
 
+/* The supervisor writes trainer.pid as it starts the trainer: the job runs,
+ * whatever the last squeue said (a poll may be a minute away). */
+static void seen_running(struct slurm_x *s, struct sjob *sj)
+{
+    if (sj->started_at) return;
+    char *pidfile = xasprintf("%s/trainer.pid", sj->dir);
+    struct stat st;
+    if (stat(pidfile, &st) == 0) {
+        sj->started_at = util_mono();
+        if (slurm_state_phase(sj->row.state) == SLURM_WAITING) {
+            snprintf(sj->row.state, sizeof sj->row.state, "RUNNING");
+            sj->row.reason[0] = 0;
+        }
+        if (s->o.time > 0) slurm_due(s, sj->started_at + s->o.time + 1); /* its time limit */
+    }
+    free(pidfile);
+}
+
 static int slurm_reap(struct executor *x, struct exec_job *j)
 {
     struct slurm_x *s = (struct slurm_x *)x;
     struct sjob *sj = find(s, atoll(j->ref));
     if (!sj) return 1; /* ended before (adopt said so) */
+    if (!sj->ended) seen_running(s, sj);
     show_state(sj, j);
     if (!sj->ended) {
         int clean = 0;
-        if (have_record(sj->dir, &clean)) {
+        if (slurm_have_record(sj->dir, &clean)) {
             /* the supervisor's record is its last act; a failure waits a
              * moment for Slurm's state, which may say why (TIMEOUT) */
             double now = util_mono();
@@ -325,10 +185,10 @@ static int slurm_reap(struct executor *x, struct exec_job *j)
                 sj->ended = 1;
                 sj->end = EXEC_END_RECORD;
             } else if (slurm_state_phase(sj->row.state) == SLURM_ENDED) {
-                settle(s, sj); /* Slurm said how already */
+                slurm_settle(s, sj); /* Slurm said how already */
             } else if (!sj->failed_record_at) {
                 sj->failed_record_at = now;
-                s->next_poll = now + SLURM_SOON_S;
+                slurm_due(s, now + SLURM_SOON_S);
             } else if (now - sj->failed_record_at > SLURM_SETTLE_S) {
                 sj->ended = 1;
                 sj->end = EXEC_END_RECORD;
@@ -355,7 +215,7 @@ static int slurm_stop(struct executor *x, const char *trial_dir, const struct ex
     sj->ours = 1;
     /* SIGTERM to the supervisor (the batch step), which passes it on to
      * the trainer's group; a job that has not started yet just goes */
-    cancel(s, sj, sig == SIGTERM && slurm_state_phase(sj->row.state) == SLURM_RUNNING);
+    slurm_cancel_job(s, sj, sig == SIGTERM && slurm_state_phase(sj->row.state) == SLURM_RUNNING);
     return 0;
 }
 
@@ -393,7 +253,7 @@ static long long find_by_name(struct slurm_x *s, long long trial)
     char *argv[] = {"squeue", "-h", "-t", "all", nm, "-o", "%i|%T|%r|%j", NULL};
     struct err e = {0};
     long long id = -1;
-    if (run(s, argv, NULL, &out, &e) == 0) {
+    if (slurm_run(s, argv, NULL, &out, &e) == 0) {
         struct slurm_row *rows;
         size_t n = slurm_parse_rows(out, 0, &rows);
         for (size_t i = 0; i < n; i++)
@@ -432,7 +292,7 @@ static int policy_waits(struct slurm_x *s)
     snprintf(user, sizeof user, "--user=%u", (unsigned)getuid());
     char *argv[] = {"squeue", "-h", user, "-o", "%i", NULL};
     struct err e = {0};
-    int queued = run(s, argv, NULL, &out, &e) == 0 && out && strspn(out, " \n") < strlen(out);
+    int queued = slurm_run(s, argv, NULL, &out, &e) == 0 && out && strspn(out, " \n") < strlen(out);
     free(out);
     return queued;
 }
@@ -442,7 +302,7 @@ static int policy_waits(struct slurm_x *s)
  * this trial's failure. */
 static void refused(struct slurm_x *s, const char *out, struct err *e)
 {
-    say_error(e, "sbatch", out);
+    slurm_say_error(e, "sbatch", out);
     if (out && (strstr(out, "Could not establish a configuration source") ||
                 strstr(out, "Unable to process configuration file"))) {
         /* no cluster here at all: not this trial's fault, nor any other's */
@@ -483,12 +343,25 @@ static int slurm_start(struct executor *x, const struct exec_spec *sp, struct ex
 {
     struct slurm_x *s = (struct slurm_x *)x;
     *j = (struct exec_job){.fd = -1, .adopted = 1};
+    /* an sbatch would wait for the controller, and the loop with it */
+    double asking = s->q.pid ? util_mono() - s->q_started : 0;
+    if (s->down[0] || asking > SLURM_HOLD_S) {
+        if (s->down[0])
+            err_set(e, "Slurm does not answer (%.700s): submissions wait until squeue does",
+                    s->down);
+        else
+            err_set(e, "Slurm is slow to answer (a squeue has waited %.0f s): submissions wait "
+                       "until it does",
+                    asking);
+        e->code = EAGAIN;
+        return -1;
+    }
     char *script = write_script(sp->trial_dir, e);
     if (!script) return -1;
     char **argv = slurm_sbatch_argv(&s->o, sp, script);
     char *out = NULL;
     struct err re = {0};
-    int rc = run(s, argv, sp->envp, &out, &re);
+    int rc = slurm_run(s, argv, sp->envp, &out, &re);
     long long id = rc == 0 ? slurm_parse_jobid(out) : -1;
     int maybe = (rc < 0 && strstr(re.msg, "did not answer")) ||
                 (rc > 0 && slurm_refusal(out) == SLURM_REFUSED_UNSURE);
@@ -505,6 +378,7 @@ static int slurm_start(struct executor *x, const struct exec_spec *sp, struct ex
     }
     free(out);
     track(s, id, sp->trial, sp->trial_dir);
+    slurm_due(s, util_mono() + s->o.poll); /* a new job: looked at soon, then less often */
     snprintf(j->ref, sizeof j->ref, "%lld", id);
     j->waiting = 1;
     snprintf(j->state, sizeof j->state, "PENDING");
@@ -532,9 +406,9 @@ static int slurm_prepare_adopt(struct executor *x, struct err *e)
     char user[48], *out = NULL;
     snprintf(user, sizeof user, "--user=%u", (unsigned)getuid());
     char *argv[] = {"squeue", "-h", "-a", "-t", "all", user, "-o", "%i|%T|%r|%j", NULL};
-    int rc = run(s, argv, NULL, &out, e);
+    int rc = slurm_run(s, argv, NULL, &out, e);
     if (rc != 0) {
-        if (rc > 0) say_error(e, "squeue", out);
+        if (rc > 0) slurm_say_error(e, "squeue", out);
         free(out);
         char what[sizeof e->msg];
         snprintf(what, sizeof what, "%s", e->msg);
@@ -573,7 +447,7 @@ static enum exec_found slurm_adopt(struct executor *x, const struct exec_record 
     }
     int clean;
     if (!f) { /* not in the queue: ended long ago (its record says how), or never submitted */
-        if (!have_record(r->trial_dir, &clean)) return EXEC_GONE;
+        if (!slurm_have_record(r->trial_dir, &clean)) return EXEC_GONE;
         snprintf(j->ref, sizeof j->ref, "%s", r->ref ? r->ref : "");
         return EXEC_ENDED;
     }
@@ -582,7 +456,7 @@ static enum exec_found slurm_adopt(struct executor *x, const struct exec_record 
     snprintf(j->ref, sizeof j->ref, "%lld", f->id);
     show_state(sj, j);
     if (slurm_state_phase(f->state) != SLURM_ENDED) return EXEC_ALIVE;
-    settle(s, sj);
+    slurm_settle(s, sj);
     j->end = sj->end;
     snprintf(j->why, sizeof j->why, "%s", sj->why);
     untrack(s, sj);
@@ -596,15 +470,10 @@ static pid_t slurm_group(struct executor *x, const char *trial_dir)
     return 0; /* its processes are on another machine */
 }
 
-static double slurm_wake(struct executor *x)
-{
-    struct slurm_x *s = (struct slurm_x *)x;
-    return s->njobs ? s->next_poll - util_mono() : 1e9;
-}
-
 static void slurm_free(struct executor *x)
 {
     struct slurm_x *s = (struct slurm_x *)x;
+    slurm_query_release(s);
     for (size_t i = 0; i < s->njobs; i++) free(s->jobs[i].dir);
     free(s->jobs);
     for (size_t i = 0; i < s->nowned; i++) free(s->owned[i]);
@@ -625,6 +494,7 @@ static const struct exec_ops slurm_ops = {
     .prepare_adopt = slurm_prepare_adopt,
     .recover = slurm_recover,
     .wake = slurm_wake,
+    .fd = slurm_fd,
     .free = slurm_free,
 };
 
@@ -647,6 +517,8 @@ struct executor *exec_slurm(const struct exec_slurm_opts *o, struct err *e)
     s->owned[s->nowned++] = (char *)args; /* freed with the strings */
     if (o->time > 0) slurm_fmt_time(s->time_limit, sizeof s->time_limit, o->time);
     s->sacct = -1;
+    s->interval = s->o.poll;
+    s->only_state = 1;
     return &s->x;
 }
 

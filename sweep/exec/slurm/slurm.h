@@ -1,12 +1,14 @@
 /* slurm.h - the Slurm executor (exec.h): one job per trial, each running
  * sweep-supervisor as its batch script (a two-line script whose #! line is
- * the supervisor; no shell), followed with one squeue per poll interval for
- * all of the sweep's jobs, stopped with scancel. docs/slurm.md tells users
+ * the supervisor; no shell), followed with one squeue at a time for all of
+ * the sweep's jobs, more often just after changes and less when nothing
+ * changes, stopped with scancel. docs/slurm.md tells users
  * what happens; the facts it rests on are in docs/design.md "Slurm".
  *
  * slurm_cmd.c: the sbatch command line and reading what squeue, scontrol
  * and sacct print (pure, tested in tests/test_slurm.c); slurm.c: the
- * executor, which runs them (spawn.h: a fixed argv, never a shell). */
+ * executor, which runs them (spawn.h: a fixed argv, never a shell);
+ * slurm_query.c: its queries of the queue (slurm_int.h). */
 #ifndef SWEEP_SLURM_H
 #define SWEEP_SLURM_H
 
@@ -32,7 +34,8 @@ struct slurm_spec {
     double gpu_mib;         /* share: shard - one GPU's memory (gpu_memory), MiB */
     char **args;            /* more sbatch options, one argv element each */
     size_t nargs;
-    double poll;            /* seconds between two looks at the queue */
+    double poll;            /* the shortest wait between two looks at the queue, seconds */
+    double poll_max;        /* the longest, while nothing changes */
     char *shared_dir;       /* trial directories under SHARED_DIR/TAG, not DIR/trials */
 };
 
@@ -54,7 +57,8 @@ struct exec_slurm_opts {
     double gpu_mib;         /* share: one GPU's memory, MiB (resources.memory's unit) */
     char *const *args;      /* more sbatch options */
     size_t nargs;
-    double poll;            /* seconds between two squeue */
+    double poll;            /* the shortest wait between two squeue, seconds */
+    double poll_max;        /* the longest while nothing changes (slurm_query.c) */
     const char *tag;        /* the sweep's: its jobs are named TAG-TRIAL */
 };
 
@@ -101,6 +105,12 @@ char **slurm_sbatch_argv(const struct exec_slurm_opts *o, const struct exec_spec
 void slurm_fmt_time(char *out, size_t n, double seconds);
 /* The job id in sbatch --parsable's answer ("42" or "42;cluster"), or -1. */
 long long slurm_parse_jobid(const char *out);
+/* What `squeue --version` prints ("slurm 22.05.8") as 10000 x major + 100
+ * x minor + patch (220508); 0 when it does not read so. */
+int slurm_parse_version(const char *out);
+/* squeue has --only-job-state (fetches states alone: cheaper for the
+ * controller) from this version on */
+#define SLURM_ONLY_STATE_VERSION 240500
 /* The line of a Slurm command's output that says what went wrong ("Batch
  * job submission failed: ..."), appended to b; the last non-empty line if
  * none does. */

@@ -109,6 +109,17 @@ char **slurm_sbatch_argv(const struct exec_slurm_opts *o, const struct exec_spec
     return a.v;
 }
 
+int slurm_parse_version(const char *out)
+{
+    /* "slurm 22.05.8", "slurm-wlm 23.11.4": a word, then MAJOR.MINOR[.PATCH] */
+    const char *p = out ? strchr(out, ' ') : NULL;
+    int a, b, c = 0;
+    if (!p || sscanf(p, " %d.%d.%d", &a, &b, &c) < 2 || a < 1 || b < 0 || b > 99 || c < 0 ||
+        c > 99)
+        return 0;
+    return a * 10000 + b * 100 + c;
+}
+
 long long slurm_parse_jobid(const char *out)
 {
     /* the answer is the last line that is a number (and ;cluster) */

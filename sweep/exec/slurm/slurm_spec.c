@@ -18,6 +18,10 @@
  * sweep's timeout acts first (with its own reason), Slurm's is the net. */
 #define SLURM_TIME_MARGIN_S 120.0
 #define SLURM_DEFAULT_POLL_S 2.0
+/* The longest wait between two looks at the queue while nothing changes:
+ * 1,440 squeue a day at most for a sweep whose jobs run long (the target
+ * of issue 27: under 2,000); ends are seen by their exit.json, not by it. */
+#define SLURM_DEFAULT_POLL_MAX_S 60.0
 #define SLURM_DEFAULT_JOBS 8
 
 static void spec_free(void *p)
@@ -112,7 +116,8 @@ static void parse_section(struct diag *d, const struct value *m, struct slurm_sp
 {
     static const char *const keys[] = {"partition", "account", "qos", "time", "gpus",
                                        "mem", "cpus", "constraint", "args", "share",
-                                       "shards_per_gpu", "gpu_memory", "poll", "shared_dir", NULL};
+                                       "shards_per_gpu", "gpu_memory", "poll", "poll_max", "shared_dir",
+                                       NULL};
     if (m->kind != V_MAP) {
         diag_error(d, m->line, m->col,
                    "slurm must be a map (partition, account, qos, time, gpus, mem, cpus, "
@@ -136,6 +141,13 @@ static void parse_section(struct diag *d, const struct value *m, struct slurm_sp
     s->cpus = (int)section_int(d, m, "cpus", 1, 100000, 0);
     s->poll = section_duration(d, m, "poll", SLURM_DEFAULT_POLL_S);
     if (s->poll < 0.2) s->poll = 0.2;
+    s->poll_max = section_duration(d, m, "poll_max", SLURM_DEFAULT_POLL_MAX_S);
+    if (s->poll_max < s->poll) {
+        const struct value *pm = value_map_get(m, "poll_max");
+        if (pm) diag_error(d, pm->line, pm->col, "slurm.poll_max (the longest wait between two "
+                                                  "looks at the queue) is shorter than slurm.poll");
+        s->poll_max = s->poll;
+    }
     if ((v = value_map_get(m, "share"))) {
         if (v->kind == V_STR && !strcmp(v->u.s, "shard")) s->share_shard = 1;
         else if (!(v->kind == V_STR && !strcmp(v->u.s, "none")))
@@ -195,6 +207,7 @@ void slurm_configure(struct space *sp, struct diag *d)
     sp->exec_opts = s;
     sp->exec_opts_free = spec_free;
     s->poll = SLURM_DEFAULT_POLL_S;
+    s->poll_max = SLURM_DEFAULT_POLL_MAX_S;
     /* a cluster runs several: 8 jobs in the queue unless resources says */
     if (!sp->max_parallel_given) sp->max_parallel = SLURM_DEFAULT_JOBS;
     if (sp->executor_section) parse_section(d, sp->executor_section, s);
@@ -215,13 +228,15 @@ void slurm_configure(struct space *sp, struct diag *d)
 
 void slurm_opts(const struct space *sp, const char *tag, struct exec_slurm_opts *o)
 {
-    static const struct slurm_spec none = {.poll = SLURM_DEFAULT_POLL_S};
+    static const struct slurm_spec none = {.poll = SLURM_DEFAULT_POLL_S,
+                                          .poll_max = SLURM_DEFAULT_POLL_MAX_S};
     const struct slurm_spec *s = slurm_spec_of(sp);
     if (!s) s = &none;
     *o = (struct exec_slurm_opts){
         .partition = s->partition, .account = s->account, .qos = s->qos,
         .constraint = s->constraint, .mem = s->mem, .time = s->time, .gpus = s->gpus,
         .cpus = s->cpus, .share_shard = s->share_shard, .shards_per_gpu = s->shards_per_gpu,
-        .args = s->args, .nargs = s->nargs, .poll = s->poll, .tag = tag};
+        .args = s->args, .nargs = s->nargs, .poll = s->poll, .poll_max = s->poll_max,
+        .tag = tag};
     o->gpu_mib = s->gpu_mib; /* share: shard - one GPU's memory: the share's whole */
 }
