@@ -56,6 +56,10 @@ struct exec_job {
     char state[112];           /* how the executor shows it ("PENDING (Resources)") */
     enum exec_end end;         /* once ended: what decides how */
     char why[256];             /* the executor's words, when end is not EXEC_END_RECORD */
+    const char *stop_why;      /* exec_stop: why the run loop stops it ("pruned: ...", the
+                                  caller's, only during the call; NULL: not said). Slurm
+                                  writes it in the job's comment, so that accounting says
+                                  why a job sweep ended shows CANCELLED or FAILED */
 };
 
 /* What the store recorded of a running trial, for exec_adopt. */

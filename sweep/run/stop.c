@@ -18,8 +18,12 @@ void signal_stop(struct sched *s, struct slot *sl, enum trial_state state, const
     sl->stop_state = state;
     sl->stop_reason = xstrdup(reason);
     sl->kill_at = run_mono(s) + s->sp->stop_grace;
+    char *why = xasprintf("%s: %s", store_state_name(state), reason);
+    sl->job.stop_why = why;
     if (exec_stop(s->exec, sl->dir, &sl->job, SIGTERM) != 0 && errno != ESRCH)
         warn(s, "SIGTERM to trial %lld: %s", sl->id, strerror(errno));
+    sl->job.stop_why = NULL;
+    free(why);
 }
 
 void request_stop(struct sched *s, struct slot *sl, enum trial_state state, const char *reason,

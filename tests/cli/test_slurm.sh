@@ -196,6 +196,11 @@ check_eq "early termination: states" "$(states h)" "completed,completed,pruned,p
 check "early termination: SIGTERM reached the trainer" \
     test "$(sql h/sweep.db "select exit_signal from trials where id = 2")" = 15
 check_eq "early termination: no third value" "$(sql h/sweep.db "select count(*) from metrics where trial in (2, 3)")" 4
+# accounting says why: the job's comment, set before the cancel (issue 27)
+check "early termination: the pruned job's comment says why" \
+    sh -c "scontrol -o show job $(sql h/sweep.db "select exec_ref from trials where id = 2") | grep -q 'Comment=sweep sweep-[0-9a-f]* trial 2: pruned: '"
+check "early termination: a completed job's comment is sweep's own" \
+    sh -c "scontrol -o show job $(sql h/sweep.db "select exec_ref from trials where id = 0") | grep -q 'Comment=sweep trial 0 of sweep-'"
 
 cat > st.yaml <<'Y'
 method: grid

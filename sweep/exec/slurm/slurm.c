@@ -212,6 +212,18 @@ static int slurm_stop(struct executor *x, const char *trial_dir, const struct ex
         errno = ESRCH;
         return -1;
     }
+    if (!sj->ours && j->stop_why) { /* accounting reads why: its comment, before the cancel */
+        char id[32], *out = NULL;
+        snprintf(id, sizeof id, "JobId=%lld", sj->id);
+        char *c = xasprintf("Comment=sweep %s trial %lld: %.200s", s->o.tag, sj->trial, j->stop_why);
+        for (char *p = c; *p; p++)
+            if (*p == '\n' || *p == '\r') *p = ' ';
+        char *argv[] = {"scontrol", "update", id, c, NULL};
+        struct err e = {0};
+        slurm_run(s, argv, NULL, &out, &e);
+        free(out);
+        free(c);
+    }
     sj->ours = 1;
     /* SIGTERM to the supervisor (the batch step), which passes it on to
      * the trainer's group; a job that has not started yet just goes */

@@ -80,7 +80,14 @@ static void parse_args(struct diag *d, const struct value *v, struct slurm_spec 
         char *t = section_text(d, a, "an element of slurm.args");
         if (!t) continue;
         const char *own = owned_option(t);
-        if (own)
+        if (!strncmp(t, "--clusters", 10) || !strncmp(t, "--cluster=", 10) ||
+            !strncmp(t, "-M", 2))
+            diag_error(d, a->line, a->col,
+                       "slurm.args: %s: sweep follows its jobs on one cluster, the one squeue "
+                       "and scancel reach by default (SLURM_CONF); run sweep on a submit host "
+                       "of the cluster you want instead",
+                       t);
+        else if (own)
             diag_error(d, a->line, a->col,
                        "slurm.args: %s is set by sweep (each trial's job is named, writes into "
                        "its trial directory and is requeued by sweep)",
