@@ -11,7 +11,9 @@
 # Every file of the cluster lives under DIR; clients need SLURM_CONF (source
 # DIR/env.sh). Ports: SLURM_CI_CTLD_PORT (6817) and SLURM_CI_SLURMD_PORT
 # (6818). SLURM_CI_SHARDS=N adds gres/shard, N shards per GPU. Facts behind each setting: ../shared/reference/slurm-test-cluster.md
-# and docs/slurm.md. Needs root (mknod for the fake GPUs, daemons as root).
+# and docs/slurm.md. SLURM_CI_NODES=2: two nodes, each a slurmd of its own
+# with 4 fake GPUs ($host and $host-2; DIR/nodes lists them). Needs root
+# (mknod for the fake GPUs, daemons as root).
 set -euo pipefail
 
 die() { echo "slurm-cluster: $*" >&2; exit 1; }
@@ -59,7 +61,8 @@ start() {
     done
     mkdir -p "$dir"/{etc,state,spool,log,run,jobs,dev,munge}
     chmod 755 "$dir" "$dir/munge"
-    for i in 0 1 2 3; do
+    local nodes=${SLURM_CI_NODES:-1}
+    for ((i = 0; i < 4 * nodes; i++)); do
         [[ -e $dir/dev/nvidia$i ]] || mknod "$dir/dev/nvidia$i" c 195 "$i"
     done
     dd if=/dev/urandom of="$dir/munge/munge.key" bs=1024 count=1 status=none
@@ -75,11 +78,11 @@ AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=socket=$dir/munge/munge.socket.2
 StateSaveLocation=$dir/state
-SlurmdSpoolDir=$dir/spool
+SlurmdSpoolDir=$dir/spool/%n
 SlurmctldPidFile=$dir/run/slurmctld.daemon.pid
-SlurmdPidFile=$dir/run/slurmd.daemon.pid
+SlurmdPidFile=$dir/run/slurmd.%n.daemon.pid
 SlurmctldLogFile=$dir/log/slurmctld.log
-SlurmdLogFile=$dir/log/slurmd.log
+SlurmdLogFile=$dir/log/slurmd.%n.log
 MailProg=/bin/true
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
@@ -100,18 +103,24 @@ MinJobAge=3600
 KillWait=2
 ReturnToService=2
 InactiveLimit=0
-NodeName=$host NodeAddr=127.0.0.1 CPUs=${SLURM_CI_CPUS:-32} RealMemory=8000 Gres=gpu:4${SLURM_CI_SHARDS:+,shard:$((4 * SLURM_CI_SHARDS))} State=UNKNOWN
-PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
-    cat >"$dir/etc/gres.conf" <<EOF
-AutoDetect=off
-NodeName=$host Name=gpu File=$dir/dev/nvidia[0-3]
-EOF
-    if [[ -n ${SLURM_CI_SHARDS:-} ]]; then # one line per GPU: Count shards of that device
-        for i in 0 1 2 3; do
-            echo "NodeName=$host Name=shard Count=$SLURM_CI_SHARDS File=$dir/dev/nvidia$i"
-        done >>"$dir/etc/gres.conf"
-    fi
+    # one node named as this host; SLURM_CI_NODES=2 adds a second, $host-2,
+    # with a slurmd of its own on the next port (both on this machine)
+    local names=("$host") n
+    for ((n = 1; n < nodes; n++)); do names+=("$host-$((n + 1))"); done
+    echo "AutoDetect=off" >"$dir/etc/gres.conf"
+    for ((n = 0; n < nodes; n++)); do
+        local port=$((slurmd_port + 2 * n)) g0=$((4 * n))
+        echo "NodeName=${names[n]} NodeHostname=$host NodeAddr=127.0.0.1 Port=$port CPUs=${SLURM_CI_CPUS:-32} RealMemory=8000 Gres=gpu:4${SLURM_CI_SHARDS:+,shard:$((4 * SLURM_CI_SHARDS))} State=UNKNOWN" >>"$dir/etc/slurm.conf"
+        echo "NodeName=${names[n]} Name=gpu File=$dir/dev/nvidia[$g0-$((g0 + 3))]" >>"$dir/etc/gres.conf"
+        if [[ -n ${SLURM_CI_SHARDS:-} ]]; then # one line per GPU: Count shards of that device
+            for ((i = g0; i < g0 + 4; i++)); do
+                echo "NodeName=${names[n]} Name=shard Count=$SLURM_CI_SHARDS File=$dir/dev/nvidia$i"
+            done >>"$dir/etc/gres.conf"
+        fi
+    done
+    echo "PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP" >>"$dir/etc/slurm.conf"
+    printf '%s\n' "${names[@]}" >"$dir/nodes"
     cat >"$dir/env.sh" <<EOF
 export SLURM_CONF=$dir/etc/slurm.conf
 EOF
@@ -124,10 +133,17 @@ EOF
     wait_for 10 bash -c "munge -S '$dir/munge/munge.socket.2' -n | unmunge -S '$dir/munge/munge.socket.2'" ||
         die "munged did not start ($dir/log/munged.log)"
     ctld_start "$dir"
-    slurmd -D -N "$host" -f "$dir/etc/slurm.conf" >"$dir/log/slurmd.out" 2>&1 </dev/null &
-    echo $! >"$dir/run/slurmd.pid"
-    wait_for 20 bash -c "sinfo -h -n '$host' -o %T | grep -qx idle" ||
-        die "slurmd did not come up idle ($dir/log/slurmd.log)"
+    for ((n = 0; n < nodes; n++)); do
+        local name=${names[n]} pidf=slurmd
+        ((n == 0)) || pidf=slurmd-$((n + 1))
+        mkdir -p "$dir/spool/$name"
+        slurmd -D -N "$name" -f "$dir/etc/slurm.conf" >"$dir/log/$pidf.out" 2>&1 </dev/null &
+        echo $! >"$dir/run/$pidf.pid"
+    done
+    for name in "${names[@]}"; do
+        wait_for 20 bash -c "sinfo -h -n '$name' -o %T | grep -qx idle" ||
+            die "slurmd of $name did not come up idle ($dir/log/slurmd.$name.log)"
+    done
     echo "source $dir/env.sh"
 }
 
@@ -139,12 +155,12 @@ ctld_start() { # dir: slurmctld (again: -R recovers its saved state)
         die "slurmctld did not start ($dir/log/slurmctld.log)"
 }
 
-stop_daemon() { # dir name binary
-    local dir=$1 name=$2 bin
+stop_daemon() { # dir name [binary, when it is not name]
+    local dir=$1 name=$2 bin exe=${3:-$2}
     [[ -r $dir/run/$name.pid ]] || return 0
     local pid
     pid=$(cat "$dir/run/$name.pid")
-    bin=$(readlink -f "$(command -v "$name" || echo /usr/sbin/"$name")")
+    bin=$(readlink -f "$(command -v "$exe" || echo /usr/sbin/"$exe")")
     if alive "$pid" && [[ $(readlink -f "/proc/$pid/exe" 2>/dev/null) == "$bin" ]]; then
         kill -TERM "$pid" 2>/dev/null || true
         local end=$((SECONDS + 10))
@@ -169,6 +185,10 @@ stop() {
         done
     fi
     stop_daemon "$dir" slurmd
+    local f
+    for f in "$dir"/run/slurmd-*.pid; do
+        [[ -e $f ]] && stop_daemon "$dir" "$(basename "$f" .pid)" slurmd
+    done
     stop_daemon "$dir" slurmctld
     stop_daemon "$dir" munged
     # stragglers: the daemons' children (slurmstepd) carry the marker; jobs

@@ -204,7 +204,21 @@ static void a_diverged_trial_is_final(void)
     CHECK_INT_EQ(o.final, 0);
 }
 
+/* a job lost with its node is requeued, a few times (issue 27), then it
+ * ends as it ended, or is retried as any failure is */
+static void node_requeues_are_capped(void)
+{
+    struct outcome oc = {.state = TRIAL_FAILED};
+    struct outcome_when w = {.machine_lost = 1};
+    CHECK_INT_EQ(outcome_next(&oc, &w), OUTCOME_NODE_REQUEUE);
+    w.lost_capped = 1;
+    CHECK_INT_EQ(outcome_next(&oc, &w), OUTCOME_RECORD);
+    w.retries = 1;
+    CHECK_INT_EQ(outcome_next(&oc, &w), OUTCOME_RETRY);
+}
+
 static const struct check_case cases[] = {
+    CASE(node_requeues_are_capped),
     CASE(a_failure_reason_names_the_log_error),
     CASE(a_diverged_trial_is_final),
     CASE(exit_zero_completes),

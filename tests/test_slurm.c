@@ -17,7 +17,7 @@ static void the_sbatch_line_is_an_argv(void)
     char *argv[] = {"python3", "train.py", "--lr=it's; rm -rf /", NULL};
     struct exec_spec s = {.trial_dir = "/d/trials/0007", .cwd = "/home/u", .log = "/d/trials/0007/stdout.log",
                           .argv = argv, .trial = 7, .mem_mib = -1};
-    char **v = slurm_sbatch_argv(&o, &s, "/d/trials/0007/job.sh");
+    char **v = slurm_sbatch_argv(&o, &s, "/d/trials/0007/job.sh", NULL);
     const char *want[] = {"sbatch", "--parsable", "--job-name=sweep-0123abcd-7",
                           "--comment=sweep trial 7 of sweep-0123abcd",
                           "--output=/d/trials/0007/stdout.log", "--open-mode=append",
@@ -38,14 +38,14 @@ static void shards_follow_the_memory_estimate(void)
     char *argv[] = {"x", NULL};
     struct exec_spec s = {.trial_dir = "/d", .cwd = "/", .log = "/d/l", .argv = argv,
                           .mem_mib = 20000};
-    char **v = slurm_sbatch_argv(&o, &s, "/d/job.sh");
+    char **v = slurm_sbatch_argv(&o, &s, "/d/job.sh", NULL);
     int found = 0;
     for (size_t i = 0; v[i]; i++)
         if (!strcmp(v[i], "--gres=shard:2")) found = 1; /* 20000 / 81920 of 8, up */
     CHECK(found);
     exec_free_strv(v);
     s.mem_mib = -1; /* no estimate: a whole GPU's shards */
-    v = slurm_sbatch_argv(&o, &s, "/d/job.sh");
+    v = slurm_sbatch_argv(&o, &s, "/d/job.sh", NULL);
     found = 0;
     for (size_t i = 0; v[i]; i++)
         if (!strcmp(v[i], "--gres=shard:8")) found = 1;

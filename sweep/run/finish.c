@@ -359,6 +359,13 @@ int finish(struct sched *s, struct slot *sl, struct err *e)
                              .machine_lost = sl->job.end == EXEC_END_REQUEUE,
                              .stop_asked = sl->stop_reason != NULL, .retries = s->sp->retries,
                              .preempted = run_preempted(sl)};
+    if (w.machine_lost) { /* its jobs lost with their nodes: requeued a few times, not forever */
+        long long lost = store_event_count(s->st, sl->id, "requeued", NULL);
+        w.lost_capped = lost >= RUN_MAX_NODE_REQUEUES;
+        if (w.lost_capped)
+            sb_addf(&reason, "%srequeued %lld times after its node failed: not again",
+                    reason.len ? "; " : "", lost);
+    }
     if (oc.state == TRIAL_FAILED) { /* counted by the retries made */
         w.retries_done = store_event_count(s->st, sl->id, "retry", NULL);
         if (w.retries_done < 0) w.retries_done = w.retries; /* unknown: none more */

@@ -211,7 +211,8 @@ enum outcome_step outcome_next(const struct outcome *oc, const struct outcome_wh
     int failed = oc->state == TRIAL_FAILED;
     if (w->had_gpu && failed && oc->oom && !w->stopping && !w->oom_refused)
         return OUTCOME_OOM_REQUEUE;
-    if (w->machine_lost && !w->stop_asked && !w->stopping) return OUTCOME_NODE_REQUEUE;
+    if (w->machine_lost && !w->lost_capped && !w->stop_asked && !w->stopping)
+        return OUTCOME_NODE_REQUEUE;
     if (oc->state == TRIAL_PENDING)
         return w->preempted && !w->stopping ? OUTCOME_PREEMPTED : OUTCOME_INTERRUPTED;
     /* not a trainer that could not even start, nor one that would end so

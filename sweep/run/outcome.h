@@ -62,6 +62,8 @@ struct outcome_when {
     int had_gpu;                 /* it held GPU memory (packing) */
     int stopping;                /* the sweep is stopping: nothing is requeued or retried */
     int machine_lost;            /* the executor: its node failed, or it was preempted */
+    int lost_capped;             /* it was requeued for that RUN_MAX_NODE_REQUEUES times
+                                    already: not again (its end is recorded, or retried) */
     int stop_asked;              /* sweep had asked it to stop */
     long long retries_done;      /* retries it had (attempts lost with a sweep, or out of
                                     memory, are not) */

@@ -40,6 +40,7 @@ struct render_ctx;
 struct mparser;
 struct searcher;
 
+#define RUN_MAX_NODE_REQUEUES 3 /* a trial whose jobs' nodes failed: requeued this often */
 #define RUN_NOT_NOW_S 10.0      /* the executor said "not now": the next start after this */
 #define RUN_TICK_S 0.2           /* how often running trials' logs are read */
 #define RUN_RESULTS_SCAN_S 1.0   /* how often a trial's directory is searched for its

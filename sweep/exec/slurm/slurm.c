@@ -119,12 +119,33 @@ static void exit_code(struct slurm_x *s, struct sjob *j)
     free(out);
 }
 
+static struct excl *excl_of(struct slurm_x *s, long long trial, int add)
+{
+    for (size_t i = 0; i < s->nexcl; i++)
+        if (s->excl[i].trial == trial) return &s->excl[i];
+    if (!add) return NULL;
+    s->excl = xrealloc(s->excl, (s->nexcl + 1) * sizeof *s->excl);
+    s->excl[s->nexcl] = (struct excl){.trial = trial};
+    return &s->excl[s->nexcl++];
+}
+
+/* A job lost with its node: the trial's next job goes elsewhere. */
+static void exclude_node(struct slurm_x *s, const struct sjob *j)
+{
+    if (!j->row.nodes[0] || strpbrk(j->row.nodes, " [")) return; /* one plain name only */
+    struct excl *x = excl_of(s, j->trial, 1);
+    size_t have = strlen(x->nodes), n = strlen(j->row.nodes);
+    if (have + n + 2 > sizeof x->nodes) return;
+    sprintf(x->nodes + have, "%s%s", have ? "," : "", j->row.nodes);
+}
+
 void slurm_settle(struct slurm_x *s, struct sjob *j)
 {
     int clean = 0, rec = slurm_have_record(j->dir, &clean);
     if (!rec && !j->row.exit[0] && !strcmp(j->row.state, "FAILED")) exit_code(s, j);
     j->end = slurm_end(&j->row, rec, j->ours, s->time_limit[0] ? s->time_limit : NULL, j->why,
                        sizeof j->why);
+    if (j->end == EXEC_END_REQUEUE && !strcmp(j->row.state, "NODE_FAIL")) exclude_node(s, j);
     j->ended = 1;
 }
 
@@ -370,10 +391,21 @@ static int slurm_start(struct executor *x, const struct exec_spec *sp, struct ex
     }
     char *script = write_script(sp->trial_dir, e);
     if (!script) return -1;
-    char **argv = slurm_sbatch_argv(&s->o, sp, script);
+    struct excl *ex = excl_of(s, sp->trial, 0);
+    char **argv = slurm_sbatch_argv(&s->o, sp, script, ex && ex->nodes[0] ? ex->nodes : NULL);
     char *out = NULL;
     struct err re = {0};
     int rc = slurm_run(s, argv, sp->envp, &out, &re);
+    if (ex && ex->nodes[0] && rc > 0 && slurm_refusal(out) != SLURM_REFUSED_UNSURE &&
+        slurm_refusal(out) != SLURM_REFUSED_BUSY) {
+        /* refused with the failed nodes left out (there may be no other): where it can */
+        ex->nodes[0] = 0;
+        exec_free_strv(argv);
+        free(out);
+        out = NULL;
+        argv = slurm_sbatch_argv(&s->o, sp, script, NULL);
+        rc = slurm_run(s, argv, sp->envp, &out, &re);
+    }
     long long id = rc == 0 ? slurm_parse_jobid(out) : -1;
     int maybe = (rc < 0 && strstr(re.msg, "did not answer")) ||
                 (rc > 0 && slurm_refusal(out) == SLURM_REFUSED_UNSURE);
@@ -486,6 +518,7 @@ static void slurm_free(struct executor *x)
 {
     struct slurm_x *s = (struct slurm_x *)x;
     slurm_query_release(s);
+    free(s->excl);
     for (size_t i = 0; i < s->njobs; i++) free(s->jobs[i].dir);
     free(s->jobs);
     for (size_t i = 0; i < s->nowned; i++) free(s->owned[i]);

@@ -98,9 +98,10 @@ void slurm_tag(char out[32], double created);
 /* A job's name: TAG-TRIAL. */
 void slurm_job_name(char *out, size_t n, const char *tag, long long trial);
 /* sbatch's argv for a trial (NULL-terminated; exec_free_strv), its batch
- * script at script. */
+ * script at script; exclude: nodes it must not run on (--exclude), NULL
+ * none. */
 char **slurm_sbatch_argv(const struct exec_slurm_opts *o, const struct exec_spec *s,
-                         const char *script);
+                         const char *script, const char *exclude);
 /* --time as Slurm reads it (D-HH:MM:SS), rounded up to a minute. */
 void slurm_fmt_time(char *out, size_t n, double seconds);
 /* The job id in sbatch --parsable's answer ("42" or "42;cluster"), or -1. */
@@ -137,10 +138,12 @@ struct slurm_row {
     char reason[64];        /* squeue's %r ("Resources"; "None") */
     char name[128];
     char exit[16];          /* "3:0" where known, else "" */
+    char nodes[128];        /* squeue's %N: the nodes it ran on ("" pending, or not asked) */
 };
 
-/* Reads the rows of squeue -o '%i|%T|%r|%j' (or sacct -P -o
- * JobID,State,ExitCode,JobName) into rows (caller frees). The count. */
+/* Reads the rows of squeue -o '%i|%T|%r|%j|%N' (fields after the state may
+ * be left out: --only-job-state's '%i|%T') or sacct -P -o
+ * JobID,State,ExitCode,JobName into rows (caller frees). The count. */
 size_t slurm_parse_rows(const char *out, int sacct, struct slurm_row **rows);
 /* Fills row from scontrol -o show job's line (JobState, Reason,
  * ExitCode, JobName). 1 if it named a job. */

@@ -61,7 +61,7 @@ static int shards(const struct exec_slurm_opts *o, double mem_mib)
 }
 
 char **slurm_sbatch_argv(const struct exec_slurm_opts *o, const struct exec_spec *s,
-                         const char *script)
+                         const char *script, const char *exclude)
 {
     struct strv a = {0};
     char name[160], buf[64];
@@ -78,6 +78,7 @@ char **slurm_sbatch_argv(const struct exec_slurm_opts *o, const struct exec_spec
     add(&a, xstrdup("--open-mode=append"));
     opt(&a, "chdir", s->cwd);
     add(&a, xstrdup("--no-requeue")); /* sweep requeues, as a new job it can follow */
+    opt(&a, "exclude", exclude);       /* nodes its earlier jobs were lost with */
     opt(&a, "partition", o->partition);
     opt(&a, "account", o->account);
     opt(&a, "qos", o->qos);
@@ -179,10 +180,10 @@ size_t slurm_parse_rows(const char *out, int sacct, struct slurm_row **rows)
     for (const char *l = out; l && *l;) {
         const char *nl = strchr(l, '\n');
         size_t len = nl ? (size_t)(nl - l) : strlen(l);
-        const char *f[4] = {0};
-        size_t fl[4] = {0}, nf = 0;
+        const char *f[5] = {0};
+        size_t fl[5] = {0}, nf = 0;
         const char *p = l, *end = l + len;
-        while (nf < 4 && p <= end) {
+        while (nf < 5 && p <= end) {
             const char *bar = memchr(p, '|', (size_t)(end - p));
             const char *fe = bar ? bar : end;
             f[nf] = p;
@@ -191,9 +192,10 @@ size_t slurm_parse_rows(const char *out, int sacct, struct slurm_row **rows)
             if (!bar) break;
         }
         char *idend;
-        long long id = nf >= 3 ? strtoll(l, &idend, 10) : -1;
+        size_t need = sacct ? 3 : 2; /* squeue --only-job-state: id and state alone */
+        long long id = nf >= need ? strtoll(l, &idend, 10) : -1;
         /* sacct's steps (42.batch) and squeue's array rows are not jobs */
-        if (nf >= 3 && id > 0 && idend == l + fl[0]) {
+        if (nf >= need && id > 0 && idend == l + fl[0]) {
             *rows = xrealloc(*rows, (n + 1) * sizeof **rows);
             struct slurm_row *r = &(*rows)[n++];
             memset(r, 0, sizeof *r);
@@ -203,8 +205,9 @@ size_t slurm_parse_rows(const char *out, int sacct, struct slurm_row **rows)
             if (sp) sl = (size_t)(sp - f[1]);
             copy_field(r->state, sizeof r->state, f[1], sl);
             if (sacct) copy_field(r->exit, sizeof r->exit, f[2], fl[2]);
-            else copy_field(r->reason, sizeof r->reason, f[2], fl[2]);
+            else if (nf >= 3) copy_field(r->reason, sizeof r->reason, f[2], fl[2]);
             if (nf >= 4) copy_field(r->name, sizeof r->name, f[3], fl[3]);
+            if (nf >= 5 && !sacct) copy_field(r->nodes, sizeof r->nodes, f[4], fl[4]);
         }
         l = nl ? nl + 1 : NULL;
     }
@@ -273,7 +276,8 @@ enum exec_end slurm_end(const struct slurm_row *r, int have_record, int ours, co
     const char *ex = r->exit[0] ? r->exit : NULL;
     why[0] = '\0';
     if (!strcmp(s, "NODE_FAIL") || !strcmp(s, "PREEMPTED") || !strcmp(s, "BOOT_FAIL")) {
-        snprintf(why, n, "its job %lld ended %s in Slurm (%s)", r->id, s,
+        snprintf(why, n, "its job %lld ended %s in Slurm%s%s (%s)", r->id, s,
+                 r->nodes[0] ? " on " : "", r->nodes,
                  !strcmp(s, "PREEMPTED") ? "preempted" : "its node failed");
         return EXEC_END_REQUEUE;
     }

@@ -57,7 +57,7 @@ static void plan_slurm(const struct exec_sweep *w, const struct exec_plan *p, st
         char **av = p->argv(p->ctx, i, dir, &mem);
         struct exec_spec spec = {.trial_dir = dir, .cwd = w->cwd, .log = log, .argv = av,
                                  .trial = i, .mem_mib = mem};
-        char **sb = slurm_sbatch_argv(&o, &spec, script);
+        char **sb = slurm_sbatch_argv(&o, &spec, script, NULL);
         sb_add(out, " ");
         for (size_t k = 0; sb[k]; k++) {
             sb_addc(out, ' ');

@@ -53,6 +53,12 @@ struct slurm_x {
                                      yet, -1 not to be asked */
     char down[256];               /* the last query failed (its words): the controller is down
                                      or overloaded; submissions wait for an answer */
+    struct excl {                 /* the nodes a trial's jobs failed on (NODE_FAIL): its next
+                                     job excludes them (--exclude); kept while sweep runs */
+        long long trial;
+        char nodes[256];
+    } *excl;
+    size_t nexcl;
     int only_state;               /* squeue --only-job-state works here (24.05 on): 1 yes,
                                      0 no */
     int sacct;                    /* 1 works, 0 disabled here, -1 not yet known */

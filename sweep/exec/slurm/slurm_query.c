@@ -195,8 +195,17 @@ static int finish(struct slurm_x *s, double now, struct err *e)
         } else {
             s->down[0] = 0;
         }
-        int changed = failed ? 0 : squeue_rows(s, out, purged, now);
-        next(s, changed, failed, took, now);
+        struct slurm_row *probe = NULL;
+        if (!failed && !purged && s->only_state && out && out[0] &&
+            !slurm_parse_rows(out, 0, &probe)) {
+            /* --only-job-state answered in a form this reader does not know: the full one */
+            s->only_state = 0;
+            s->next_poll = now;
+        } else {
+            int changed = failed ? 0 : squeue_rows(s, out, purged, now);
+            next(s, changed, failed, took, now);
+        }
+        free(probe);
     }
     free(out);
     return ret;
@@ -245,7 +254,7 @@ int slurm_poll(struct executor *x, struct err *e)
         job_ids(s, 0, &ids);
         char *jobs = xasprintf("--jobs=%s", ids.buf), user[48];
         snprintf(user, sizeof user, "--user=%u", (unsigned)getuid());
-        char *full[] = {"squeue", "-h", "-t", "all", user, jobs, "-o", "%i|%T|%r|%j", NULL};
+        char *full[] = {"squeue", "-h", "-t", "all", user, jobs, "-o", "%i|%T|%r|%j|%N", NULL};
         char *lean[] = {"squeue", "-h", "--only-job-state", "-t", "all", user, jobs,
                         "-o", "%i|%T", NULL};
         s->st.listed += (long)open;
