@@ -2,7 +2,8 @@
 # Slurm with two nodes (issue 27, point 4), against a real Slurm of two
 # slurmd (scripts/slurm-cluster.sh, SLURM_CI_NODES=2): a job lost with its
 # node is requeued as a new job that excludes that node (--exclude), so it
-# runs on the other; the trial completes, its reason names the node.
+# runs on the other; the trial completes, its reason names the node. A job
+# purged from the queue without a record: the resume asks accounting.
 export SLURM_CI_NODES=2
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/slurm_lib.sh"
@@ -41,4 +42,42 @@ job2=$(sql n/sweep.db "select exec_ref from trials where id = 0")
 other=$(scontrol -o show job "$job2" | sed -n 's/.* NodeList=\([^ ]*\) .*/\1/p')
 check "node failure: the second job ran on the other node ($other)" test -n "$other" -a "$other" != "$node"
 scontrol update nodename="$node" state=resume 2> /dev/null
+
+# accounting as the record of last resort: kill -9 of sweep, then its
+# job's supervisor killed (no exit.json) and the job purged from the queue (squeue here hides
+# it, as after MinJobAge); the resume asks sacct by the recorded id (this
+# cluster has no slurmdbd: sacct here answers as accounting would, in
+# sacct -X -n -P's form) and records what it says, instead of running the
+# trial again from scratch
+cat > a.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {value: 1}
+command: [fake_trainer, --fake-loss=1, --fake-epochs=60, --fake-sleep=0.5]
+executor: slurm
+slurm: {mem: 50M, poll: 0.3s, poll_max: 1s}
+Y
+: > sbatch.calls
+PATH="$T/wrap:$PATH" sweep run a.yaml -d a > a.out 2> a.err &
+A=$!
+wait_for "[ -s a/trials/0000/trainer.pid ] && [ -n \"\$(sql a/sweep.db 'select exec_ref from trials where id = 0' 2> /dev/null)\" ]" 20
+kill -9 $A
+wait $A 2> /dev/null
+ajob=$(sql a/sweep.db "select exec_ref from trials where id = 0")
+pkill -9 -f "sweep-supervisor --batch-job .* $T/a/trials/0000 "
+wait_for "[ -z \"\$(squeue -h -j $ajob -t running,completing -o %i 2> /dev/null)\" ]" 20
+check "purged: the killed job left no record" test ! -e a/trials/0000/exit.json
+name=$(squeue -h -j "$ajob" -t all -o %j)
+mkdir -p acct
+real_squeue=$(command -v squeue)
+printf '#!/bin/sh\n%s "$@" | grep -v "^%s|"\nexit 0\n' "$real_squeue" "$ajob" > acct/squeue
+printf '#!/bin/sh\necho "$*" >> %s/sacct.calls\necho "%s|FAILED|0:9|%s"\n' "$T" "$ajob" "$name" > acct/sacct
+chmod +x acct/squeue acct/sacct
+PATH="$T/acct:$T/wrap:$PATH" sweep resume a > a.resume.out 2> a.resume.err
+check_eq "purged: the resume ends" "$?" 3
+check "purged: sacct asked by the recorded job id" grep -q -- "--jobs=$ajob" sacct.calls
+check_eq "purged: the trial ends as accounting says" "$(reason a 0 | sed 's/job [0-9]*/job N/')" \
+    "job N FAILED in Slurm (exit code 0:9), and its supervisor left no record"
+check_eq "purged: not submitted again" "$(wc -l < sbatch.calls)" 1
 finish

@@ -476,6 +476,40 @@ static int slurm_prepare_adopt(struct executor *x, struct err *e)
     return 0;
 }
 
+/* A job the queue no longer shows (purged MinJobAge after its end), whose
+ * trial has no record: accounting's row of it, by its recorded id, else by
+ * its name, before the trial runs again (a job that ran is not rerun
+ * blindly). 1 and *row filled (the latest such job), 0 none or no
+ * accounting. */
+static int from_accounting(struct slurm_x *s, const struct exec_record *r, const char *name,
+                           struct slurm_row *row)
+{
+    if (s->sacct == 0) return 0;
+    char *sel = r->ref ? xasprintf("--jobs=%s", r->ref) : xasprintf("--name=%s", name), *out = NULL;
+    /* by name: every job since the epoch (sacct's default is since midnight) */
+    char *argv[] = {"sacct", "-X", "-n", "-P", "-o", "JobID,State,ExitCode,JobName", sel,
+                    r->ref ? NULL : "--starttime=1970-01-01", NULL};
+    struct err e = {0};
+    int rc = slurm_run(s, argv, NULL, &out, &e), found = 0;
+    if (rc == 0) {
+        s->sacct = 1;
+        struct slurm_row *rows;
+        size_t n = slurm_parse_rows(out, 1, &rows);
+        for (size_t i = 0; i < n; i++) /* by id and name: an id may be another's after a wrap */
+            if (!strcmp(rows[i].name, name) && (!found || rows[i].id > row->id) &&
+                (!r->ref || rows[i].id == atoll(r->ref))) {
+                *row = rows[i];
+                found = 1;
+            }
+        free(rows);
+    } else if (rc > 0 && out && strstr(out, "accounting storage is disabled")) {
+        s->sacct = 0;
+    }
+    free(out);
+    free(sel);
+    return found;
+}
+
 static enum exec_found slurm_adopt(struct executor *x, const struct exec_record *r,
                                    struct exec_job *j)
 {
@@ -490,11 +524,13 @@ static enum exec_found slurm_adopt(struct executor *x, const struct exec_record 
             f = l;
     }
     int clean;
-    if (!f) { /* not in the queue: ended long ago (its record says how), or never submitted */
-        if (!slurm_have_record(r->trial_dir, &clean)) return EXEC_GONE;
+    struct slurm_row acct;
+    if (!f && slurm_have_record(r->trial_dir, &clean)) { /* ended long ago: its record says how */
         snprintf(j->ref, sizeof j->ref, "%s", r->ref ? r->ref : "");
         return EXEC_ENDED;
     }
+    if (!f && !from_accounting(s, r, name, &acct)) return EXEC_GONE; /* never submitted */
+    if (!f) f = &acct; /* purged from the queue: accounting's record of it */
     struct sjob *sj = track(s, f->id, r->trial, r->trial_dir);
     sj->row = *f;
     snprintf(j->ref, sizeof j->ref, "%lld", f->id);

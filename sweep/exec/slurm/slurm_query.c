@@ -125,8 +125,11 @@ static void settle_missing(struct slurm_x *s, const struct slurm_row *rows, size
         struct sjob *j = &s->jobs[i];
         if (j->ended || j->missing < SLURM_MISSING_POLLS) continue;
         int clean, found = 0;
-        for (size_t k = 0; k < nrows; k++)
-            if (rows[k].id == j->id && slurm_state_phase(rows[k].state) == SLURM_ENDED) {
+        char name[160];
+        slurm_job_name(name, sizeof name, s->o.tag, j->trial);
+        for (size_t k = 0; k < nrows; k++) /* by id and name: an id may be reused */
+            if (rows[k].id == j->id && (!rows[k].name[0] || !strcmp(rows[k].name, name)) &&
+                slurm_state_phase(rows[k].state) == SLURM_ENDED) {
                 j->row = rows[k];
                 found = 1;
             }
