@@ -104,6 +104,23 @@ static const char *et_name(const struct rsweep *s)
     }
 }
 
+/* A cell with trial id, linked to its directory (sweep_abs: the sweep's
+ * directory, absolute; NULL: not linked) relative to the page's. */
+static void td_trial(struct sb *b, const char *sweep_abs, const char *absout, long long id)
+{
+    char *tdir = sweep_abs ? layout_trial_dir(sweep_abs, id) : NULL;
+    char *rel = tdir ? relpath(absout, tdir) : NULL;
+    sb_add(b, "<td>");
+    if (rel) {
+        sb_add(b, "<a href=\"");
+        html_href(b, rel);
+        sb_add(b, "/\">");
+    }
+    sb_addf(b, "%lld%s</td>", id, rel ? "</a>" : "");
+    free(tdir);
+    free(rel);
+}
+
 static void page_summary(struct report *r, struct sb *b, const char *absout)
 {
     sb_add(b, "<table class=\"sum\">\n<tr><th>sweep</th><th>method</th><th>early stopping</th>"
@@ -130,20 +147,8 @@ static void page_summary(struct report *r, struct sb *b, const char *absout)
         } else if (s->best >= 0) {
             const struct rtrial *t = &s->t[s->best];
             char *abs = realpath(s->dir, NULL);
-            char *tdir = abs ? layout_trial_dir(abs, t->id) : NULL;
-            char *rel = tdir ? relpath(absout, tdir) : NULL;
-            sb_add(b, "<td>");
-            if (rel) {
-                sb_add(b, "<a href=\"");
-                html_href(b, rel);
-                sb_add(b, "/\">");
-            }
-            sb_addf(b, "%lld", t->id);
-            if (rel) sb_add(b, "</a>");
-            sb_add(b, "</td>");
+            td_trial(b, abs, absout, t->id);
             free(abs);
-            free(tdir);
-            free(rel);
             td_num(b, 1, t->obj);
         } else {
             sb_add(b, "<td>-</td><td class=\"n\">-</td>");
@@ -201,15 +206,8 @@ static void page_front(struct rsweep *s, struct sb *b, const char *absout, int s
     char *abs = realpath(s->dir, NULL);
     for (size_t a = 0; a < k; a++) {
         long long id = f.trial[row[a]];
-        char *tdir = abs ? layout_trial_dir(abs, id) : NULL;
-        char *rel = tdir ? relpath(absout, tdir) : NULL;
-        sb_add(b, "<tr><td>");
-        if (rel) {
-            sb_add(b, "<a href=\"");
-            html_href(b, rel);
-            sb_add(b, "/\">");
-        }
-        sb_addf(b, "%lld%s</td>", id, rel ? "</a>" : "");
+        sb_add(b, "<tr>");
+        td_trial(b, abs, absout, id);
         for (size_t j = 0; j < m; j++) td_num(b, 1, f.obj[row[a] * m + j]);
         const struct rtrial *t = id >= 0 && id <= s->maxid ? s->byid[id] : NULL;
         sb_add(b, "<td>");
@@ -223,8 +221,6 @@ static void page_front(struct rsweep *s, struct sb *b, const char *absout, int s
             free(v);
         }
         sb_add(b, "</td></tr>\n");
-        free(tdir);
-        free(rel);
     }
     sb_add(b, "</table>\n");
     free(abs);
@@ -431,8 +427,6 @@ static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, c
         }
         if (t->reason) html_esc(b, t->reason);
         sb_add(b, "</td></tr>\n");
-        free(tdir);
-        free(rel);
     }
     sb_add(b, "</table>\n");
     free(abs);
