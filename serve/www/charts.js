@@ -183,6 +183,52 @@ var Charts = (function () {
     });
   }
 
+  /* Two objectives: each completed trial a point (x: the first, y: the
+   * second), the first front blue and joined in x order, later fronts grey,
+   * constraint breakers red crosses. rows: sweep top --json's. */
+  function pareto(el, rows, names, w, h) {
+    var pts = rows.filter(function (r) { return r.objectives && isFinite(r.objectives[names[0]]) && isFinite(r.objectives[names[1]]); });
+    if (!pts.length) return none(el, "no completed trial has both objectives yet");
+    var g = canvas(el, w, h), left = 60, right = w - 20, top = 20, bot = h - 40;
+    /* the axes span the trials that meet the constraints (the others may be far off) */
+    var feas = pts.filter(function (r) { return r.feasible; }), span = feas.length > 1 ? feas : pts;
+    var xs = span.map(function (r) { return r.objectives[names[0]]; }), ys = span.map(function (r) { return r.objectives[names[1]]; });
+    var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs), y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+    if (x0 === x1) { x0 -= 1; x1 += 1; }
+    if (y0 === y1) { y0 -= 1; y1 += 1; }
+    function X(v) { return left + (v - x0) / (x1 - x0) * (right - left); }
+    function Y(v) { return bot - (v - y0) / (y1 - y0) * (bot - top); }
+    g.strokeStyle = "#888";
+    g.strokeRect(left, top, right - left, bot - top);
+    var first = pts.filter(function (r) { return r.front === 1 && r.feasible; }).sort(function (a, b) { return a.objectives[names[0]] - b.objectives[names[0]]; });
+    g.save();
+    g.beginPath(); g.rect(left, top, right - left, bot - top); g.clip();
+    pts.forEach(function (r) {
+      var x = X(r.objectives[names[0]]), y = Y(r.objectives[names[1]]);
+      if (!r.feasible) {
+        g.strokeStyle = "#c92a2a";
+        g.beginPath(); g.moveTo(x - 4, y - 4); g.lineTo(x + 4, y + 4); g.moveTo(x - 4, y + 4); g.lineTo(x + 4, y - 4); g.stroke();
+      } else if (r.front !== 1) {
+        g.fillStyle = "rgba(134,142,150,0.7)";
+        g.beginPath(); g.arc(x, y, 3.5, 0, 2 * Math.PI); g.fill();
+      }
+    });
+    g.restore();
+    g.strokeStyle = "#2f7de1"; g.fillStyle = "#2f7de1"; g.lineWidth = 2;
+    g.beginPath();
+    first.forEach(function (r, i) { var x = X(r.objectives[names[0]]), y = Y(r.objectives[names[1]]); if (i) g.lineTo(x, y); else g.moveTo(x, y); });
+    g.stroke();
+    first.forEach(function (r) { g.beginPath(); g.arc(X(r.objectives[names[0]]), Y(r.objectives[names[1]]), 5, 0, 2 * Math.PI); g.fill(); });
+    g.lineWidth = 1; g.fillStyle = "#1d232a";
+    g.textAlign = "center";
+    g.fillText(names[0], (left + right) / 2, h - 8);
+    g.fillText(fmt(x0), left, bot + 14); g.fillText(fmt(x1), right, bot + 14);
+    g.save(); g.translate(14, (top + bot) / 2); g.rotate(-Math.PI / 2); g.fillText(names[1], 0, 0); g.restore();
+    g.textAlign = "right";
+    g.fillText(fmt(y1), left - 4, top + 8); g.fillText(fmt(y0), left - 4, bot);
+    return first.length;
+  }
+
   /* The trials on their GPUs in time: one lane per GPU (several rows where
    * trials overlapped), a bar per trial coloured by how it ended. */
   function timeline(el, trials, w, now) {
@@ -219,5 +265,5 @@ var Charts = (function () {
   }
 
   return { available: available, curves: curves, scatter: scatter, lines: lines, parallel: parallel,
-           timeline: timeline, fmt: fmt };
+           pareto: pareto, timeline: timeline, fmt: fmt };
 })();

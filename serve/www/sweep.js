@@ -65,10 +65,12 @@
     var curveBox = el("div", { id: "curves" }), metricSel = el("select"), note = el("p", { cls: "muted" });
     var paramBox = el("div", { cls: "grid", id: "params" }), parBox = el("div", { id: "parallel" });
     var impBox = el("div", { id: "importance" }), timeBox = el("div", { id: "timeline" }), evBox = el("div");
+    var paretoHead = el("h2", { style: "display: none" }, "Pareto front"), paretoBox = el("div", { id: "pareto" });
     var curveChart = null, leadTable = null, goalMax = true;
     function main() {
       A.main.replaceChildren(el("h1", null, name), cards, ctl,
         el("div", { cls: "grid" }, el("div", null, el("h2", null, "Leaderboard"), lead), el("div", { style: "flex: 1; min-width: 380px" }, el("h2", null, "Trial"), detail)),
+        paretoHead, paretoBox,
         el("h2", null, "Curves ", metricSel), note, curveBox,
         el("h2", null, "The objective against each parameter"), paramBox,
         el("h2", null, "Parallel coordinates"), parBox,
@@ -144,13 +146,15 @@
     function drawCards() {
       var s = status, c = s.counts;
       var tp = s.throughput || {};
-      cards.replaceChildren(
+      cards.replaceChildren.apply(cards, [
         card(s.running ? "running" : "not running", "sweep"),
         card(c.completed + " / " + (s.total === null ? "∞" : s.total), "completed"),
         card(c.running, "running"), card(c.failed, "failed"), card(c.pruned + c.stopped, "pruned or stopped"),
-        card(s.best ? num(s.best.objective) : "–", "best " + (s.objective || "") + (s.best ? " (trial " + s.best.trial + ")" : "")),
+        s.front_size !== undefined ? card(s.front_size, "on the first front (several objectives)")
+          : card(s.best ? num(s.best.objective) : "–", "best " + (s.objective || "") + (s.best ? " (trial " + s.best.trial + ")" : "")),
+        s.hypervolume !== undefined ? card(num(s.hypervolume), "hypervolume of the front") : null,
         card(A.dur(s.eta_seconds), "time left"),
-        card(tp.trainings_per_hour ? num(tp.trainings_per_hour) : "–", "trainings per hour"));
+        card(tp.trainings_per_hour ? num(tp.trainings_per_hour) : "–", "trainings per hour")].filter(function (c) { return c; }));
       ctl.replaceChildren();
       if (!info.read_only) {
         if (s.running) ctl.appendChild(el("button", { cls: "danger", id: "stop-sweep", onclick: function () { steer(base + "/stop", "stop the sweep"); } }, "stop the sweep"));
@@ -172,20 +176,37 @@
       top.forEach(function (t) { Object.keys(fl(t)).forEach(function (k) { keys[k] = 1; }); });
       var pk = Object.keys(keys);
       var bestId = top.length && top[0].objective !== null ? top[0].trial : null;
+      var objs = objNames();
       var cols = [
         { name: "trial", num: true, get: function (t) { return t.trial; } },
         { name: "state", get: function (t) { return t.state; }, cls: function (t) { return "state-" + t.state; } },
-        { name: status && status.objective ? status.objective : "objective", num: true, get: function (t) { return t.objective; } },
+      ].concat(objs.length ? [{ name: "front", num: true, get: function (t) { return t.front; } }].concat(objs.map(function (o) {
+        return { name: o, num: true, get: function (t) { return t.objectives ? t.objectives[o] : null; } };
+      })).concat([{ name: "feasible", get: function (t) { return t.feasible === undefined ? "" : t.feasible ? "yes" : "no"; } }]) : [
+        { name: status && status.objective ? status.objective : "objective", num: true, get: function (t) { return t.objective; } }]).concat([
         { name: "step", num: true, get: function (t) { return t.step; } },
         { name: "steps/h", num: true, get: function (t) { return t.steps_per_hour; } },
-      ].concat(pk.map(function (k) {
+      ]).concat(pk.map(function (k) {
         return { name: k, num: top.every(function (t) { var v = fl(t)[k]; return v === undefined || typeof v === "number"; }),
                  get: function (t) { return fl(t)[k]; } };
       }));
       var opts = { rowClass: function (t) { return (t.trial === bestId ? "best " : "") + (t.trial === sel ? "sel " : "") + (t.state === "running" ? "running" : ""); },
                    onrow: function (t) { sel = t.trial; showTrial(t.trial); drawLead(); } };
-      if (leadTable && leadTable._keys === pk.join()) leadTable.update(top);
-      else { leadTable = A.sortable(cols, top, opts); leadTable._keys = pk.join(); leadTable.id = "leaderboard"; lead.replaceChildren(leadTable); }
+      var key = pk.join() + "|" + objs.join();
+      if (leadTable && leadTable._keys === key) leadTable.update(top);
+      else { leadTable = A.sortable(cols, top, opts); leadTable._keys = key; leadTable.id = "leaderboard"; lead.replaceChildren(leadTable); }
+      drawPareto(objs);
+    }
+    /* several objectives: their names, from the leaderboard's rows (sweep top --json) */
+    function objNames() {
+      for (var i = 0; i < top.length; i++) if (top[i].objectives) return Object.keys(top[i].objectives);
+      return [];
+    }
+    function drawPareto(objs) {
+      if (objs.length < 2) return;
+      paretoHead.style.display = "";
+      if (objs.length > 2) paretoHead.textContent = "Pareto front (" + objs[0] + " against " + objs[1] + "; " + (objs.length - 2) + " more in the leaderboard)";
+      Charts.pareto(paretoBox, top, objs, 900, 380);
     }
     function showTrial(id) {
       A.api(base + "/trials/" + id).then(function (t) {

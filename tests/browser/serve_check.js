@@ -2,7 +2,8 @@
 // through sweep serve's pages beside a running sweep: new trials and curve
 // points appear without a reload, a column sorts, the stop button fails
 // without the token and stops the trial with it, the submit form shows a
-// sweep file's error at its line. Screenshots go to OUTDIR; any console
+// sweep file's error at its line, a sweep of two objectives shows its
+// front. Screenshots go to OUTDIR; any console
 // error fails (but the 401 and 422 the test provokes on purpose).
 "use strict";
 const puppeteer = require("puppeteer-core");
@@ -97,6 +98,19 @@ async function until(fn, ms) {
   await page.goto(url + "/machine", { waitUntil: "networkidle2" });
   await sleep(1000);
   await page.screenshot({ path: out + "/machine.png", fullPage: true });
+  // a sweep of two objectives: the leaderboard by front, the front's size
+  // and hypervolume, the Pareto plot
+  await page.goto(url + "/s/pareto", { waitUntil: "networkidle2" });
+  await page.waitForSelector("#leaderboard tbody tr", { timeout: 15000 });
+  const heads = await page.$$eval("#leaderboard th", (h) => h.map((x) => x.textContent));
+  check("two objectives: the leaderboard has front and both objectives",
+        ["front", "mAP50-95", "inference_ms", "feasible"].every((h) => heads.some((x) => x.indexOf(h) === 0)), heads.join(","));
+  const cards = await page.$eval(".cards", (c) => c.textContent);
+  check("two objectives: the front's size and hypervolume", /on the first front/.test(cards) && /hypervolume/.test(cards), cards);
+  check("two objectives: the Pareto plot is drawn", await until(async () => (await page.$$("#pareto canvas")).length === 1, 10000));
+  const firstFront = await page.$$eval("#leaderboard tbody tr", (rs) => rs.filter((r) => r.children[2].textContent === "1").length);
+  check("two objectives: the first front leads the leaderboard", firstFront > 0);
+  await page.screenshot({ path: out + "/pareto.png", fullPage: true });
   await page.goto(url + "/compare?s=live&s=done", { waitUntil: "networkidle2" });
   await sleep(1000);
   await page.screenshot({ path: out + "/compare.png", fullPage: true });

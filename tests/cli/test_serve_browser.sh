@@ -24,6 +24,19 @@ command: [fake_trainer, "--fake-loss=${lr}", --fake-epochs=5]
 resources: {gpus: none, max_parallel: 2}
 Y
 sweep run -q done.yaml -d root/done > /dev/null 2>&1
+cat > pareto.yaml <<'Y'
+method: grid
+metric:
+  - {name: mAP50-95, goal: maximize}
+  - {name: inference_ms, goal: minimize}
+constraints: ["inference_ms <= 5"]
+parameters:
+  model: {values: [n, s, m, l]}
+  imgsz: {values: [320, 640]}
+command: [yolo-sim, "--model=${model}", "--imgsz=${imgsz}", --epochs=3]
+resources: {gpus: none, max_parallel: 2}
+Y
+sweep run -q pareto.yaml -d root/pareto > /dev/null 2>&1
 cat > live.yaml <<'Y'
 method: grid
 metric: {name: loss, goal: minimize}
