@@ -427,6 +427,8 @@ static void page_leaderboard(struct report *r, struct rsweep *s, struct sb *b, c
         }
         if (t->reason) html_esc(b, t->reason);
         sb_add(b, "</td></tr>\n");
+        free(tdir);
+        free(rel);
     }
     sb_add(b, "</table>\n");
     free(abs);
