@@ -8,7 +8,6 @@
 #include "search/pareto.h"
 #include "search/space.h"
 #include "store/fronts.h"
-#include "store/layout.h"
 #include "base/err.h"
 
 #include <math.h>
@@ -23,16 +22,6 @@ static int same_objectives(const struct space *sp, const struct space *sp0)
         if (strcmp(sp->obj_names[j], sp0->obj_names[j]) || sp->obj_max[j] != sp0->obj_max[j])
             return 0;
     return 1;
-}
-
-static int load_fronts(const struct rsweep *s, struct fronts *f)
-{
-    char *db = layout_db(s->dir);
-    struct store *st = store_open_ro(db, NULL);
-    free(db);
-    int rc = !st || store_fronts(st, s->sp, f, NULL);
-    store_close(st);
-    return rc ? -1 : 0;
 }
 
 static const struct rtrial *ended_cmp_base;
@@ -93,15 +82,15 @@ void fig_hypervolume(struct report *r, struct pick *pk, size_t npk, struct err *
     const struct space *sp0 = r->ns ? r->s[0].sp : NULL;
     if (!sp0 || sp0->nobjs < 2) return;
     size_t m = sp0->nobjs;
-    struct fronts *f = xcalloc(r->ns, sizeof *f);
     int *have = xcalloc(r->ns, sizeof *have), any = 0;
     double *ref = xmalloc(m * sizeof *ref);
     for (size_t j = 0; j < m; j++) ref[j] = -INFINITY;
     for (size_t si = 0; si < r->ns; si++) { /* one reference point: the worst of each sweep's */
-        if (!same_objectives(r->s[si].sp, sp0) || load_fronts(&r->s[si], &f[si])) continue;
-        have[si] = f[si].front_size > 0;
+        const struct fronts *f = r->s[si].fronts;
+        if (!same_objectives(r->s[si].sp, sp0) || !f) continue;
+        have[si] = f->front_size > 0;
         for (size_t j = 0; have[si] && j < m; j++) {
-            double z = sp0->obj_max[j] ? -f[si].ref[j] : f[si].ref[j];
+            double z = sp0->obj_max[j] ? -f->ref[j] : f->ref[j];
             if (z > ref[j]) ref[j] = z;
         }
     }
@@ -111,10 +100,11 @@ void fig_hypervolume(struct report *r, struct pick *pk, size_t npk, struct err *
     for (size_t si = 0; si < r->ns; si++) {
         ix[si] = -1;
         if (!have[si]) continue;
-        double *z = xmalloc((f[si].n * m + 1) * sizeof *z);
-        for (size_t i = 0; i < f[si].n * m; i++)
-            z[i] = sp0->obj_max[i % m] ? -f[si].obj[i] : f[si].obj[i];
-        if (hv_block(&r->s[si], &f[si], z, ref, r->cost_unit > 0 ? r->cost_unit : 1, &d)) ix[si] = d.nblocks - 1, any = 1;
+        const struct fronts *f = r->s[si].fronts;
+        double *z = xmalloc((f->n * m + 1) * sizeof *z);
+        for (size_t i = 0; i < f->n * m; i++) z[i] = sp0->obj_max[i % m] ? -f->obj[i] : f->obj[i];
+        if (hv_block(&r->s[si], f, z, ref, r->cost_unit > 0 ? r->cost_unit : 1, &d))
+            ix[si] = d.nblocks - 1, any = 1;
         free(z);
     }
     if (!any || rp_write_file(r, "data/hypervolume.dat", d.b.buf, d.b.len, e)) goto out;
@@ -161,8 +151,6 @@ void fig_hypervolume(struct report *r, struct pick *pk, size_t npk, struct err *
     sb_release(&cap);
     sb_release(&g);
 out:
-    for (size_t si = 0; si < r->ns; si++) fronts_release(&f[si]);
-    free(f);
     free(have);
     free(ref);
     free(ix);
@@ -174,8 +162,8 @@ void fig_front_parallel(struct report *r, struct pick *pk, size_t npk, struct er
     (void)pk, (void)npk;
     const struct space *sp = r->ns ? r->s[0].sp : NULL;
     if (!sp || sp->nobjs < 3) return; /* two: the Pareto plot */
-    struct fronts f;
-    if (load_fronts(&r->s[0], &f)) return;
+    if (!r->s[0].fronts) return;
+    const struct fronts f = *r->s[0].fronts;
     size_t m = f.m;
     struct dat d = {0};
     sb_init(&d.b);
@@ -231,6 +219,5 @@ void fig_front_parallel(struct report *r, struct pick *pk, size_t npk, struct er
                 "breakers dashed red.");
     sb_release(&g);
 out:
-    fronts_release(&f);
     sb_release(&d.b);
 }

@@ -6,7 +6,6 @@
 #include "plots/report_int.h"
 #include "search/space.h"
 #include "store/fronts.h"
-#include "store/layout.h"
 #include "base/err.h"
 
 #include <math.h>
@@ -23,16 +22,9 @@ static int by_first(const void *a, const void *b)
  * staircase; their indices in *ix (-1: empty). 1 when it has points. */
 static int sweep_blocks(const struct rsweep *s, struct dat *d, int ix[3])
 {
-    char *db = layout_db(s->dir);
-    struct store *st = store_open_ro(db, NULL);
-    free(db);
-    struct fronts f;
     ix[0] = ix[1] = ix[2] = -1;
-    if (!st || store_fronts(st, s->sp, &f, NULL)) {
-        store_close(st);
-        return 0;
-    }
-    store_close(st);
+    if (!s->fronts) return 0;
+    const struct fronts f = *s->fronts;
     double *fr = xmalloc((f.n + 1) * 2 * sizeof *fr);
     size_t nf = 0;
     for (int pass = 0; pass < 2; pass++) {
@@ -48,9 +40,7 @@ static int sweep_blocks(const struct rsweep *s, struct dat *d, int ix[3])
     for (size_t i = 0; i < nf; i++) rp_dat_row(d, "%.8g %.8g", fr[2 * i], fr[2 * i + 1]);
     ix[2] = rp_dat_end(d);
     free(fr);
-    int any = f.n > 0;
-    fronts_release(&f);
-    return any;
+    return f.n > 0;
 }
 
 void fig_pareto(struct report *r, struct pick *pk, size_t npk, struct err *e)

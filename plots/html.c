@@ -167,15 +167,8 @@ static void page_summary(struct report *r, struct sb *b, const char *absout)
 static void page_front(struct rsweep *s, struct sb *b, const char *absout, int several)
 {
     const struct space *sp = s->sp;
-    char *db = layout_db(s->dir);
-    struct store *st = store_open_ro(db, NULL);
-    free(db);
-    struct fronts f;
-    if (!st || store_fronts(st, sp, &f, NULL)) {
-        store_close(st);
-        return;
-    }
-    store_close(st);
+    if (!s->fronts) return;
+    const struct fronts f = *s->fronts;
     size_t m = f.m, *row = xmalloc((f.n + 1) * sizeof *row), k = 0;
     for (size_t i = 0; i < f.n; i++)
         if (f.front[i] == 0 && f.viol[i] <= 0) row[k++] = i;
@@ -225,7 +218,6 @@ static void page_front(struct rsweep *s, struct sb *b, const char *absout, int s
     sb_add(b, "</table>\n");
     free(abs);
     free(row);
-    fronts_release(&f);
 }
 
 /* Which parameters matter: per sweep, a row per parameter, most important
@@ -511,7 +503,7 @@ int rp_write_page(struct report *r, struct err *e)
     sb_add(&b, "<h2>Summary</h2>\n");
     page_summary(r, &b, absout);
     for (size_t si = 0; si < r->ns; si++)
-        if (r->s[si].sp && r->s[si].sp->nobjs >= 2) page_front(&r->s[si], &b, absout, r->ns > 1);
+        if (r->s[si].fronts) page_front(&r->s[si], &b, absout, r->ns > 1);
     page_importance(r, &b);
     if (r->nfig) sb_add(&b, "<h2>Plots</h2>\n");
     for (size_t i = 0; i < r->nfig; i++) {

@@ -214,6 +214,13 @@ int rp_load_sweep(struct report *r, struct rsweep *s, struct err *e)
     diag_init(&d, spec);
     if (s->meta.spec_text) s->sp = store_load_space(st, &s->meta, metrics_parser_names(), &d);
     diag_release(&d);
+    if (s->sp && s->sp->nobjs >= 2) { /* the fronts every figure of several objectives reads */
+        s->fronts = xcalloc(1, sizeof *s->fronts);
+        if (store_fronts(st, s->sp, s->fronts, NULL)) {
+            free(s->fronts);
+            s->fronts = NULL;
+        }
+    }
     store_close(st);
     const char *base = strrchr(s->dir, '/');
     base = base && base[1] ? base + 1 : s->dir;
@@ -247,6 +254,8 @@ int rp_load_sweep(struct report *r, struct rsweep *s, struct err *e)
 
 void rp_free_sweep(struct rsweep *s)
 {
+    if (s->fronts) fronts_release(s->fronts);
+    free(s->fronts);
     for (size_t i = 0; i < s->nt; i++) {
         struct rtrial *t = &s->t[i];
         free(t->reason);

@@ -13,6 +13,7 @@
 #define SWEEP_REPORT_INT_H
 
 #include "plots/plots.h"
+#include "store/fronts.h"
 #include "store/store.h"
 #include "base/util.h"
 
@@ -96,6 +97,8 @@ struct rsweep {
                               the objective across rungs, when a promoted trial continued
                               its parent's steps (NULL: its own series) */
     int best;              /* index into t of the best completed trial, -1 */
+    struct fronts *fronts; /* several objectives (sp->nobjs >= 2): its completed trials'
+                              fronts, read once (load.c); NULL otherwise */
 };
 
 struct col {               /* a parameter that varies within the report */
