@@ -53,10 +53,13 @@ int cmd_serve(int argc, char **argv);
  * front; the status line (or its JSON fields, appended to json). */
 int cli_mo_top(struct store *st, FILE *out, long long n, int csv, struct sb *json, struct err *e);
 int cli_mo_front(struct store *st, FILE *out, struct sb *json, struct err *e);
-int cli_mo_status(struct store *st, FILE *out, struct sb *json);
-/* Several objectives: 1 and each one's goal and name ("maximize a,
- * minimize b", made visible) appended to out; 0 with one. */
-int cli_mo_goals(struct store *st, struct sb *out);
+/* The status line of the sweep in st whose stored file is sp (NULL: it
+ * does not load). */
+int cli_mo_status(struct store *st, const struct space *sp, FILE *out, struct sb *json);
+/* Several objectives in sp (the stored file; NULL is fine): 1 and each
+ * one's goal and name ("maximize a, minimize b", made visible) appended to
+ * out; 0 with one. */
+int cli_mo_goals(const struct space *sp, struct sb *out);
 /* The best trial that meets the constraints by objective name (NULL: the
  * first): its id; -1 none; -2 one objective; -3 error (e). *ch gets the
  * objective and the trial's value of it (free name) when one is found. */

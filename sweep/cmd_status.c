@@ -208,16 +208,17 @@ struct stored_info {
     int slots;          /* max_parallel; -1 (said on stderr) when it does not load */
     char *parser;       /* metrics.parser; NULL then */
     char *path;         /* the sweep file */
+    struct space *sp;   /* the file as stored (several objectives are read from it); NULL */
 };
 
 /* The first line: the method and every objective's goal. 1 with several
  * objectives (the front, below, is the best then). */
-static int say_goals(struct store *st, const char *dir, const struct store_sweep *w)
+static int say_goals(const struct space *sp, const char *dir, const struct store_sweep *w)
 {
     printf("%s: %s search", dir, w->method);
     struct sb goals;
     sb_init(&goals);
-    int mo = cli_mo_goals(st, &goals);
+    int mo = cli_mo_goals(sp, &goals);
     if (mo) printf(", %s", sb_str(&goals));
     else if (w->objective) printf(", %s %s", w->maximize ? "maximize" : "minimize", w->objective);
     sb_release(&goals);
@@ -241,9 +242,16 @@ static void stored_info(struct store *st, struct stored_info *si)
             si->parser = xstrdup(sp->parser);
             si->path = xstrdup(sp->path);
         }
-        space_free(sp);
+        si->sp = sp;
     }
     store_sweep_release(&w);
+}
+
+static void stored_info_release(struct stored_info *si)
+{
+    free(si->parser);
+    free(si->path);
+    space_free(si->sp);
 }
 
 struct noobj_ctx {
@@ -365,8 +373,7 @@ int cmd_status(int argc, char **argv)
         nanosleep(&ts, NULL); /* Ctrl-C ends it */
     }
     store_close(st);
-    free(si.parser);
-    free(si.path);
+    stored_info_release(&si);
     free(dir);
     return rc;
 }
@@ -382,8 +389,7 @@ int cli_status_json(const char *dir, struct sb *out, struct err *e)
     int rc = show(st, d, 1, &si, &live, out) ? -1 : 0;
     if (rc) err_usage(e, "%s holds no sweep yet", d);
     store_close(st);
-    free(si.parser);
-    free(si.path);
+    stored_info_release(&si);
     free(d);
     return rc;
 }
@@ -542,13 +548,13 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
         sb_addf(&j, ", \"trials_running\": [%s], \"eta_seconds\": ", sb_str(&rc_.json));
         eta >= 0 ? json_num(&j, eta) : sb_add(&j, "null");
         if (have_tput) say_throughput(&tp, &j);
-        cli_mo_status(st, stdout, &j);
+        cli_mo_status(st, si->sp, stdout, &j);
         sb_add(&j, "}\n");
         jout ? sb_add(jout, j.buf) : (void)fputs(j.buf, stdout);
         sb_release(&j);
         goto out;
     }
-    int mo = say_goals(st, dir, &w);
+    int mo = say_goals(si->sp, dir, &w);
     printf("\n%s\n", live ? "sweep is running" : "sweep is not running");
     if (live) printf("  (%s)\n", who);
     print_counts(&w, counts, left - recorded_running, &rc_);
@@ -568,7 +574,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
         sb_release(&b);
     }
     if (have_tput) say_throughput(&tp, NULL);
-    cli_mo_status(st, stdout, NULL);
+    cli_mo_status(st, si->sp, stdout, NULL);
     struct concur_said cs = {.n = 0};
     store_last_events(st, "concurrency", 50, concur_line, &cs, NULL);
     if (rc_.n) {

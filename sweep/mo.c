@@ -204,28 +204,22 @@ long long cli_mo_best_by(struct store *st, const char *name, struct mo_choice *c
     return best;
 }
 
-int cli_mo_goals(struct store *st, struct sb *out)
+int cli_mo_goals(const struct space *sp, struct sb *out)
 {
-    struct space *sp = several(st);
-    if (!sp) return 0;
+    if (!sp || sp->nobjs < 2) return 0;
     for (size_t j = 0; j < sp->nobjs; j++) {
         sb_addf(out, "%s%s ", j ? ", " : "", sp->obj_max[j] ? "maximize" : "minimize");
         sb_add_visible(out, sp->obj_names[j]);
     }
-    space_free(sp);
     return 1;
 }
 
-int cli_mo_status(struct store *st, FILE *out, struct sb *json)
+int cli_mo_status(struct store *st, const struct space *sp, FILE *out, struct sb *json)
 {
-    struct space *sp = several(st);
-    if (!sp) return 1;
+    if (!sp || sp->nobjs < 2) return 1;
     struct fronts f;
     struct err e = {0};
-    if (store_fronts(st, sp, &f, &e)) {
-        space_free(sp);
-        return -1;
-    }
+    if (store_fronts(st, sp, &f, &e)) return -1;
     if (json) {
         sb_addf(json, ", \"front_size\": %zu, \"hypervolume\": ", f.front_size);
         json_num(json, f.hypervolume);
@@ -250,6 +244,5 @@ int cli_mo_status(struct store *st, FILE *out, struct sb *json)
         sb_release(&b);
     }
     fronts_release(&f);
-    space_free(sp);
     return 0;
 }
