@@ -34,18 +34,9 @@ static int prior_trial(const struct trial_row *t, void *ctx)
     if (how[t->state] == HOW_STOPPED) return 0; /* no result: nothing to learn */
     struct value *params = json_parse(t->params, strlen(t->params), NULL);
     if (!params) return 0;
-    double v = t->has_objective ? hist_loss(&c->s->hist, t->objective) : NAN, viol = 0;
-    double *objs = NULL;
-    if (c->s->sp->nobjs >= 2) { /* this sweep's objectives, read by name from the prior's metrics */
-        objs = xcalloc(c->s->sp->nobjs, sizeof *objs);
-        trial_objectives(c->s, c->st, t->id, objs, &viol);
-        v = objs[0];
-    }
-    struct search_result r = {.id = c->next--, .how = how[t->state], .value = v,
-                              .step = t->last_step, .params = params, .objs = objs, .viol = viol};
-    searcher_observe(c->s->search, &r);
+    /* this sweep's objectives, read from the prior's metrics */
+    observe_result(c->s, c->st, t, c->next--, how[t->state], params);
     value_free(params);
-    free(objs);
     c->n++;
     return 0;
 }

@@ -98,18 +98,24 @@ void observe_trial(struct sched *s, const struct trial_row *t, int with_params)
         [TRIAL_COMPLETED] = HOW_COMPLETED, [TRIAL_FAILED] = HOW_FAILED,
         [TRIAL_PRUNED] = HOW_PRUNED,    [TRIAL_STOPPED] = HOW_STOPPED};
     struct value *params = with_params ? json_parse(t->params, strlen(t->params), NULL) : NULL;
+    observe_result(s, s->st, t, t->id, how[t->state], params);
+    value_free(params);
+}
+
+void observe_result(struct sched *s, struct store *st, const struct trial_row *t, long long id,
+                    enum search_how how, const struct value *params)
+{
     /* as metrics.summary says, smaller is better */
     double v = t->has_objective ? hist_loss(&s->hist, t->objective) : NAN, viol = 0;
     double *objs = NULL;
-    if (s->sp->nobjs >= 2) {
+    if (s->sp->nobjs >= 2) { /* every objective, read by name from st's metrics */
         objs = xcalloc(s->sp->nobjs, sizeof *objs);
-        trial_objectives(s, s->st, t->id, objs, &viol);
+        trial_objectives(s, st, t->id, objs, &viol);
         v = objs[0];
     }
-    struct search_result r = {.id = t->id, .how = how[t->state], .value = v,
-                              .step = t->last_step, .params = params, .objs = objs, .viol = viol};
+    struct search_result r = {.id = id, .how = how, .value = v, .step = t->last_step,
+                              .params = params, .objs = objs, .viol = viol};
     searcher_observe(s->search, &r);
-    value_free(params);
     free(objs);
 }
 

@@ -19,6 +19,7 @@
 #include "sweep/run/queue.h"
 #include "machine/ledger.h"
 #include "sweep/run/machine_cfg.h"
+#include "search/searcher.h"
 #include "search/stop_early.h"
 #include "sweep/exec/exec.h"
 #include "sweep/exec/executors.h"
@@ -458,6 +459,11 @@ int trial_ended(struct sched *s, long long id, enum trial_state state, struct er
 /* Tells a learning searcher (bayes, evolve) what the store holds of t;
  * with_params: with its stored parameters (a resume). */
 void observe_trial(struct sched *s, const struct trial_row *t, int with_params);
+/* Tells the searcher t as result id (a prior's: negative) with how it ended
+ * and its parameters (NULL: the searcher's own); its objectives read from
+ * st (the sweep's store or a prior's). */
+void observe_result(struct sched *s, struct store *st, const struct trial_row *t, long long id,
+                    enum search_how how, const struct value *params);
 /* With several objectives: trial id's objectives in st (the sweep's, or a
  * prior's), as losses (maximized ones negated) into objs[sp->nobjs], and
  * its constraints' violation; a store that cannot be read leaves them NaN
