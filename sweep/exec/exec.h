@@ -132,8 +132,10 @@ int exec_prepare_adopt(struct executor *x, struct err *e);
 int exec_recover(struct executor *x, long long trial, const char *trial_dir,
                  struct exec_job *j);
 /* Once per turn of the loop, before exec_reap: what the executor asks of
- * the outside (Slurm: one query for all jobs, when due). -1: it could not
- * (e says why; the loop goes on and asks again). */
+ * the outside (Slurm: one query for all jobs, when due). 0: the outside
+ * answered (or there is none to ask); 1: no answer this turn (none due, or
+ * one on its way); -1: it could not (e says why; the loop goes on and asks
+ * again). */
 int exec_poll(struct executor *x, struct err *e);
 /* Seconds until the executor wants a turn (exec_poll), or a large number. */
 double exec_wake(struct executor *x);

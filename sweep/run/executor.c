@@ -51,10 +51,11 @@ void run_executor_done(struct sched *s)
 void run_executor_poll(struct sched *s)
 {
     struct err e = {0};
-    if (exec_poll(s->exec, &e)) {
+    int rc = exec_poll(s->exec, &e);
+    if (rc < 0) {
         if (!s->exec_failing) warn(s, "%s (asking again)", e.msg);
         s->exec_failing = 1;
-    } else {
+    } else if (rc == 0) { /* an answer, not just a turn without one */
         if (s->exec_failing) say(s, "%s answers again", s->def->title);
         s->exec_failing = 0;
     }

@@ -77,8 +77,13 @@ check_eq "outage: the two trials' ends recorded while the controller is down" \
 tried=$(awk -v d="$down" '$2 == "sbatch" && $1 > d + 2 { n++ } END { print n + 0 }' calls.log)
 check "outage: at most one sbatch tried once squeue failed ($tried)" test "$tried" -le 1
 check "outage: said that Slurm does not answer" grep -q "Slurm does not answer\|squeue" o.err
+check "outage: not said to answer again while it is down" sh -c '! grep -q "Slurm answers again" o.err'
 bash "$SRC/scripts/slurm-cluster.sh" ctld-start "$C" > /dev/null
 wait $S
+# (a squeue that was on its way when slurmctld stopped may just wait and
+# answer once it is back: then no failure, and nothing to take back)
+check "outage: a failure said is taken back once Slurm answers" \
+    sh -c 'if grep -q "(asking again)" o.err; then grep -q "Slurm answers again" o.err; fi'
 check_eq "outage: the sweep finishes once the controller is back" "$?" 0
 check_eq "outage: all six completed" "$(states o)" "completed,completed,completed,completed,completed,completed"
 finish

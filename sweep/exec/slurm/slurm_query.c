@@ -157,7 +157,8 @@ static void job_ids(const struct slurm_x *s, int missing, struct sb *ids)
             sb_addf(ids, "%s%lld", ids->len ? "," : "", s->jobs[i].id);
 }
 
-/* The query in flight ended: what it says. 0, or -1 with e. */
+/* The query in flight ended: what it says. 1 squeue answered, 0 another
+ * query ended, -1 squeue failed (e). */
 static int finish(struct slurm_x *s, double now, struct err *e)
 {
     static const char *const names[] = {"", "squeue --version", "squeue", "sacct"};
@@ -197,6 +198,7 @@ static int finish(struct slurm_x *s, double now, struct err *e)
             ret = -1;
         } else {
             s->down[0] = 0;
+            ret = 1;
         }
         struct slurm_row *probe = NULL;
         if (!failed && !purged && s->only_state && out && out[0] &&
@@ -218,21 +220,23 @@ int slurm_poll(struct executor *x, struct err *e)
 {
     struct slurm_x *s = (struct slurm_x *)x;
     double now = util_mono();
+    int answered = 0;
     if (s->q.pid) {
-        if (!spawn_job_read(&s->q) && now < s->q.deadline) return 0; /* still asking */
-        if (finish(s, now, e)) return -1;
-        if (s->q.pid) return 0;
+        if (!spawn_job_read(&s->q) && now < s->q.deadline) return 1; /* still asking */
+        int f = finish(s, now, e);
+        if (f < 0) return -1;
+        answered = f;
     }
     size_t open = 0, gone = 0;
     for (size_t i = 0; i < s->njobs; i++) {
         open += !s->jobs[i].ended;
         gone += !s->jobs[i].ended && s->jobs[i].missing >= SLURM_MISSING_POLLS;
     }
-    if (!open && !s->down[0]) return 0;
+    if (!open && !s->down[0]) return answered ? 0 : 1;
     if (!s->version && open) { /* once: which squeue this is */
         char *argv[] = {"squeue", "--version", NULL};
         if (start(s, Q_VERSION, argv, e)) s->version = -1;
-        return 0;
+        return answered ? 0 : 1;
     }
     struct sb ids;
     sb_init(&ids);
@@ -267,7 +271,7 @@ int slurm_poll(struct executor *x, struct err *e)
         free(jobs);
     }
     sb_release(&ids);
-    return rc;
+    return rc < 0 ? -1 : answered ? 0 : 1;
 }
 
 int slurm_fd(struct executor *x)
