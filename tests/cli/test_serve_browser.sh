@@ -37,13 +37,16 @@ command: [yolo-sim, "--model=${model}", "--imgsz=${imgsz}", --epochs=3]
 resources: {gpus: none, max_parallel: 2}
 Y
 sweep run -q pareto.yaml -d root/pareto > /dev/null 2>&1
+# each live trial runs ~9 s: one still runs when the page clicks it, and
+# still when the stop button comes back with the token (under ASan, 3.6 s
+# trials could end in between)
 cat > live.yaml <<'Y'
 method: grid
 metric: {name: loss, goal: minimize}
 parameters:
   lr: {values: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]}
   tag: {values: ["<script>alert(3)</script>"]}
-command: [fake_trainer, "--fake-loss=${lr}", --fake-epochs=12, --fake-sleep=0.3]
+command: [fake_trainer, "--fake-loss=${lr}", --fake-epochs=30, --fake-sleep=0.3]
 resources: {gpus: none, max_parallel: 2}
 Y
 sweep run -q live.yaml -d root/live > live.out 2>&1 &
