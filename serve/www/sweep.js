@@ -208,6 +208,7 @@
       if (objs.length > 2) paretoHead.textContent = "Pareto front (" + objs[0] + " against " + objs[1] + "; " + (objs.length - 2) + " more in the leaderboard)";
       Charts.pareto(paretoBox, top, objs, 900, 380);
     }
+    var stopBtn = null;
     function showTrial(id) {
       A.api(base + "/trials/" + id).then(function (t) {
         var rows = [["state", t.state + (t.reason ? " (" + t.reason + ")" : "")], ["objective", num(t.objective)],
@@ -218,8 +219,14 @@
         var tb = el("table");
         rows.forEach(function (r) { tb.appendChild(el("tr", null, el("th", null, r[0]), el("td", { style: "white-space: normal" }, String(r[1] === null || r[1] === undefined ? "–" : r[1])))); });
         var parts = [el("h3", null, "trial " + t.trial), tb];
-        if (t.state === "running" && !info.read_only)
-          parts.push(el("p", null, el("button", { cls: "danger", id: "stop-trial", onclick: function () { steer(base + "/trials/" + t.trial + "/stop", "stop trial " + t.trial); } }, "stop trial " + t.trial)));
+        if (t.state === "running" && !info.read_only) {
+          /* the same button from one refresh to the next: a click never lands on a node just replaced */
+          if (!stopBtn || stopBtn._trial !== t.trial) {
+            stopBtn = el("button", { cls: "danger", id: "stop-trial", onclick: function () { steer(base + "/trials/" + t.trial + "/stop", "stop trial " + t.trial); } }, "stop trial " + t.trial);
+            stopBtn._trial = t.trial;
+          }
+          parts.push(stopBtn.parentNode || el("p", null, stopBtn));
+        } else stopBtn = null;
         parts.push(el("h4", null, "the log's end"), el("pre", { id: "log" }, t.log_tail || "(no log)"));
         parts.push(el("h4", null, "events"), el("pre", null, t.events.map(function (e) { return new Date(e.time * 1000).toLocaleTimeString() + "  " + e.kind + "  " + e.detail; }).join("\n") || "(none)"));
         detail.replaceChildren.apply(detail, parts);

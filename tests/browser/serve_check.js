@@ -64,13 +64,19 @@ async function until(fn, ms) {
   const running = await page.$$("#leaderboard tr.running");
   check("a running trial to stop", running.length > 0);
   if (running.length) {
-    await running[0].click();
+    // a row is redrawn with each refresh: clicked inside the page, in one step
+    await page.evaluate(() => document.querySelector("#leaderboard tr.running").click());
     await page.waitForSelector("#stop-trial", { timeout: 10000 });
     const tid = await page.$eval("#stop-trial", (b) => b.textContent.replace(/\D/g, ""));
     await page.click("#stop-trial");
     await until(async () => !(await page.$eval("#flash", (f) => f.hidden)), 5000);
     const msg = await page.$eval("#flash", (f) => f.textContent);
     check("without the token the stop is refused", /token/.test(msg), msg);
+    // the panel is redrawn as the trial goes on; its stop button stays the same node
+    await page.evaluate(() => { document.querySelector("#stop-trial").__kept = 1; document.querySelector("#detail h3").__old = 1; });
+    const redrawn = await until(() => page.evaluate(() => !document.querySelector("#detail h3").__old), 15000);
+    const kept = await page.evaluate(() => { const b = document.querySelector("#stop-trial"); return b ? b.__kept === 1 : "gone"; });
+    check("the trial's panel is redrawn and its stop button kept", redrawn && kept === true, "redrawn " + redrawn + ", kept " + kept);
     await page.type("#token", token);
     await page.type("#asname", "browser test");
     await page.click("#tokenform button");
