@@ -11,7 +11,9 @@
  * The executors are the lines of executors.c's table (executors.h): the
  * local one (local.c: sweep-supervisor on this machine, proc.h) and each
  * other in a folder of its own (slurm/: one batch job per trial, running the
- * same supervisor). Another is one more folder and one table line.
+ * same supervisor; and slurm/srun.c: inside an allocation, the local
+ * supervisor runs the trainer as a job step on one of its nodes). Another
+ * is one more folder and one table line.
  * The loop owns each struct exec_job (embedded in its slot); an executor
  * never prints and never touches the store. Errors: -1 with e filled
  * (err.h). */
@@ -34,6 +36,9 @@ struct exec_spec {
     char *const *envp;
     long long trial;           /* its number (an executor may name its job after it) */
     double mem_mib;            /* its GPU memory estimate, -1 none */
+    const char *node;          /* an executor with nodes (exec_nodes): the one its GPU is on;
+                                  NULL: the executor chooses */
+    int ncpus;                 /* cores it asks for (resources.cpus), 0: the executor's default */
 };
 
 /* How a trial ended, as the executor knows it: from its record (exit.json:
@@ -95,6 +100,8 @@ struct exec_ops {
     double (*wake)(struct executor *x);
     void (*free)(struct executor *x);
     int (*fd)(struct executor *x);
+    size_t (*nodes)(struct executor *x, const char *const **names);
+    int (*room)(struct executor *x, const char *node, int ncpus);
 };
 
 struct executor {
@@ -143,6 +150,14 @@ double exec_wake(struct executor *x);
  * query the executor runs as a helper: Slurm's squeue), -1 none; when it is
  * readable, the loop's next exec_poll reads it without waiting. */
 int exec_fd(struct executor *x);
+/* The machines an executor places trials on itself, each with the GPUs
+ * the sweep file declares (srun: the allocation's nodes): how many, names
+ * in *names (the executor's). 0: one machine, this one. */
+size_t exec_nodes(struct executor *x, const char *const **names);
+/* 1 when a trial of ncpus cores (0: the executor's default) could start
+ * now on node (NULL: any), 0 when it would wait for one to end (srun: the
+ * allocation's cores are taken). Executors without a limit of their own: 1. */
+int exec_room(struct executor *x, const char *node, int ncpus);
 /* Releases an executor (the local one is static: nothing). */
 void exec_free(struct executor *x);
 /* The trainer's process group, once known (0 before): what GPU memory

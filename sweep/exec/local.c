@@ -4,6 +4,7 @@
  * (waitpid); one adopted from an earlier sweep is watched with a pidfd. */
 #include "sweep/exec/exec.h"
 #include "sweep/exec/executors.h"
+#include "sweep/exec/local.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -14,22 +15,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int local_start(struct executor *x, const struct exec_spec *s, struct exec_job *j,
-                       struct err *e)
+int local_start_argv(const struct exec_spec *s, char *const *argv, struct exec_job *j,
+                     struct err *e)
 {
-    (void)x;
     *j = (struct exec_job){.fd = -1};
     char **env = exec_host_env(s->envp);
-    int rc = proc_start(s->trial_dir, s->cwd, s->log, s->argv, env, &j->pid, e);
+    int rc = proc_start(s->trial_dir, s->cwd, s->log, argv, env, &j->pid, e);
     free(env);
     if (rc) return -1;
     j->pid_start = proc_start_time(j->pid);
     return 0;
 }
 
-static int local_reap(struct executor *x, struct exec_job *j)
+static int local_start(struct executor *x, const struct exec_spec *s, struct exec_job *j,
+                       struct err *e)
 {
     (void)x;
+    return local_start_argv(s, s->argv, j, e);
+}
+
+int local_reap_job(struct exec_job *j)
+{
     if (j->adopted) /* not our child: the pidfd (or the pid's absence) tells */
         return j->fd < 0 && proc_start_time(j->pid) < 0;
     int st;
@@ -38,17 +44,26 @@ static int local_reap(struct executor *x, struct exec_job *j)
     return 1;
 }
 
+static int local_reap(struct executor *x, struct exec_job *j)
+{
+    (void)x;
+    return local_reap_job(j);
+}
+
+int local_stop_job(const char *trial_dir, const struct exec_job *j, int sig)
+{
+    return proc_stop(trial_dir, j->pid, j->pid_start, sig);
+}
+
 static int local_stop(struct executor *x, const char *trial_dir, const struct exec_job *j,
                       int sig)
 {
     (void)x;
-    return proc_stop(trial_dir, j->pid, j->pid_start, sig);
+    return local_stop_job(trial_dir, j, sig);
 }
 
-static enum exec_found local_adopt(struct executor *x, const struct exec_record *r,
-                                   struct exec_job *j)
+enum exec_found local_adopt_job(const struct exec_record *r, struct exec_job *j)
 {
-    (void)x;
     const char *trial_dir = r->trial_dir;
     pid_t pid = r->pid;
     long long pid_start = r->pid_start;
@@ -72,12 +87,24 @@ static enum exec_found local_adopt(struct executor *x, const struct exec_record 
     return EXEC_ALIVE;
 }
 
-static pid_t local_group(struct executor *x, const char *trial_dir)
+static enum exec_found local_adopt(struct executor *x, const struct exec_record *r,
+                                   struct exec_job *j)
 {
     (void)x;
+    return local_adopt_job(r, j);
+}
+
+pid_t local_group_of(const char *trial_dir)
+{
     pid_t g;
     long long start;
     return proc_read_trainer(trial_dir, &g, &start) ? g : 0;
+}
+
+static pid_t local_group(struct executor *x, const char *trial_dir)
+{
+    (void)x;
+    return local_group_of(trial_dir);
 }
 
 static const struct exec_ops local_ops = {
@@ -139,6 +166,17 @@ double exec_wake(struct executor *x)
 int exec_fd(struct executor *x)
 {
     return x->ops->fd ? x->ops->fd(x) : -1;
+}
+
+size_t exec_nodes(struct executor *x, const char *const **names)
+{
+    *names = NULL;
+    return x->ops->nodes ? x->ops->nodes(x, names) : 0;
+}
+
+int exec_room(struct executor *x, const char *node, int ncpus)
+{
+    return x->ops->room ? x->ops->room(x, node, ncpus) : 1;
 }
 
 void exec_free(struct executor *x)
