@@ -73,12 +73,14 @@ for f in "${folders[@]}"; do
     fi
 done
 # An executor lives in its folder: outside it only its line of the table
-# (sweep/exec/executors.c) names it (docs/design.md, "The seams").
-for ex in slurm; do
-    names=$(find "${folders[@]}" -name '*.[ch]' ! -path "sweep/exec/$ex/*" \
+# (sweep/exec/executors.c) names it (docs/design.md, "The seams"). Both of
+# Slurm's (batch jobs, job steps in an allocation) live in slurm/.
+for ex in slurm:slurm srun:slurm; do
+    dir=${ex#*:} ex=${ex%:*}
+    names=$(find "${folders[@]}" -name '*.[ch]' ! -path "sweep/exec/$dir/*" \
             ! -path sweep/exec/executors.c | sort -u | xargs awk -v MODE=names -v WORD="$ex" -f scripts/code.awk)
     if [ -n "$names" ]; then
-        echo "$names" | sed "s/\$/  <- $ex named outside sweep\/exec\/$ex\//"
+        echo "$names" | sed "s/\$/  <- $ex named outside sweep\/exec\/$dir\//"
         bad=1
     fi
 done

@@ -333,9 +333,5 @@ void sx_parse_resources(struct ctx *c, const struct value *m)
     else if (sh && !strcmp(sh->u.s, "mps") && strcmp(sp->executor, "local"))
         diag_error(c->d, sh->line, sh->col, "share: mps is for the local executor");
     else if (sh) sp->share_mps = !strcmp(sh->u.s, "mps");
-    if (cv && strcmp(sp->executor, "local"))
-        diag_error(c->d, cv->line, cv->col,
-                   "cpus is for the local executor (%s places CPUs itself: its own options)",
-                   sp->executor);
 }
 

@@ -163,7 +163,10 @@ static void plan_gpus(const struct space *sp, const struct hb_plan *hp, long lon
         printf("\nGPUs: %s; placement not shown\n", e.msg);
         return;
     }
-    printf("\nGPUs:");
+    const struct exec_def *x = exec_def(sp->executor);
+    const char *each = x && x->machines ? x->machines : NULL;
+    if (each) printf("\nGPUs (each of %s has them):", each);
+    else printf("\nGPUs:");
     double usable = 0;
     for (size_t i = 0; i < ng; i++) {
         printf("%s %d (%.1f GiB, %.1f usable)", i ? "," : "", g[i].id, g[i].total_mib / 1024,
@@ -228,9 +231,10 @@ static void plan_gpus(const struct space *sp, const struct hb_plan *hp, long lon
         printf("durations: %s%lld trial%s completed in %s (their mean, by memory kind)\n",
                sp->duration.kind != Q_NONE ? "resources.duration, else " : "", past.nall,
                past.nall == 1 ? "" : "s", dir);
-    printf("%s\n", durations ? "simulated schedule (the placement of sweep run):"
-                             : "the first wave (what starts at once; give resources.duration for a "
-                               "whole schedule and its makespan):");
+    printf("%s%s%s:\n", durations ? "simulated schedule (the placement of sweep run)"
+                                 : "the first wave (what starts at once; give resources.duration "
+                                   "for a whole schedule and its makespan)",
+           each ? ", on one of " : "", each ? each : "");
     table_print(&t, stdout);
     table_release(&t);
     if (durations && shown < n) printf("... (the first %lld shown)\n", shown);
@@ -376,7 +380,11 @@ static void plan_header(const struct space *sp, const char *file, const struct h
         printf("search: %s\n", sb_str(&d));
         sb_release(&d);
     }
-    if (sp->cpus) { /* CPU isolation: what each trial gets */
+    const struct exec_def *x = exec_def(sp->executor);
+    if (sp->cpus > 0 && x && x->machines) /* the executor's machines' cores */
+        printf("cpus: %d core%s per trial, from its node (--cpus-per-task)\n", sp->cpus,
+               sp->cpus == 1 ? "" : "s");
+    else if (sp->cpus) { /* CPU isolation: what each trial gets */
         struct cpuset all;
         int n = cpuset_allowed(&all) == 0 ? cpuset_count(&all) : 0;
         if (sp->cpus > 0)
@@ -526,7 +534,8 @@ static void plan_list(const struct space *sp, const struct hb_plan *plan, long l
     struct value *b0 = NULL;
     struct value *p0 = hb ? hb_params(sp, plan, 0, plan->b[0].start, &b0) : learner_draw(sp, 0);
     struct render_ctx r = {.sp = sp, .params = p0, .trial_dir = "DIR/trials/0000",
-                           .sweep_dir = "DIR", .budget = b0, .gpu = -1};
+                           .sweep_dir = "DIR", .budget = b0, .gpu = -1,
+                           .ncpus = sp->cpus > 0 ? sp->cpus : 0};
     size_t argc0;
     if (!sp->ncommand) {
         printf("\nno command: `sweep run` refuses this file: %s\n\n", SPACE_NO_COMMAND);
@@ -595,7 +604,8 @@ static char **plan_argv(void *ctx, long long i, const char *dir, double *mem_mib
     struct value *p = plan ? hb_params(sp, plan, i, plan->b[hb_bracket_of(plan, i)].start, &b)
                            : learner_draw(sp, i);
     struct render_ctx r = {.sp = sp, .params = p, .id = i, .trial_dir = dir,
-                           .sweep_dir = "DIR", .budget = b, .gpu = -1};
+                           .sweep_dir = "DIR", .budget = b, .gpu = -1,
+                           .ncpus = sp->cpus > 0 ? sp->cpus : 0};
     size_t argc;
     char **av = render_argv(&r, &argc);
     *mem_mib = pack_estimate(sp, p, NULL);

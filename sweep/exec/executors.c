@@ -5,8 +5,10 @@
 #include <string.h>
 
 extern const struct exec_def exec_slurm_def; /* slurm/ */
+extern const struct exec_def exec_srun_def;  /* slurm/srun_def.c */
 
-static const struct exec_def *const executors[] = {&exec_local_def, &exec_slurm_def};
+static const struct exec_def *const executors[] = {&exec_local_def, &exec_slurm_def,
+                                                   &exec_srun_def};
 
 const struct exec_def *exec_def(const char *name)
 {

@@ -40,6 +40,9 @@ struct exec_def {
     const char *state_word;   /* where their state is shown: "queue" */
     const char *json_ref;     /* sweep status --json's keys for the name and the state */
     const char *json_state;
+    const char *machines;     /* it places trials on several machines, each with the declared
+                                 GPUs and its own cores: what they are ("the allocation's
+                                 nodes"); NULL: this machine */
     /* Reads its section (sp->executor_section) into sp->exec_opts, checks
      * the rest of the file against it, sets its defaults. NULL: none. */
     void (*configure)(struct space *sp, struct diag *d);

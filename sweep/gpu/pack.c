@@ -29,7 +29,8 @@ int pack_gpus(const struct space *sp, struct pack_gpu **out, size_t *n, struct e
         *out = xcalloc(*n, sizeof **out);
         for (size_t i = 0; i < *n; i++)
             (*out)[i] = (struct pack_gpu){
-                .id = sp->gpu_list[i].id, .total_mib = sp->gpu_list[i].mem_mib, .last_launch = -1e300};
+                .id = sp->gpu_list[i].id, .node = -1, .total_mib = sp->gpu_list[i].mem_mib,
+                .last_launch = -1e300};
         return 0;
     }
     struct gpu_inv inv = {0};
@@ -45,7 +46,7 @@ int pack_gpus(const struct space *sp, struct pack_gpu **out, size_t *n, struct e
     *out = xcalloc(*n, sizeof **out);
     for (size_t i = 0; i < inv.n; i++) {
         const struct gpu *g = &inv.gpus[i];
-        (*out)[i] = (struct pack_gpu){.id = g->index,
+        (*out)[i] = (struct pack_gpu){.id = g->index, .node = -1,
                                       .total_mib = g->total_mib > 0 ? (double)g->total_mib : 0,
                                       .others_mib = g->used_mib > 0 ? (double)g->used_mib : 0,
                                       .last_launch = -1e300};

@@ -20,6 +20,7 @@ struct sb;
 
 struct pack_gpu {
     int id;                 /* the CUDA_VISIBLE_DEVICES value of its trials */
+    int node;               /* on which of the executor's machines (exec_nodes), -1 this one */
     double total_mib;
     double others_mib;      /* used by processes no sweep holds (strangers) */
     double reserved_mib;    /* by our trials on it */

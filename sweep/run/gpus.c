@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "base/value.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -189,6 +190,20 @@ int gpu_setup(struct sched *s, struct err *e)
 {
     pack_cfg_from_space(&s->g.pc, s->sp);
     if (pack_gpus(s->sp, &s->g.gpus, &s->g.n, e)) return -1;
+    const char *const *nodes;
+    size_t nn = exec_nodes(s->exec, &nodes);
+    if (nn) { /* each of the executor's machines has the declared GPUs */
+        struct pack_gpu *all = xcalloc(nn * s->g.n, sizeof *all);
+        for (size_t k = 0; k < nn; k++)
+            for (size_t i = 0; i < s->g.n; i++) {
+                all[k * s->g.n + i] = s->g.gpus[i];
+                all[k * s->g.n + i].node = (int)k;
+            }
+        free(s->g.gpus);
+        s->g.gpus = all;
+        s->g.n *= nn;
+        s->g.nodes = nodes;
+    }
     if (s->sp->gpus_auto) s->g.next_smi = run_mono(s) + RUN_SMI_EVERY_S;
     s->g.on = 1;
     return 0;
@@ -297,10 +312,25 @@ size_t gpu_window(const struct sched *s, int learns)
     return learns ? s->g.n * per : WINDOW_PER_GPU_SLOT * s->g.n * per + WINDOW_EXTRA;
 }
 
+const char *gpu_node(const struct sched *s, int gi)
+{
+    return s->g.nodes && s->g.gpus[gi].node >= 0 ? s->g.nodes[s->g.gpus[gi].node] : NULL;
+}
+
+void gpu_text(const struct sched *s, int gi, char *out, size_t n)
+{
+    const char *node = gpu_node(s, gi);
+    if (node) snprintf(out, n, "%s:%d", node, s->g.gpus[gi].id);
+    else snprintf(out, n, "%d", s->g.gpus[gi].id);
+}
+
 int gpu_index(const struct sched *s, const char *id)
 {
-    for (size_t i = 0; id && i < s->g.n; i++)
-        if (s->g.gpus[i].id == atoi(id)) return (int)i;
+    for (size_t i = 0; id && i < s->g.n; i++) {
+        char t[160];
+        gpu_text(s, (int)i, t, sizeof t);
+        if (!strcmp(t, id)) return (int)i;
+    }
     return -1;
 }
 

@@ -189,10 +189,11 @@ static int record_start(struct sched *s, struct slot *sl, int ok, const char *wh
         if (store_trial_set_ref(s->st, id, sl->job.ref, sl->job.state, e) ||
             store_event(s->st, id, s->def->started, detail, e))
             rc = -1;
-    } else if (ok) {
-        if (store_trial_set_pid(s->st, id, sl->job.pid, sl->job.pid_start, e)) rc = -1;
-    } else if (store_trial_end(s->st, id, TRIAL_FAILED, why, 0, 0, 0, run_now(s), e) ||
-               store_event(s->st, id, "failed", why, e)) {
+    }
+    if (ok && (sl->job.pid > 0 || !sl->job.ref[0])) { /* a supervisor here (srun: besides its node) */
+        if (!rc && store_trial_set_pid(s->st, id, sl->job.pid, sl->job.pid_start, e)) rc = -1;
+    } else if (!ok && (store_trial_end(s->st, id, TRIAL_FAILED, why, 0, 0, 0, run_now(s), e) ||
+                       store_event(s->st, id, "failed", why, e))) {
         rc = -1;
     }
     return store_settle(s->st, rc, e) ? -1 : rc;
@@ -282,7 +283,7 @@ static void placed_gpu(struct sched *s, struct render_ctx *r, int gi, double est
     r->gpu = gpu_id(s, gi);
     gpu_describe(s, gi, est, &r->gpu_total_mib, &r->gpu_mem_mib);
     mps_trial(s, r, est, r->gpu_total_mib);
-    snprintf(txt, n, "%d", r->gpu);
+    gpu_text(s, gi, txt, n); /* "3", or on an executor's machine "node7:3" */
 }
 
 static int start_trial(struct sched *s, long long id, const struct search_trial *nt, int gi,
@@ -314,10 +315,11 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
     struct render_ctx r = {.sp = sp, .params = params, .id = id, .trial_dir = sl->dir,
                            .sweep_dir = s->o->dir, .budget = budget, .prev_dir = prev_dir,
                            .gpu = -1, .stage = machine_staged(s)};
-    char gpu_txt[32] = "", cpus_txt[CPUSET_TEXT] = "";
+    char gpu_txt[160] = "", cpus_txt[CPUSET_TEXT] = "";
     struct cpuset cpus;
     int pinned = picked_cpus(s, &r, &cpus, cpus_txt, sizeof cpus_txt);
     if (gi >= 0) placed_gpu(s, &r, gi, est, gpu_txt, sizeof gpu_txt);
+    if (!pinned && sp->cpus > 0) r.ncpus = sp->cpus; /* an executor's: cores on its machine */
     int resuming = resumes(sp, &r, sl->dir, attempt);
     size_t argc;
     argv = trial_argv(sp, &r, resuming, &argc);
@@ -354,7 +356,9 @@ static int start_trial(struct sched *s, long long id, const struct search_trial 
     if (rc) goto out;
     struct exec_spec spec = {.trial_dir = sl->dir, .cwd = s->o->cwd, .log = sl->log,
                              .argv = argv, .envp = envp, .trial = id,
-                             .mem_mib = pack_estimate(sp, params, NULL)};
+                             .mem_mib = pack_estimate(sp, params, NULL),
+                             .node = gi >= 0 ? gpu_node(s, gi) : NULL,
+                             .ncpus = sp->cpus > 0 ? sp->cpus : 0};
     if (recovered) sl->job = found;
     else if (ok) ok = exec_start(s->exec, &spec, &sl->job, &te) == 0;
     if (!ok && (te.code == EAGAIN || te.code == ENXIO)) {
@@ -552,6 +556,8 @@ static int launch_gpus(struct sched *s, struct err *e)
         int gi = gpu_choose(s, c[i].mem, now, kinds[c[i].order]);
         char cpus[CPUSET_TEXT] = "";
         if (gi >= 0 && machine_yields(s, room_for, s)) gi = -1; /* fair share: theirs first */
+        else if (gi >= 0 && !exec_room(s->exec, gpu_node(s, gi), s->sp->cpus))
+            gi = -1; /* its machine's cores are taken (srun): it waits for one to end */
         else if (gi >= 0 && s->c.on && !pick_cpus(s, c[i].mem, cpus, sizeof cpus))
             gi = -1; /* no free cores: it waits like one without GPU memory */
         else if (gi >= 0 && !gpu_reserve(s, c[i].id, gi, c[i].mem, cpus)) {
@@ -593,6 +599,7 @@ int launch_ready(struct sched *s, struct err *e)
             run_mono(s) < s->last_launch + s->sp->stagger)
             return 0;
         if (s->not_now_until) return 0; /* the executor takes none for a while */
+        if (!exec_room(s->exec, NULL, s->sp->cpus)) return 0; /* until a trial ends */
         if (s->queue.n) {
             if (!cpus_for(s, s->queue.id[0])) return 0;
             long long id = queue_remove(&s->queue, 0);

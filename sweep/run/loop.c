@@ -256,8 +256,10 @@ static int wait_turn(struct sched *s, int first, struct err *e)
     for (size_t i = first_job; i < np; i++)
         if (pfd[i].revents)
             for (size_t k = 0; k < s->nslots; k++)
-                if (s->slots[k].used && s->slots[k].job.fd == pfd[i].fd)
+                if (s->slots[k].used && s->slots[k].job.fd == pfd[i].fd) {
+                    exec_reap(s->exec, &s->slots[k].job); /* the executor learns it too */
                     slot_ended(s, &s->slots[k]);
+                }
     return 0;
 }
 

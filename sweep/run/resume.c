@@ -122,8 +122,9 @@ static void adopt(struct sched *s, struct slot *sl, const struct trial_row *t, i
                                            s->sp->et_max_iter, s->sp->et_eta);
     watch_slot(s, sl);
     if (sl->job.ref[0])
-        say(s, "trial %lld is still in %s (%s %s, %s): following it again", t->id, s->def->title,
-            s->def->ref_word ? s->def->ref_word : "ref", sl->job.ref, sl->job.state);
+        say(s, "trial %lld is still in %s (%s %s%s%s): following it again", t->id, s->def->title,
+            s->def->ref_word ? s->def->ref_word : "ref", sl->job.ref, sl->job.state[0] ? ", " : "",
+            sl->job.state);
     else
         say(s, "trial %lld is still running (pid %ld): following it again", t->id,
             (long)sl->job.pid);

@@ -134,6 +134,8 @@ struct run_gpus {
     struct pack_cfg pc;
     struct pack_gpu *gpus;
     size_t n;
+    const char *const *nodes; /* an executor's machines (srun: the allocation's nodes), each
+                                 with the declared GPUs (pack_gpu.node); NULL: this one */
     double next_smi;         /* gpus: auto - when nvidia-smi is asked next (monotonic) */
     struct gpu_query smi;    /* nvidia-smi while it runs (smi.phase != 0) */
     struct learn_table learned;
@@ -440,6 +442,11 @@ void gpu_describe(const struct sched *s, int gi, double est, double *total_mib,
 /* How many trials to come to keep as pending rows (learns: a method that
  * learns keeps no more than could start now). */
 size_t gpu_window(const struct sched *s, int learns);
+/* The executor's machine GPU gi is on (its name), NULL this one. */
+const char *gpu_node(const struct sched *s, int gi);
+/* GPU gi as the store has it: its id ("3"), or on an executor's machine
+ * "NODE:ID". */
+void gpu_text(const struct sched *s, int gi, char *out, size_t n);
 /* The index of the GPU with this id (as the store has it), -1 none. */
 int gpu_index(const struct sched *s, const char *id);
 /* What trials taught: a larger estimate for one trial (out of memory), or

@@ -225,6 +225,11 @@ void slurm_configure(struct space *sp, struct diag *d)
                    "resources.gpus places trials on this machine's GPUs; with executor slurm "
                    "Slurm places them: give slurm.gpus (GPUs per trial)");
     }
+    if (sp->cpus) {
+        const struct value *c = value_map_get(value_map_get(sp->doc, "resources"), "cpus");
+        diag_error(d, c ? c->line : sp->executor_line, c ? c->col : sp->executor_col,
+                   "cpus is for the local executor (slurm places CPUs itself: slurm.cpus)");
+    }
     if (sp->shell) {
         const struct value *v = value_map_get(sp->doc, "shell");
         diag_error(d, v ? v->line : sp->executor_line, v ? v->col : sp->executor_col,
