@@ -79,6 +79,11 @@ check "slurm: max_parallel is the jobs in the queue" sh -c "sweep plan sl.yaml |
 sweep plan "$SRC/examples/slurm/sweep.yaml" > ex-slurm.out 2> ex-slurm.err
 check_eq "examples/slurm plans" "$?" 0
 check "examples/slurm: its trials under shared_dir" grep -qF -- "--output=/shared/sweeps/sweep-XXXXXXXX/0000/stdout.log" ex-slurm.out
+(unset SLURM_JOB_ID; sweep plan "$SRC/examples/slurm/allocation.yaml" > ex-alloc.out 2> ex-alloc.err)
+check_eq "examples/slurm/allocation plans" "$?" 0
+check "examples/slurm/allocation: each trial a step, its cores" \
+    grep -qF -- "srun --jobid=JOB --nodes=1 --ntasks=1 --nodelist=NODE --exact --cpus-per-task=8 --job-name=sweep-XXXXXXXX-0 --quiet --overlap --gres=gpu:8 -- /usr/bin/env CUDA_VISIBLE_DEVICES=K yolo train" ex-alloc.out
+check "examples/slurm/allocation: \${cpus} is the step's" grep -q "workers=8$" ex-alloc.out
 
 sweep plan; check_eq "no file: exit 2" "$?" 2
 sweep plan nosuch.yaml 2> err.txt; check_eq "missing file: exit 2" "$?" 2

@@ -116,15 +116,18 @@ static void plan_srun(const struct exec_sweep *w, const struct exec_plan *p, str
     struct exec_srun_opts o = {.job = job ? job : "JOB", .tag = "sweep-XXXXXXXX",
                                .cpus = w->sp->cpus > 0 ? w->sp->cpus : 1,
                                .gres = s ? s->gres : NULL};
-    sb_addf(out, "executor: srun, inside allocation %s: each trial a job step on the node with "
-                 "its GPU, or with the most free cores (%d per trial); a step is started as:\n",
-            o.job, o.cpus);
+    sb_addf(out, "executor: srun, inside allocation %s: each trial a job step on %s (%d core%s "
+                 "per trial); a step is started as:\n",
+            o.job, w->sp->ngpu_list ? "the node of the GPU it is packed on" : "the node with the most free cores",
+            o.cpus, o.cpus == 1 ? "" : "s");
     for (long long i = 0; i < p->n && i < 3; i++) {
         char dir[400];
         snprintf(dir, sizeof dir, "%s/trials/%04lld", w->dir, i);
         double mem = -1;
         char **av = p->argv(p->ctx, i, dir, &mem);
-        struct exec_spec spec = {.trial_dir = dir, .argv = av, .trial = i, .mem_mib = mem};
+        char *gpu_env[] = {"CUDA_VISIBLE_DEVICES=K", NULL}; /* a trial on GPU K of NODE */
+        struct exec_spec spec = {.trial_dir = dir, .argv = av, .trial = i, .mem_mib = mem,
+                                 .node = w->sp->ngpu_list ? "NODE" : NULL, .envp = gpu_env};
         char **sv = srun_step_argv(&o, &spec, "NODE", o.cpus);
         sb_add(out, " ");
         for (size_t k = 0; sv[k]; k++) {
