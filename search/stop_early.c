@@ -4,10 +4,11 @@
 #include "search/stop_hyperband.h"
 #include "search/space.h"
 #include "search/stop_rules.h"
-#include "base/json.h"
 #include "base/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void early_init(struct early *x, const struct space *sp)
 {
@@ -35,6 +36,16 @@ void early_round_release(struct early_round *r)
 }
 
 /* The values of every trial at index i (those that have one). */
+/* A value in a reason people read: 8 significant digits (2.304, not
+ * 2.3040000000000003), always with a point or an exponent (3.0). */
+static void say_num(struct sb *b, double x)
+{
+    char t[40];
+    snprintf(t, sizeof t, "%.8g", x);
+    sb_add(b, t);
+    if (!strpbrk(t, ".einEIN")) sb_add(b, ".0");
+}
+
 static size_t values_at(const struct early_hist *all, size_t n, size_t i, double *out)
 {
     size_t k = 0;
@@ -61,9 +72,9 @@ int early_judge(const struct early *x, const struct early_hist *all, size_t n, s
         }
         if (!(h->v[band] > r->thr[c])) return 0;
         sb_addf(why, "pruned by hyperband at value %ld of %s: ", band + 1, sp->metric_name);
-        json_num(why, sign * h->v[band]);
+        say_num(why, sign * h->v[band]);
         sb_add(why, " is worse than the band's threshold ");
-        json_num(why, sign * r->thr[c]);
+        say_num(why, sign * r->thr[c]);
         return 1;
     }
     case ET_ASHA: {
@@ -75,9 +86,9 @@ int early_judge(const struct early *x, const struct early_hist *all, size_t n, s
         if (!(h->v[rung - 1] > t)) return 0;
         sb_addf(why, "pruned by asha at rung %ld (value %ld of %s): ", rung, rung,
                 sp->metric_name);
-        json_num(why, sign * h->v[rung - 1]);
+        say_num(why, sign * h->v[rung - 1]);
         sb_addf(why, " is not in the best %zu of %zu (threshold ", keep, nv);
-        json_num(why, sign * t);
+        say_num(why, sign * t);
         sb_addc(why, ')');
         return 1;
     }
@@ -97,9 +108,9 @@ int early_judge(const struct early *x, const struct early_hist *all, size_t n, s
             if (h->v[k] < best) best = h->v[k];
         sb_addf(why, "pruned by the median rule at value %zu of %s: its best ", h->n,
                 sp->metric_name);
-        json_num(why, sign * best);
+        say_num(why, sign * best);
         sb_add(why, " is worse than the median of the others' running averages ");
-        json_num(why, sign * med);
+        say_num(why, sign * med);
         return 1;
     }
     case ET_PATIENCE: {
@@ -108,10 +119,10 @@ int early_judge(const struct early *x, const struct early_hist *all, size_t n, s
         sb_addf(why, "pruned: no improvement of %s", sp->metric_name);
         if (sp->et_min_delta > 0) {
             sb_add(why, " by at least ");
-            json_num(why, sp->et_min_delta);
+            say_num(why, sp->et_min_delta);
         }
         sb_add(why, " on ");
-        json_num(why, sign * best);
+        say_num(why, sign * best);
         sb_addf(why, " in its last %d values", sp->et_patience);
         return 1;
     }

@@ -476,9 +476,12 @@ void cli_warn_params(const struct space *sp)
 
 const char *cli_at_a_time(const struct space *sp, char *buf, size_t n)
 {
+    const struct exec_def *x = exec_def(sp->executor);
     if (sp->max_parallel >= SPACE_GPU_PARALLEL && (sp->gpus_auto || sp->ngpu_list))
         snprintf(buf, n, "as many at a time as the GPUs' memory holds%s",
                  sp->max_per_gpu ? " (max_per_gpu a GPU)" : "");
+    else if (sp->max_parallel >= SPACE_GPU_PARALLEL && x && x->machines)
+        snprintf(buf, n, "as many at a time as the cores of %s hold", x->machines);
     else snprintf(buf, n, "%d at a time", sp->max_parallel);
     return buf;
 }

@@ -522,6 +522,8 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
     long long left = w.total >= 0 ? w.total - done : -1; /* pending rows + never created */
     have_tput = store_throughput(st, w.objective, rc_.now, &tp, NULL) == 0;
     double eta = -1;
+    if (slots >= SPACE_GPU_PARALLEL) /* as many as the GPUs or the cores hold: as many as run */
+        slots = counts[TRIAL_RUNNING] > 0 ? (int)counts[TRIAL_RUNNING] : 1;
     if (live && left >= 0 && dc.n > 0 && slots > 0) { /* no ETA without the stored file */
         double mean = dc.sum / (double)dc.n;
         eta = ceil((double)left / slots) * mean;

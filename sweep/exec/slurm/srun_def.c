@@ -51,6 +51,8 @@ static void configure(struct space *sp, struct diag *d)
     if (sp->exec_opts_free) sp->exec_opts_free(sp->exec_opts);
     sp->exec_opts = s;
     sp->exec_opts_free = spec_free;
+    /* how many run at once: the allocation's cores (or GPUs) decide, unless capped */
+    if (!sp->max_parallel_given) sp->max_parallel = SPACE_GPU_PARALLEL;
     const struct value *m = sp->executor_section, *v;
     static const char *const keys[] = {"gres", NULL};
     if (m && m->kind != V_MAP) diag_error(d, m->line, m->col, "srun must be a map (gres)");
