@@ -48,7 +48,7 @@ most_at_once() {
 }
 
 # outside an allocation: refused, nothing ran
-sweep_file cpu "1, 2, 3, 4, 5, 6, 7, 8" 4 "{cpus: 1, max_parallel: 8}"
+sweep_file cpu "1, 2, 3, 4, 5, 6, 7, 8" 4 "{cpus: 1}"
 (unset SLURM_JOB_ID SLURM_JOBID; sweep run cpu.yaml -d outside > outside.out 2>&1)
 check_eq "outside an allocation: exit status" "$?" 2
 check "outside an allocation: said" grep -q "executor srun runs inside a Slurm allocation (salloc" outside.out
@@ -70,6 +70,16 @@ for i in 0 1 2 3 4 5 6 7; do
 done
 check_eq "cpu: each ran as a step on the node recorded" "$bad" 0
 check "cpu: the output names the node" grep -q "trial 0 started (node $HOST" cpu.out
+check "cpu: as many at once as the cores hold" grep -q "8 trials, as many at a time as the cores of the allocation's nodes hold" cpu.out
+check_eq "cpu: four at once in all" "$(sql cpu/sweep.db "select max(n) from (select (select count(*) from trials b
+    where b.started <= a.started and b.ended > a.started) as n from trials a)")" 4
+
+# in a batch script (sweep in the batch step of the first node)
+sweep_file batch "1, 2, 3, 4" 3 "{cpus: 1}"
+printf '#!/bin/sh\nsweep run batch.yaml -d batch\n' > batch.sh
+sbatch --wait -N2 --cpus-per-task=1 -o batch.out batch.sh > /dev/null 2>&1
+check_eq "sbatch: all completed" "$(states batch)" "completed,completed,completed,completed"
+check_eq "sbatch: on both nodes" "$(sql batch/sweep.db "select count(distinct exec_ref) from trials")" 2
 check "cpu: what it cost, recorded" test "$(sql cpu/sweep.db "select detail from events where kind = 'srun_steps'")" = "steps=8 signals=0"
 
 # GPU trials: each node has the two GPUs the file declares, 10 GiB of 24
