@@ -2,8 +2,9 @@
 # Slurm with two nodes (issue 27, point 4), against a real Slurm of two
 # slurmd (scripts/slurm-cluster.sh, SLURM_CI_NODES=2): a job lost with its
 # node is requeued as a new job that excludes that node (--exclude), so it
-# runs on the other; the trial completes, its reason names the node. A job
-# purged from the queue without a record: the resume asks accounting.
+# runs on the other; the trial completes, its reason names the node; the
+# failed nodes outlive a kill -9 of sweep. A job purged from the queue
+# without a record: the resume asks accounting.
 export SLURM_CI_NODES=2
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/slurm_lib.sh"
@@ -80,4 +81,36 @@ check "purged: sacct asked by the recorded job id" grep -q -- "--jobs=$ajob" sac
 check_eq "purged: the trial ends as accounting says" "$(reason a 0 | sed 's/job [0-9]*/job N/')" \
     "job N FAILED in Slurm (exit code 0:9), and its supervisor left no record"
 check_eq "purged: not submitted again" "$(wc -l < sbatch.calls)" 1
+# the failed nodes outlive sweep: learned before a kill -9 (kept in the
+# trial's directory), they still keep the next job off them after the resume
+cat > c.yaml <<'Y'
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {value: 1}
+command: [fake_trainer, --fake-loss=1, --fake-epochs=40, --fake-sleep=0.5]
+executor: slurm
+slurm: {mem: 50M, poll: 0.3s, poll_max: 1s}
+Y
+: > sbatch.calls
+PATH="$T/wrap:$PATH" sweep run c.yaml -d c > c.out 2> c.err &
+C=$!
+wait_for "[ \"\$(sql c/sweep.db \"select exec_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
+n1=$(squeue -h -j "$(sql c/sweep.db "select exec_ref from trials where id = 0")" -o %N)
+scontrol update nodename="$n1" state=down reason=sweep-test
+wait_for "grep -q 'NODE_FAIL.*requeued' c.err" 30
+check "kept: the failed node is written beside the trial" grep -qx "$n1" c/trials/0000/excluded_nodes
+wait_for "[ \"\$(sql c/sweep.db \"select exec_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
+kill -9 $C
+wait $C 2> /dev/null
+job2=$(sql c/sweep.db "select exec_ref from trials where id = 0")
+n2=$(squeue -h -j "$job2" -o %N)
+scontrol update nodename="$n1" state=resume
+scontrol update nodename="$n2" state=down reason=sweep-test
+wait_for "[ -z \"\$(squeue -h -j $job2 -t running -o %i 2> /dev/null)\" ]" 20
+PATH="$T/wrap:$PATH" sweep resume c > c2.out 2> c2.err
+check_eq "kept: the resume ends" "$?" 0
+check "kept: after the resume the next job excludes both failed nodes" grep -q -- "--exclude=$n1,$n2 " sbatch.calls
+check_eq "kept: the trial completed" "$(states c)" completed
+scontrol update nodename="$n2" state=resume 2> /dev/null
 finish

@@ -129,14 +129,50 @@ static struct excl *excl_of(struct slurm_x *s, long long trial, int add)
     return &s->excl[s->nexcl++];
 }
 
+/* A trial's failed nodes are kept in its directory too (SLURM_EXCLUDED),
+ * so that a resume after a crash still keeps its jobs off them. */
+#define SLURM_EXCLUDED "excluded_nodes"
+
+/* Node names as sbatch's --exclude takes them, one plain name each. */
+static int plain_nodes(const char *t)
+{
+    return *t && strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-,") ==
+                     strlen(t);
+}
+
+/* The trial's failed nodes: in memory, or (after a resume) from its directory. */
+static struct excl *excluded(struct slurm_x *s, long long trial, const char *dir)
+{
+    struct excl *x = excl_of(s, trial, 0);
+    if (x || !dir) return x;
+    char *path = xasprintf("%s/%s", dir, SLURM_EXCLUDED), *t = util_read_file(path, NULL, NULL);
+    free(path);
+    if (t) t[strcspn(t, "\n")] = '\0';
+    if (t && plain_nodes(t) && strlen(t) < sizeof x->nodes) {
+        x = excl_of(s, trial, 1);
+        snprintf(x->nodes, sizeof x->nodes, "%s", t);
+    }
+    free(t);
+    return x;
+}
+
 /* A job lost with its node: the trial's next job goes elsewhere. */
 static void exclude_node(struct slurm_x *s, const struct sjob *j)
 {
-    if (!j->row.nodes[0] || strpbrk(j->row.nodes, " [")) return; /* one plain name only */
-    struct excl *x = excl_of(s, j->trial, 1);
+    if (!j->row.nodes[0] || !plain_nodes(j->row.nodes) || strchr(j->row.nodes, ','))
+        return; /* one plain name only */
+    struct excl *x = excluded(s, j->trial, j->dir);
+    if (!x) x = excl_of(s, j->trial, 1);
     size_t have = strlen(x->nodes), n = strlen(j->row.nodes);
     if (have + n + 2 > sizeof x->nodes) return;
     sprintf(x->nodes + have, "%s%s", have ? "," : "", j->row.nodes);
+    if (j->dir) {
+        char *path = xasprintf("%s/%s", j->dir, SLURM_EXCLUDED), *line = xasprintf("%s\n", x->nodes);
+        struct err e = {0};
+        util_write_atomic(path, line, strlen(line), &e); /* at worst a resume forgets them */
+        free(path);
+        free(line);
+    }
 }
 
 void slurm_settle(struct slurm_x *s, struct sjob *j)
@@ -391,7 +427,7 @@ static int slurm_start(struct executor *x, const struct exec_spec *sp, struct ex
     }
     char *script = write_script(sp->trial_dir, e);
     if (!script) return -1;
-    struct excl *ex = excl_of(s, sp->trial, 0);
+    struct excl *ex = excluded(s, sp->trial, sp->trial_dir);
     char **argv = slurm_sbatch_argv(&s->o, sp, script, ex && ex->nodes[0] ? ex->nodes : NULL);
     char *out = NULL;
     struct err re = {0};
@@ -449,7 +485,7 @@ static int slurm_prepare_adopt(struct executor *x, struct err *e)
     struct slurm_x *s = (struct slurm_x *)x;
     char user[48], *out = NULL;
     snprintf(user, sizeof user, "--user=%u", (unsigned)getuid());
-    char *argv[] = {"squeue", "-h", "-a", "-t", "all", user, "-o", "%i|%T|%r|%j", NULL};
+    char *argv[] = {"squeue", "-h", "-a", "-t", "all", user, "-o", "%i|%T|%r|%j|%N", NULL};
     int rc = slurm_run(s, argv, NULL, &out, e);
     if (rc != 0) {
         if (rc > 0) slurm_say_error(e, "squeue", out);
