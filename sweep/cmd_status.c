@@ -225,6 +225,17 @@ static int say_goals(const struct space *sp, const char *dir, const struct store
     return mo;
 }
 
+
+/* Seconds left: the trials left, *slots at a time (as many as the GPUs or
+ * the cores hold: as many as run now, said back in *slots), each as long
+ * as the completed ones took. -1 when unknown. */
+static double time_left(long long left, const struct duration_ctx *dc, int *slots,
+                        long long running)
+{
+    if (*slots >= SPACE_GPU_PARALLEL) *slots = running > 0 ? (int)running : 1;
+    if (left < 0 || dc->n <= 0 || *slots <= 0) return -1; /* no ETA without the stored file */
+    return ceil((double)left / *slots) * (dc->sum / (double)dc->n);
+}
 /* One report of the sweep in dir (opened as st); *live gets whether a
  * sweep is running there. */
 static int show(struct store *st, char *dir, int json, const struct stored_info *si, int *live,
@@ -521,13 +532,7 @@ static int show(struct store *st, char *dir, int json, const struct stored_info 
                      counts[TRIAL_PRUNED];
     long long left = w.total >= 0 ? w.total - done : -1; /* pending rows + never created */
     have_tput = store_throughput(st, w.objective, rc_.now, &tp, NULL) == 0;
-    double eta = -1;
-    if (slots >= SPACE_GPU_PARALLEL) /* as many as the GPUs or the cores hold: as many as run */
-        slots = counts[TRIAL_RUNNING] > 0 ? (int)counts[TRIAL_RUNNING] : 1;
-    if (live && left >= 0 && dc.n > 0 && slots > 0) { /* no ETA without the stored file */
-        double mean = dc.sum / (double)dc.n;
-        eta = ceil((double)left / slots) * mean;
-    }
+    double eta = live ? time_left(left, &dc, &slots, counts[TRIAL_RUNNING]) : -1;
     if (json) {
         struct sb j;
         sb_init(&j);
