@@ -1,6 +1,8 @@
 /* executors.c - the table of executors (executors.h): one line each. */
 #include "sweep/exec/executors.h"
+#include "search/render.h"
 #include "search/space.h"
+#include "base/util.h"
 
 #include <string.h>
 
@@ -9,6 +11,16 @@ extern const struct exec_def exec_srun_def;  /* slurm/srun_def.c */
 
 static const struct exec_def *const executors[] = {&exec_local_def, &exec_slurm_def,
                                                    &exec_srun_def};
+
+void exec_plan_line(struct sb *out, char *const *argv)
+{
+    sb_add(out, " ");
+    for (size_t k = 0; argv[k]; k++) {
+        sb_addc(out, ' ');
+        render_shell_word(out, argv[k]);
+    }
+    sb_addc(out, '\n');
+}
 
 const struct exec_def *exec_def(const char *name)
 {

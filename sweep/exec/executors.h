@@ -66,6 +66,9 @@ struct exec_def {
     const char *(*summary)(struct executor *x, struct sb *out);
 };
 
+/* sweep plan: one command line an executor runs, "  WORD WORD...\n", each
+ * word quoted for a shell where it needs it (to read, never run). */
+void exec_plan_line(struct sb *out, char *const *argv);
 /* The executor of that name, or NULL. */
 const struct exec_def *exec_def(const char *name);
 /* Their names, for the sweep file's check (NULL-terminated, static). */

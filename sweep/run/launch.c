@@ -186,8 +186,11 @@ static int record_start(struct sched *s, struct slot *sl, int ok, const char *wh
                  sl->job.ref);
         snprintf(sl->exec_state, sizeof sl->exec_state, "%s", sl->job.state);
         sl->job_waited = sl->job.waiting;
+        /* an executor that starts (srun) had its "started" event already:
+         * where it went is an event of its own */
+        const char *kind = strcmp(s->def->started, "started") ? s->def->started : "placed";
         if (store_trial_set_ref(s->st, id, sl->job.ref, sl->job.state, e) ||
-            store_event(s->st, id, s->def->started, detail, e))
+            store_event(s->st, id, kind, detail, e))
             rc = -1;
     }
     if (ok && (sl->job.pid > 0 || !sl->job.ref[0])) { /* a supervisor here (srun: besides its node) */

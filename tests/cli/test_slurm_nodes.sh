@@ -10,6 +10,17 @@ export SLURM_CI_NODES=2
 . "$(dirname "$0")/slurm_lib.sh"
 
 check_eq "two nodes up" "$(sinfo -h -o %D)" 2
+one_job() { # one_job FILE EPOCHS: one trial of EPOCHS half-second epochs, a job
+    cat > "$1" <<Y
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {value: 1}
+command: [fake_trainer, --fake-loss=1, --fake-epochs=$2, --fake-sleep=0.5]
+executor: slurm
+slurm: {mem: 50M, poll: 0.3s, poll_max: 1s}
+Y
+}
 mkdir -p wrap
 real=$(command -v sbatch)
 printf '#!/bin/sh\necho "$*" >> %s/sbatch.calls\nexec %s "$@"\n' "$T" "$real" > wrap/sbatch
@@ -50,15 +61,7 @@ scontrol update nodename="$node" state=resume 2> /dev/null
 # cluster has no slurmdbd: sacct here answers as accounting would, in
 # sacct -X -n -P's form) and records what it says, instead of running the
 # trial again from scratch
-cat > a.yaml <<'Y'
-method: grid
-metric: {name: loss, goal: minimize}
-parameters:
-  x: {value: 1}
-command: [fake_trainer, --fake-loss=1, --fake-epochs=60, --fake-sleep=0.5]
-executor: slurm
-slurm: {mem: 50M, poll: 0.3s, poll_max: 1s}
-Y
+one_job a.yaml 60
 : > sbatch.calls
 PATH="$T/wrap:$PATH" sweep run a.yaml -d a > a.out 2> a.err &
 A=$!
@@ -83,15 +86,7 @@ check_eq "purged: the trial ends as accounting says" "$(reason a 0 | sed 's/job 
 check_eq "purged: not submitted again" "$(wc -l < sbatch.calls)" 1
 # the failed nodes outlive sweep: learned before a kill -9 (kept in the
 # trial's directory), they still keep the next job off them after the resume
-cat > c.yaml <<'Y'
-method: grid
-metric: {name: loss, goal: minimize}
-parameters:
-  x: {value: 1}
-command: [fake_trainer, --fake-loss=1, --fake-epochs=40, --fake-sleep=0.5]
-executor: slurm
-slurm: {mem: 50M, poll: 0.3s, poll_max: 1s}
-Y
+one_job c.yaml 40
 : > sbatch.calls
 PATH="$T/wrap:$PATH" sweep run c.yaml -d c > c.out 2> c.err &
 C=$!

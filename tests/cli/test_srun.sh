@@ -80,6 +80,8 @@ printf '#!/bin/sh\nsweep run batch.yaml -d batch\n' > batch.sh
 sbatch --wait -N2 --cpus-per-task=1 -o batch.out batch.sh > /dev/null 2>&1
 check_eq "sbatch: all completed" "$(states batch)" "completed,completed,completed,completed"
 check_eq "sbatch: on both nodes" "$(sql batch/sweep.db "select count(distinct exec_ref) from trials")" 2
+check_eq "cpu: one started event a trial, and where it went" \
+    "$(sql cpu/sweep.db "select count(*) from events where kind = 'started'") $(sql cpu/sweep.db "select count(*) from events where kind = 'placed' and detail like 'node %'")" "8 8"
 check "cpu: what it cost, recorded" test "$(sql cpu/sweep.db "select detail from events where kind = 'srun_steps'")" = "steps=8 signals=0"
 
 # GPU trials: each node has the two GPUs the file declares, 10 GiB of 24

@@ -5,7 +5,6 @@
  * its name), and the commands it cost. */
 #include "sweep/exec/executors.h"
 #include "sweep/exec/slurm/slurm.h"
-#include "search/render.h"
 #include "search/space.h"
 #include "base/err.h"
 #include "base/util.h"
@@ -58,12 +57,7 @@ static void plan_slurm(const struct exec_sweep *w, const struct exec_plan *p, st
         struct exec_spec spec = {.trial_dir = dir, .cwd = w->cwd, .log = log, .argv = av,
                                  .trial = i, .mem_mib = mem};
         char **sb = slurm_sbatch_argv(&o, &spec, script, NULL);
-        sb_add(out, " ");
-        for (size_t k = 0; sb[k]; k++) {
-            sb_addc(out, ' ');
-            render_shell_word(out, sb[k]);
-        }
-        sb_addc(out, '\n');
+        exec_plan_line(out, sb);
         exec_free_strv(sb);
         exec_free_strv(av);
     }

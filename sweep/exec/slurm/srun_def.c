@@ -6,7 +6,6 @@
 #include "sweep/exec/local.h"
 #include "sweep/exec/slurm/srun.h"
 #include "sweep/exec/slurm/slurm.h" /* slurm_tag: the sweep's name in Slurm */
-#include "search/render.h"
 #include "search/section.h"
 #include "search/diag.h"
 #include "search/space.h"
@@ -131,12 +130,7 @@ static void plan_srun(const struct exec_sweep *w, const struct exec_plan *p, str
         struct exec_spec spec = {.trial_dir = dir, .argv = av, .trial = i, .mem_mib = mem,
                                  .node = w->sp->ngpu_list ? "NODE" : NULL, .envp = gpu_env};
         char **sv = srun_step_argv(&o, &spec, "NODE", o.cpus);
-        sb_add(out, " ");
-        for (size_t k = 0; sv[k]; k++) {
-            sb_addc(out, ' ');
-            render_shell_word(out, sv[k]);
-        }
-        sb_addc(out, '\n');
+        exec_plan_line(out, sv);
         exec_free_strv(sv);
         exec_free_strv(av);
     }
