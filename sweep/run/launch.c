@@ -193,7 +193,8 @@ static int record_start(struct sched *s, struct slot *sl, int ok, const char *wh
             store_event(s->st, id, kind, detail, e))
             rc = -1;
     }
-    if (ok && (sl->job.pid > 0 || !sl->job.ref[0])) { /* a supervisor here (srun: besides its node) */
+    /* a supervisor here (srun: beside its node) */
+    if (ok && (sl->job.pid > 0 || !sl->job.ref[0])) {
         if (!rc && store_trial_set_pid(s->st, id, sl->job.pid, sl->job.pid_start, e)) rc = -1;
     } else if (!ok && (store_trial_end(s->st, id, TRIAL_FAILED, why, 0, 0, 0, run_now(s), e) ||
                        store_event(s->st, id, "failed", why, e))) {

@@ -54,6 +54,12 @@ check_eq "outside an allocation: exit status" "$?" 2
 check "outside an allocation: said" grep -q "executor srun runs inside a Slurm allocation (salloc" outside.out
 check_eq "outside an allocation: no trial" "$(sql outside/sweep.db "select count(*) from trials where state != 'pending'" 2> /dev/null || echo 0)" 0
 
+# an allocation whose nodes and cores disagree (a wrapper's mistake): said, nothing run
+salloc -N2 --cpus-per-task=2 env SLURM_JOB_CPUS_PER_NODE=2 sweep run cpu.yaml -d odd > odd.out 2>&1
+check "odd allocation: refused" test $? -ne 0
+check "odd allocation: said" grep -q "the allocation's nodes (.*) and their cores (2) do not match" odd.out
+check_eq "odd allocation: no trial ran" "$(ls odd/trials 2> /dev/null | wc -l)" 0
+
 sweep plan cpu.yaml > plan.out 2>&1
 check "plan shows each trial's step" grep -q "srun --jobid=JOB --nodes=1 --ntasks=1 --nodelist=NODE --exact --cpus-per-task=1 --job-name=sweep-XXXXXXXX-0 --quiet --gres=none -- $T/train.sh 1 4 DIR/trials/0000" plan.out
 

@@ -167,7 +167,8 @@ static void exclude_node(struct slurm_x *s, const struct sjob *j)
     if (have + n + 2 > sizeof x->nodes) return;
     sprintf(x->nodes + have, "%s%s", have ? "," : "", j->row.nodes);
     if (j->dir) {
-        char *path = xasprintf("%s/%s", j->dir, SLURM_EXCLUDED), *line = xasprintf("%s\n", x->nodes);
+        char *path = xasprintf("%s/%s", j->dir, SLURM_EXCLUDED);
+        char *line = xasprintf("%s\n", x->nodes);
         struct err e = {0};
         util_write_atomic(path, line, strlen(line), &e); /* at worst a resume forgets them */
         free(path);

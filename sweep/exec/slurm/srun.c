@@ -270,7 +270,8 @@ static enum exec_found srun_adopt(struct executor *x, const struct exec_record *
     if (f != EXEC_ALIVE || !r->ref) return f;
     snprintf(j->ref, sizeof j->ref, "%s", r->ref);
     for (size_t k = 0; k < s->n; k++) /* its node's cores are taken again */
-        if (!strcmp(s->nodes[k].name, r->ref)) hold(s, j->pid, j->pid_start, r->trial, (int)k, s->o.cpus);
+        if (!strcmp(s->nodes[k].name, r->ref))
+            hold(s, j->pid, j->pid_start, r->trial, (int)k, s->o.cpus);
     return f;
 }
 
@@ -334,17 +335,17 @@ static int read_nodes(struct exec_srun *r, const struct exec_srun_opts *o, struc
         free(out);
         return -1;
     }
+    size_t names = 0;
     for (char *l = out, *nl; l && *l; l = nl ? nl + 1 : NULL) {
         nl = strchr(l, '\n');
         if (nl) *nl = '\0';
-        if (!*l) continue;
-        if (r->n >= (size_t)nc) break;
+        if (!*l || names++ >= (size_t)nc) continue; /* more names than cores: said below */
         r->nodes = xrealloc(r->nodes, (r->n + 1) * sizeof *r->nodes);
         r->nodes[r->n] = (struct srun_node){xstrdup(l), cpus[r->n], 0};
         r->n++;
     }
     free(out);
-    if (r->n != (size_t)nc)
+    if (names != (size_t)nc)
         return err_set(e, "the allocation's nodes (%s) and their cores (%s) do not match",
                        o->nodelist, o->cpus_per_node);
     r->names = xcalloc(r->n + 1, sizeof *r->names);

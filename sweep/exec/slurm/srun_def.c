@@ -119,7 +119,9 @@ static void plan_srun(const struct exec_sweep *w, const struct exec_plan *p, str
                                .gres = s ? s->gres : NULL};
     sb_addf(out, "executor: srun, inside allocation %s: each trial a job step on %s (%d core%s "
                  "per trial); a step is started as:\n",
-            o.job, w->sp->ngpu_list ? "the node of the GPU it is packed on" : "the node with the most free cores",
+            o.job,
+            w->sp->ngpu_list ? "the node of the GPU it is packed on"
+                             : "the node with the most free cores",
             o.cpus, o.cpus == 1 ? "" : "s");
     for (long long i = 0; i < p->n && i < 3; i++) {
         char dir[400];
