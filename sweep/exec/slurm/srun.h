@@ -23,7 +23,8 @@
 #include <stddef.h>
 
 #define SRUN_NODES_TIMEOUT_S 10.0 /* scontrol show hostnames, once at the start */
-#define SRUN_CMD_TIMEOUT_S 10.0   /* squeue --steps and scancel, at a stop */
+#define SRUN_CMD_TIMEOUT_S 3.0    /* squeue --steps and scancel, at a stop: what a stop may
+                                     hold the loop, each (then srun gets the signal) */
 
 struct exec_srun_opts {
     const char *job;          /* the allocation: SLURM_JOB_ID */
