@@ -89,15 +89,15 @@ check_eq "purged: not submitted again" "$(wc -l < sbatch.calls)" 1
 one_job c.yaml 40
 : > sbatch.calls
 PATH="$T/wrap:$PATH" sweep run c.yaml -d c > c.out 2> c.err &
-C=$!
+CS=$!
 wait_for "[ \"\$(sql c/sweep.db \"select exec_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
 n1=$(squeue -h -j "$(sql c/sweep.db "select exec_ref from trials where id = 0")" -o %N)
 scontrol update nodename="$n1" state=down reason=sweep-test
 wait_for "grep -q 'NODE_FAIL.*requeued' c.err" 30
 check "kept: the failed node is written beside the trial" grep -qx "$n1" c/trials/0000/excluded_nodes
 wait_for "[ \"\$(sql c/sweep.db \"select exec_state from trials where id = 0\" 2> /dev/null)\" = RUNNING ]" 20
-kill -9 $C
-wait $C 2> /dev/null
+kill -9 $CS
+wait $CS 2> /dev/null
 job2=$(sql c/sweep.db "select exec_ref from trials where id = 0")
 n2=$(squeue -h -j "$job2" -o %N)
 scontrol update nodename="$n1" state=resume
