@@ -240,6 +240,9 @@ struct space {
     int cpus;                   /* resources.cpus: cores per trial, SPACE_CPUS_AUTO, 0 none */
     int share_mps;              /* resources.share: mps - NVIDIA MPS for trials on one GPU */
     int max_parallel;
+    int in_flight;              /* trials the executor takes at once, queued or running, when
+                                   more than max_parallel (slurm.array: a job array's worth,
+                                   max_parallel its throttle); 0: max_parallel */
     double stagger;             /* seconds between two launches */
     int retries;
     int priority;               /* among its user's sweeps on the machine (fair share) */

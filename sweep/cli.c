@@ -482,6 +482,9 @@ const char *cli_at_a_time(const struct space *sp, char *buf, size_t n)
                  sp->max_per_gpu ? " (max_per_gpu a GPU)" : "");
     else if (sp->max_parallel >= SPACE_GPU_PARALLEL && x && x->machines)
         snprintf(buf, n, "as many at a time as the cores of %s hold", x->machines);
+    else if (sp->in_flight > sp->max_parallel)
+        snprintf(buf, n, "%d at a time, up to %d queued as a job array", sp->max_parallel,
+                 sp->in_flight);
     else snprintf(buf, n, "%d at a time", sp->max_parallel);
     return buf;
 }

@@ -56,8 +56,11 @@ struct exec_job {
     int adopted;               /* started by an earlier sweep: not our child */
     int wstatus;               /* not adopted: the supervisor's wait status once reaped */
     int waiting;               /* it waits in its executor's queue (its time does not run) */
-    char ref[32];              /* the executor's own name for it (a batch job's id), for the
-                                  store and people; "" none (local: the pid says) */
+    char ref[32];              /* the executor's own name for it (a batch job's id, an array
+                                  task's "42_7"), for the store and people; "" none (local:
+                                  the pid says), or not yet: an executor may fill it on a
+                                  later exec_reap (a job array submitted after the start) */
+    long long trial;           /* the trial it runs (exec_start, exec_adopt fill it) */
     char state[112];           /* how the executor shows it ("PENDING (Resources)") */
     enum exec_end end;         /* once ended: what decides how */
     char why[256];             /* the executor's words, when end is not EXEC_END_RECORD */

@@ -124,7 +124,9 @@ struct executor *exec_local(void)
 
 int exec_start(struct executor *x, const struct exec_spec *s, struct exec_job *j, struct err *e)
 {
-    return x->ops->start(x, s, j, e);
+    int rc = x->ops->start(x, s, j, e);
+    j->trial = s->trial;
+    return rc;
 }
 
 int exec_reap(struct executor *x, struct exec_job *j)
@@ -139,7 +141,9 @@ int exec_stop(struct executor *x, const char *trial_dir, const struct exec_job *
 
 enum exec_found exec_adopt(struct executor *x, const struct exec_record *r, struct exec_job *j)
 {
-    return x->ops->adopt(x, r, j);
+    enum exec_found f = x->ops->adopt(x, r, j);
+    j->trial = r->trial;
+    return f;
 }
 
 int exec_prepare_adopt(struct executor *x, struct err *e)
@@ -150,7 +154,9 @@ int exec_prepare_adopt(struct executor *x, struct err *e)
 int exec_recover(struct executor *x, long long trial, const char *trial_dir,
                  struct exec_job *j)
 {
-    return x->ops->recover ? x->ops->recover(x, trial, trial_dir, j) : 0;
+    int rc = x->ops->recover ? x->ops->recover(x, trial, trial_dir, j) : 0;
+    if (rc == 1) j->trial = trial;
+    return rc;
 }
 
 int exec_poll(struct executor *x, struct err *e)

@@ -74,3 +74,45 @@ void run_exec_state(struct sched *s, struct slot *sl)
     }
     sl->job_waited = sl->job.waiting;
 }
+
+/* "42_0 (trial 0) to 42_99 (trial 99)": the first and last named */
+static void say_refs(struct sched *s, size_t n, const struct slot *first, const struct slot *last)
+{
+    const char *w = s->def->ref_word ? s->def->ref_word : "ref";
+    if (n == 1)
+        say(s, "trial %lld %s (%s %s)", first->id, s->def->started, w, first->ref_stored);
+    else
+        say(s, "%zu trials %s: %s %s (trial %lld) to %s (trial %lld)", n, s->def->started, w,
+            first->ref_stored, first->id, last->ref_stored, last->id);
+}
+
+void run_exec_refs(struct sched *s)
+{
+    size_t n = 0;
+    struct slot *first = NULL, *last = NULL;
+    struct err e = {0};
+    int open = 0, rc = 0;
+    for (size_t i = 0; i < s->nslots && !rc; i++) {
+        struct slot *sl = &s->slots[i];
+        if (!sl->used || !sl->job.ref[0] || !strcmp(sl->job.ref, sl->ref_stored)) continue;
+        if (!open && (rc = store_begin(s->st, &e))) break;
+        open = 1;
+        char detail[64];
+        snprintf(detail, sizeof detail, "%s %s", s->def->ref_word ? s->def->ref_word : "ref",
+                 sl->job.ref);
+        snprintf(sl->ref_stored, sizeof sl->ref_stored, "%s", sl->job.ref);
+        rc = store_trial_set_ref(s->st, sl->id, sl->job.ref, sl->job.state, &e) ||
+             store_event(s->st, sl->id, s->def->started, detail, &e);
+        if (!first || sl->id < first->id) first = sl;
+        if (!last || sl->id > last->id) last = sl;
+        n++;
+    }
+    if (open && store_settle(s->st, rc, &e)) rc = -1;
+    if (rc) warn(s, "%s", e.msg); /* a resume finds the job by its name */
+    else if (n) say_refs(s, n, first, last);
+}
+
+size_t run_in_flight(const struct space *sp)
+{
+    return sp->in_flight > sp->max_parallel ? (size_t)sp->in_flight : (size_t)sp->max_parallel;
+}

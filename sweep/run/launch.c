@@ -192,6 +192,7 @@ static int record_start(struct sched *s, struct slot *sl, int ok, const char *wh
         if (store_trial_set_ref(s->st, id, sl->job.ref, sl->job.state, e) ||
             store_event(s->st, id, kind, detail, e))
             rc = -1;
+        snprintf(sl->ref_stored, sizeof sl->ref_stored, "%s", sl->job.ref);
     }
     /* a supervisor here (srun: beside its node) */
     if (ok && (sl->job.pid > 0 || !sl->job.ref[0])) {
@@ -256,6 +257,8 @@ static void say_started(struct sched *s, const struct slot *sl, const char *agai
     if (sl->job.ref[0])
         say(s, "trial %lld %s%s (%s %s)", sl->id, s->def->started, again,
             s->def->ref_word ? s->def->ref_word : "ref", sl->job.ref);
+    else if (!sl->job.pid) /* named later (a job array's task): said then */
+        return;
     else say(s, "trial %lld started%s (pid %ld)", sl->id, again, (long)sl->job.pid);
 }
 
@@ -556,7 +559,7 @@ static int launch_gpus(struct sched *s, struct err *e)
     size_t nstarted = 0;
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
-        if (s->active >= (size_t)s->sp->max_parallel || !free_slot(s)) break;
+        if (s->active >= run_in_flight(s->sp) || !free_slot(s)) break;
         int gi = gpu_choose(s, c[i].mem, now, kinds[c[i].order]);
         char cpus[CPUSET_TEXT] = "";
         if (gi >= 0 && machine_yields(s, room_for, s)) gi = -1; /* fair share: theirs first */
@@ -598,7 +601,7 @@ int launch_ready(struct sched *s, struct err *e)
     if (s->not_now_until && run_mono(s) < s->not_now_until) return 0;
     s->not_now_until = 0;
     if (s->g.on) return launch_gpus(s, e);
-    while (more_to_launch(s) && s->active < (size_t)s->sp->max_parallel && free_slot(s)) {
+    while (more_to_launch(s) && s->active < run_in_flight(s->sp) && free_slot(s)) {
         if (s->sp->stagger > 0 && s->res->launched > 0 &&
             run_mono(s) < s->last_launch + s->sp->stagger)
             return 0;

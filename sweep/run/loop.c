@@ -67,6 +67,7 @@ static void reap(struct sched *s)
         run_exec_state(s, sl);
         if (ended) slot_ended(s, sl);
     }
+    run_exec_refs(s);
 }
 
 /* Stops a trial that ran out of time: "WHAT 12h00m". */
@@ -111,7 +112,7 @@ static int next_timeout_ms(struct sched *s)
     /* with early termination, decisions wait for the logs: inotify wakes us
      * for watched ones; the others are read more often */
     if (s->running) wait = s->next_tick - now;
-    if (s->sp->stagger > 0 && more_to_launch(s) && s->active < (size_t)s->sp->max_parallel) {
+    if (s->sp->stagger > 0 && more_to_launch(s) && s->active < run_in_flight(s->sp)) {
         double d = s->last_launch + s->sp->stagger - now;
         double dg = gpu_stagger_due(s, now) - now; /* per GPU: the next whose stagger ends */
         if (dg < d) d = dg;
@@ -376,7 +377,7 @@ int run_sweep(const struct run_opts *o, struct run_result *res, struct err *e)
     s.res = res;
     hist_init(&s.hist, space_maximizes(o->sp));
     s.clk = o->clock ? o->clock : &system_clock;
-    s.nslots = 2 * (size_t)o->sp->max_parallel;
+    s.nslots = 2 * run_in_flight(o->sp);
     s.slots = xcalloc(s.nslots, sizeof *s.slots);
     for (size_t i = 0; i < s.nslots; i++) slot_init(&s.slots[i]);
     s.ifd = -1;

@@ -167,6 +167,7 @@ static int resume_running(const struct trial_row *t, void *ctx)
         return 1;
     }
     if (t->exec_state) snprintf(sl->exec_state, sizeof sl->exec_state, "%s", t->exec_state);
+    snprintf(sl->ref_stored, sizeof sl->ref_stored, "%s", sl->job.ref);
     sl->job_waited = sl->job.waiting;
     const char *why;
     int state = decided(s, t, &why);

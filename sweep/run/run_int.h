@@ -95,6 +95,7 @@ struct slot {
     pid_t pgid;              /* its trainer's process group, 0 unknown */
     int dirty;               /* inotify: mfile changed since it was last read */
     char exec_state[112];    /* its state in its executor's words, as the store has it */
+    char ref_stored[32];     /* its executor's name for it (job.ref), as the store has it */
     int job_waited;          /* it was last seen waiting in its executor's queue */
     long long top_step;      /* the highest step its rows reached */
     long long obs_step;      /* max_per_gpu: auto - top_step when it last grew... */
@@ -496,5 +497,11 @@ int run_executor(struct sched *s, struct err *e);  /* s->exec, as the file says 
 void run_executor_done(struct sched *s);           /* its counts recorded; freed */
 void run_executor_poll(struct sched *s);           /* once per turn; failures said once */
 void run_exec_state(struct sched *s, struct slot *sl); /* a changed state to the store */
+/* Executors' names for trials given after their start (a job array's
+ * tasks, submitted at the executor's next poll): to the store, said. */
+void run_exec_refs(struct sched *s);
+/* How many trials may be started and not ended at once: max_parallel, or
+ * what the executor queues ahead (space.h's in_flight). */
+size_t run_in_flight(const struct space *sp);
 
 #endif
