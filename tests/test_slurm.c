@@ -3,10 +3,13 @@
  * verbatim from the test cluster (scripts/slurm-cluster.sh) and, for
  * sacct, from ../shared/reference/slurm-test-cluster.md. */
 #include "sweep/exec/slurm/slurm.h"
+#include "base/err.h"
 #include "base/util.h"
 #include "tests/check.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void the_sbatch_line_is_an_argv(void)
 {
@@ -165,7 +168,7 @@ static void scontrol_line(void)
 static enum exec_end end_of(const char *state, const char *reason, int record, int ours,
                             char *why)
 {
-    struct slurm_row r = {.id = 12};
+    struct slurm_row r = {.id = 12, .task = -1};
     snprintf(r.state, sizeof r.state, "%s", state);
     snprintf(r.reason, sizeof r.reason, "%s", reason);
     return slurm_end(&r, record, ours, "0-00:01:00", why, 256);
@@ -222,7 +225,109 @@ static void tags_differ_by_sweep(void)
     CHECK_STR_EQ(a, b); /* the same sweep: the same tag after a resume */
 }
 
+/* Job arrays (slurm.array): squeue -r of the test cluster, verbatim (an
+ * array of six tasks, two at a time), with the line squeue prints without
+ * -r; scontrol's line of a pending task, verbatim. */
+static void array_tasks_read(void)
+{
+    const char *out = "1_2|PENDING|JobArrayTaskLimit|tag-a0|\n"
+                      "1_3|PENDING|JobArrayTaskLimit|tag-a0|\n"
+                      "1_1|RUNNING|None|tag-a0|vm\n"
+                      "1_0|RUNNING|None|tag-a0|vm\n"
+                      "1_[4-5%2]|PENDING|JobArrayTaskLimit|tag-a0|\n"
+                      "7|RUNNING|None|sweep-0123abcd-3|vm-2\n";
+    struct slurm_row *r;
+    size_t n = slurm_parse_rows(out, 0, &r);
+    CHECK_INT_EQ(n, 5); /* the line of tasks not shown one by one is left out */
+    CHECK_INT_EQ(r[0].id, 1);
+    CHECK_INT_EQ(r[0].task, 2);
+    CHECK_STR_EQ(r[0].reason, "JobArrayTaskLimit");
+    CHECK_INT_EQ(r[3].task, 0);
+    CHECK_STR_EQ(r[3].nodes, "vm");
+    CHECK_INT_EQ(r[4].id, 7);
+    CHECK_INT_EQ(r[4].task, -1);
+    free(r);
+    const char *sc = "JobId=1 ArrayJobId=1 ArrayTaskId=5 ArrayTaskThrottle=2 JobName=tag-a0 "
+                     "UserId=root(0) GroupId=root(0) MCS_label=N/A Priority=4294901759 Nice=0 "
+                     "Account=(null) QOS=(null) JobState=PENDING Reason=JobArrayTaskLimit "
+                     "Dependency=(null) Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=0:0 "
+                     "RunTime=00:00:00\n";
+    struct slurm_row s;
+    CHECK_INT_EQ(slurm_parse_scontrol(sc, &s), 1);
+    CHECK_INT_EQ(s.id, 1);
+    CHECK_INT_EQ(s.task, 5);
+    CHECK_STR_EQ(s.name, "tag-a0");
+    char ref[40];
+    long long id;
+    int task;
+    slurm_ref(ref, sizeof ref, 42, 7);
+    CHECK_STR_EQ(ref, "42_7");
+    CHECK(slurm_parse_ref(ref, &id, &task) && id == 42 && task == 7);
+    slurm_ref(ref, sizeof ref, 42, -1);
+    CHECK_STR_EQ(ref, "42");
+    CHECK(slurm_parse_ref(ref, &id, &task) && id == 42 && task == -1);
+    CHECK(!slurm_parse_ref("42_", &id, &task));
+    CHECK(!slurm_parse_ref("42_[1-3]", &id, &task));
+    CHECK(!slurm_parse_ref("", &id, &task));
+    struct slurm_row e = {.id = 42, .task = 7, .state = "CANCELLED"};
+    char why[256];
+    CHECK_INT_EQ(slurm_end(&e, 0, 0, NULL, why, sizeof why), EXEC_END_FAILED);
+    CHECK_STR_EQ(why, "its job 42_7 was cancelled in Slurm, not by sweep (scancel)");
+}
+
+static void the_array_sbatch_line(void)
+{
+    struct exec_slurm_opts o = {.partition = "gpu", .gpus = 1, .mem = "8G", .tag = "sweep-0123abcd"};
+    char **v = slurm_array_argv(&o, 3, "/home/u", "/d/trials/arrays/3", "/d/trials/arrays/3/job.sh",
+                                "0-9,12", 4);
+    const char *want[] = {"sbatch", "--parsable", "--job-name=sweep-0123abcd-a3",
+                          "--array=0-9,12%4", "--comment=sweep job array 3 of sweep-0123abcd",
+                          "--output=/d/trials/arrays/3/%a.log", "--open-mode=append",
+                          "--chdir=/home/u", "--no-requeue", "--partition=gpu", "--gres=gpu:1",
+                          "--mem=8G", "/d/trials/arrays/3/job.sh", "/d/trials/arrays/3", NULL};
+    size_t i = 0;
+    for (; want[i] && v[i]; i++) CHECK_STR_EQ(v[i], want[i]);
+    CHECK(want[i] == NULL && v[i] == NULL);
+    exec_free_strv(v);
+    char name[64];
+    slurm_array_name(name, sizeof name, "sweep-0123abcd", 3);
+    CHECK_STR_EQ(name, "sweep-0123abcd-a3");
+}
+
+/* A task's file holds its trial's environment and argv as they are
+ * (spaces, quotes, newlines: no shell ever reads them). */
+static void task_files_round_trip(void)
+{
+    char dir[] = "/tmp/sweep-task-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char *path = xasprintf("%s/0.task", dir);
+    char *envp[] = {"A=1", "LR=it's; rm -rf /", "M=two\nlines", NULL};
+    char *argv[] = {"python3", "train.py", "--lr=$(reboot)", "", NULL};
+    struct err e = {0};
+    CHECK_INT_EQ(proc_write_task(path, envp, "/d/trials/0004", "/home/u", argv, &e), 0);
+    char *buf, **env, **args;
+    CHECK_INT_EQ(proc_read_task(path, &buf, &env, &args, &e), 0);
+    for (size_t i = 0; i < 3; i++) CHECK_STR_EQ(env[i], envp[i]);
+    CHECK(env[3] == NULL);
+    CHECK_STR_EQ(args[0], "/d/trials/0004");
+    CHECK_STR_EQ(args[1], "/home/u");
+    for (size_t i = 0; i < 4; i++) CHECK_STR_EQ(args[2 + i], argv[i]);
+    CHECK(args[6] == NULL);
+    free(buf);
+    free(env);
+    free(args);
+    CHECK_INT_EQ(util_write_atomic(path, "A=1", 3, &e), 0); /* cut short */
+    CHECK_INT_EQ(proc_read_task(path, &buf, &env, &args, &e), -1);
+    CHECK(strstr(e.msg, "not a job array task's file") != NULL);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+}
+
 static const struct check_case cases[] = {
+    CASE(task_files_round_trip),
+    CASE(array_tasks_read),
+    CASE(the_array_sbatch_line),
     CASE(the_sbatch_line_is_an_argv),
     CASE(shards_follow_the_memory_estimate),
     CASE(time_limits_round_up_to_minutes),

@@ -296,3 +296,49 @@ const char *proc_signal_name(int sig)
              sig == SIGXFSZ ? ": a file size limit, or the disk is full" : "");
     return buf;
 }
+
+int proc_write_task(const char *path, char *const envp[], const char *trial_dir, const char *cwd,
+                    char *const argv[], struct err *e)
+{
+    struct sb b;
+    sb_init(&b);
+    for (size_t i = 0; envp && envp[i]; i++) sb_addn(&b, envp[i], strlen(envp[i]) + 1);
+    sb_addn(&b, "", 1);
+    sb_addn(&b, trial_dir, strlen(trial_dir) + 1);
+    sb_addn(&b, cwd, strlen(cwd) + 1);
+    for (size_t i = 0; argv[i]; i++) sb_addn(&b, argv[i], strlen(argv[i]) + 1);
+    int rc = util_write_atomic(path, b.buf, b.len, e);
+    sb_release(&b);
+    return rc;
+}
+
+int proc_read_task(const char *path, char **buf, char ***env, char ***args, struct err *e)
+{
+    size_t len = 0;
+    char *t = util_read_file(path, &len, e);
+    *buf = NULL;
+    *env = *args = NULL;
+    if (!t) return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) n += t[i] == '\0';
+    char **v = xcalloc(n + 2, sizeof *v);
+    size_t nv = 0, sep = (size_t)-1;
+    for (size_t i = 0; i < len; i += strlen(t + i) + 1) {
+        if (!t[i] && sep == (size_t)-1) sep = nv;
+        v[nv++] = t + i;
+    }
+    /* complete (it ends with a NUL), an environment, then directory, cwd, argv[0] */
+    if (!len || t[len - 1] || sep == (size_t)-1 || nv < sep + 4) {
+        free(v);
+        free(t);
+        return err_set(e, "%s is not a job array task's file (sweep-supervisor --array-job)",
+                       path);
+    }
+    char **a = xcalloc(nv - sep, sizeof *a);
+    for (size_t i = sep + 1; i < nv; i++) a[i - sep - 1] = v[i];
+    v[sep] = NULL;
+    *buf = t;
+    *env = v;
+    *args = a;
+    return 0;
+}

@@ -71,6 +71,19 @@ void proc_supervisor_signals(sigset_t *set);
  * line in /proc), or 0; *start gets its start time. */
 pid_t proc_find_supervisor(const char *trial_dir, long long *start);
 
+/* A Slurm job array's task (slurm.array): what the supervisor of task I
+ * runs, kept in the array's directory as I.task (written before the
+ * sbatch; sweep-supervisor --array-job reads it). NUL-terminated strings:
+ * the trial's environment (NAME=VALUE each), an empty one, then the trial
+ * directory, the directory to run in and the trainer's argv. */
+int proc_write_task(const char *path, char *const envp[], const char *trial_dir, const char *cwd,
+                    char *const argv[], struct err *e);
+/* Reads one: *buf (free it) holds the strings, *env and *args (free the
+ * arrays only) point into it, NULL-terminated; args: trial directory, cwd,
+ * the trainer's argv (at least one element). 0, or -1 with e (not such a
+ * file). */
+int proc_read_task(const char *path, char **buf, char ***env, char ***args, struct err *e);
+
 /* "SIGKILL" for 9. */
 const char *proc_signal_name(int sig);
 /* sweep-supervisor's path: next to this binary (build tree or install). */

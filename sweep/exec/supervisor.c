@@ -2,12 +2,16 @@
  *
  *   sweep-supervisor TRIAL_DIR CWD -- TRAINER [ARGS...]
  *   sweep-supervisor --batch-job SCRIPT TRIAL_DIR CWD -- TRAINER [ARGS...]
+ *   sweep-supervisor --array-job SCRIPT ARRAY_DIR
  *
  * The second form is a Slurm job's: its batch script's #! line names the
  * supervisor with --batch-job (earlier versions wrote --NAME-job: the
  * same), so the kernel adds the script's path
  * (slurm.c); the job then exits as the trainer did, so that Slurm's own
- * state (COMPLETED, FAILED) agrees with exit.json.
+ * state (COMPLETED, FAILED) agrees with exit.json. The third is a task of
+ * a job array (slurm.array): task I reads ARRAY_DIR/I.task (proc.h:
+ * the trial's environment, directory, cwd and argv) and goes on as the
+ * second; I is SLURM_ARRAY_TASK_ID.
  *
  * sweep starts one per trial, in a session of its own, with the trial's
  * environment and its log file as stdout and stderr. It starts the trainer
@@ -19,6 +23,7 @@
  * SIGUSR1 becomes SIGKILL of that group (in a Slurm job, where it is the
  * user's --signal warning, it is passed on too). It is small and links only libc, so that
  * starting it costs little (docs/benchmarks.md). */
+#include "sweep/exec/task_job.h"
 #include "base/cpuset.h"
 #include "base/err.h"
 #include "base/json.h"
@@ -274,6 +279,7 @@ static int is_job_flag(const char *a)
 
 int main(int argc, char **argv)
 {
+    if (argc == 4 && !strcmp(argv[1], "--array-job")) return task_job_exec(argv[2], argv[3]);
     int as_job = argc > 1 && is_job_flag(argv[1]);
     if (as_job) { /* --batch-job SCRIPT: the rest as below */
         argc -= 2;

@@ -13,6 +13,7 @@
 #include "base/util.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,30 +28,59 @@ static const char *keep(struct slurm_x *s, const char *v)
     return s->owned[s->nowned++] = xstrdup(v);
 }
 
-static struct sjob *find(struct slurm_x *s, long long id)
+static struct sjob *find(struct slurm_x *s, long long id, int task)
 {
     for (size_t i = 0; i < s->njobs; i++)
-        if (s->jobs[i].id == id) return &s->jobs[i];
+        if (s->jobs[i].id == id && s->jobs[i].task == task) return &s->jobs[i];
     return NULL;
 }
 
-static struct sjob *track(struct slurm_x *s, long long id, long long trial, const char *dir)
+/* The job the loop's j is: by its name (j->ref), or before it has one (a
+ * trial gathered for the next array, or one submitted since) by its trial
+ * directory (exec_stop), else by its trial (exec_reap: the loop's own j). */
+static struct sjob *job_of(struct slurm_x *s, const struct exec_job *j, const char *dir)
 {
-    struct sjob *j = find(s, id);
+    long long id;
+    int task;
+    if (j->ref[0]) return slurm_parse_ref(j->ref, &id, &task) ? find(s, id, task) : NULL;
+    for (size_t i = 0; i < s->njobs; i++)
+        if (dir ? (s->jobs[i].g || s->jobs[i].arr >= 0) && !strcmp(s->jobs[i].dir, dir)
+                : s->jobs[i].trial == j->trial)
+            return &s->jobs[i];
+    return NULL;
+}
+
+struct sjob *slurm_track(struct slurm_x *s, long long id, int task, long long trial,
+                         const char *dir)
+{
+    struct sjob *j = id > 0 ? find(s, id, task) : NULL;
     if (j) return j;
     s->jobs = xrealloc(s->jobs, (s->njobs + 1) * sizeof *s->jobs);
     j = &s->jobs[s->njobs++];
     memset(j, 0, sizeof *j);
     j->id = id;
+    j->task = task;
+    j->arr = -1;
     j->trial = trial;
     j->dir = xstrdup(dir);
     j->row.id = id;
+    j->row.task = task;
     snprintf(j->row.state, sizeof j->row.state, "PENDING");
     return j;
 }
 
-static void untrack(struct slurm_x *s, struct sjob *j)
+void slurm_sjob_name(const struct slurm_x *s, const struct sjob *j, char *out, size_t n)
 {
+    int k, task;
+    if (j->task >= 0 && j->arr >= 0) slurm_array_name(out, n, s->o.tag, s->arrays[j->arr].k);
+    else if (j->task >= 0 && slurm_array_task_of(j->dir, &k, &task))
+        slurm_array_name(out, n, s->o.tag, k);
+    else slurm_job_name(out, n, s->o.tag, j->trial);
+}
+
+void slurm_untrack(struct slurm_x *s, struct sjob *j)
+{
+    slurm_gather_free(j->g);
     free(j->dir);
     size_t i = (size_t)(j - s->jobs);
     memmove(j, j + 1, (s->njobs - i - 1) * sizeof *j);
@@ -107,12 +137,13 @@ int slurm_have_record(const char *dir, int *clean)
  * ran its trial), one scontrol -o show job tells it, for the reason. */
 static void exit_code(struct slurm_x *s, struct sjob *j)
 {
-    char id[32], *out = NULL;
-    snprintf(id, sizeof id, "%lld", j->id);
+    char id[40], *out = NULL;
+    slurm_ref(id, sizeof id, j->id, j->task);
     char *argv[] = {"scontrol", "-o", "show", "job", id, NULL};
     struct err e = {0};
     struct slurm_row r;
-    if (slurm_run(s, argv, NULL, &out, &e) == 0 && slurm_parse_scontrol(out, &r) && r.id == j->id) {
+    if (slurm_run(s, argv, NULL, &out, &e) == 0 && slurm_parse_scontrol(out, &r) && r.id == j->id &&
+        r.task == j->task) {
         snprintf(j->row.exit, sizeof j->row.exit, "%s", r.exit);
         if (r.reason[0]) snprintf(j->row.reason, sizeof j->row.reason, "%s", r.reason);
     }
@@ -186,15 +217,50 @@ void slurm_settle(struct slurm_x *s, struct sjob *j)
     j->ended = 1;
 }
 
+/* A command whose answer sweep does not wait for (scancel), run beside
+ * the loop: scancel of an array task whose array still has pending tasks
+ * delivers its signal, is told "Job can not be altered now, try again
+ * later" and asks again 5 s later (Slurm 22.05), which must not hold the
+ * loop. Reaped by slurm_reap_beside. */
+static void run_beside(struct slurm_x *s, char **argv)
+{
+    (*slurm_counter(s, argv[0]))++;
+    s->bg = xrealloc(s->bg, (s->nbg + 1) * sizeof *s->bg);
+    struct spawn_job *j = &s->bg[s->nbg];
+    *j = (struct spawn_job){.fd = -1};
+    struct err e = {0};
+    if (spawn_job_start(j, argv, SLURM_CMD_TIMEOUT_S, &e) == 0) s->nbg++;
+}
+
+void slurm_reap_beside(struct slurm_x *s, int wait)
+{
+    for (size_t i = 0; i < s->nbg;) {
+        struct spawn_job *j = &s->bg[i];
+        while (wait && !spawn_job_read(j) && util_mono() < j->deadline) {
+            struct pollfd p = {.fd = j->fd, .events = POLLIN};
+            poll(&p, 1, 100);
+        }
+        if (!wait && !spawn_job_read(j) && util_mono() < j->deadline) {
+            i++;
+            continue;
+        }
+        char *out = NULL;
+        int status;
+        struct err e = {0};
+        spawn_job_finish(j, "scancel", SLURM_CMD_TIMEOUT_S, &out, &status, &e);
+        free(out);
+        s->bg[i] = s->bg[--s->nbg];
+    }
+}
+
 void slurm_cancel_job(struct slurm_x *s, struct sjob *j, int term)
 {
-    char id[32], *out = NULL;
-    snprintf(id, sizeof id, "%lld", j->id);
+    char id[40];
+    if (j->id <= 0) return; /* not submitted: nothing in Slurm */
+    slurm_ref(id, sizeof id, j->id, j->task);
     char *plain[] = {"scancel", id, NULL};
     char *soft[] = {"scancel", "--batch", "--signal=TERM", id, NULL};
-    struct err e = {0};
-    slurm_run(s, term ? soft : plain, NULL, &out, &e);
-    free(out);
+    run_beside(s, term ? soft : plain);
     slurm_due(s, util_mono() + SLURM_SOON_S);
 }
 
@@ -229,9 +295,10 @@ static void seen_running(struct slurm_x *s, struct sjob *sj)
 static int slurm_reap(struct executor *x, struct exec_job *j)
 {
     struct slurm_x *s = (struct slurm_x *)x;
-    struct sjob *sj = find(s, atoll(j->ref));
+    struct sjob *sj = job_of(s, j, NULL);
     if (!sj) return 1; /* ended before (adopt said so) */
-    if (!sj->ended) seen_running(s, sj);
+    if (!j->ref[0] && sj->id > 0) slurm_ref(j->ref, sizeof j->ref, sj->id, sj->task); /* submitted */
+    if (!sj->ended && sj->id > 0) seen_running(s, sj);
     show_state(sj, j);
     if (!sj->ended) {
         int clean = 0;
@@ -256,23 +323,29 @@ static int slurm_reap(struct executor *x, struct exec_job *j)
     if (!sj->ended) return 0;
     j->end = sj->end;
     snprintf(j->why, sizeof j->why, "%s", sj->why);
-    untrack(s, sj);
+    slurm_untrack(s, sj);
     return 1;
 }
 
 static int slurm_stop(struct executor *x, const char *trial_dir, const struct exec_job *j,
                       int sig)
 {
-    (void)trial_dir;
     struct slurm_x *s = (struct slurm_x *)x;
-    struct sjob *sj = j->ref[0] ? find(s, atoll(j->ref)) : NULL;
+    struct sjob *sj = job_of(s, j, trial_dir);
     if (!sj || sj->ended) {
         errno = ESRCH;
         return -1;
     }
+    if (!sj->id) { /* not submitted yet: it leaves the next array */
+        snprintf(sj->row.state, sizeof sj->row.state, "CANCELLED");
+        sj->ours = 1;
+        slurm_settle(s, sj);
+        return 0;
+    }
     if (!sj->ours && j->stop_why) { /* accounting reads why: its comment, before the cancel */
-        char id[32], *out = NULL;
-        snprintf(id, sizeof id, "JobId=%lld", sj->id);
+        char id[64], *out = NULL;
+        snprintf(id, sizeof id, "JobId=");
+        slurm_ref(id + 6, sizeof id - 6, sj->id, sj->task);
         char *c = xasprintf("Comment=sweep %s trial %lld: %.200s", s->o.tag, sj->trial, j->stop_why);
         for (char *p = c; *p; p++)
             if (*p == '\n' || *p == '\r') *p = ' ';
@@ -314,11 +387,10 @@ static char *write_script(const char *trial_dir, struct err *e)
     return path;
 }
 
-/* The job of a trial whose sbatch did not answer, found by its name. */
-static long long find_by_name(struct slurm_x *s, long long trial)
+/* The job (or array) whose sbatch did not answer, found by its name. */
+long long slurm_find_by_name(struct slurm_x *s, const char *name)
 {
-    char name[160], *out = NULL;
-    slurm_job_name(name, sizeof name, s->o.tag, trial);
+    char *out = NULL;
     char *nm = xasprintf("--name=%s", name);
     char *argv[] = {"squeue", "-h", "-t", "all", nm, "-o", "%i|%T|%r|%j", NULL};
     struct err e = {0};
@@ -370,7 +442,7 @@ static int policy_waits(struct slurm_x *s)
 /* Why sbatch did not take the job, in e, with e->code: EAGAIN the same
  * later, ENXIO no job of the sweep can be submitted (stop the sweep), else
  * this trial's failure. */
-static void refused(struct slurm_x *s, const char *out, struct err *e)
+void slurm_refused(struct slurm_x *s, const char *out, struct err *e)
 {
     slurm_say_error(e, "sbatch", out);
     if (out && (strstr(out, "Could not establish a configuration source") ||
@@ -426,9 +498,10 @@ static int slurm_start(struct executor *x, const struct exec_spec *sp, struct ex
         e->code = EAGAIN;
         return -1;
     }
+    struct excl *ex = excluded(s, sp->trial, sp->trial_dir);
+    if (s->o.array && !(ex && ex->nodes[0])) return slurm_gather(s, sp, j); /* the next array */
     char *script = write_script(sp->trial_dir, e);
     if (!script) return -1;
-    struct excl *ex = excluded(s, sp->trial, sp->trial_dir);
     char **argv = slurm_sbatch_argv(&s->o, sp, script, ex && ex->nodes[0] ? ex->nodes : NULL);
     char *out = NULL;
     struct err re = {0};
@@ -446,19 +519,21 @@ static int slurm_start(struct executor *x, const struct exec_spec *sp, struct ex
     long long id = rc == 0 ? slurm_parse_jobid(out) : -1;
     int maybe = (rc < 0 && strstr(re.msg, "did not answer")) ||
                 (rc > 0 && slurm_refusal(out) == SLURM_REFUSED_UNSURE);
-    if (id <= 0 && maybe) id = find_by_name(s, sp->trial);
+    char name[160];
+    slurm_job_name(name, sizeof name, s->o.tag, sp->trial);
+    if (id <= 0 && maybe) id = slurm_find_by_name(s, name);
     exec_free_strv(argv);
     free(script);
     if (id <= 0) {
         if (rc < 0) err_set(e, "sbatch: %.900s", re.msg);
-        else refused(s, out, e);
+        else slurm_refused(s, out, e);
         if (rc < 0) e->code = EAGAIN; /* it did not answer: try again, after a lookup */
         if (maybe) unsure(s, sp->trial, 1);
         free(out);
         return -1;
     }
     free(out);
-    track(s, id, sp->trial, sp->trial_dir);
+    slurm_track(s, id, -1, sp->trial, sp->trial_dir);
     slurm_due(s, util_mono() + s->o.poll); /* a new job: looked at soon, then less often */
     snprintf(j->ref, sizeof j->ref, "%lld", id);
     j->waiting = 1;
@@ -472,9 +547,11 @@ static int slurm_recover(struct executor *x, long long trial, const char *trial_
 {
     struct slurm_x *s = (struct slurm_x *)x;
     if (!unsure(s, trial, 0)) return 0;
-    long long id = find_by_name(s, trial);
+    char name[160];
+    slurm_job_name(name, sizeof name, s->o.tag, trial);
+    long long id = slurm_find_by_name(s, name);
     if (id <= 0) return 0;
-    track(s, id, trial, trial_dir);
+    slurm_track(s, id, -1, trial, trial_dir);
     *j = (struct exec_job){.fd = -1, .adopted = 1, .waiting = 1};
     snprintf(j->ref, sizeof j->ref, "%lld", id);
     snprintf(j->state, sizeof j->state, "PENDING");
@@ -486,7 +563,7 @@ static int slurm_prepare_adopt(struct executor *x, struct err *e)
     struct slurm_x *s = (struct slurm_x *)x;
     char user[48], *out = NULL;
     snprintf(user, sizeof user, "--user=%u", (unsigned)getuid());
-    char *argv[] = {"squeue", "-h", "-a", "-t", "all", user, "-o", "%i|%T|%r|%j|%N", NULL};
+    char *argv[] = {"squeue", "-h", "-a", "-r", "-t", "all", user, "-o", "%i|%T|%r|%j|%N", NULL};
     int rc = slurm_run(s, argv, NULL, &out, e);
     if (rc != 0) {
         if (rc > 0) slurm_say_error(e, "squeue", out);
@@ -519,7 +596,7 @@ static int slurm_prepare_adopt(struct executor *x, struct err *e)
  * blindly). 1 and *row filled (the latest such job), 0 none or no
  * accounting. */
 static int from_accounting(struct slurm_x *s, const struct exec_record *r, const char *name,
-                           struct slurm_row *row)
+                           int task, struct slurm_row *row)
 {
     if (s->sacct == 0) return 0;
     char *sel = r->ref ? xasprintf("--jobs=%s", r->ref) : xasprintf("--name=%s", name), *out = NULL;
@@ -534,7 +611,7 @@ static int from_accounting(struct slurm_x *s, const struct exec_record *r, const
         size_t n = slurm_parse_rows(out, 1, &rows);
         for (size_t i = 0; i < n; i++) /* by id and name: an id may be another's after a wrap */
             if (!strcmp(rows[i].name, name) && (!found || rows[i].id > row->id) &&
-                (!r->ref || rows[i].id == atoll(r->ref))) {
+                rows[i].task == task && (!r->ref || rows[i].id == atoll(r->ref))) {
                 *row = rows[i];
                 found = 1;
             }
@@ -553,11 +630,17 @@ static enum exec_found slurm_adopt(struct executor *x, const struct exec_record 
     struct slurm_x *s = (struct slurm_x *)x;
     *j = (struct exec_job){.fd = -1, .adopted = 1};
     char name[160];
-    slurm_job_name(name, sizeof name, s->o.tag, r->trial);
+    int k, task = -1;
+    long long rid = 0;
+    if (slurm_array_task_of(r->trial_dir, &k, &task)) /* a task of the sweep's array k */
+        slurm_array_name(name, sizeof name, s->o.tag, k);
+    else slurm_job_name(name, sizeof name, s->o.tag, r->trial);
+    if (r->ref && !slurm_parse_ref(r->ref, &rid, &task)) rid = -1;
     const struct slurm_row *f = NULL;
     for (size_t i = 0; i < s->nlisting; i++) {
         const struct slurm_row *l = &s->listing[i];
-        if (r->ref ? l->id == atoll(r->ref) : !strcmp(l->name, name) && (!f || l->id > f->id))
+        if (r->ref ? l->id == rid && l->task == task
+                   : !strcmp(l->name, name) && l->task == task && (!f || l->id > f->id))
             f = l;
     }
     int clean;
@@ -566,17 +649,17 @@ static enum exec_found slurm_adopt(struct executor *x, const struct exec_record 
         snprintf(j->ref, sizeof j->ref, "%s", r->ref ? r->ref : "");
         return EXEC_ENDED;
     }
-    if (!f && !from_accounting(s, r, name, &acct)) return EXEC_GONE; /* never submitted */
+    if (!f && !from_accounting(s, r, name, task, &acct)) return EXEC_GONE; /* never submitted */
     if (!f) f = &acct; /* purged from the queue: accounting's record of it */
-    struct sjob *sj = track(s, f->id, r->trial, r->trial_dir);
+    struct sjob *sj = slurm_track(s, f->id, f->task, r->trial, r->trial_dir);
     sj->row = *f;
-    snprintf(j->ref, sizeof j->ref, "%lld", f->id);
+    slurm_ref(j->ref, sizeof j->ref, f->id, f->task);
     show_state(sj, j);
     if (slurm_state_phase(f->state) != SLURM_ENDED) return EXEC_ALIVE;
     slurm_settle(s, sj);
     j->end = sj->end;
     snprintf(j->why, sizeof j->why, "%s", sj->why);
-    untrack(s, sj);
+    slurm_untrack(s, sj);
     return EXEC_ENDED;
 }
 
@@ -591,8 +674,14 @@ static void slurm_free(struct executor *x)
 {
     struct slurm_x *s = (struct slurm_x *)x;
     slurm_query_release(s);
+    slurm_reap_beside(s, 1);
+    free(s->bg);
     free(s->excl);
-    for (size_t i = 0; i < s->njobs; i++) free(s->jobs[i].dir);
+    for (size_t i = 0; i < s->njobs; i++) {
+        free(s->jobs[i].dir);
+        slurm_gather_free(s->jobs[i].g);
+    }
+    free(s->arrays);
     free(s->jobs);
     for (size_t i = 0; i < s->nowned; i++) free(s->owned[i]);
     free(s->owned);
@@ -643,66 +732,4 @@ struct executor *exec_slurm(const struct exec_slurm_opts *o, struct err *e)
 const struct slurm_stats *exec_slurm_stats(struct executor *x)
 {
     return x->ops == &slurm_ops ? &((struct slurm_x *)x)->st : NULL;
-}
-
-int slurm_cancel_trial(long long job_id, const char *tag, long long trial, int term, struct err *e)
-{
-    /* proven the trial's first: the job of that id carries its name */
-    char id[32], name[160], want[160], *out = NULL;
-    snprintf(id, sizeof id, "%lld", job_id);
-    slurm_job_name(want, sizeof want, tag, trial);
-    char *q[] = {"squeue", "-h", "-t", "all", "-j", id, "-o", "%j", NULL};
-    int status;
-    if (spawn_run(q, NULL, SLURM_CMD_TIMEOUT_S, &out, &status, e)) return -1;
-    snprintf(name, sizeof name, "%s", out ? out : "");
-    name[strcspn(name, "\n")] = '\0';
-    free(out);
-    if (status != 0 || strcmp(name, want)) {
-        errno = ESRCH; /* gone from the queue, or not this trial's job */
-        return -1;
-    }
-    char *soft[] = {"scancel", "--batch", "--signal=TERM", id, NULL};
-    char *plain[] = {"scancel", id, NULL};
-    if (spawn_run(term ? soft : plain, NULL, SLURM_CMD_TIMEOUT_S, &out, &status, e)) return -1;
-    free(out);
-    if (status != 0) {
-        errno = EIO;
-        return err_set(e, "scancel %s: exit status %d", id, status);
-    }
-    return 0;
-}
-
-long slurm_cancel_sweep(const char *tag, const long long *skip, size_t n, struct err *e)
-{
-    char user[48], *out = NULL;
-    snprintf(user, sizeof user, "--user=%u", (unsigned)getuid());
-    char *q[] = {"squeue", "-h", user, "-o", "%i|%T|%r|%j", NULL};
-    int status;
-    if (spawn_run(q, NULL, SLURM_CMD_TIMEOUT_S, &out, &status, e)) return -1;
-    if (status != 0) {
-        free(out);
-        return err_set(e, "squeue: exit status %d", status);
-    }
-    struct slurm_row *rows;
-    size_t nrows = slurm_parse_rows(out, 0, &rows);
-    free(out);
-    size_t tl = strlen(tag);
-    long cancelled = 0;
-    for (size_t i = 0; i < nrows; i++) {
-        const struct slurm_row *r = &rows[i];
-        int mine = !strncmp(r->name, tag, tl) && r->name[tl] == '-' && r->name[tl + 1] &&
-                   strspn(r->name + tl + 1, "0123456789") == strlen(r->name + tl + 1);
-        for (size_t k = 0; k < n && mine; k++)
-            if (skip[k] == r->id) mine = 0;
-        if (!mine || slurm_state_phase(r->state) == SLURM_ENDED) continue;
-        char id[32];
-        snprintf(id, sizeof id, "%lld", r->id);
-        char *c[] = {"scancel", id, NULL};
-        if (spawn_run(c, NULL, SLURM_CMD_TIMEOUT_S, &out, &status, NULL) == 0 && status == 0)
-            cancelled++;
-        free(out);
-        out = NULL;
-    }
-    free(rows);
-    return cancelled;
 }

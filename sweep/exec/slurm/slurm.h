@@ -37,6 +37,7 @@ struct slurm_spec {
     double poll;            /* the shortest wait between two looks at the queue, seconds */
     double poll_max;        /* the longest, while nothing changes */
     char *shared_dir;       /* trial directories under SHARED_DIR/TAG, not DIR/trials */
+    int array;              /* array: true - the trials as tasks of job arrays */
 };
 
 /* executors.h's configure: reads sp's slurm section into sp->exec_opts,
@@ -60,7 +61,13 @@ struct exec_slurm_opts {
     double poll;            /* the shortest wait between two squeue, seconds */
     double poll_max;        /* the longest while nothing changes (slurm_query.c) */
     const char *tag;        /* the sweep's: its jobs are named TAG-TRIAL */
+    int array;              /* trials go as tasks of job arrays (TAG-aK), ... */
+    int throttle;           /* ... at most this many running at once (resources.max_parallel) */
 };
+
+/* The most tasks in one array: Slurm's default MaxArraySize is 1001 (task
+ * ids 0 to 1000); more trials are more arrays, one after another. */
+#define SLURM_ARRAY_MAX 1000
 
 /* Commands run so far (bench/slurm_scale.sh reports them). listed: job ids
  * named in all squeue calls, i.e. the queries one query per job would have
@@ -78,15 +85,17 @@ struct executor *exec_slurm(const struct exec_slurm_opts *o, struct err *e);
 const struct slurm_stats *exec_slurm_stats(struct executor *x);
 
 /* Without the executor (sweep stop when no sweep runs): cancels trial's
- * job, SIGTERM to its supervisor (term) or the whole job, once squeue shows
- * the job under the trial's name. -1 with errno ESRCH when it does not. */
-int slurm_cancel_trial(long long job_id, const char *tag, long long trial, int term,
-                       struct err *e);
+ * job (ref: its id, or an array task's "42_7"), SIGTERM to its supervisor
+ * (term) or the whole job, once squeue shows the job under the trial's
+ * name (an array task: its array's, and the task recorded in trial_dir).
+ * -1 with errno ESRCH when it does not. */
+int slurm_cancel_trial(const char *ref, const char *tag, long long trial, const char *trial_dir,
+                       int term, struct err *e);
 /* Without the executor: cancels every job of this user that squeue shows
- * under one of the sweep's names (TAG-N: proven the sweep's by its name),
- * except those in skip (n of them: cancelled as their trials'). The number
- * cancelled, or -1 (e). */
-long slurm_cancel_sweep(const char *tag, const long long *skip, size_t n, struct err *e);
+ * under one of the sweep's names (TAG-N, TAG-aN: proven the sweep's by its
+ * name), except those in skip (n refs: cancelled as their trials'). The
+ * number cancelled, or -1 (e). */
+long slurm_cancel_sweep(const char *tag, const char *const *skip, size_t n, struct err *e);
 
 /* slurm_cmd.c */
 
@@ -97,6 +106,18 @@ long slurm_cancel_sweep(const char *tag, const long long *skip, size_t n, struct
 void slurm_tag(char out[32], double created);
 /* A job's name: TAG-TRIAL. */
 void slurm_job_name(char *out, size_t n, const char *tag, long long trial);
+/* A job array's name: TAG-aK (K: its number in the sweep). */
+void slurm_array_name(char *out, size_t n, const char *tag, int k);
+/* A job's name for people and the store: "42", or an array task's "42_7"
+ * (task >= 0). */
+void slurm_ref(char *out, size_t n, long long id, int task);
+/* Reads one: 1 (id, task: -1 for a job), 0 when it is not one. */
+int slurm_parse_ref(const char *ref, long long *id, int *task);
+/* sbatch's argv for job array k of the tasks ids ("0-9", "0-3,5"),
+ * throttle at once, its batch script at script, the tasks' files in adir
+ * (ADIR/I.task, and ADIR/I.log: a link to the trial's log, its --output). */
+char **slurm_array_argv(const struct exec_slurm_opts *o, int k, const char *cwd,
+                        const char *adir, const char *script, const char *ids, int throttle);
 /* sbatch's argv for a trial (NULL-terminated; exec_free_strv), its batch
  * script at script; exclude: nodes it must not run on (--exclude), NULL
  * none. */
@@ -133,7 +154,8 @@ void slurm_output_path(struct sb *b, const char *path);
 
 /* One job as squeue (or sacct, or scontrol) shows it. */
 struct slurm_row {
-    long long id;
+    long long id;           /* a job's, or an array task's array job id */
+    int task;               /* an array task's id, -1 a job */
     char state[32];         /* PENDING, RUNNING, COMPLETED, ... (sacct's "CANCELLED by 0": CANCELLED) */
     char reason[64];        /* squeue's %r ("Resources"; "None") */
     char name[128];
@@ -143,10 +165,13 @@ struct slurm_row {
 
 /* Reads the rows of squeue -o '%i|%T|%r|%j|%N' (fields after the state may
  * be left out: --only-job-state's '%i|%T') or sacct -P -o
- * JobID,State,ExitCode,JobName into rows (caller frees). The count. */
+ * JobID,State,ExitCode,JobName into rows (caller frees). The count. An
+ * array task's id reads 42_7 (squeue -r); a line of pending tasks not
+ * shown one by one (42_[7-9%2]) and sacct's steps (42.batch) are left out. */
 size_t slurm_parse_rows(const char *out, int sacct, struct slurm_row **rows);
 /* Fills row from scontrol -o show job's line (JobState, Reason,
- * ExitCode, JobName). 1 if it named a job. */
+ * ExitCode, JobName; an array task's ArrayJobId and ArrayTaskId). 1 if it
+ * named a job. */
 int slurm_parse_scontrol(const char *out, struct slurm_row *row);
 
 enum slurm_phase { SLURM_WAITING, SLURM_RUNNING, SLURM_ENDED };

@@ -26,6 +26,31 @@ void slurm_job_name(char *out, size_t n, const char *tag, long long trial)
     snprintf(out, n, "%s-%lld", tag, trial);
 }
 
+void slurm_array_name(char *out, size_t n, const char *tag, int k)
+{
+    snprintf(out, n, "%s-a%d", tag, k);
+}
+
+void slurm_ref(char *out, size_t n, long long id, int task)
+{
+    if (task >= 0) snprintf(out, n, "%lld_%d", id, task);
+    else snprintf(out, n, "%lld", id);
+}
+
+int slurm_parse_ref(const char *ref, long long *id, int *task)
+{
+    char *end;
+    if (!ref || !isdigit((unsigned char)ref[0])) return 0;
+    *id = strtoll(ref, &end, 10);
+    *task = -1;
+    if (*end == '_' && isdigit((unsigned char)end[1])) {
+        long t = strtol(end + 1, &end, 10);
+        if (t > 1000000000L) return 0;
+        *task = (int)t;
+    }
+    return *id > 0 && !*end;
+}
+
 void slurm_fmt_time(char *out, size_t n, double seconds)
 {
     long long m = (long long)ceil(seconds / 60);
@@ -60,11 +85,39 @@ static int shards(const struct exec_slurm_opts *o, double mem_mib)
     return n > o->shards_per_gpu ? o->shards_per_gpu : n;
 }
 
+/* What every job asks of the cluster (the sweep file's slurm section);
+ * mem_mib: the trial's memory estimate (share: shard). */
+static void resources(struct strv *a, const struct exec_slurm_opts *o, double mem_mib)
+{
+    char buf[64];
+    opt(a, "partition", o->partition);
+    opt(a, "account", o->account);
+    opt(a, "qos", o->qos);
+    if (o->time > 0) {
+        slurm_fmt_time(buf, sizeof buf, o->time);
+        opt(a, "time", buf);
+    }
+    if (o->gpus && o->share_shard) {
+        snprintf(buf, sizeof buf, "shard:%d", o->gpus * shards(o, mem_mib));
+        opt(a, "gres", buf);
+    } else if (o->gpus) {
+        snprintf(buf, sizeof buf, "gpu:%d", o->gpus);
+        opt(a, "gres", buf);
+    }
+    opt(a, "mem", o->mem);
+    if (o->cpus) {
+        snprintf(buf, sizeof buf, "%d", o->cpus);
+        opt(a, "cpus-per-task", buf);
+    }
+    opt(a, "constraint", o->constraint);
+    for (size_t i = 0; i < o->nargs; i++) add(a, xstrdup(o->args[i]));
+}
+
 char **slurm_sbatch_argv(const struct exec_slurm_opts *o, const struct exec_spec *s,
                          const char *script, const char *exclude)
 {
     struct strv a = {0};
-    char name[160], buf[64];
+    char name[160];
     slurm_job_name(name, sizeof name, o->tag, s->trial);
     add(&a, xstrdup("sbatch"));
     add(&a, xstrdup("--parsable"));
@@ -79,27 +132,7 @@ char **slurm_sbatch_argv(const struct exec_slurm_opts *o, const struct exec_spec
     opt(&a, "chdir", s->cwd);
     add(&a, xstrdup("--no-requeue")); /* sweep requeues, as a new job it can follow */
     opt(&a, "exclude", exclude);       /* nodes its earlier jobs were lost with */
-    opt(&a, "partition", o->partition);
-    opt(&a, "account", o->account);
-    opt(&a, "qos", o->qos);
-    if (o->time > 0) {
-        slurm_fmt_time(buf, sizeof buf, o->time);
-        opt(&a, "time", buf);
-    }
-    if (o->gpus && o->share_shard) {
-        snprintf(buf, sizeof buf, "shard:%d", o->gpus * shards(o, s->mem_mib));
-        opt(&a, "gres", buf);
-    } else if (o->gpus) {
-        snprintf(buf, sizeof buf, "gpu:%d", o->gpus);
-        opt(&a, "gres", buf);
-    }
-    opt(&a, "mem", o->mem);
-    if (o->cpus) {
-        snprintf(buf, sizeof buf, "%d", o->cpus);
-        opt(&a, "cpus-per-task", buf);
-    }
-    opt(&a, "constraint", o->constraint);
-    for (size_t i = 0; i < o->nargs; i++) add(&a, xstrdup(o->args[i]));
+    resources(&a, o, s->mem_mib);
     /* the script, then its arguments: the supervisor's (slurmstepd runs
      * the script, whose #! line is the supervisor, with these) */
     add(&a, xstrdup(script));
@@ -107,6 +140,32 @@ char **slurm_sbatch_argv(const struct exec_slurm_opts *o, const struct exec_spec
     add(&a, xstrdup(s->cwd));
     add(&a, xstrdup("--"));
     for (size_t i = 0; s->argv[i]; i++) add(&a, xstrdup(s->argv[i]));
+    return a.v;
+}
+
+char **slurm_array_argv(const struct exec_slurm_opts *o, int k, const char *cwd,
+                        const char *adir, const char *script, const char *ids, int throttle)
+{
+    struct strv a = {0};
+    char name[160];
+    slurm_array_name(name, sizeof name, o->tag, k);
+    add(&a, xstrdup("sbatch"));
+    add(&a, xstrdup("--parsable"));
+    opt(&a, "job-name", name);
+    add(&a, xasprintf("--array=%s%%%d", ids, throttle < 1 ? 1 : throttle));
+    add(&a, xasprintf("--comment=sweep job array %d of %s", k, o->tag));
+    struct sb out;
+    sb_init(&out);
+    slurm_output_path(&out, adir);
+    sb_add(&out, "/%a.log"); /* a link to the trial's log */
+    opt(&a, "output", sb_str(&out));
+    sb_release(&out);
+    add(&a, xstrdup("--open-mode=append"));
+    opt(&a, "chdir", cwd);
+    add(&a, xstrdup("--no-requeue"));
+    resources(&a, o, -1);
+    add(&a, xstrdup(script));
+    add(&a, xstrdup(adir));
     return a.v;
 }
 
@@ -193,13 +252,16 @@ size_t slurm_parse_rows(const char *out, int sacct, struct slurm_row **rows)
         }
         char *idend;
         size_t need = sacct ? 3 : 2; /* squeue --only-job-state: id and state alone */
-        long long id = nf >= need ? strtoll(l, &idend, 10) : -1;
-        /* sacct's steps (42.batch) and squeue's array rows are not jobs */
-        if (nf >= need && id > 0 && idend == l + fl[0]) {
+        long long id = nf >= need ? strtoll(l, &idend, 10) : -1, task = -1;
+        if (id > 0 && *idend == '_' && isdigit((unsigned char)idend[1])) /* 42_7: a task */
+            task = strtoll(idend + 1, &idend, 10);
+        /* sacct's steps (42.batch) and squeue's lines of tasks (42_[7-9]) are not jobs */
+        if (nf >= need && id > 0 && idend == l + fl[0] && task < 1000000000LL) {
             *rows = xrealloc(*rows, (n + 1) * sizeof **rows);
             struct slurm_row *r = &(*rows)[n++];
             memset(r, 0, sizeof *r);
             r->id = id;
+            r->task = (int)task;
             size_t sl = fl[1];
             const char *sp = memchr(f[1], ' ', sl); /* sacct: "CANCELLED by 0" */
             if (sp) sl = (size_t)(sp - f[1]);
@@ -235,6 +297,13 @@ int slurm_parse_scontrol(const char *out, struct slurm_row *row)
     char id[32];
     if (!kv(out, "JobId", id, sizeof id)) return 0;
     row->id = strtoll(id, NULL, 10);
+    row->task = -1;
+    char aj[32], at[32];
+    if (kv(out, "ArrayJobId", aj, sizeof aj) && kv(out, "ArrayTaskId", at, sizeof at) &&
+        isdigit((unsigned char)at[0]) && strspn(at, "0123456789") == strlen(at) && strlen(at) < 10) {
+        row->id = strtoll(aj, NULL, 10); /* a task: by its array's id, as squeue -r shows it */
+        row->task = atoi(at);
+    }
     kv(out, "JobState", row->state, sizeof row->state);
     kv(out, "Reason", row->reason, sizeof row->reason);
     kv(out, "ExitCode", row->exit, sizeof row->exit);
@@ -275,28 +344,30 @@ enum exec_end slurm_end(const struct slurm_row *r, int have_record, int ours, co
     const char *s = r->state;
     const char *ex = r->exit[0] ? r->exit : NULL;
     why[0] = '\0';
+    char id[40];
+    slurm_ref(id, sizeof id, r->id, r->task);
     if (!strcmp(s, "NODE_FAIL") || !strcmp(s, "PREEMPTED") || !strcmp(s, "BOOT_FAIL")) {
-        snprintf(why, n, "its job %lld ended %s in Slurm%s%s (%s)", r->id, s,
+        snprintf(why, n, "its job %s ended %s in Slurm%s%s (%s)", id, s,
                  r->nodes[0] ? " on " : "", r->nodes,
                  !strcmp(s, "PREEMPTED") ? "preempted" : "its node failed");
         return EXEC_END_REQUEUE;
     }
     if (!strcmp(s, "TIMEOUT")) {
-        snprintf(why, n, "Slurm's time limit%s%s reached (job %lld TIMEOUT)",
-                 time_limit ? " --time=" : "", time_limit ? time_limit : "", r->id);
+        snprintf(why, n, "Slurm's time limit%s%s reached (job %s TIMEOUT)",
+                 time_limit ? " --time=" : "", time_limit ? time_limit : "", id);
         return EXEC_END_FAILED;
     }
     if (!strcmp(s, "OUT_OF_MEMORY")) {
-        snprintf(why, n, "job %lld OUT_OF_MEMORY: it used more memory than its --mem", r->id);
+        snprintf(why, n, "job %s OUT_OF_MEMORY: it used more memory than its --mem", id);
         return EXEC_END_FAILED;
     }
     if (!strcmp(s, "DEADLINE")) {
-        snprintf(why, n, "job %lld reached its --deadline in Slurm (DEADLINE)", r->id);
+        snprintf(why, n, "job %s reached its --deadline in Slurm (DEADLINE)", id);
         return EXEC_END_FAILED;
     }
     if (!strcmp(s, "CANCELLED")) {
         if (ours) return EXEC_END_RECORD;
-        snprintf(why, n, "its job %lld was cancelled in Slurm, not by sweep (scancel)", r->id);
+        snprintf(why, n, "its job %s was cancelled in Slurm, not by sweep (scancel)", id);
         return EXEC_END_FAILED;
     }
     if (have_record) return EXEC_END_RECORD;
@@ -305,7 +376,7 @@ enum exec_end slurm_end(const struct slurm_row *r, int have_record, int ours, co
     int because = r->reason[0] && strcmp(r->reason, "None");
     struct sb b;
     sb_init(&b);
-    sb_addf(&b, "job %lld %s in Slurm", r->id, s);
+    sb_addf(&b, "job %s %s in Slurm", id, s);
     if (because || ex)
         sb_addf(&b, " (%s%s%s%s)", because ? r->reason : "", because && ex ? ", " : "",
                 ex ? "exit code " : "", ex ? ex : "");

@@ -5,7 +5,9 @@
  *   slurm.c        submitting (sbatch), stopping (scancel), adopting after a
  *                  crash, a job's end from its record and Slurm's word
  *   slurm_query.c  following the jobs: one query at a time (squeue, sacct)
- *                  as a helper in the run loop's poll set, how often */
+ *                  as a helper in the run loop's poll set, how often
+ *   slurm_array.c  slurm.array: the trials started in one turn of the loop
+ *                  submitted together as one job array, its throttle kept */
 #ifndef SWEEP_SLURM_INT_H
 #define SWEEP_SLURM_INT_H
 
@@ -20,8 +22,19 @@
 #define SLURM_RECORD_WAIT_S 30.0  /* an ended job's exit.json may show late on a shared
                                      filesystem (NFS caches lookups): waited for this long */
 
+/* A trial started for the next job array, not submitted yet: what its
+ * task will run. */
+struct gather {
+    char **argv, **envp;
+    char *cwd, *log;
+};
+
 struct sjob {
-    long long id, trial;
+    long long id, trial;          /* id: the job's, or its array's (0: not submitted yet) */
+    int task;                     /* its task in that array, -1 a job of its own */
+    int arr;                      /* the array (slurm_x.arrays) it was submitted in, -1 none
+                                     (a job, or a task adopted after a crash) */
+    struct gather *g;             /* not submitted yet: in the next array */
     char *dir;
     struct slurm_row row;         /* as the queue last showed it */
     int missing;                  /* polls it was absent from */
@@ -68,16 +81,50 @@ struct slurm_x {
                                      (a timeout): looked up by name before the next sbatch */
     size_t nunsure;
     struct slurm_stats st;
+    struct sarray {               /* the job arrays this sweep submitted, in order */
+        int k;                    /* its number: TAG-aK, DIR/arrays/K */
+        long long id;             /* its array job id, 0 not yet */
+        int ntasks, throttle;
+        int unsure;               /* its sbatch timed out: looked up by name first */
+    } *arrays;
+    size_t narrays;
+    double array_next;            /* no submission before (monotonic): Slurm was busy */
+    struct spawn_job *bg;         /* commands run beside the loop (scancel), not waited for */
+    size_t nbg;
 };
 
 
 /* slurm.c */
+struct sjob *slurm_track(struct slurm_x *s, long long id, int task, long long trial,
+                         const char *dir);
+void slurm_untrack(struct slurm_x *s, struct sjob *j);
+long long slurm_find_by_name(struct slurm_x *s, const char *name);
+void slurm_refused(struct slurm_x *s, const char *out, struct err *e);
+/* A job's name in Slurm: TAG-TRIAL, an array task's TAG-aK. */
+void slurm_sjob_name(const struct slurm_x *s, const struct sjob *j, char *out, size_t n);
 int slurm_run(struct slurm_x *s, char **argv, char *const *envp, char **out, struct err *e);
 long *slurm_counter(struct slurm_x *s, const char *cmd); /* the stats' count of cmd */
 void slurm_say_error(struct err *e, const char *cmd, const char *out);
 int slurm_have_record(const char *dir, int *clean);
 void slurm_settle(struct slurm_x *s, struct sjob *j);
+/* scancel of j (term: SIGTERM to its batch step), run beside the loop. */
 void slurm_cancel_job(struct slurm_x *s, struct sjob *j, int term);
+/* The commands run beside the loop that have ended are reaped; wait: all,
+ * each to its end (at most SLURM_CMD_TIMEOUT_S). */
+void slurm_reap_beside(struct slurm_x *s, int wait);
+
+/* slurm_array.c: a trial started for the next array (j filled: waiting,
+ * no ref yet); submitting what was gathered (once per poll, when it may:
+ * no earlier array has tasks still pending, and the throttle leaves
+ * room); the last array's throttle raised as earlier ones' tasks end;
+ * 1 when a submission is due now (the loop should take a turn). A task's
+ * array and task id, from TRIAL_DIR/array_task: 1 if it has one. */
+int slurm_gather(struct slurm_x *s, const struct exec_spec *sp, struct exec_job *j);
+void slurm_array_submit(struct slurm_x *s);
+void slurm_array_throttle(struct slurm_x *s);
+int slurm_array_due(const struct slurm_x *s);
+int slurm_array_task_of(const char *trial_dir, int *k, int *task);
+void slurm_gather_free(struct gather *g);
 
 /* slurm_query.c: the executor's poll, fd and wake (exec.h); slurm_due:
  * ask the queue no later than at (monotonic), and from the shortest wait

@@ -81,10 +81,10 @@ static int squeue_rows(struct slurm_x *s, const char *out, int purged, double no
     int changed = 0;
     for (size_t i = 0; i < s->njobs; i++) {
         struct sjob *j = &s->jobs[i];
-        if (j->ended) continue;
+        if (j->ended || j->id <= 0) continue; /* not submitted yet (slurm_array.c) */
         struct slurm_row *r = NULL;
         for (size_t k = 0; k < nrows; k++)
-            if (rows[k].id == j->id) r = &rows[k];
+            if (rows[k].id == j->id && rows[k].task == j->task) r = &rows[k];
         if (!r) {
             j->missing++;
             changed = 1;
@@ -125,10 +125,12 @@ static void settle_missing(struct slurm_x *s, const struct slurm_row *rows, size
         struct sjob *j = &s->jobs[i];
         if (j->ended || j->missing < SLURM_MISSING_POLLS) continue;
         int clean, found = 0;
-        char name[160];
-        slurm_job_name(name, sizeof name, s->o.tag, j->trial);
+        char name[160], id[40];
+        slurm_sjob_name(s, j, name, sizeof name);
+        slurm_ref(id, sizeof id, j->id, j->task);
         for (size_t k = 0; k < nrows; k++) /* by id and name: an id may be reused */
-            if (rows[k].id == j->id && (!rows[k].name[0] || !strcmp(rows[k].name, name)) &&
+            if (rows[k].id == j->id && rows[k].task == j->task &&
+                (!rows[k].name[0] || !strcmp(rows[k].name, name)) &&
                 slurm_state_phase(rows[k].state) == SLURM_ENDED) {
                 j->row = rows[k];
                 found = 1;
@@ -140,21 +142,28 @@ static void settle_missing(struct slurm_x *s, const struct slurm_row *rows, size
         } else {
             j->end = EXEC_END_FAILED;
             snprintf(j->why, sizeof j->why,
-                     "its job %lld left Slurm's queue (purged after MinJobAge%s) without a "
+                     "its job %s left Slurm's queue (purged after MinJobAge%s) without a "
                      "record of its end",
-                     j->id, s->sacct == 0 ? ", no accounting" : "");
+                     id, s->sacct == 0 ? ", no accounting" : "");
             j->ended = 1;
         }
     }
 }
 
 /* The ids of the jobs that are not ended (missing: only those the queue
- * forgot), "ID,ID"; empty when none. */
+ * forgot), "ID,ID", an array's once (its tasks are all listed: squeue -r,
+ * sacct); empty when none. */
 static void job_ids(const struct slurm_x *s, int missing, struct sb *ids)
 {
-    for (size_t i = 0; i < s->njobs; i++)
-        if (!s->jobs[i].ended && (!missing || s->jobs[i].missing >= SLURM_MISSING_POLLS))
-            sb_addf(ids, "%s%lld", ids->len ? "," : "", s->jobs[i].id);
+    for (size_t i = 0; i < s->njobs; i++) {
+        const struct sjob *j = &s->jobs[i];
+        int dup = 0;
+        for (size_t k = 0; k < i && j->task >= 0; k++)
+            dup |= s->jobs[k].id == j->id && !s->jobs[k].ended &&
+                   (!missing || s->jobs[k].missing >= SLURM_MISSING_POLLS);
+        if (!j->ended && j->id > 0 && !dup && (!missing || j->missing >= SLURM_MISSING_POLLS))
+            sb_addf(ids, "%s%lld", ids->len ? "," : "", j->id);
+    }
 }
 
 /* The query in flight ended: what it says. 1 squeue answered, 0 another
@@ -209,6 +218,7 @@ static int finish(struct slurm_x *s, double now, struct err *e)
         } else {
             int changed = failed ? 0 : squeue_rows(s, out, purged, now);
             next(s, changed, failed, took, now);
+            if (!failed) slurm_array_throttle(s);
         }
         free(probe);
     }
@@ -227,9 +237,11 @@ int slurm_poll(struct executor *x, struct err *e)
         if (f < 0) return -1;
         answered = f;
     }
+    slurm_reap_beside(s, 0);
+    slurm_array_submit(s); /* what the loop started since (slurm.array) */
     size_t open = 0, gone = 0;
     for (size_t i = 0; i < s->njobs; i++) {
-        open += !s->jobs[i].ended;
+        open += !s->jobs[i].ended && s->jobs[i].id > 0;
         gone += !s->jobs[i].ended && s->jobs[i].missing >= SLURM_MISSING_POLLS;
     }
     if (!open && !s->down[0]) return answered ? 0 : 1;
@@ -261,8 +273,9 @@ int slurm_poll(struct executor *x, struct err *e)
         job_ids(s, 0, &ids);
         char *jobs = xasprintf("--jobs=%s", ids.buf), user[48];
         snprintf(user, sizeof user, "--user=%u", (unsigned)getuid());
-        char *full[] = {"squeue", "-h", "-t", "all", user, jobs, "-o", "%i|%T|%r|%j|%N", NULL};
-        char *lean[] = {"squeue", "-h", "--only-job-state", "-t", "all", user, jobs,
+        char *full[] = {"squeue", "-h", "-r", "-t", "all", user, jobs, "-o", "%i|%T|%r|%j|%N",
+                        NULL};
+        char *lean[] = {"squeue", "-h", "-r", "--only-job-state", "-t", "all", user, jobs,
                         "-o", "%i|%T", NULL};
         s->st.listed += (long)open;
         s->next_poll = now + s->interval; /* until it answers: no second one */
@@ -285,10 +298,15 @@ double slurm_wake(struct executor *x)
     struct slurm_x *s = (struct slurm_x *)x;
     double now = util_mono();
     if (s->q.pid) return s->q.deadline - now; /* its output wakes the loop before */
+    if (slurm_array_due(s)) return 0; /* an array to submit */
+    double at = 1e9;
+    for (size_t i = 0; i < s->njobs; i++)
+        if (s->jobs[i].g && !s->jobs[i].ended && s->array_next > now) at = s->array_next - now;
     if (s->down[0]) return s->next_poll - now; /* asking whether it is back */
     for (size_t i = 0; i < s->njobs; i++)
-        if (!s->jobs[i].ended) return s->next_poll - now;
-    return 1e9;
+        if (!s->jobs[i].ended && s->jobs[i].id > 0)
+            return s->next_poll - now < at ? s->next_poll - now : at;
+    return at;
 }
 
 void slurm_query_release(struct slurm_x *s)

@@ -5,6 +5,8 @@
  * becomes. */
 #include "sweep/exec/slurm/slurm.h"
 #include "search/diag.h"
+#include "search/grid.h"
+#include "search/methods.h"
 #include "search/section.h"
 #include "search/space.h"
 #include "base/util.h"
@@ -124,7 +126,7 @@ static void parse_section(struct diag *d, const struct value *m, struct slurm_sp
     static const char *const keys[] = {"partition", "account", "qos", "time", "gpus",
                                        "mem", "cpus", "constraint", "args", "share",
                                        "shards_per_gpu", "gpu_memory", "poll", "poll_max", "shared_dir",
-                                       NULL};
+                                       "array", NULL};
     if (m->kind != V_MAP) {
         diag_error(d, m->line, m->col,
                    "slurm must be a map (partition, account, qos, time, gpus, mem, cpus, "
@@ -190,6 +192,10 @@ static void parse_section(struct diag *d, const struct value *m, struct slurm_sp
                    "GPU, as the cluster's gres.conf says)");
     }
     if ((v = value_map_get(m, "args"))) parse_args(d, v, s);
+    if ((v = value_map_get(m, "array"))) {
+        if (v->kind == V_BOOL) s->array = v->u.b;
+        else diag_error(d, v->line, v->col, "slurm.array must be true or false");
+    }
     if ((v = value_map_get(m, "shared_dir"))) {
         s->shared_dir = section_text(d, v, "shared_dir");
         if (s->shared_dir && (s->shared_dir[0] != '/' || strchr(s->shared_dir, '\n'))) {
@@ -207,6 +213,40 @@ const struct slurm_spec *slurm_spec_of(const struct space *sp)
     return sp->exec_opts_free == spec_free ? sp->exec_opts : NULL;
 }
 
+/* slurm.array: true - the trials known before any runs (grid, random
+ * with run_cap) go as tasks of job arrays; the loop keeps up to an
+ * array's worth of them in the queue (sp->in_flight), max_parallel being
+ * the arrays' throttle. */
+static void configure_array(struct space *sp, struct diag *d, const struct slurm_spec *s)
+{
+    const struct value *v = value_map_get(sp->executor_section, "array");
+    unsigned long long n = 0;
+    int known = (sp->method == METHOD_GRID && grid_count(sp, &n) == 0) ||
+                (sp->method == METHOD_RANDOM && sp->run_cap > 0);
+    if (!known) {
+        if (sp->method == METHOD_RANDOM)
+            diag_error(d, v->line, v->col,
+                       "slurm.array: true needs trials known before any runs: random without "
+                       "run_cap has no end (give run_cap: the array's size)");
+        else
+            diag_error(d, v->line, v->col,
+                       "slurm.array: true needs trials known before any runs: method grid, or "
+                       "random with run_cap (%s decides each trial from the results before it; "
+                       "leave array out)",
+                       sp->mdef && sp->mdef->name ? sp->mdef->name : "this method");
+        return;
+    }
+    if (s->share_shard) {
+        diag_error(d, v->line, v->col,
+                   "slurm.array: the tasks of an array all ask the same; with share: shard "
+                   "each trial asks its own shards (leave array out)");
+        return;
+    }
+    if (sp->run_cap > 0 && (n == 0 || (unsigned long long)sp->run_cap < n))
+        n = (unsigned long long)sp->run_cap;
+    sp->in_flight = n > SLURM_ARRAY_MAX ? SLURM_ARRAY_MAX : (int)n;
+}
+
 void slurm_configure(struct space *sp, struct diag *d)
 {
     struct slurm_spec *s = xcalloc(1, sizeof *s);
@@ -219,6 +259,7 @@ void slurm_configure(struct space *sp, struct diag *d)
     if (!sp->max_parallel_given) sp->max_parallel = SLURM_DEFAULT_JOBS;
     if (sp->executor_section) parse_section(d, sp->executor_section, s);
     if (s->time == 0 && sp->timeout > 0) s->time = sp->timeout + sp->stop_grace + SLURM_TIME_MARGIN_S;
+    if (s->array) configure_array(sp, d, s);
     if (sp->gpus_auto || sp->ngpu_list) {
         const struct mapent *g = value_map_entry(value_map_get(sp->doc, "resources"), "gpus");
         diag_error(d, g ? g->line : sp->executor_line, g ? g->col : sp->executor_col,
@@ -249,6 +290,6 @@ void slurm_opts(const struct space *sp, const char *tag, struct exec_slurm_opts 
         .constraint = s->constraint, .mem = s->mem, .time = s->time, .gpus = s->gpus,
         .cpus = s->cpus, .share_shard = s->share_shard, .shards_per_gpu = s->shards_per_gpu,
         .args = s->args, .nargs = s->nargs, .poll = s->poll, .poll_max = s->poll_max,
-        .tag = tag};
+        .tag = tag, .array = s->array, .throttle = sp->max_parallel};
     o->gpu_mib = s->gpu_mib; /* share: shard - one GPU's memory: the share's whole */
 }
