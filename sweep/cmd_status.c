@@ -134,7 +134,9 @@ static int running_row(const struct trial_row *tr, void *ctx)
     snprintf(att, sizeof att, "%d", tr->attempts);
     step[0] = '\0';
     if (tr->last_step >= 0) snprintf(step, sizeof step, "%lld", tr->last_step);
-    util_fmt_duration(&dur, c->now - tr->started);
+    if (tr->exec_state && c->def && c->def->waits && c->def->waits(tr->exec_state))
+        sb_add(&dur, "-"); /* queued: its run has not begun */
+    else util_fmt_duration(&dur, c->now - tr->started);
     if (tr->has_objective) util_fmt_num(&obj, tr->objective);
     if (tr->last_output > 0) {
         util_fmt_duration(&ago, c->now - tr->last_output);

@@ -64,6 +64,10 @@ struct exec_def {
     /* What it cost (an event for the store: its kind, its detail to out);
      * NULL kind: nothing to record. */
     const char *(*summary)(struct executor *x, struct sb *out);
+    /* 1 when a trial in this state (as the store keeps it: exec_state)
+     * waits in the executor's queue and has not begun to run (sweep status
+     * shows no running time for it). NULL: never. */
+    int (*waits)(const char *state);
 };
 
 /* sweep plan: one command line an executor runs, "  WORD WORD...\n", each

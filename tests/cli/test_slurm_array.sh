@@ -95,6 +95,8 @@ PATH="$T/wrap:$PATH" sweep run k.yaml -d k > k.out 2> k.err &
 K=$!
 check "pending tasks wait for the throttle, and status says so" \
     wait_for "sweep status k 2> /dev/null | grep -q 'PENDING (JobArrayTaskLimit)'" 20
+sweep status k > k.status 2>&1
+check "status: a pending task has no running time yet" grep -Eq "PENDING \(JobArrayTaskLimit\) +1 +- *$" k.status
 sweep stop k 3 > k.stop 2>&1
 check "sweep stop: the pending task stopped" \
     wait_for "[ \"\$(sql k/sweep.db 'select state from trials where id = 3')\" = stopped ]" 20

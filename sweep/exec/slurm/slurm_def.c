@@ -197,6 +197,14 @@ static const char *summary(struct executor *x, struct sb *out)
     return "slurm_commands";
 }
 
+/* "PENDING (Resources)": the state's first word */
+static int waits(const char *state)
+{
+    char w[32];
+    snprintf(w, sizeof w, "%.*s", (int)strcspn(state, " "), state);
+    return slurm_state_phase(w) == SLURM_WAITING;
+}
+
 const struct exec_def exec_slurm_def = {
     .name = "slurm",
     .title = "Slurm",
@@ -211,4 +219,5 @@ const struct exec_def exec_slurm_def = {
     .stop_trial = stop_trial,
     .stop_rest = stop_rest,
     .summary = summary,
+    .waits = waits,
 };
