@@ -37,6 +37,8 @@ struct exec_def {
     const char *title;        /* for people: "Slurm" */
     const char *started;      /* starting a trial is: "started", "submitted" */
     const char *ref_word;     /* its own names for trials: "job" (job 123); NULL: pids */
+    const char *ref_event;    /* the store's event when it names a trial (detail: "job 123"):
+                                 "submitted"; srun "placed" (the trial's "started" came first) */
     const char *state_word;   /* where their state is shown: "queue" */
     const char *json_ref;     /* sweep status --json's keys for the name and the state */
     const char *json_state;

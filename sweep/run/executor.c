@@ -102,7 +102,8 @@ void run_exec_refs(struct sched *s)
                  sl->job.ref);
         snprintf(sl->ref_stored, sizeof sl->ref_stored, "%s", sl->job.ref);
         rc = store_trial_set_ref(s->st, sl->id, sl->job.ref, sl->job.state, &e) ||
-             store_event(s->st, sl->id, s->def->started, detail, &e);
+             store_event(s->st, sl->id, s->def->ref_event ? s->def->ref_event : "named", detail,
+                         &e);
         if (!first || sl->id < first->id) first = sl;
         if (!last || sl->id > last->id) last = sl;
         n++;

@@ -188,7 +188,7 @@ static int record_start(struct sched *s, struct slot *sl, int ok, const char *wh
         sl->job_waited = sl->job.waiting;
         /* an executor that starts (srun) had its "started" event already:
          * where it went is an event of its own */
-        const char *kind = strcmp(s->def->started, "started") ? s->def->started : "placed";
+        const char *kind = s->def->ref_event ? s->def->ref_event : "named";
         if (store_trial_set_ref(s->st, id, sl->job.ref, sl->job.state, e) ||
             store_event(s->st, id, kind, detail, e))
             rc = -1;

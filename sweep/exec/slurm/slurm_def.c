@@ -210,6 +210,7 @@ const struct exec_def exec_slurm_def = {
     .title = "Slurm",
     .started = "submitted",
     .ref_word = "job",
+    .ref_event = "submitted",
     .state_word = "queue",
     .json_ref = "job_id",
     .json_state = "job_state",

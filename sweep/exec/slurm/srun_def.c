@@ -166,6 +166,7 @@ const struct exec_def exec_srun_def = {
     .title = "the allocation",
     .started = "started",
     .ref_word = "node",
+    .ref_event = "placed",
     .state_word = NULL,
     .json_ref = "node",
     .json_state = NULL,
