@@ -14,7 +14,9 @@
 mkdir -p wrap
 real=$(command -v sbatch)
 printf '#!/bin/sh\necho "$*" >> %s/sbatch.calls\nexec %s "$@"\n' "$T" "$real" > wrap/sbatch
-chmod +x wrap/sbatch
+real=$(command -v scancel)
+printf '#!/bin/sh\necho "$*" >> %s/scancel.calls\nexec %s "$@"\n' "$T" "$real" > wrap/scancel
+chmod +x wrap/sbatch wrap/scancel
 # the most trials of sweep DIR that ran at once (from their start and end)
 most_at_once() {
     sql "$1/sweep.db" "select max(c) from (select (select count(*) from trials b where
@@ -139,6 +141,30 @@ check_eq "stop without a sweep: the resume records them stopped" "$(states o)" "
 # (the pending task may start as the running ones are cancelled: then it gets SIGTERM too)
 check "stop without a sweep: the running ones got SIGTERM" \
     test "$(sql o/sweep.db "select count(*) from trials where exit_signal = 15")" -ge 2
+
+# Ctrl-C with two tasks running and eight pending: the running ones get
+# SIGTERM, the pending ones go in one scancel; resume runs them all
+cat > c.yaml <<'Y'
+method: grid
+parameters:
+  x: {values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}
+command: [fake_trainer, --fake-epochs=100, --fake-sleep=0.5]
+executor: slurm
+slurm: {mem: 50M, poll: 0.3s, array: true}
+resources: {max_parallel: 2}
+stop_grace: 5s
+Y
+: > scancel.calls
+PATH="$T/wrap:$PATH" sweep run -q c.yaml -d c > /dev/null 2> c.err &
+C2=$!
+wait_for "[ -s c/trials/0000/trainer.pid ] && [ -s c/trials/0001/trainer.pid ]" 30
+kill -INT $C2
+wait $C2
+check_eq "Ctrl-C: every trial back to pending" "$(states c)" "$(printf 'pending,%.0s' {1..9})pending"
+check_eq "Ctrl-C: the running tasks signalled, the pending ones cancelled in one scancel" \
+    "$(sed 's/[0-9][0-9]*_/ID_/' scancel.calls | sort | uniq -c | sed 's/^ *//')" \
+    "$(printf '1 --batch --signal=TERM ID_0\n1 --batch --signal=TERM ID_1\n1 ID_[2-9]')"
+check_eq "Ctrl-C: no task left in the queue" "$(squeue -h -r -t pending,running -o %j | grep -c -- '-a[0-9]*$')" 0
 
 # the array's answer lost: sweep killed after its sbatch, before the
 # tasks' ids were committed; the resume finds them by the array's name and

@@ -222,7 +222,7 @@ void slurm_settle(struct slurm_x *s, struct sjob *j)
  * delivers its signal, is told "Job can not be altered now, try again
  * later" and asks again 5 s later (Slurm 22.05), which must not hold the
  * loop. Reaped by slurm_reap_beside. */
-static void run_beside(struct slurm_x *s, char **argv)
+void slurm_run_beside(struct slurm_x *s, char **argv)
 {
     (*slurm_counter(s, argv[0]))++;
     s->bg = xrealloc(s->bg, (s->nbg + 1) * sizeof *s->bg);
@@ -260,7 +260,7 @@ void slurm_cancel_job(struct slurm_x *s, struct sjob *j, int term)
     slurm_ref(id, sizeof id, j->id, j->task);
     char *plain[] = {"scancel", id, NULL};
     char *soft[] = {"scancel", "--batch", "--signal=TERM", id, NULL};
-    run_beside(s, term ? soft : plain);
+    slurm_run_beside(s, term ? soft : plain);
     slurm_due(s, util_mono() + SLURM_SOON_S);
 }
 
@@ -340,6 +340,14 @@ static int slurm_stop(struct executor *x, const char *trial_dir, const struct ex
         snprintf(sj->row.state, sizeof sj->row.state, "CANCELLED");
         sj->ours = 1;
         slurm_settle(s, sj);
+        return 0;
+    }
+    seen_running(s, sj); /* its trainer.pid may say it runs before the queue does */
+    if (sj->task >= 0 && slurm_state_phase(sj->row.state) == SLURM_WAITING) {
+        /* a pending task: with the others stopped in this turn, one scancel
+         * (a comment would split it from its array, a call each) */
+        sj->ours = sj->cancel_queued = 1;
+        slurm_due(s, util_mono());
         return 0;
     }
     if (!sj->ours && j->stop_why) { /* accounting reads why: its comment, before the cancel */

@@ -366,3 +366,31 @@ void slurm_array_throttle(struct slurm_x *s)
     free(out);
     a->throttle = want;
 }
+
+void slurm_array_cancel(struct slurm_x *s)
+{
+    for (size_t i = 0; i < s->njobs; i++) {
+        if (!s->jobs[i].cancel_queued) continue;
+        long long id = s->jobs[i].id;
+        struct sb list;
+        sb_init(&list);
+        int lo = -1, hi = -1;
+        for (size_t k = i; k <= s->njobs; k++) { /* this array's, in task order */
+            struct sjob *j = k < s->njobs ? &s->jobs[k] : NULL;
+            if (j && !(j->cancel_queued && j->id == id)) continue;
+            if (j) j->cancel_queued = 0;
+            if (j && lo >= 0 && j->task == hi + 1) {
+                hi = j->task;
+                continue;
+            }
+            if (lo >= 0) sb_addf(&list, "%s%d", list.len ? "," : "", lo);
+            if (lo >= 0 && hi > lo) sb_addf(&list, "-%d", hi);
+            if (j) lo = hi = j->task;
+        }
+        char *ids = xasprintf("%lld_[%s]", id, list.buf);
+        char *argv[] = {"scancel", ids, NULL};
+        slurm_run_beside(s, argv);
+        free(ids);
+        sb_release(&list);
+    }
+}

@@ -117,6 +117,10 @@ int slurm_cancel_trial(const char *ref, const char *tag, long long trial, const 
     }
     char *soft[] = {"scancel", "--batch", "--signal=TERM", id, NULL};
     char *plain[] = {"scancel", id, NULL};
+    /* an array task: Slurm's own cancel (SIGTERM to all its processes,
+     * SIGKILL after KillWait), since a signal to one task of an array with
+     * pending tasks is retried by scancel for 5 s and more (22.05) */
+    if (task >= 0) term = 0;
     if (spawn_run(term ? soft : plain, NULL, SLURM_CMD_TIMEOUT_S, &out, &status, e)) return -1;
     free(out);
     if (status != 0) {

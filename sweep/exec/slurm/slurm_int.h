@@ -35,6 +35,8 @@ struct sjob {
     int arr;                      /* the array (slurm_x.arrays) it was submitted in, -1 none
                                      (a job, or a task adopted after a crash) */
     struct gather *g;             /* not submitted yet: in the next array */
+    int cancel_queued;            /* a pending task sweep stops: cancelled with the others of
+                                   its array in one scancel at the next poll */
     char *dir;
     struct slurm_row row;         /* as the queue last showed it */
     int missing;                  /* polls it was absent from */
@@ -107,6 +109,8 @@ long *slurm_counter(struct slurm_x *s, const char *cmd); /* the stats' count of 
 void slurm_say_error(struct err *e, const char *cmd, const char *out);
 int slurm_have_record(const char *dir, int *clean);
 void slurm_settle(struct slurm_x *s, struct sjob *j);
+/* A command sweep does not wait for (scancel), run beside the loop. */
+void slurm_run_beside(struct slurm_x *s, char **argv);
 /* scancel of j (term: SIGTERM to its batch step), run beside the loop. */
 void slurm_cancel_job(struct slurm_x *s, struct sjob *j, int term);
 /* The commands run beside the loop that have ended are reaped; wait: all,
@@ -122,6 +126,9 @@ void slurm_reap_beside(struct slurm_x *s, int wait);
 int slurm_gather(struct slurm_x *s, const struct exec_spec *sp, struct exec_job *j);
 void slurm_array_submit(struct slurm_x *s);
 void slurm_array_throttle(struct slurm_x *s);
+/* The pending tasks sweep stopped since the last poll: one scancel per
+ * array (ID_[3,5-9]), run beside the loop. */
+void slurm_array_cancel(struct slurm_x *s);
 int slurm_array_due(const struct slurm_x *s);
 int slurm_array_task_of(const char *trial_dir, int *k, int *task);
 void slurm_gather_free(struct gather *g);

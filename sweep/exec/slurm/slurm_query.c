@@ -136,7 +136,9 @@ static void settle_missing(struct slurm_x *s, const struct slurm_row *rows, size
                 found = 1;
             }
         if (found) slurm_settle(s, j);
-        else if (slurm_have_record(j->dir, &clean)) {
+        else if (slurm_have_record(j->dir, &clean) || j->ours) {
+            /* its record says how; or sweep cancelled it (a pending array
+             * task leaves the queue at once): the stop decides */
             j->end = EXEC_END_RECORD;
             j->ended = 1;
         } else {
@@ -238,6 +240,7 @@ int slurm_poll(struct executor *x, struct err *e)
         answered = f;
     }
     slurm_reap_beside(s, 0);
+    slurm_array_cancel(s);
     slurm_array_submit(s); /* what the loop started since (slurm.array) */
     size_t open = 0, gone = 0;
     for (size_t i = 0; i < s->njobs; i++) {
