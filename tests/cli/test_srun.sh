@@ -144,4 +144,29 @@ bad=0
 for i in 0 1 2 3 4 5; do [ "$(grep -c '^start ' "long/trials/000$i/stdout.log")" = 1 ] || bad=$((bad + 1)); done
 check_eq "resume: none ran twice" "$bad" 0
 check_eq "no step left" "$(squeue --steps -h | wc -l)" 0
+
+# sweep killed between a step's start and the record of its node: the
+# resume finds the supervisor by its trial directory and the node in the
+# srun it runs, and counts the trial on that node again
+sweep_file one "1" 8 "{cpus: 1}"
+cat > lost.sh <<'SH'
+for n in 2 3 4 5 6 7 8 9 10; do
+    rm -rf one
+    SWEEP_TEST_CRASH_BEFORE_COMMIT=$n sweep run one.yaml -d one > /dev/null 2>&1
+    if [ "$(sqlite3 one/sweep.db "select count(*) from trials where state = 'running' and exec_ref is null" 2> /dev/null)" = 1 ] &&
+        pgrep -f "sweep-supervisor $PWD/one/trials/0000 " > /dev/null; then
+        echo "crashed at $n" > lost.at
+        break
+    fi
+    pkill -f "sweep-supervisor $PWD/one/trials/0000 "; sleep 0.5
+done
+sweep resume one > one.out 2>&1
+echo "resume: $?" > lost.rc
+SH
+salloc -N2 --cpus-per-task=2 bash lost.sh > lost.out 2>&1
+check "lost node: a crash between a step's start and its record was made" test -s lost.at
+check_eq "lost node: resume exit status" "$(cat lost.rc)" "resume: 0"
+check "lost node: followed again on its node" grep -q "trial 0 is still in the allocation (node " one.out
+check "lost node: its node recorded" test -n "$(sql one/sweep.db "select exec_ref from trials where id = 0")"
+check_eq "lost node: completed, once" "$(states one) $(grep -c '^start ' one/trials/0000/stdout.log)" "completed 1"
 finish

@@ -262,15 +262,35 @@ static int srun_stop(struct executor *x, const char *trial_dir, const struct exe
     return local_stop_job(trial_dir, j, sig); /* SIGKILL: srun too */
 }
 
+/* The node of a step whose supervisor runs here (pid), from the srun
+ * command line it runs (--nodelist=NODE): for a trial the store has no node
+ * of (sweep died between its start and that record). 1 if found. */
+static int node_of(pid_t pid, char *out, size_t n)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/cmdline", (long)pid);
+    size_t len = 0;
+    char *t = util_read_file(path, &len, NULL);
+    int found = 0;
+    for (size_t i = 0; t && i < len && !found; i += strlen(t + i) + 1)
+        if (!strncmp(t + i, "--nodelist=", 11) && strlen(t + i + 11) < n) {
+            snprintf(out, n, "%s", t + i + 11);
+            found = 1;
+        }
+    free(t);
+    return found;
+}
+
 static enum exec_found srun_adopt(struct executor *x, const struct exec_record *r,
                                   struct exec_job *j)
 {
     struct exec_srun *s = (struct exec_srun *)x;
     enum exec_found f = local_adopt_job(r, j);
-    if (f != EXEC_ALIVE || !r->ref) return f;
-    snprintf(j->ref, sizeof j->ref, "%s", r->ref);
+    if (f != EXEC_ALIVE) return f;
+    if (r->ref) snprintf(j->ref, sizeof j->ref, "%s", r->ref);
+    else if (!node_of(j->pid, j->ref, sizeof j->ref)) return f;
     for (size_t k = 0; k < s->n; k++) /* its node's cores are taken again */
-        if (!strcmp(s->nodes[k].name, r->ref))
+        if (!strcmp(s->nodes[k].name, j->ref))
             hold(s, j->pid, j->pid_start, r->trial, (int)k, s->o.cpus);
     return f;
 }
