@@ -23,3 +23,26 @@ HOST=$(hostname -s)
 states() { sql "$1/sweep.db" "select group_concat(state, ',') from (select state from trials order by id)"; }
 reason() { sql "$1/sweep.db" "select reason from trials where id = $2"; }
 
+
+# early termination through Slurm (hyperband, as test_early.sh: trials 2
+# and 3 pruned), one at a time; SLURM: the slurm section. Checks the states,
+# that SIGTERM reached the trainer and that the pruned job's comment says why.
+early_termination() { # early_termination DIR SLURM
+    cat > "$1.yaml" <<Y
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  L: {values: [1, 2, 3, 4, 0.5]}
+command: [fake_trainer, "--fake-loss=\${L}", --fake-epochs=4, --fake-sleep=0.5]
+early_terminate: {type: hyperband, min_iter: 1, eta: 2}
+executor: slurm
+slurm: $2
+resources: {max_parallel: 1}
+Y
+    sweep run -q "$1.yaml" -d "$1" > /dev/null 2> "$1.err"
+    check_eq "early termination: states" "$(states "$1")" "completed,completed,pruned,pruned,completed"
+    check "early termination: SIGTERM reached the trainer" \
+        test "$(sql "$1/sweep.db" "select exit_signal from trials where id = 2")" = 15
+    check "early termination: the pruned job's comment says why" \
+        sh -c "scontrol -o show job $(sql "$1/sweep.db" "select exec_ref from trials where id = 2") | grep -q 'Comment=sweep sweep-[0-9a-f]* trial 2: pruned: '"
+}

@@ -60,25 +60,8 @@ check "grid: top as locally" sh -c 'sweep top g | grep -q "1  *0  *completed  *0
 sql g/sweep.db "select detail from events where kind = 'slurm_commands'" > g.commands
 check "grid: the commands are counted" grep -q 'sbatch=1 squeue=' g.commands
 
-# early termination reaches single tasks (hyperband, as test_slurm.sh:
-# trials 2 and 3 pruned), and accounting says why
-cat > h.yaml <<'Y'
-method: grid
-metric: {name: loss, goal: minimize}
-parameters:
-  L: {values: [1, 2, 3, 4, 0.5]}
-command: [fake_trainer, "--fake-loss=${L}", --fake-epochs=4, --fake-sleep=0.5]
-early_terminate: {type: hyperband, min_iter: 1, eta: 2}
-executor: slurm
-slurm: {mem: 50M, poll: 0.3s, array: true}
-resources: {max_parallel: 1}
-Y
-sweep run -q h.yaml -d h > /dev/null 2> h.err
-check_eq "early termination: states" "$(states h)" "completed,completed,pruned,pruned,completed"
-check "early termination: SIGTERM reached the trainer" \
-    test "$(sql h/sweep.db "select exit_signal from trials where id = 2")" = 15
-check "early termination: the pruned task's comment says why" \
-    sh -c "scontrol -o show job $(sql h/sweep.db "select exec_ref from trials where id = 2") | grep -q 'Comment=sweep sweep-[0-9a-f]* trial 2: pruned: '"
+# early termination reaches single tasks, and accounting says why
+early_termination h "{mem: 50M, poll: 0.3s, array: true}"
 
 # one at a time: sweep stop of a pending task, then kill -9 of sweep with
 # a task running and others pending; the resume follows them, none twice

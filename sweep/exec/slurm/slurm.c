@@ -370,8 +370,7 @@ static int slurm_stop(struct executor *x, const char *trial_dir, const struct ex
     return 0;
 }
 
-/* Writes TRIAL_DIR/job.sh, the batch script. */
-static char *write_script(const char *trial_dir, struct err *e)
+char *slurm_write_script(const char *dir, const char *flag, const char *what, struct err *e)
 {
     const char *sup = proc_supervisor_path();
     if (sup[0] != '/' || strpbrk(sup, " \t\n") || strlen(sup) > 200) {
@@ -380,11 +379,8 @@ static char *write_script(const char *trial_dir, struct err *e)
                 sup);
         return NULL;
     }
-    char *path = xasprintf("%s/job.sh", trial_dir);
-    char *text = xasprintf("#!%s --batch-job\n"
-                           "# sweep: the batch script of one trial; the supervisor runs its "
-                           "arguments (docs/slurm.md)\n",
-                           sup);
+    char *path = xasprintf("%s/job.sh", dir);
+    char *text = xasprintf("#!%s %s\n# sweep: %s (docs/slurm.md)\n", sup, flag, what);
     int rc = util_write_atomic(path, text, strlen(text), e);
     free(text);
     if (rc == 0 && chmod(path, 0755) != 0) rc = err_errno(e, "chmod %s", path);
@@ -508,7 +504,10 @@ static int slurm_start(struct executor *x, const struct exec_spec *sp, struct ex
     }
     struct excl *ex = excluded(s, sp->trial, sp->trial_dir);
     if (s->o.array && !(ex && ex->nodes[0])) return slurm_gather(s, sp, j); /* the next array */
-    char *script = write_script(sp->trial_dir, e);
+    char *script = slurm_write_script(sp->trial_dir, "--batch-job",
+                                      "the batch script of one trial; the supervisor runs its "
+                                      "arguments",
+                                      e);
     if (!script) return -1;
     char **argv = slurm_sbatch_argv(&s->o, sp, script, ex && ex->nodes[0] ? ex->nodes : NULL);
     char *out = NULL;

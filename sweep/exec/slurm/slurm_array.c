@@ -172,31 +172,6 @@ static int member_files(const char *adir, int k, int i, const struct sjob *j, st
     return rc;
 }
 
-static char *array_script(const char *adir, struct err *e)
-{
-    const char *sup = proc_supervisor_path();
-    if (sup[0] != '/' || strpbrk(sup, " \t\n") || strlen(sup) > 200) {
-        err_set(e,
-                "sweep-supervisor's path (%.300s) cannot be a #! line (absolute, no spaces, "
-                "at most 200 bytes): install sweep elsewhere",
-                sup);
-        return NULL;
-    }
-    char *path = xasprintf("%s/job.sh", adir);
-    char *text = xasprintf("#!%s --array-job\n"
-                           "# sweep: the batch script of a job array; task I runs the trial "
-                           "that I.task here names (docs/slurm.md)\n",
-                           sup);
-    int rc = util_write_atomic(path, text, strlen(text), e);
-    free(text);
-    if (rc == 0 && chmod(path, 0755) != 0) rc = err_errno(e, "chmod %s", path);
-    if (rc) {
-        free(path);
-        return NULL;
-    }
-    return path;
-}
-
 /* A new array of the gathered trials (at most SLURM_ARRAY_MAX), its files
  * written: its index in s->arrays, or -1 (the members failed: e). */
 static int new_array(struct slurm_x *s, int room)
@@ -207,7 +182,10 @@ static int new_array(struct slurm_x *s, int room)
     if (!first) return -1;
     struct err e = {0};
     int k = 0, n = 0;
-    char *adir = array_dir(first->dir, &k, &e), *script = adir ? array_script(adir, &e) : NULL;
+    static const char what[] = "the batch script of a job array; task I runs the trial that "
+                               "I.task here names";
+    char *adir = array_dir(first->dir, &k, &e);
+    char *script = adir ? slurm_write_script(adir, "--array-job", what, &e) : NULL;
     s->arrays = xrealloc(s->arrays, (s->narrays + 1) * sizeof *s->arrays);
     int a = (int)s->narrays++;
     s->arrays[a] = (struct sarray){.k = k, .throttle = room};

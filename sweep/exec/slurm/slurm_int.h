@@ -109,6 +109,9 @@ long *slurm_counter(struct slurm_x *s, const char *cmd); /* the stats' count of 
 void slurm_say_error(struct err *e, const char *cmd, const char *out);
 int slurm_have_record(const char *dir, int *clean);
 void slurm_settle(struct slurm_x *s, struct sjob *j);
+/* DIR/job.sh, a batch script: "#!SUPERVISOR FLAG" and a comment saying
+ * what it is; its path (free), or NULL (e). */
+char *slurm_write_script(const char *dir, const char *flag, const char *what, struct err *e);
 /* A command sweep does not wait for (scancel), run beside the loop. */
 void slurm_run_beside(struct slurm_x *s, char **argv);
 /* scancel of j (term: SIGTERM to its batch step), run beside the loop. */
