@@ -84,6 +84,10 @@ check_eq "examples/slurm/allocation plans" "$?" 0
 check "examples/slurm/allocation: each trial a step, its cores" \
     grep -qF -- "srun --jobid=JOB --nodes=1 --ntasks=1 --nodelist=NODE --exact --cpus-per-task=8 --job-name=sweep-XXXXXXXX-0 --quiet --overlap --gres=gpu:8 -- /usr/bin/env CUDA_VISIBLE_DEVICES=K yolo train" ex-alloc.out
 check "examples/slurm/allocation: \${cpus} is the step's" grep -q "workers=8$" ex-alloc.out
+sweep plan "$SRC/examples/slurm/array.yaml" > ex-array.out 2> ex-array.err
+check_eq "examples/slurm/array plans" "$?" 0
+check "examples/slurm/array: one array, 6 at once, its files under shared_dir" \
+    grep -qF -- "--job-name=sweep-XXXXXXXX-a0 --array=0-17%6 '--comment=sweep job array 0 of sweep-XXXXXXXX' --output=/shared/sweeps/sweep-XXXXXXXX/arrays/0/%a.log" ex-array.out
 
 sweep plan; check_eq "no file: exit 2" "$?" 2
 sweep plan nosuch.yaml 2> err.txt; check_eq "missing file: exit 2" "$?" 2
