@@ -35,7 +35,6 @@ void early_round_release(struct early_round *r)
     free(r->lens);
 }
 
-/* The values of every trial at index i (those that have one). */
 /* A value in a reason people read: 8 significant digits (2.304, not
  * 2.3040000000000003), always with a point or an exponent (3.0). */
 static void say_num(struct sb *b, double x)
@@ -46,6 +45,7 @@ static void say_num(struct sb *b, double x)
     if (!strpbrk(t, ".einEIN")) sb_add(b, ".0");
 }
 
+/* The values of every trial at index i (those that have one). */
 static size_t values_at(const struct early_hist *all, size_t n, size_t i, double *out)
 {
     size_t k = 0;

@@ -227,7 +227,6 @@ static int say_goals(const struct space *sp, const char *dir, const struct store
     return mo;
 }
 
-
 /* Seconds left: the trials left, *slots at a time (as many as the GPUs or
  * the cores hold: as many as run now, said back in *slots), each as long
  * as the completed ones took. -1 when unknown. */
@@ -238,6 +237,7 @@ static double time_left(long long left, const struct duration_ctx *dc, int *slot
     if (left < 0 || dc->n <= 0 || *slots <= 0) return -1; /* no ETA without the stored file */
     return ceil((double)left / *slots) * (dc->sum / (double)dc->n);
 }
+
 /* One report of the sweep in dir (opened as st); *live gets whether a
  * sweep is running there. */
 static int show(struct store *st, char *dir, int json, const struct stored_info *si, int *live,

@@ -209,25 +209,29 @@ static int new_array(struct slurm_x *s, int room)
     return n ? a : -1;
 }
 
+/* Task ids in Slurm's array form ("0-3,5"), given one at a time, each
+ * range from *lo to *hi; t < 0 ends the last range. */
+static void ranges_add(struct sb *out, int *lo, int *hi, int t)
+{
+    if (t >= 0 && *lo >= 0 && t == *hi + 1) {
+        *hi = t;
+        return;
+    }
+    if (*lo >= 0) sb_addf(out, "%s%d", out->len ? "," : "", *lo);
+    if (*lo >= 0 && *hi > *lo) sb_addf(out, "-%d", *hi);
+    *lo = *hi = t;
+}
+
 /* The ids of the members still to run ("0-3,5"), their number. */
 static int indexes(const struct slurm_x *s, int a, struct sb *ids)
 {
     int n = 0, lo = -1, hi = -1;
-    for (size_t i = 0; i <= s->njobs; i++) {
-        const struct sjob *j = i < s->njobs ? &s->jobs[i] : NULL;
-        if (j && !(j->arr == a && j->g && !j->ended)) continue;
-        if (j && lo >= 0 && j->task == hi + 1) {
-            hi = j->task;
-            n++;
-            continue;
-        }
-        if (lo >= 0) sb_addf(ids, "%s%d", ids->len ? "," : "", lo);
-        if (lo >= 0 && hi > lo) sb_addf(ids, "-%d", hi);
-        if (j) {
-            lo = hi = j->task;
+    for (size_t i = 0; i < s->njobs; i++)
+        if (s->jobs[i].arr == a && s->jobs[i].g && !s->jobs[i].ended) {
+            ranges_add(ids, &lo, &hi, s->jobs[i].task);
             n++;
         }
-    }
+    ranges_add(ids, &lo, &hi, -1);
     return n;
 }
 
@@ -353,18 +357,12 @@ void slurm_array_cancel(struct slurm_x *s)
         struct sb list;
         sb_init(&list);
         int lo = -1, hi = -1;
-        for (size_t k = i; k <= s->njobs; k++) { /* this array's, in task order */
-            struct sjob *j = k < s->njobs ? &s->jobs[k] : NULL;
-            if (j && !(j->cancel_queued && j->id == id)) continue;
-            if (j) j->cancel_queued = 0;
-            if (j && lo >= 0 && j->task == hi + 1) {
-                hi = j->task;
-                continue;
+        for (size_t k = i; k < s->njobs; k++) /* this array's, in task order */
+            if (s->jobs[k].cancel_queued && s->jobs[k].id == id) {
+                s->jobs[k].cancel_queued = 0;
+                ranges_add(&list, &lo, &hi, s->jobs[k].task);
             }
-            if (lo >= 0) sb_addf(&list, "%s%d", list.len ? "," : "", lo);
-            if (lo >= 0 && hi > lo) sb_addf(&list, "-%d", hi);
-            if (j) lo = hi = j->task;
-        }
+        ranges_add(&list, &lo, &hi, -1);
         char *ids = xasprintf("%lld_[%s]", id, list.buf);
         char *argv[] = {"scancel", ids, NULL};
         slurm_run_beside(s, argv);
